@@ -1,0 +1,96 @@
+// Shared command-line handling for every `hallmon` subcommand: flags declared once with their help
+// text, each with a HALLMON_* environment twin (CONTRACT "every flag has a HALLMON_* twin"), and
+// errors that say what to type instead.
+import { parseArgs } from 'node:util';
+
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  help: string;
+  /** Shown in help; also the value when neither flag nor environment gives one. */
+  default?: string | boolean;
+  multiple?: boolean;
+  short?: string;
+  /** Placeholder in help, e.g. FILE. */
+  arg?: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: Record<string, FlagSpec>;
+  examples?: string[];
+}
+
+export class UsageError extends Error {
+  readonly code = 'HM_ERR_USAGE';
+}
+
+export function envName(flag: string): string {
+  return `HALLMON_${flag.replace(/-/g, '_').toUpperCase()}`;
+}
+
+export function helpText(spec: CommandSpec): string {
+  const lines = [`${spec.summary}`, '', `Usage: ${spec.usage}`, '', 'Options:'];
+  const entries = Object.entries(spec.flags).map(([name, f]) => {
+    const left = `  --${name}${f.type === 'string' ? ` ${f.arg ?? 'VALUE'}` : ''}`;
+    const def = f.default !== undefined && f.default !== false ? ` (default: ${String(f.default)})` : '';
+    const env = name === 'help' ? '' : ` [env ${envName(name)}]`;
+    return [left, `${f.help}${def}${env}`] as const;
+  });
+  entries.push(['  --help', 'show this help']);
+  const width = Math.max(...entries.map(([l]) => l.length)) + 2;
+  for (const [l, r] of entries) lines.push(l.padEnd(width) + r);
+  if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  return lines.join('\n');
+}
+
+export type ParsedFlags = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * Parses argv against the spec. Returns null when --help was asked (help already printed).
+ * Flag > environment twin > default. Throws UsageError for unknown flags or stray arguments.
+ */
+export function parseCommand(
+  spec: CommandSpec,
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  allowPositionals = false,
+): { flags: ParsedFlags; positionals: string[] } | null {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, f] of Object.entries(spec.flags)) options[name] = { type: f.type, multiple: f.multiple, short: f.short };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}\nRun 'hallmon ${spec.name} --help' for the options.`);
+  }
+  if (parsed.values.help) {
+    out(helpText(spec));
+    return null;
+  }
+  const flags: ParsedFlags = {};
+  for (const [name, f] of Object.entries(spec.flags)) {
+    let v = parsed.values[name] as string | boolean | string[] | undefined;
+    if (v === undefined) {
+      const e = env[envName(name)];
+      if (e !== undefined && e !== '') {
+        if (f.type === 'boolean') v = !/^(0|false|no|off)$/i.test(e);
+        else v = f.multiple ? e.split(',').map((s) => s.trim()).filter(Boolean) : e;
+      }
+    }
+    flags[name] = v ?? f.default;
+  }
+  return { flags, positionals: parsed.positionals };
+}
+
+/** An integer flag in [min, max], or a UsageError naming the flag. */
+export function intFlag(flags: ParsedFlags, name: string, min: number, max: number): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${String(v)}")`);
+  return n;
+}

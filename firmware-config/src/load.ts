@@ -1,0 +1,220 @@
+// Loads and validates firmware-config data: device profiles, site configs, the clause catalogue,
+// calendars and edge configs. Every problem is reported at once, naming the file, the JSON path
+// in it and what is wrong, so an installer can fix a config in one pass.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, resolve, dirname, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { TSchema, Static } from '@sinclair/typebox';
+import { schemaIssues } from './validate.ts';
+import { ProfileFile, type DeviceProfile } from './schemas/profile.ts';
+import { SiteConfig } from './schemas/site.ts';
+import type { SiteConfig as SiteConfigT } from './schemas/site.ts';
+import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
+import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
+import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
+
+/** The shipped data folder (firmware-config/). */
+export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ConfigProblem {
+  file: string;
+  path: string;
+  message: string;
+}
+
+/** A config that cannot be used; its message lists every problem, one per line. */
+export class ConfigError extends Error {
+  readonly code = 'HM_ERR_CONFIG';
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${p.file}${p.path ? ` at ${p.path}` : ''}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads a JSON or YAML file; syntax errors become ConfigErrors naming the file. */
+export function readDataFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((err as Error).message);
+    throw new ConfigError([{ file, path: '', message: reason }]);
+  }
+  try {
+    const ext = extname(file).toLowerCase();
+    return ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([{ file, path: '', message: `not valid ${extname(file).slice(1) || 'JSON'}: ${(err as Error).message}` }]);
+  }
+}
+
+/** Validates a value read from `file` against a schema, or throws a ConfigError listing all issues. */
+export function checkSchema<T extends TSchema>(schema: T, value: unknown, file: string): Static<T> {
+  const issues = schemaIssues(schema, value);
+  if (issues.length) throw new ConfigError(issues.map((i) => ({ file, path: i.path || '/', message: i.message })));
+  return value as Static<T>;
+}
+
+function dataFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(json|ya?ml)$/i.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Every profile, by id. Checks beyond the schema: duplicates, transport-specific fields, regexes. */
+export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, DeviceProfile> {
+  const out = new Map<string, DeviceProfile>();
+  const problems: ConfigProblem[] = [];
+  for (const file of dataFiles(dir)) {
+    let parsed;
+    try {
+      parsed = checkSchema(ProfileFile, readDataFile(file), file);
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+      continue;
+    }
+    parsed.profiles.forEach((p, i) => {
+      const at = (rest: string) => `/profiles/${i}${rest}`;
+      if (out.has(p.id)) problems.push({ file, path: at('/id'), message: `duplicate profile id "${p.id}"` });
+      if (p.transport !== 'mqtt' && !p.serial)
+        problems.push({ file, path: at('/serial'), message: `${p.transport} profiles need serial defaults` });
+      p.metrics.forEach((m, j) => {
+        if (m.plausible.min >= m.plausible.max)
+          problems.push({ file, path: at(`/metrics/${j}/plausible`), message: 'min must be below max' });
+        if (p.transport === 'modbus-rtu' && !m.register)
+          problems.push({ file, path: at(`/metrics/${j}/register`), message: 'modbus-rtu metrics need a register' });
+        if (p.transport === 'ascii-line') {
+          if (!m.line) problems.push({ file, path: at(`/metrics/${j}/line`), message: 'ascii-line metrics need a line pattern' });
+          else {
+            try {
+              if (!new RegExp(m.line.pattern).source.includes('?<value>'))
+                problems.push({ file, path: at(`/metrics/${j}/line/pattern`), message: 'pattern needs a named group (?<value>...)' });
+            } catch (e) {
+              problems.push({ file, path: at(`/metrics/${j}/line/pattern`), message: `bad regular expression: ${(e as Error).message}` });
+            }
+          }
+        }
+      });
+      out.set(p.id, p);
+    });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out;
+}
+
+export type LoadedSite = SiteConfigT & { file: string };
+
+/** One site config, checked against the schema and the profiles it names. */
+export function loadSite(file: string, profiles = loadProfiles()): LoadedSite {
+  const site = checkSchema(SiteConfig, readDataFile(file), file);
+  const problems: ConfigProblem[] = [];
+  const ids = new Set<string>();
+  site.zones.forEach((z, zi) =>
+    z.devices.forEach((d, di) => {
+      const path = `/zones/${zi}/devices/${di}`;
+      if (ids.has(d.id)) problems.push({ file, path: `${path}/id`, message: `duplicate device id "${d.id}"` });
+      ids.add(d.id);
+      if (!profiles.has(d.profile))
+        problems.push({ file, path: `${path}/profile`, message: `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})` });
+    }),
+  );
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: site.timezone });
+  } catch {
+    problems.push({ file, path: '/timezone', message: `unknown time zone "${site.timezone}"` });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...site, file };
+}
+
+/** The shipped site configs (or the given files), by site id. */
+export function loadSites(files?: string[], profiles = loadProfiles()): Map<string, LoadedSite> {
+  const list = files && files.length ? files : dataFiles(join(DATA_DIR, 'sites'));
+  const out = new Map<string, LoadedSite>();
+  const problems: ConfigProblem[] = [];
+  for (const file of list) {
+    try {
+      const s = loadSite(file, profiles);
+      if (out.has(s.id)) problems.push({ file, path: '/id', message: `site "${s.id}" is also defined in ${out.get(s.id)!.file}` });
+      out.set(s.id, s);
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out;
+}
+
+export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')): ClauseCatalogueT {
+  const cat = checkSchema(ClauseCatalogue, readDataFile(file), file);
+  const problems: ConfigProblem[] = [];
+  const ids = new Set<string>();
+  cat.clauses.forEach((c, ci) =>
+    c.rules.forEach((r, ri) => {
+      if (ids.has(r.id)) problems.push({ file, path: `/clauses/${ci}/rules/${ri}/id`, message: `duplicate rule id "${r.id}"` });
+      ids.add(r.id);
+    }),
+  );
+  for (const [name, overrides] of Object.entries(cat.profiles ?? {}))
+    overrides.forEach((o, i) => {
+      if (!ids.has(o.rule)) problems.push({ file, path: `/profiles/${name}/${i}/rule`, message: `unknown rule "${o.rule}"` });
+    });
+  if (problems.length) throw new ConfigError(problems);
+  return cat;
+}
+
+export function loadCalendarYears(dir = join(DATA_DIR, 'calendar')): CalendarYearT[] {
+  return dataFiles(dir).map((f) => checkSchema(CalendarYear, readDataFile(f), f));
+}
+
+/**
+ * An edge config, checked against its schema, the profiles (right transport for where the device is
+ * attached) and its site config (every device declared there with the same profile).
+ */
+export function loadEdgeConfig(file: string, profiles = loadProfiles()): { config: EdgeConfigT; site: LoadedSite } {
+  const config = checkSchema(EdgeConfig, readDataFile(file), file);
+  const siteFile = config.siteConfig
+    ? resolve(dirname(file), config.siteConfig)
+    : join(DATA_DIR, 'sites', `${config.site}.json`);
+  if (!config.siteConfig && !existsSync(siteFile))
+    throw new ConfigError([{ file, path: '/site', message: `no shipped site config for "${config.site}"; set "siteConfig" to its file` }]);
+  const site = loadSite(siteFile, profiles);
+  const problems: ConfigProblem[] = [];
+  if (site.id !== config.site)
+    problems.push({ file, path: '/site', message: `site "${config.site}" does not match the site config ${siteFile} (id "${site.id}")` });
+  const declared = new Map(site.zones.flatMap((z) => z.devices.map((d) => [d.id, { ...d, zone: z }] as const)));
+  const seen = new Set<string>();
+  const check = (id: string, profile: string, path: string, transport: string) => {
+    if (seen.has(id)) problems.push({ file, path: `${path}/id`, message: `device "${id}" is configured twice` });
+    seen.add(id);
+    const p = profiles.get(profile);
+    if (!p) problems.push({ file, path: `${path}/profile`, message: `unknown profile "${profile}"` });
+    else if (p.transport !== transport)
+      problems.push({ file, path: `${path}/profile`, message: `profile "${profile}" is ${p.transport}, but the device is attached as ${transport}` });
+    const d = declared.get(id);
+    if (!d) problems.push({ file, path: `${path}/id`, message: `device "${id}" is not in the site config ${siteFile}; add it there first` });
+    else if (d.profile !== profile)
+      problems.push({ file, path: `${path}/profile`, message: `profile "${profile}" differs from the site config's "${d.profile}" for "${id}"` });
+  };
+  config.buses?.forEach((b, bi) => {
+    const units = new Set<number>();
+    b.devices.forEach((d, di) => {
+      const path = `/buses/${bi}/devices/${di}`;
+      if (units.has(d.unitId)) problems.push({ file, path: `${path}/unitId`, message: `slave address ${d.unitId} is used twice on ${b.port}` });
+      units.add(d.unitId);
+      check(d.id, d.profile, path, 'modbus-rtu');
+    });
+  });
+  config.serialMeters?.forEach((m, i) => check(m.id, m.profile, `/serialMeters/${i}`, 'ascii-line'));
+  config.mqttDevices?.devices?.forEach((d, i) => check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt'));
+  if (problems.length) throw new ConfigError(problems);
+  return { config, site };
+}

@@ -1,0 +1,103 @@
+// The edge agent's config (CONTRACT "Edge config"): what an installer writes for one hall.
+import { Type, type Static } from '@sinclair/typebox';
+import { SITE_ID_PATTERN, ID_PATTERN, Metric } from './wire.ts';
+import { ZoneKind } from './site.ts';
+
+export const Calibration = Type.Record(
+  Metric,
+  Type.Object(
+    { offset: Type.Optional(Type.Number()), scale: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) },
+    { additionalProperties: false },
+  ),
+);
+export type Calibration = Static<typeof Calibration>;
+
+const DeviceBase = {
+  id: Type.String({ pattern: ID_PATTERN }),
+  profile: Type.String({ pattern: ID_PATTERN }),
+  zone: Type.Union([ZoneKind, Type.String({ pattern: ID_PATTERN })]),
+  /** Per-sensor calibration: value = raw × scale + offset, per metric. */
+  calibration: Type.Optional(Calibration),
+};
+
+export const BusDevice = Type.Object(
+  { ...DeviceBase, unitId: Type.Integer({ minimum: 1, maximum: 247 }) },
+  { additionalProperties: false },
+);
+export type BusDevice = Static<typeof BusDevice>;
+
+const SerialPortOptions = {
+  port: Type.String({ minLength: 1 }),
+  baudRate: Type.Optional(Type.Integer({ minimum: 300, maximum: 921_600 })),
+  dataBits: Type.Optional(Type.Union([Type.Literal(7), Type.Literal(8)])),
+  parity: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('even'), Type.Literal('odd')])),
+  stopBits: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
+};
+
+export const Bus = Type.Object(
+  {
+    ...SerialPortOptions,
+    /** How often each device on the bus is read (default 1000 ms). */
+    pollMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 3_600_000 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 20, maximum: 10_000 })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+    devices: Type.Array(BusDevice, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type Bus = Static<typeof Bus>;
+
+export const SerialMeter = Type.Object({ ...DeviceBase, ...SerialPortOptions }, { additionalProperties: false });
+export type SerialMeter = Static<typeof SerialMeter>;
+
+export const MqttDevice = Type.Object(
+  { ...DeviceBase, password: Type.String({ minLength: 1 }), window: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+export type MqttDevice = Static<typeof MqttDevice>;
+
+export const EdgeConfig = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    site: Type.String({ pattern: SITE_ID_PATTERN }),
+    /** Path to the site config; default: the shipped firmware-config/sites/{site}.json. */
+    siteConfig: Type.Optional(Type.String()),
+    uplink: Type.Object(
+      {
+        url: Type.String({ pattern: '^(mqtt|mqtts|ws|wss|tcp)://' }),
+        username: Type.String({ minLength: 1 }),
+        password: Type.String({ minLength: 1 }),
+        /** CA certificate (PEM file) for mqtts with a private CA. */
+        ca: Type.Optional(Type.String()),
+        /** Readings per telemetry message (default 500, CONTRACT maximum 5000). */
+        batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+        /** Messages awaiting PUBACK at once (default 8). */
+        inflight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      },
+      { additionalProperties: false },
+    ),
+    dataDir: Type.String({ minLength: 1 }),
+    /** Disk budget of the outbox in megabytes (default 512). */
+    outboxMaxMB: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    /** Local health endpoint (HTTP on 127.0.0.1); 0 or absent = off. */
+    healthPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
+    buses: Type.Optional(Type.Array(Bus)),
+    serialMeters: Type.Optional(Type.Array(SerialMeter)),
+    mqttDevices: Type.Optional(
+      Type.Object(
+        {
+          port: Type.Integer({ minimum: 0, maximum: 65_535 }),
+          host: Type.Optional(Type.String()),
+          /** Largest accepted device message in bytes (default 65536). */
+          maxPayload: Type.Optional(Type.Integer({ minimum: 256 })),
+          /** A device silent for this long is marked offline (default 120 s). */
+          offlineAfterS: Type.Optional(Type.Integer({ minimum: 1 })),
+          devices: Type.Optional(Type.Array(MqttDevice)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type EdgeConfig = Static<typeof EdgeConfig>;

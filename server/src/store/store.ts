@@ -1,0 +1,95 @@
+// The one interface every time-series store implements (sqlite embedded, influxdb for real
+// deployments). Ingest writes batches; API, evidence and live views read through it. Writes are
+// idempotent on (site, sensor, metric, ts): storing a reading twice keeps one.
+import type { Metric, Quality, DeviceEvent, AlarmRecord, DeviceStatus } from '@hallmon/firmware-config';
+
+export interface StoredReading {
+  site: string;
+  sensor: string;
+  metric: Metric;
+  /** Epoch ms, event time. */
+  ts: number;
+  value: number;
+  quality: Quality;
+  /** Seconds the value integrates over (noise); default 1 for noise_laeq. */
+  dur?: number;
+}
+
+export interface StoredEvent extends Omit<DeviceEvent, 'ts' | 'start' | 'end'> {
+  site: string;
+  ts: number;
+  start?: number;
+  end?: number;
+}
+
+export interface StoredAlarm extends Omit<AlarmRecord, 'ts' | 'startedAt' | 'clearedAt'> {
+  ts: number;
+  startedAt: number;
+  clearedAt?: number;
+  ackedBy?: string;
+  ackedAt?: number;
+  ackNote?: string;
+}
+
+export interface StatusChange {
+  site: string;
+  device: string;
+  status: DeviceStatus;
+  ts: number;
+}
+
+export type Step = '1m' | '1h' | '1d';
+export const STEP_MS: Record<Step, number> = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 };
+
+/** One rollup bucket. `laeq` only for noise_laeq: 10·log10(energy / durSum). */
+export interface AggregatePoint {
+  ts: number;
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  laeq?: number;
+}
+
+export interface TimeRange {
+  from: number;
+  /** Exclusive. */
+  to: number;
+}
+
+export interface ReadingQuery extends TimeRange {
+  site: string;
+  sensor: string;
+  metric: Metric;
+  /** Cap on returned raw points (newest data beyond it is cut; the API says so). */
+  limit?: number;
+}
+
+export interface WriteResult {
+  /** Readings newly stored (a duplicate of a stored (sensor, metric, ts) is not counted). */
+  inserted: number;
+  duplicates: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'influxdb';
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** Stores a batch atomically-or-idempotently and updates the rollups. Resolves once durable. */
+  writeReadings(batch: StoredReading[]): Promise<WriteResult>;
+  writeEvents(batch: StoredEvent[]): Promise<number>;
+  /** Upsert by alarm id: a clear record completes the raise record; acks are kept. */
+  writeAlarms(batch: StoredAlarm[]): Promise<void>;
+  writeStatus(batch: StatusChange[]): Promise<void>;
+  readRaw(q: ReadingQuery): Promise<StoredReading[]>;
+  readAggregate(q: ReadingQuery & { step: Step }): Promise<AggregatePoint[]>;
+  readEvents(q: TimeRange & { site: string; device?: string; types?: string[] }): Promise<StoredEvent[]>;
+  readAlarms(q: Partial<TimeRange> & { site?: string; state?: 'active' | 'all' }): Promise<StoredAlarm[]>;
+  getAlarm(id: string): Promise<StoredAlarm | undefined>;
+  ackAlarm(id: string, user: string, note: string, at: number): Promise<StoredAlarm | undefined>;
+  readStatus(q: TimeRange & { site: string; device?: string }): Promise<StatusChange[]>;
+  /** Drops raw readings older than `before` (rollups are kept for ever). Returns rows removed. */
+  pruneRaw(before: number): Promise<number>;
+  /** Number of raw readings stored (for health and benchmarks). */
+  countReadings(site?: string): Promise<number>;
+}
