@@ -59,7 +59,9 @@ export function parseCommand(
   allowPositionals = false,
 ): { flags: ParsedFlags; positionals: string[] } | null {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, f] of Object.entries(spec.flags)) options[name] = { type: f.type, multiple: f.multiple, short: f.short };
+  // node:util parseArgs rejects keys present with the value undefined, so set only what is given.
+  for (const [name, f] of Object.entries(spec.flags))
+    options[name] = { type: f.type, ...(f.multiple !== undefined ? { multiple: f.multiple } : {}), ...(f.short !== undefined ? { short: f.short } : {}) };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals, strict: true });

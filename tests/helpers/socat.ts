@@ -23,7 +23,8 @@ export async function ptyPair(dir: string, name = 'bus'): Promise<PtyPair> {
   const host = join(dir, `${name}-host`);
   let proc: ChildProcess | undefined;
   const start = async () => {
-    proc = spawn('socat', ['-d0', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], {
+    // No -d0: socat 1.7.4 (Debian 12) rejects it; the default level logs only errors and warnings.
+    proc = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     proc.stderr?.resume();

@@ -1,0 +1,41 @@
+// gap: no reading from a sensor for longer than thresholdS (clause 5.2.2 "持续监控并记录"; the
+// archive room's hourly means need continuous data). Raised when event time passes
+// last + threshold, cleared when data returns; the gap runs from the last reading to the next one.
+import { clear, raise } from '../alarm.ts';
+import type { Bound, Out, Sample } from '../types.ts';
+import { BaseRule } from './base.ts';
+
+interface State {
+  last: number | null;
+  raised: boolean;
+}
+
+export class GapRule extends BaseRule<State> {
+  constructor(b: Bound) {
+    super(b, { last: null, raised: false });
+  }
+
+  private get thresholdMs(): number {
+    return (this.bound.rule.thresholdS ?? 300) * 1000;
+  }
+
+  time(t: number, out: Out): void {
+    const s = this.s;
+    if (s.last === null || s.raised || !(t > s.last + this.thresholdMs)) return;
+    s.raised = true;
+    raise(out, this.bound, s.last + this.thresholdMs, { startMs: s.last, limit: this.thresholdMs / 1000, message: this.bound.rule.title });
+  }
+
+  reading(x: Sample, out: Out): void {
+    const s = this.s;
+    if (s.last !== null && x.ts <= s.last) return;
+    if (s.raised && s.last !== null) {
+      const durationS = (x.ts - s.last) / 1000;
+      clear(out, this.bound, x.ts, x.ts, { startMs: s.last, peak: durationS, limit: this.thresholdMs / 1000, message: this.bound.rule.title });
+      const b = this.bound;
+      out.gap({ rule: b.rule.id, clause: b.clause, sensor: b.sensor, start: s.last, end: x.ts, durationS });
+    }
+    s.last = x.ts;
+    s.raised = false;
+  }
+}

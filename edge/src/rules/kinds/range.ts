@@ -1,0 +1,58 @@
+// range: a metric outside [min, max], judged on each reading (basis raw) or on the rolling mean over
+// windowS (basis mean, e.g. hourly means for JGJ 25-2010 archive rooms and the GB/T 18883-2022 CO2
+// hourly mean). minDurationS: the condition must hold that long; hysteresis via clearMin/clearMax;
+// season and opening hours from the site. Clauses 5.2.2, 5.3, 11.1.2, 1.3.2 (limitSource in catalogue).
+import { round6 } from '../alarm.ts';
+import { classify, isActive, Tracker, trackerState, type TrackerState } from '../excursion.ts';
+import { first, push, ring, shift, size, type Ring } from '../ring.ts';
+import type { Bound, Out, Sample } from '../types.ts';
+import { BaseRule } from './base.ts';
+
+interface State {
+  win: Ring<[number, number]>;
+  sum: number;
+  tr: TrackerState;
+}
+
+export class RangeRule extends BaseRule<State> {
+  private tr: Tracker;
+
+  constructor(b: Bound) {
+    super(b, { win: ring(), sum: 0, tr: trackerState() });
+    this.tr = new Tracker(b, b.rule.metric, this.s.tr);
+  }
+
+  protected override reattach(): void {
+    this.tr.s = this.s.tr;
+  }
+
+  time(t: number, out: Out): void {
+    this.tr.time(t, out);
+  }
+
+  reading(x: Sample, out: Out): void {
+    const b = this.bound;
+    if (x.metric !== b.rule.metric || !isActive(b, x.ts)) return;
+    if (b.rule.basis !== 'mean') {
+      this.tr.judge(x.ts, x.value, classify(x.value, b.rule.limits), x.gapMs, out);
+      return;
+    }
+    const s = this.s;
+    const windowMs = (b.rule.windowS ?? 3600) * 1000;
+    push(s.win, [x.ts, x.value]);
+    s.sum += x.value;
+    for (let f = first(s.win); f && f[0] <= x.ts - windowMs; f = first(s.win)) {
+      shift(s.win);
+      s.sum -= f[1];
+    }
+    const n = size(s.win);
+    // A mean is judged once its readings span at least half the window (params.minCoverage).
+    const span = x.ts - (first(s.win)?.[0] ?? x.ts);
+    if (span < (b.rule.params?.minCoverage ?? 0.5) * windowMs) {
+      this.tr.judge(x.ts, NaN, 'unknown', x.gapMs, out);
+      return;
+    }
+    const mean = round6(s.sum / n);
+    this.tr.judge(x.ts, mean, classify(mean, b.rule.limits), x.gapMs, out);
+  }
+}

@@ -1,0 +1,88 @@
+// `hallmon simulate` as a user runs it: the real bin/hallmon.js in a child process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { listScenarios } from '@hallmon/simulators/scenarios/index';
+import { startAedes } from '../helpers/brokers.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/hallmon.js', import.meta.url));
+
+function hallmon(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    p.once('error', reject);
+    p.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('simulate --list names every scenario with its description', async () => {
+  const r = await hallmon(['simulate', '--list']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, listScenarios().length);
+  for (const s of listScenarios()) assert.ok(lines.some((l) => l.startsWith(s.name) && l.includes(s.description)), s.name);
+});
+
+test('simulate --help exits 0 and documents the flags with their env twins', async () => {
+  const r = await hallmon(['simulate', '--help']);
+  assert.equal(r.code, 0);
+  for (const f of ['--scenario', '--seed', '--speed', '--serial-dir', '--devices-mqtt', '--backfill', 'HALLMON_SCENARIO']) assert.ok(r.stdout.includes(f), f);
+});
+
+test('an unknown scenario or flag exits non-zero with a message that helps', async () => {
+  const r = await hallmon(['simulate', '--scenario', 'loud-evening']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /unknown scenario "loud-evening"/);
+  for (const s of listScenarios()) assert.ok(r.stderr.includes(s.name), s.name);
+  const bad = await hallmon(['simulate', '--scenario', 'normal-day', '--speeed', '3']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--speeed/);
+  const nothing = await hallmon(['simulate', '--scenario', 'normal-day']);
+  assert.notEqual(nothing.code, 0);
+  assert.match(nothing.stderr, /--serial-dir|--devices-mqtt|--backfill/);
+  const badDate = await hallmon(['simulate', '--scenario', 'normal-day', '--backfill', '--from', 'yesterday', '--to', '2025-05-07', '--uplink', 'mqtt://127.0.0.1:1', '--username', 'u', '--password', 'p']);
+  assert.notEqual(badDate.code, 0);
+  assert.match(badDate.stderr, /--from must be/);
+});
+
+test('simulate --backfill publishes CONTRACT batches as the gateway', async (t) => {
+  const broker = await startAedes();
+  t.after(() => broker.stop());
+  const users: string[] = [];
+  broker.broker.authenticate = (_c, username, password, done) => {
+    users.push(String(username));
+    done(null, username === 'demo-gateway' && password?.toString() === 'demo-gateway-secret');
+  };
+  const readings = new Map<string, number>();
+  let events = 0;
+  let biggest = 0;
+  broker.broker.on('publish', (packet, client) => {
+    if (!client) return;
+    const body = JSON.parse(packet.payload.toString()) as unknown[];
+    biggest = Math.max(biggest, body.length);
+    if (packet.topic === 'hallmon/v1/demo/telemetry')
+      for (const r of body as Array<{ sensor: string }>) readings.set(r.sensor, (readings.get(r.sensor) ?? 0) + 1);
+    else if (packet.topic === 'hallmon/v1/demo/events') events += body.length;
+    else assert.fail(`unexpected topic ${packet.topic}`);
+  });
+  const r = await hallmon([
+    'simulate', '--scenario', 'normal-day', '--seed', '4', '--backfill',
+    '--from', '2025-05-06T09:00:00+08:00', '--to', '2025-05-06T09:20:00+08:00', '--batch', '500',
+    '--uplink', broker.url, '--username', 'demo-gateway', '--password', 'demo-gateway-secret',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /backfill 100\.0 %/);
+  assert.match(r.stdout, /backfilled 2600 readings/);
+  await waitFor(() => [...readings.values()].reduce((a, b) => a + b, 0) === 2600, 'all readings at the broker');
+  assert.equal(readings.get('hall-noise-1'), 1200);
+  assert.equal(readings.get('mr-th-1'), 40, 'temperature and humidity every minute');
+  assert.ok(events > 0);
+  assert.ok(biggest <= 500);
+  assert.deepEqual([...new Set(users)], ['demo-gateway']);
+});
