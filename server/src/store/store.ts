@@ -2,6 +2,7 @@
 // deployments). Ingest writes batches; API, evidence and live views read through it. Writes are
 // idempotent on (site, sensor, metric, ts): storing a reading twice keeps one.
 import type { Metric, Quality, DeviceEvent, AlarmRecord, DeviceStatus } from '@hallmon/firmware-config';
+import type { NoiseHistogram } from './rollup.ts';
 
 export interface StoredReading {
   site: string;
@@ -92,4 +93,9 @@ export interface Store {
   pruneRaw(before: number): Promise<number>;
   /** Number of raw readings stored (for health and benchmarks). */
   countReadings(site?: string): Promise<number>;
+  /**
+   * Time-weighted noise level histogram (0.5 dB bins) over the 1m buckets whose start lies in
+   * [from, to); L10/L50/L90 via exceedanceLevel() in rollup.ts. Both shipped stores implement it.
+   */
+  readNoiseHistogram?(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram>;
 }

@@ -1,0 +1,408 @@
+// Time-series store on InfluxDB 1.x, for deployments that already run one. Raw readings live in the
+// `reading` measurement (tags site/sensor/metric); rollups are computed on read with InfluxQL, always
+// with both time bounds and fill(none) (an open upper bound makes 1.x fill buckets up to now()), and
+// merged with `rollup_1m`, the sums pruneRaw keeps of raw points it deleted. Idempotency comes from
+// InfluxDB itself: the same series and timestamp overwrite one point.
+import type { Logger, Metric, Quality } from '@hallmon/firmware-config';
+import { QUALITIES } from '@hallmon/firmware-config';
+import type {
+  AggregatePoint,
+  ReadingQuery,
+  StatusChange,
+  Step,
+  Store,
+  StoredAlarm,
+  StoredEvent,
+  StoredReading,
+  TimeRange,
+  WriteResult,
+} from './store.ts';
+import { escTag, fieldString, InfluxHttp, qlIdent, qlString, qlTime, rowsOf } from './influx-http.ts';
+import { alarmFromRow, alarmLine, eventFromRow, eventLine, mergeAlarm, normaliseNew, readingLine } from './influx-points.ts';
+import {
+  binLevel,
+  bucketCeil,
+  bucketStart,
+  mergeSums,
+  type BucketSums,
+  DEFAULT_NOISE_DUR_S,
+  histBin,
+  HIST_BIN_DB,
+  isNoise,
+  toAggregatePoint,
+  type NoiseHistogram,
+} from './rollup.ts';
+
+export interface InfluxStoreOptions {
+  /** e.g. http://127.0.0.1:8086 */
+  url: string;
+  /** Default `hallmon`. */
+  database?: string;
+  /** Raw retention the server applies with pruneRaw (rollups kept in rollup_1m). Default 400. */
+  retentionDays?: number;
+}
+
+/** InfluxDB's own advice for 1.x write batches (TOOLCHAIN: ~190k points/s at 5,000). */
+const WRITE_BATCH = 5_000;
+/** Window for scanning raw noise points when building a histogram (keeps each answer small). */
+const HIST_WINDOW_MS = 86_400_000;
+/** pruneRaw materialises rollups a day at a time (a first prune after long may cover months). */
+const PRUNE_WINDOW_MS = 86_400_000;
+/** 1m sums of pruned raw points: fields count, min, max, sum (+ energy, edur for noise). */
+const ROLLUP_1M = 'rollup_1m';
+
+const QUALITY_SET = new Set<string>(QUALITIES);
+
+export class InfluxStore implements Store {
+  readonly kind = 'influxdb' as const;
+  readonly database: string;
+  readonly retentionDays: number;
+  private readonly http: InfluxHttp;
+  private opened = false;
+  /** Alarm upserts are read-modify-write: one at a time, so an ack and a clear cannot race. */
+  private alarmChain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    opts: InfluxStoreOptions,
+    private readonly log: Logger,
+  ) {
+    const target = parseInfluxUrl(opts.url);
+    this.database = opts.database ?? target.database ?? 'hallmon';
+    this.retentionDays = opts.retentionDays ?? 400;
+    this.http = new InfluxHttp(target.base, this.database, target.auth);
+  }
+
+  async open(): Promise<void> {
+    if (this.opened) return;
+    await this.http.ping();
+    // CREATE DATABASE is idempotent in 1.x.
+    await this.http.query(`CREATE DATABASE ${qlIdent(this.database)}`, { db: false });
+    this.opened = true;
+    this.log.info({ url: this.http.url, database: this.database }, 'influxdb store open');
+  }
+
+  async close(): Promise<void> {
+    this.opened = false;
+    await this.alarmChain.catch(() => undefined);
+  }
+
+  private ensureOpen(): void {
+    if (!this.opened) throw new Error('The InfluxDB store is not open: call open() before using it.');
+  }
+
+  private async writeLines(lines: string[]): Promise<void> {
+    for (let i = 0; i < lines.length; i += WRITE_BATCH) {
+      await this.http.write(lines.slice(i, i + WRITE_BATCH).join('\n'));
+    }
+  }
+
+  /**
+   * Semantics of the result here: InfluxDB cannot tell a new point from an overwrite without a read
+   * per point, so `inserted` is the number of points written (the batch size) and `duplicates` is 0.
+   * A rewritten reading still ends up as one point (same series and timestamp), which is what the
+   * shared suite checks on read. InfluxDB answers 204 once the batch is in its fsynced WAL.
+   */
+  async writeReadings(batch: StoredReading[]): Promise<WriteResult> {
+    this.ensureOpen();
+    const lines: string[] = [];
+    let skipped = 0;
+    for (const r of batch) {
+      // Ingest validates readings first; NaN in line protocol would fail the whole batch.
+      if (Number.isFinite(r.value) && Number.isFinite(r.ts)) lines.push(readingLine(r));
+      else skipped++;
+    }
+    if (skipped > 0) this.noteSkipped(skipped);
+    await this.writeLines(lines);
+    return { inserted: lines.length, duplicates: 0 };
+  }
+
+  private skippedSince = 0;
+  private skippedCount = 0;
+  /** Rate-limited: at most one warning a minute however many bad values arrive. */
+  private noteSkipped(n: number): void {
+    this.skippedCount += n;
+    const now = Date.now();
+    if (now - this.skippedSince < 60_000) return;
+    this.log.warn({ skipped: this.skippedCount }, 'readings with a non-finite value or time were not stored');
+    this.skippedSince = now;
+    this.skippedCount = 0;
+  }
+
+  private seriesWhere(q: { site: string; sensor: string; metric: string }): string {
+    return `site = ${qlString(q.site)} AND sensor = ${qlString(q.sensor)} AND metric = ${qlString(q.metric)}`;
+  }
+
+  async readRaw(q: ReadingQuery): Promise<StoredReading[]> {
+    this.ensureOpen();
+    const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.trunc(q.limit))}` : '';
+    const [series] = await this.http.query(
+      `SELECT value, quality, dur FROM reading WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(q.from)} AND time < ${qlTime(q.to)} ORDER BY time ASC${limit}`,
+    );
+    const out: StoredReading[] = [];
+    for (const s of series ?? []) {
+      for (const v of s.values) {
+        const [ts, value, quality, dur] = v;
+        if (typeof ts !== 'number' || typeof value !== 'number') continue;
+        const r: StoredReading = {
+          site: q.site,
+          sensor: q.sensor,
+          metric: q.metric,
+          ts,
+          value,
+          quality: typeof quality === 'string' && QUALITY_SET.has(quality) ? (quality as Quality) : 'ok',
+        };
+        if (typeof dur === 'number') r.dur = dur;
+        out.push(r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Buckets whose start lies in [from, to), each over its whole step (same as the SQLite rollups).
+   * Two sources, never overlapping: raw `reading` points, and `rollup_1m` sums that pruneRaw
+   * materialised before deleting older raw points. Sums from both are merged per bucket.
+   */
+  async readAggregate(q: ReadingQuery & { step: Step }): Promise<AggregatePoint[]> {
+    this.ensureOpen();
+    const from = bucketCeil(q.from, q.step);
+    const to = bucketCeil(q.to, q.step);
+    if (to <= from) return [];
+    const where = `WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(from)} AND time < ${qlTime(to)} GROUP BY time(${q.step}) fill(none)`;
+    const [raw, rolled] = await this.http.query(
+      `SELECT count(value), min(value), max(value), sum(value), sum(energy), sum(edur) FROM reading ${where}; ` +
+        `SELECT sum("count"), min("min"), max("max"), sum("sum"), sum(energy), sum(edur) FROM ${ROLLUP_1M} ${where}`,
+    );
+    const noise = isNoise(q.metric);
+    const buckets = new Map<number, BucketSums>();
+    for (const series of [rolled, raw]) {
+      for (const s of series ?? []) {
+        for (const [ts, count, min, max, sum, energy, edur] of s.values) {
+          if (typeof ts !== 'number' || typeof count !== 'number' || count === 0) continue;
+          const b: BucketSums = {
+            seriesId: 0,
+            bucket: ts,
+            count,
+            min: min as number,
+            max: max as number,
+            sum: sum as number,
+            energy: noise && typeof energy === 'number' ? energy : null,
+            durSum: noise && typeof edur === 'number' ? edur : null,
+          };
+          const prev = buckets.get(ts);
+          if (prev) mergeSums(prev, b);
+          else buckets.set(ts, b);
+        }
+      }
+    }
+    const out = [...buckets.values()]
+      .sort((x, y) => x.bucket - y.bucket)
+      .map((b) => toAggregatePoint(b.bucket, b.count, b.min, b.max, b.sum, b.energy, b.durSum));
+    return q.limit !== undefined ? out.slice(0, q.limit) : out;
+  }
+
+  /**
+   * Time-weighted noise level histogram over [from, to) aligned to whole minutes, like SQLite's.
+   * InfluxQL cannot bin field values, so this scans raw points a day at a time and bins them here.
+   */
+  async readNoiseHistogram(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram> {
+    this.ensureOpen();
+    const where = this.seriesWhere({ site: q.site, sensor: q.sensor, metric: q.metric ?? 'noise_laeq' });
+    const bins = new Map<number, number>();
+    const end = bucketCeil(q.to, '1m');
+    for (let t = bucketCeil(q.from, '1m'); t < end; t += HIST_WINDOW_MS) {
+      const [series] = await this.http.query(
+        `SELECT value, edur FROM reading WHERE ${where} AND time >= ${qlTime(t)} AND time < ${qlTime(Math.min(end, t + HIST_WINDOW_MS))}`,
+      );
+      for (const s of series ?? []) {
+        for (const [, value, edur] of s.values) {
+          if (typeof value !== 'number') continue;
+          const b = histBin(value);
+          bins.set(b, (bins.get(b) ?? 0) + (typeof edur === 'number' ? edur : DEFAULT_NOISE_DUR_S));
+        }
+      }
+    }
+    const out: NoiseHistogram = { binDb: HIST_BIN_DB, bins: [], totalSeconds: 0 };
+    for (const b of [...bins.keys()].sort((a, c) => a - c)) {
+      const seconds = bins.get(b) as number;
+      out.bins.push({ level: binLevel(b), seconds });
+      out.totalSeconds += seconds;
+    }
+    return out;
+  }
+
+  /**
+   * Events are keyed by (site, device, type, ts) like SQLite's primary key; a rewrite overwrites the
+   * point (SQLite keeps the first copy). The count returned is the batch size (see writeReadings).
+   */
+  async writeEvents(batch: StoredEvent[]): Promise<number> {
+    this.ensureOpen();
+    await this.writeLines(batch.map(eventLine));
+    return batch.length;
+  }
+
+  async readEvents(q: TimeRange & { site: string; device?: string; types?: string[] }): Promise<StoredEvent[]> {
+    this.ensureOpen();
+    if (q.types !== undefined && q.types.length === 0) return [];
+    let where = `site = ${qlString(q.site)} AND time >= ${qlTime(q.from)} AND time < ${qlTime(q.to)}`;
+    if (q.device !== undefined) where += ` AND device = ${qlString(q.device)}`;
+    if (q.types !== undefined) where += ` AND (${q.types.map((t) => `type = ${qlString(t)}`).join(' OR ')})`;
+    const [series] = await this.http.query(`SELECT * FROM event WHERE ${where}`);
+    const out: StoredEvent[] = [];
+    for (const s of series ?? []) for (const row of rowsOf(s)) out.push(eventFromRow(row));
+    return out.sort((a, b) => a.ts - b.ts || cmp(a.device, b.device) || cmp(a.type, b.type));
+  }
+
+  /**
+   * One series per alarm id (tags id, site) with a fixed timestamp, the startedAt first seen, so
+   * each write overwrites the same point. The merge (cleared stays cleared, acks kept) is done here,
+   * one alarm operation at a time, because InfluxDB only knows "last field value wins".
+   */
+  async writeAlarms(batch: StoredAlarm[]): Promise<void> {
+    this.ensureOpen();
+    await this.serialAlarms(async () => {
+      const lines: string[] = [];
+      const pending = new Map<string, { time: number; alarm: StoredAlarm }>();
+      for (const a of batch) {
+        const prev = pending.get(a.id) ?? (await this.getAlarmPoint(a.id));
+        const merged = prev ? mergeAlarm(prev.alarm, a) : normaliseNew(a);
+        pending.set(a.id, { time: prev?.time ?? a.startedAt, alarm: merged });
+      }
+      for (const p of pending.values()) lines.push(alarmLine(p.time, p.alarm));
+      await this.writeLines(lines);
+    });
+  }
+
+  private serialAlarms<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.alarmChain.then(fn, fn);
+    this.alarmChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async getAlarmPoint(id: string): Promise<{ time: number; alarm: StoredAlarm } | undefined> {
+    const [series] = await this.http.query(`SELECT * FROM alarm WHERE id = ${qlString(id)}`);
+    const row = series?.[0] ? rowsOf(series[0]).at(-1) : undefined;
+    if (!row || typeof row.time !== 'number') return undefined;
+    return { time: row.time, alarm: alarmFromRow(row) };
+  }
+
+  async readAlarms(q: Partial<TimeRange> & { site?: string; state?: 'active' | 'all' }): Promise<StoredAlarm[]> {
+    this.ensureOpen();
+    // Alarms are few; a raw SELECT without GROUP BY time needs no time bound. Filtering by overlap
+    // with the period happens here, on the merged fields.
+    const where = q.site !== undefined ? ` WHERE site = ${qlString(q.site)}` : '';
+    const [series] = await this.http.query(`SELECT * FROM alarm${where}`);
+    const out: StoredAlarm[] = [];
+    for (const s of series ?? []) {
+      for (const row of rowsOf(s)) {
+        const a = alarmFromRow(row);
+        if (q.state === 'active' && a.state !== 'raised') continue;
+        if (q.to !== undefined && !(a.startedAt < q.to)) continue;
+        if (q.from !== undefined && a.clearedAt !== undefined && a.clearedAt < q.from) continue;
+        out.push(a);
+      }
+    }
+    return out.sort((a, b) => a.startedAt - b.startedAt || cmp(a.id, b.id));
+  }
+
+  async getAlarm(id: string): Promise<StoredAlarm | undefined> {
+    this.ensureOpen();
+    return (await this.getAlarmPoint(id))?.alarm;
+  }
+
+  async ackAlarm(id: string, user: string, note: string, at: number): Promise<StoredAlarm | undefined> {
+    this.ensureOpen();
+    return this.serialAlarms(async () => {
+      const p = await this.getAlarmPoint(id);
+      if (!p) return undefined;
+      const acked: StoredAlarm = { ...p.alarm, ackedBy: user, ackedAt: at, ackNote: note };
+      await this.writeLines([alarmLine(p.time, acked)]);
+      return acked;
+    });
+  }
+
+  async writeStatus(batch: StatusChange[]): Promise<void> {
+    this.ensureOpen();
+    await this.writeLines(
+      batch.map((c) => `status,device=${escTag(c.device)},site=${escTag(c.site)} status=${fieldString(c.status)} ${Math.trunc(c.ts)}`),
+    );
+  }
+
+  async readStatus(q: TimeRange & { site: string; device?: string }): Promise<StatusChange[]> {
+    this.ensureOpen();
+    let where = `site = ${qlString(q.site)} AND time >= ${qlTime(q.from)} AND time < ${qlTime(q.to)}`;
+    if (q.device !== undefined) where += ` AND device = ${qlString(q.device)}`;
+    const [series] = await this.http.query(`SELECT status, device, site FROM status WHERE ${where}`);
+    const out: StatusChange[] = [];
+    for (const s of series ?? []) {
+      for (const row of rowsOf(s)) {
+        if (typeof row.time !== 'number' || (row.status !== 'online' && row.status !== 'offline')) continue;
+        out.push({ site: String(row.site), device: String(row.device), status: row.status, ts: row.time });
+      }
+    }
+    return out.sort((a, b) => a.ts - b.ts || cmp(a.device, b.device));
+  }
+
+  /**
+   * Keeps rollups the way SQLite does: the 1m sums of everything about to go are first written into
+   * `rollup_1m` (SELECT ... INTO, a day at a time, tags kept with GROUP BY *), then the raw points
+   * are deleted. Cuts at a whole minute (floor of `before`) so no minute is split between the two
+   * measurements. The noise histogram of a pruned period is not kept on InfluxDB (raw-only there).
+   * A reading re-sent for an already pruned minute would overwrite that minute's rollup on the next
+   * prune: ingest should reject readings older than the retention window (SQLite would count it twice).
+   */
+  async pruneRaw(before: number): Promise<number> {
+    this.ensureOpen();
+    const cut = bucketStart(before, '1m');
+    const [first] = await this.http.query(`SELECT first(value) FROM reading WHERE time < ${qlTime(cut)}`);
+    const earliest = first?.[0]?.values[0]?.[0];
+    if (typeof earliest !== 'number') return 0;
+    const [counted] = await this.http.query(`SELECT count(value) FROM reading WHERE time < ${qlTime(cut)}`);
+    const n = counted?.[0]?.values[0]?.[1];
+    for (let t = bucketStart(earliest, '1m'); t < cut; t += PRUNE_WINDOW_MS) {
+      const end = Math.min(cut, t + PRUNE_WINDOW_MS);
+      await this.http.query(
+        `SELECT count(value) AS "count", min(value) AS "min", max(value) AS "max", sum(value) AS "sum", ` +
+          `sum(energy) AS energy, sum(edur) AS edur INTO ${ROLLUP_1M} FROM reading ` +
+          `WHERE time >= ${qlTime(t)} AND time < ${qlTime(end)} GROUP BY time(1m), * fill(none)`,
+      );
+    }
+    await this.http.query(`DELETE FROM reading WHERE time < ${qlTime(cut)}`);
+    return typeof n === 'number' ? n : 0;
+  }
+
+  async countReadings(site?: string): Promise<number> {
+    this.ensureOpen();
+    const where = site !== undefined ? ` WHERE site = ${qlString(site)}` : '';
+    const [series] = await this.http.query(`SELECT count(value) FROM reading${where}`);
+    const v = series?.[0]?.values[0]?.[1];
+    return typeof v === 'number' ? v : 0;
+  }
+}
+
+/**
+ * Accepts `http://host:8086`, `http://host:8086/mydb` (the path names the database, as
+ * `--influx-url` documents) and `http://user:password@host:8086` (InfluxDB 1.x basic auth).
+ */
+export function parseInfluxUrl(raw: string): { base: string; database?: string; auth?: string } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error(`"${raw}" is not an InfluxDB URL; use the form http://127.0.0.1:8086/hallmon.`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new Error(`"${raw}" is not an http(s) URL; InfluxDB 1.x listens on http://host:8086.`);
+  }
+  const out: { base: string; database?: string; auth?: string } = { base: `${u.protocol}//${u.host}` };
+  const db = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''));
+  if (db) out.database = db;
+  if (u.username) {
+    out.auth = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  }
+  return out;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+// A real InfluxDB 1.x (Debian's influxd) for tests and benchmarks: generated config in a temp dir,
+// HTTP and RPC on free loopback ports, usage reporting off, quiet logs. Ready once /ping answers 204;
+// stop() kills it and removes its data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './ports.ts';
+import { tempDir } from './tmp.ts';
+import { waitFor } from './wait.ts';
+
+export interface TestInfluxd {
+  /** e.g. http://127.0.0.1:40123 */
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startInfluxd(): Promise<TestInfluxd> {
+  const tmp = tempDir('hallmon-influxd-');
+  const [httpPort, rpcPort] = [await freePort(), await freePort()];
+  const d = (p: string) => JSON.stringify(join(tmp.path, p));
+  const conf = join(tmp.path, 'influxdb.conf');
+  writeFileSync(
+    conf,
+    [
+      'reporting-disabled = true',
+      `bind-address = "127.0.0.1:${rpcPort}"`,
+      '[meta]',
+      `  dir = ${d('meta')}`,
+      '  logging-enabled = false',
+      '[data]',
+      `  dir = ${d('data')}`,
+      `  wal-dir = ${d('wal')}`,
+      '  query-log-enabled = false',
+      '[monitor]',
+      '  store-enabled = false',
+      '[http]',
+      `  bind-address = "127.0.0.1:${httpPort}"`,
+      '  log-enabled = false',
+      '  pprof-enabled = false',
+      '[logging]',
+      '  level = "warn"',
+      '  suppress-logo = true',
+      '[continuous_queries]',
+      '  enabled = false',
+      '',
+    ].join('\n'),
+  );
+  const stderr: string[] = [];
+  const proc: ChildProcess = spawn('influxd', ['run', '-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  proc.stderr?.on('data', (b: Buffer) => {
+    if (stderr.length < 50) stderr.push(b.toString());
+  });
+  const url = `http://127.0.0.1:${httpPort}`;
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+      });
+    }
+    tmp.remove();
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`influxd exited: ${stderr.join('')}`);
+        const res = await fetch(`${url}/ping`).catch(() => undefined);
+        return res?.status === 204;
+      },
+      `influxd on ${httpPort}`,
+      30_000,
+      100,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, dir: tmp.path, stop };
+}

@@ -1,0 +1,357 @@
+// The one behavioural suite every Store adapter must pass (SQLite and InfluxDB run the same cases),
+// so the API and evidence code can rely on the interface alone. Expected figures are worked out by
+// hand in the comments, not recomputed with the code under test.
+import { after, before, describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store, StoredAlarm, StoredEvent, StoredReading } from '@hallmon/server/store/store';
+import { exceedanceLevel } from '@hallmon/server/store/rollup';
+
+export interface SuiteOptions {
+  name: string;
+  /** Once per file (e.g. start influxd). */
+  setup?: () => Promise<void>;
+  teardown?: () => Promise<void>;
+  /** A fresh, unopened, empty store for each test; `n` is unique per call. */
+  make: (n: number) => Promise<Store>;
+  /** SQLite knows inserted vs duplicates exactly; InfluxDB reports the batch size (documented). */
+  exactWriteCounts: boolean;
+  /** Events: SQLite returns rows inserted; InfluxDB the batch size. */
+  exactEventCounts: boolean;
+}
+
+/** 2025-05-01T00:00:00Z: a UTC day boundary, so 1m/1h/1d buckets all start here. */
+const T = Date.UTC(2025, 4, 1);
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+function r(ts: number, value: number, extra: Partial<StoredReading> = {}): StoredReading {
+  return { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts, value, quality: 'ok', ...extra };
+}
+
+export function storeSuite(o: SuiteOptions): void {
+  describe(`store: ${o.name}`, () => {
+    let n = 0;
+    if (o.setup) before(o.setup, { timeout: 60_000 });
+    if (o.teardown) after(o.teardown, { timeout: 60_000 });
+
+    async function fresh(t: TestContext): Promise<Store> {
+      const store = await o.make(++n);
+      await store.open();
+      t.after(() => store.close());
+      return store;
+    }
+
+    test('writing the same batch twice keeps one copy and does not double-count rollups', async (t) => {
+      const s = await fresh(t);
+      const batch = [0, 1, 2, 3, 4].map((i) => r(T + i * 1000, 20 + i));
+      const first = await s.writeReadings(batch);
+      const second = await s.writeReadings(batch);
+      // A duplicate inside one batch, too.
+      const third = await s.writeReadings([r(T + 5000, 25), r(T + 5000, 25)]);
+      if (o.exactWriteCounts) {
+        assert.deepEqual(first, { inserted: 5, duplicates: 0 });
+        assert.deepEqual(second, { inserted: 0, duplicates: 5 });
+        assert.deepEqual(third, { inserted: 1, duplicates: 1 });
+      }
+      const raw = await s.readRaw({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', from: T, to: T + MIN });
+      assert.deepEqual(
+        raw.map((x) => [x.ts - T, x.value]),
+        [[0, 20], [1000, 21], [2000, 22], [3000, 23], [4000, 24], [5000, 25]],
+      );
+      assert.equal(await s.countReadings(), 6);
+      // 20..25: count 6, sum 135, mean 22.5.
+      const agg = await s.readAggregate({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', from: T, to: T + MIN, step: '1m' });
+      assert.deepEqual(agg, [{ ts: T, count: 6, min: 20, max: 25, mean: 22.5 }]);
+    });
+
+    test('raw reads honour the range (to exclusive), the series, the limit, quality and dur', async (t) => {
+      const s = await fresh(t);
+      await s.writeReadings([
+        ...[0, 1, 2, 3, 4, 5].map((i) => r(T + i * 1000, 10 + i, i === 3 ? { quality: 'out-of-range' } : {})),
+        r(T + 2000, 99, { sensor: 'mr-th-2' }),
+        r(T + 2000, 55, { metric: 'humidity' }),
+        r(T + 2000, 77, { site: 'other' }),
+        r(T + 2000, 61.5, { sensor: 'hall-slm-1', metric: 'noise_laeq', dur: 5 }),
+      ]);
+      const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const };
+      const got = await s.readRaw({ ...q, from: T + 2000, to: T + 5000 });
+      assert.deepEqual(
+        got.map((x) => [x.ts - T, x.value, x.quality]),
+        [[2000, 12, 'ok'], [3000, 13, 'out-of-range'], [4000, 14, 'ok']],
+      );
+      assert.equal(got[0]?.site, 'demo');
+      assert.equal(got[0]?.sensor, 'mr-th-1');
+      assert.equal(got[0]?.metric, 'temperature');
+      const limited = await s.readRaw({ ...q, from: T, to: T + MIN, limit: 2 });
+      assert.deepEqual(limited.map((x) => x.value), [10, 11]);
+      const noise = await s.readRaw({ site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq', from: T, to: T + MIN });
+      assert.deepEqual(noise.map((x) => [x.value, x.dur]), [[61.5, 5]]);
+      assert.deepEqual(await s.readRaw({ ...q, sensor: 'nope', from: T, to: T + MIN }), []);
+      assert.deepEqual(await s.readRaw({ ...q, from: T + 6000, to: T + MIN }), []);
+    });
+
+    test('1m, 1h and 1d aggregates match hand-computed figures', async (t) => {
+      const s = await fresh(t);
+      // Separate calls landing in the same buckets must merge.
+      await s.writeReadings([r(T, 20)]);
+      await s.writeReadings([r(T + 30_000, 22), r(T + 60_000, 30), r(T + 90_000, 10)]);
+      await s.writeReadings([r(T + HOUR, 5), r(T + DAY, 100)]);
+      const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, from: T, to: T + 2 * DAY };
+      assert.deepEqual(await s.readAggregate({ ...q, step: '1m' }), [
+        { ts: T, count: 2, min: 20, max: 22, mean: 21 },
+        { ts: T + MIN, count: 2, min: 10, max: 30, mean: 20 },
+        { ts: T + HOUR, count: 1, min: 5, max: 5, mean: 5 },
+        { ts: T + DAY, count: 1, min: 100, max: 100, mean: 100 },
+      ]);
+      // Hour 0: 20, 22, 30, 10 -> sum 82, mean 20.5.
+      assert.deepEqual(await s.readAggregate({ ...q, step: '1h' }), [
+        { ts: T, count: 4, min: 10, max: 30, mean: 20.5 },
+        { ts: T + HOUR, count: 1, min: 5, max: 5, mean: 5 },
+        { ts: T + DAY, count: 1, min: 100, max: 100, mean: 100 },
+      ]);
+      // Day 0: 20, 22, 30, 10, 5 -> sum 87, mean 17.4.
+      const days = await s.readAggregate({ ...q, step: '1d' });
+      assert.equal(days.length, 2);
+      assert.deepEqual({ ...days[0], mean: undefined }, { ts: T, count: 5, min: 5, max: 30, mean: undefined });
+      assert.ok(Math.abs((days[0]?.mean ?? 0) - 17.4) < 1e-9, `day mean ${days[0]?.mean}`);
+      // Buckets whose start lies in [from, to): `to` is exclusive, an unaligned `from` skips the
+      // bucket it falls inside.
+      const mid = await s.readAggregate({ ...q, from: T + 1, to: T + HOUR, step: '1m' });
+      assert.deepEqual(mid.map((p) => p.ts), [T + MIN]);
+      const hours = await s.readAggregate({ ...q, from: T, to: T + HOUR, step: '1h' });
+      assert.deepEqual(hours.map((p) => p.ts), [T]);
+      assert.equal(hours[0]?.laeq, undefined, 'laeq only for noise');
+    });
+
+    test('noise rollups carry the energy mean: 90 and 60 dB alternating seconds -> 87.0 dB', async (t) => {
+      const s = await fresh(t);
+      const noise = (ts: number, value: number, dur?: number): StoredReading =>
+        r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq', ...(dur !== undefined ? { dur } : {}) });
+      // Two minutes at 1 s, no dur given (defaults to 1 s), written in batches of 30.
+      const all: StoredReading[] = [];
+      for (let i = 0; i < 120; i++) all.push(noise(T + i * 1000, i % 2 === 0 ? 90 : 60));
+      for (let i = 0; i < all.length; i += 30) await s.writeReadings(all.slice(i, i + 30));
+      // 10·log10((10^9 + 10^6) / 2) = 86.994 dB; the arithmetic mean would say 75.
+      const q = { site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq' as const, from: T, to: T + DAY };
+      const mins = await s.readAggregate({ ...q, step: '1m' });
+      assert.equal(mins.length, 2);
+      for (const m of mins) {
+        assert.equal(m.count, 60);
+        assert.equal(m.mean, 75);
+        assert.ok(Math.abs((m.laeq ?? 0) - 87.0) < 0.01, `laeq ${m.laeq}`);
+      }
+      // Longer intervals weigh more: one 10 s interval at 50 dB in minute 5 and one 30 s interval at
+      // 80 dB -> 10·log10((10·10^5 + 30·10^8) / 40) = 10·log10(75,025,000) = 78.752 dB.
+      await s.writeReadings([noise(T + 5 * MIN, 50, 10), noise(T + 5 * MIN + 10_000, 80, 30)]);
+      const m5 = await s.readAggregate({ ...q, from: T + 5 * MIN, to: T + 6 * MIN, step: '1m' });
+      assert.equal(m5.length, 1);
+      assert.ok(Math.abs((m5[0]?.laeq ?? 0) - 78.752) < 0.001, `laeq ${m5[0]?.laeq}`);
+      // The hour: 60 s at 90, 60 s at 60, 10 s at 50, 30 s at 80 (160 s):
+      // 10·log10((60·10^9 + 60·10^6 + 10·10^5 + 30·10^8) / 160) = 10·log10(394,131,250) = 85.956 dB.
+      const hour = await s.readAggregate({ ...q, step: '1h' });
+      assert.equal(hour.length, 1);
+      assert.equal(hour[0]?.count, 122);
+      assert.ok(Math.abs((hour[0]?.laeq ?? 0) - 85.956) < 0.001, `laeq ${hour[0]?.laeq}`);
+      const day = await s.readAggregate({ ...q, step: '1d' });
+      assert.ok(Math.abs((day[0]?.laeq ?? 0) - 85.956) < 0.001, `laeq ${day[0]?.laeq}`);
+      // The duplicate of a noise batch changes nothing.
+      await s.writeReadings(all.slice(0, 30));
+      const again = await s.readAggregate({ ...q, step: '1h' });
+      assert.deepEqual(again, hour);
+
+      assert.ok(s.readNoiseHistogram, 'both shipped stores implement readNoiseHistogram');
+      {
+        // Minutes 0-1: 60 s at 90 dB, 60 s at 60 dB -> L10 = 90, L90 = 60.
+        const h = await s.readNoiseHistogram({ site: 'demo', sensor: 'hall-slm-1', from: T, to: T + 2 * MIN });
+        assert.equal(h.totalSeconds, 120);
+        assert.deepEqual(h.bins, [{ level: 60, seconds: 60 }, { level: 90, seconds: 60 }]);
+        assert.equal(exceedanceLevel(h, 10), 90);
+        assert.equal(exceedanceLevel(h, 90), 60);
+        // The whole hour: 10 s at 50, 60 at 60, 30 at 80, 60 at 90 (160 s). L90 is exceeded by 90 %
+        // of the time: the level at 16 s from the bottom -> 60. L10: at 144 s -> 90. L50: at 80 s -> 80.
+        const hh = await s.readNoiseHistogram({ site: 'demo', sensor: 'hall-slm-1', from: T, to: T + HOUR });
+        assert.equal(hh.totalSeconds, 160);
+        assert.equal(exceedanceLevel(hh, 90), 60);
+        assert.equal(exceedanceLevel(hh, 50), 80);
+        assert.equal(exceedanceLevel(hh, 10), 90);
+      }
+    });
+
+    test('events round-trip with filters by device, type and range', async (t) => {
+      const s = await fresh(t);
+      const ev = (over: Partial<StoredEvent> & Pick<StoredEvent, 'device' | 'type' | 'ts'>): StoredEvent => ({ site: 'demo', ...over });
+      const batch: StoredEvent[] = [
+        ev({ device: 'eval-w01', type: 'rating', ts: T + 1000, score: 5, window: 'W01' }),
+        ev({ device: 'eval-w02', type: 'rating', ts: T + 2000, score: 1, window: 'W02' }),
+        ev({ device: 'queue-1', type: 'ticket_called', ts: T + 3000, ticket: 'A012', window: 'W03' }),
+        ev({ device: 'queue-1', type: 'ticket_issued', ts: T + 3000, ticket: 'A013' }),
+        ev({ device: 'edge', type: 'data_gap', ts: T + 4000, start: T - HOUR, end: T, count: 3600, detail: 'disk budget "full"\nline 2' }),
+        ev({ device: 'eval-w01', type: 'device_fault', ts: T + 5000, fault: 'timeout', count: 4 }),
+        ev({ device: 'eval-w01', type: 'rating', ts: T + 6000, score: 3, site: 'other' }),
+      ];
+      const n1 = await s.writeEvents(batch);
+      const n2 = await s.writeEvents(batch.slice(0, 2));
+      if (o.exactEventCounts) {
+        assert.equal(n1, 7);
+        assert.equal(n2, 0);
+      }
+      const all = await s.readEvents({ site: 'demo', from: T, to: T + DAY });
+      assert.deepEqual(all, batch.slice(0, 6));
+      const w01 = await s.readEvents({ site: 'demo', from: T, to: T + DAY, device: 'eval-w01' });
+      assert.deepEqual(w01.map((e) => e.type), ['rating', 'device_fault']);
+      const tickets = await s.readEvents({ site: 'demo', from: T, to: T + DAY, types: ['ticket_called', 'ticket_issued'] });
+      assert.deepEqual(tickets.map((e) => e.ticket), ['A012', 'A013']);
+      const ranged = await s.readEvents({ site: 'demo', from: T + 2000, to: T + 4000 });
+      assert.deepEqual(ranged.map((e) => e.ts - T), [2000, 3000, 3000]);
+      assert.deepEqual(await s.readEvents({ site: 'demo', from: T, to: T + DAY, types: [] }), []);
+    });
+
+    test('alarms: raise, clear, ack; a late raise does not reopen; acks survive', async (t) => {
+      const s = await fresh(t);
+      const base: StoredAlarm = {
+        id: 'demo:1.3.3:hall-slm-1:1746057600000',
+        site: 'demo',
+        clause: '1.3.3',
+        rule: 'noise-max',
+        sensor: 'hall-slm-1',
+        severity: 'warning',
+        state: 'raised',
+        ts: T + 10 * MIN,
+        startedAt: T + 10 * MIN,
+        peak: 68.2,
+        limit: 60,
+        message: '噪声超标',
+      };
+      const other: StoredAlarm = { ...base, id: 'demo:5.2.2:mr-th-1:x', clause: '5.2.2', sensor: 'mr-th-1', startedAt: T, ts: T };
+      await s.writeAlarms([base, other]);
+      assert.deepEqual(await s.getAlarm(base.id), base);
+      assert.deepEqual((await s.readAlarms({ site: 'demo', state: 'active' })).map((a) => a.id), [other.id, base.id]);
+
+      const acked = await s.ackAlarm(base.id, 'duty-officer', '已通知窗口', T + 11 * MIN);
+      assert.equal(acked?.ackedBy, 'duty-officer');
+      assert.equal(acked?.ackNote, '已通知窗口');
+      assert.equal(acked?.ackedAt, T + 11 * MIN);
+      assert.equal(acked?.state, 'raised');
+
+      const clear: StoredAlarm = { ...base, state: 'cleared', ts: T + 20 * MIN, clearedAt: T + 20 * MIN, peak: 71.5 };
+      await s.writeAlarms([clear]);
+      const got = await s.getAlarm(base.id);
+      assert.equal(got?.state, 'cleared');
+      assert.equal(got?.clearedAt, T + 20 * MIN);
+      assert.equal(got?.startedAt, T + 10 * MIN);
+      assert.equal(got?.peak, 71.5);
+      assert.equal(got?.ackedBy, 'duty-officer', 'the ack is kept through the clear');
+      assert.equal(got?.message, '噪声超标');
+
+      // At-least-once delivery: the raise arrives again after the clear.
+      await s.writeAlarms([base]);
+      const still = await s.getAlarm(base.id);
+      assert.equal(still?.state, 'cleared');
+      assert.equal(still?.peak, 71.5);
+      assert.equal(still?.ackedBy, 'duty-officer');
+
+      assert.deepEqual((await s.readAlarms({ site: 'demo', state: 'active' })).map((a) => a.id), [other.id]);
+      assert.deepEqual((await s.readAlarms({ site: 'demo', state: 'all' })).map((a) => a.id), [other.id, base.id]);
+      // Periods: the cleared one overlaps [T+15m, T+1h) but not [T+30m, T+1h); the open one both.
+      assert.deepEqual((await s.readAlarms({ from: T + 15 * MIN, to: T + HOUR })).map((a) => a.id), [other.id, base.id]);
+      assert.deepEqual((await s.readAlarms({ from: T + 30 * MIN, to: T + HOUR })).map((a) => a.id), [other.id]);
+      assert.deepEqual((await s.readAlarms({ from: T - HOUR, to: T })).map((a) => a.id), []);
+      assert.deepEqual(await s.readAlarms({ site: 'elsewhere' }), []);
+
+      // A clear record without clearedAt is cleared at its own time.
+      await s.writeAlarms([{ ...other, state: 'cleared', ts: T + 5 * MIN }]);
+      assert.equal((await s.getAlarm(other.id))?.clearedAt, T + 5 * MIN);
+
+      assert.equal(await s.ackAlarm('no-such-alarm', 'x', '', T), undefined);
+      assert.equal(await s.getAlarm('no-such-alarm'), undefined);
+    });
+
+    test('status changes round-trip by site, device and range', async (t) => {
+      const s = await fresh(t);
+      await s.writeStatus([
+        { site: 'demo', device: 'edge-1', status: 'online', ts: T },
+        { site: 'demo', device: 'eval-w01', status: 'online', ts: T + 1000 },
+        { site: 'demo', device: 'edge-1', status: 'offline', ts: T + 2000 },
+        { site: 'other', device: 'edge-1', status: 'online', ts: T + 2000 },
+      ]);
+      const all = await s.readStatus({ site: 'demo', from: T, to: T + DAY });
+      assert.deepEqual(all.map((c) => [c.device, c.status, c.ts - T]), [
+        ['edge-1', 'online', 0],
+        ['eval-w01', 'online', 1000],
+        ['edge-1', 'offline', 2000],
+      ]);
+      assert.equal(all[0]?.site, 'demo');
+      const edge = await s.readStatus({ site: 'demo', device: 'edge-1', from: T + 1, to: T + 2001 });
+      assert.deepEqual(edge.map((c) => c.status), ['offline']);
+      assert.deepEqual(await s.readStatus({ site: 'demo', from: T, to: T + 1000 }).then((x) => x.length), 1);
+    });
+
+    test('a non-finite value that slipped past ingest is skipped; the rest of the batch is kept', async (t) => {
+      const s = await fresh(t);
+      const res = await s.writeReadings([r(T, 1), r(T + 1000, Number.NaN), r(T + 2000, Number.POSITIVE_INFINITY), r(T + 3000, 4)]);
+      assert.equal(res.inserted, 2);
+      assert.equal(res.duplicates, 0);
+      const raw = await s.readRaw({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', from: T, to: T + MIN });
+      assert.deepEqual(raw.map((x) => x.value), [1, 4]);
+    });
+
+    test('countReadings counts per site and overall', async (t) => {
+      const s = await fresh(t);
+      assert.equal(await s.countReadings(), 0);
+      await s.writeReadings([r(T, 1), r(T + 1000, 2), r(T, 3, { site: 'other' }), r(T, 4, { metric: 'humidity' })]);
+      assert.equal(await s.countReadings(), 4);
+      assert.equal(await s.countReadings('demo'), 3);
+      assert.equal(await s.countReadings('other'), 1);
+      assert.equal(await s.countReadings('nowhere'), 0);
+    });
+
+    test('pruneRaw drops old raw rows and keeps their rollups (noise energy included)', async (t) => {
+      const s = await fresh(t);
+      const noise = (ts: number, value: number): StoredReading => r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq' });
+      await s.writeReadings([
+        r(T, 10),
+        r(T + 1000, 20),
+        r(T + 40 * MIN, 25), // same hour as the two above, but after the cut
+        r(T + DAY, 30),
+        r(T + DAY + 1000, 40),
+        r(T, 50, { site: 'other' }),
+        noise(T, 90),
+        noise(T + 1000, 60),
+        noise(T + 40 * MIN, 60),
+      ]);
+      const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, from: T, to: T + 2 * DAY };
+      const nq = { site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq' as const, from: T, to: T + 2 * DAY };
+      const hourBefore = await s.readAggregate({ ...nq, step: '1h' });
+      // Cut at T + 30 min: 2 temperature + 1 other-site + 2 noise readings go.
+      assert.equal(await s.pruneRaw(T + 30 * MIN), 5);
+      assert.deepEqual((await s.readRaw(q)).map((x) => x.value), [25, 30, 40]);
+      assert.equal(await s.countReadings(), 4);
+      assert.equal(await s.countReadings('demo'), 4);
+      assert.equal(await s.countReadings('other'), 0);
+      // Rollups of the pruned period are still there, and the hour that straddles the cut merges
+      // pruned sums with live raw rows: 10, 20, 25 -> count 3, mean 55/3.
+      const hours = await s.readAggregate({ ...q, step: '1h' });
+      assert.deepEqual(hours.map((p) => [p.ts, p.count, p.min, p.max]), [[T, 3, 10, 25], [T + DAY, 2, 30, 40]]);
+      assert.ok(Math.abs((hours[0]?.mean ?? 0) - 55 / 3) < 1e-9);
+      assert.deepEqual(await s.readAggregate({ ...q, step: '1m' }).then((a) => a.map((p) => [p.ts - T, p.count])), [
+        [0, 2],
+        [40 * MIN, 1],
+        [DAY, 2],
+      ]);
+      assert.deepEqual(await s.readAggregate({ ...q, step: '1d' }).then((a) => a.map((p) => [p.ts - T, p.count, p.mean])), [
+        [0, 3, 55 / 3],
+        [DAY, 2, 35],
+      ]);
+      // Noise: 90, 60, 60 dB over 3 s -> 10·log10((10^9 + 2·10^6) / 3) = 10·log10(334,000,000) = 85.237 dB.
+      const hourAfter = await s.readAggregate({ ...nq, step: '1h' });
+      assert.equal(hourAfter[0]?.count, 3);
+      assert.ok(Math.abs((hourAfter[0]?.laeq ?? 0) - 85.237) < 0.001, `laeq ${hourAfter[0]?.laeq}`);
+      assert.ok(Math.abs((hourAfter[0]?.laeq ?? 0) - (hourBefore[0]?.laeq ?? 0)) < 1e-9);
+      assert.equal((await s.readAggregate({ ...q, site: 'other', step: '1d' }))[0]?.count, 1);
+      // Nothing older is left to prune, and a second prune does not disturb the kept rollups.
+      assert.equal(await s.pruneRaw(T + 30 * MIN), 0);
+      assert.deepEqual(await s.readAggregate({ ...q, step: '1h' }), hours);
+    });
+  });
+}
