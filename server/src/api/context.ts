@@ -1,0 +1,41 @@
+// What the HTTP routes need from the running server, passed in explicitly (no globals), so the
+// API can be built around any store and tested on its own.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger, LoadedSite } from '@hallmon/firmware-config';
+import type { Store, StoredAlarm } from '../store/store.ts';
+import type { TokenSigner, TokenClaims } from '../auth/tokens.ts';
+import type { UserStore } from '../auth/users.ts';
+import type { LoginLimiter } from '../auth/login-limiter.ts';
+import type { SiteIndex } from '../ingest/site-index.ts';
+
+export interface ApiContext {
+  store: Store;
+  sites: ReadonlyMap<string, LoadedSite>;
+  siteIndex: ReadonlyMap<string, SiteIndex>;
+  signer: TokenSigner;
+  users: UserStore;
+  limiter: LoginLimiter;
+  log: Logger;
+  /** Everything /api/health reports beyond status and version. */
+  health(): Record<string, unknown>;
+  /** Called after an alarm changed through the API (an ack), so live views update. */
+  alarmChanged?(alarm: StoredAlarm): void;
+  /** More route plugins (e.g. GET /api/evidence), registered after the built-in ones. */
+  extraRoutes?: ExtraRoutes[];
+  /** Folder with the built dashboard (index.html), when present. */
+  dashboardDir?: string;
+}
+
+/** A plugin adding routes; use requireAuth from api/auth-hook.ts and sendError from api/errors.ts. */
+export type ExtraRoutes = (app: ApiApp, ctx: ApiContext) => Promise<void>;
+
+/** The fastify instance the API is built on (plain types; HTTPS is cast to them in app.ts). */
+export type ApiApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: TokenClaims | null;
+  }
+}

@@ -1,0 +1,56 @@
+// GET /api/events and GET /api/status: counter-device events (ratings, tickets, faults) and device
+// online/offline changes for a period, so the hall view can show evaluator use, bad ratings to
+// follow up and devices offline. Additions to CONTRACT v1 (same auth, time and error rules).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SITE_ID_PATTERN, ID_PATTERN, EVENT_TYPES } from '@hallmon/firmware-config';
+import type { ApiContext } from './context.ts';
+import { requireAuth } from './auth-hook.ts';
+import { sendError } from './errors.ts';
+import { QueryTime, queryTime } from './query-time.ts';
+import { eventMessage, statusMessage } from '../live/messages.ts';
+
+const MAX_DAYS = 31;
+
+const HistoryQuery = Type.Object(
+  {
+    site: Type.String({ pattern: SITE_ID_PATTERN }),
+    from: QueryTime,
+    to: QueryTime,
+    device: Type.Optional(Type.String({ pattern: ID_PATTERN })),
+    type: Type.Optional(Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)))),
+  },
+  { additionalProperties: false },
+);
+
+export function historyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const range = (q: { site: string; from: string; to: string }) => {
+      const from = queryTime(q.from);
+      const to = queryTime(q.to);
+      if (from === null) return `querystring/from is not a valid time: "${q.from}"`;
+      if (to === null) return `querystring/to is not a valid time: "${q.to}"`;
+      if (to <= from) return 'querystring/to must be after querystring/from';
+      if (to - from > MAX_DAYS * 86_400_000) return `querystring/to: the range may span at most ${MAX_DAYS} days`;
+      return { from, to };
+    };
+
+    app.get('/api/events', { preHandler: requireAuth(ctx.signer), schema: { querystring: HistoryQuery } }, async (request, reply) => {
+      const q = request.query;
+      const r = range(q);
+      if (typeof r === 'string') return sendError(reply, 400, r);
+      if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+      const rows = await ctx.store.readEvents({ site: q.site, ...r, device: q.device, types: q.type ? [q.type] : undefined });
+      return rows.map(eventMessage);
+    });
+
+    app.get('/api/status', { preHandler: requireAuth(ctx.signer), schema: { querystring: Type.Omit(HistoryQuery, ['type']) } }, async (request, reply) => {
+      const q = request.query;
+      const r = range(q);
+      if (typeof r === 'string') return sendError(reply, 400, r);
+      if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+      const rows = await ctx.store.readStatus({ site: q.site, ...r, device: q.device });
+      return rows.map(statusMessage);
+    });
+  };
+}

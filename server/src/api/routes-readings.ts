@@ -1,0 +1,63 @@
+// GET /api/readings: raw points or 1m/1h/1d aggregates for one sensor metric (CONTRACT). Ranges are
+// bounded so one request cannot pull a year of raw data: raw <= 31 days and a point cap (the answer
+// says `truncated`), aggregates <= 400 days. For noise the aggregate point is the energy-mean LAeq,
+// not the arithmetic mean (IEC 61672-1: LAeq = 10·log10(Σ tᵢ·10^(Lᵢ/10) / Σ tᵢ)).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Metric, SITE_ID_PATTERN, ID_PATTERN, toIso } from '@hallmon/firmware-config';
+import type { ApiContext } from './context.ts';
+import { requireAuth } from './auth-hook.ts';
+import { sendError } from './errors.ts';
+import { QueryTime, queryTime } from './query-time.ts';
+
+const DAY = 86_400_000;
+export const RAW_MAX_DAYS = 31;
+export const AGG_MAX_DAYS = 400;
+export const RAW_POINT_CAP = 200_000;
+
+const ReadingsQuery = Type.Object(
+  {
+    site: Type.String({ pattern: SITE_ID_PATTERN }),
+    sensor: Type.String({ pattern: ID_PATTERN }),
+    metric: Metric,
+    from: QueryTime,
+    to: QueryTime,
+    step: Type.Optional(Type.Union([Type.Literal('1m'), Type.Literal('1h'), Type.Literal('1d')])),
+  },
+  { additionalProperties: false },
+);
+
+export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/api/readings', { preHandler: requireAuth(ctx.signer), schema: { querystring: ReadingsQuery } }, async (request, reply) => {
+      const q = request.query;
+      const from = queryTime(q.from);
+      const to = queryTime(q.to);
+      if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
+      if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
+      if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
+      const maxDays = q.step ? AGG_MAX_DAYS : RAW_MAX_DAYS;
+      if (to - from > maxDays * DAY)
+        return sendError(reply, 400, `querystring/to: the range may span at most ${maxDays} days${q.step ? '' : ' for raw data; use step=1m, 1h or 1d'}`);
+      const index = ctx.siteIndex.get(q.site);
+      if (!index) return sendError(reply, 404, `unknown site "${q.site}"`);
+      const metrics = index.metrics.get(q.sensor);
+      if (!metrics) return sendError(reply, 404, `site "${q.site}" has no sensor "${q.sensor}"`);
+      if (!metrics.has(q.metric)) return sendError(reply, 404, `sensor "${q.sensor}" does not measure ${q.metric} (it measures ${[...metrics].join(', ') || 'nothing'})`);
+      const base = { site: q.site, sensor: q.sensor, metric: q.metric, from, to };
+      if (!q.step) {
+        const rows = await ctx.store.readRaw({ ...base, limit: RAW_POINT_CAP + 1 });
+        const truncated = rows.length > RAW_POINT_CAP;
+        const points = (truncated ? rows.slice(0, RAW_POINT_CAP) : rows).map((r) => [toIso(r.ts), r.value] as const);
+        return truncated ? { points, truncated: true, limit: RAW_POINT_CAP } : { points };
+      }
+      const buckets = await ctx.store.readAggregate({ ...base, step: q.step });
+      const noise = q.metric === 'noise_laeq';
+      return {
+        step: q.step,
+        points: buckets.map((b) => [toIso(b.ts), noise && b.laeq !== undefined ? b.laeq : b.mean] as const),
+        buckets: buckets.map((b) => ({ ...b, ts: toIso(b.ts) })),
+      };
+    });
+  };
+}

@@ -1,0 +1,31 @@
+// GET /api/sites: the halls this server knows, their zones and what each sensor measures
+// (CONTRACT shape), plus the counter devices so the dashboard can render everything generically.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApiContext } from './context.ts';
+import { requireAuth } from './auth-hook.ts';
+
+export function siteRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/api/sites', { preHandler: requireAuth(ctx.signer) }, async () =>
+      [...ctx.sites.values()].map((s) => {
+        const index = ctx.siteIndex.get(s.id);
+        return {
+          id: s.id,
+          name: s.name,
+          nameEn: s.nameEn,
+          timezone: s.timezone,
+          openingHours: s.openingHours,
+          zones: s.zones.map((z) => ({
+            id: z.id,
+            kind: z.kind,
+            name: z.name,
+            sensors: z.devices
+              .filter((d) => (index?.metrics.get(d.id)?.size ?? 0) > 0)
+              .map((d) => ({ id: d.id, name: d.name, profile: d.profile, metrics: [...(index?.metrics.get(d.id) ?? [])] })),
+            devices: z.devices.map((d) => ({ id: d.id, name: d.name, profile: d.profile, window: d.window })),
+          })),
+        };
+      }),
+    );
+  };
+}

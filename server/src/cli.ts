@@ -1,0 +1,33 @@
+// `hallmon server`: parses flags (each with its HALLMON_* twin), starts the server, prints where
+// to reach it and where its data lives, and stops gracefully on SIGINT/SIGTERM.
+import { parseCommand, createLogger } from '@hallmon/firmware-config';
+import { serverCommand, serverOptions } from './options.ts';
+import { startServer } from './server.ts';
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(serverCommand, argv);
+  if (!parsed) return 0;
+  const opts = serverOptions(parsed.flags);
+  const log = createLogger('hallmon-server');
+  const server = await startServer({ ...opts, log });
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out(`hallmon server ${server.url}  (API ${server.url}/api, dashboard ${server.url}/)`);
+  if (server.mqttUrl) out(`MQTT broker    ${server.mqttUrl}${opts.mqttWs ? `  (and ${server.url.replace(/^http/, 'ws')}/mqtt)` : ''}`);
+  if (opts.broker) out(`MQTT ingest    from external broker ${opts.broker.replace(/\/\/[^@/]*@/, '//***@')}`);
+  out(`data           ${opts.store === 'influxdb' ? `InfluxDB ${opts.influxUrl}; users and token secret in ${opts.dataDir}` : opts.dataDir}`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      log.info({ signal }, 'stopping');
+      resolve();
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+  await server.stop();
+  out('hallmon server stopped');
+  return 0;
+}

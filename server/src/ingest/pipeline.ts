@@ -1,0 +1,117 @@
+// The one ingest path both brokers feed (embedded aedes, external broker): validate -> batched,
+// durable store write -> live push -> counters. handle() resolves only once the message's own
+// data is stored, so the caller acknowledges (PUBACK) only what is durable: at-least-once from edge
+// to store. It rejects only when the store failed, so the message is redelivered.
+import type { Logger } from '@hallmon/firmware-config';
+import type { Store, StoredReading, StoredEvent, StoredAlarm, StatusChange, WriteResult } from '../store/store.ts';
+import { WriteBatcher } from './batcher.ts';
+import type { IngestCounters } from './counters.ts';
+import type { RejectReason, Stream } from './reasons.ts';
+import type { SiteIndex } from './site-index.ts';
+import { validatePayload } from './validate-payload.ts';
+
+/** Where stored data goes live (socket.io); called after the data is durable. */
+export interface LiveSink {
+  readings(site: string, items: StoredReading[]): void;
+  events(site: string, items: StoredEvent[]): void;
+  alarms(site: string, items: StoredAlarm[]): void;
+  status(site: string, items: StatusChange[]): void;
+}
+
+export interface HandleResult {
+  accepted: number;
+  rejected: number;
+}
+
+// maxDelayMs 0: a batch closes at the end of the current event-loop turn. aedes dispatches every
+// packet of a socket read at once and the external client one packet at a time, so a timer would
+// only add latency; while a write is in flight the next batch grows by itself.
+const BATCH = { maxItems: 5_000, maxDelayMs: 0 };
+
+export class IngestPipeline {
+  private live: LiveSink | undefined;
+  private lastStoreErrorLog = 0;
+  private readonly readings: WriteBatcher<StoredReading, WriteResult>;
+  private readonly events: WriteBatcher<StoredEvent, number>;
+  private readonly alarms: WriteBatcher<StoredAlarm, void>;
+  private readonly statuses: WriteBatcher<StatusChange, void>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly sites: ReadonlyMap<string, SiteIndex>,
+    readonly counters: IngestCounters,
+    private readonly log: Logger,
+  ) {
+    this.readings = new WriteBatcher((b) => store.writeReadings(b), BATCH, (res) => {
+      if (res.duplicates) counters.duplicates('telemetry', res.duplicates);
+    });
+    this.events = new WriteBatcher((b) => store.writeEvents(b), BATCH);
+    this.alarms = new WriteBatcher((b) => store.writeAlarms(b), { maxItems: 500, maxDelayMs: 0 });
+    this.statuses = new WriteBatcher((b) => store.writeStatus(b), { maxItems: 500, maxDelayMs: 0 });
+  }
+
+  setLive(live: LiveSink | undefined): void {
+    this.live = live;
+  }
+
+  hasSite(site: string): boolean {
+    return this.sites.has(site);
+  }
+
+  /** Counts a message refused before it reached validation (oversized, wrong site, bad topic). */
+  refuse(stream: Stream | 'unrouted', reason: RejectReason, who: string): void {
+    this.counters.message(stream);
+    this.counters.rejected(stream, [[reason, 1]], who);
+  }
+
+  async handle(site: string, stream: Stream, payload: Buffer, device = ''): Promise<HandleResult> {
+    const index = this.sites.get(site);
+    if (!index) {
+      this.refuse(stream, 'unknown-site', site);
+      return { accepted: 0, rejected: 1 };
+    }
+    this.counters.message(stream);
+    const v = validatePayload(stream, payload, { site: index, now: Date.now() }, device);
+    let rejected = 0;
+    for (const n of v.result.rejected.values()) rejected += n;
+    if (rejected) this.counters.rejected(stream, v.result.rejected, site);
+    const accepted = v.result.accepted.length;
+    if (accepted === 0) return { accepted, rejected };
+    try {
+      switch (v.stream) {
+        case 'telemetry':
+          await this.readings.add(v.result.accepted);
+          this.live?.readings(site, v.result.accepted);
+          break;
+        case 'events':
+          await this.events.add(v.result.accepted);
+          this.live?.events(site, v.result.accepted);
+          break;
+        case 'alarms':
+          await this.alarms.add(v.result.accepted);
+          this.live?.alarms(site, v.result.accepted);
+          break;
+        case 'status':
+          await this.statuses.add(v.result.accepted);
+          this.live?.status(site, v.result.accepted);
+          break;
+      }
+    } catch (err) {
+      this.counters.rejected(stream, [['store-error', accepted]], site);
+      // Rate-limited: during a store outage every gateway retries, and each retry fails again.
+      const now = Date.now();
+      if (now - this.lastStoreErrorLog > 10_000) {
+        this.lastStoreErrorLog = now;
+        this.log.error({ err, site, stream }, 'store write failed; messages are not acknowledged and will be redelivered');
+      }
+      throw err;
+    }
+    this.counters.accepted(stream, accepted);
+    return { accepted, rejected };
+  }
+
+  /** Waits for every pending store write (on stop). */
+  async flush(): Promise<void> {
+    await Promise.all([this.readings.flush(), this.events.flush(), this.alarms.flush(), this.statuses.flush()]);
+  }
+}

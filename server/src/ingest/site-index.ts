@@ -1,0 +1,24 @@
+// What ingest needs to know about a site, precomputed once: which sensors exist and which metrics
+// each one's profile exposes, which devices may send events. Lookups on the hot path are Map hits.
+import type { DeviceProfile, Metric, SiteConfig } from '@hallmon/firmware-config';
+
+export interface SiteIndex {
+  id: string;
+  /** device id -> metrics its profile measures (empty for counter devices). */
+  metrics: Map<string, ReadonlySet<Metric>>;
+  /** device id -> seconds a noise value integrates over, from the profile (default 1). */
+  noiseDur: Map<string, number>;
+}
+
+export function indexSite(site: SiteConfig, profiles: ReadonlyMap<string, DeviceProfile>): SiteIndex {
+  const metrics = new Map<string, ReadonlySet<Metric>>();
+  const noiseDur = new Map<string, number>();
+  for (const zone of site.zones)
+    for (const d of zone.devices) {
+      const p = profiles.get(d.profile);
+      metrics.set(d.id, new Set(p?.metrics.map((m) => m.metric) ?? []));
+      const noise = p?.metrics.find((m) => m.metric === 'noise_laeq');
+      if (noise) noiseDur.set(d.id, noise.intervalS ?? 1);
+    }
+  return { id: site.id, metrics, noiseDur };
+}

@@ -1,0 +1,182 @@
+// Live push over socket.io on the API's HTTP server: clients authenticate with the API token in
+// the handshake (`auth: { token }`), join per-site rooms with `emit('subscribe', { site })` (or
+// `?site=` in the handshake query) and receive `reading`, `event`, `alarm` and `status` as data is
+// stored. A slow client must not slow ingest: when its transport has more than HIGH_WATER bytes (or
+// packets) queued, its readings are coalesced to the latest value per (site, sensor, metric) and
+// other messages queued up to a cap; everything waiting goes out once it drains. Coalesced and
+// dropped messages are counted for /api/health.
+import type { Server as HttpServer } from 'node:http';
+import { Server as IoServer, type Socket } from 'socket.io';
+import { SITE_ID_PATTERN, type Logger } from '@hallmon/firmware-config';
+import type { TokenSigner } from '../auth/tokens.ts';
+import type { LiveSink } from '../ingest/pipeline.ts';
+import type { StoredReading, StoredEvent, StoredAlarm, StatusChange } from '../store/store.ts';
+import { alarmJson } from '../api/routes-alarms.ts';
+import { readingMessage, eventMessage, statusMessage } from './messages.ts';
+
+const HIGH_WATER_BYTES = 1024 * 1024;
+const HIGH_WATER_PACKETS = 2_000;
+/** Non-reading messages kept per congested client before the oldest are dropped. */
+const MAX_QUEUED = 5_000;
+const DRAIN_CHECK_MS = 50;
+const SITE = new RegExp(SITE_ID_PATTERN);
+
+type Outgoing = { event: 'reading' | 'event' | 'alarm' | 'status'; data: unknown };
+
+interface Backlog {
+  readings: Map<string, Outgoing>;
+  other: Outgoing[];
+}
+
+export interface LiveStats {
+  clients: number;
+  sent: number;
+  coalesced: number;
+  dropped: number;
+}
+
+export class LivePush implements LiveSink {
+  private io: IoServer | undefined;
+  private readonly backlog = new Map<Socket, Backlog>();
+  private drainTimer: NodeJS.Timeout | undefined;
+  private readonly stats = { sent: 0, coalesced: 0, dropped: 0 };
+
+  constructor(
+    private readonly server: HttpServer,
+    private readonly signer: TokenSigner,
+    private readonly sites: ReadonlySet<string>,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    // destroyUpgrade: false, because MQTT over WebSocket shares this server's upgrade event.
+    const io = new IoServer(this.server, { serveClient: false, destroyUpgrade: false, maxHttpBufferSize: 64 * 1024 });
+    this.io = io;
+    io.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const token = typeof auth?.token === 'string' ? auth.token : undefined;
+      const claims = this.signer.verify(token);
+      if (!claims) return next(new Error('unauthorized: connect with auth: { token } from POST /api/login'));
+      socket.data.user = claims;
+      next();
+    });
+    io.on('connection', (socket) => {
+      const q = socket.handshake.query.site;
+      if (typeof q === 'string') this.join(socket, q);
+      socket.on('subscribe', (msg: unknown, ack?: unknown) => {
+        const site = typeof msg === 'string' ? msg : (msg as { site?: unknown } | null)?.site;
+        const ok = this.join(socket, site);
+        if (typeof ack === 'function') ack(ok ? { ok: true, site } : { ok: false, error: `unknown site ${JSON.stringify(site)}` });
+      });
+      socket.on('unsubscribe', (msg: unknown) => {
+        const site = typeof msg === 'string' ? msg : (msg as { site?: unknown } | null)?.site;
+        if (typeof site === 'string') void socket.leave(`site:${site}`);
+      });
+      socket.on('disconnect', () => this.backlog.delete(socket));
+    });
+  }
+
+  private join(socket: Socket, site: unknown): boolean {
+    if (typeof site !== 'string' || !SITE.test(site) || !this.sites.has(site)) return false;
+    void socket.join(`site:${site}`);
+    return true;
+  }
+
+  get clients(): number {
+    return this.io?.engine.clientsCount ?? 0;
+  }
+
+  snapshot(): LiveStats {
+    return { clients: this.clients, ...this.stats };
+  }
+
+  readings(site: string, items: StoredReading[]): void {
+    this.fanOut(site, items.map((r) => ({ event: 'reading' as const, data: readingMessage(r), key: `${r.sensor}\u0000${r.metric}` })));
+  }
+
+  events(site: string, items: StoredEvent[]): void {
+    this.fanOut(site, items.map((e) => ({ event: 'event' as const, data: eventMessage(e) })));
+  }
+
+  alarms(site: string, items: StoredAlarm[]): void {
+    this.fanOut(site, items.map((a) => ({ event: 'alarm' as const, data: alarmJson(a) })));
+  }
+
+  status(site: string, items: StatusChange[]): void {
+    this.fanOut(site, items.map((s) => ({ event: 'status' as const, data: statusMessage(s) })));
+  }
+
+  private fanOut(site: string, msgs: (Outgoing & { key?: string })[]): void {
+    const io = this.io;
+    if (!io || msgs.length === 0) return;
+    const members = io.sockets.adapter.rooms.get(`site:${site}`);
+    if (!members) return;
+    for (const id of members) {
+      const socket = io.sockets.sockets.get(id);
+      if (!socket) continue;
+      let b = this.backlog.get(socket);
+      if (!b && !congested(socket)) {
+        for (const m of msgs) socket.emit(m.event, m.data);
+        this.stats.sent += msgs.length;
+        continue;
+      }
+      if (!b) {
+        b = { readings: new Map(), other: [] };
+        this.backlog.set(socket, b);
+        this.armDrain();
+      }
+      for (const m of msgs) {
+        if (m.key) {
+          if (b.readings.has(m.key)) this.stats.coalesced++;
+          b.readings.set(m.key, m);
+        } else {
+          b.other.push(m);
+          if (b.other.length > MAX_QUEUED) {
+            b.other.shift();
+            this.stats.dropped++;
+          }
+        }
+      }
+    }
+  }
+
+  private armDrain(): void {
+    if (this.drainTimer) return;
+    this.drainTimer = setInterval(() => {
+      for (const [socket, b] of this.backlog) {
+        if (!socket.connected) {
+          this.backlog.delete(socket);
+          continue;
+        }
+        if (congested(socket)) continue;
+        this.backlog.delete(socket);
+        for (const m of b.other) socket.emit(m.event, m.data);
+        for (const m of b.readings.values()) socket.emit(m.event, m.data);
+        this.stats.sent += b.other.length + b.readings.size;
+      }
+      if (this.backlog.size === 0 && this.drainTimer) {
+        clearInterval(this.drainTimer);
+        this.drainTimer = undefined;
+      }
+    }, DRAIN_CHECK_MS);
+  }
+
+  async stop(): Promise<void> {
+    if (this.drainTimer) clearInterval(this.drainTimer);
+    this.drainTimer = undefined;
+    this.backlog.clear();
+    const io = this.io;
+    this.io = undefined;
+    if (!io) return;
+    io.disconnectSockets(true);
+    // io.close() would also close the shared HTTP server; the server owner closes that.
+    io.engine.close();
+  }
+}
+
+/** True when the client's transport has more queued than we let it have. */
+function congested(socket: Socket): boolean {
+  const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+  if ((conn.writeBuffer?.length ?? 0) > HIGH_WATER_PACKETS) return true;
+  return (conn.transport?.socket?.bufferedAmount ?? 0) > HIGH_WATER_BYTES;
+}

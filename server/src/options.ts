@@ -1,0 +1,121 @@
+// `hallmon server` options (CONTRACT "CLI"): every flag with its HALLMON_* twin, validated up
+// front so a bad value fails at start-up naming the flag, before any port is opened.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError, intFlag, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+}
+
+export interface ServerOptions {
+  httpPort: number;
+  mqttPort: number;
+  host: string;
+  dataDir: string;
+  store: 'sqlite' | 'influxdb';
+  influxUrl?: string;
+  /** External broker URL: ingest subscribes there instead of embedding aedes. */
+  broker?: string;
+  brokerUsername?: string;
+  brokerPassword?: string;
+  /** Site config files; empty = the shipped ones. */
+  config: string[];
+  tls?: TlsFiles;
+  maxPayload: number;
+  retentionDays: number;
+  /** MQTT over WebSocket at /mqtt on the HTTP port. */
+  mqttWs: boolean;
+}
+
+export const serverCommand: CommandSpec = {
+  name: 'server',
+  summary: 'The hallmon server: MQTT ingest, time-series store, HTTP API, live push.',
+  usage: 'hallmon server [options]',
+  flags: {
+    'http-port': { type: 'string', arg: 'N', help: 'HTTP(S) port for the API, dashboard, socket.io and MQTT over WebSocket', default: '8080' },
+    'mqtt-port': { type: 'string', arg: 'N', help: 'port of the embedded MQTT broker (mqtts when TLS is set); 0 = none', default: '1883' },
+    host: { type: 'string', arg: 'ADDR', help: 'address to listen on', default: '0.0.0.0' },
+    'data-dir': { type: 'string', arg: 'DIR', help: 'where the store, users and token secret live', default: './data/server' },
+    store: { type: 'string', arg: 'KIND', help: 'time-series store: sqlite or influxdb', default: 'sqlite' },
+    'influx-url': { type: 'string', arg: 'URL', help: 'InfluxDB 1.x URL for --store influxdb, e.g. http://127.0.0.1:8086/hallmon' },
+    broker: { type: 'string', arg: 'URL', help: 'use this external MQTT broker instead of the embedded one (it does the ACL)' },
+    'broker-username': { type: 'string', arg: 'USER', help: 'username for --broker' },
+    'broker-password': { type: 'string', arg: 'PASS', help: 'password for --broker' },
+    config: { type: 'string', arg: 'FILE', multiple: true, help: 'site config file (repeatable); default: the shipped demo sites' },
+    'tls-cert': { type: 'string', arg: 'FILE', help: 'PEM certificate: serve HTTPS and mqtts' },
+    'tls-key': { type: 'string', arg: 'FILE', help: 'PEM private key for --tls-cert' },
+    'max-payload': { type: 'string', arg: 'BYTES', help: 'largest MQTT payload accepted', default: String(1024 * 1024) },
+    'retention-days': { type: 'string', arg: 'N', help: 'days of raw readings kept (rollups are kept for ever)', default: '400' },
+    'mqtt-ws': { type: 'boolean', help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, HALLMON_MQTT_WS=0 turns it off', default: true },
+  },
+  examples: [
+    'hallmon server',
+    'hallmon server --http-port 8080 --mqtt-port 1883 --data-dir /var/lib/hallmon',
+    'hallmon server --store influxdb --influx-url http://127.0.0.1:8086/hallmon',
+    'hallmon server --broker mqtt://broker.local:1883 --broker-username hallmon --broker-password secret',
+  ],
+};
+
+function str(flags: ParsedFlags, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function url(flags: ParsedFlags, name: string, protocols: string[]): string | undefined {
+  const v = str(flags, name);
+  if (v === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new UsageError(`--${name} must be a URL such as ${protocols[0]}//host:port (got "${v}")`);
+  }
+  if (!protocols.includes(u.protocol))
+    throw new UsageError(`--${name} must use ${protocols.map((p) => p.replace(':', '')).join(' or ')} (got "${v}")`);
+  return v;
+}
+
+function readable(flag: string, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const full = resolve(file);
+  if (!existsSync(full)) throw new UsageError(`--${flag}: file not found: ${full}`);
+  try {
+    readFileSync(full);
+  } catch (err) {
+    throw new UsageError(`--${flag}: cannot read ${full}: ${(err as Error).message}`);
+  }
+  return full;
+}
+
+/** Turns parsed flags into options, or throws a UsageError naming the bad flag. */
+export function serverOptions(flags: ParsedFlags): ServerOptions {
+  const store = str(flags, 'store') ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'influxdb') throw new UsageError(`--store must be sqlite or influxdb (got "${store}")`);
+  const influxUrl = url(flags, 'influx-url', ['http:', 'https:']);
+  if (store === 'influxdb' && !influxUrl) throw new UsageError('--store influxdb needs --influx-url, e.g. http://127.0.0.1:8086/hallmon');
+  const cert = readable('tls-cert', str(flags, 'tls-cert'));
+  const key = readable('tls-key', str(flags, 'tls-key'));
+  if (!!cert !== !!key) throw new UsageError('--tls-cert and --tls-key go together: give both PEM files or neither');
+  const config = flags.config;
+  const configFiles = (Array.isArray(config) ? config : typeof config === 'string' ? [config] : []).map((f) => resolve(f));
+  for (const f of configFiles) if (!existsSync(f)) throw new UsageError(`--config: file not found: ${f}`);
+  const host = str(flags, 'host') ?? '0.0.0.0';
+  return {
+    httpPort: intFlag(flags, 'http-port', 0, 65_535) ?? 8080,
+    mqttPort: intFlag(flags, 'mqtt-port', 0, 65_535) ?? 1883,
+    host,
+    dataDir: resolve(str(flags, 'data-dir') ?? './data/server'),
+    store,
+    influxUrl,
+    broker: url(flags, 'broker', ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']),
+    brokerUsername: str(flags, 'broker-username'),
+    brokerPassword: str(flags, 'broker-password'),
+    config: configFiles,
+    tls: cert && key ? { cert, key } : undefined,
+    maxPayload: intFlag(flags, 'max-payload', 1024, 256 * 1024 * 1024) ?? 1024 * 1024,
+    retentionDays: intFlag(flags, 'retention-days', 1, 36_500) ?? 400,
+    mqttWs: flags['mqtt-ws'] !== false,
+  };
+}

@@ -1,0 +1,209 @@
+// Wires the server together with an explicit lifecycle: store, users, token signer, ingest
+// pipeline, HTTP API, socket.io live push, and either the embedded broker or a client of an
+// external one. stop() closes everything in reverse order so a test process exits by itself.
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { createLogger, loadProfiles, loadSites, type Logger, type LoadedSite } from '@hallmon/firmware-config';
+import { createStore } from './store/index.ts';
+import type { Store } from './store/store.ts';
+import type { ServerOptions } from './options.ts';
+import { UserStore } from './auth/users.ts';
+import { TokenSigner, loadOrCreateSecret } from './auth/tokens.ts';
+import { LoginLimiter } from './auth/login-limiter.ts';
+import { indexSite, type SiteIndex } from './ingest/site-index.ts';
+import { IngestCounters } from './ingest/counters.ts';
+import { IngestPipeline } from './ingest/pipeline.ts';
+import { GatewayAuth } from './ingest/gateway-auth.ts';
+import { EmbeddedBroker, MQTT_WS_PATH } from './ingest/embedded-broker.ts';
+import { ExternalBroker, stableClientId } from './ingest/external-broker.ts';
+import { buildApi } from './api/app.ts';
+import type { ExtraRoutes } from './api/context.ts';
+import { LivePush } from './live/socketio.ts';
+import { RetentionPruner } from './retention.ts';
+
+export type StartOptions = Partial<ServerOptions> & {
+  dataDir: string;
+  log?: Logger;
+  /** Sites already loaded (tests); otherwise from opts.config or the shipped ones. */
+  sites?: Map<string, LoadedSite>;
+  /** HALLMON_ADMIN_PASSWORD unless given. */
+  adminPassword?: string;
+  /** Where the generated admin password is printed once (default stdout). */
+  print?: (line: string) => void;
+  dashboardDir?: string;
+  /** More API routes (e.g. evidence) registered on the same server with the same auth. */
+  extraRoutes?: ExtraRoutes[];
+};
+
+export interface RunningServer {
+  httpPort: number;
+  /** 0 when there is no embedded TCP listener (external broker, or --mqtt-port 0 with WS only). */
+  mqttPort: number;
+  /** http(s)://host:port of the API and dashboard. */
+  url: string;
+  /** mqtt(s)://host:port of the embedded broker, when there is one. */
+  mqttUrl?: string;
+  store: Store;
+  users: UserStore;
+  pipeline: IngestPipeline;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_DASHBOARD = resolve(dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const log = opts.log ?? createLogger('hallmon-server');
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const profiles = loadProfiles();
+  const sites = opts.sites ?? loadSites(opts.config && opts.config.length ? opts.config : undefined, profiles);
+  const siteIndex = new Map<string, SiteIndex>([...sites.values()].map((s) => [s.id, indexSite(s, profiles)]));
+  const host = opts.host ?? '0.0.0.0';
+  const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
+  const maxPayload = opts.maxPayload ?? 1024 * 1024;
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    while (cleanups.length) {
+      const c = cleanups.pop()!;
+      try {
+        await c();
+      } catch (err) {
+        log.warn({ err }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    const store =
+      opts.store === 'influxdb'
+        ? createStore({ kind: 'influxdb', url: opts.influxUrl ?? 'http://127.0.0.1:8086/hallmon', retentionDays: opts.retentionDays }, log)
+        : createStore({ kind: 'sqlite', dataDir, retentionDays: opts.retentionDays }, log);
+    await store.open();
+    cleanups.push(() => store.close());
+
+    const users = new UserStore(dataDir);
+    users.open();
+    cleanups.push(() => users.close());
+    const admin = users.ensureAdmin(opts.adminPassword ?? process.env.HALLMON_ADMIN_PASSWORD);
+    if (admin.generated) {
+      const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+      print('');
+      print('  ================================================================');
+      print(`  First start: created user "admin" with password: ${admin.generated}`);
+      print('  It is shown only this once. Set HALLMON_ADMIN_PASSWORD to choose one.');
+      print('  ================================================================');
+      print('');
+    }
+    const signer = new TokenSigner(loadOrCreateSecret(dataDir));
+
+    const counters = new IngestCounters(log.child({ component: 'ingest' }));
+    const pipeline = new IngestPipeline(store, siteIndex, counters, log.child({ component: 'ingest' }));
+    cleanups.push(() => pipeline.flush());
+
+    let broker: EmbeddedBroker | undefined;
+    let external: ExternalBroker | undefined;
+    let live: LivePush | undefined;
+
+    const app = await buildApi(
+      {
+        store,
+        sites,
+        siteIndex,
+        signer,
+        users,
+        limiter: new LoginLimiter(),
+        log,
+        extraRoutes: opts.extraRoutes,
+        alarmChanged: (a) => live?.alarms(a.site, [a]),
+        dashboardDir: opts.dashboardDir ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined),
+        health: () => ({
+          ingest: counters.snapshot(),
+          broker: external
+            ? { kind: 'external', url: redact(opts.broker ?? ''), connected: external.connected }
+            : { kind: 'embedded', clients: broker?.clients ?? 0, mqttPort: broker?.port ?? 0, websocket: opts.mqttWs !== false ? MQTT_WS_PATH : null },
+          live: live?.snapshot() ?? null,
+        }),
+      },
+      { tls },
+    );
+    cleanups.push(() => app.close());
+
+    live = new LivePush(app.server, signer, new Set(sites.keys()), log.child({ component: 'live' }));
+    live.start();
+    pipeline.setLive(live);
+    const liveRef = live;
+    cleanups.push(() => liveRef.stop());
+
+    await app.listen({ port: opts.httpPort ?? 8080, host });
+    const httpPort = (app.server.address() as AddressInfo).port;
+
+    if (opts.broker) {
+      external = new ExternalBroker(
+        {
+          url: opts.broker,
+          username: opts.brokerUsername,
+          password: opts.brokerPassword,
+          clientId: stableClientId(dataDir),
+          maxPayload,
+        },
+        pipeline,
+        log.child({ component: 'external-broker' }),
+      );
+      const ext = external;
+      cleanups.push(() => ext.stop());
+      await ext.start();
+    } else {
+      broker = new EmbeddedBroker(
+        {
+          host,
+          // --mqtt-port 0: no TCP listener (gateways then use MQTT over WebSocket at /mqtt).
+          port: opts.mqttPort === 0 ? null : (opts.mqttPort ?? 1883),
+          tls,
+          maxPayload,
+          wsServer: opts.mqttWs !== false ? app.server : undefined,
+        },
+        new GatewayAuth(sites.values()),
+        pipeline,
+        log.child({ component: 'broker' }),
+      );
+      const b = broker;
+      cleanups.push(() => b.stop());
+      await b.start();
+      if (opts.mqttPort === 0 && opts.mqttWs === false) log.warn('no MQTT listener at all (--mqtt-port 0 and MQTT over WebSocket off): nothing can publish data');
+    }
+
+    const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log);
+    pruner.start();
+    cleanups.push(() => pruner.stop());
+
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    const mqttPort = broker?.port ?? 0;
+    return {
+      httpPort,
+      mqttPort,
+      url: `${tls ? 'https' : 'http'}://${shownHost}:${httpPort}`,
+      mqttUrl: mqttPort ? `${tls ? 'mqtts' : 'mqtt'}://${shownHost}:${mqttPort}` : undefined,
+      store,
+      users,
+      pipeline,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** A broker URL without its password, for health output and logs. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
