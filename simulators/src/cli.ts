@@ -1,16 +1,12 @@
 // `hallmon simulate`: the simulated hall. Live, it plays a scenario on real protocols (Modbus RTU
 // and ASCII over socat ptys, counter devices over MQTT) on a simulated clock; with --backfill it
 // publishes a scenario's history straight to a server broker as the site's gateway would.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { resolve } from 'node:path';
 import mqtt from 'mqtt';
 import {
   UsageError,
   createLogger,
   intFlag,
-  loadProfiles,
   loadSite,
   loadSites,
   parseCommand,
@@ -26,6 +22,7 @@ import { siteModel } from './scenarios/site-model.ts';
 import { SimClock } from './clock.ts';
 import { CounterDevices } from './mqtt/counter-devices.ts';
 import { estimateReadings, generateHistory } from './history.ts';
+import { startSerialDevices } from './live-serial.ts';
 
 const spec: CommandSpec = {
   name: 'simulate',
@@ -143,7 +140,12 @@ async function live(scenario: Scenario, site: SiteConfig, seed: number, f: Parse
     for (const s of stops.reverse()) await s().catch((err: Error) => log.warn({ err: err.message }, 'stop failed'));
   };
   try {
-    if (serialDir) await startSerial(serialDir, site, signals, clock, baud, stops, out);
+    if (serialDir) {
+      const serial = await startSerialDevices({ dir: serialDir, site, signals, clock, baud });
+      stops.push(() => serial.stop());
+      for (const line of serial.describe()) out(line);
+      out(`edge config (buses/serialMeters): ${JSON.stringify(serial.edgeConfig)}`);
+    }
     if (devicesUrl) {
       const devices = new CounterDevices({ url: devicesUrl, site, signals, password: devicePassword!, clock, log });
       await devices.start();
@@ -161,93 +163,6 @@ async function live(scenario: Scenario, site: SiteConfig, seed: number, f: Parse
     await stopAll();
   }
   return 0;
-}
-
-async function startSerial(
-  dir: string,
-  site: SiteConfig,
-  signals: ReturnType<Scenario['signals']>,
-  clock: SimClock,
-  baud: number,
-  stops: Array<() => Promise<void>>,
-  out: (s: string) => void,
-): Promise<void> {
-  // Loaded only here: the serial simulators open ports, and --list/--backfill need none of it.
-  const { ModbusSlaveBus, AsciiMeter } = await import('./serial/index.ts');
-  mkdirSync(dir, { recursive: true });
-  const profiles = loadProfiles();
-  const devices = site.zones.flatMap((z) => z.devices.map((d) => ({ ...d, zone: z.id, p: profiles.get(d.profile) })));
-  const modbus = devices.filter((d) => d.p?.transport === 'modbus-rtu');
-  const meters = devices.filter((d) => d.p?.transport === 'ascii-line');
-  const busDevices = modbus.map((d, i) => ({ id: d.id, profile: d.profile, unitId: i + 1, zone: d.zone }));
-  const edgeSnippet: Record<string, unknown> = {};
-
-  if (modbus.length) {
-    const pair = await ptyPair(dir, 'bus', stops);
-    const bus = new ModbusSlaveBus({
-      path: pair.device,
-      baudRate: baud,
-      clock,
-      slaves: modbus.map((d, i) => ({
-        unitId: i + 1,
-        profile: d.p!,
-        value: (metric, t) => signals.value(d.id, metric, t),
-        fault: (t) => signals.fault(d.id, t),
-      })),
-    });
-    await bus.start();
-    stops.push(() => bus.stop());
-    out(`modbus bus: ${pair.host} at ${baud} baud, ${busDevices.map((d) => `${d.id}=unit ${d.unitId}`).join(', ')}`);
-    edgeSnippet.buses = [{ port: pair.host, baudRate: baud, devices: busDevices }];
-  }
-  const serialMeters: unknown[] = [];
-  for (const m of meters) {
-    const pair = await ptyPair(dir, m.id, stops);
-    const meterBaud = m.p!.serial?.baudRate ?? 9600;
-    const meter = new AsciiMeter({
-      path: pair.device,
-      baudRate: meterBaud,
-      intervalMs: 1000,
-      clock,
-      value: (metric, t) => signals.value(m.id, metric, t),
-      fault: (t) => signals.fault(m.id, t),
-    });
-    await meter.start();
-    stops.push(() => meter.stop());
-    out(`sound level meter ${m.id}: ${pair.host} at ${meterBaud} baud`);
-    serialMeters.push({ id: m.id, profile: m.profile, port: pair.host, zone: m.zone, baudRate: meterBaud });
-  }
-  if (serialMeters.length) edgeSnippet.serialMeters = serialMeters;
-  out(`edge config (buses/serialMeters): ${JSON.stringify(edgeSnippet)}`);
-}
-
-/** socat pty,raw,echo=0,link=DIR/NAME-dev pty,raw,echo=0,link=DIR/NAME-host: a stable-path pty pair. */
-async function ptyPair(dir: string, name: string, stops: Array<() => Promise<void>>): Promise<{ device: string; host: string }> {
-  const device = join(resolve(dir), `${name}-dev`);
-  const host = join(resolve(dir), `${name}-host`);
-  // The brief's `socat -d0 ...` minus -d0: socat 1.7.4 (Debian 12) rejects it; the default logs only errors.
-  const proc: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-500)));
-  const failed = new Promise<never>((_, reject) => {
-    proc.once('error', (err) => reject(new Error(`cannot run socat (install it: apt-get install socat): ${err.message}`)));
-    proc.once('exit', (code) => reject(new Error(`socat exited (${code}) creating ${device}: ${stderr.trim()}`)));
-  });
-  failed.catch(() => undefined);
-  stops.push(
-    () =>
-      new Promise<void>((res) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return res();
-        proc.once('exit', () => res());
-        proc.kill('SIGTERM');
-      }),
-  );
-  const deadline = Date.now() + 10_000;
-  while (!(existsSync(device) && existsSync(host))) {
-    if (Date.now() > deadline) throw new Error(`socat did not create ${device} and ${host} within 10 s`);
-    await Promise.race([sleep(25), failed]);
-  }
-  return { device, host };
 }
 
 async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger): Promise<number> {

@@ -6,3 +6,4 @@ export { SimClock, type SimClockOptions } from './clock.ts';
 export { generateHistory, estimateReadings, DEFAULT_STEP_S, type HistoryOptions, type HistoryBatch } from './history.ts';
 export { listScenarios, getScenario, DEFAULT_FROM, type Scenario, type ScenarioSignals, type SignalOptions, type IncidentSpec } from './scenarios/index.ts';
 export { CounterDevices, type CounterDevicesOptions } from './mqtt/counter-devices.ts';
+export { startSerialDevices, type SerialDevicesOptions, type RunningSerialDevices } from './live-serial.ts';

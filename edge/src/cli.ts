@@ -1,0 +1,132 @@
+// `hallmon edge --config FILE`: loads and checks the edge config (every problem at once, exit 2),
+// makes sure the data folder is writable, runs the agent until SIGINT/SIGTERM and stops it cleanly
+// so that everything read is in the outbox before the process exits.
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import {
+  ConfigError,
+  createLogger,
+  intFlag,
+  loadEdgeConfig,
+  loadProfiles,
+  parseCommand,
+  UsageError,
+  type CommandSpec,
+  type EdgeConfig,
+} from '@hallmon/firmware-config';
+import { safeUrl } from './uplink.ts';
+
+export const spec: CommandSpec = {
+  name: 'edge',
+  summary: 'The hall edge agent: reads serial and MQTT devices, keeps every reading in a durable outbox, forwards it to the server.',
+  usage: 'hallmon edge --config FILE [--health-port N]',
+  // short and multiple are spelled out: cli-args passes them to util.parseArgs, which rejects undefined.
+  flags: {
+    config: { type: 'string', short: 'c', multiple: false, arg: 'FILE', help: 'edge config (JSON or YAML); relative paths in it resolve against its folder' },
+    'health-port': { type: 'string', short: 'p', multiple: false, arg: 'N', help: 'serve GET /health on 127.0.0.1:N (overrides healthPort; 0 = off)' },
+  },
+  examples: ['hallmon edge --config /etc/hallmon/edge.json', 'HALLMON_CONFIG=edge.yaml hallmon edge --health-port 9102'],
+};
+
+/** The config with dataDir, serial port paths and the CA file resolved against the config's folder. */
+export function resolvePaths(config: EdgeConfig, configFile: string): EdgeConfig {
+  const base = dirname(resolve(configFile));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  return {
+    ...config,
+    dataDir: abs(config.dataDir),
+    uplink: { ...config.uplink, ...(config.uplink.ca ? { ca: abs(config.uplink.ca) } : {}) },
+    ...(config.buses ? { buses: config.buses.map((b) => ({ ...b, port: abs(b.port) })) } : {}),
+    ...(config.serialMeters ? { serialMeters: config.serialMeters.map((m) => ({ ...m, port: abs(m.port) })) } : {}),
+  };
+}
+
+/** Creates dataDir and proves it is writable, or says what to fix. */
+function checkDataDir(dir: string, configFile: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.write-test-${process.pid}`);
+    writeFileSync(probe, 'ok');
+    rmSync(probe);
+    return undefined;
+  } catch (err) {
+    return `the data folder ${dir} (dataDir in ${configFile}) cannot be created or written: ${(err as Error).message}. Point dataDir at a writable folder or fix its permissions.`;
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) return 0;
+  const configArg = parsed.flags.config;
+  if (typeof configArg !== 'string' || !configArg)
+    throw new UsageError(`--config FILE is required (or set HALLMON_CONFIG)\nRun 'hallmon edge --help' for the options.`);
+  const healthPort = intFlag(parsed.flags, 'health-port', 0, 65_535);
+  const file = resolve(configArg);
+
+  let loaded;
+  let profiles;
+  try {
+    profiles = loadProfiles();
+    loaded = loadEdgeConfig(file, profiles);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`hallmon edge: ${err.message}\nFix these in the edge config (or the site config it names) and start again.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const config = resolvePaths(loaded.config, file);
+  const dirProblem = checkDataDir(config.dataDir, file);
+  if (dirProblem) {
+    process.stderr.write(`hallmon edge: ${dirProblem}\n`);
+    return 2;
+  }
+
+  const log = createLogger('edge');
+  // Last line of defence: a driver library rejecting a promise nobody awaits (modbus-serial can)
+  // must not take the whole agent and its buffered readings down.
+  const onRejection = (reason: unknown) => log.error({ err: String(reason) }, 'unhandled rejection (kept running)');
+  process.on('unhandledRejection', onRejection);
+
+  // Loaded only now: --help and config errors answer without opening serial or MQTT libraries.
+  const { EdgeAgent } = await import('./agent.ts');
+  const agent = new EdgeAgent({ config, site: loaded.site, profiles, log, healthPort });
+  try {
+    await agent.start();
+  } catch (err) {
+    process.off('unhandledRejection', onRejection);
+    process.stderr.write(`hallmon edge: could not start: ${(err as Error).message}\n`);
+    log.flush();
+    return 1;
+  }
+  const ob = agent.outbox.stats();
+  log.info(
+    {
+      site: config.site,
+      devices: agent.driverSummary(),
+      uplink: safeUrl(config.uplink.url),
+      outbox: { queued: ob.count, file: agent.outbox.file },
+      health: agent.healthPort ? `http://127.0.0.1:${agent.healthPort}/health` : 'off',
+      ...(agent.mqttDevicesPort !== undefined ? { mqttDevicesPort: agent.mqttDevicesPort } : {}),
+    },
+    `edge agent for site ${config.site} started`,
+  );
+
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once('SIGINT', () => resolveSignal('SIGINT'));
+    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+  });
+  log.info({ signal }, 'stopping: finishing reads, flushing the outbox');
+  // A second signal while stopping means "now": what is in the outbox is safe either way.
+  const force = () => process.exit(130);
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
+  await agent.stop();
+  process.off('unhandledRejection', onRejection);
+  log.info('edge agent stopped');
+  log.flush();
+  // Everything is closed; should a library still hold a handle, do not hang the service manager.
+  setTimeout(() => process.exit(0), 5000).unref();
+  return 0;
+}
