@@ -13,6 +13,11 @@ fi
 
 echo "== type-check (tsc --noEmit)"
 npx --no-install tsc -p tsconfig.json
+npx --no-install tsc -p dashboard/tsconfig.json
+
+echo "== dashboard: unit and component tests (vitest), production build"
+(cd dashboard && npx --no-install vitest run --reporter=dot)
+npm run --silent -w @hallmon/dashboard build >/dev/null
 
 echo "== tests"
 export HALLMON_LOG_LEVEL=${HALLMON_LOG_LEVEL:-warn}

@@ -3,11 +3,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { SITE_ID_PATTERN, ID_PATTERN, Metric } from './wire.ts';
 import { ZoneKind } from './site.ts';
 
-export const Calibration = Type.Record(
-  Metric,
-  Type.Object(
-    { offset: Type.Optional(Type.Number()), scale: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) },
-    { additionalProperties: false },
+/** Per metric; only the metrics that need correcting are listed. */
+export const Calibration = Type.Partial(
+  Type.Record(
+    Metric,
+    Type.Object(
+      { offset: Type.Optional(Type.Number()), scale: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) },
+      { additionalProperties: false },
+    ),
   ),
 );
 export type Calibration = Static<typeof Calibration>;

@@ -1,0 +1,76 @@
+// The one way the dashboard talks HTTP to the server: JSON with the Bearer token, typed answers,
+// errors carrying the server's message (it names the field and what to do). A 401 means the token
+// expired or the server restarted with a new key: the session is dropped and the app shows login.
+import { getSession, setSession } from '../auth/auth.ts';
+import type { Alarm, DeviceRow, FollowUp, LatestReading, LiveEvent, LoginAnswer, ReadingsAnswer, SiteInfo } from './types.ts';
+import type { Metric } from './types.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const session = getSession();
+  if (session) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  if (signal) init.signal = signal;
+  const res = await fetch(path, init);
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // A proxy's HTML error page: fall through with the status.
+  }
+  if (!res.ok) {
+    const message = (json as { message?: unknown } | undefined)?.message;
+    if (res.status === 401 && path !== '/api/login') setSession(null, 'expired');
+    throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`);
+  }
+  return json as T;
+}
+
+function qs(params: Record<string, string | number | undefined>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const api = {
+  login: (username: string, password: string) => request<LoginAnswer>('POST', '/api/login', { username, password }),
+  sites: (signal?: AbortSignal) => request<SiteInfo[]>('GET', '/api/sites', undefined, signal),
+  readings: (
+    q: { site: string; sensor: string; metric: Metric; from: number; to: number; step?: '1m' | '1h' | '1d' },
+    signal?: AbortSignal,
+  ) => request<ReadingsAnswer>('GET', `/api/readings${qs({ ...q, from: iso(q.from), to: iso(q.to) })}`, undefined, signal),
+  alarms: (q: { site?: string; state: 'active' | 'all'; from?: number; to?: number }, signal?: AbortSignal) =>
+    request<Alarm[]>(
+      'GET',
+      `/api/alarms${qs({ site: q.site, state: q.state, from: q.from === undefined ? undefined : iso(q.from), to: q.to === undefined ? undefined : iso(q.to) })}`,
+      undefined,
+      signal,
+    ),
+  ack: (id: string, note: string) => request<Alarm>('POST', `/api/alarms/${encodeURIComponent(id)}/ack`, { note }),
+  /** API-NEEDS #2. */
+  latest: (site?: string, signal?: AbortSignal) => request<LatestReading[]>('GET', `/api/latest${qs({ site })}`, undefined, signal),
+  /** API-NEEDS #3. */
+  devices: (site?: string, signal?: AbortSignal) => request<DeviceRow[]>('GET', `/api/devices${qs({ site })}`, undefined, signal),
+  /** API-NEEDS #4. */
+  events: (q: { site: string; from: number; to: number; type?: string }, signal?: AbortSignal) =>
+    request<LiveEvent[]>('GET', `/api/events${qs({ site: q.site, from: iso(q.from), to: iso(q.to), type: q.type })}`, undefined, signal),
+  /** API-NEEDS #5. */
+  followups: (site: string, state: 'open' | 'all' = 'open', signal?: AbortSignal) =>
+    request<FollowUp[]>('GET', `/api/followups${qs({ site, state })}`, undefined, signal),
+};

@@ -1,0 +1,134 @@
+// Queue length and waiting time, evaluation rate per window against 70 % (青浦 2021 三.4, 2025 6.1.1),
+// and open bad-rating follow-ups with their "1、5、15" deadlines (DB31/T 862-2021 10.1.3). The day's
+// events come from GET /api/events (API-NEEDS #4) and live ones are appended as they arrive.
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useApp, useLive } from '../app-context.ts';
+import { api } from '../api/client.ts';
+import type { LiveEvent, SiteInfo } from '../api/types.ts';
+import { Stat, num } from '../components/Stat.tsx';
+import { useApi, useNow } from '../hooks.ts';
+import { clauseLabel, ruleLimits } from '../lib/clauses.ts';
+import { deadlineView, formatSpan, sortFollowUps } from '../lib/deadlines.ts';
+import { evaluationRates, queueStats } from '../lib/hall-stats.ts';
+import { windowOfDevice } from '../lib/site-model.ts';
+import { formatDateTime, startOfDay } from '../lib/time-format.ts';
+
+const TARGET = ruleLimits('evaluation-rate').min ?? 70;
+
+const eventKey = (e: LiveEvent) => `${e.device}|${e.type}|${e.ts}|${e.ticket ?? ''}|${e.score ?? ''}`;
+
+/** Today's counter events: fetched once per site-day (and after reconnects), plus live ones. */
+export function useTodayEvents(site: SiteInfo): LiveEvent[] {
+  const store = useLive();
+  const dayStart = startOfDay(Date.now(), site.timezone);
+  const fetched = useApi((signal) => api.events({ site: site.id, from: dayStart, to: Date.now() + 60_000 }, signal), [site.id, dayStart, store.reconnects]);
+  const live = store.siteEvents(site.id);
+  const liveLen = live.length;
+  return useMemo(() => {
+    const seen = new Set<string>();
+    const out: LiveEvent[] = [];
+    for (const e of [...(fetched.data ?? []), ...live]) {
+      const k = eventKey(e);
+      if (seen.has(k) || Date.parse(e.ts) < dayStart) continue;
+      seen.add(k);
+      out.push({ ...e, site: site.id });
+    }
+    return out;
+    // live is mutated in place; its length says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fetched.data, liveLen, dayStart, site.id]);
+}
+
+export function QueueStatsPanel({ site, events, big = false }: { site: SiteInfo; events: LiveEvent[]; big?: boolean }) {
+  const { t } = useTranslation();
+  const now = useNow(10_000);
+  const q = queueStats(events, now);
+  const min = (v: number | null) => (v === null ? '—' : t('queues.minutes', { n: num(v, 0) }));
+  return (
+    <section className="card" aria-labelledby={`queue-${site.id}`}>
+      <h2 id={`queue-${site.id}`}>{t('queues.title')}</h2>
+      <div className="stats">
+        <Stat big={big} label={t('queues.waiting')} value={String(q.waiting)} testId="queue-waiting" />
+        <Stat big={big} label={t('queues.meanWait')} value={min(q.meanWaitMin)} />
+        <Stat big={big} label={t('queues.longestWait')} value={min(q.longestWaitMin)} />
+        <Stat big={big} label={t('queues.issued')} value={String(q.issued)} />
+        <Stat big={big} label={t('queues.served')} value={String(q.served)} />
+        <Stat big={big} label={t('queues.abandoned')} value={String(q.abandoned)} />
+      </div>
+    </section>
+  );
+}
+
+export function EvaluationPanel({ site, events }: { site: SiteInfo; events: LiveEvent[] }) {
+  const { t, i18n } = useTranslation();
+  const windows = useMemo(() => windowOfDevice(site), [site]);
+  const { windows: rows, hall } = evaluationRates(events, windows, 2);
+  const all = [...rows, { ...hall, window: t('queues.hallRate') }];
+  return (
+    <section className="card" aria-labelledby={`eval-${site.id}`}>
+      <h2 id={`eval-${site.id}`}>
+        {t('queues.evalRate')} <small>{clauseLabel('6.1.1', i18n.language)}</small>
+      </h2>
+      <ul className="bars">
+        {all.map((r) => {
+          const low = r.rate !== null && r.rate < TARGET;
+          return (
+            <li key={r.window} className={low ? 'bad' : r.rate === null ? '' : 'ok'} data-testid="eval-row">
+              <span className="bar-label">{r.window}</span>
+              <span className="bar" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={r.rate ?? 0} aria-label={`${r.window} ${t('queues.rate')}`}>
+                <span className="bar-fill" style={{ width: `${r.rate ?? 0}%` }} />
+                <span className="bar-target" style={{ left: `${TARGET}%` }} />
+              </span>
+              <span className="bar-value">
+                {r.rate === null ? '—' : `${r.rate.toFixed(0)} %`} <small>({r.rated}/{r.served}{r.bad ? ` · ${t('queues.bad')} ${r.bad}` : ''})</small>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+export function FollowUpsPanel({ site }: { site: SiteInfo }) {
+  const { t, i18n } = useTranslation();
+  const { store } = useApp();
+  const now = useNow(30_000);
+  const list = useApi((signal) => api.followups(site.id, 'open', signal), [site.id, store.reconnects]);
+  const rows = sortFollowUps(list.data ?? [], now);
+  return (
+    <section className="card" aria-labelledby={`fu-${site.id}`}>
+      <h2 id={`fu-${site.id}`}>
+        {t('queues.followups')} <small>{clauseLabel('10.1.3', i18n.language)}</small>
+      </h2>
+      {list.error ? <p className="error">{t('common.error', { message: list.error })}</p> : null}
+      {rows.length === 0 && !list.loading ? <p className="empty">{t('queues.noFollowups')}</p> : null}
+      <ul className="followups">
+        {rows.map((f) => {
+          const v = deadlineView(f, now);
+          return (
+            <li key={f.id} className={v.overdue ? 'bad' : v.urgent ? 'warn' : ''} data-testid="followup-row">
+              <strong>
+                {f.window ?? f.device} · {t('queues.score')} {f.score}
+              </strong>{' '}
+              <span>
+                {t('queues.ratedAt')} {formatDateTime(f.ratedAt, site.timezone, i18n.language)}
+              </span>
+              <div>
+                {t(`queues.stage.${v.stage}`)}
+                {v.due !== null ? (
+                  <>
+                    {' · '}
+                    {t('queues.due')} {formatDateTime(v.due, site.timezone, i18n.language)} ·{' '}
+                    <b>{v.overdue ? t('queues.overdue', { span: formatSpan(v.leftMs ?? 0, i18n.language) }) : t('queues.left', { span: formatSpan(v.leftMs ?? 0, i18n.language) })}</b>
+                  </>
+                ) : null}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
