@@ -1,0 +1,591 @@
+// buildEvidence: the clause-by-clause evidence for one site and period, computed by replaying the
+// stored 1-minute rollups and counter events through the same RuleEngine the edge runs live (see
+// rollup-replay.ts), plus coverage, daily/monthly tables, L10/L50/L90 from the minute histograms,
+// evaluation rates, "1、5、15" follow-ups, device faults and alarm acknowledgements from the store.
+import { parseTimestamp, toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
+import { RuleEngine } from '@hallmon/edge/rules/engine';
+import type { Excursion, GapRecord, RuleInstance } from '@hallmon/edge/rules/types';
+import type { AggregatePoint, Store, StoredAlarm } from '../store/store.ts';
+import { exceedanceLevel, type NoiseHistogram } from '../store/rollup.ts';
+import { VERSION } from '../version.ts';
+import { MINUTE, periodBound, periodDays, siteSchedule, type DaySpan } from './period.ts';
+import { feedSensor, NOISE_MINUTE_DUR_S, OpenAlarms, type MinuteSeries } from './rollup-replay.ts';
+import { coverage, judgedIntervals, laeqOf, noiseDays, roomDays, type DayStats, type NoiseDay } from './series-stats.ts';
+import type {
+  AlarmAck,
+  ClauseEvidence,
+  DeviceFault,
+  EvidenceExcursion,
+  EvidenceGap,
+  EvidencePack,
+  FaultMonth,
+  Followup,
+  NoiseRow,
+  Progress,
+  RateMonth,
+  RoomDay,
+  RoomMonth,
+  RuleCitation,
+  SeriesCoverage,
+  Verdict,
+} from './types.ts';
+
+export interface EvidenceInput {
+  store: Store;
+  site: SiteConfig;
+  catalogue: ClauseCatalogue;
+  profiles: Map<string, DeviceProfile>;
+  calendar: WorkingCalendar;
+  /** YYYY-MM-DD (site-local, included) or an ISO 8601 instant / epoch ms. */
+  from: string | number;
+  /** YYYY-MM-DD (site-local, included) or an ISO 8601 instant / epoch ms (exclusive). */
+  to: string | number;
+  onProgress?: Progress;
+  /** Coverage below this (0..1) without an excursion is insufficient-data. Default 0.9. */
+  coverageThreshold?: number;
+  /** Clock for generatedAt (tests). */
+  now?: () => number;
+}
+
+/** Longest period a pack may cover (a sampling year plus a leap day and slack). */
+export const MAX_PERIOD_DAYS = 400;
+/** Replay starts this much before the period so hourly means and 15-min windows are primed. */
+const WARMUP_MS = 3_600_000;
+const COUNTER_TYPES = ['rating', 'ticket_served', 'ticket_issued', 'ticket_called', 'ticket_abandoned'];
+
+interface SeriesInfo {
+  sensor: string;
+  metric: Metric;
+  zone: string;
+  zoneKind: string;
+}
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const monthOf = (day: string) => day.slice(0, 7);
+
+export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack> {
+  const { store, site, catalogue, profiles, calendar } = input;
+  const progress = input.onProgress ?? (() => {});
+  const threshold = input.coverageThreshold ?? 0.9;
+  const schedule = siteSchedule(site);
+  const from = periodBound(input.from, 'from', schedule);
+  const to = periodBound(input.to, 'to', schedule);
+  if (!(to > from)) throw new RangeError(`the period is empty: "to" (${toIso(to)}) must be after "from" (${toIso(from)})`);
+  if (to - from > MAX_PERIOD_DAYS * 86_400_000) throw new RangeError(`the period is longer than ${MAX_PERIOD_DAYS} days: split it into shorter packs`);
+  const days = periodDays(schedule, from, to);
+  const engine = new RuleEngine({ site, catalogue, calendar, profiles });
+  const rulesBySensor = new Map<string, RuleInstance[]>();
+  for (const r of engine.rules) rulesBySensor.set(r.bound.sensor, [...(rulesBySensor.get(r.bound.sensor) ?? []), r]);
+
+  // Every measured series of the site (devices with a sensor profile), by zone.
+  const series: SeriesInfo[] = [];
+  for (const z of site.zones)
+    for (const d of z.devices) {
+      const p = profiles.get(d.profile);
+      if (p?.deviceClass !== 'sensor') continue;
+      for (const m of p.metrics) series.push({ sensor: d.id, metric: m.metric, zone: z.id, zoneKind: z.kind });
+    }
+  const sensors = [...new Set(series.map((s) => s.sensor))];
+
+  // 1. Replay sensors one by one; keep per-series coverage and daily stats, drop the minute data.
+  const open = new OpenAlarms();
+  const cov = new Map<string, { covered: number; expected: number; spans: Array<[number, number]> }>();
+  const room = new Map<string, DayStats[]>();
+  const noise = new Map<string, NoiseDay[]>();
+  let done = 0;
+  for (const sensor of sensors) {
+    // Sensors no clause rule watches (zone kind "other") have nothing to prove: not read at all.
+    if (!rulesBySensor.has(sensor)) {
+      progress('replay', ++done / (sensors.length + 2));
+      continue;
+    }
+    const mine = series.filter((s) => s.sensor === sensor);
+    const hall = mine[0]!.zoneKind === 'hall';
+    const gapRule = (rulesBySensor.get(sensor) ?? []).find((r) => r.bound.rule.kind === 'gap');
+    const minGapMs = (gapRule?.bound.rule.thresholdS ?? 300) * 1000;
+    const loaded: MinuteSeries[] = [];
+    for (const s of mine) {
+      const points = await store.readAggregate({ site: site.id, sensor, metric: s.metric, from: from - WARMUP_MS, to, step: '1m' });
+      loaded.push({ metric: s.metric, points });
+      const inPeriod = sliceFrom(points, from);
+      const key = `${sensor}|${s.metric}`;
+      cov.set(key, coverage(inPeriod, judgedIntervals(days, hall), minGapMs));
+      if (s.metric === 'noise_laeq') noise.set(sensor, noiseDays(inPeriod, days, NOISE_MINUTE_DUR_S));
+      else room.set(key, roomDays(inPeriod, days));
+    }
+    feedSensor(engine, sensor, loaded, open);
+    progress('replay', ++done / (sensors.length + 2));
+  }
+
+  // 2. Counter devices: events and status changes, per device in time order.
+  const events = await store.readEvents({ site: site.id, from: from - 86_400_000, to });
+  const statuses = await store.readStatus({ site: site.id, from: from - 86_400_000, to });
+  const counterInputs = [
+    ...events.filter((e) => COUNTER_TYPES.includes(e.type)).map((e) => ({ ts: e.ts, k: 0 as const, e })),
+    ...statuses.map((s) => ({ ts: s.ts, k: 1 as const, s })),
+  ].sort((a, b) => a.ts - b.ts || a.k - b.k);
+  for (const i of counterInputs) {
+    const t =
+      i.k === 0
+        ? engine.ingestEvent({
+            device: i.e.device,
+            type: i.e.type as 'rating',
+            ts: toIso(i.e.ts),
+            ...(i.e.score !== undefined ? { score: i.e.score } : {}),
+            ...(i.e.window !== undefined ? { window: i.e.window } : {}),
+          })
+        : engine.status(i.s.device, i.s.status, i.s.ts);
+    if (t.length) open.take(t);
+  }
+  open.take(engine.advance(to + engine.lateBoundMs));
+  progress('replay', (sensors.length + 1) / (sensors.length + 2));
+
+  const rec = engine.drainRecords();
+  const openFollowups = engine.openFollowups();
+  const alarms = await store.readAlarms({ site: site.id, from, to });
+
+  // Excursions that overlap the period, plus those still open at its end (cut there).
+  const excursions: Excursion[] = rec.excursions.filter((x) => x.end > from && x.start < to && x.rule !== 'bad-rating-followup');
+  const ongoing: EvidenceExcursion[] = [];
+  const ongoingGaps: GapRecord[] = [];
+  const ongoingFaults: DeviceFault[] = [];
+  const ruleKind = new Map(catalogue.clauses.flatMap((c) => c.rules.map((r) => [r.id, r.kind] as const)));
+  for (const t of open.open.values()) {
+    const a = t.alarm;
+    const start = parseTimestamp(a.startedAt) ?? to;
+    const kind = ruleKind.get(a.rule);
+    if (start >= to || kind === 'bad-rating-followup' || kind === 'evaluation-rate') continue;
+    if (kind === 'gap') ongoingGaps.push({ rule: a.rule, clause: a.clause, sensor: a.sensor, start, end: to, durationS: (to - start) / 1000 });
+    else if (kind === 'device-offline') {
+      const startDay = schedule.day(start);
+      ongoingFaults.push({
+        device: a.sensor,
+        start: toIso(start),
+        end: null,
+        month: monthOf(startDay),
+        faultInMonth: 0,
+        exceedsMonthlyLimit: /limit/.test(a.message ?? ''),
+        repairWorkingDays: null,
+        repairDeadline: calendar.addWorkingDays(startDay, 5),
+        repairOverdue: schedule.day(to - 1) > calendar.addWorkingDays(startDay, 5),
+        source: 'status',
+      });
+    } else
+      ongoing.push({
+        sensor: a.sensor,
+        metric: null,
+        rule: a.rule,
+        severity: a.severity,
+        start: toIso(start),
+        end: toIso(to),
+        durationS: (to - start) / 1000,
+        peak: a.peak ?? NaN,
+        limit: a.limit ?? null,
+        endReason: 'period-end',
+        ongoing: true,
+      });
+  }
+  const ruleMetric = new Map(catalogue.clauses.flatMap((c) => c.rules.map((r) => [r.id, r.metric ?? null] as const)));
+  for (const x of ongoing) x.metric = ruleMetric.get(x.rule) ?? null;
+
+  // 3. Noise percentiles per day from the minute histograms (opening hours only).
+  const noiseRows = new Map<string, { daily: NoiseRow[]; monthly: NoiseRow[]; period: NoiseRow }>();
+  // Site-local day of an instant, memoised: Intl formatting per lookup is the slow part of a year.
+  const dayMemo = new Map<number, string>();
+  const localDay = (ms: number) => {
+    let d = dayMemo.get(ms);
+    if (d === undefined) dayMemo.set(ms, (d = schedule.day(ms)));
+    return d;
+  };
+  const xsOf = (sensor: string, rulePrefix: string, day?: string, month?: string) =>
+    excursions.filter(
+      (x) => x.sensor === sensor && x.rule.startsWith(rulePrefix) && (day === undefined || localDay(x.start) === day) && (month === undefined || localDay(x.start).startsWith(month)),
+    ).length;
+  for (const [sensor, nd] of noise) {
+    const daily: NoiseRow[] = [];
+    const months = new Map<string, { e: number; t: number; lmax: number; minutes: number; h: NoiseHistogram[] }>();
+    const all = { e: 0, t: 0, lmax: -Infinity, minutes: 0, h: [] as NoiseHistogram[] };
+    for (const d of nd) {
+      const hs: NoiseHistogram[] = [];
+      if (store.readNoiseHistogram) for (const [a, b] of d.open) hs.push(await store.readNoiseHistogram({ site: site.id, sensor, from: a, to: b }));
+      const h = mergeHist(hs);
+      daily.push(noiseRow(d.day, sensor, d.energy, d.durS, d.lmax, d.minutes, h, xsOf(sensor, 'noise-', d.day)));
+      const m = months.get(monthOf(d.day)) ?? { e: 0, t: 0, lmax: -Infinity, minutes: 0, h: [] };
+      for (const acc of [m, all]) {
+        acc.e += d.energy;
+        acc.t += d.durS;
+        acc.lmax = Math.max(acc.lmax, d.lmax);
+        acc.minutes += d.minutes;
+        acc.h.push(h);
+      }
+      months.set(monthOf(d.day), m);
+    }
+    const monthly = [...months].map(([mo, m]) => noiseRow(mo, sensor, m.e, m.t, m.lmax, m.minutes, mergeHist(m.h), xsOf(sensor, 'noise-', undefined, mo)));
+    noiseRows.set(sensor, { daily, monthly, period: noiseRow('period', sensor, all.e, all.t, all.minutes ? all.lmax : NaN, all.minutes, mergeHist(all.h), xsOf(sensor, 'noise-')) });
+  }
+  progress('tables', 1 - 0.5 / (sensors.length + 2));
+
+  // 4. Clauses.
+  const knownSensors = new Set(series.map((s) => s.sensor));
+  const devicesByZoneKind = (kind: string) => site.zones.filter((z) => z.kind === kind).flatMap((z) => z.devices);
+  const dataGapEvents: EvidenceGap[] = events
+    .filter((e) => e.type === 'data_gap' && e.ts < to)
+    .map((e) => {
+      const s = e.start ?? e.ts;
+      const en = e.end ?? e.ts;
+      return { sensor: e.device, metric: null, start: toIso(s), end: toIso(en), durationS: (en - s) / 1000, source: 'data_gap' as const };
+    })
+    .filter((g) => Date.parse(g.end) > from);
+  const clauses: ClauseEvidence[] = [];
+  for (const c of catalogue.clauses) {
+    const bound = engine.rules.filter((r) => r.bound.clause === c.id);
+    const kinds = new Set(c.rules.map((r) => r.kind));
+    const citations: RuleCitation[] = [...new Map(bound.map((r) => [r.bound.rule.id, r.bound.rule])).values()].map(citation);
+    if (citations.length === 0) for (const r of c.rules) citations.push(citation(r));
+    const clauseSeries = new Map<string, SeriesInfo>();
+    for (const r of bound) {
+      const rule = r.bound.rule;
+      const ms: Metric[] = rule.metric ? [rule.metric] : rule.kind === 'dew-point' ? ['temperature', 'humidity'] : rule.kind === 'gap' ? series.filter((s) => s.sensor === r.bound.sensor).map((s) => s.metric) : [];
+      for (const m of ms) {
+        const s = series.find((x) => x.sensor === r.bound.sensor && x.metric === m);
+        if (s) clauseSeries.set(`${s.sensor}|${s.metric}`, s);
+      }
+    }
+    const xs: EvidenceExcursion[] = [
+      ...excursions.filter((x) => x.clause === c.id).map(excursionJson),
+      ...ongoing.filter((x) => c.rules.some((r) => r.id === x.rule)),
+    ].sort((a, b) => a.start.localeCompare(b.start) || a.sensor.localeCompare(b.sensor));
+    const ev: ClauseEvidence = {
+      clause: c.id,
+      title: c.title,
+      titleEn: c.titleEn,
+      document: c.document,
+      quote: c.quote,
+      verdict: 'pass',
+      reason: '',
+      rules: citations,
+      coverage: null,
+      coverageBySensor: [],
+      hours: 'around-the-clock',
+      excursions: xs,
+      gaps: [],
+      monthly: [],
+    };
+    if (clauseSeries.size > 0) {
+      const hall = [...clauseSeries.values()].some((s) => s.zoneKind === 'hall');
+      ev.hours = hall ? 'opening-hours' : 'around-the-clock';
+      let cSum = 0;
+      let eSum = 0;
+      for (const [key, s] of clauseSeries) {
+        const cv = cov.get(key)!;
+        cSum += cv.covered;
+        eSum += cv.expected;
+        ev.coverageBySensor.push({ sensor: s.sensor, metric: s.metric, coverage: cv.expected ? round(cv.covered / cv.expected, 4) : 0, coveredMinutes: cv.covered, expectedMinutes: cv.expected });
+        for (const [a, b] of cv.spans) ev.gaps.push({ sensor: s.sensor, metric: s.metric, start: toIso(a), end: toIso(b), durationS: (b - a) / 1000, source: 'coverage' });
+      }
+      ev.coverage = eSum ? round(cSum / eSum, 4) : 0;
+      // The engine's gap records, where coverage did not already list that silence.
+      const sensorsHere = new Set([...clauseSeries.values()].map((s) => s.sensor));
+      for (const g of [...rec.gaps, ...ongoingGaps]) {
+        if (g.clause !== c.id || g.end <= from || g.start >= to) continue;
+        const dup = ev.gaps.some((x) => x.sensor === g.sensor && Date.parse(x.start) < g.end && Date.parse(x.end) > g.start);
+        if (!dup) ev.gaps.push({ sensor: g.sensor, metric: null, start: toIso(g.start), end: toIso(g.end), durationS: g.durationS, source: 'rule' });
+      }
+      // The edge's data_gap events: for one sensor, or (from the gateway itself) for every measured clause.
+      for (const g of dataGapEvents) if (sensorsHere.has(g.sensor) || !knownSensors.has(g.sensor)) ev.gaps.push(g);
+      ev.gaps.sort((a, b) => a.start.localeCompare(b.start) || a.sensor.localeCompare(b.sensor));
+      if (kinds.has('laeq-window')) {
+        const rows = [...clauseSeries.values()].filter((s) => s.metric === 'noise_laeq').map((s) => noiseRows.get(s.sensor)).filter((x) => x !== undefined);
+        ev.daily = rows.flatMap((r) => r.daily);
+        ev.monthly = rows.flatMap((r) => r.monthly);
+        ev.periodNoise = rows.map((r) => r.period);
+      } else {
+        const daily: RoomDay[] = [];
+        const monthly: RoomMonth[] = [];
+        for (const [key, s] of clauseSeries) {
+          const ds = room.get(key) ?? [];
+          for (const d of ds) daily.push({ day: d.day, sensor: s.sensor, metric: s.metric, min: round(d.min), mean: round(d.sum / d.count), max: round(d.max), minutes: d.minutes });
+          const byMonth = new Map<string, DayStats>();
+          for (const d of ds) {
+            const m = byMonth.get(monthOf(d.day));
+            if (!m) byMonth.set(monthOf(d.day), { ...d, day: monthOf(d.day) });
+            else Object.assign(m, { min: Math.min(m.min, d.min), max: Math.max(m.max, d.max), sum: m.sum + d.sum, count: m.count + d.count, minutes: m.minutes + d.minutes });
+          }
+          for (const [mo, m] of byMonth)
+            monthly.push({
+              month: mo,
+              sensor: s.sensor,
+              metric: s.metric,
+              min: round(m.min),
+              mean: round(m.sum / m.count),
+              max: round(m.max),
+              minutes: m.minutes,
+              excursions: xs.filter((x) => x.sensor === s.sensor && (x.metric === s.metric || x.metric === null) && localDay(Date.parse(x.start)).startsWith(mo)).length,
+            });
+        }
+        ev.daily = daily;
+        ev.monthly = monthly;
+      }
+    }
+    clauses.push(ev);
+  }
+
+  // 5. Counter clauses: evaluation rate, follow-ups, device faults.
+  const hallZones = site.zones.filter((z) => z.kind === 'hall').map((z) => z.id);
+  const openDays = days.filter((d) => d.open.length > 0);
+  const counterDays = new Set(events.filter((e) => e.ts >= from && COUNTER_TYPES.includes(e.type)).map((e) => schedule.day(e.ts)));
+  const counterCoverage = openDays.length ? round(openDays.filter((d) => counterDays.has(d.day)).length / openDays.length, 4) : 0;
+  const rateMonths = evaluationMonths(events.filter((e) => e.ts >= from), schedule, excursions, hallZones, c70(catalogue));
+  const followups: Followup[] = [...openFollowups, ...rec.followups]
+    .filter((f) => f.ratingTs >= from && f.ratingTs < to)
+    .sort((a, b) => a.ratingTs - b.ratingTs)
+    .map((f) => ({
+      device: f.device,
+      window: f.window ?? null,
+      score: f.score,
+      ratedAt: toIso(f.ratingTs),
+      day: f.day,
+      answerDeadline: f.answerDeadline,
+      simpleDeadline: f.simpleDeadline,
+      complexDeadline: f.complexDeadline,
+      missedDeadlineAlarm: alarms.find((a) => a.rule === 'bad-rating-followup' && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
+    }));
+  const deviceFaults: DeviceFault[] = [
+    ...rec.faults
+      .filter((f) => f.end > from && f.start < to)
+      .map((f): DeviceFault => ({
+        device: f.device,
+        start: toIso(f.start),
+        end: toIso(f.end),
+        month: f.month,
+        faultInMonth: f.faultInMonth,
+        exceedsMonthlyLimit: f.exceedsMonthlyLimit,
+        repairWorkingDays: f.repairWorkingDays,
+        repairDeadline: f.repairDeadline,
+        repairOverdue: f.repairOverdue,
+        source: 'status',
+      })),
+    ...ongoingFaults,
+    ...events
+      .filter((e) => e.type === 'device_fault' && e.ts >= from && e.ts < to)
+      .map((e): DeviceFault => ({
+        device: e.device,
+        start: toIso(e.start ?? e.ts),
+        end: e.end !== undefined ? toIso(e.end) : null,
+        month: monthOf(schedule.day(e.ts)),
+        faultInMonth: 0,
+        exceedsMonthlyLimit: false,
+        repairWorkingDays: null,
+        repairDeadline: '',
+        repairOverdue: false,
+        source: 'device_fault',
+        detail: [e.fault, e.count !== undefined ? `${e.count}×` : '', e.detail].filter(Boolean).join(' '),
+      })),
+  ].sort((a, b) => a.start.localeCompare(b.start));
+  for (const ev of clauses) {
+    const c = catalogue.clauses.find((x) => x.id === ev.clause)!;
+    const kinds = new Set(c.rules.map((r) => r.kind));
+    if (kinds.has('evaluation-rate')) {
+      ev.hours = 'opening-days';
+      ev.coverage = counterCoverage;
+      ev.monthly = rateMonths;
+    } else if (kinds.has('bad-rating-followup')) {
+      ev.hours = 'opening-days';
+      ev.coverage = counterCoverage;
+      ev.excursions = alarms
+        .filter((a) => a.clause === ev.clause && a.startedAt >= from && a.startedAt < to)
+        .map((a) => ({ sensor: a.sensor, metric: null, rule: a.rule, severity: a.severity, start: toIso(a.startedAt), end: toIso(a.clearedAt ?? to), durationS: ((a.clearedAt ?? to) - a.startedAt) / 1000, peak: a.peak ?? NaN, limit: a.limit ?? null, endReason: a.clearedAt ? 'resolved' : 'period-end', ongoing: a.clearedAt === undefined }));
+    } else if (kinds.has('device-offline')) {
+      ev.hours = 'opening-days';
+      const devs = devicesByZoneKind('hall').filter((d) => ['evaluator', 'queue'].includes(profiles.get(d.profile)?.deviceClass ?? ''));
+      const seen = new Set(statuses.filter((s) => s.ts < to).map((s) => s.device));
+      ev.coverage = devs.length ? round(devs.filter((d) => seen.has(d.id) || counterDays.size > 0).length / devs.length, 4) : null;
+      ev.monthly = faultMonths(deviceFaults.filter((f) => f.source === 'status'));
+    }
+    judge(ev, c.rules.map((r) => r.kind), deviceFaults, threshold);
+  }
+  progress('tables', 1);
+
+  const alarmAcks: AlarmAck[] = alarms.filter((a) => a.rule !== 'selftest' && !/self-?test/.test(a.rule)).map(ackJson);
+  const selfTests: AlarmAck[] = alarms.filter((a) => a.rule === 'selftest' || /self-?test/.test(a.rule)).map(ackJson);
+  const lastDay = schedule.day(to - 1);
+  return {
+    site: site.id,
+    siteName: site.name,
+    from: toIso(from),
+    to: toIso(to),
+    firstDay: days[0]?.day ?? schedule.day(from),
+    lastDay,
+    generatedAt: toIso((input.now ?? Date.now)()),
+    softwareVersion: VERSION,
+    timezone: site.timezone,
+    coverageThreshold: threshold,
+    method: methodNotes(threshold),
+    clauses,
+    deviceFaults,
+    followups,
+    alarmAcks,
+    selfTests,
+    dataGaps: dataGapEvents,
+    series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
+  };
+}
+
+function sliceFrom(points: AggregatePoint[], from: number): AggregatePoint[] {
+  let i = 0;
+  while (i < points.length && points[i]!.ts < from) i++;
+  return i === 0 ? points : points.slice(i);
+}
+
+function citation(r: ClauseCatalogue['clauses'][number]['rules'][number]): RuleCitation {
+  return {
+    rule: r.id,
+    title: r.title,
+    kind: r.kind,
+    limitSource: r.limitSource,
+    limits: r.limits ?? null,
+    ...(r.windowS !== undefined ? { windowS: r.windowS } : {}),
+    ...(r.minDurationS !== undefined ? { minDurationS: r.minDurationS } : {}),
+    ...(r.thresholdS !== undefined ? { thresholdS: r.thresholdS } : {}),
+    ...(r.params ? { params: r.params } : {}),
+  };
+}
+
+function excursionJson(x: Excursion): EvidenceExcursion {
+  return {
+    sensor: x.sensor,
+    metric: x.metric ?? null,
+    rule: x.rule,
+    severity: x.severity,
+    start: toIso(x.start),
+    end: toIso(x.end),
+    durationS: x.durationS,
+    peak: x.peak,
+    limit: x.limit ?? null,
+    endReason: x.endReason,
+    ongoing: false,
+  };
+}
+
+function ackJson(a: StoredAlarm): AlarmAck {
+  return {
+    id: a.id,
+    clause: a.clause,
+    rule: a.rule,
+    sensor: a.sensor,
+    severity: a.severity,
+    startedAt: toIso(a.startedAt),
+    clearedAt: a.clearedAt !== undefined ? toIso(a.clearedAt) : null,
+    ackedBy: a.ackedBy ?? null,
+    ackedAt: a.ackedAt !== undefined ? toIso(a.ackedAt) : null,
+    ackNote: a.ackNote ?? null,
+  };
+}
+
+function mergeHist(hs: NoiseHistogram[]): NoiseHistogram {
+  const bins = new Map<number, number>();
+  let total = 0;
+  let binDb = 0.5;
+  for (const h of hs) {
+    binDb = h.binDb;
+    for (const b of h.bins) bins.set(b.level, (bins.get(b.level) ?? 0) + b.seconds);
+    total += h.totalSeconds;
+  }
+  return { binDb, bins: [...bins].sort((a, b) => a[0] - b[0]).map(([level, seconds]) => ({ level, seconds })), totalSeconds: total };
+}
+
+function noiseRow(period: string, sensor: string, e: number, t: number, lmax: number, minutes: number, h: NoiseHistogram, excursions: number): NoiseRow {
+  const l = (n: number) => {
+    const v = exceedanceLevel(h, n);
+    return v === undefined ? null : v;
+  };
+  const eq = laeqOf(e, t);
+  return { period, sensor, laeq: eq === null ? null : round(eq, 1), l10: l(10), l50: l(50), l90: l(90), lmax: Number.isFinite(lmax) ? round(lmax, 1) : null, minutes, excursions };
+}
+
+function c70(catalogue: ClauseCatalogue): number {
+  return catalogue.clauses.flatMap((c) => c.rules).find((r) => r.kind === 'evaluation-rate')?.limits?.min ?? 70;
+}
+
+function evaluationMonths(
+  events: Array<{ type: string; ts: number }>,
+  schedule: { day(ms: number): string },
+  excursions: Excursion[],
+  hallZones: string[],
+  min: number,
+): RateMonth[] {
+  const m = new Map<string, { ratings: number; served: number }>();
+  for (const e of events) {
+    if (e.type !== 'rating' && e.type !== 'ticket_served') continue;
+    const mo = schedule.day(e.ts).slice(0, 7);
+    const r = m.get(mo) ?? { ratings: 0, served: 0 };
+    if (e.type === 'rating') r.ratings++;
+    else r.served++;
+    m.set(mo, r);
+  }
+  return [...m]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([month, r]) => {
+      const rate = r.served > 0 ? round((100 * r.ratings) / r.served, 1) : null;
+      return {
+        month,
+        ratings: r.ratings,
+        served: r.served,
+        rate,
+        belowLimit: rate !== null && rate < min,
+        daysBelowLimit: excursions.filter((x) => x.rule === 'evaluation-rate' && hallZones.includes(x.sensor) && schedule.day(x.start).startsWith(month)).length,
+      };
+    });
+}
+
+function faultMonths(faults: DeviceFault[]): FaultMonth[] {
+  const m = new Map<string, FaultMonth>();
+  for (const f of faults) {
+    const k = `${f.month}|${f.device}`;
+    const r = m.get(k) ?? { month: f.month, device: f.device, faults: 0, exceedsMonthlyLimit: false, maxRepairWorkingDays: 0, repairOverdue: 0 };
+    r.faults++;
+    r.exceedsMonthlyLimit ||= f.exceedsMonthlyLimit;
+    r.maxRepairWorkingDays = Math.max(r.maxRepairWorkingDays, f.repairWorkingDays ?? 0);
+    if (f.repairOverdue) r.repairOverdue++;
+    m.set(k, r);
+  }
+  return [...m.values()].sort((a, b) => a.month.localeCompare(b.month) || a.device.localeCompare(b.device));
+}
+
+/** Verdict: fail on any excursion; insufficient-data when coverage is below the threshold; else pass. */
+function judge(ev: ClauseEvidence, kinds: string[], faults: DeviceFault[], threshold: number): void {
+  const pct = (x: number) => `${round(x * 100, 1)} %`;
+  let verdict: Verdict = 'pass';
+  let reason: string;
+  if (kinds.includes('device-offline')) {
+    const bad = faults.filter((f) => f.source === 'status' && (f.exceedsMonthlyLimit || f.repairOverdue));
+    if (bad.length) {
+      verdict = 'fail';
+      reason = `${bad.length} fault(s) beyond the monthly limit or repaired late`;
+    } else if (ev.coverage === null || ev.coverage < threshold) {
+      verdict = 'insufficient-data';
+      reason = ev.coverage === null ? 'no counter devices are configured for this site' : 'no status or counter records from the counter devices in the period';
+    } else reason = `${faults.filter((f) => f.source === 'status').length} fault(s), none beyond the limits`;
+  } else if (ev.excursions.length > 0) {
+    verdict = 'fail';
+    reason = `${ev.excursions.length} excursion(s)`;
+  } else if (ev.coverage === null || ev.coverage < threshold) {
+    verdict = 'insufficient-data';
+    reason = ev.coverage === null ? 'no sensor of this site measures this clause' : `coverage ${pct(ev.coverage)} is below ${pct(threshold)}`;
+  } else reason = `no excursion; coverage ${pct(ev.coverage)}`;
+  ev.verdict = verdict;
+  ev.reason = reason;
+}
+
+function methodNotes(threshold: number): string[] {
+  return [
+    'Excursions, gaps, faults and follow-ups are computed by replaying the stored data through the same rule engine that raises the live alarms on the edge.',
+    'The replay uses the 1-minute rollups: climate readings as the minute mean (with 1-minute data this is the raw reading), noise as the minute energy LAeq (IEC 61672-1) with a 60 s duration. Noise excursion start and end are therefore resolved to the minute (stamped at the last second of the minute); climate excursions to the reading.',
+    'Coverage is the share of the judged hours with data (a minute with at least one reading counts as covered): around the clock for rooms, opening hours for the hall, in the time zone of the site.',
+    `Verdict: fail when any rule of the clause had an excursion in the period; insufficient-data when coverage is below ${Math.round(threshold * 100)} % without an excursion; else pass.`,
+    'Daily noise LAeq is the energy mean over opening hours; L10/L50/L90 come from the time-weighted 0.5 dB level histograms of those minutes; Lmax is the highest stored reading.',
+    'Evaluation rate = ratings / served tickets (2021 rules 三.4); device faults per device per month and repair time in working days by the official calendar with its 调休 days.',
+    'Bad-rating follow-ups list the "1、5、15" deadlines (the rating day does not count); a missed deadline is shown when the edge stored a bad-rating-followup alarm.',
+    'Excursions still open at the end of the period are cut there (ongoing); the replay starts one hour before the period so hourly means are primed.',
+  ];
+}

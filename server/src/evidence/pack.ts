@@ -1,0 +1,151 @@
+// Writes an evidence pack folder: evidence.json, evidence.pdf, csv/*.csv (summary, one per clause,
+// faults, follow-ups, acknowledgements) and csv/minutes/*.csv (the minute data behind it), plus
+// manifest.json listing every file with its SHA-256 and size and the day digests and chain links of
+// the period, so `hallmon evidence verify` can show the pack and the stored data are unaltered.
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { once } from 'node:events';
+import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
+import type { Store } from '../store/store.ts';
+import { chainLink, dayDigest, GENESIS } from '../seal/digest.ts';
+import type { SealStore } from '../seal/seal-store.ts';
+import { sealDays } from '../seal/seal-days.ts';
+import { siteSchedule } from './period.ts';
+import { toJson } from './to-json.ts';
+import { clauseCsv, listCsv, minuteCsv, summaryCsv } from './to-csv.ts';
+import { toPdf } from './to-pdf.ts';
+import type { ChainHead, EvidencePack, Progress } from './types.ts';
+
+export interface ManifestFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface Manifest {
+  format: 'hallmon-evidence-pack/1';
+  site: string;
+  from: string;
+  to: string;
+  firstDay: string;
+  lastDay: string;
+  generatedAt: string;
+  softwareVersion: string;
+  files: ManifestFile[];
+  /** Chain link of the day before firstDay (64 zeros at the start of the site's chain). */
+  previousChain: string;
+  chain: ChainHead[];
+}
+
+export interface WritePackOptions {
+  pack: EvidencePack;
+  store: Store;
+  site: SiteConfig;
+  profiles: Map<string, DeviceProfile>;
+  dir: string;
+  /** The server's seal table: closed days are sealed (first value kept) and their links used. */
+  seals?: SealStore;
+  /** Minute CSVs per series (default true; a year is ~525,600 rows per series). */
+  minuteData?: boolean;
+  onProgress?: Progress;
+  now?: () => number;
+}
+
+/** Day digests and chain links of the pack's days: sealed links where sealed, else computed now. */
+export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 'site' | 'profiles' | 'seals' | 'now'>): Promise<{ previousChain: string; heads: ChainHead[] }> {
+  const { pack, store, site, profiles, seals } = o;
+  const schedule = siteSchedule(site);
+  if (seals) await sealDays(store, seals, site, profiles, pack.lastDay, { now: o.now });
+  const heads: ChainHead[] = [];
+  let prev = GENESIS;
+  const before = seals?.get(site.id, prevDay(pack.firstDay));
+  if (before) prev = before.chain;
+  const previousChain = prev;
+  for (let day = pack.firstDay; day <= pack.lastDay; day = nextDay(day)) {
+    const s = seals?.get(site.id, day);
+    if (s) {
+      heads.push({ day, digest: s.digest, chain: s.chain, readings: s.readings, alarms: s.alarms, sealedAt: new Date(s.sealedAt).toISOString() });
+      prev = s.chain;
+      continue;
+    }
+    const d = await dayDigest(store, site, profiles, schedule, day);
+    prev = chainLink(prev, d.digest);
+    heads.push({ day, digest: d.digest, chain: prev, readings: d.readings, alarms: d.alarms, sealedAt: null });
+  }
+  return { previousChain, heads };
+}
+
+export function prevDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function writePack(o: WritePackOptions): Promise<Manifest> {
+  const { pack, store, dir } = o;
+  const progress = o.onProgress ?? (() => {});
+  mkdirSync(join(dir, 'csv', 'minutes'), { recursive: true });
+  progress('seal', 0);
+  const { previousChain, heads } = await chainHeads(o);
+  pack.chainHeads = heads;
+  const written: string[] = [];
+  const put = (rel: string, data: string | Buffer) => {
+    const full = join(dir, rel);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, data);
+    written.push(rel);
+  };
+  put('evidence.json', toJson(pack));
+  put('csv/summary.csv', summaryCsv(pack));
+  for (const c of pack.clauses) put(`csv/clause-${c.clause}.csv`, clauseCsv(c));
+  put('csv/device-faults.csv', listCsv(pack.deviceFaults, ['device', 'start', 'end', 'month', 'faultInMonth', 'exceedsMonthlyLimit', 'repairWorkingDays', 'repairDeadline', 'repairOverdue', 'source', 'detail']));
+  put('csv/followups.csv', listCsv(pack.followups, ['device', 'window', 'score', 'ratedAt', 'day', 'answerDeadline', 'simpleDeadline', 'complexDeadline', 'missedDeadlineAlarm']));
+  put('csv/alarm-acks.csv', listCsv([...pack.alarmAcks, ...pack.selfTests], ['id', 'clause', 'rule', 'sensor', 'severity', 'startedAt', 'clearedAt', 'ackedBy', 'ackedAt', 'ackNote']));
+  put('csv/chain.csv', listCsv(heads, ['day', 'digest', 'chain', 'readings', 'alarms', 'sealedAt']));
+  progress('csv', 0);
+  if (o.minuteData !== false) {
+    const from = Date.parse(pack.from);
+    const to = Date.parse(pack.to);
+    let i = 0;
+    for (const s of pack.series) {
+      const rel = `csv/minutes/${safe(s.sensor)}__${s.metric}.csv`;
+      const out = createWriteStream(join(dir, rel));
+      for await (const chunk of minuteCsv(store, pack.site, s.sensor, s.metric, from, to)) if (!out.write(chunk)) await once(out, 'drain');
+      out.end();
+      await once(out, 'finish');
+      written.push(rel);
+      progress('csv', ++i / pack.series.length);
+    }
+  }
+  progress('pdf', 0);
+  put('evidence.pdf', await toPdf(pack));
+  progress('pdf', 1);
+  const files = written.sort().map((rel) => fileEntry(dir, rel));
+  const manifest: Manifest = {
+    format: 'hallmon-evidence-pack/1',
+    site: pack.site,
+    from: pack.from,
+    to: pack.to,
+    firstDay: pack.firstDay,
+    lastDay: pack.lastDay,
+    generatedAt: pack.generatedAt,
+    softwareVersion: pack.softwareVersion,
+    files,
+    previousChain,
+    chain: heads,
+  };
+  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+export function fileEntry(dir: string, rel: string): ManifestFile {
+  const full = join(dir, rel);
+  return { path: relative(dir, full).split(sep).join('/'), sha256: sha256File(full), size: statSync(full).size };
+}
+
+export function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function safe(id: string): string {
+  return id.replace(/[^A-Za-z0-9_.-]/g, '_');
+}

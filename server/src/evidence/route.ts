@@ -1,0 +1,65 @@
+// GET /api/evidence?site=&from=&to=&format=json|csv|pdf (CONTRACT "HTTP"): the evidence pack of a
+// site for a period, for every authenticated role. json = the whole pack; pdf = the Chinese paper
+// pack; csv = the clause summary CSV only (one file per response: the per-clause and minute CSVs
+// and the manifest come with `hallmon evidence --out DIR`). The lead registers it in api/app.ts:
+//   await app.register(evidenceRoutes(ctx));
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { loadCatalogue, loadProfiles, SITE_ID_PATTERN, WorkingCalendar, type ClauseCatalogue, type DeviceProfile } from '@hallmon/firmware-config';
+import type { ApiContext } from '../api/context.ts';
+import { requireAuth } from '../api/auth-hook.ts';
+import { sendError } from '../api/errors.ts';
+import { buildEvidence } from './compute.ts';
+import { PeriodError } from './period.ts';
+import { toJson } from './to-json.ts';
+import { summaryCsv } from './to-csv.ts';
+import { toPdf } from './to-pdf.ts';
+
+const PeriodValue = Type.String({ minLength: 1, maxLength: 40, pattern: '^(\\d{4}-\\d{2}-\\d{2}|\\d{1,16}|\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2}))$' });
+
+const EvidenceQuery = Type.Object(
+  {
+    site: Type.String({ pattern: SITE_ID_PATTERN }),
+    from: PeriodValue,
+    to: PeriodValue,
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('pdf')])),
+  },
+  { additionalProperties: false },
+);
+
+export interface EvidenceRouteOptions {
+  catalogue?: ClauseCatalogue;
+  profiles?: Map<string, DeviceProfile>;
+  calendar?: WorkingCalendar;
+}
+
+export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const catalogue = o.catalogue ?? loadCatalogue();
+    const profiles = o.profiles ?? loadProfiles();
+    const calendar = o.calendar ?? WorkingCalendar.shipped();
+    // One pack at a time per server: a year's pack is CPU work; a second request waits its turn.
+    let queue: Promise<unknown> = Promise.resolve();
+    app.get('/api/evidence', { preHandler: requireAuth(ctx.signer), schema: { querystring: EvidenceQuery } }, async (request, reply) => {
+      const q = request.query;
+      const site = ctx.sites.get(q.site);
+      if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
+      const job = queue.then(() => buildEvidence({ store: ctx.store, site, catalogue, profiles, calendar, from: q.from, to: q.to }));
+      queue = job.catch(() => undefined);
+      let pack;
+      try {
+        pack = await job;
+      } catch (err) {
+        if (err instanceof PeriodError || err instanceof RangeError) return sendError(reply, 400, `querystring/from..to: ${(err as Error).message}`);
+        throw err;
+      }
+      const name = `evidence-${pack.site}-${pack.firstDay}-${pack.lastDay}`;
+      const format = q.format ?? 'json';
+      if (format === 'pdf')
+        return reply.type('application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`).send(await toPdf(pack));
+      if (format === 'csv')
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-summary.csv"`).send(summaryCsv(pack));
+      return reply.type('application/json; charset=utf-8').send(toJson(pack));
+    });
+  };
+}

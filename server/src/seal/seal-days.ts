@@ -1,0 +1,86 @@
+// sealDays: seals the closed days of a site (site-local days that ended at least `closedAfterH`
+// hours ago, so edge outbox replays have landed) into the hash chain, oldest first, and keeps the
+// first sealed value of every day. Days are sealed in order: the chain starts at the site's first
+// day with data (or `fromDay`) and never skips a day (an empty day has the digest of nothing).
+import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
+import type { Store } from '../store/store.ts';
+import { siteSchedule } from '../evidence/period.ts';
+import { chainLink, dayDigest, GENESIS, siteSeries } from './digest.ts';
+import type { SealStore } from './seal-store.ts';
+
+export interface SealOptions {
+  /** A day counts as closed this many hours after its end. Default 48. */
+  closedAfterH?: number;
+  /** Where the chain starts when the site has no seal yet (default: its first day with data). */
+  fromDay?: string;
+  now?: () => number;
+  /** Re-check already sealed days in the range and record differing recomputations (lateDigest). */
+  recheck?: boolean;
+  onDay?: (day: string) => void;
+}
+
+export interface SealResult {
+  sealed: string[];
+  /** Sealed days whose recomputed digest now differs (late data or a changed store). */
+  changed: string[];
+}
+
+/** The first site-local day holding a reading of the site (from the 1d rollups), or null. */
+export async function firstDataDay(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>): Promise<string | null> {
+  const schedule = siteSchedule(site);
+  let first = Infinity;
+  for (const s of siteSeries(site, profiles)) {
+    const [d] = await store.readAggregate({ site: site.id, sensor: s.sensor, metric: s.metric, from: 0, to: Date.now() + 86_400_000, step: '1d', limit: 1 });
+    if (!d || d.ts >= first) continue;
+    // 1d buckets are UTC days: find the first minute inside it, whose site-local day is the real one.
+    const [m] = await store.readAggregate({ site: site.id, sensor: s.sensor, metric: s.metric, from: d.ts, to: d.ts + 86_400_000, step: '1m', limit: 1 });
+    first = Math.min(first, m?.ts ?? d.ts);
+  }
+  return Number.isFinite(first) ? schedule.day(first) : null;
+}
+
+export async function sealDays(
+  store: Store,
+  seals: SealStore,
+  site: SiteConfig,
+  profiles: Map<string, DeviceProfile>,
+  uptoDay: string,
+  opts: SealOptions = {},
+): Promise<SealResult> {
+  const schedule = siteSchedule(site);
+  const now = (opts.now ?? Date.now)();
+  const closedMs = (opts.closedAfterH ?? 48) * 3_600_000;
+  const result: SealResult = { sealed: [], changed: [] };
+  const isClosed = (day: string) => schedule.dayInfo(schedule.dayStart(day)).end + closedMs <= now;
+  const last = seals.last(site.id);
+  if (opts.recheck) {
+    const firstSeal = seals.first(site.id);
+    if (firstSeal)
+      for (const s of seals.range(site.id, opts.fromDay ?? firstSeal.day, uptoDay)) {
+        const d = await dayDigest(store, site, profiles, schedule, s.day);
+        if (d.digest !== s.digest) {
+          seals.noteLate(site.id, s.day, d.digest, now);
+          result.changed.push(s.day);
+        }
+      }
+  }
+  let day: string | null;
+  let prev: string;
+  if (last) {
+    day = nextDay(last.day);
+    prev = last.chain;
+  } else {
+    day = opts.fromDay ?? (await firstDataDay(store, site, profiles));
+    prev = GENESIS;
+  }
+  if (day === null) return result;
+  for (; day <= uptoDay && isClosed(day); day = nextDay(day)) {
+    const d = await dayDigest(store, site, profiles, schedule, day);
+    const chain = chainLink(prev, d.digest);
+    seals.insert({ site: site.id, day, digest: d.digest, chain, readings: d.readings, alarms: d.alarms, sealedAt: now });
+    prev = seals.get(site.id, day)!.chain;
+    result.sealed.push(day);
+    opts.onDay?.(day);
+  }
+  return result;
+}

@@ -1,0 +1,122 @@
+// The seal table: one row per site and site-local day with the first digest ever sealed for it and
+// its chain link. A small SQLite file (seals.db) in the data dir, so sealing works the same with the
+// SQLite and the InfluxDB store. Rows are only ever inserted: a later recomputation that differs is
+// recorded beside the seal (lateDigest), never over it.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface SealRow {
+  site: string;
+  day: string;
+  digest: string;
+  chain: string;
+  readings: number;
+  alarms: number;
+  sealedAt: number;
+  /** Set when a later recomputation of a sealed day gave another digest (late data or tampering). */
+  lateDigest: string | null;
+  lateAt: number | null;
+}
+
+interface Row {
+  site: string;
+  day: string;
+  digest: string;
+  chain: string;
+  readings: number;
+  alarms: number;
+  sealed_at: number;
+  late_digest: string | null;
+  late_at: number | null;
+}
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS seals (
+  site        TEXT NOT NULL,
+  day         TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  chain       TEXT NOT NULL,
+  readings    INTEGER NOT NULL,
+  alarms      INTEGER NOT NULL,
+  sealed_at   INTEGER NOT NULL,
+  late_digest TEXT,
+  late_at     INTEGER,
+  PRIMARY KEY (site, day)
+) WITHOUT ROWID;`;
+
+const fromRow = (r: Row): SealRow => ({
+  site: r.site,
+  day: r.day,
+  digest: r.digest,
+  chain: r.chain,
+  readings: r.readings,
+  alarms: r.alarms,
+  sealedAt: r.sealed_at,
+  lateDigest: r.late_digest,
+  lateAt: r.late_at,
+});
+
+export class SealStore {
+  readonly file: string;
+  private db: Database.Database | undefined;
+
+  constructor(private readonly dataDir: string) {
+    this.file = join(dataDir, 'seals.db');
+  }
+
+  open(): void {
+    if (this.db) return;
+    try {
+      mkdirSync(this.dataDir, { recursive: true });
+      const db = new Database(this.file);
+      db.pragma('journal_mode = WAL');
+      db.exec(DDL);
+      this.db = db;
+    } catch (err) {
+      throw new Error(`Cannot open the seal table ${this.file}: ${(err as Error).message}. Check that --data-dir is writable.`);
+    }
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private conn(): Database.Database {
+    if (!this.db) throw new Error('The seal table is not open: call open() first.');
+    return this.db;
+  }
+
+  get(site: string, day: string): SealRow | undefined {
+    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? AND day = ?').get(site, day) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  last(site: string): SealRow | undefined {
+    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day DESC LIMIT 1').get(site) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  first(site: string): SealRow | undefined {
+    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day ASC LIMIT 1').get(site) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  range(site: string, fromDay: string, toDay: string): SealRow[] {
+    return (this.conn().prepare('SELECT * FROM seals WHERE site = ? AND day >= ? AND day <= ? ORDER BY day').all(site, fromDay, toDay) as Row[]).map(fromRow);
+  }
+
+  /** Inserts a seal; an existing one is kept (first sealed value wins). Returns whether it went in. */
+  insert(s: Omit<SealRow, 'lateDigest' | 'lateAt'>): boolean {
+    return (
+      this.conn()
+        .prepare('INSERT OR IGNORE INTO seals (site, day, digest, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(s.site, s.day, s.digest, s.chain, s.readings, s.alarms, s.sealedAt).changes > 0
+    );
+  }
+
+  noteLate(site: string, day: string, digest: string, at: number): void {
+    this.conn().prepare('UPDATE seals SET late_digest = ?, late_at = ? WHERE site = ? AND day = ?').run(digest, at, site, day);
+  }
+}

@@ -1,0 +1,57 @@
+// Evidence test fixture: a real SqliteStore in a temp folder, the shipped demo site, catalogue,
+// profiles and calendar, and builders for crafted readings/events in Shanghai wall-clock time.
+import { loadCatalogue, loadProfiles, loadSites, WorkingCalendar, type Metric, type SiteConfig } from '@hallmon/firmware-config';
+import { createLogger } from '@hallmon/firmware-config';
+import { createStore, type SqliteStore } from '@hallmon/server/store/index';
+import type { StoredEvent, StoredReading } from '@hallmon/server/store/store';
+import { buildEvidence, type EvidenceInput } from '@hallmon/server/evidence/compute';
+import { tempDir } from '../helpers/tmp.ts';
+
+export const profiles = loadProfiles();
+export const catalogue = loadCatalogue();
+export const calendar = WorkingCalendar.shipped();
+const demo = loadSites(undefined, profiles).get('demo')!;
+
+export function demoSite(): SiteConfig {
+  const { file: _f, ...site } = structuredClone(demo);
+  return site;
+}
+
+export const MIN = 60_000;
+export const S = 1000;
+
+/** Epoch ms of a Shanghai wall-clock time: at('2025-05-06 10:00') or at('2025-05-06 10:00:30'). */
+export function at(local: string): number {
+  return Date.parse(`${local.replace(' ', 'T')}${local.length <= 16 ? ':00' : ''}+08:00`);
+}
+
+export async function openStore(t: { after(fn: () => unknown): void }): Promise<{ store: SqliteStore; dir: string }> {
+  const tmp = tempDir('hallmon-evidence-');
+  const store = createStore({ kind: 'sqlite', dataDir: tmp.path }, createLogger('test', 'warn')) as SqliteStore;
+  await store.open();
+  t.after(async () => {
+    await store.close();
+    tmp.remove();
+  });
+  return { store, dir: tmp.path };
+}
+
+/** Readings of one series: value(i) at start + i·stepMs for i < n. */
+export function readings(sensor: string, metric: Metric, start: number, stepMs: number, n: number, value: (i: number, ts: number) => number, dur?: number): StoredReading[] {
+  return Array.from({ length: n }, (_, i) => {
+    const ts = start + i * stepMs;
+    return { site: 'demo', sensor, metric, ts, value: value(i, ts), quality: 'ok' as const, ...(dur ? { dur } : {}) };
+  });
+}
+
+export async function write(store: SqliteStore, rs: StoredReading[]): Promise<void> {
+  for (let i = 0; i < rs.length; i += 5000) await store.writeReadings(rs.slice(i, i + 5000));
+}
+
+export function ev(device: string, type: StoredEvent['type'], ts: number, extra: Partial<StoredEvent> = {}): StoredEvent {
+  return { site: 'demo', device, type, ts, ...extra } as StoredEvent;
+}
+
+export function evidence(store: SqliteStore, from: string, to: string, extra: Partial<EvidenceInput> = {}) {
+  return buildEvidence({ store, site: demoSite(), catalogue, profiles, calendar, from, to, now: () => at('2026-01-01 00:00'), ...extra });
+}
