@@ -21,6 +21,7 @@ import { Outbox, type OutboxInput, type Stream } from './outbox.ts';
 import { Uplink } from './uplink.ts';
 import { EdgeCounters } from './counters.ts';
 import { HealthServer } from './health.ts';
+import type { AgentRules } from './rules-runtime.ts';
 
 export interface EdgeAgentOptions {
   /** The edge config with paths already resolved (see cli.ts). */
@@ -30,6 +31,10 @@ export interface EdgeAgentOptions {
   log: Logger;
   /** Rule-engine hook: alarms raised or cleared by a reading go to the 'alarms' stream. */
   onReading?: (r: NormalisedReading) => AlarmRecord[];
+  /** The live clause rules (rules-runtime.ts): fed readings, events and status; its timer pushes alarms. */
+  rules?: AgentRules;
+  /** Event-time clock for sample and status timestamps (default: the drivers' real time; a SimClock in fast simulations). */
+  clock?: { now(): number };
   /** Overrides config.healthPort (the --health-port flag). */
   healthPort?: number;
   /** Buffer flush period (default 50 ms) and size (default 500 records). */
@@ -131,6 +136,7 @@ export class EdgeAgent {
         await this.health.start();
       }
       await this.uplink.start();
+      this.opts.rules?.start((alarms) => this.pushAlarms(alarms, Date.now()));
       this.flushTimer = setInterval(() => this.flush(), this.flushMs);
       await this.buildDrivers();
       for (const d of this.drivers) await d.start();
@@ -176,6 +182,7 @@ export class EdgeAgent {
       if (r.status === 'rejected') this.opts.log.warn({ driver: this.drivers[i]!.name, err: String(r.reason) }, 'driver did not stop cleanly');
     });
     for (const device of [...this.episodes.keys()]) this.closeEpisode(device);
+    this.opts.rules?.stop();
     clearInterval(this.flushTimer);
     this.flushTimer = undefined;
     this.flush();
@@ -260,7 +267,8 @@ export class EdgeAgent {
     };
   }
 
-  private onSample(s: RawSample): void {
+  private onSample(raw: RawSample): void {
+    const s = this.opts.clock ? { ...raw, ts: this.opts.clock.now() } : raw;
     let r: NormalisedReading | null | undefined;
     try {
       r = this.normalise(s);
@@ -276,11 +284,15 @@ export class EdgeAgent {
     this.seen(s.sensor, s.ts);
     this.counters.readings++;
     this.push('telemetry', r.sensor, s.ts, JSON.stringify(r));
-    if (this.opts.onReading) {
-      for (const a of this.opts.onReading(r)) {
-        this.counters.alarms++;
-        this.push('alarms', a.sensor, typeof a.ts === 'number' ? a.ts : Date.parse(a.ts) || s.ts, JSON.stringify(a));
-      }
+    if (this.opts.onReading) this.pushAlarms(this.opts.onReading(r), s.ts);
+    if (this.opts.rules) this.pushAlarms(this.opts.rules.reading(r), s.ts);
+  }
+
+  /** Alarm records (from the rules) onto the 'alarms' stream. */
+  pushAlarms(alarms: AlarmRecord[], fallbackTs: number): void {
+    for (const a of alarms) {
+      this.counters.alarms++;
+      this.push('alarms', a.sensor, typeof a.ts === 'number' ? a.ts : Date.parse(a.ts) || fallbackTs, JSON.stringify(a));
     }
   }
 
@@ -289,9 +301,11 @@ export class EdgeAgent {
     this.seen(e.device, Number.isFinite(ts) ? ts : Date.now());
     this.counters.events++;
     this.push('events', e.device, Number.isFinite(ts) ? ts : Date.now(), JSON.stringify(e));
+    if (this.opts.rules) this.pushAlarms(this.opts.rules.event(e), Date.now());
   }
 
-  private onStatus(device: string, status: DeviceStatus, ts: number): void {
+  private onStatus(device: string, status: DeviceStatus, realTs: number): void {
+    const ts = this.opts.clock ? this.opts.clock.now() : realTs;
     const d = this.devices.get(device);
     if (d) {
       if (d.status === status) return;
@@ -300,6 +314,7 @@ export class EdgeAgent {
     if (status === 'online') this.seen(device, ts);
     this.opts.log.info({ device, status }, `device ${status}`);
     this.push('status', device, ts, status);
+    if (this.opts.rules) this.pushAlarms(this.opts.rules.status(device, status, ts), ts);
   }
 
   private onFault(kind: FaultKind, device: string | undefined, detail: string, ts: number): void {

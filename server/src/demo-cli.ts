@@ -23,6 +23,7 @@ import {
 import { CounterDevices, getScenario, listScenarios, realClock, startSerialDevices } from '@hallmon/simulators';
 import { startServer } from './server.ts';
 import { startEdgeChild, type EdgeChild } from './demo-edge.ts';
+import { DemoGateway } from './demo-sites.ts';
 
 const spec: CommandSpec = {
   name: 'demo',
@@ -44,6 +45,15 @@ const spec: CommandSpec = {
 const DEMO_SITE = 'demo';
 /** The demo gateway credential, documented in the README so a person can publish by hand. */
 const DEMO_GATEWAY = { username: 'demo-gateway', password: 'demo-gateway-secret' };
+/**
+ * The district's other demo halls (firmware-config/sites/qingpu-*.json): no edge, a third-party
+ * gateway publishes straight to the server. Plain secrets here match the hashes in those files and
+ * are documented in the README (demo only).
+ */
+const OTHER_GATEWAYS: Record<string, { username: string; password: string }> = {
+  'qingpu-xiayang': { username: 'xiayang-gateway', password: 'xiayang-gateway-secret' },
+  'qingpu-zhujiajiao': { username: 'zhujiajiao-gateway', password: 'zhujiajiao-gateway-secret' },
+};
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
@@ -104,12 +114,23 @@ export async function run(argv: string[]): Promise<number> {
     await devices.start();
     stops.push(() => devices.stop());
 
+    const gateways: Array<{ site: LoadedSite; username: string; password: string }> = [];
+    for (const [id, cred] of Object.entries(OTHER_GATEWAYS)) {
+      const other = sites.get(id);
+      if (!other) continue;
+      const gw = new DemoGateway({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, site: other, ...cred, seed: seed + gateways.length + 1, log });
+      await gw.start();
+      stops.push(() => gw.stop());
+      gateways.push({ site: other, ...cred });
+    }
+
     const url = `http://${String(f.host) === '0.0.0.0' ? 'localhost' : String(f.host)}:${httpPort}`;
     out('');
     out(`hallmon demo is running: ${url}`);
     out(`  login          admin / ${adminPassword}`);
     out(`  site           ${site.id} (${site.name}), scenario ${scenario.name}: ${scenario.title}`);
     out(`  MQTT           mqtt://127.0.0.1:${mqttPort}  gateway ${DEMO_GATEWAY.username} / ${DEMO_GATEWAY.password}`);
+    for (const g of gateways) out(`  site           ${g.site.id} (${g.site.name}): gateway ${g.username} / ${g.password} publishes straight to the server`);
     for (const line of serial.describe()) out(`  ${line}`);
     out(`  counter devices on the edge's broker mqtt://127.0.0.1:${devicePort}`);
     out(`  edge agent     pid ${edge.pid}, config ${edgeConfigFile}`);

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { createLogger, loadProfiles, loadSites, type Logger, type LoadedSite } from '@hallmon/firmware-config';
+import { createLogger, loadCatalogue, loadProfiles, loadSites, type ClauseCatalogue, type Logger, type LoadedSite } from '@hallmon/firmware-config';
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import type { ServerOptions } from './options.ts';
@@ -21,7 +21,17 @@ import { ExternalBroker, stableClientId } from './ingest/external-broker.ts';
 import { buildApi } from './api/app.ts';
 import type { ExtraRoutes } from './api/context.ts';
 import { LivePush } from './live/socketio.ts';
+import { LatestValues } from './devices/latest-values.ts';
 import { RetentionPruner } from './retention.ts';
+import { Sealer } from './seal/sealer.ts';
+import { DeliveryLog } from './notify/delivery-log.ts';
+import { Notifier, type RetryPolicy } from './notify/notifier.ts';
+import { AlarmLifecycle } from './alarms/lifecycle.ts';
+import { AlarmHub } from './alarms/alarm-hub.ts';
+import { ServerRules } from './alarms/server-rules.ts';
+import { lifecycleRoutes } from './alarms/routes.ts';
+import { SelftestLog, SelftestRunner } from './selftest.ts';
+import { SelftestScheduler } from './selftest-schedule.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -35,6 +45,18 @@ export type StartOptions = Partial<ServerOptions> & {
   dashboardDir?: string;
   /** More API routes (e.g. evidence) registered on the same server with the same auth. */
   extraRoutes?: ExtraRoutes[];
+  /** Dashboard base URL used in notification links (default the server's own URL). */
+  publicUrl?: string;
+  /** Webhook retry policy (tests shorten it). */
+  notifyRetry?: Partial<RetryPolicy>;
+  /** Event-time clock of the server-side rules (tests and simulations pass a SimClock). */
+  clock?: { now(): number };
+  /** Watermark slack of the server-side rules, ms (default 10 s; scale it with a fast SimClock). */
+  rulesSlackMs?: number;
+  /** Clause catalogue for the server-side rules (default the shipped one). */
+  catalogue?: ClauseCatalogue;
+  /** How often unacknowledged critical alarms are checked for reminders, ms (default 1000). */
+  reminderCheckMs?: number;
 };
 
 export interface RunningServer {
@@ -48,6 +70,8 @@ export interface RunningServer {
   store: Store;
   users: UserStore;
   pipeline: IngestPipeline;
+  /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
+  alarms: { lifecycle: AlarmLifecycle; hub: AlarmHub; notifier: Notifier; deliveries: DeliveryLog; rules: ServerRules; selftest: SelftestRunner; selftests: SelftestLog };
   stop(): Promise<void>;
 }
 
@@ -101,7 +125,42 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
     const pipeline = new IngestPipeline(store, siteIndex, counters, log.child({ component: 'ingest' }));
+    const latest = new LatestValues(store); // GET /api/latest and /api/devices, fed by the live path below
     cleanups.push(() => pipeline.flush());
+
+    // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
+    const catalogue = opts.catalogue ?? loadCatalogue();
+    const deliveries = new DeliveryLog(dataDir);
+    deliveries.open();
+    cleanups.push(() => deliveries.close());
+    let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
+    const notifier = new Notifier({ sites, catalogue, log: log.child({ component: 'notify' }), deliveries, baseUrl: () => baseUrl, retry: opts.notifyRetry });
+    cleanups.push(() => notifier.stop());
+    const lifecycle = new AlarmLifecycle({ store, notifier, deliveries, sites, log: log.child({ component: 'alarms' }), checkEveryMs: opts.reminderCheckMs });
+    await lifecycle.start();
+    cleanups.push(() => lifecycle.stop());
+    let liveSink: LivePush | undefined;
+    const hub = new AlarmHub(store, () => liveSink, lifecycle, log.child({ component: 'alarms' }));
+    const serverRules = new ServerRules({
+      sites: sites.values(),
+      profiles,
+      dataDir,
+      log: log.child({ component: 'rules' }),
+      publish: (site, alarms) => hub.submit(site, alarms),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.rulesSlackMs !== undefined ? { slackMs: opts.rulesSlackMs } : {}),
+      catalogue,
+    });
+    const alarmLog = log.child({ component: 'alarms' });
+    pipeline.setHooks({
+      readings: (site, items) => serverRules.readings(site, items),
+      events: (site, items) => serverRules.events(site, items),
+      status: (site, items) => serverRules.status(site, items),
+      // Edge alarms are stored and pushed by ingest; notifying must not hold up their PUBACK.
+      alarms: (_site, items) => void lifecycle.handle(items).catch((err) => alarmLog.error({ err: (err as Error).message }, 'alarm notification failed')),
+    });
+    const selftests = new SelftestLog(deliveries);
+    const selftest = new SelftestRunner(hub, selftests, (a) => notifier.routesFor(a));
 
     let broker: EmbeddedBroker | undefined;
     let external: ExternalBroker | undefined;
@@ -110,14 +169,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const app = await buildApi(
       {
         store,
+        latest,
         sites,
         siteIndex,
         signer,
         users,
         limiter: new LoginLimiter(),
         log,
-        extraRoutes: opts.extraRoutes,
-        alarmChanged: (a) => live?.alarms(a.site, [a]),
+        extraRoutes: [...(opts.extraRoutes ?? []), lifecycleRoutes({ runner: selftest, selftests, deliveries })],
+        alarmChanged: (a) => {
+          live?.alarms(a.site, [a]);
+          lifecycle.acked(a);
+        },
         dashboardDir: opts.dashboardDir ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined),
         health: () => ({
           ingest: counters.snapshot(),
@@ -133,12 +196,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     live = new LivePush(app.server, signer, new Set(sites.keys()), log.child({ component: 'live' }));
     live.start();
-    pipeline.setLive(live);
+    pipeline.setLive(latest.over(live));
+    liveSink = live;
     const liveRef = live;
     cleanups.push(() => liveRef.stop());
 
     await app.listen({ port: opts.httpPort ?? 8080, host });
     const httpPort = (app.server.address() as AddressInfo).port;
+    if (!opts.publicUrl) baseUrl = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${httpPort}`;
 
     if (opts.broker) {
       external = new ExternalBroker(
@@ -179,6 +244,18 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     pruner.start();
     cleanups.push(() => pruner.stop());
 
+    // Seals closed days into the hash chain that evidence packs cite (hallmon evidence verify).
+    const sealer = new Sealer({ store, dataDir, sites, profiles, log: log.child({ component: 'seal' }) });
+    sealer.start();
+    cleanups.push(() => sealer.stop());
+
+    serverRules.start();
+    cleanups.push(() => serverRules.stop());
+    if (serverRules.sites.length) log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
+    const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
+    scheduler.start();
+    cleanups.push(() => scheduler.stop());
+
     const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     const mqttPort = broker?.port ?? 0;
     return {
@@ -189,6 +266,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       store,
       users,
       pipeline,
+      alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       stop: stopAll,
     };
   } catch (err) {

@@ -40,7 +40,19 @@ test('hallmon demo runs the whole product and stops cleanly', async (t) => {
   ] as const)
     await waitFor(async () => (await rawPoints(a, sensor, metric)).length > 0, `${sensor}/${metric} readings through the edge`, 60_000);
   const sites = await a.get<{ id: string }[]>('/api/sites');
-  assert.ok(sites.some((s) => s.id === 'demo'));
+  assert.deepEqual(sites.map((s) => s.id).sort(), ['demo', 'qingpu-xiayang', 'qingpu-zhujiajiao']);
+  // The two edge-less halls: their simulated third-party gateways publish straight to the server.
+  for (const site of ['qingpu-xiayang', 'qingpu-zhujiajiao'])
+    await waitFor(
+      async () => {
+        const rows = await a.get<{ site: string; sensor: string; metric: string }[]>(`/api/latest?site=${site}`);
+        const has = (sensor: string, metric: string) => rows.some((r) => r.site === site && r.sensor === sensor && r.metric === metric);
+        return has('hall-noise-1', 'noise_laeq') && has('mr-th-1', 'temperature');
+      },
+      `${site} noise and machine-room readings`,
+      60_000,
+    );
+  assert.match(demo.stdout(), /xiayang-gateway \/ xiayang-gateway-secret/);
 
   demo.proc.kill('SIGINT');
   assert.equal(await demo.exited, 0);

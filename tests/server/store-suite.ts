@@ -306,6 +306,30 @@ export function storeSuite(o: SuiteOptions): void {
       assert.equal(await s.countReadings('nowhere'), 0);
     });
 
+    test('readLatest returns the newest reading of every (sensor, metric) of one site', async (t) => {
+      const s = await fresh(t);
+      // Recent times: InfluxDB looks back 30 days.
+      const now = Math.floor(Date.now() / 1000) * 1000 - HOUR;
+      await s.writeReadings([
+        r(now - 2000, 21),
+        r(now, 22.5, { quality: 'out-of-range' }),
+        r(now - 1000, 21.7),
+        r(now - 5000, 48, { metric: 'humidity' }),
+        r(now - 9000, 47, { metric: 'humidity' }),
+        r(now - 3000, 63.2, { sensor: 'hall-slm-1', metric: 'noise_laeq', dur: 5 }),
+        r(now + 1000, 99, { site: 'other' }),
+      ]);
+      const got = (await s.readLatest('demo'))
+        .map((x) => [x.sensor, x.metric, x.ts - now, x.value, x.quality, x.dur ?? null])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || String(a[1]).localeCompare(String(b[1])));
+      assert.deepEqual(got, [
+        ['hall-slm-1', 'noise_laeq', -3000, 63.2, 'ok', 5],
+        ['mr-th-1', 'humidity', -5000, 48, 'ok', null],
+        ['mr-th-1', 'temperature', 0, 22.5, 'out-of-range', null],
+      ]);
+      assert.deepEqual(await s.readLatest('nowhere'), []);
+    });
+
     test('pruneRaw drops old raw rows and keeps their rollups (noise energy included)', async (t) => {
       const s = await fresh(t);
       const noise = (ts: number, value: number): StoredReading => r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq' });

@@ -25,7 +25,7 @@ export const en: Messages = {
   queues: {
     title: 'Queues & ratings', waiting: 'Waiting', meanWait: 'Mean wait (last hour)', longestWait: 'Longest wait', minutes: '{{n}} min', issued: 'Tickets today', served: 'Served today', abandoned: 'Abandoned',
     evalRate: 'Evaluation rate per window (target ≥ 70 %)', window: 'Window', rated: 'Ratings', rate: 'Rate', bad: 'Bad', hallRate: 'Whole hall',
-    followups: 'Bad-rating follow-ups ("1, 5, 15")', noFollowups: 'No bad ratings to follow up', stage: { response: 'answer within 1 working day', simple: 'fix within 5 working days (simple)', complex: 'fix within 15 working days (complex)', done: 'done' },
+    followups: 'Bad-rating follow-ups ("1, 5, 15")', noFollowups: 'No bad ratings to follow up', followupsUnavailable: 'Follow-up tracking is not available on this server yet', stage: { response: 'answer within 1 working day', simple: 'fix within 5 working days (simple)', complex: 'fix within 15 working days (complex)', done: 'done' },
     due: 'Due', left: '{{span}} left', overdue: 'overdue by {{span}}', ratedAt: 'Rated at', score: 'Score',
   },
   rooms: {

@@ -23,7 +23,7 @@ export const zh = {
   queues: {
     title: '排队与评价', waiting: '等候人数', meanWait: '平均等候（近 1 小时）', longestWait: '最长等候', minutes: '{{n}} 分钟', issued: '今日取号', served: '今日办结', abandoned: '过号/放弃',
     evalRate: '评价率（各窗口，目标 ≥ 70 %）', window: '窗口', rated: '评价数', rate: '评价率', bad: '差评', hallRate: '全厅',
-    followups: '差评整改（“1、5、15”）', noFollowups: '没有待整改的差评', stage: { response: '1 个工作日内答复', simple: '5 个工作日内整改（简单）', complex: '15 个工作日内整改（复杂）', done: '已办结' },
+    followups: '差评整改（“1、5、15”）', noFollowups: '没有待整改的差评', followupsUnavailable: '本服务器暂未提供差评整改跟踪', stage: { response: '1 个工作日内答复', simple: '5 个工作日内整改（简单）', complex: '15 个工作日内整改（复杂）', done: '已办结' },
     due: '期限', left: '剩余 {{span}}', overdue: '已超期 {{span}}', ratedAt: '差评时间', score: '评分',
   },
   rooms: {

@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive } from '../app-context.ts';
-import { api } from '../api/client.ts';
+import { api, ApiError } from '../api/client.ts';
 import type { LiveEvent, SiteInfo } from '../api/types.ts';
 import { Stat, num } from '../components/Stat.tsx';
 import { useApi, useNow } from '../hooks.ts';
@@ -91,11 +91,25 @@ export function EvaluationPanel({ site, events }: { site: SiteInfo; events: Live
   );
 }
 
+/** Set once the server answered 404 for GET /api/followups (dashboard/API-NEEDS.md #5 not served). */
+let followupsMissing = false;
+
 export function FollowUpsPanel({ site }: { site: SiteInfo }) {
   const { t, i18n } = useTranslation();
   const { store } = useApp();
   const now = useNow(30_000);
-  const list = useApi((signal) => api.followups(site.id, 'open', signal), [site.id, store.reconnects]);
+  // A server without GET /api/followups (404) is "not available", not an error; it is asked once
+  // per page load (the browser itself logs every 404 in the console).
+  const list = useApi(
+    (signal) =>
+      followupsMissing
+        ? Promise.resolve(null)
+        : api.followups(site.id, 'open', signal).catch((e: unknown) => {
+            if (e instanceof ApiError && e.status === 404) return (followupsMissing = true), null;
+            throw e;
+          }),
+    [site.id, store.reconnects],
+  );
   const rows = sortFollowUps(list.data ?? [], now);
   return (
     <section className="card" aria-labelledby={`fu-${site.id}`}>
@@ -103,7 +117,8 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
         {t('queues.followups')} <small>{clauseLabel('10.1.3', i18n.language)}</small>
       </h2>
       {list.error ? <p className="error">{t('common.error', { message: list.error })}</p> : null}
-      {rows.length === 0 && !list.loading ? <p className="empty">{t('queues.noFollowups')}</p> : null}
+      {list.data === null ? <p className="empty">{t('queues.followupsUnavailable')}</p> : null}
+      {rows.length === 0 && !list.loading && list.data !== null ? <p className="empty">{t('queues.noFollowups')}</p> : null}
       <ul className="followups">
         {rows.map((f) => {
           const v = deadlineView(f, now);

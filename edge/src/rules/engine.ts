@@ -60,9 +60,20 @@ function cmp(a: Item, b: Item): number {
 const same = (a: Item, b: Item) => a.ts === b.ts && JSON.stringify(a) === JSON.stringify(b);
 const sameSlot = (a: Item, b: Item) => a.k === 'r' && b.k === 'r' && a.ts === b.ts && a.metric === b.metric;
 
+/** Median of at most 9 intervals: an insertion sort into a reused buffer (no garbage per reading). */
+const medianBuf = new Float64Array(16);
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  const n = xs.length;
+  for (let i = 0; i < n; i++) {
+    const v = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && medianBuf[j]! > v) {
+      medianBuf[j + 1] = medianBuf[j]!;
+      j--;
+    }
+    medianBuf[j + 1] = v;
+  }
+  return medianBuf[n >> 1]!;
 }
 
 export class RuleEngine {
@@ -73,6 +84,8 @@ export class RuleEngine {
   private watermarkMs: number | null = null;
   private keys = new Map<string, KeyState>();
   private streams = new Map<string, StreamState>();
+  /** sensor -> metric -> streams key, so the hot path builds no strings. */
+  private readonly streamKeys = new Map<string, Map<Metric, string>>();
   private counts: Record<string, number> = {};
   readonly excursions: Excursion[] = [];
   readonly gaps: GapRecord[] = [];
@@ -239,14 +252,18 @@ export class RuleEngine {
 
   /** The zone's gap threshold, else 5× the stream's usual (median) interval, else the default. */
   private streamGap(sensor: string, metric: Metric, ts: number): number {
-    const id = `${sensor}|${metric}`;
-    const st = this.streams.get(id) ?? { last: ts, iv: [] };
+    // Hot path (every reading): one map lookup by a cached key, no sorting allocations.
+    let bySensor = this.streamKeys.get(sensor);
+    if (!bySensor) this.streamKeys.set(sensor, (bySensor = new Map()));
+    let id = bySensor.get(metric);
+    if (id === undefined) bySensor.set(metric, (id = `${sensor}|${metric}`));
+    let st = this.streams.get(id);
+    if (!st) this.streams.set(id, (st = { last: ts, iv: [] }));
     if (ts > st.last) {
       st.iv.push(ts - st.last);
       if (st.iv.length > 9) st.iv.shift();
     }
     st.last = ts;
-    this.streams.set(id, st);
     const zone = this.bind.zoneGapMs.get(sensor);
     if (zone !== undefined) return zone;
     return st.iv.length >= 3 ? Math.max(5 * median(st.iv), 1000) : this.defaultGapMs;

@@ -43,6 +43,32 @@ export const Zone = Type.Object(
 );
 export type Zone = Static<typeof Zone>;
 
+export const NOTIFY_FORMATS = ['generic', 'wecom', 'dingtalk'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
+
+/**
+ * One outgoing webhook for a site's alarms: the machine room to the network administrator's robot,
+ * the hall to the hall manager's. An empty or absent filter matches everything.
+ */
+export const NotificationRoute = Type.Object(
+  {
+    id: Type.String({ pattern: ID_PATTERN }),
+    name: Type.Optional(Type.String()),
+    /** http(s) URL; WeCom and DingTalk robots carry their key/token in the query (never logged). */
+    url: Type.String({ pattern: '^https?://' }),
+    format: Type.Union(NOTIFY_FORMATS.map((f) => Type.Literal(f))),
+    /** DingTalk robot signing secret (SEC...): adds the HMAC-SHA256 timestamp/sign query. */
+    secret: Type.Optional(Type.String({ minLength: 1 })),
+    zoneKinds: Type.Optional(Type.Array(ZoneKind)),
+    severities: Type.Optional(Type.Array(Type.Union([Type.Literal('warning'), Type.Literal('critical')]))),
+    clauses: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
+    /** false keeps the route in the file without sending (an example, a robot not yet set up). */
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type NotificationRoute = Static<typeof NotificationRoute>;
+
 export const SiteConfig = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -64,6 +90,12 @@ export const SiteConfig = Type.Object(
     /** Where the clause rules run for this site's sensors: on its edge, or on the server. */
     rulesAt: Type.Optional(Type.Union([Type.Literal('edge'), Type.Literal('server')])),
     zones: Type.Array(Zone, { minItems: 1 }),
+    /** Outgoing alarm webhooks (generic JSON, WeCom or DingTalk group robots). */
+    notifications: Type.Optional(Type.Array(NotificationRoute)),
+    /** Unacknowledged critical alarms are notified again after this many seconds (default 900 = 15 min). */
+    renotifyAfterS: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Automatic self-test of the alarm path: every N days at a site-local time. */
+    selftest: Type.Optional(Type.Object({ everyDays: Type.Integer({ minimum: 1, maximum: 366 }), at: HHMM }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -142,6 +142,20 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 export function parseTimestamp(ts: unknown): number | null {
   if (typeof ts === 'number') return Number.isFinite(ts) && ts > 0 && ts < 8.64e15 ? Math.trunc(ts) : null;
   if (typeof ts !== 'string') return null;
+  // Fast path for the canonical UTC form every hallmon component emits (toIso): 2025-05-01T01:00:00.000Z.
+  if (
+    ts.length === 24 &&
+    ts.charCodeAt(4) === 45 /* - */ &&
+    ts.charCodeAt(7) === 45 &&
+    ts.charCodeAt(10) === 84 /* T */ &&
+    ts.charCodeAt(13) === 58 /* : */ &&
+    ts.charCodeAt(16) === 58 &&
+    ts.charCodeAt(19) === 46 /* . */ &&
+    ts.charCodeAt(23) === 90 /* Z */
+  ) {
+    const ms = Date.parse(ts);
+    if (Number.isFinite(ms)) return ms;
+  }
   // ISO 8601 with a date, a time and an offset (Z or ±hh:mm); a bare local time is ambiguous.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(ts)) return null;
   const ms = Date.parse(ts);

@@ -12,6 +12,8 @@ import { siteRoutes } from './routes-sites.ts';
 import { readingRoutes } from './routes-readings.ts';
 import { alarmRoutes } from './routes-alarms.ts';
 import { historyRoutes } from './routes-history.ts';
+import { latestRoutes } from './routes-latest.ts';
+import { deviceRoutes } from './routes-devices.ts';
 import { evidenceRoutes } from '../evidence/route.ts';
 import { registerDashboard } from './dashboard.ts';
 
@@ -39,6 +41,8 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
   await app.register(readingRoutes(ctx));
   await app.register(alarmRoutes(ctx));
   await app.register(historyRoutes(ctx));
+  await app.register(latestRoutes(ctx));
+  await app.register(deviceRoutes(ctx));
   await app.register(evidenceRoutes(ctx));
   // Routes other parts of the product add (e.g. evidence), with the same context and auth helpers.
   for (const extra of ctx.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));

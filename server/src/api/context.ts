@@ -9,6 +9,7 @@ import type { TokenSigner, TokenClaims } from '../auth/tokens.ts';
 import type { UserStore } from '../auth/users.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { SiteIndex } from '../ingest/site-index.ts';
+import type { LatestValues } from '../devices/latest-values.ts';
 
 export interface ApiContext {
   store: Store;
@@ -24,6 +25,8 @@ export interface ApiContext {
   alarmChanged?(alarm: StoredAlarm): void;
   /** More route plugins (e.g. GET /api/evidence), registered after the built-in ones. */
   extraRoutes?: ExtraRoutes[];
+  /** Newest readings and device status in memory, fed by ingest (GET /api/latest, /api/devices). */
+  latest?: LatestValues;
   /** Folder with the built dashboard (index.html), when present. */
   dashboardDir?: string;
 }

@@ -15,6 +15,8 @@ export function siteRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           nameEn: s.nameEn,
           timezone: s.timezone,
           openingHours: s.openingHours,
+          // Absent in the config means the default season (GB/T 18883-2022 summer limits 05-01..09-30).
+          summer: s.summer ?? { from: '05-01', to: '09-30' },
           zones: s.zones.map((z) => ({
             id: z.id,
             kind: z.kind,

@@ -18,6 +18,12 @@ export interface LiveSink {
   status(site: string, items: StatusChange[]): void;
 }
 
+/**
+ * Called after a batch is stored and pushed live (server-side rules, alarm notifications). Hooks
+ * must not throw and must not hold up the acknowledgement: they do their slow work asynchronously.
+ */
+export type IngestHooks = Partial<LiveSink>;
+
 export interface HandleResult {
   accepted: number;
   rejected: number;
@@ -30,6 +36,7 @@ const BATCH = { maxItems: 5_000, maxDelayMs: 0 };
 
 export class IngestPipeline {
   private live: LiveSink | undefined;
+  private hooks: IngestHooks = {};
   private lastStoreErrorLog = 0;
   private readonly readings: WriteBatcher<StoredReading, WriteResult>;
   private readonly events: WriteBatcher<StoredEvent, number>;
@@ -52,6 +59,18 @@ export class IngestPipeline {
 
   setLive(live: LiveSink | undefined): void {
     this.live = live;
+  }
+
+  setHooks(hooks: IngestHooks): void {
+    this.hooks = hooks;
+  }
+
+  private hook(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, 'an ingest hook failed (the data is stored; rules or notifications may have missed it)');
+    }
   }
 
   hasSite(site: string): boolean {
@@ -82,18 +101,22 @@ export class IngestPipeline {
         case 'telemetry':
           await this.readings.add(v.result.accepted);
           this.live?.readings(site, v.result.accepted);
+          if (this.hooks.readings) this.hook(() => this.hooks.readings!(site, v.result.accepted));
           break;
         case 'events':
           await this.events.add(v.result.accepted);
           this.live?.events(site, v.result.accepted);
+          if (this.hooks.events) this.hook(() => this.hooks.events!(site, v.result.accepted));
           break;
         case 'alarms':
           await this.alarms.add(v.result.accepted);
           this.live?.alarms(site, v.result.accepted);
+          if (this.hooks.alarms) this.hook(() => this.hooks.alarms!(site, v.result.accepted));
           break;
         case 'status':
           await this.statuses.add(v.result.accepted);
           this.live?.status(site, v.result.accepted);
+          if (this.hooks.status) this.hook(() => this.hooks.status!(site, v.result.accepted));
           break;
       }
     } catch (err) {

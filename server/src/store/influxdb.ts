@@ -371,6 +371,34 @@ export class InfluxStore implements Store {
     return typeof n === 'number' ? n : 0;
   }
 
+  /**
+   * last() per (sensor, metric) over the last 30 days: a bounded scan (an unbounded one would touch
+   * every shard of the retention period); a series silent for longer has no "latest" worth showing.
+   */
+  async readLatest(site: string): Promise<StoredReading[]> {
+    this.ensureOpen();
+    const [series] = await this.http.query(
+      `SELECT last(value) AS value, quality, dur FROM reading WHERE site = ${qlString(site)} AND time > now() - 30d GROUP BY sensor, metric`,
+    );
+    const out: StoredReading[] = [];
+    for (const s of series ?? []) {
+      for (const row of rowsOf(s)) {
+        if (typeof row.time !== 'number' || typeof row.value !== 'number' || typeof row.sensor !== 'string' || typeof row.metric !== 'string') continue;
+        const r: StoredReading = {
+          site,
+          sensor: row.sensor,
+          metric: row.metric as Metric,
+          ts: row.time,
+          value: row.value,
+          quality: typeof row.quality === 'string' && QUALITY_SET.has(row.quality) ? (row.quality as Quality) : 'ok',
+        };
+        if (typeof row.dur === 'number') r.dur = row.dur;
+        out.push(r);
+      }
+    }
+    return out;
+  }
+
   async countReadings(site?: string): Promise<number> {
     this.ensureOpen();
     const where = site !== undefined ? ` WHERE site = ${qlString(site)}` : '';

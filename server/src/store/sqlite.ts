@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import { QUALITIES, type Logger, type Metric, type Quality } from '@hallmon/firmware-config';
 import type {
   AggregatePoint,
+  HourRollups,
+  MinuteHourStats,
   ReadingQuery,
   StatusChange,
   Step,
@@ -230,6 +232,20 @@ export class SqliteStore implements Store {
       allSeries: db.prepare('SELECT id FROM series').pluck(),
       countAll: db.prepare('SELECT coalesce(sum(n), 0) FROM series').pluck(),
       countSite: db.prepare('SELECT coalesce(sum(n), 0) FROM series WHERE site = ?').pluck(),
+      siteSeries: db.prepare('SELECT id, sensor, metric FROM series WHERE site = ?'),
+      // Per series, newest first on the (series_id, ts) primary key: one index seek each.
+      lastReading: db.prepare('SELECT ts, value, quality, dur FROM readings WHERE series_id = ? ORDER BY ts DESC LIMIT 1'),
+      // Evidence: 1h rollups as raw rows, and minute facts of one hour (the PK range of 60 rows).
+      hourRollups: db.prepare('SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
+      minuteHour: db.prepare(
+        `SELECT count(*), min(sum / count), max(sum / count),
+           sum(CASE WHEN dur_sum > 0 AND energy > 0 THEN 1 ELSE 0 END),
+           sum(CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END),
+           min(CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END),
+           max(CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END),
+           max(CASE WHEN dur_sum > 0 AND energy > 0 THEN max END)
+         FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ?`,
+      ).raw(),
     };
   }
 
@@ -471,6 +487,57 @@ export class SqliteStore implements Store {
       }
       return total;
     })();
+  }
+
+  async readLatest(site: string): Promise<StoredReading[]> {
+    this.conn();
+    const out: StoredReading[] = [];
+    for (const sr of this.s.siteSeries.all(site) as Array<{ id: number; sensor: string; metric: Metric }>) {
+      const row = this.s.lastReading.get(sr.id) as ReadingRow | undefined;
+      if (!row) continue;
+      const r: StoredReading = { site, sensor: sr.sensor, metric: sr.metric, ts: row.ts, value: row.value, quality: QUALITIES[row.quality] ?? 'ok' };
+      if (row.dur !== null) r.dur = row.dur;
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** The 1h rollups of a series as columns (evidence; see HourRollups in store.ts). Additive. */
+  async readHourRollups(q: ReadingQuery): Promise<HourRollups> {
+    this.conn();
+    const id = this.seriesId(q.site, q.sensor, q.metric, false);
+    const rows = id === undefined ? [] : (this.s.hourRollups.all(id, bucketCeil(q.from, '1h'), q.to) as Array<Array<number | null>>);
+    const col = (i: number) => Float64Array.from(rows, (r) => r[i] ?? 0);
+    return { ts: col(0), count: col(1), min: col(2), max: col(3), sum: col(4), energy: col(5), durSum: col(6) };
+  }
+
+  /** Minute facts of the given hour starts (evidence; see MinuteHourStats in store.ts). Additive. */
+  async readMinuteHourStats(q: ReadingQuery & { hours: number[] }): Promise<MinuteHourStats> {
+    this.conn();
+    const id = this.seriesId(q.site, q.sensor, q.metric, false);
+    const n = q.hours.length;
+    const col = (fill: number) => new Float64Array(n).fill(fill);
+    const out: MinuteHourStats = { ts: Float64Array.from(q.hours), minutes: col(0), valued: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+    if (id === undefined) return out;
+    const noise = isNoise(q.metric);
+    const db = (e: number | null | undefined) => (e != null && e > 0 ? 10 * Math.log10(e) : NaN);
+    for (let i = 0; i < n; i++) {
+      const h = q.hours[i]!;
+      const [minutes, vmin, vmax, nl, er, ermin, ermax, lmax] = this.s.minuteHour.get(id, Math.max(h, q.from), Math.min(h + 3_600_000, q.to)) as Array<number | null>;
+      out.minutes[i] = minutes ?? 0;
+      if (noise) {
+        out.valued[i] = nl ?? 0;
+        out.vmin[i] = db(ermin);
+        out.vmax[i] = db(ermax);
+        out.energy[i] = er ?? 0;
+        out.lmax[i] = lmax ?? NaN;
+      } else {
+        out.valued[i] = minutes ?? 0;
+        out.vmin[i] = vmin ?? NaN;
+        out.vmax[i] = vmax ?? NaN;
+      }
+    }
+    return out;
   }
 
   async countReadings(site?: string): Promise<number> {

@@ -72,6 +72,36 @@ export interface WriteResult {
   duplicates: number;
 }
 
+/**
+ * The 1-hour rollups of a series as parallel columns (one entry per stored hour, ordered): what the
+ * evidence reads first for a year instead of 525,600 minute rows. Noise: energy = Σ dur·10^(L/10).
+ */
+export interface HourRollups {
+  ts: Float64Array;
+  count: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  /** Noise only (0 otherwise). */
+  energy: Float64Array;
+  durSum: Float64Array;
+}
+
+/**
+ * Minute-level facts of selected hours, from the 1-minute rollups: how many minute buckets, how many
+ * with a usable value (noise: with a LAeq), the lowest/highest minute value (mean; noise LAeq), and
+ * for noise Σ 10^(LAeq/10) over the minutes and the highest raw reading among them.
+ */
+export interface MinuteHourStats {
+  ts: Float64Array;
+  minutes: Float64Array;
+  valued: Float64Array;
+  vmin: Float64Array;
+  vmax: Float64Array;
+  energy: Float64Array;
+  lmax: Float64Array;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'influxdb';
   open(): Promise<void>;
@@ -98,4 +128,13 @@ export interface Store {
    * [from, to); L10/L50/L90 via exceedanceLevel() in rollup.ts. Both shipped stores implement it.
    */
   readNoiseHistogram?(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram>;
+  /**
+   * The newest stored raw reading of every (sensor, metric) of a site, in no particular order (for
+   * GET /api/latest after a restart). InfluxDB looks back 30 days; SQLite keeps no such bound.
+   */
+  readLatest(site: string): Promise<StoredReading[]>;
+  /** 1h rollups with start in [from, to) as columns (optional; evidence falls back to 1m reads). Additive. */
+  readHourRollups?(q: ReadingQuery): Promise<HourRollups>;
+  /** Minute facts of the given hour starts (optional, as above). Additive. */
+  readMinuteHourStats?(q: ReadingQuery & { hours: number[] }): Promise<MinuteHourStats>;
 }

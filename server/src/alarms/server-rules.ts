@@ -1,0 +1,109 @@
+// Clause rules on the server for sites without an edge (`rulesAt: 'server'`): one RulesRuntime per
+// such site (the edge's code: same engine, 1 s clock, snapshot in the data dir as
+// rules-state-<site>.json), fed with what ingest has just stored. Its alarms go through the
+// AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge.
+import { parseTimestamp, toIso, type AlarmRecord, type ClauseCatalogue, type DeviceEvent, type DeviceProfile, type Logger, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
+import { RulesRuntime, type Clock } from '@hallmon/edge/rules-runtime';
+import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
+
+export interface ServerRulesOptions {
+  sites: Iterable<SiteConfig>;
+  profiles: Map<string, DeviceProfile>;
+  dataDir: string;
+  log: Logger;
+  /** Where alarms go (AlarmHub.submit). */
+  publish(site: string, alarms: StoredAlarm[]): void;
+  catalogue?: ClauseCatalogue;
+  clock?: Clock;
+  /**
+   * Watermark slack, ms (default 10 s): gateways batch their uplink, so durations and gaps are closed
+   * this long after the server clock passes them. Readings of one sensor older than the newest one
+   * already judged are counted as late by the engine (evidence replays them from the store).
+   */
+  slackMs?: number;
+}
+
+export function storedAlarm(a: AlarmRecord): StoredAlarm {
+  const { ts, startedAt, clearedAt, ...rest } = a;
+  const out: StoredAlarm = { ...rest, ts: parseTimestamp(ts) ?? Date.now(), startedAt: parseTimestamp(startedAt) ?? Date.now() };
+  if (clearedAt !== undefined) out.clearedAt = parseTimestamp(clearedAt) ?? undefined;
+  return out;
+}
+
+function reading(r: StoredReading): NormalisedReading {
+  return { sensor: r.sensor, metric: r.metric, value: r.value, ts: toIso(r.ts), quality: r.quality, ...(r.dur !== undefined ? { dur: r.dur } : {}) };
+}
+
+function event(e: StoredEvent): DeviceEvent {
+  const { site: _s, ts, start, end, ...rest } = e;
+  return { ...rest, ts: toIso(ts), ...(start !== undefined ? { start: toIso(start) } : {}), ...(end !== undefined ? { end: toIso(end) } : {}) };
+}
+
+export class ServerRules {
+  private readonly runtimes = new Map<string, RulesRuntime>();
+
+  constructor(private readonly opts: ServerRulesOptions) {
+    for (const site of opts.sites) {
+      if (site.rulesAt !== 'server') continue;
+      this.runtimes.set(
+        site.id,
+        new RulesRuntime({
+          site,
+          profiles: opts.profiles,
+          dataDir: opts.dataDir,
+          stateFile: `rules-state-${site.id}.json`,
+          log: opts.log.child({ site: site.id }),
+          ...(opts.catalogue ? { catalogue: opts.catalogue } : {}),
+          ...(opts.clock ? { clock: opts.clock } : {}),
+          slackMs: opts.slackMs ?? 10_000,
+          lateBoundS: 0,
+        }),
+      );
+    }
+  }
+
+  /** Site ids whose rules run here. */
+  get sites(): string[] {
+    return [...this.runtimes.keys()];
+  }
+
+  runtime(site: string): RulesRuntime | undefined {
+    return this.runtimes.get(site);
+  }
+
+  start(): void {
+    for (const [site, rt] of this.runtimes) rt.start((alarms) => this.emit(site, alarms));
+  }
+
+  stop(): void {
+    for (const rt of this.runtimes.values()) rt.stop();
+  }
+
+  private emit(site: string, alarms: AlarmRecord[]): void {
+    if (alarms.length) this.opts.publish(site, alarms.map(storedAlarm));
+  }
+
+  readings(site: string, items: StoredReading[]): void {
+    const rt = this.runtimes.get(site);
+    if (!rt) return;
+    // One batch may hold several sensors in any order; the engine wants each sensor in time order.
+    const sorted = items.length > 1 ? [...items].sort((a, b) => a.ts - b.ts) : items;
+    this.emit(site, rt.readings(sorted.map(reading)));
+  }
+
+  events(site: string, items: StoredEvent[]): void {
+    const rt = this.runtimes.get(site);
+    if (!rt) return;
+    const out: AlarmRecord[] = [];
+    for (const e of [...items].sort((a, b) => a.ts - b.ts)) out.push(...rt.event(event(e)));
+    this.emit(site, out);
+  }
+
+  status(site: string, items: StatusChange[]): void {
+    const rt = this.runtimes.get(site);
+    if (!rt) return;
+    const out: AlarmRecord[] = [];
+    for (const s of items) out.push(...rt.status(s.device, s.status, s.ts));
+    this.emit(site, out);
+  }
+}

@@ -1,0 +1,91 @@
+// GET /api/devices?site=: every device of the site configs with its status and fault figures
+// (dashboard/API-NEEDS.md #3; clause 1.2.1 / 2021 rules 三.3: at most one fault per device a month,
+// repaired within 5 working days). Status and last-heard come from the in-memory LatestValues;
+// fault history (status changes, device_fault events) from the store; figures from fault-log.ts.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { loadCatalogue, toIso, WorkingCalendar, type ZoneKind } from '@hallmon/firmware-config';
+import type { ApiContext } from './context.ts';
+import { requireAuth } from './auth-hook.ts';
+import { sendError } from './errors.ts';
+import { SiteFilter, selectSites } from './routes-latest.ts';
+import { faultLog, type FaultEventPoint, type StatusPoint } from '../devices/fault-log.ts';
+import type { StatusChange } from '../store/store.ts';
+
+/** History read per request: enough for this month and the repair of last month's faults. */
+const HISTORY_MS = 100 * 86_400_000;
+/** Silence after which a polled sensor counts as offline when its zone has no gap rule. */
+const DEFAULT_SILENCE_S = 600;
+
+export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+  const calendar = WorkingCalendar.shipped();
+  // The zone's gap rule (machine room 5 min, archive room 1 h) says how long a sensor may be silent.
+  const silenceS = new Map<ZoneKind, number>();
+  for (const c of loadCatalogue().clauses)
+    for (const r of c.rules)
+      if (r.kind === 'gap' && r.thresholdS) for (const k of r.zoneKinds) silenceS.set(k, Math.min(silenceS.get(k) ?? Infinity, r.thresholdS));
+
+  const siteRows = async (siteId: string, now: number) => {
+    const site = ctx.sites.get(siteId)!;
+    const index = ctx.siteIndex.get(siteId);
+    const [statuses, faults, mem] = await Promise.all([
+      ctx.store.readStatus({ site: siteId, from: now - HISTORY_MS, to: now + 1 }),
+      ctx.store.readEvents({ site: siteId, from: now - HISTORY_MS, to: now + 1, types: ['device_fault'] }),
+      ctx.latest ? ctx.latest.devices(siteId) : undefined,
+    ]);
+    const statusBy = groupBy(statuses, (s) => s.device);
+    const faultBy = groupBy(faults, (e) => e.device);
+    return site.zones.flatMap((z) =>
+      z.devices.map((d) => {
+        const polled = (index?.metrics.get(d.id)?.size ?? 0) > 0;
+        let history: StatusPoint[] = statusBy.get(d.id) ?? [];
+        const newest: StatusChange | undefined = mem?.status.get(d.id);
+        // No change in the window: the newest stored one (older) still says where the device stands.
+        if (history.length === 0 && newest) history = [newest];
+        const seenTimes = [mem?.seen.get(d.id), ...history.filter((s) => s.status === 'online').map((s) => s.ts)].filter((x): x is number => x !== undefined);
+        const f = faultLog({
+          now,
+          timezone: site.timezone,
+          calendar,
+          statuses: history,
+          faults: (faultBy.get(d.id) ?? []) as FaultEventPoint[],
+          lastSeen: seenTimes.length ? Math.max(...seenTimes) : null,
+          ...(polled ? { silenceMs: (silenceS.get(z.kind) ?? DEFAULT_SILENCE_S) * 1000 } : {}),
+        });
+        return {
+          site: siteId,
+          id: d.id,
+          name: d.name ?? null,
+          zone: z.id,
+          profile: d.profile,
+          window: d.window ?? null,
+          status: f.status,
+          lastSeen: f.lastSeen === null ? null : toIso(f.lastSeen),
+          errors: f.errors,
+          faultsThisMonth: f.faultsThisMonth,
+          openFaultSince: f.openFaultSince === null ? null : toIso(f.openFaultSince),
+          lastRepairWorkingDays: f.lastRepairWorkingDays,
+        };
+      }),
+    );
+  };
+
+  return async (app) => {
+    app.get('/api/devices', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter } }, async (request, reply) => {
+      const sites = selectSites(ctx, request.query.site);
+      if (!sites) return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
+      const now = Date.now();
+      return (await Promise.all(sites.map((s) => siteRows(s, now)))).flat();
+    });
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}

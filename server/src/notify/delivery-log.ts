@@ -1,0 +1,130 @@
+// The notification delivery log (`${dataDir}/notifications.db`, SQLite): one row per alarm, route
+// and notice (raised / cleared / reminder n) with every attempt and its outcome, so the dashboard
+// and the evidence pack can show "delivered at" and a failed delivery is never silent. The same
+// file keeps the self-test records (selftest.ts).
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+
+export interface Attempt {
+  at: number;
+  ok: boolean;
+  /** HTTP status, when there was an answer. */
+  status?: number;
+  error?: string;
+}
+
+export interface DeliveryRow {
+  id: number;
+  alarmId: string;
+  site: string;
+  routeId: string;
+  /** scheme://host/path only (the credential in the query is never stored). */
+  url: string;
+  event: string;
+  reminder: number;
+  status: 'pending' | 'delivered' | 'failed';
+  createdAt: number;
+  deliveredAt: number | null;
+  lastError: string | null;
+  attempts: Attempt[];
+}
+
+interface Row {
+  id: number;
+  alarm_id: string;
+  site: string;
+  route_id: string;
+  url: string;
+  event: string;
+  reminder: number;
+  status: DeliveryRow['status'];
+  created_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+  attempts: string;
+}
+
+const fromRow = (r: Row): DeliveryRow => ({
+  id: r.id,
+  alarmId: r.alarm_id,
+  site: r.site,
+  routeId: r.route_id,
+  url: r.url,
+  event: r.event,
+  reminder: r.reminder,
+  status: r.status,
+  createdAt: r.created_at,
+  deliveredAt: r.delivered_at,
+  lastError: r.last_error,
+  attempts: JSON.parse(r.attempts) as Attempt[],
+});
+
+export class DeliveryLog {
+  private db: Database.Database | undefined;
+  readonly file: string;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'notifications.db');
+  }
+
+  open(): void {
+    if (this.db) return;
+    const db = new Database(this.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        alarm_id TEXT NOT NULL, site TEXT NOT NULL, route_id TEXT NOT NULL, url TEXT NOT NULL,
+        event TEXT NOT NULL, reminder INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL, created_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT,
+        attempts TEXT NOT NULL DEFAULT '[]');
+      CREATE INDEX IF NOT EXISTS notifications_alarm ON notifications (alarm_id, event);
+      CREATE TABLE IF NOT EXISTS selftests (
+        id TEXT PRIMARY KEY, site TEXT NOT NULL, trigger TEXT NOT NULL, user TEXT,
+        started_at INTEGER NOT NULL, finished_at INTEGER, ok INTEGER NOT NULL, record TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS selftests_site ON selftests (site, started_at);
+    `);
+    this.db = db;
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  get handle(): Database.Database {
+    if (!this.db) throw new Error('the notification log is not open');
+    return this.db;
+  }
+
+  /** Whether a notice of this kind was already started for the alarm (at-least-once input repeats). */
+  has(alarmId: string, event: string, reminder = 0): boolean {
+    return !!this.handle.prepare('SELECT 1 FROM notifications WHERE alarm_id = ? AND event = ? AND reminder = ? LIMIT 1').get(alarmId, event, reminder);
+  }
+
+  begin(r: { alarmId: string; site: string; routeId: string; url: string; event: string; reminder: number; at: number }): number {
+    const res = this.handle
+      .prepare("INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)")
+      .run(r.alarmId, r.site, r.routeId, r.url, r.event, r.reminder, r.at);
+    return Number(res.lastInsertRowid);
+  }
+
+  attempt(id: number, a: Attempt, final: 'delivered' | 'failed' | 'pending'): void {
+    if (!this.db) return; // closed while a retry was in flight
+    const row = this.db.prepare('SELECT attempts FROM notifications WHERE id = ?').get(id) as { attempts: string } | undefined;
+    if (!row) return;
+    const attempts = [...(JSON.parse(row.attempts) as Attempt[]), a];
+    this.db
+      .prepare('UPDATE notifications SET attempts = ?, status = ?, delivered_at = coalesce(delivered_at, ?), last_error = ? WHERE id = ?')
+      .run(JSON.stringify(attempts), final, a.ok ? a.at : null, a.ok ? null : (a.error ?? `HTTP ${a.status}`), id);
+  }
+
+  forAlarm(alarmId: string): DeliveryRow[] {
+    return (this.handle.prepare('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY id').all(alarmId) as Row[]).map(fromRow);
+  }
+
+  forSite(site: string, from: number, to: number): DeliveryRow[] {
+    return (this.handle.prepare('SELECT * FROM notifications WHERE site = ? AND created_at >= ? AND created_at < ? ORDER BY id').all(site, from, to) as Row[]).map(fromRow);
+  }
+}

@@ -1,0 +1,226 @@
+/// <reference lib="dom" />
+// The dashboard end to end in real Chromium (playwright-core driving Debian's /usr/bin/chromium)
+// against `hallmon demo` on free ports: log in, see hall noise change live, see a critical
+// machine-room alarm arrive and acknowledge it with a note, switch to English, open the big screen,
+// and check the phone layout (390 px) does not scroll sideways. No console error or page error may
+// occur on the way. Screenshots go to test-artifacts/dashboard/ for a person to look at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from '../helpers/tmp.ts';
+import { freePort } from '../helpers/ports.ts';
+import { REPO, runHallmon } from '../helpers/edge-process.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const SHOTS = join(REPO, 'test-artifacts', 'dashboard');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function ensureDashboardBuilt(): void {
+  if (existsSync(join(REPO, 'dashboard', 'dist', 'index.html'))) return;
+  execFileSync('npm', ['run', '-w', '@hallmon/dashboard', 'build'], { cwd: REPO, stdio: 'inherit' });
+}
+
+const text = (page: Page, testId: string) => page.getByTestId(testId).first().innerText();
+
+async function noHorizontalScroll(page: Page, what: string): Promise<void> {
+  // styles.css sets overflow-x: hidden on html and body, which would hide (and clip) anything too
+  // wide instead of scrolling; measure with it lifted so a clipped control still fails the test.
+  const { scrollWidth, widest } = await page.evaluate(() => {
+    const els = [document.documentElement, document.body];
+    const saved = els.map((e) => e.style.overflowX);
+    els.forEach((e) => (e.style.overflowX = 'visible'));
+    const scrollWidth = document.documentElement.scrollWidth;
+    let widest = '';
+    let right = 0;
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const r = el.getBoundingClientRect().right;
+      if (r > right) {
+        right = r;
+        widest = `${el.tagName.toLowerCase()}.${el.className} (${Math.round(r)} px)`;
+      }
+    }
+    els.forEach((e, i) => (e.style.overflowX = saved[i] ?? ''));
+    return { scrollWidth, widest };
+  });
+  assert.ok(scrollWidth <= 390, `${what}: page is ${scrollWidth} px wide on a 390 px phone; widest element ${widest}`);
+}
+
+test('dashboard in Chromium against hallmon demo: live noise, alarm ack, language, big screen, phone layout', { timeout: 600_000 }, async (t) => {
+  ensureDashboardBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = tempDir('hallmon-dash-e2e-');
+  t.after(() => dir.remove());
+  const [http, mqttPort, device] = [await freePort(), await freePort(), await freePort()];
+  const demo = runHallmon(
+    ['demo', '--http-port', String(http), '--mqtt-port', String(mqttPort), '--device-port', String(device), '--data-dir', join(dir.path, 'demo')],
+    { HALLMON_LOG_LEVEL: 'warn', HALLMON_ADMIN_PASSWORD: '' },
+  );
+  // Registered after dir.remove(), so it runs first: stop the demo (Ctrl-C), then remove its folder.
+  t.after(async () => {
+    if (demo.proc.exitCode === null && demo.proc.signalCode === null) {
+      demo.proc.kill('SIGINT');
+      const timer = setTimeout(() => demo.proc.kill('SIGKILL'), 30_000);
+      await demo.exited;
+      clearTimeout(timer);
+    }
+  });
+  const password = await waitFor(
+    () => {
+      if (demo.proc.exitCode !== null) throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);
+      return /login\s+admin \/ (\S+)/.exec(demo.stdout())?.[1];
+    },
+    'the demo to print its login',
+    120_000,
+  );
+  const base = `http://127.0.0.1:${http}`;
+
+  const profile = tempDir('hallmon-chromium-');
+  t.after(() => profile.remove());
+  const context: BrowserContext = await chromium.launchPersistentContext(profile.path, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  t.after(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  let followups404 = 0;
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // GET /api/followups (API-NEEDS #5) is not served yet; Chromium logs every 404 response itself.
+    // The dashboard shows "not available" for it (checked below); any other error fails the test.
+    if (/status of 404/.test(m.text()) && m.location().url.includes('/api/followups?')) return void followups404++;
+    problems.push(`console error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+
+  await t.test('log in', async () => {
+    await page.goto(base);
+    await page.getByTestId('login-form').waitFor({ timeout: 30_000 });
+    // Figure for docs/benchmarks.md (reported, never asserted): navigation start to the login form.
+    const loginMs = await page.evaluate(() => {
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      return { fcp: paint ? Math.round(paint.startTime) : null, domContentLoaded: Math.round((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd) };
+    });
+    t.diagnostic(`login page: first contentful paint ${loginMs.fcp} ms, DOMContentLoaded ${loginMs.domContentLoaded} ms after navigation start`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-hall').waitFor({ timeout: 30_000 });
+    await page.getByTestId('site-card').first().waitFor({ timeout: 30_000 });
+    // The district overview lists all three demo halls.
+    await waitFor(async () => (await page.getByTestId('site-card').count()) === 3, 'three site cards', 30_000);
+    await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+  });
+
+  await t.test('hall noise changes live', async () => {
+    await page.goto(`${base}/#/hall/demo`);
+    // A full load of the hall page (logged in) to time the first live value from navigation start.
+    await page.reload();
+    const firstValueMs = await (
+      await page.waitForFunction(() => {
+        const el = document.querySelector('[data-testid="noise-now"]');
+        return el && el.textContent !== '—' ? Math.round(performance.now()) : 0;
+      }, undefined, { timeout: 60_000 })
+    ).jsonValue();
+    t.diagnostic(`hall page: first noise value ${firstValueMs} ms after navigation start`);
+    const first = await waitFor(async () => {
+      const v = await text(page, 'noise-now');
+      return v && v !== '—' ? v : undefined;
+    }, 'a first hall noise value', 60_000);
+    const firstLaeq = await text(page, 'noise-laeq5');
+    // The simulated meter reports every second; its level wanders, so the figures move.
+    await waitFor(async () => (await text(page, 'noise-now')) !== first || (await text(page, 'noise-laeq5')) !== firstLaeq, 'the noise figure to change', 60_000, 250);
+    await page.screenshot({ path: join(SHOTS, 'hall.png'), fullPage: true });
+  });
+
+  const alarmId = `demo:mr-temperature-critical:mr-th-1:e2e-${Date.now()}`;
+  await t.test('a critical machine-room alarm appears and is acknowledged with a note', async () => {
+    await page.getByTestId('nav-alarms').click();
+    await page.getByTestId('alarms-tab-active').waitFor();
+    // The demo site runs its rules on the edge (rulesAt: edge), so a reading burst sent straight to
+    // the server would not be judged there; the gateway publishes the edge's alarm record instead.
+    const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'demo-gateway', password: 'demo-gateway-secret', reconnectPeriod: 0 });
+    try {
+      const now = Date.now();
+      await gw.publishAsync(
+        'hallmon/v1/demo/alarms',
+        JSON.stringify({
+          id: alarmId,
+          site: 'demo',
+          clause: '5.2.2',
+          rule: 'mr-temperature-critical',
+          sensor: 'mr-th-1',
+          severity: 'critical',
+          state: 'raised',
+          ts: new Date(now).toISOString(),
+          startedAt: new Date(now - 6 * 60_000).toISOString(),
+          peak: 35,
+          limit: 32,
+          message: 'e2e: machine room above 32 °C',
+        }),
+        { qos: 1 },
+      );
+    } finally {
+      await gw.endAsync();
+    }
+    const row = page.locator(`[data-testid="alarm-row"][data-alarm-id="${alarmId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.getAttribute('data-severity'), 'critical');
+    await page.screenshot({ path: join(SHOTS, 'alarm-raised.png'), fullPage: true });
+    await row.getByTestId('ack-button').click();
+    await row.getByTestId('ack-note').fill('空调已重启，值班人员现场确认');
+    await row.getByTestId('ack-confirm').click();
+    await row.getByTestId('alarm-acked').waitFor({ timeout: 30_000 });
+    assert.match(await row.getByTestId('alarm-acked').innerText(), /空调已重启/);
+    await page.screenshot({ path: join(SHOTS, 'alarm-acked.png'), fullPage: true });
+  });
+
+  await t.test('switching to English', async () => {
+    await page.getByTestId('lang-toggle').first().click();
+    await waitFor(async () => (await text(page, 'nav-alarms')).includes('Alarms'), 'the English nav label', 10_000);
+    await page.screenshot({ path: join(SHOTS, 'alarms-en.png'), fullPage: true });
+  });
+
+  await t.test('queues page: follow-ups not served yet is shown as not available', async () => {
+    await page.goto(`${base}/#/queues/demo`);
+    await page.getByText('not available on this server').waitFor({ timeout: 30_000 });
+    assert.ok(followups404 <= 1, `GET /api/followups asked ${followups404} times; once per page load is enough`);
+    await page.screenshot({ path: join(SHOTS, 'queues-en.png'), fullPage: true });
+  });
+
+  await t.test('big screen', async () => {
+    await page.goto(`${base}/#/big/demo`);
+    await page.getByTestId('big-screen').waitFor({ timeout: 30_000 });
+    await page.getByTestId('bigscreen-button').click();
+    await waitFor(async () => (await text(page, 'noise-now')) !== '—', 'a noise value on the big screen', 60_000);
+    await page.screenshot({ path: join(SHOTS, 'big-screen.png') });
+    if (await page.evaluate(() => !!document.fullscreenElement)) await page.getByTestId('bigscreen-button').click();
+  });
+
+  await t.test('phone layout: no horizontal scroll on the hall and alarms pages', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/#/hall/demo`);
+    await waitFor(async () => (await text(page, 'noise-now')) !== '—', 'hall noise on the phone', 60_000);
+    await noHorizontalScroll(page, 'hall');
+    await page.screenshot({ path: join(SHOTS, 'hall-phone.png'), fullPage: true });
+    await page.goto(`${base}/#/alarms`);
+    await page.locator(`[data-testid="alarm-row"][data-alarm-id="${alarmId}"]`).waitFor({ timeout: 30_000 });
+    await noHorizontalScroll(page, 'alarms');
+    await page.screenshot({ path: join(SHOTS, 'alarms-phone.png'), fullPage: true });
+  });
+
+  await t.test('devices page lists every device of the three halls', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${base}/#/devices`);
+    await waitFor(async () => (await page.getByTestId('device-row').count()) >= 13, 'device rows', 30_000);
+    await page.screenshot({ path: join(SHOTS, 'devices.png'), fullPage: true });
+  });
+
+  assert.deepEqual(problems, [], 'no console errors or page errors during the run');
+});
