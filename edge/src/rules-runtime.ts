@@ -42,6 +42,11 @@ export interface RulesRuntimeOptions {
   calendar?: WorkingCalendar;
   overrides?: EngineOptions['overrides'];
   limitProfiles?: EngineOptions['limitProfiles'];
+  /**
+   * Rule kinds this runtime does not judge. Default ['bad-rating-followup']: a follow-up is answered
+   * and resolved by people on the server, so the server's follow-up tracker owns it for every site.
+   */
+  excludeKinds?: EngineOptions['excludeKinds'];
   /** Event-time clock (default real time; tests and fast simulations pass a SimClock). */
   clock?: Clock;
   /**
@@ -96,6 +101,7 @@ export class RulesRuntime implements AgentRules {
       lateBoundS: opts.lateBoundS ?? 0,
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
       ...(opts.limitProfiles ? { limitProfiles: opts.limitProfiles } : {}),
+      excludeKinds: opts.excludeKinds ?? ['bad-rating-followup'],
     });
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.slackMs = opts.slackMs ?? 5_000;

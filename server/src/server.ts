@@ -30,6 +30,8 @@ import { AlarmLifecycle } from './alarms/lifecycle.ts';
 import { AlarmHub } from './alarms/alarm-hub.ts';
 import { ServerRules } from './alarms/server-rules.ts';
 import { lifecycleRoutes } from './alarms/routes.ts';
+import { FollowupTracker } from './followups/tracker.ts';
+import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
 
@@ -72,6 +74,8 @@ export interface RunningServer {
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
   alarms: { lifecycle: AlarmLifecycle; hub: AlarmHub; notifier: Notifier; deliveries: DeliveryLog; rules: ServerRules; selftest: SelftestRunner; selftests: SelftestLog };
+  /** Bad-rating follow-ups (10.1.3) of every site. */
+  followups: FollowupTracker;
   stop(): Promise<void>;
 }
 
@@ -151,10 +155,24 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       ...(opts.rulesSlackMs !== undefined ? { slackMs: opts.rulesSlackMs } : {}),
       catalogue,
     });
+    // Bad-rating follow-ups run here for every site: people answer and resolve them on the server.
+    const followups = new FollowupTracker({
+      sites: sites.values(),
+      catalogue,
+      dataDir,
+      log: log.child({ component: 'followups' }),
+      publish: (site, alarms) => hub.submit(site, alarms),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
+    followups.start();
+    cleanups.push(() => followups.stop());
     const alarmLog = log.child({ component: 'alarms' });
     pipeline.setHooks({
       readings: (site, items) => serverRules.readings(site, items),
-      events: (site, items) => serverRules.events(site, items),
+      events: (site, items) => {
+        serverRules.events(site, items);
+        followups.events(site, items);
+      },
       status: (site, items) => serverRules.status(site, items),
       // Edge alarms are stored and pushed by ingest; notifying must not hold up their PUBACK.
       alarms: (_site, items) => void lifecycle.handle(items).catch((err) => alarmLog.error({ err: (err as Error).message }, 'alarm notification failed')),
@@ -176,7 +194,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         users,
         limiter: new LoginLimiter(),
         log,
-        extraRoutes: [...(opts.extraRoutes ?? []), lifecycleRoutes({ runner: selftest, selftests, deliveries })],
+        extraRoutes: [...(opts.extraRoutes ?? []), lifecycleRoutes({ runner: selftest, selftests, deliveries }), followupRoutes(followups)],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
           lifecycle.acked(a);
@@ -267,6 +285,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       users,
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
+      followups,
       stop: stopAll,
     };
   } catch (err) {

@@ -49,15 +49,20 @@ export async function startE2E(o: E2EOptions): Promise<E2E> {
     stops.push(() => dir.remove());
     const rx = await startReceiver();
     stops.push(() => rx.stop());
-    const server = await startTestServer({ sites: demoWith({ notifications: routes(rx.url) }), notifyRetry: { tries: 3, baseDelayMs: 50, timeoutMs: 2000 } });
-    stops.push(() => server.stop());
-    const token = await server.login();
-    const profiles = loadProfiles();
-    const site = demoWith({}).get('demo')!;
     // Simulated time starts running only once everything is up (start-up takes real seconds, which
     // would be hours of simulated time at high speed); until then it stands at o.start.
     let sim: SimClock | undefined;
     const clock = { now: () => sim?.now() ?? o.start };
+    // The server shares the simulated clock: its follow-up deadlines and reminders run on event time.
+    const server = await startTestServer({
+      sites: demoWith({ notifications: routes(rx.url) }),
+      notifyRetry: { tries: 3, baseDelayMs: 50, timeoutMs: 2000 },
+      clock,
+    });
+    stops.push(() => server.stop());
+    const token = await server.login();
+    const profiles = loadProfiles();
+    const site = demoWith({}).get('demo')!;
     const signals = getScenario(o.scenario)!.signals(site, 7, { incidentAt: o.incidentAt });
 
     const raw: EdgeConfig = {

@@ -15,6 +15,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Steps of POST /api/followups/:id: answered, classified complex (15-day limit), put right. */
+export type FollowUpAction = 'respond' | 'complex' | 'resolve';
+
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const session = getSession();
@@ -73,4 +76,7 @@ export const api = {
   /** API-NEEDS #5. */
   followups: (site: string, state: 'open' | 'all' = 'open', signal?: AbortSignal) =>
     request<FollowUp[]>('GET', `/api/followups${qs({ site, state })}`, undefined, signal),
+  /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
+  followupStep: (id: string, action: FollowUpAction, note = '') =>
+    request<FollowUp>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
 };

@@ -1,10 +1,10 @@
 // Queue length and waiting time, evaluation rate per window against 70 % (青浦 2021 三.4, 2025 6.1.1),
 // and open bad-rating follow-ups with their "1、5、15" deadlines (DB31/T 862-2021 10.1.3). The day's
 // events come from GET /api/events (API-NEEDS #4) and live ones are appended as they arrive.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive } from '../app-context.ts';
-import { api, ApiError } from '../api/client.ts';
+import { api, ApiError, type FollowUpAction } from '../api/client.ts';
 import type { LiveEvent, SiteInfo } from '../api/types.ts';
 import { Stat, num } from '../components/Stat.tsx';
 import { useApi, useNow } from '../hooks.ts';
@@ -96,8 +96,12 @@ let followupsMissing = false;
 
 export function FollowUpsPanel({ site }: { site: SiteInfo }) {
   const { t, i18n } = useTranslation();
-  const { store } = useApp();
+  const { store, session } = useApp();
   const now = useNow(30_000);
+  // Answering and putting right are the hall's job (admin too); the server enforces the same roles.
+  const canAct = session.role === 'admin' || session.role === 'hall';
+  const [busy, setBusy] = useState<string | null>(null);
+  const [stepError, setStepError] = useState<string | null>(null);
   // A server without GET /api/followups (404) is "not available", not an error; it is asked once
   // per page load (the browser itself logs every 404 in the console).
   const list = useApi(
@@ -111,12 +115,24 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
     [site.id, store.reconnects],
   );
   const rows = sortFollowUps(list.data ?? [], now);
+  const step = (id: string, action: FollowUpAction) => {
+    setBusy(id);
+    setStepError(null);
+    api
+      .followupStep(id, action)
+      .then(
+        () => list.reload(),
+        (e: unknown) => setStepError(e instanceof Error ? e.message : String(e)),
+      )
+      .finally(() => setBusy(null));
+  };
   return (
     <section className="card" aria-labelledby={`fu-${site.id}`}>
       <h2 id={`fu-${site.id}`}>
         {t('queues.followups')} <small>{clauseLabel('10.1.3', i18n.language)}</small>
       </h2>
       {list.error ? <p className="error">{t('common.error', { message: list.error })}</p> : null}
+      {stepError ? <p className="error">{t('queues.actFailed', { message: stepError })}</p> : null}
       {list.data === null ? <p className="empty">{t('queues.followupsUnavailable')}</p> : null}
       {rows.length === 0 && !list.loading && list.data !== null ? <p className="empty">{t('queues.noFollowups')}</p> : null}
       <ul className="followups">
@@ -140,6 +156,17 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
                   </>
                 ) : null}
               </div>
+              {canAct && v.stage !== 'done' ? (
+                <div className="actions">
+                  {(['respond', 'complex', 'resolve'] as const)
+                    .filter((a) => a !== 'respond' || !f.respondedAt)
+                    .map((a) => (
+                      <button key={a} type="button" disabled={busy === f.id} onClick={() => step(f.id, a)} data-testid={`followup-${a}`}>
+                        {t(`queues.act.${a}`)}
+                      </button>
+                    ))}
+                </div>
+              ) : null}
             </li>
           );
         })}

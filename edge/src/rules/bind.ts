@@ -1,7 +1,7 @@
 // Binds the clause catalogue to a site: applies named limit profiles and per-site/per-zone overrides
 // to each rule, then creates one rule instance per sensor (by zone kind and the metrics its device
 // profile exposes), per counter device, or per zone for the counter statistics.
-import { ConfigError, type ClauseCatalogue, type DeviceProfile, type Limits, type RuleDef, type SiteConfig, type SiteDevice, type WorkingCalendar, type Zone } from '@hallmon/firmware-config';
+import { ConfigError, type ClauseCatalogue, type DeviceProfile, type Limits, type RuleDef, type RuleKind, type SiteConfig, type SiteDevice, type WorkingCalendar, type Zone } from '@hallmon/firmware-config';
 import type { Static } from '@sinclair/typebox';
 import { BadRatingFollowupRule } from './kinds/bad-rating-followup.ts';
 import { DailySwingRule } from './kinds/daily-swing.ts';
@@ -41,6 +41,8 @@ export interface BindOptions {
   profiles: Map<string, DeviceProfile>;
   overrides?: RuleOverride[];
   limitProfiles?: LimitProfileUse[];
+  /** Rule kinds not bound here because another component judges them (e.g. the server's follow-up tracker). */
+  excludeKinds?: RuleKind[];
 }
 
 export interface DeviceInfo {
@@ -137,7 +139,7 @@ export function bindRules(o: BindOptions): Binding {
     }
     for (const clause of o.catalogue.clauses) {
       for (const def of clause.rules) {
-        if (!def.zoneKinds.includes(zone.kind)) continue;
+        if (!def.zoneKinds.includes(zone.kind) || o.excludeKinds?.includes(def.kind)) continue;
         const rule = effectiveRule(def, zone.id, o);
         const bound = (sensor: string): Bound => ({ site: o.site.id, clause: clause.id, rule, sensor, zone, schedule, calendar: o.calendar });
         const zoneLevel = (r: EvaluationRateRule | BadRatingFollowupRule) => {

@@ -57,6 +57,8 @@ export class ServerRules {
           ...(opts.clock ? { clock: opts.clock } : {}),
           slackMs: opts.slackMs ?? 10_000,
           lateBoundS: 0,
+          // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
+          excludeKinds: ['bad-rating-followup'],
         }),
       );
     }

@@ -2,10 +2,39 @@
 // "1、5、15" deadlines of DB31/T 862-2021 10.1.3: answered within 1 working day, simple cases put
 // right within 5, complex ones within 15; the day the rating arrives does not count. A missed
 // deadline raises one alarm per follow-up, cleared when it is resolved.
-import { nextDay } from '@hallmon/firmware-config';
+import { nextDay, type WorkingCalendar } from '@hallmon/firmware-config';
 import { clear, excursion, raise } from '../alarm.ts';
 import type { Bound, CounterEvent, FollowupRecord, FollowupStage, Out } from '../types.ts';
+import type { Schedule } from '../schedule.ts';
 import { BaseRule } from './base.ts';
+
+/** The "1、5、15" deadlines of one rating: the last working day of each stage and the instant it ends (ms). */
+export interface FollowupDeadlines {
+  day: string;
+  answerDeadline: string;
+  answerMs: number;
+  simpleDeadline: string;
+  simpleMs: number;
+  complexDeadline: string;
+  complexMs: number;
+}
+
+/**
+ * Pure: the deadlines of a rating at `ratingTs` (the day it arrives does not count, 10.1.3). A stage
+ * is overdue once the clock passes the start of the day after its last working day (site time zone).
+ * Shared by this rule kind and the server's follow-up tracker so both judge alike.
+ */
+export function followupDeadlines(ratingTs: number, schedule: Pick<Schedule, 'day' | 'dayStart'>, calendar: WorkingCalendar, params: Record<string, number> = {}): FollowupDeadlines {
+  const day = schedule.day(ratingTs);
+  const at = (n: number): [string, number] => {
+    const d = calendar.addWorkingDays(day, n);
+    return [d, schedule.dayStart(nextDay(d))];
+  };
+  const [answerDeadline, answerMs] = at(params.responseWorkingDays ?? 1);
+  const [simpleDeadline, simpleMs] = at(params.simpleWorkingDays ?? 5);
+  const [complexDeadline, complexMs] = at(params.complexWorkingDays ?? 15);
+  return { day, answerDeadline, answerMs, simpleDeadline, simpleMs, complexDeadline, complexMs };
+}
 
 interface Open extends FollowupRecord {
   answerMs: number;
@@ -23,18 +52,10 @@ export class BadRatingFollowupRule extends BaseRule<State> {
     super(b, { open: [] });
   }
 
-  private deadline(day: string, n: number): [string, number] {
-    const d = this.bound.calendar.addWorkingDays(day, n);
-    return [d, this.bound.schedule.dayStart(nextDay(d))];
-  }
-
   event(e: CounterEvent): void {
     const p = this.bound.rule.params ?? {};
     if (e.type !== 'rating' || e.score === undefined || e.score > (p.badScoreMax ?? 2)) return;
-    const day = this.bound.schedule.day(e.ts);
-    const [answerDeadline, answerMs] = this.deadline(day, p.responseWorkingDays ?? 1);
-    const [simpleDeadline, simpleMs] = this.deadline(day, p.simpleWorkingDays ?? 5);
-    const [complexDeadline, complexMs] = this.deadline(day, p.complexWorkingDays ?? 15);
+    const { day, answerDeadline, answerMs, simpleDeadline, simpleMs, complexDeadline, complexMs } = followupDeadlines(e.ts, this.bound.schedule, this.bound.calendar, p);
     this.s.open.push({
       id: `${this.bound.site}:${e.device}:${e.ts}`,
       device: e.device,

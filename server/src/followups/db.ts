@@ -1,0 +1,175 @@
+// Durable follow-ups of bad ratings (10.1.3 "1、5、15") in `${dataDir}/followups.db`: what was rated,
+// the deadlines, who answered / classified / resolved it and when, and which overdue alarms were
+// raised and cleared, so a restarted server neither loses a follow-up nor raises an alarm twice.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The overdue alarms a follow-up can raise, one per stage (alarm id `${followupId}:${stage}`). */
+export const ALARM_STAGES = ['response', 'simple', 'complex'] as const;
+export type AlarmStage = (typeof ALARM_STAGES)[number];
+
+export interface FollowupRow {
+  id: string;
+  site: string;
+  device: string;
+  window: string | null;
+  score: number;
+  ratedAt: number;
+  responseDue: number;
+  simpleDue: number;
+  complexDue: number;
+  complex: boolean;
+  complexAt: number | null;
+  complexBy: string | null;
+  respondedAt: number | null;
+  respondedBy: string | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  note: string | null;
+  /** When each stage's overdue alarm was raised / cleared (null: not yet). */
+  alarms: Record<AlarmStage, { raisedAt: number | null; clearedAt: number | null }>;
+}
+
+type NewFollowup = Pick<FollowupRow, 'id' | 'site' | 'device' | 'window' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'>;
+
+interface Raw {
+  id: string;
+  site: string;
+  device: string;
+  window: string | null;
+  score: number;
+  rated_at: number;
+  response_due: number;
+  simple_due: number;
+  complex_due: number;
+  complex: number;
+  complex_at: number | null;
+  complex_by: string | null;
+  responded_at: number | null;
+  responded_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  note: string | null;
+  response_raised: number | null;
+  response_cleared: number | null;
+  simple_raised: number | null;
+  simple_cleared: number | null;
+  complex_raised: number | null;
+  complex_cleared: number | null;
+}
+
+function row(r: Raw): FollowupRow {
+  return {
+    id: r.id,
+    site: r.site,
+    device: r.device,
+    window: r.window,
+    score: r.score,
+    ratedAt: r.rated_at,
+    responseDue: r.response_due,
+    simpleDue: r.simple_due,
+    complexDue: r.complex_due,
+    complex: r.complex === 1,
+    complexAt: r.complex_at,
+    complexBy: r.complex_by,
+    respondedAt: r.responded_at,
+    respondedBy: r.responded_by,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by,
+    note: r.note,
+    alarms: {
+      response: { raisedAt: r.response_raised, clearedAt: r.response_cleared },
+      simple: { raisedAt: r.simple_raised, clearedAt: r.simple_cleared },
+      complex: { raisedAt: r.complex_raised, clearedAt: r.complex_cleared },
+    },
+  };
+}
+
+export class FollowupDb {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  open(): void {
+    const db = new Database(join(this.dataDir, 'followups.db'));
+    db.pragma('journal_mode = WAL');
+    db.exec(`CREATE TABLE IF NOT EXISTS followups (
+      id TEXT PRIMARY KEY, site TEXT NOT NULL, device TEXT NOT NULL, window TEXT, score INTEGER NOT NULL,
+      rated_at INTEGER NOT NULL, response_due INTEGER NOT NULL, simple_due INTEGER NOT NULL, complex_due INTEGER NOT NULL,
+      complex INTEGER NOT NULL DEFAULT 0, complex_at INTEGER, complex_by TEXT,
+      responded_at INTEGER, responded_by TEXT, resolved_at INTEGER, resolved_by TEXT, note TEXT,
+      response_raised INTEGER, response_cleared INTEGER, simple_raised INTEGER, simple_cleared INTEGER,
+      complex_raised INTEGER, complex_cleared INTEGER);
+      CREATE INDEX IF NOT EXISTS followups_site ON followups (site, rated_at);
+      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);`);
+    this.db = db;
+  }
+
+  get isOpen(): boolean {
+    return this.db !== undefined;
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private get d(): Database.Database {
+    if (!this.db) throw new Error('followups.db is not open: call open() first');
+    return this.db;
+  }
+
+  /** Inserts unless the id exists (a redelivered rating). Returns true when it was new. */
+  insert(f: NewFollowup): boolean {
+    const res = this.d
+      .prepare(
+        `INSERT OR IGNORE INTO followups (id, site, device, window, score, rated_at, response_due, simple_due, complex_due)
+         VALUES (@id, @site, @device, @window, @score, @ratedAt, @responseDue, @simpleDue, @complexDue)`,
+      )
+      .run(f);
+    return res.changes === 1;
+  }
+
+  get(id: string): FollowupRow | undefined {
+    const r = this.d.prepare('SELECT * FROM followups WHERE id = ?').get(id) as Raw | undefined;
+    return r ? row(r) : undefined;
+  }
+
+  list(site: string, openOnly: boolean): FollowupRow[] {
+    const sql = `SELECT * FROM followups WHERE site = ?${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC LIMIT 5000`;
+    return (this.d.prepare(sql).all(site) as Raw[]).map(row);
+  }
+
+  /** Follow-ups that may still raise or clear an alarm: unresolved, or with an alarm not yet cleared. */
+  active(): FollowupRow[] {
+    const sql = `SELECT * FROM followups WHERE resolved_at IS NULL
+      OR (response_raised IS NOT NULL AND response_cleared IS NULL)
+      OR (simple_raised IS NOT NULL AND simple_cleared IS NULL)
+      OR (complex_raised IS NOT NULL AND complex_cleared IS NULL)`;
+    return (this.d.prepare(sql).all() as Raw[]).map(row);
+  }
+
+  respond(id: string, at: number, by: string): void {
+    this.d.prepare('UPDATE followups SET responded_at = ?, responded_by = ? WHERE id = ? AND responded_at IS NULL').run(at, by, id);
+  }
+
+  markComplex(id: string, at: number, by: string): void {
+    this.d.prepare('UPDATE followups SET complex = 1, complex_at = ?, complex_by = ? WHERE id = ? AND complex = 0').run(at, by, id);
+  }
+
+  resolve(id: string, at: number, by: string): void {
+    this.d.prepare('UPDATE followups SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(at, by, id);
+  }
+
+  setNote(id: string, note: string): void {
+    this.d.prepare('UPDATE followups SET note = ? WHERE id = ?').run(note, id);
+  }
+
+  alarmRaised(id: string, stage: AlarmStage, at: number): void {
+    this.d.prepare(`UPDATE followups SET ${stage}_raised = ? WHERE id = ?`).run(at, id);
+  }
+
+  alarmCleared(id: string, stage: AlarmStage, at: number): void {
+    this.d.prepare(`UPDATE followups SET ${stage}_cleared = ? WHERE id = ?`).run(at, id);
+  }
+}

@@ -1,0 +1,228 @@
+// Bad-rating follow-ups (DB31/T 862-2021 10.1.3 "1、5、15") for EVERY site, on the server because
+// people record the answer and the fix here: each stored rating <= badScoreMax opens one (deadlines
+// from the rule kind's own pure followupDeadlines), a 1 s clock raises an overdue alarm per missed
+// stage through the AlarmHub, and respond / complex / resolve clear them.
+import { toIso, WorkingCalendar, type ClauseCatalogue, type Logger, type SiteConfig } from '@hallmon/firmware-config';
+import { followupDeadlines } from '@hallmon/edge/rules/kinds/bad-rating-followup';
+import { Schedule } from '@hallmon/edge/rules/schedule';
+import type { StoredAlarm, StoredEvent } from '../store/store.ts';
+import { ALARM_STAGES, FollowupDb, type AlarmStage, type FollowupRow } from './db.ts';
+
+export const FOLLOWUP_RULE = 'bad-rating-followup';
+export const FOLLOWUP_ACTIONS = ['respond', 'complex', 'resolve'] as const;
+export type FollowupAction = (typeof FOLLOWUP_ACTIONS)[number];
+
+export interface FollowupTrackerOptions {
+  sites: Iterable<SiteConfig>;
+  catalogue: ClauseCatalogue;
+  dataDir: string;
+  log: Logger;
+  /** Where alarms go (AlarmHub.submit). */
+  publish(site: string, alarms: StoredAlarm[]): void;
+  calendar?: WorkingCalendar;
+  clock?: { now(): number };
+  tickMs?: number;
+}
+
+/** The API shape (dashboard/API-NEEDS.md #5). Due instants are the last millisecond of the due working day. */
+export interface FollowupJson {
+  id: string;
+  site: string;
+  device: string;
+  window: string | null;
+  score: number;
+  ratedAt: string;
+  responseDue: string;
+  simpleDue: string;
+  complexDue: string;
+  respondedAt: string | null;
+  respondedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  complex: boolean;
+  complexAt: string | null;
+  complexBy: string | null;
+  note: string | null;
+  state: 'open' | 'responded' | 'resolved';
+  /** Stages whose overdue alarm is active. */
+  overdue: AlarmStage[];
+}
+
+const iso = (ms: number | null) => (ms === null ? null : toIso(ms));
+
+export function followupJson(f: FollowupRow): FollowupJson {
+  return {
+    id: f.id,
+    site: f.site,
+    device: f.device,
+    window: f.window,
+    score: f.score,
+    ratedAt: toIso(f.ratedAt),
+    responseDue: toIso(f.responseDue - 1),
+    simpleDue: toIso(f.simpleDue - 1),
+    complexDue: toIso(f.complexDue - 1),
+    respondedAt: iso(f.respondedAt),
+    respondedBy: f.respondedBy,
+    resolvedAt: iso(f.resolvedAt),
+    resolvedBy: f.resolvedBy,
+    complex: f.complex,
+    complexAt: iso(f.complexAt),
+    complexBy: f.complexBy,
+    note: f.note,
+    state: f.resolvedAt !== null ? 'resolved' : f.respondedAt !== null ? 'responded' : 'open',
+    overdue: ALARM_STAGES.filter((s) => f.alarms[s].raisedAt !== null && f.alarms[s].clearedAt === null),
+  };
+}
+
+/** Whether a stage is still owed (its alarm may be raised) for this follow-up. */
+function pending(f: FollowupRow, stage: AlarmStage): boolean {
+  if (f.resolvedAt !== null) return false;
+  if (stage === 'response') return f.respondedAt === null;
+  return stage === 'complex' ? f.complex : !f.complex;
+}
+
+const dueOf = (f: FollowupRow, stage: AlarmStage) => (stage === 'response' ? f.responseDue : stage === 'simple' ? f.simpleDue : f.complexDue);
+
+interface SiteRules {
+  schedule: Schedule;
+  params: Record<string, number>;
+  /** Devices in zones the rule covers -> their configured window. */
+  devices: Map<string, string | undefined>;
+}
+
+export class FollowupTracker {
+  readonly db: FollowupDb;
+  private readonly clock: { now(): number };
+  private readonly calendar: WorkingCalendar;
+  private readonly sites = new Map<string, SiteRules>();
+  private readonly clause: string;
+  private readonly severity: StoredAlarm['severity'];
+  private readonly title: string;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: FollowupTrackerOptions) {
+    this.db = new FollowupDb(opts.dataDir);
+    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.calendar = opts.calendar ?? WorkingCalendar.shipped();
+    const clause = opts.catalogue.clauses.find((c) => c.rules.some((r) => r.kind === FOLLOWUP_RULE));
+    const def = clause?.rules.find((r) => r.kind === FOLLOWUP_RULE);
+    this.clause = clause?.id ?? '10.1.3';
+    this.severity = def?.severity ?? 'warning';
+    this.title = def?.title ?? 'bad-rating follow-up';
+    for (const site of opts.sites) {
+      const devices = new Map<string, string | undefined>();
+      for (const zone of site.zones) {
+        if (def && !def.zoneKinds.includes(zone.kind)) continue;
+        for (const d of zone.devices) devices.set(d.id, d.window);
+      }
+      this.sites.set(site.id, { schedule: new Schedule(site.timezone, site.openingHours, site.summer), params: def?.params ?? {}, devices });
+    }
+  }
+
+  start(): void {
+    this.db.open();
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.db.close();
+  }
+
+  /** Stored counter events of a site (ingest hook): bad ratings open follow-ups; redelivery is a no-op. */
+  events(site: string, items: StoredEvent[]): void {
+    const s = this.sites.get(site);
+    if (!s || !this.db.isOpen) return;
+    try {
+      for (const e of items) {
+        if (e.type !== 'rating' || e.score === undefined || e.score > (s.params.badScoreMax ?? 2) || !s.devices.has(e.device)) continue;
+        const d = followupDeadlines(e.ts, s.schedule, this.calendar, s.params);
+        this.db.insert({
+          id: `${site}:${e.device}:${toIso(e.ts)}`,
+          site,
+          device: e.device,
+          window: e.window ?? s.devices.get(e.device) ?? null,
+          score: e.score,
+          ratedAt: e.ts,
+          responseDue: d.answerMs,
+          simpleDue: d.simpleMs,
+          complexDue: d.complexMs,
+        });
+      }
+    } catch (err) {
+      this.opts.log.error({ err: (err as Error).message, site }, 'could not record a bad-rating follow-up');
+    }
+  }
+
+  list(site: string, openOnly: boolean): FollowupJson[] {
+    return this.db.list(site, openOnly).map(followupJson);
+  }
+
+  /**
+   * A person's step on a follow-up. Any step implies the rating was answered; 'complex' moves the
+   * fix deadline from 5 to 15 working days. Overdue stages are judged first, so a late step still
+   * leaves its alarm on record. Returns undefined for an unknown id, 'resolved' when already closed.
+   */
+  act(id: string, action: FollowupAction, note: string, user: string): FollowupJson | undefined | 'resolved' {
+    const before = this.db.get(id);
+    if (!before) return undefined;
+    if (before.resolvedAt !== null) return 'resolved';
+    const now = this.clock.now();
+    this.check(before, now);
+    this.db.respond(id, now, user);
+    if (action === 'complex') this.db.markComplex(id, now, user);
+    if (action === 'resolve') this.db.resolve(id, now, user);
+    if (note) this.db.setNote(id, note);
+    const after = this.db.get(id)!;
+    this.check(after, now);
+    return followupJson(after);
+  }
+
+  /** One clock step: raises overdue alarms, clears those whose stage was reached (public for tests). */
+  tick(): void {
+    try {
+      const now = this.clock.now();
+      for (const f of this.db.active()) this.check(f, now);
+    } catch (err) {
+      this.opts.log.error({ err: (err as Error).message }, 'follow-up check failed');
+    }
+  }
+
+  private check(f: FollowupRow, now: number): void {
+    const out: StoredAlarm[] = [];
+    for (const stage of ALARM_STAGES) {
+      const a = f.alarms[stage];
+      const due = dueOf(f, stage);
+      if (pending(f, stage) && a.raisedAt === null && now >= due) {
+        this.db.alarmRaised(f.id, stage, now);
+        a.raisedAt = now;
+        out.push(this.alarm(f, stage, 'raised', now, due));
+      } else if (!pending(f, stage) && a.raisedAt !== null && a.clearedAt === null) {
+        this.db.alarmCleared(f.id, stage, now);
+        a.clearedAt = now;
+        out.push({ ...this.alarm(f, stage, 'cleared', now, due), clearedAt: now });
+      }
+    }
+    if (out.length) this.opts.publish(f.site, out);
+  }
+
+  private alarm(f: FollowupRow, stage: AlarmStage, state: 'raised' | 'cleared', now: number, due: number): StoredAlarm {
+    const what = stage === 'response' ? 'no answer within 1 working day' : stage === 'simple' ? 'not put right within 5 working days' : 'complex case not put right within 15 working days';
+    return {
+      id: `${f.id}:${stage}`,
+      site: f.site,
+      clause: this.clause,
+      rule: FOLLOWUP_RULE,
+      sensor: f.device,
+      severity: this.severity,
+      state,
+      ts: now,
+      startedAt: due,
+      peak: f.score,
+      message: `${this.title}: ${what} (rating ${f.score} at ${toIso(f.ratedAt)}${f.window ? `, window ${f.window}` : ''})`.slice(0, 500),
+    };
+  }
+}
