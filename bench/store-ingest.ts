@@ -1,43 +1,19 @@
 // Direct store write throughput (readings/s) for the SQLite and InfluxDB adapters at batch sizes of
 // 1, 500 and 5,000, plus the SQLite file size per million readings. The mix is a realistic hall:
-// 24 series (noise at 1 s and climate/CO2/light), timestamps advancing 1 s per round of series.
+// 24 series (bench/lib/hall-mix.ts), timestamps advancing 1 s per round of series. Store size per
+// million readings for both stores: bench/store-size.ts.
 // Prints one JSON line per case. Run: node --import tsx bench/store-ingest.ts [--quick]
 import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { createLogger, type Metric } from '@hallmon/firmware-config';
+import { createLogger } from '@hallmon/firmware-config';
 import { createStore } from '@hallmon/server/store/index';
 import type { Store, StoredReading } from '@hallmon/server/store/store';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
+import { readings } from './lib/hall-mix.ts';
 
 const quick = process.argv.includes('--quick');
 const log = createLogger('bench-store', 'warn');
-const T0 = Date.UTC(2025, 4, 1);
-const SERIES: Array<{ sensor: string; metric: Metric }> = [];
-for (let i = 0; i < 4; i++) SERIES.push({ sensor: `hall-slm-${i}`, metric: 'noise_laeq' });
-for (let i = 0; i < 5; i++) {
-  SERIES.push({ sensor: `th-${i}`, metric: 'temperature' }, { sensor: `th-${i}`, metric: 'humidity' });
-}
-for (let i = 0; i < 5; i++) SERIES.push({ sensor: `env-${i}`, metric: i % 2 ? 'co2' : 'illuminance' });
-
-function readings(n: number, offset = 0): StoredReading[] {
-  const out = new Array<StoredReading>(n);
-  for (let k = 0; k < n; k++) {
-    const j = k + offset;
-    const s = SERIES[j % SERIES.length] as (typeof SERIES)[number];
-    const tick = Math.floor(j / SERIES.length);
-    const base = s.metric === 'noise_laeq' ? 55 : s.metric === 'co2' ? 700 : s.metric === 'illuminance' ? 400 : 25;
-    out[k] = {
-      site: 'demo',
-      sensor: s.sensor,
-      metric: s.metric,
-      ts: T0 + tick * 1000,
-      value: Math.round((base + 10 * Math.sin(j / 97) + (j % 7)) * 10) / 10,
-      quality: 'ok',
-    };
-  }
-  return out;
-}
 
 async function run(store: Store, batch: number, data: StoredReading[]): Promise<number> {
   const t0 = process.hrtime.bigint();
