@@ -4,14 +4,20 @@
 // HALLMON_BENCH_NOISE_1S_DAYS (default 30) days and one 60-s LAeq reading a minute for the rest:
 // the evidence replay reads the same number of minute rollups either way (one per minute).
 // Run: node --import tsx bench/evidence-year.ts   (HALLMON_BENCH_DAYS=365 by default)
+// HALLMON_BENCH_PROFILE: default (the shipped mix: a machine-room hot spell every ~9 days, a hall
+// too cool in summer afternoons), quiet (no excursion at all) or loud (every day: a 20-min 88 dB(A)
+// morning in the hall, a 20-min 28 °C spell in each machine room, a CO2 afternoon above 1000 ppm),
+// the worst case of the rollup-first replay. HALLMON_BENCH_DIR keeps the filled store there and
+// reuses it on the next run (delete the folder to refill); HALLMON_BENCH_ONLY=compute skips the pack;
+// HALLMON_BENCH_VERIFY=1 also builds the pack by full replay and checks both are identical.
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createLogger, loadCatalogue, loadProfiles, WorkingCalendar, type Metric, type SiteConfig } from '@hallmon/firmware-config';
 import { createStore } from '@hallmon/server/store/index';
 import type { StoredReading } from '@hallmon/server/store/store';
-import { buildEvidence } from '@hallmon/server/evidence/compute';
+import { buildEvidence, type ReplayStats } from '@hallmon/server/evidence/compute';
 import { writePack } from '@hallmon/server/evidence/pack';
 import { SealStore } from '@hallmon/server/seal/seal-store';
 import { sealDays } from '@hallmon/server/seal/seal-days';
@@ -19,6 +25,8 @@ import { verifyPack } from '@hallmon/server/seal/verify';
 
 const DAYS = Number(process.env.HALLMON_BENCH_DAYS ?? 365);
 const NOISE_1S_DAYS = Math.min(DAYS, Number(process.env.HALLMON_BENCH_NOISE_1S_DAYS ?? 30));
+const PROFILE = (process.env.HALLMON_BENCH_PROFILE ?? 'default') as 'default' | 'quiet' | 'loud';
+if (!['default', 'quiet', 'loud'].includes(PROFILE)) throw new Error('HALLMON_BENCH_PROFILE must be default, quiet or loud');
 const start = Date.parse('2024-05-01T00:00:00+08:00');
 const MIN = 60_000;
 
@@ -40,6 +48,24 @@ const site: SiteConfig = {
 function climate(sensor: string, metric: Metric, i: number): number {
   const day = Math.sin((2 * Math.PI * (i % 1440)) / 1440);
   const seed = sensor.length + sensor.charCodeAt(sensor.length - 1);
+  const local = i % 1440;
+  if (PROFILE !== 'default') {
+    // quiet: inside every limit with the clear margins; loud adds the daily peaks.
+    const loud = PROFILE === 'loud';
+    switch (metric) {
+      case 'temperature':
+        if (sensor.startsWith('mr')) return 22 + 1 * day + (loud && local >= 840 && local < 860 ? 6 : 0);
+        return sensor.startsWith('ar') ? 19 + 0.5 * day : 23 + 0.5 * day;
+      case 'humidity':
+        return 50 + 2 * day;
+      case 'co2':
+        return 600 + 200 * Math.max(0, day) + (loud && local >= 900 && local < 1020 ? 700 : 0);
+      case 'illuminance':
+        return 450 + 50 * day;
+      default:
+        return 0;
+    }
+  }
   switch (metric) {
     case 'temperature':
       // A short hot spell every ~9 days in the machine rooms.
@@ -56,14 +82,55 @@ function climate(sensor: string, metric: Metric, i: number): number {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'hallmon-bench-evidence-'));
+  const keep = process.env.HALLMON_BENCH_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'hallmon-bench-evidence-'));
+  const marker = join(dir, `filled-${PROFILE}-${DAYS}-${NOISE_1S_DAYS}`);
+  const reuse = keep !== undefined && existsSync(marker);
+  if (keep !== undefined && !reuse) rmSync(dir, { recursive: true, force: true });
   const log = createLogger('bench', 'warn');
   const store = createStore({ kind: 'sqlite', dataDir: dir }, log);
   await store.open();
   const profiles = loadProfiles();
   const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
-    out(`evidence-year: ${DAYS} days, 20 sensors (2 noise at 1 s for ${NOISE_1S_DAYS} days, then 1/min; 18 climate at 1 min), SQLite in ${dir}`);
+    out(`evidence-year: ${DAYS} days, profile ${PROFILE}, 20 sensors (2 noise at 1 s for ${NOISE_1S_DAYS} days, then 1/min; 18 climate at 1 min), SQLite in ${dir}`);
+    let t = Date.now();
+    if (!reuse) await fill();
+    const input = { store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), now: () => 0, from: '2024-05-01', to: new Date(start + (DAYS - 1) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) };
+    const runs = Number(process.env.HALLMON_BENCH_RUNS ?? 1);
+    let pack!: Awaited<ReturnType<typeof buildEvidence>>;
+    for (let r = 0; r < runs; r++) {
+      t = Date.now();
+      let stats: ReplayStats | undefined;
+      pack = await buildEvidence({ ...input, onStats: (s) => (stats = s) });
+      const computeS = (Date.now() - t) / 1000;
+      out(`buildEvidence (rollup-first): ${computeS.toFixed(2)} s for ${pack.firstDay}..${pack.lastDay}; load ${loadavg()[0]!.toFixed(1)}; verdicts ${pack.clauses.map((c) => `${c.clause}=${c.verdict}`).join(' ')}`);
+      if (stats) out(`  replayed ${stats.hoursReplayed} of ${stats.hoursTotal} sensor-hours (${((100 * stats.hoursReplayed) / stats.hoursTotal).toFixed(1)} %) in ${stats.segments} segments, ${stats.minutesFed.toLocaleString('en')} minute readings fed`);
+    }
+    out(`  excursions ${pack.clauses.reduce((a, c) => a + c.excursions.length, 0)}, gaps ${pack.clauses.reduce((a, c) => a + c.gaps.length, 0)}`);
+    if (process.env.HALLMON_BENCH_VERIFY === '1') {
+      // The reference: every minute of the year through the engine. Both packs must be identical.
+      t = Date.now();
+      const ref = await buildEvidence({ ...input, method: 'full-replay' });
+      out(`buildEvidence (full-replay reference): ${((Date.now() - t) / 1000).toFixed(2)} s; load ${loadavg()[0]!.toFixed(1)}`);
+      const a = JSON.stringify(pack);
+      const b = JSON.stringify(ref);
+      if (a === b) out('  identical packs (JSON equal)');
+      else {
+        let i = 0;
+        while (a[i] === b[i]) i++;
+        out(`  PACKS DIFFER at char ${i}:\n  rollup-first: ${a.slice(Math.max(0, i - 300), i + 200)}\n  full-replay:  ${b.slice(Math.max(0, i - 300), i + 200)}`);
+        process.exitCode = 1;
+      }
+    }
+    if (process.env.HALLMON_BENCH_ONLY === 'compute') return;
+    await packs(input, pack);
+  } finally {
+    await store.close();
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
+  }
+
+  async function fill(): Promise<void> {
     let t = Date.now();
     let rows = 0;
     let batch: StoredReading[] = [];
@@ -86,26 +153,26 @@ async function main(): Promise<void> {
       }
     for (const sensor of ['noise-1', 'noise-2']) {
       for (let s = 0; s < NOISE_1S_DAYS * 86_400; s++) {
+        // `start` is a Shanghai midnight: s counts Shanghai seconds of the day; open 09:00-17:00.
         const local = (s % 86_400) / 3600;
-        const open = local >= 1 && local < 9; // 09:00-17:00 Shanghai = 01:00-09:00 UTC
-        await push({ site: site.id, sensor, metric: 'noise_laeq', ts: start + s * 1000, value: open ? 58 + ((s * 7919) % 23) : 40 + ((s * 31) % 5), quality: 'ok' });
+        const open = local >= 9 && local < 17;
+        const loudNow = PROFILE === 'loud' && local >= 10 && local < 10 + 1 / 3; // 10:00-10:20
+        await push({ site: site.id, sensor, metric: 'noise_laeq', ts: start + s * 1000, value: loudNow ? 88 : open ? 58 + ((s * 7919) % (PROFILE === 'quiet' ? 15 : 23)) : 40 + ((s * 31) % 5), quality: 'ok' });
       }
       for (let i = NOISE_1S_DAYS * 1440; i < minutes; i++) {
-        const local = ((i % 1440) / 60 + 8) % 24;
-        await push({ site: site.id, sensor, metric: 'noise_laeq', ts: start + i * MIN, value: local >= 9 && local < 17 ? 66 + ((i * 13) % 9) : 42, quality: 'ok', dur: 60 });
+        const local = (i % 1440) / 60;
+        const loudNow = PROFILE === 'loud' && local >= 10 && local < 10 + 1 / 3;
+        await push({ site: site.id, sensor, metric: 'noise_laeq', ts: start + i * MIN, value: loudNow ? 88 : local >= 9 && local < 17 ? 66 + ((i * 13) % 9) : 42, quality: 'ok', dur: 60 });
       }
     }
     if (batch.length) await store.writeReadings(batch), (rows += batch.length);
     const fillS = (Date.now() - t) / 1000;
     out(`fill: ${rows.toLocaleString('en')} readings in ${fillS.toFixed(1)} s (${Math.round(rows / fillS).toLocaleString('en')}/s)`);
+    if (keep !== undefined) writeFileSync(marker, `${rows}\n`);
+  }
 
-    const input = { store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), from: '2024-05-01', to: new Date(start + (DAYS - 1) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) };
-    t = Date.now();
-    const pack = await buildEvidence(input);
-    const computeS = (Date.now() - t) / 1000;
-    out(`buildEvidence: ${computeS.toFixed(2)} s for ${pack.firstDay}..${pack.lastDay}; verdicts ${pack.clauses.map((c) => `${c.clause}=${c.verdict}`).join(' ')}`);
-    out(`  excursions ${pack.clauses.reduce((a, c) => a + c.excursions.length, 0)}, gaps ${pack.clauses.reduce((a, c) => a + c.gaps.length, 0)}`);
-
+  async function packs(input: Parameters<typeof buildEvidence>[0], pack: Awaited<ReturnType<typeof buildEvidence>>): Promise<void> {
+    let t = Date.now();
     const seals = new SealStore(dir);
     seals.open();
     t = Date.now();
@@ -124,9 +191,6 @@ async function main(): Promise<void> {
     const v = await verifyPack(join(dir, 'pack-no-minutes'), store, { site, profiles, seals });
     out(`verifyPack: ${v.ok ? 'intact' : 'ALTERED'} ${v.daysChecked} days in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     seals.close();
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

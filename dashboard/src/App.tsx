@@ -25,6 +25,7 @@ const Rooms = lazy(() => import('./pages/Rooms.tsx'));
 const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
+const Evidence = lazy(() => import('./pages/Evidence.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big']);
@@ -142,6 +143,8 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <Devices />;
     case 'big':
       return <BigScreen {...(site ? { siteId: site } : {})} />;
+    case 'evidence':
+      return <Evidence {...(site ? { siteId: site } : {})} />;
   }
 }
 

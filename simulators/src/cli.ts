@@ -22,12 +22,14 @@ import { siteModel } from './scenarios/site-model.ts';
 import { SimClock } from './clock.ts';
 import { CounterDevices } from './mqtt/counter-devices.ts';
 import { estimateReadings, generateHistory } from './history.ts';
+import { backfillStore } from './backfill-store.ts';
 import { startSerialDevices } from './live-serial.ts';
 
 const spec: CommandSpec = {
   name: 'simulate',
   summary: 'hallmon simulate: simulated devices speaking the real protocols, driven by seeded scenarios',
-  usage: 'hallmon simulate --list | --scenario NAME [--serial-dir DIR] [--devices-mqtt URL --device-password P] | --scenario NAME --backfill --from DATE --to DATE --uplink URL --username U --password P',
+  usage:
+    'hallmon simulate --list | --scenario NAME [--serial-dir DIR] [--devices-mqtt URL --device-password P] | --scenario NAME --backfill --from DATE --to DATE (--uplink URL --username U --password P | --data-dir DIR [--noise-step S])',
   flags: {
     list: { type: 'boolean', help: 'list the scenarios and exit' },
     scenario: { type: 'string', arg: 'NAME', help: 'scenario to run (see --list)' },
@@ -48,12 +50,16 @@ const spec: CommandSpec = {
     username: { type: 'string', arg: 'U', help: 'backfill: gateway username (demo: demo-gateway)' },
     password: { type: 'string', arg: 'P', help: 'backfill: gateway password' },
     batch: { type: 'string', arg: 'N', default: '5000', help: 'backfill: readings per message (500-5000)' },
+    'data-dir': { type: 'string', arg: 'DIR', help: "backfill: write straight into the server's SQLite store in DIR (e.g. ./data/demo/server) instead of --uplink, with the year's incidents, then seal the days" },
+    'noise-step': { type: 'string', arg: 'S', default: '1', help: 'backfill --data-dir: seconds between noise readings (1-60; 10 makes a year ~8x smaller and faster)' },
+    incidents: { type: 'boolean', default: true, help: 'backfill --data-dir: place incidents (AC failures, loud mornings, a damp archive week, evaluator faults, unanswered bad ratings); --no-incidents for plain days' },
   },
   examples: [
     'hallmon simulate --list',
     'hallmon simulate --scenario loud-morning-peak --serial-dir /tmp/hall --devices-mqtt mqtt://127.0.0.1:1884 --device-password dev-secret',
     'hallmon simulate --scenario machine-room-ac-failure --at 2025-05-06T13:55:00+08:00 --speed 10 --serial-dir /tmp/hall',
     'hallmon simulate --scenario normal-day --backfill --from 2025-05-01 --to 2025-06-01 --uplink mqtt://127.0.0.1:1883 --username demo-gateway --password demo-gateway-secret',
+    'hallmon simulate --scenario normal-day --backfill --from 2025-05-01 --to 2026-05-01 --data-dir ./data/demo/server --noise-step 10',
   ],
 };
 
@@ -170,6 +176,8 @@ async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: P
   const to = dateFlag(f, 'to', site);
   if (from === undefined || to === undefined) throw new UsageError('--backfill needs --from DATE and --to DATE');
   if (!(to > from)) throw new UsageError('--to must be after --from');
+  const dataDir = str(f['data-dir']);
+  if (dataDir) return backfillToStore(scenario, site, seed, f, log, from, to, resolve(dataDir));
   const url = str(f.uplink);
   const username = str(f.username);
   const password = str(f.password);
@@ -221,6 +229,41 @@ async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: P
   }
   progress(true);
   process.stdout.write(`backfilled ${readings} readings and ${events} events for ${site.id} (${scenario.name}, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return 0;
+}
+
+/** --backfill --data-dir: straight into the SQLite store (no broker), with a progress line on stderr. */
+async function backfillToStore(scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger, from: number, to: number, dataDir: string): Promise<number> {
+  const noiseStepS = intFlag(f, 'noise-step', 1, 60) ?? 1;
+  const started = Date.now();
+  let lastProgress = 0;
+  const tty = process.stderr.isTTY;
+  const r = await backfillStore({
+    scenario,
+    site,
+    seed,
+    from,
+    to,
+    dataDir,
+    noiseStepS,
+    incidents: f.incidents !== false,
+    log,
+    onProgress: ({ readings, events, total, final }) => {
+      const now = Date.now();
+      if (!final && now - lastProgress < (tty ? 250 : 5_000)) return;
+      lastProgress = now;
+      const secs = Math.max(0.001, (now - started) / 1000);
+      const rate = readings / secs;
+      const pct = Math.min(100, (100 * readings) / total);
+      const eta = rate > 0 ? Math.max(0, (total - readings) / rate) : 0;
+      const line = `backfill ${pct.toFixed(1)} %  ${readings.toLocaleString('en')} readings  ${events.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} readings/s  ETA ${fmtDuration(final ? 0 : eta)}`;
+      process.stderr.write(tty ? `\r${line.padEnd(100)}${final ? '\n' : ''}` : `${line}\n`);
+      if (final) process.stderr.write('sealing the days...\n');
+    },
+  });
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out(`backfilled ${r.readings} readings, ${r.events} events and ${r.statuses} status changes for ${site.id} (${scenario.name}, seed ${seed}, noise every ${noiseStepS} s) into ${dataDir} in ${r.seconds.toFixed(1)} s; ${r.sealedDays} days sealed`);
+  for (const i of r.incidents) out(`  incident ${i.scenario} at ${siteModel(site).localIso(i.at)}`);
   return 0;
 }
 

@@ -5,13 +5,13 @@
 export const ROLES = ['admin', 'netadmin', 'hall', 'assessor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PAGES = ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big'] as const;
+export const PAGES = ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'] as const;
 export type Page = (typeof PAGES)[number];
 
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
-  netadmin: ['rooms', 'alarms', 'devices'],
-  hall: ['hall', 'queues', 'alarms', 'devices', 'big'],
+  netadmin: ['rooms', 'alarms', 'devices', 'evidence'],
+  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence'],
   assessor: PAGES,
 };
 

@@ -10,6 +10,7 @@ import { DewPointRule } from './kinds/dew-point.ts';
 import { EvaluationRateRule } from './kinds/evaluation-rate.ts';
 import { GapRule } from './kinds/gap.ts';
 import { LaeqWindowRule } from './kinds/laeq-window.ts';
+import { QueueWaitRule } from './kinds/queue-wait.ts';
 import { RangeRule } from './kinds/range.ts';
 import { RateOfChangeRule } from './kinds/rate-of-change.ts';
 import { Schedule } from './schedule.ts';
@@ -180,8 +181,12 @@ export function bindRules(o: BindOptions): Binding {
             case 'device-offline':
               if (p?.deviceClass === 'evaluator' || p?.deviceClass === 'queue') add(d.id, new DeviceOfflineRule(bound(d.id)));
               break;
+            case 'queue-wait':
+              // Ticket numbers are per queue machine: one queue per machine, fed in its own event order.
+              if (p?.deviceClass === 'queue') add(d.id, new QueueWaitRule(bound(d.id)));
+              break;
             default:
-              // evaluation-rate / bad-rating-followup are zone-level (above); queue-wait has no engine yet.
+              // evaluation-rate / bad-rating-followup are zone-level (above).
               break;
           }
         }

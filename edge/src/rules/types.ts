@@ -97,6 +97,8 @@ export interface CounterEvent {
   score?: number;
   /** The counter window: the event's own, else the site config's for the device. */
   window?: string;
+  /** The queue ticket number (queue-wait matches calls to issues by it; FIFO when absent). */
+  ticket?: string;
 }
 
 export interface StatusChange {

@@ -5,12 +5,16 @@
 import { parseTimestamp, toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
 import { RuleEngine } from '@hallmon/edge/rules/engine';
 import type { Excursion, GapRecord, RuleInstance } from '@hallmon/edge/rules/types';
-import type { AggregatePoint, Store, StoredAlarm } from '../store/store.ts';
+import type { Store, StoredAlarm } from '../store/store.ts';
 import { exceedanceLevel, type NoiseHistogram } from '../store/rollup.ts';
 import { VERSION } from '../version.ts';
 import { MINUTE, periodBound, periodDays, siteSchedule, type DaySpan } from './period.ts';
-import { feedSensor, NOISE_MINUTE_DUR_S, OpenAlarms, type MinuteSeries } from './rollup-replay.ts';
-import { coverage, judgedIntervals, laeqOf, noiseDays, roomDays, type DayStats, type NoiseDay } from './series-stats.ts';
+import { NOISE_MINUTE_DUR_S, OpenAlarms } from './rollup-replay.ts';
+import { judgedIntervals, laeqOf, type DayStats, type NoiseDay } from './series-stats.ts';
+import { HOUR, hourIndexRange } from './hour-summary.ts';
+import { ActiveHours } from './quiet-hours.ts';
+import type { Records } from './segment-replay.ts';
+import { fullReplay, rollupFirst, type EvidenceMethod, type PassContext } from './sensor-pass.ts';
 import type {
   AlarmAck,
   ClauseEvidence,
@@ -45,6 +49,19 @@ export interface EvidenceInput {
   coverageThreshold?: number;
   /** Clock for generatedAt (tests). */
   now?: () => number;
+  /** 'rollup-first' (default) or 'full-replay' (every minute through the engine: the reference). */
+  method?: EvidenceMethod;
+  /** How much was replayed (benchmarks, the CLI's --verbose). */
+  onStats?: (s: ReplayStats) => void;
+}
+
+export interface ReplayStats {
+  method: EvidenceMethod;
+  /** Sensor-hours replayed from minute data, of all sensor-hours of the range. */
+  hoursReplayed: number;
+  hoursTotal: number;
+  minutesFed: number;
+  segments: number;
 }
 
 /** Longest period a pack may cover (a sampling year plus a leap day and slack). */
@@ -87,35 +104,48 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     }
   const sensors = [...new Set(series.map((s) => s.sensor))];
 
-  // 1. Replay sensors one by one; keep per-series coverage and daily stats, drop the minute data.
+  // 1. Sensors one by one, rollups first (docs/evidence.md "How a year takes seconds"): hourly
+  // rollups give coverage and the daily tables; only the hours where a rule could raise, prolong or
+  // end something are replayed from the minute rollups, through the same engine code.
+  const method = input.method ?? 'rollup-first';
   const open = new OpenAlarms();
   const cov = new Map<string, { covered: number; expected: number; spans: Array<[number, number]> }>();
   const room = new Map<string, DayStats[]>();
   const noise = new Map<string, NoiseDay[]>();
+  const sensorRecords: Records[] = [];
+  const rangeFrom = from - WARMUP_MS;
+  const { h0, n: nHours } = hourIndexRange(rangeFrom, to);
+  const ctx: PassContext = {
+    active: new ActiveHours(schedule, h0, nHours),
+    dayKeys: hourDays(schedule, h0, nHours),
+    h0,
+    nHours,
+    cuts: days.flatMap((d) => [d.start, d.end, ...d.open.flat()]),
+  };
+  const stats: ReplayStats = { method, hoursReplayed: 0, hoursTotal: 0, minutesFed: 0, segments: 0 };
   let done = 0;
   for (const sensor of sensors) {
     // Sensors no clause rule watches (zone kind "other") have nothing to prove: not read at all.
-    if (!rulesBySensor.has(sensor)) {
+    const rules = rulesBySensor.get(sensor);
+    if (!rules) {
       progress('replay', ++done / (sensors.length + 2));
       continue;
     }
     const mine = series.filter((s) => s.sensor === sensor);
-    const hall = mine[0]!.zoneKind === 'hall';
-    const gapRule = (rulesBySensor.get(sensor) ?? []).find((r) => r.bound.rule.kind === 'gap');
-    const minGapMs = (gapRule?.bound.rule.thresholdS ?? 300) * 1000;
-    const loaded: MinuteSeries[] = [];
-    for (const s of mine) {
-      const points = await store.readAggregate({ site: site.id, sensor, metric: s.metric, from: from - WARMUP_MS, to, step: '1m' });
-      loaded.push({ metric: s.metric, points });
-      const inPeriod = sliceFrom(points, from);
-      const key = `${sensor}|${s.metric}`;
-      cov.set(key, coverage(inPeriod, judgedIntervals(days, hall), minGapMs));
-      if (s.metric === 'noise_laeq') noise.set(sensor, noiseDays(inPeriod, days, NOISE_MINUTE_DUR_S));
-      else room.set(key, roomDays(inPeriod, days));
-    }
-    feedSensor(engine, sensor, loaded, open);
+    const passInput = { store, site, catalogue, calendar, profiles, sensor, metrics: mine.map((s) => s.metric), hall: mine[0]!.zoneKind === 'hall', rules, days, rangeFrom, from, to };
+    const r = method === 'full-replay' ? await fullReplay(passInput) : await rollupFirst(passInput, ctx);
+    for (const [metric, c] of r.coverage) cov.set(`${sensor}|${metric}`, c);
+    for (const [metric, d] of r.room) room.set(`${sensor}|${metric}`, d);
+    if (r.noise) noise.set(sensor, r.noise);
+    for (const [id, t] of r.open.open) open.open.set(id, t);
+    sensorRecords.push(r.records);
+    stats.hoursReplayed += method === 'full-replay' ? nHours : r.hoursReplayed;
+    stats.hoursTotal += nHours;
+    stats.minutesFed += r.fed;
+    stats.segments += r.segments.length;
     progress('replay', ++done / (sensors.length + 2));
   }
+  input.onStats?.(stats);
 
   // 2. Counter devices: events and status changes, per device in time order.
   const events = await store.readEvents({ site: site.id, from: from - 86_400_000, to });
@@ -140,7 +170,14 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   open.take(engine.advance(to + engine.lateBoundMs));
   progress('replay', (sensors.length + 1) / (sensors.length + 2));
 
-  const rec = engine.drainRecords();
+  const counterRec = engine.drainRecords();
+  // Sensor records first (in sensor order, each in time order), then the counter devices'.
+  const rec: Records = {
+    excursions: [...sensorRecords.flatMap((r) => r.excursions), ...counterRec.excursions],
+    gaps: [...sensorRecords.flatMap((r) => r.gaps), ...counterRec.gaps],
+    faults: [...sensorRecords.flatMap((r) => r.faults), ...counterRec.faults],
+    followups: [...sensorRecords.flatMap((r) => r.followups), ...counterRec.followups],
+  };
   const openFollowups = engine.openFollowups();
   const alarms = await store.readAlarms({ site: site.id, from, to });
 
@@ -431,11 +468,13 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   };
 }
 
-function sliceFrom(points: AggregatePoint[], from: number): AggregatePoint[] {
-  let i = 0;
-  while (i < points.length && points[i]!.ts < from) i++;
-  return i === 0 ? points : points.slice(i);
+/** Site-local days of each hour's first and last instant (the daily swing is per local day). */
+function hourDays(schedule: { day(ms: number): string }, h0: number, n: number): (k: number) => [string, string] {
+  const keys: Array<[string, string]> = [];
+  for (let k = 0; k < n; k++) keys.push([schedule.day(h0 + k * HOUR), schedule.day(h0 + (k + 1) * HOUR - 1)]);
+  return (k) => keys[k]!;
 }
+
 
 function citation(r: ClauseCatalogue['clauses'][number]['rules'][number]): RuleCitation {
   return {
@@ -580,6 +619,7 @@ function judge(ev: ClauseEvidence, kinds: string[], faults: DeviceFault[], thres
 function methodNotes(threshold: number): string[] {
   return [
     'Excursions, gaps, faults and follow-ups are computed by replaying the stored data through the same rule engine that raises the live alarms on the edge.',
+    'Rollups first: the hourly rollups are read for the whole period; an hour is replayed minute by minute when a rule could raise, hold or end an excursion in it (a value outside the limits, or still outside the clear margin after one; the rolling window reaching into the previous hour; a missing minute; a daily swing above its limit), with the longest rule window before it and the first minutes after. Every other hour has all its values inside the limits while no excursion is open, so replaying it changes nothing. An hour whose reading count is the sensor\'s usual count per hour is taken to have all 60 minutes; other hours are read per minute.',
     'The replay uses the 1-minute rollups: climate readings as the minute mean (with 1-minute data this is the raw reading), noise as the minute energy LAeq (IEC 61672-1) with a 60 s duration. Noise excursion start and end are therefore resolved to the minute (stamped at the last second of the minute); climate excursions to the reading.',
     'Coverage is the share of the judged hours with data (a minute with at least one reading counts as covered): around the clock for rooms, opening hours for the hall, in the time zone of the site.',
     `Verdict: fail when any rule of the clause had an excursion in the period; insufficient-data when coverage is below ${Math.round(threshold * 100)} % without an excursion; else pass.`,

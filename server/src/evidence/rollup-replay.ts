@@ -69,3 +69,43 @@ export function feedSensor(engine: RuleEngine, sensor: string, series: MinuteSer
 export function stampOf(metric: Metric, bucket: number): number {
   return metric === 'noise_laeq' ? bucket + NOISE_STAMP_OFFSET_MS : bucket;
 }
+
+/** A minute series as columns (Store.readMinuteValues): bucket starts and the values to feed. */
+export interface MinuteColumns {
+  metric: Metric;
+  ts: Float64Array;
+  value: Float64Array;
+}
+
+/** feedSensor over columns: the same merge, stamps, skips and readings, without point objects. */
+export function feedColumns(engine: RuleEngine, sensor: string, series: MinuteColumns[], open: OpenAlarms): number {
+  const idx = series.map(() => 0);
+  let fed = 0;
+  const r: NormalisedReading = { sensor, metric: 'temperature', value: 0, ts: '', quality: 'ok' };
+  for (;;) {
+    let best = -1;
+    let bestTs = Infinity;
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i]!;
+      if (idx[i]! >= s.ts.length) continue;
+      const ts = stampOf(s.metric, s.ts[idx[i]!]!);
+      if (ts < bestTs || (ts === bestTs && s.metric < series[best]!.metric)) {
+        best = i;
+        bestTs = ts;
+      }
+    }
+    if (best < 0) break;
+    const s = series[best]!;
+    const value = s.value[idx[best]!++]!;
+    if (!Number.isFinite(value)) continue;
+    r.metric = s.metric;
+    r.value = value;
+    r.ts = new Date(bestTs).toISOString();
+    if (s.metric === 'noise_laeq') r.dur = NOISE_MINUTE_DUR_S;
+    else delete r.dur;
+    const t = engine.ingest(r);
+    if (t.length) open.take(t);
+    fed++;
+  }
+  return fed;
+}

@@ -27,6 +27,7 @@ import {
   bucketCeil,
   HIST_BIN_DB,
   isNoise,
+  laeqFromEnergy,
   toAggregatePoint,
   type BucketSums,
   type NoiseHistogram,
@@ -235,6 +236,7 @@ export class SqliteStore implements Store {
       siteSeries: db.prepare('SELECT id, sensor, metric FROM series WHERE site = ?'),
       // Per series, newest first on the (series_id, ts) primary key: one index seek each.
       lastReading: db.prepare('SELECT ts, value, quality, dur FROM readings WHERE series_id = ? ORDER BY ts DESC LIMIT 1'),
+      minuteValues: db.prepare('SELECT bucket_ts, count, sum, energy, dur_sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
       // Evidence: 1h rollups as raw rows, and minute facts of one hour (the PK range of 60 rows).
       hourRollups: db.prepare('SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
       minuteHour: db.prepare(
@@ -509,6 +511,23 @@ export class SqliteStore implements Store {
     const rows = id === undefined ? [] : (this.s.hourRollups.all(id, bucketCeil(q.from, '1h'), q.to) as Array<Array<number | null>>);
     const col = (i: number) => Float64Array.from(rows, (r) => r[i] ?? 0);
     return { ts: col(0), count: col(1), min: col(2), max: col(3), sum: col(4), energy: col(5), durSum: col(6) };
+  }
+
+  /** Minute buckets as (ts, replay value) columns (evidence replay; see store.ts). Additive. */
+  async readMinuteValues(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }> {
+    this.conn();
+    const id = this.seriesId(q.site, q.sensor, q.metric, false);
+    const rows = id === undefined ? [] : (this.s.minuteValues.all(id, bucketCeil(q.from, '1m'), q.to) as Array<[number, number, number, number | null, number | null]>);
+    const ts = new Float64Array(rows.length);
+    const value = new Float64Array(rows.length);
+    const noise = isNoise(q.metric);
+    for (let i = 0; i < rows.length; i++) {
+      const [t, count, sum, energy, durSum] = rows[i]!;
+      ts[i] = t;
+      // Same arithmetic as toAggregatePoint: mean = sum / count, LAeq = laeqFromEnergy(energy, durSum).
+      value[i] = noise ? (energy !== null && durSum !== null ? (laeqFromEnergy(energy, durSum) ?? NaN) : NaN) : sum / count;
+    }
+    return { ts, value };
   }
 
   /** Minute facts of the given hour starts (evidence; see MinuteHourStats in store.ts). Additive. */

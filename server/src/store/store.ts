@@ -137,4 +137,9 @@ export interface Store {
   readHourRollups?(q: ReadingQuery): Promise<HourRollups>;
   /** Minute facts of the given hour starts (optional, as above). Additive. */
   readMinuteHourStats?(q: ReadingQuery & { hours: number[] }): Promise<MinuteHourStats>;
+  /**
+   * The 1m buckets with start in [from, to) as two columns: bucket start and the value a replay
+   * feeds (the minute mean; noise: the minute's energy LAeq, NaN without one). Additive.
+   */
+  readMinuteValues?(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }>;
 }

@@ -1,0 +1,168 @@
+// The hourly view of one series that the fast evidence path starts from: per UTC hour of the replay
+// range, how many minute buckets hold data, raw count/min/max/sum and bounds of the minute values
+// the replay would feed (minute mean; noise minute LAeq). It reads the 1-hour rollups (8,760 rows a
+// year). An hour whose reading count is the series' usual count (e.g. 60 for a 1-min sensor, 3,600
+// for 1-s noise) is taken to have all 60 minutes; every other hour, and the hours the caller asks
+// for, get exact minute facts from the 1-minute rollups of that hour only.
+import type { Metric } from '@hallmon/firmware-config';
+import type { AggregatePoint, HourRollups, MinuteHourStats, Store } from '../store/store.ts';
+
+export const HOUR = 3_600_000;
+
+/** Dense per-hour columns over [h0, h0 + n·HOUR); an hour without data has minutes = 0. */
+export interface Hours {
+  h0: number;
+  n: number;
+  minutes: Float64Array;
+  valued: Float64Array;
+  count: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  vmin: Float64Array;
+  vmax: Float64Array;
+  energy: Float64Array;
+  lmax: Float64Array;
+}
+
+export function hourIndexRange(from: number, to: number): { h0: number; n: number } {
+  const h0 = Math.floor(from / HOUR) * HOUR;
+  return { h0, n: Math.max(0, Math.ceil(to / HOUR) - h0 / HOUR) };
+}
+
+/**
+ * Reads the hourly view of the minute buckets whose start lies in [from, to). `detail(k, h)` asks for
+ * exact minute facts of a full hour too (e.g. noise hours whose raw maximum reaches a limit).
+ */
+export async function readHours(
+  store: Store,
+  site: string,
+  sensor: string,
+  metric: Metric,
+  from: number,
+  to: number,
+  detail: (k: number, h: Hours) => boolean = () => false,
+): Promise<Hours> {
+  const q = { site, sensor, metric, from, to };
+  const noise = metric === 'noise_laeq';
+  if (!store.readHourRollups || !store.readMinuteHourStats) return densify(summarise(await store.readAggregate({ ...q, step: '1m' }), noise), from, to);
+  const r = await store.readHourRollups(q);
+  const { h0, n } = hourIndexRange(from, to);
+  const col = (fill: number) => new Float64Array(n).fill(fill);
+  const h: Hours = { h0, n, minutes: col(0), valued: col(0), count: col(0), min: col(NaN), max: col(NaN), sum: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+  const usual = usualCount(r.count);
+  const exact: number[] = [];
+  for (let i = 0; i < r.ts.length; i++) {
+    const k = Math.round((r.ts[i]! - h0) / HOUR);
+    if (k < 0 || k >= n || !(r.count[i]! > 0)) continue;
+    h.count[k] = r.count[i]!;
+    h.min[k] = r.min[i]!;
+    h.max[k] = r.max[i]!;
+    h.sum[k] = r.sum[i]!;
+    const inside = r.ts[i]! >= from && r.ts[i]! + HOUR <= to;
+    // Noise: each minute is taken as 60 s of data only when the hour holds exactly 3,600 s.
+    const full = inside && usual >= 60 && r.count[i] === usual && (!noise || Math.abs(r.durSum[i]! - 3600) < 1e-6);
+    if (!full) {
+      exact.push(k);
+      continue;
+    }
+    // Raw min/max bound the minute means and minute LAeqs (an energy mean lies between them).
+    h.minutes[k] = h.valued[k] = 60;
+    h.vmin[k] = r.min[i]!;
+    h.vmax[k] = r.max[i]!;
+    if (noise) {
+      h.energy[k] = r.energy[i]! / 60;
+      h.lmax[k] = r.max[i]!;
+    }
+  }
+  for (let k = 0; k < n; k++) if (h.minutes[k] === 60 && detail(k, h)) exact.push(k);
+  if (exact.length) {
+    exact.sort((a, b) => a - b);
+    const m = await store.readMinuteHourStats({ ...q, hours: exact.map((k) => h0 + k * HOUR) });
+    for (let i = 0; i < exact.length; i++) setExact(h, exact[i]!, m, i);
+  }
+  return h;
+}
+
+function setExact(h: Hours, k: number, m: MinuteHourStats, i: number): void {
+  h.minutes[k] = m.minutes[i]!;
+  h.valued[k] = m.valued[i]!;
+  h.vmin[k] = m.vmin[i]!;
+  h.vmax[k] = m.vmax[i]!;
+  h.energy[k] = m.energy[i]!;
+  h.lmax[k] = m.lmax[i]!;
+}
+
+/** The most frequent hourly reading count of a series (its cadence per hour). */
+export function usualCount(counts: Float64Array): number {
+  const freq = new Map<number, number>();
+  let best = 0;
+  let bestN = 0;
+  for (const c of counts) {
+    if (!(c > 0)) continue;
+    const f = (freq.get(c) ?? 0) + 1;
+    freq.set(c, f);
+    if (f > bestN || (f === bestN && c > best)) [best, bestN] = [c, f];
+  }
+  return best;
+}
+
+function densify(s: MinuteHourStats & Pick<HourRollups, 'count' | 'min' | 'max' | 'sum'>, from: number, to: number): Hours {
+  const { h0, n } = hourIndexRange(from, to);
+  const col = (fill: number) => new Float64Array(n).fill(fill);
+  const out: Hours = { h0, n, minutes: col(0), valued: col(0), count: col(0), min: col(NaN), max: col(NaN), sum: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+  for (let i = 0; i < s.ts.length; i++) {
+    const k = Math.round((s.ts[i]! - h0) / HOUR);
+    if (k < 0 || k >= n) continue;
+    out.minutes[k] = s.minutes[i]!;
+    out.valued[k] = s.valued[i]!;
+    out.count[k] = s.count[i]!;
+    out.min[k] = s.min[i]!;
+    out.max[k] = s.max[i]!;
+    out.sum[k] = s.sum[i]!;
+    out.vmin[k] = s.vmin[i]!;
+    out.vmax[k] = s.vmax[i]!;
+    out.energy[k] = s.energy[i]!;
+    out.lmax[k] = s.lmax[i]!;
+  }
+  return out;
+}
+
+/** The same summary from minute points (stores without readHourSummary, and tests). */
+export function summarise(points: AggregatePoint[], noise: boolean): MinuteHourStats & Pick<HourRollups, 'count' | 'min' | 'max' | 'sum'> {
+  const rows: Array<{ h: number; minutes: number; valued: number; count: number; min: number; max: number; sum: number; vmin: number; vmax: number; energy: number; lmax: number }> = [];
+  for (const p of points) {
+    const h = Math.floor(p.ts / HOUR) * HOUR;
+    let r = rows[rows.length - 1];
+    if (!r || r.h !== h) rows.push((r = { h, minutes: 0, valued: 0, count: 0, min: Infinity, max: -Infinity, sum: 0, vmin: Infinity, vmax: -Infinity, energy: 0, lmax: -Infinity }));
+    r.minutes++;
+    r.count += p.count;
+    r.min = Math.min(r.min, p.min);
+    r.max = Math.max(r.max, p.max);
+    r.sum += p.mean * p.count;
+    const v = noise ? p.laeq : p.mean;
+    if (v === undefined || !Number.isFinite(v)) continue;
+    r.valued++;
+    r.vmin = Math.min(r.vmin, v);
+    r.vmax = Math.max(r.vmax, v);
+    if (noise) {
+      r.energy += Math.pow(10, v / 10);
+      r.lmax = Math.max(r.lmax, p.max);
+    }
+  }
+  const col = (f: (r: (typeof rows)[number]) => number) => Float64Array.from(rows, f);
+  const fin = (x: number) => (Number.isFinite(x) ? x : NaN);
+  return {
+    ts: col((r) => r.h),
+    minutes: col((r) => r.minutes),
+    valued: col((r) => r.valued),
+    count: col((r) => r.count),
+    min: col((r) => r.min),
+    max: col((r) => r.max),
+    sum: col((r) => r.sum),
+    vmin: col((r) => fin(r.vmin)),
+    vmax: col((r) => fin(r.vmax)),
+    energy: col((r) => r.energy),
+    lmax: col((r) => fin(r.lmax)),
+  };
+}
