@@ -35,8 +35,9 @@ test('simulated evaluators and queue machine publish through the edge device bro
   await driver.start();
   t.after(() => driver.stop());
 
-  // 09:58 on a working day, at 120× speed: the 10:00-10:30 outage takes 15 real seconds.
-  const start = Date.parse('2025-05-06T09:58:00+08:00');
+  // 09:50 on a working day, at 120× speed: the devices have 5 real seconds to connect (a loaded
+  // machine needs more than one) before the 10:00-10:30 outage, which takes 15 real seconds.
+  const start = Date.parse('2025-05-06T09:50:00+08:00');
   const clock = new SimClock({ start, speed: 120 });
   const signals = getScenario('evaluator-offline')!.signals(site, 9, { from: start });
   const at = signals.incidentAt!;

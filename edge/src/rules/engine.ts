@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { isValid, parseTimestamp, type DeviceEvent, type DeviceStatus, type Metric, type NormalisedReading } from '@hallmon/firmware-config';
 import { bindRules, type BindOptions, type Binding } from './bind.ts';
-import type { CounterEvent, Excursion, FaultRecord, FollowupRecord, FollowupStage, GapRecord, Out, RuleInstance, Transition } from './types.ts';
+import type { CounterEvent, Excursion, FaultRecord, FollowupRecord, FollowupStage, GapRecord, Out, RuleInstance, Sample, Transition } from './types.ts';
 
 export interface EngineOptions extends BindOptions {
   /** Readings up to this much older than the newest of their sensor are reordered; older ones are late. Default 60. */
@@ -57,8 +57,26 @@ function cmp(a: Item, b: Item): number {
   if (a.k !== b.k) return ORDER[a.k] - ORDER[b.k];
   return a.k === 'r' && b.k === 'r' ? (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) : 0;
 }
-const same = (a: Item, b: Item) => a.ts === b.ts && JSON.stringify(a) === JSON.stringify(b);
-const sameSlot = (a: Item, b: Item) => a.k === 'r' && b.k === 'r' && a.ts === b.ts && a.metric === b.metric;
+/** Only called for items of the same timestamp (the caller checks ts first, the cheap test). */
+const same = (a: Item, b: Item) => JSON.stringify(a) === JSON.stringify(b);
+const sameSlot = (a: Item, b: Item) => a.k === 'r' && b.k === 'r' && a.metric === b.metric;
+
+/**
+ * One sensor/device's hot-path context, resolved once: its reorder state, its rules (and those that
+ * take readings), its metrics' default durations and its streams' gap state, so a reading costs one
+ * map lookup by sensor id instead of several lookups, a profile scan and a string key.
+ */
+interface Lane {
+  key: string;
+  ks: KeyState;
+  rules: RuleInstance[];
+  readers: RuleInstance[];
+  /** metric -> default dur (the profile's intervalS, else 1); absent metrics are not the device's. */
+  durS: Map<Metric, number>;
+  zoneGapMs: number | undefined;
+  /** metric -> its entry in `streams` (dropped on restore, which replaces those entries). */
+  streams: Map<Metric, StreamState>;
+}
 
 /** Median of at most 9 intervals: an insertion sort into a reused buffer (no garbage per reading). */
 const medianBuf = new Float64Array(16);
@@ -84,14 +102,17 @@ export class RuleEngine {
   private watermarkMs: number | null = null;
   private keys = new Map<string, KeyState>();
   private streams = new Map<string, StreamState>();
-  /** sensor -> metric -> streams key, so the hot path builds no strings. */
-  private readonly streamKeys = new Map<string, Map<Metric, string>>();
   private counts: Record<string, number> = {};
   readonly excursions: Excursion[] = [];
   readonly gaps: GapRecord[] = [];
   readonly faults: FaultRecord[] = [];
   readonly followups: FollowupRecord[] = [];
   private sink: Out & { into: Transition[] };
+  private readonly lanes = new Map<string, Lane>();
+  private readonly sample: Sample = { sensor: '', metric: 'temperature', ts: 0, value: 0, dur: 1, gapMs: 0 };
+  /** The last timestamp string parsed and its value: the readings of one poll share their timestamp. */
+  private lastTsStr: unknown = undefined;
+  private lastTsMs: number | null = null;
 
   constructor(opts: EngineOptions) {
     this.bind = bindRules(opts);
@@ -99,6 +120,13 @@ export class RuleEngine {
     this.lateMs = (opts.lateBoundS ?? 60) * 1000;
     this.defaultGapMs = (opts.defaultGapS ?? 300) * 1000;
     for (const k of this.bind.byKey.keys()) this.keys.set(k, { maxTs: null, frontier: null, buf: [] });
+    for (const [key, ks] of this.keys) {
+      const rules = this.bind.byKey.get(key) ?? [];
+      const durS = new Map<Metric, number>();
+      for (const m of this.bind.devices.get(key)?.profile?.metrics ?? []) if (!durS.has(m.metric)) durS.set(m.metric, m.intervalS ?? 1);
+      const readers = rules.filter((r) => r.reading !== undefined);
+      this.lanes.set(key, { key, ks, rules, readers, durS, zoneGapMs: this.bind.zoneGapMs.get(key), streams: new Map() });
+    }
     const self = this;
     this.sink = {
       into: [],
@@ -137,17 +165,39 @@ export class RuleEngine {
   }
 
   ingest(r: NormalisedReading): Transition[] {
-    const info = this.bind.devices.get(r.sensor);
-    if (!info) return this.reject('unknown-sensor');
-    const pm = info.profile?.metrics.find((m) => m.metric === r.metric);
-    if (!pm) return this.reject('unknown-metric');
-    const ts = parseTimestamp(r.ts);
+    const lane = this.bind.devices.has(r.sensor) ? this.lanes.get(r.sensor) : undefined;
+    if (!lane) return this.reject('unknown-sensor');
+    const defaultDur = lane.durS.get(r.metric);
+    if (defaultDur === undefined) return this.reject('unknown-metric');
+    let ts: number | null;
+    if (r.ts === this.lastTsStr) ts = this.lastTsMs;
+    else {
+      ts = parseTimestamp(r.ts);
+      this.lastTsStr = r.ts;
+      this.lastTsMs = ts;
+    }
     if (ts === null) return this.reject('bad-timestamp');
     if (!Number.isFinite(r.value)) return this.reject('not-finite');
     // Implausible (out-of-range) and frozen (stale) values are not measurements of the room.
     if (r.quality !== 'ok') return this.reject('bad-quality');
-    const dur = r.dur !== undefined && Number.isFinite(r.dur) && r.dur > 0 ? r.dur : (pm.intervalS ?? 1);
-    return this.offer(r.sensor, { k: 'r', ts, metric: r.metric, value: r.value, dur });
+    const dur = r.dur !== undefined && Number.isFinite(r.dur) && r.dur > 0 ? r.dur : defaultDur;
+    // Direct path: nothing waits in the reorder buffer and the reading is not late, so the frontier it
+    // moves to releases it at once. pump() would do exactly this with a one-item buffer.
+    const ks = lane.ks;
+    if (ks.buf.length === 0 && (ks.frontier === null || ts >= ks.frontier)) {
+      const maxTs = ks.maxTs === null || ts > ks.maxTs ? ts : ks.maxTs;
+      const f = this.frontierFor(maxTs, ks.frontier);
+      if (f !== null && ts <= f) {
+        ks.maxTs = maxTs;
+        ks.frontier = f;
+        const out: Transition[] = [];
+        this.tickAll(lane.rules, ts, out);
+        this.dispatchReading(lane, r.metric, ts, r.value, dur, out);
+        this.tickAll(lane.rules, f, out);
+        return out;
+      }
+    }
+    return this.offer(lane, { k: 'r', ts, metric: r.metric, value: r.value, dur });
   }
 
   ingestEvent(e: DeviceEvent): Transition[] {
@@ -157,13 +207,13 @@ export class RuleEngine {
     if (ts === null) return this.reject('bad-timestamp');
     const window = e.window ?? info.device.window;
     const ev: CounterEvent = { device: e.device, type: e.type, ts, ...(e.score !== undefined ? { score: e.score } : {}), ...(window ? { window } : {}) };
-    return this.offer(e.device, { k: 'e', ts, e: ev });
+    return this.offer(this.lanes.get(e.device)!, { k: 'e', ts, e: ev });
   }
 
   status(device: string, status: DeviceStatus, tsMs: number): Transition[] {
     if (!this.bind.devices.has(device)) return this.reject('unknown-device');
     if (!Number.isFinite(tsMs)) return this.reject('bad-timestamp');
-    return this.offer(device, { k: 's', ts: tsMs, status });
+    return this.offer(this.lanes.get(device)!, { k: 's', ts: tsMs, status });
   }
 
   /** The caller's event-time clock reached `nowMs`: the watermark becomes nowMs − the late bound. */
@@ -171,7 +221,7 @@ export class RuleEngine {
     const w = nowMs - this.lateMs;
     if (this.watermarkMs === null || w > this.watermarkMs) this.watermarkMs = w;
     const out: Transition[] = [];
-    for (const [key, ks] of this.keys) this.pump(key, ks, out);
+    for (const lane of this.lanes.values()) this.pump(lane, out);
     if (this.watermarkMs !== null) this.tickAll(this.bind.zoneRules, this.watermarkMs, out);
     return out;
   }
@@ -196,76 +246,111 @@ export class RuleEngine {
     return { excursions: take(this.excursions), gaps: take(this.gaps), faults: take(this.faults), followups: take(this.followups) };
   }
 
-  private offer(key: string, item: Item): Transition[] {
-    const ks = this.keys.get(key)!;
+  private offer(lane: Lane, item: Item): Transition[] {
+    const ks = lane.ks;
     if (ks.frontier !== null && item.ts < ks.frontier) return this.reject('late');
-    if (ks.buf.some((x) => same(x, item) || sameSlot(x, item))) return this.reject('duplicate');
+    // A duplicate has the item's timestamp: compare that first, the rest only on a match.
+    for (const x of ks.buf) if (x.ts === item.ts && (sameSlot(x, item) || same(x, item))) return this.reject('duplicate');
     ks.buf.push(item);
     if (ks.maxTs === null || item.ts > ks.maxTs) ks.maxTs = item.ts;
     const out: Transition[] = [];
-    this.pump(key, ks, out);
+    this.pump(lane, out);
     return out;
   }
 
-  /** Releases what the key's frontier passed, in timestamp order, then moves its rules' time on. */
-  private pump(key: string, ks: KeyState, out: Transition[]): void {
-    const fromMax = ks.maxTs === null ? null : ks.maxTs - this.lateMs;
+  /** The frontier a key moves to: its newest timestamp less the late bound, or the watermark if later; never back. */
+  private frontierFor(maxTs: number | null, frontier: number | null): number | null {
+    const fromMax = maxTs === null ? null : maxTs - this.lateMs;
     const cand = fromMax === null ? this.watermarkMs : this.watermarkMs === null ? fromMax : Math.max(fromMax, this.watermarkMs);
-    if (cand === null) return;
-    if (ks.frontier === null || cand > ks.frontier) ks.frontier = cand;
-    const f = ks.frontier;
-    const rules = this.bind.byKey.get(key) ?? [];
-    if (ks.buf.some((x) => x.ts <= f)) {
-      ks.buf.sort(cmp);
-      const n = ks.buf.findIndex((x) => x.ts > f);
-      const ready = ks.buf.splice(0, n === -1 ? ks.buf.length : n);
+    if (cand === null) return frontier;
+    return frontier === null || cand > frontier ? cand : frontier;
+  }
+
+  /** Releases what the key's frontier passed, in timestamp order, then moves its rules' time on. */
+  private pump(lane: Lane, out: Transition[]): void {
+    const ks = lane.ks;
+    const f = this.frontierFor(ks.maxTs, ks.frontier);
+    // No frontier yet (no data, no watermark): nothing to release (frontierFor keeps a null frontier).
+    if (f === null) return;
+    ks.frontier = f;
+    const rules = lane.rules;
+    const buf = ks.buf;
+    let due = false;
+    for (let i = 0; i < buf.length; i++)
+      if (buf[i]!.ts <= f) {
+        due = true;
+        break;
+      }
+    if (due) {
+      if (buf.length > 1) buf.sort(cmp);
+      let n = 0;
+      while (n < buf.length && buf[n]!.ts <= f) n++;
+      const ready = buf.splice(0, n);
       for (const item of ready) {
         // Time first, then the item: the same transitions whatever the arrival order within the bound.
         this.tickAll(rules, item.ts, out);
-        this.dispatch(key, rules, item, out);
+        this.dispatch(lane, item, out);
       }
     }
     this.tickAll(rules, f, out);
   }
 
+  /** Moves the rules' time on; what they raise or clear goes out in event-time order (stable). */
   private tickAll(rules: RuleInstance[], t: number, out: Transition[]): void {
-    const got: Transition[] = [];
-    this.sink.into = got;
-    for (const r of rules) r.time(t, this.sink);
-    got.sort((a, b) => a.atMs - b.atMs);
-    out.push(...got);
-  }
-
-  private dispatch(key: string, rules: RuleInstance[], item: Item, out: Transition[]): void {
+    const from = out.length;
     this.sink.into = out;
-    if (item.k === 'r') {
-      const gapMs = this.streamGap(key, item.metric, item.ts);
-      const sample = { sensor: key, metric: item.metric, ts: item.ts, value: item.value, dur: item.dur, gapMs };
-      for (const r of rules) r.reading?.(sample, this.sink);
-    } else if (item.k === 'e') {
-      for (const r of rules) r.event?.(item.e, this.sink);
-      for (const r of this.bind.zoneRulesByDevice.get(key) ?? []) r.event?.(item.e, this.sink);
-    } else {
-      for (const r of rules) r.status?.({ device: key, status: item.status, ts: item.ts }, this.sink);
+    for (let i = 0; i < rules.length; i++) rules[i]!.time(t, this.sink);
+    if (out.length - from > 1) {
+      const got = out.splice(from);
+      got.sort((a, b) => a.atMs - b.atMs);
+      for (const g of got) out.push(g);
     }
   }
 
+  private dispatch(lane: Lane, item: Item, out: Transition[]): void {
+    this.sink.into = out;
+    const key = lane.key;
+    if (item.k === 'r') this.dispatchReading(lane, item.metric, item.ts, item.value, item.dur, out);
+    else if (item.k === 'e') {
+      for (const r of lane.rules) r.event?.(item.e, this.sink);
+      for (const r of this.bind.zoneRulesByDevice.get(key) ?? []) r.event?.(item.e, this.sink);
+    } else {
+      for (const r of lane.rules) r.status?.({ device: key, status: item.status, ts: item.ts }, this.sink);
+    }
+  }
+
+  private dispatchReading(lane: Lane, metric: Metric, ts: number, value: number, dur: number, out: Transition[]): void {
+    this.sink.into = out;
+    const gapMs = this.streamGap(lane, metric, ts);
+    // One sample object reused for every reading (no garbage per reading): rules read its fields
+    // during reading() and never keep the object itself.
+    const sample = this.sample;
+    sample.sensor = lane.key;
+    sample.metric = metric;
+    sample.ts = ts;
+    sample.value = value;
+    sample.dur = dur;
+    sample.gapMs = gapMs;
+    const readers = lane.readers;
+    for (let i = 0; i < readers.length; i++) readers[i]!.reading!(sample, this.sink);
+  }
+
   /** The zone's gap threshold, else 5× the stream's usual (median) interval, else the default. */
-  private streamGap(sensor: string, metric: Metric, ts: number): number {
-    // Hot path (every reading): one map lookup by a cached key, no sorting allocations.
-    let bySensor = this.streamKeys.get(sensor);
-    if (!bySensor) this.streamKeys.set(sensor, (bySensor = new Map()));
-    let id = bySensor.get(metric);
-    if (id === undefined) bySensor.set(metric, (id = `${sensor}|${metric}`));
-    let st = this.streams.get(id);
-    if (!st) this.streams.set(id, (st = { last: ts, iv: [] }));
+  private streamGap(lane: Lane, metric: Metric, ts: number): number {
+    // Hot path (every reading): the stream's state is cached on the lane, no strings, no sorting allocations.
+    let st = lane.streams.get(metric);
+    if (st === undefined) {
+      const id = `${lane.key}|${metric}`;
+      st = this.streams.get(id);
+      if (!st) this.streams.set(id, (st = { last: ts, iv: [] }));
+      lane.streams.set(metric, st);
+    }
     if (ts > st.last) {
       st.iv.push(ts - st.last);
       if (st.iv.length > 9) st.iv.shift();
     }
     st.last = ts;
-    const zone = this.bind.zoneGapMs.get(sensor);
-    if (zone !== undefined) return zone;
+    if (lane.zoneGapMs !== undefined) return lane.zoneGapMs;
     return st.iv.length >= 3 ? Math.max(5 * median(st.iv), 1000) : this.defaultGapMs;
   }
 
@@ -291,6 +376,10 @@ export class RuleEngine {
     this.watermarkMs = s.watermark;
     for (const [k, ks] of Object.entries(s.keys)) if (this.keys.has(k)) this.keys.set(k, ks as KeyState);
     this.streams = new Map(Object.entries(s.streams));
+    for (const lane of this.lanes.values()) {
+      lane.ks = this.keys.get(lane.key)!;
+      lane.streams.clear();
+    }
     this.counts = { ...s.counters };
     for (const r of this.rules) if (r.key in s.rules) r.load(s.rules[r.key]);
   }

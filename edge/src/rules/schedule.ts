@@ -26,6 +26,15 @@ interface DayInfo {
   mmdd: string;
   /** Merged opening intervals [start, end) of the day, epoch ms. */
   open: Array<[number, number]>;
+  /** Whether the day is in the site's summer (the memo key includes the summer range). */
+  summer: boolean;
+}
+
+const dayMemos = new Map<string, Map<number, DayInfo>>();
+function dayMemo(key: string): Map<number, DayInfo> {
+  let m = dayMemos.get(key);
+  if (!m) dayMemos.set(key, (m = new Map()));
+  return m;
 }
 
 export class Schedule {
@@ -75,6 +84,20 @@ export class Schedule {
   dayInfo(ms: number): DayInfo {
     const c = this.cache;
     if (c && ms >= c.start && ms < c.end) return c;
+    // Days computed before, by UTC hour, shared by schedules of the same zone, hours and season
+    // (the evidence replay builds many engines and walks to season ends again and again).
+    const memo = (this.byHour ??= dayMemo(`${this.timeZone}|${JSON.stringify(this.hours)}|${JSON.stringify(this.summer)}`));
+    const hit = memo.get(Math.floor(ms / 3_600_000));
+    if (hit && ms >= hit.start && ms < hit.end) return (this.cache = hit);
+    const info = this.computeDay(ms);
+    if (memo.size > 200_000) memo.clear();
+    for (let h = Math.ceil(info.start / 3_600_000); (h + 1) * 3_600_000 <= info.end; h++) memo.set(h, info);
+    return info;
+  }
+
+  private byHour: Map<number, DayInfo> | undefined;
+
+  private computeDay(ms: number): DayInfo {
     const p = this.parts(ms);
     const day = `${p.y}-${String(p.mo).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
     const start = this.localMs(day, '00:00');
@@ -91,7 +114,10 @@ export class Schedule {
       if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
       else open.push([s[0], s[1]]);
     }
-    const info = { day, start, end, weekday, mmdd: day.slice(5), open };
+    const md = day.slice(5);
+    const { from, to } = this.summer;
+    const summer = from <= to ? md >= from && md <= to : md >= from || md <= to;
+    const info = { day, start, end, weekday, mmdd: md, open, summer };
     this.cache = info;
     return info;
   }
@@ -107,7 +133,13 @@ export class Schedule {
 
   /** The opening interval containing `ms` (from inclusive, to exclusive), or null when closed. */
   openInterval(ms: number): [number, number] | null {
-    return this.dayInfo(ms).open.find(([a, b]) => ms >= a && ms < b) ?? null;
+    // Hot path (every reading of an opening-hours rule): a plain loop, no closure.
+    const open = this.dayInfo(ms).open;
+    for (let i = 0; i < open.length; i++) {
+      const iv = open[i]!;
+      if (ms >= iv[0] && ms < iv[1]) return iv;
+    }
+    return null;
   }
 
   isOpen(ms: number): boolean {
@@ -116,9 +148,7 @@ export class Schedule {
 
   /** Month-day bounds are inclusive; a range like 11-01..03-31 wraps the new year. */
   inSeason(ms: number, season: 'summer' | 'winter'): boolean {
-    const md = this.dayInfo(ms).mmdd;
-    const { from, to } = this.summer;
-    const summer = from <= to ? md >= from && md <= to : md >= from || md <= to;
+    const summer = this.dayInfo(ms).summer;
     return season === 'summer' ? summer : !summer;
   }
 

@@ -78,7 +78,11 @@ export interface FollowupRecord {
   overdue: Array<'answer' | 'resolve'>;
 }
 
-/** One reading as a rule sees it: released in event-time order, with the stream's gap threshold. */
+/**
+ * One reading as a rule sees it: released in event-time order, with the stream's gap threshold.
+ * The engine reuses ONE Sample object for every reading (no garbage on the hot path): a rule kind
+ * copies the fields it needs and never keeps a reference to the object it was given.
+ */
 export interface Sample {
   sensor: string;
   metric: Metric;
