@@ -152,3 +152,20 @@ test('calls are matched to issues by ticket number, not first in first out', () 
   assert.equal((rule as QueueWaitRule).queueStats().unmatched, 1);
   assert.equal(got.length, 1);
 });
+
+test('through the engine, calls out of issue order are matched by ticket number', () => {
+  // A002 is called first after 29 min (first in first out would call it A001 after 34 min: an
+  // excursion); A001 is then called after 35 min, which is the one excursion.
+  const steps: Step[] = [
+    ev('ticket_issued', 'A001', at('2025-05-06 10:00')),
+    ev('ticket_issued', 'A002', at('2025-05-06 10:05')),
+    ev('ticket_called', 'A002', at('2025-05-06 10:34')),
+    ev('ticket_called', 'A001', at('2025-05-06 10:35')),
+  ];
+  const r = run(steps, opts);
+  const waitRaises = r.transitions.filter((t) => t.alarm.rule === WAIT && t.type === 'raise');
+  assert.deepEqual(
+    waitRaises.map((t) => [t.atMs, t.alarm.peak]),
+    [[at('2025-05-06 10:35'), 2100]],
+  );
+});

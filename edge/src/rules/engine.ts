@@ -206,7 +206,15 @@ export class RuleEngine {
     const ts = parseTimestamp(e.ts);
     if (ts === null) return this.reject('bad-timestamp');
     const window = e.window ?? info.device.window;
-    const ev: CounterEvent = { device: e.device, type: e.type, ts, ...(e.score !== undefined ? { score: e.score } : {}), ...(window ? { window } : {}) };
+    const ev: CounterEvent = {
+      device: e.device,
+      type: e.type,
+      ts,
+      ...(e.score !== undefined ? { score: e.score } : {}),
+      ...(window ? { window } : {}),
+      // Queue rules match calls to tickets by number (and two tickets issued in one millisecond differ).
+      ...(e.ticket !== undefined ? { ticket: e.ticket } : {}),
+    };
     return this.offer(this.lanes.get(e.device)!, { k: 'e', ts, e: ev });
   }
 
