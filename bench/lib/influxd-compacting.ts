@@ -1,12 +1,9 @@
-// A real influxd for the store-size benchmark. Like tests/helpers/influxd.ts (loopback ports, temp
-// dirs, reporting off) but with the WAL snapshot and full compaction brought forward from minutes and
-// hours to seconds, so on-disk size can be read after influxd has done what it does with time anyway.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+// A real influxd for the store-size benchmark: tests/helpers/influxd.ts with the WAL snapshot and
+// full compaction brought forward from minutes and hours to seconds, so on-disk size can be read
+// after influxd has done what it does with time anyway; plus a disk-usage reader.
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../tests/helpers/ports.ts';
-import { tempDir } from '../../tests/helpers/tmp.ts';
-import { waitFor } from '../../tests/helpers/wait.ts';
+import { startInfluxd } from '../../tests/helpers/influxd.ts';
 
 export interface BenchInfluxd {
   url: string;
@@ -16,73 +13,12 @@ export interface BenchInfluxd {
 }
 
 export async function startCompactingInfluxd(): Promise<BenchInfluxd> {
-  const tmp = tempDir('hallmon-bench-influxd-');
-  const [httpPort, rpcPort] = [await freePort(), await freePort()];
-  const dataDir = join(tmp.path, 'data');
-  const walDir = join(tmp.path, 'wal');
-  const conf = join(tmp.path, 'influxdb.conf');
-  writeFileSync(
-    conf,
-    [
-      'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpcPort}"`,
-      '[meta]',
-      `  dir = ${JSON.stringify(join(tmp.path, 'meta'))}`,
-      '  logging-enabled = false',
-      '[data]',
-      `  dir = ${JSON.stringify(dataDir)}`,
-      `  wal-dir = ${JSON.stringify(walDir)}`,
-      '  query-log-enabled = false',
-      // Defaults 10m and 4h: a shard that stops receiving writes is snapshotted to TSM and then fully
-      // compacted after these delays. Shortened so the measured size is the settled one.
-      '  cache-snapshot-write-cold-duration = "1s"',
-      '  compact-full-write-cold-duration = "3s"',
-      '[monitor]',
-      '  store-enabled = false',
-      '[http]',
-      `  bind-address = "127.0.0.1:${httpPort}"`,
-      '  log-enabled = false',
-      '  pprof-enabled = false',
-      '[logging]',
-      '  level = "warn"',
-      '  suppress-logo = true',
-      '[continuous_queries]',
-      '  enabled = false',
-      '',
-    ].join('\n'),
-  );
-  const stderr: string[] = [];
-  const proc: ChildProcess = spawn('influxd', ['run', '-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  proc.stderr?.on('data', (b: Buffer) => {
-    if (stderr.length < 50) stderr.push(b.toString());
+  const influx = await startInfluxd({
+    // Defaults 10m and 4h: a shard that stops receiving writes is snapshotted to TSM and then fully
+    // compacted after these delays. Shortened so the measured size is the settled one.
+    dataSettings: ['cache-snapshot-write-cold-duration = "1s"', 'compact-full-write-cold-duration = "3s"'],
   });
-  const url = `http://127.0.0.1:${httpPort}`;
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-      });
-    }
-    tmp.remove();
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (proc.exitCode !== null) throw new Error(`influxd exited: ${stderr.join('')}`);
-        const res = await fetch(`${url}/ping`).catch(() => undefined);
-        return res?.status === 204;
-      },
-      'influxd',
-      30_000,
-      100,
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, dataDir, walDir, stop };
+  return { url: influx.url, dataDir: join(influx.dir, 'data'), walDir: join(influx.dir, 'wal'), stop: influx.stop };
 }
 
 /**

@@ -15,7 +15,12 @@ export interface TestInfluxd {
   stop(): Promise<void>;
 }
 
-export async function startInfluxd(): Promise<TestInfluxd> {
+export interface InfluxdOptions {
+  /** Extra lines for the [data] section (e.g. the benchmark's shortened compaction delays). */
+  dataSettings?: string[];
+}
+
+export async function startInfluxd(opts: InfluxdOptions = {}): Promise<TestInfluxd> {
   const tmp = tempDir('hallmon-influxd-');
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
   const d = (p: string) => JSON.stringify(join(tmp.path, p));
@@ -32,6 +37,7 @@ export async function startInfluxd(): Promise<TestInfluxd> {
       `  dir = ${d('data')}`,
       `  wal-dir = ${d('wal')}`,
       '  query-log-enabled = false',
+      ...(opts.dataSettings ?? []).map((l) => `  ${l}`),
       '[monitor]',
       '  store-enabled = false',
       '[http]',
