@@ -8,6 +8,7 @@ import type { Store } from './store/store.ts';
 import { buildEvidence } from './evidence/compute.ts';
 import { writePack } from './evidence/pack.ts';
 import { SealStore } from './seal/seal-store.ts';
+import { readFollowupOutcomes } from './followups/outcomes.ts';
 import { readManifest, verifyPack } from './seal/verify.ts';
 
 const common = {
@@ -108,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     seals.open();
     const bar = progressBar();
     const started = Date.now();
-    const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), from, to, coverageThreshold: pct / 100, onProgress: bar }).catch((err: unknown) => {
+    const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), from, to, coverageThreshold: pct / 100, onProgress: bar, followupOutcomes: readFollowupOutcomes(dataDir, site.id) }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD') throw new UsageError((err as Error).message);
       throw err;
     });

@@ -24,6 +24,7 @@ import { LivePush } from './live/socketio.ts';
 import { LatestValues } from './devices/latest-values.ts';
 import { RetentionPruner } from './retention.ts';
 import { Sealer } from './seal/sealer.ts';
+import { outcomesOf } from './followups/outcomes.ts';
 import { DeliveryLog } from './notify/delivery-log.ts';
 import { Notifier, type RetryPolicy } from './notify/notifier.ts';
 import { AlarmLifecycle } from './alarms/lifecycle.ts';
@@ -188,6 +189,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       {
         store,
         latest,
+        followupOutcomes: (site) => outcomesOf(followups.db.list(site, false)),
         sites,
         siteIndex,
         signer,

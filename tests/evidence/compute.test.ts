@@ -66,6 +66,46 @@ test('a bad rating on 2025-09-30 gets its 1、5、15 deadlines over the National
   // ... 10-15, 16, 17, 20, 21, 22, 23, 24, 27, 28.
   assert.equal(f.complexDeadline, '2025-10-28');
   assert.equal(f.window, 'W01');
+  // Nobody recorded an answer or a fix: both deadlines passed within the period, so 10.1.3 fails with
+  // two missed deadlines, from the end of each deadline day (site-local midnight) to the period end.
+  assert.deepEqual(f.missed, ['answer', 'fix']);
+  const c = clause(p, '10.1.3');
+  assert.equal(c.verdict, 'fail');
+  assert.deepEqual(
+    c.excursions.map((x) => [x.start, x.end, x.endReason]),
+    [
+      [new Date(at('2025-10-10 00:00')).toISOString(), new Date(at('2025-11-01 00:00')).toISOString(), 'no-record'],
+      [new Date(at('2025-10-15 00:00')).toISOString(), new Date(at('2025-11-01 00:00')).toISOString(), 'no-record'],
+    ],
+  );
+});
+
+test('10.1.3 is judged from what people recorded: in time passes, a late fix is a missed deadline', async (t) => {
+  const { store } = await openStore(t);
+  const ratedAt = at('2025-09-30 10:00');
+  await store.writeEvents([ev('eval-w01', 'rating', ratedAt, { score: 1 }), ev('queue-1', 'ticket_served', at('2025-09-30 09:59'))]);
+  const inTime = await evidence(store, '2025-09-30', '2025-10-31', {
+    followupOutcomes: [{ device: 'eval-w01', ratedAt, respondedAt: at('2025-10-09 16:00'), resolvedAt: at('2025-10-14 23:59'), complex: false }],
+  });
+  assert.deepEqual(inTime.followups[0]!.missed, []);
+  // No missed deadline; counter data exists on one opening day of the month only, so the verdict is
+  // insufficient-data rather than pass (the no-record case above is a fail whatever the coverage).
+  assert.deepEqual(clause(inTime, '10.1.3').excursions, []);
+  assert.equal(clause(inTime, '10.1.3').verdict, 'insufficient-data');
+  assert.equal(inTime.followups[0]!.respondedAt, new Date(at('2025-10-09 16:00')).toISOString());
+  // Marked complex: the fix may take 15 working days (to 10-28); resolved on 10-29 is one day late.
+  const late = await evidence(store, '2025-09-30', '2025-10-31', {
+    followupOutcomes: [{ device: 'eval-w01', ratedAt, respondedAt: at('2025-10-09 09:00'), resolvedAt: at('2025-10-29 10:00'), complex: true }],
+  });
+  assert.deepEqual(late.followups[0]!.missed, ['fix']);
+  const x = clause(late, '10.1.3').excursions;
+  assert.deepEqual(
+    x.map((e) => [e.start, e.end, e.endReason]),
+    [[new Date(at('2025-10-29 00:00')).toISOString(), new Date(at('2025-10-29 10:00')).toISOString(), 'resolved-late']],
+  );
+  // A period that ends before the answer deadline judges nothing yet.
+  const early = await evidence(store, '2025-09-30', '2025-10-05');
+  assert.deepEqual(early.followups[0]!.missed, []);
 });
 
 test('noise: daily LAeq over opening hours and L10/L50/L90/Lmax from a crafted 1-s trace', async (t) => {

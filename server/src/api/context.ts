@@ -9,6 +9,7 @@ import type { TokenSigner, TokenClaims } from '../auth/tokens.ts';
 import type { UserStore } from '../auth/users.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { SiteIndex } from '../ingest/site-index.ts';
+import type { FollowupOutcome } from '../evidence/types.ts';
 import type { LatestValues } from '../devices/latest-values.ts';
 
 export interface ApiContext {
@@ -27,6 +28,8 @@ export interface ApiContext {
   extraRoutes?: ExtraRoutes[];
   /** Newest readings and device status in memory, fed by ingest (GET /api/latest, /api/devices). */
   latest?: LatestValues;
+  /** What people recorded for a site's bad ratings (evidence judges 10.1.3 with it). */
+  followupOutcomes?(site: string): FollowupOutcome[];
   /** Folder with the built dashboard (index.html), when present. */
   dashboardDir?: string;
 }

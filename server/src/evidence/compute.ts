@@ -2,7 +2,7 @@
 // stored 1-minute rollups and counter events through the same RuleEngine the edge runs live (see
 // rollup-replay.ts), plus coverage, daily/monthly tables, L10/L50/L90 from the minute histograms,
 // evaluation rates, "1、5、15" follow-ups, device faults and alarm acknowledgements from the store.
-import { parseTimestamp, toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
+import { nextDay, parseTimestamp, toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
 import { RuleEngine } from '@hallmon/edge/rules/engine';
 import type { Excursion, GapRecord, RuleInstance } from '@hallmon/edge/rules/types';
 import type { Store, StoredAlarm } from '../store/store.ts';
@@ -24,6 +24,7 @@ import type {
   EvidencePack,
   FaultMonth,
   Followup,
+  FollowupOutcome,
   NoiseRow,
   Progress,
   RateMonth,
@@ -47,8 +48,13 @@ export interface EvidenceInput {
   onProgress?: Progress;
   /** Coverage below this (0..1) without an excursion is insufficient-data. Default 0.9. */
   coverageThreshold?: number;
-  /** Clock for generatedAt (tests). */
+  /** Clock for generatedAt and for which follow-up deadlines have passed (tests). */
   now?: () => number;
+  /**
+   * What people recorded for bad ratings (the server's followups.db). A deadline that passed with no
+   * record counts as missed: the assessor asks for the record, not for the absence of an alarm.
+   */
+  followupOutcomes?: FollowupOutcome[];
   /** 'rollup-first' (default) or 'full-replay' (every minute through the engine: the reference). */
   method?: EvidenceMethod;
   /** How much was replayed (benchmarks, the CLI's --verbose). */
@@ -373,20 +379,56 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   const counterDays = new Set(events.filter((e) => e.ts >= from && COUNTER_TYPES.includes(e.type)).map((e) => schedule.day(e.ts)));
   const counterCoverage = openDays.length ? round(openDays.filter((d) => counterDays.has(d.day)).length / openDays.length, 4) : 0;
   const rateMonths = evaluationMonths(events.filter((e) => e.ts >= from), schedule, excursions, hallZones, c70(catalogue));
+  const outcomes = new Map((input.followupOutcomes ?? []).map((o) => [`${o.device}|${o.ratedAt}`, o]));
+  const judgedUntil = Math.min(to, (input.now ?? Date.now)());
+  /** A deadline day ends at the site-local midnight after it. */
+  const dueEnd = (day: string) => schedule.dayStart(nextDay(day));
+  const followupExcursions: EvidenceExcursion[] = [];
   const followups: Followup[] = [...openFollowups, ...rec.followups]
     .filter((f) => f.ratingTs >= from && f.ratingTs < to)
     .sort((a, b) => a.ratingTs - b.ratingTs)
-    .map((f) => ({
-      device: f.device,
-      window: f.window ?? null,
-      score: f.score,
-      ratedAt: toIso(f.ratingTs),
-      day: f.day,
-      answerDeadline: f.answerDeadline,
-      simpleDeadline: f.simpleDeadline,
-      complexDeadline: f.complexDeadline,
-      missedDeadlineAlarm: alarms.find((a) => a.rule === 'bad-rating-followup' && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
-    }));
+    .map((f) => {
+      const o = outcomes.get(`${f.device}|${f.ratingTs}`);
+      const answeredAt = o?.respondedAt ?? o?.resolvedAt ?? null;
+      const resolvedAt = o?.resolvedAt ?? null;
+      const complex = o?.complex ?? false;
+      const missed: Followup['missed'] = [];
+      const judge = (stage: 'answer' | 'fix', due: number, doneAt: number | null) => {
+        if (due >= judgedUntil || (doneAt !== null && doneAt <= due)) return;
+        missed.push(stage);
+        const end = doneAt !== null && doneAt < judgedUntil ? doneAt : judgedUntil;
+        followupExcursions.push({
+          sensor: f.device,
+          metric: null,
+          rule: 'bad-rating-followup',
+          severity: 'warning',
+          start: toIso(due),
+          end: toIso(end),
+          durationS: (end - due) / 1000,
+          peak: f.score,
+          limit: null,
+          endReason: doneAt !== null && doneAt < judgedUntil ? (stage === 'answer' ? 'answered-late' : 'resolved-late') : 'no-record',
+          ongoing: !(doneAt !== null && doneAt < judgedUntil),
+        });
+      };
+      judge('answer', dueEnd(f.answerDeadline), answeredAt);
+      judge('fix', dueEnd(complex ? f.complexDeadline : f.simpleDeadline), resolvedAt);
+      return {
+        device: f.device,
+        window: f.window ?? null,
+        score: f.score,
+        ratedAt: toIso(f.ratingTs),
+        day: f.day,
+        answerDeadline: f.answerDeadline,
+        simpleDeadline: f.simpleDeadline,
+        complexDeadline: f.complexDeadline,
+        respondedAt: answeredAt !== null ? toIso(answeredAt) : null,
+        resolvedAt: resolvedAt !== null ? toIso(resolvedAt) : null,
+        complex,
+        missed,
+        missedDeadlineAlarm: alarms.find((a) => a.rule === 'bad-rating-followup' && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
+      };
+    });
   const deviceFaults: DeviceFault[] = [
     ...rec.faults
       .filter((f) => f.end > from && f.start < to)
@@ -429,9 +471,8 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     } else if (kinds.has('bad-rating-followup')) {
       ev.hours = 'opening-days';
       ev.coverage = counterCoverage;
-      ev.excursions = alarms
-        .filter((a) => a.clause === ev.clause && a.startedAt >= from && a.startedAt < to)
-        .map((a) => ({ sensor: a.sensor, metric: null, rule: a.rule, severity: a.severity, start: toIso(a.startedAt), end: toIso(a.clearedAt ?? to), durationS: ((a.clearedAt ?? to) - a.startedAt) / 1000, peak: a.peak ?? NaN, limit: a.limit ?? null, endReason: a.clearedAt ? 'resolved' : 'period-end', ongoing: a.clearedAt === undefined }));
+      // Judged from the ratings and what people recorded, deadline by deadline (see followups above).
+      ev.excursions = followupExcursions;
     } else if (kinds.has('device-offline')) {
       ev.hours = 'opening-days';
       const devs = devicesByZoneKind('hall').filter((d) => ['evaluator', 'queue'].includes(profiles.get(d.profile)?.deviceClass ?? ''));
@@ -625,7 +666,7 @@ function methodNotes(threshold: number): string[] {
     `Verdict: fail when any rule of the clause had an excursion in the period; insufficient-data when coverage is below ${Math.round(threshold * 100)} % without an excursion; else pass.`,
     'Daily noise LAeq is the energy mean over opening hours; L10/L50/L90 come from the time-weighted 0.5 dB level histograms of those minutes; Lmax is the highest stored reading.',
     'Evaluation rate = ratings / served tickets (2021 rules 三.4); device faults per device per month and repair time in working days by the official calendar with its 调休 days.',
-    'Bad-rating follow-ups list the "1、5、15" deadlines (the rating day does not count); a missed deadline is shown when the edge stored a bad-rating-followup alarm.',
+    'Bad-rating follow-ups list the "1、5、15" deadlines (the rating day does not count; a deadline ends at the site-local midnight after its day); a deadline that passed within the period without a recorded answer or fix (the server\'s follow-up records) is a missed deadline.',
     'Excursions still open at the end of the period are cut there (ongoing); the replay starts one hour before the period so hourly means are primed.',
   ];
 }

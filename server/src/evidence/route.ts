@@ -44,7 +44,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
       const q = request.query;
       const site = ctx.sites.get(q.site);
       if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
-      const job = queue.then(() => buildEvidence({ store: ctx.store, site, catalogue, profiles, calendar, from: q.from, to: q.to }));
+      const job = queue.then(() => buildEvidence({ store: ctx.store, site, catalogue, profiles, calendar, from: q.from, to: q.to, followupOutcomes: ctx.followupOutcomes?.(site.id) ?? [] }));
       queue = job.catch(() => undefined);
       let pack;
       try {

@@ -59,7 +59,7 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
   h1(doc, '设备故障 (device faults)');
   table(doc, ['设备', '开始', '恢复', '月份', '当月次数', '修复工作日', '是否超限'], [70, 95, 95, 45, 45, 55, 90], pack.deviceFaults.map((f) => [f.device, local(f.start), f.end ? local(f.end) : '未恢复', f.month, f.source === 'status' ? String(f.faultInMonth) : f.detail ?? 'device_fault', f.repairWorkingDays === null ? '' : String(f.repairWorkingDays), f.exceedsMonthlyLimit || f.repairOverdue ? '超限' : '']));
   h1(doc, '差评“1、5、15”整改时限');
-  table(doc, ['设备', '窗口', '评分', '评价时间', '答复', '简单', '复杂', '逾期告警'], [60, 40, 30, 95, 60, 60, 60, 90], pack.followups.map((f) => [f.device, f.window ?? '', String(f.score), local(f.ratedAt), f.answerDeadline, f.simpleDeadline, f.complexDeadline, f.missedDeadlineAlarm ? '有' : '']));
+  table(doc, ['设备', '窗口', '评分', '评价时间', '答复', '简单', '复杂', '逾期'], [60, 40, 30, 95, 60, 60, 60, 90], pack.followups.map((f) => [f.device, f.window ?? '', String(f.score), local(f.ratedAt), f.answerDeadline, f.simpleDeadline, f.complexDeadline, f.missed.map((m) => (m === 'answer' ? '未按时答复' : '未按时整改')).join('、')]));
   h1(doc, '告警确认记录 (acknowledgements)');
   table(doc, ['条款', '规则', '传感器', '开始', '确认人', '确认时间', '备注'], [40, 90, 60, 90, 50, 90, 75], pack.alarmAcks.map((a) => [a.clause, a.rule, a.sensor, local(a.startedAt), a.ackedBy ?? '未确认', a.ackedAt ? local(a.ackedAt) : '', a.ackNote ?? '']));
   h1(doc, '告警自检记录 (self-tests)');

@@ -148,8 +148,24 @@ export interface Followup {
   answerDeadline: string;
   simpleDeadline: string;
   complexDeadline: string;
-  /** Recorded outcome: a stored bad-rating-followup alarm (a deadline missed on the edge), if any. */
+  /** From the server's follow-up records (followups.db); null when none was recorded. */
+  respondedAt: string | null;
+  resolvedAt: string | null;
+  complex: boolean;
+  /** Stages whose deadline passed, within the period, without being met: no record counts as not met. */
+  missed: Array<'answer' | 'fix'>;
+  /** A stored bad-rating-followup alarm for this rating, if any (informative). */
   missedDeadlineAlarm: string | null;
+}
+
+/** What people recorded for a bad rating (hallmon server: POST /api/followups/{id}). */
+export interface FollowupOutcome {
+  device: string;
+  /** Epoch ms of the rating. */
+  ratedAt: number;
+  respondedAt: number | null;
+  resolvedAt: number | null;
+  complex: boolean;
 }
 
 export interface AlarmAck {
