@@ -194,19 +194,8 @@ async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: P
   const started = Date.now();
   let readings = 0;
   let events = 0;
-  let lastProgress = 0;
-  const tty = process.stderr.isTTY;
-  const progress = (final: boolean) => {
-    const now = Date.now();
-    if (!final && now - lastProgress < (tty ? 250 : 5_000)) return;
-    lastProgress = now;
-    const secs = Math.max(0.001, (now - started) / 1000);
-    const rate = readings / secs;
-    const pct = Math.min(100, (100 * readings) / total);
-    const eta = rate > 0 ? Math.max(0, (total - readings) / rate) : 0;
-    const line = `backfill ${pct.toFixed(1)} %  ${readings.toLocaleString('en')} readings  ${events.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} readings/s  ETA ${fmtDuration(final ? 0 : eta)}`;
-    process.stderr.write(tty ? `\r${line.padEnd(100)}${final ? '\n' : ''}` : `${line}\n`);
-  };
+  const report = progressLine(started);
+  const progress = (final: boolean) => report(readings, events, total, final);
   // Keep several messages awaiting PUBACK at once: one at a time would be bound by the round trip.
   const inflight = new Set<Promise<unknown>>();
   const send = async (topic: string, payload: unknown[]) => {
@@ -236,8 +225,7 @@ async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: P
 async function backfillToStore(scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger, from: number, to: number, dataDir: string): Promise<number> {
   const noiseStepS = intFlag(f, 'noise-step', 1, 60) ?? 1;
   const started = Date.now();
-  let lastProgress = 0;
-  const tty = process.stderr.isTTY;
+  const report = progressLine(started);
   const r = await backfillStore({
     scenario,
     site,
@@ -249,15 +237,7 @@ async function backfillToStore(scenario: Scenario, site: SiteConfig, seed: numbe
     incidents: f.incidents !== false,
     log,
     onProgress: ({ readings, events, total, final }) => {
-      const now = Date.now();
-      if (!final && now - lastProgress < (tty ? 250 : 5_000)) return;
-      lastProgress = now;
-      const secs = Math.max(0.001, (now - started) / 1000);
-      const rate = readings / secs;
-      const pct = Math.min(100, (100 * readings) / total);
-      const eta = rate > 0 ? Math.max(0, (total - readings) / rate) : 0;
-      const line = `backfill ${pct.toFixed(1)} %  ${readings.toLocaleString('en')} readings  ${events.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} readings/s  ETA ${fmtDuration(final ? 0 : eta)}`;
-      process.stderr.write(tty ? `\r${line.padEnd(100)}${final ? '\n' : ''}` : `${line}\n`);
+      report(readings, events, total, final);
       if (final) process.stderr.write('sealing the days...\n');
     },
   });
@@ -265,6 +245,26 @@ async function backfillToStore(scenario: Scenario, site: SiteConfig, seed: numbe
   out(`backfilled ${r.readings} readings, ${r.events} events and ${r.statuses} status changes for ${site.id} (${scenario.name}, seed ${seed}, noise every ${noiseStepS} s) into ${dataDir} in ${r.seconds.toFixed(1)} s; ${r.sealedDays} days sealed`);
   for (const i of r.incidents) out(`  incident ${i.scenario} at ${siteModel(site).localIso(i.at)}`);
   return 0;
+}
+
+/**
+ * The backfill progress line on stderr (percent, counts, rate, ETA): rewritten in place on a
+ * terminal four times a second, one line every 5 s into a log; the final call always prints.
+ */
+function progressLine(started: number): (readings: number, events: number, total: number, final: boolean) => void {
+  let lastProgress = 0;
+  const tty = process.stderr.isTTY;
+  return (readings, events, total, final) => {
+    const now = Date.now();
+    if (!final && now - lastProgress < (tty ? 250 : 5_000)) return;
+    lastProgress = now;
+    const secs = Math.max(0.001, (now - started) / 1000);
+    const rate = readings / secs;
+    const pct = Math.min(100, (100 * readings) / total);
+    const eta = rate > 0 ? Math.max(0, (total - readings) / rate) : 0;
+    const line = `backfill ${pct.toFixed(1)} %  ${readings.toLocaleString('en')} readings  ${events.toLocaleString('en')} events  ${Math.round(rate).toLocaleString('en')} readings/s  ETA ${fmtDuration(final ? 0 : eta)}`;
+    process.stderr.write(tty ? `\r${line.padEnd(100)}${final ? '\n' : ''}` : `${line}\n`);
+  };
 }
 
 function fmtDuration(s: number): string {
