@@ -3,9 +3,9 @@
 // params.pairToleranceS, default 5 s) with the Magnus formula (b = 17.62, c = 243.12 °C):
 // γ = ln(RH/100) + b·T/(c+T), Td = c·γ/(b−γ).
 import { round6 } from '../alarm.ts';
-import { classify, isActive, Tracker, trackerState, type TrackerState } from '../excursion.ts';
+import { classify, isActive, trackerState, type TrackerState } from '../excursion.ts';
 import type { Bound, Out, Sample } from '../types.ts';
-import { BaseRule } from './base.ts';
+import { TrackedRule } from './base.ts';
 
 const B = 17.62;
 const C = 243.12;
@@ -23,20 +23,9 @@ interface State {
   tr: TrackerState;
 }
 
-export class DewPointRule extends BaseRule<State> {
-  private tr: Tracker;
-
+export class DewPointRule extends TrackedRule<State> {
   constructor(b: Bound) {
-    super(b, { t: null, h: null, tr: trackerState() });
-    this.tr = new Tracker(b, undefined, this.s.tr);
-  }
-
-  protected override reattach(): void {
-    this.tr.s = this.s.tr;
-  }
-
-  time(t: number, out: Out): void {
-    this.tr.time(t, out);
+    super(b, { t: null, h: null, tr: trackerState() }, undefined);
   }
 
   reading(x: Sample, out: Out): void {

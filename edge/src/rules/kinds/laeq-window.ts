@@ -3,11 +3,11 @@
 // raise when LAeq > max, clear at LAeq <= clearMax (77 dB(A) after 80). The window must be at
 // least half covered by data (params.minCoverage) before it is judged. Limit source: catalogue.
 import { round6 } from '../alarm.ts';
-import { classify, isActive, Tracker, trackerState, type TrackerState } from '../excursion.ts';
+import { classify, isActive, trackerState, type TrackerState } from '../excursion.ts';
 import { energy } from '../laeq.ts';
 import { first, push, ring, shift, size, type Ring } from '../ring.ts';
 import type { Bound, Out, Sample } from '../types.ts';
-import { BaseRule } from './base.ts';
+import { TrackedRule } from './base.ts';
 
 interface State {
   /** [ts, dur·10^(L/10), dur] per reading in the window. */
@@ -17,20 +17,9 @@ interface State {
   tr: TrackerState;
 }
 
-export class LaeqWindowRule extends BaseRule<State> {
-  private tr: Tracker;
-
+export class LaeqWindowRule extends TrackedRule<State> {
   constructor(b: Bound) {
-    super(b, { win: ring(), sumE: 0, sumT: 0, tr: trackerState() });
-    this.tr = new Tracker(b, b.rule.metric, this.s.tr);
-  }
-
-  protected override reattach(): void {
-    this.tr.s = this.s.tr;
-  }
-
-  time(t: number, out: Out): void {
-    this.tr.time(t, out);
+    super(b, { win: ring(), sumE: 0, sumT: 0, tr: trackerState() }, b.rule.metric);
   }
 
   reading(x: Sample, out: Out): void {

@@ -3,10 +3,10 @@
 // hourly mean). minDurationS: the condition must hold that long; hysteresis via clearMin/clearMax;
 // season and opening hours from the site. Clauses 5.2.2, 5.3, 11.1.2, 1.3.2 (limitSource in catalogue).
 import { round6 } from '../alarm.ts';
-import { classify, isActive, Tracker, trackerState, type TrackerState } from '../excursion.ts';
+import { classify, isActive, trackerState, type TrackerState } from '../excursion.ts';
 import { first, push, ring, shift, size, type Ring } from '../ring.ts';
 import type { Bound, Out, Sample } from '../types.ts';
-import { BaseRule } from './base.ts';
+import { TrackedRule } from './base.ts';
 
 interface State {
   win: Ring<[number, number]>;
@@ -14,20 +14,9 @@ interface State {
   tr: TrackerState;
 }
 
-export class RangeRule extends BaseRule<State> {
-  private tr: Tracker;
-
+export class RangeRule extends TrackedRule<State> {
   constructor(b: Bound) {
-    super(b, { win: ring(), sum: 0, tr: trackerState() });
-    this.tr = new Tracker(b, b.rule.metric, this.s.tr);
-  }
-
-  protected override reattach(): void {
-    this.tr.s = this.s.tr;
-  }
-
-  time(t: number, out: Out): void {
-    this.tr.time(t, out);
+    super(b, { win: ring(), sum: 0, tr: trackerState() }, b.rule.metric);
   }
 
   reading(x: Sample, out: Out): void {

@@ -2,10 +2,10 @@
 // (900 s) window: |max − min| of the readings in the trailing window (GB 50174-2017 Appendix A,
 // judged as ASHRAE TC9.9's 5 °C in 15 min; clause 5.2.2). Monotonic queues keep it O(1) per reading.
 import { round6 } from '../alarm.ts';
-import { classify, isActive, Tracker, trackerState, type TrackerState } from '../excursion.ts';
+import { classify, isActive, trackerState, type TrackerState } from '../excursion.ts';
 import { first, last, popLast, push, ring, shift, type Ring } from '../ring.ts';
 import type { Bound, Out, Sample } from '../types.ts';
-import { BaseRule } from './base.ts';
+import { TrackedRule } from './base.ts';
 
 interface State {
   maxQ: Ring<[number, number]>;
@@ -13,20 +13,9 @@ interface State {
   tr: TrackerState;
 }
 
-export class RateOfChangeRule extends BaseRule<State> {
-  private tr: Tracker;
-
+export class RateOfChangeRule extends TrackedRule<State> {
   constructor(b: Bound) {
-    super(b, { maxQ: ring(), minQ: ring(), tr: trackerState() });
-    this.tr = new Tracker(b, b.rule.metric, this.s.tr);
-  }
-
-  protected override reattach(): void {
-    this.tr.s = this.s.tr;
-  }
-
-  time(t: number, out: Out): void {
-    this.tr.time(t, out);
+    super(b, { maxQ: ring(), minQ: ring(), tr: trackerState() }, b.rule.metric);
   }
 
   reading(x: Sample, out: Out): void {
