@@ -112,3 +112,30 @@ test('ascii-line: adapter unplugged and back', async (t) => {
   await waitFor(() => c.statuses.at(-1) === 'online', 'online again');
   assert.deepEqual(c.statuses, ['online', 'offline', 'online']);
 });
+
+test('ascii-line: a backlog of lines in one read becomes one reading per line, an interval apart', async (t) => {
+  const dir = tempDir();
+  const pair = await ptyPair(dir.path, 'slm-backlog');
+  // The meter's own stream is silenced: only the backlog written below reaches the driver.
+  const meterSim = new AsciiMeter({ path: pair.device, baudRate: 9600, intervalMs: 1000, value: () => 50, fault: () => 'silent' });
+  const meter: SerialMeter = { id: 'hall-slm-1', profile: profile.id, port: pair.host, zone: 'hall' };
+  const c = collector();
+  const driver = new AsciiLineDriver({ meter, profile, sink: c.sink, log: createLogger('test-ascii-backlog', 'silent') });
+  t.after(async () => {
+    await driver.stop();
+    await meterSim.stop();
+    await pair.close();
+    dir.remove();
+  });
+  await meterSim.start();
+  await driver.start();
+  // A stalled reader finds three measurements waiting: one write, so one read on the host side.
+  meterSim.writeRaw('LAeq,1s= 061.0 dB\r\nLAeq,1s= 062.0 dB\r\nLAeq,1s= 063.0 dB\r\n');
+  await waitFor(() => c.samples.length >= 3, 'three samples', 10_000);
+  assert.deepEqual(c.samples.map((s) => s.value), [61, 62, 63]);
+  const ts = c.samples.map((s) => s.ts);
+  // Three readings, not one: distinct, increasing sample times (one interval apart when they
+  // arrived in one read, as they do here).
+  assert.ok(ts[0]! < ts[1]! && ts[1]! < ts[2]!, `sample times ${ts.join(', ')}`);
+  if (ts[2]! - ts[0]! >= 2000) assert.deepEqual([ts[1]! - ts[0]!, ts[2]! - ts[1]!], [1000, 1000]);
+});

@@ -87,8 +87,12 @@ export class AsciiLineDriver implements Driver {
   private watchdog: NodeJS.Timeout | undefined;
   private status: DeviceStatus | 'unknown' = 'unknown';
   private lastValid = 0;
-  /** Arrival time of the chunk being split (the sample time of its lines). */
-  private chunkTs = 0;
+  /** Lines of the chunk being split, stamped once the whole chunk is split (see stampBacklog). */
+  private chunkLines: string[] | undefined;
+  /** The meter writes one line per this many ms (the profile's interval). */
+  private readonly lineIntervalMs: number;
+  /** Sample time of the previous valid line: sample times only ever increase. */
+  private lastTs = 0;
   private parseErrors = 0;
   private parseLoggedAt = 0;
 
@@ -101,6 +105,7 @@ export class AsciiLineDriver implements Driver {
       .map((m) => ({ metric: m.metric, re: new RegExp(m.line!.pattern), scale: m.line!.scale ?? 1, intervalS: m.intervalS }));
     if (!this.patterns.length) throw new Error(`${this.name}: profile "${profile.id}" has no line patterns`);
     const maxInterval = Math.max(...this.patterns.map((p) => p.intervalS ?? 1));
+    this.lineIntervalMs = maxInterval * 1000;
     // Offline after 10 s or 10 intervals without a valid line, whichever is longer.
     this.offlineAfterMs = Math.max(10_000, 10 * maxInterval * 1000);
     this.serial = {
@@ -113,7 +118,7 @@ export class AsciiLineDriver implements Driver {
     this.splitter = new LineSplitter(
       delimiter,
       profile.ascii?.maxLineLength ?? DEFAULT_MAX_LINE,
-      (line) => this.onLine(line),
+      (line) => (this.chunkLines ? this.chunkLines.push(line) : this.onLine(line, Date.now())),
       (len) => this.parseError(`line of ${len} bytes is longer than the profile's maxLineLength; dropped`),
     );
   }
@@ -147,8 +152,12 @@ export class AsciiLineDriver implements Driver {
       const port = new SerialPort({ path: meter.port, ...this.serial, autoOpen: false });
       port.on('error', () => undefined); // open errors arrive via the callback, runtime ones as 'close'
       port.on('data', (chunk: Buffer) => {
-        this.chunkTs = Date.now();
+        const arrived = Date.now();
+        this.chunkLines = [];
         this.splitter.push(chunk);
+        const lines = this.chunkLines;
+        this.chunkLines = undefined;
+        this.stampBacklog(lines, arrived);
       });
       const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
       try {
@@ -207,10 +216,21 @@ export class AsciiLineDriver implements Driver {
     if (port?.isOpen && !existsSync(this.opts.meter.port)) port.close(() => undefined);
   }
 
-  private onLine(raw: string): void {
+  /**
+   * The meter writes one line per interval, so several complete lines in one read are a backlog (a
+   * stalled host, a buffering adapter): the last was measured at arrival, each earlier one an
+   * interval before it. Stamping them all with the arrival time would make them one reading.
+   */
+  private stampBacklog(raw: string[], arrived: number): void {
+    const lines = raw.filter((l) => l.trim());
+    lines.forEach((l, i) => this.onLine(l, arrived - (lines.length - 1 - i) * this.lineIntervalMs));
+  }
+
+  private onLine(raw: string, arrivedTs: number): void {
     const line = raw.trim();
     if (!line) return; // blank lines between records carry nothing
-    const ts = this.chunkTs || Date.now();
+    // Never at or before the previous line (two reads within a millisecond, a clock step back).
+    const ts = Math.max(arrivedTs, this.lastTs + 1);
     const { sink, meter } = this.opts;
     let matched = 0;
     for (const p of this.patterns) {
@@ -226,6 +246,7 @@ export class AsciiLineDriver implements Driver {
       return;
     }
     sink.polled(meter.id);
+    this.lastTs = ts;
     this.lastValid = ts;
     this.setStatus('online', ts);
   }
