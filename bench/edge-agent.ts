@@ -1,6 +1,8 @@
 // Footprint of the real edge agent (node bin/hallmon.js edge, a child process) reading 50 simulated
 // Modbus T/H transmitters at 1 Hz on 5 socat buses and forwarding to mosquitto: RSS and CPU of the
-// edge process sampled from /proc over BENCH_SECONDS (default 60) after a 10 s warm-up.
+// edge process sampled from /proc over BENCH_SECONDS (default 60) after a 10 s warm-up. `hallmon edge`
+// runs in that one process (bin/edge-bundle.js); any child it has (the bundle build, should a source be
+// newer) is counted too: RSS of live children, CPU of exited ones.
 // Targets: RSS < 80 MB, CPU < 10 % of one core. Prints one JSON line.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,9 +85,23 @@ try {
 
   const cpuTicks = () => {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
+    return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime (fields 14-17)
   };
-  const rssMB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  const children = () => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const rssOf = (p: number) => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]) / 1024;
+    } catch {
+      return 0; // a child that exited between the listing and the read
+    }
+  };
+  const rssMB = () => [pid, ...children()].reduce((sum, p) => sum + rssOf(p), 0);
   const h0 = await health();
   const c0 = cpuTicks();
   const w0 = Date.now();
@@ -118,9 +134,9 @@ try {
       cpuPctOfCore: Number(cpuPct.toFixed(2)),
       edgeMemory: h1.process,
       nodeOptions: process.env.NODE_OPTIONS ?? '',
-      entry: process.env.BENCH_EDGE_ENTRY ?? 'bin/hallmon.js (tsx)',
+      entry: process.env.BENCH_EDGE_ENTRY ?? 'bin/hallmon.js edge (bundle, plain node)',
       targets: { rssMB: 80, cpuPct: 10 },
-      pass: rssMax < 80 && cpuPct < 10,
+      pass: rssMax < 80 && rssSum / Math.max(1, samples) < 80 && cpuPct < 10,
     }),
   );
 } finally {

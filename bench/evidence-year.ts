@@ -10,10 +10,14 @@
 // the worst case of the rollup-first replay. HALLMON_BENCH_DIR keeps the filled store there and
 // reuses it on the next run (delete the folder to refill); HALLMON_BENCH_ONLY=compute skips the pack;
 // HALLMON_BENCH_VERIFY=1 also builds the pack by full replay and checks both are identical.
+// HALLMON_BENCH_STORE=influxdb runs the same on a real influxd (Debian's 1.x; its data dir is
+// HALLMON_BENCH_DIR/influxd when kept) and times the rollup_1h compaction after the fill; the
+// seal/pack-writing part is SQLite-only. HALLMON_BENCH_PACK_OUT=file writes the pack JSON there and
+// HALLMON_BENCH_COMPARE=file checks the pack equals one written earlier (e.g. by the SQLite run).
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createLogger, loadCatalogue, loadProfiles, WorkingCalendar, type Metric, type SiteConfig } from '@hallmon/firmware-config';
 import { createStore } from '@hallmon/server/store/index';
 import type { StoredReading } from '@hallmon/server/store/store';
@@ -22,11 +26,14 @@ import { writePack } from '@hallmon/server/evidence/pack';
 import { SealStore } from '@hallmon/server/seal/seal-store';
 import { sealDays } from '@hallmon/server/seal/seal-days';
 import { verifyPack } from '@hallmon/server/seal/verify';
+import { startInfluxd, type TestInfluxd } from '../tests/helpers/influxd.ts';
 
 const DAYS = Number(process.env.HALLMON_BENCH_DAYS ?? 365);
 const NOISE_1S_DAYS = Math.min(DAYS, Number(process.env.HALLMON_BENCH_NOISE_1S_DAYS ?? 30));
 const PROFILE = (process.env.HALLMON_BENCH_PROFILE ?? 'default') as 'default' | 'quiet' | 'loud';
 if (!['default', 'quiet', 'loud'].includes(PROFILE)) throw new Error('HALLMON_BENCH_PROFILE must be default, quiet or loud');
+const STORE = process.env.HALLMON_BENCH_STORE ?? 'sqlite';
+if (STORE !== 'sqlite' && STORE !== 'influxdb') throw new Error('HALLMON_BENCH_STORE must be sqlite or influxdb');
 const start = Date.parse('2024-05-01T00:00:00+08:00');
 const MIN = 60_000;
 
@@ -84,18 +91,26 @@ function climate(sensor: string, metric: Metric, i: number): number {
 async function main(): Promise<void> {
   const keep = process.env.HALLMON_BENCH_DIR;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'hallmon-bench-evidence-'));
-  const marker = join(dir, `filled-${PROFILE}-${DAYS}-${NOISE_1S_DAYS}`);
+  const marker = join(dir, `filled-${STORE === 'sqlite' ? '' : 'influxdb-'}${PROFILE}-${DAYS}-${NOISE_1S_DAYS}`);
   const reuse = keep !== undefined && existsSync(marker);
   if (keep !== undefined && !reuse) rmSync(dir, { recursive: true, force: true });
   const log = createLogger('bench', 'warn');
-  const store = createStore({ kind: 'sqlite', dataDir: dir }, log);
+  let influx: TestInfluxd | undefined;
+  if (STORE === 'influxdb') influx = await startInfluxd(keep !== undefined ? { keepDir: join(dir, 'influxd') } : {});
+  const store = influx ? createStore({ kind: 'influxdb', url: influx.url, database: 'bench' }, log) : createStore({ kind: 'sqlite', dataDir: dir }, log);
   await store.open();
   const profiles = loadProfiles();
   const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
-    out(`evidence-year: ${DAYS} days, profile ${PROFILE}, 20 sensors (2 noise at 1 s for ${NOISE_1S_DAYS} days, then 1/min; 18 climate at 1 min), SQLite in ${dir}`);
+    out(`evidence-year: ${DAYS} days, profile ${PROFILE}, 20 sensors (2 noise at 1 s for ${NOISE_1S_DAYS} days, then 1/min; 18 climate at 1 min), ${STORE === 'sqlite' ? 'SQLite' : 'InfluxDB'} in ${dir}`);
     let t = Date.now();
     if (!reuse) await fill();
+    if ('flushRollups' in store) {
+      // The hourly rollups the store keeps up to date in the background; a fresh fill leaves a year to do.
+      t = Date.now();
+      const hours = await store.flushRollups();
+      out(`rollup_1h compaction: ${hours} hours in ${((Date.now() - t) / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`);
+    }
     const input = { store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), now: () => 0, from: '2024-05-01', to: new Date(start + (DAYS - 1) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) };
     const runs = Number(process.env.HALLMON_BENCH_RUNS ?? 1);
     let pack!: Awaited<ReturnType<typeof buildEvidence>>;
@@ -108,6 +123,18 @@ async function main(): Promise<void> {
       if (stats) out(`  replayed ${stats.hoursReplayed} of ${stats.hoursTotal} sensor-hours (${((100 * stats.hoursReplayed) / stats.hoursTotal).toFixed(1)} %) in ${stats.segments} segments, ${stats.minutesFed.toLocaleString('en')} minute readings fed`);
     }
     out(`  excursions ${pack.clauses.reduce((a, c) => a + c.excursions.length, 0)}, gaps ${pack.clauses.reduce((a, c) => a + c.gaps.length, 0)}`);
+    if (process.env.HALLMON_BENCH_PACK_OUT) writeFileSync(process.env.HALLMON_BENCH_PACK_OUT, JSON.stringify(pack));
+    if (process.env.HALLMON_BENCH_COMPARE) {
+      const a = JSON.stringify(pack);
+      const b = readFileSync(process.env.HALLMON_BENCH_COMPARE, 'utf8');
+      if (a === b) out(`  identical to ${process.env.HALLMON_BENCH_COMPARE} (JSON equal)`);
+      else {
+        let i = 0;
+        while (a[i] === b[i]) i++;
+        out(`  DIFFERS from ${process.env.HALLMON_BENCH_COMPARE} at char ${i}:\n  this run: ${a.slice(Math.max(0, i - 300), i + 200)}\n  file:     ${b.slice(Math.max(0, i - 300), i + 200)}`);
+        process.exitCode = 1;
+      }
+    }
     if (process.env.HALLMON_BENCH_VERIFY === '1') {
       // The reference: every minute of the year through the engine. Both packs must be identical.
       t = Date.now();
@@ -123,10 +150,11 @@ async function main(): Promise<void> {
         process.exitCode = 1;
       }
     }
-    if (process.env.HALLMON_BENCH_ONLY === 'compute') return;
+    if (process.env.HALLMON_BENCH_ONLY === 'compute' || STORE !== 'sqlite') return;
     await packs(input, pack);
   } finally {
     await store.close();
+    await influx?.stop();
     if (keep === undefined) rmSync(dir, { recursive: true, force: true });
   }
 

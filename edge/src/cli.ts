@@ -25,7 +25,14 @@ export const spec: CommandSpec = {
     config: { type: 'string', short: 'c', multiple: false, arg: 'FILE', help: 'edge config (JSON or YAML); relative paths in it resolve against its folder' },
     'health-port': { type: 'string', short: 'p', multiple: false, arg: 'N', help: 'serve GET /health on 127.0.0.1:N (overrides healthPort; 0 = off)' },
   },
-  examples: ['hallmon edge --config /etc/hallmon/edge.json', 'HALLMON_CONFIG=edge.yaml hallmon edge --health-port 9102'],
+  examples: [
+    'hallmon edge --config /etc/hallmon/edge.json',
+    'HALLMON_CONFIG=edge.yaml hallmon edge --health-port 9102',
+    // The edge runs from a bundle (bin/edge-bundle.js) rebuilt when a source is newer; this is the escape hatch.
+    'HALLMON_EDGE_FROM_SOURCE=1 hallmon edge -c edge.json   # run the TypeScript sources through tsx (debugging)',
+    // Interpreter-only by default to keep a hall PC's memory low (docs/benchmarks.md, "Edge agent").
+    'HALLMON_EDGE_JIT=1 hallmon edge -c edge.json   # keep V8\'s optimising compilers (sites with thousands of readings/s)',
+  ],
 };
 
 /** The config with dataDir, serial port paths and the CA file resolved against the config's folder. */

@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { schemaIssues } from './validate.ts';
@@ -14,8 +15,20 @@ import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './sch
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
 import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
 
-/** The shipped data folder (firmware-config/). */
-export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The shipped data folder (firmware-config/). Found through the package resolver rather than this
+ * file's own URL, because in the edge bundle (bin/edge-bundle.js) import.meta.url is the bundle's.
+ */
+export const DATA_DIR = firmwareConfigDir();
+
+function firmwareConfigDir(): string {
+  try {
+    // The package's "." export is src/index.ts; its folder's parent is the package folder.
+    return resolve(dirname(createRequire(import.meta.url).resolve('@hallmon/firmware-config')), '..');
+  } catch {
+    return resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  }
+}
 
 export interface ConfigProblem {
   file: string;

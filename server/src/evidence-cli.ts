@@ -1,15 +1,16 @@
 // `hallmon evidence`: writes the evidence pack of one site and period into a folder (progress on
 // stderr), and `hallmon evidence verify PACKDIR` checks a pack against its manifest and the store:
-// exit 0 when intact, 1 naming the altered day or file. The lead wires it into bin/cli.ts.
+// exit 0 when intact, 1 naming the altered day or file, 3 when nothing is altered but some pruned
+// days were sealed before rollup digests and cannot be re-verified. The lead wires it into bin/cli.ts.
 import { resolve } from 'node:path';
-import { createLogger, loadCatalogue, parseCommand, loadProfiles, loadSites, UsageError, WorkingCalendar, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
-import { createStore } from './store/index.ts';
+import { createLogger, intFlag, loadCatalogue, parseCommand, loadProfiles, loadSites, UsageError, WorkingCalendar, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
+import { createStore, retentionCutoff } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import { buildEvidence } from './evidence/compute.ts';
 import { writePack } from './evidence/pack.ts';
 import { SealStore } from './seal/seal-store.ts';
 import { readFollowupOutcomes } from './followups/outcomes.ts';
-import { readManifest, verifyPack } from './seal/verify.ts';
+import { readManifest, verifyPack, type DayCheck } from './seal/verify.ts';
 
 const common = {
   'data-dir': { type: 'string', arg: 'DIR', help: 'the server data dir (its store and seals.db)', default: './data/server' },
@@ -40,8 +41,11 @@ export const evidenceCommand: CommandSpec = {
 export const verifyCommand: CommandSpec = {
   name: 'evidence verify',
   summary: 'Check an evidence pack: file hashes against manifest.json, and every day against the stored data and the seal chain.',
-  usage: 'hallmon evidence verify PACKDIR [options]',
-  flags: { ...common },
+  usage: 'hallmon evidence verify PACKDIR [options]\n\nExit code: 0 intact; 1 a file or day altered (named); 2 usage error; 3 nothing altered, but days\nwhose raw readings were pruned were sealed before minute-rollup digests existed and cannot be re-verified.',
+  flags: {
+    ...common,
+    'retention-days': { type: 'string', arg: 'N', help: "the server's --retention-days: raw readings older than this may be pruned, those days are checked against their sealed minute rollups", default: '400' },
+  },
 };
 
 function str(flags: ParsedFlags, name: string): string | undefined {
@@ -142,14 +146,24 @@ async function runVerify(argv: string[]): Promise<number> {
   const site = loadSites(configFiles(parsed.flags), profiles).get(manifest.site);
   if (!site) throw new UsageError(`the pack is for site "${manifest.site}", which is not in the site configs; pass it with --config FILE`);
   const { store, dataDir } = await openStore(parsed.flags);
+  const retentionDays = intFlag(parsed.flags, 'retention-days', 1, 36_500) ?? 400;
   const seals = new SealStore(dataDir);
   try {
     seals.open();
-    const r = await verifyPack(packDir, store, { site, profiles, seals });
+    const bar = progressBar();
+    const r = await verifyPack(packDir, store, { site, profiles, seals, rawFrom: retentionCutoff(Date.now(), retentionDays), onDay: (i, n) => bar('verify', i / n) });
+    if (process.stderr.isTTY) process.stderr.write('\n');
     const w = (s: string) => process.stdout.write(`${s}\n`);
-    if (r.ok) {
+    // How each day was checked, as runs of consecutive days.
+    for (const run of dayRuns(r.days)) w(`  ${run.from === run.to ? run.from : `${run.from} .. ${run.to}`}: ${CHECK_TEXT[run.check]}`);
+    if (r.ok && r.unverifiableDays.length === 0) {
       w(`intact: ${r.filesChecked} files and ${r.daysChecked} days of ${r.site} match the manifest, the store and the seal chain`);
       return 0;
+    }
+    if (r.ok) {
+      w(`NOT FULLY VERIFIABLE: nothing altered, but ${r.unverifiableDays.length} of ${r.daysChecked} days cannot be re-verified (raw readings pruned, sealed before minute-rollup digests)`);
+      for (const p of r.problems) w(`  ${p}`);
+      return 3;
     }
     w(`ALTERED: ${[...r.alteredDays.map((d) => `day ${d}`), ...r.alteredFiles.map((f) => `file ${f}`)].join(', ')}`);
     for (const p of r.problems) w(`  ${p}`);
@@ -158,6 +172,23 @@ async function runVerify(argv: string[]): Promise<number> {
     seals.close();
     await store.close();
   }
+}
+
+const CHECK_TEXT: Record<DayCheck, string> = {
+  raw: 'checked against the stored raw readings',
+  rollup: 'raw pruned, checked against the sealed minute rollups',
+  unverifiable: 'raw pruned and sealed before minute-rollup digests: cannot be re-verified',
+  altered: 'ALTERED (see below)',
+};
+
+function dayRuns(days: Array<{ day: string; check: DayCheck }>): Array<{ from: string; to: string; check: DayCheck }> {
+  const runs: Array<{ from: string; to: string; check: DayCheck }> = [];
+  for (const d of days) {
+    const last = runs.at(-1);
+    if (last && last.check === d.check) last.to = d.day;
+    else runs.push({ from: d.day, to: d.day, check: d.check });
+  }
+  return runs;
 }
 
 function parseCommandSafe(spec: CommandSpec, argv: string[], positionals = false) {

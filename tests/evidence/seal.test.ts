@@ -21,8 +21,10 @@ test('sealDays seals closed days in order, keeps the first value and notes later
   assert.deepEqual(first.sealed, ['2025-05-06', '2025-05-07']);
   const d6 = seals.get('demo', '2025-05-06')!;
   const d7 = seals.get('demo', '2025-05-07')!;
-  assert.equal(d6.chain, chainLink(GENESIS, d6.digest));
-  assert.equal(d7.chain, chainLink(d6.chain, d7.digest));
+  // Format 2: each link covers the raw digest and the minute-rollup digest.
+  assert.match(d6.rollupDigest ?? '', /^[0-9a-f]{64}$/);
+  assert.equal(d6.chain, chainLink(GENESIS, d6.digest, d6.rollupDigest));
+  assert.equal(d7.chain, chainLink(d6.chain, d7.digest, d7.rollupDigest));
   assert.equal(d6.readings, 1440);
   // A late reading for 05-06 arrives: the seal keeps its first digest and notes the new one.
   await store.writeReadings([{ site: 'demo', sensor: 'mr-th-2', metric: 'humidity', ts: at('2025-05-06 12:00:30'), value: 50, quality: 'ok' }]);
@@ -33,6 +35,7 @@ test('sealDays seals closed days in order, keeps the first value and notes later
   assert.equal(after.digest, d6.digest);
   assert.notEqual(after.lateDigest, null);
   assert.notEqual(after.lateDigest, d6.digest);
+  assert.notEqual(after.lateRollupDigest, d6.rollupDigest);
 });
 
 test("the edge's data_gap events are gaps in every measured clause", async (t) => {

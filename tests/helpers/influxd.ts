@@ -2,7 +2,7 @@
 // HTTP and RPC on free loopback ports, usage reporting off, quiet logs. Ready once /ping answers 204;
 // stop() kills it and removes its data.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.ts';
 import { tempDir } from './tmp.ts';
@@ -18,10 +18,15 @@ export interface TestInfluxd {
 export interface InfluxdOptions {
   /** Extra lines for the [data] section (e.g. the benchmark's shortened compaction delays). */
   dataSettings?: string[];
+  /**
+   * Keep the data in this folder (created if missing) and leave it there on stop(), so a benchmark
+   * can reuse a filled influxd. Default: a temp dir removed on stop().
+   */
+  keepDir?: string;
 }
 
 export async function startInfluxd(opts: InfluxdOptions = {}): Promise<TestInfluxd> {
-  const tmp = tempDir('hallmon-influxd-');
+  const tmp = opts.keepDir !== undefined ? keptDir(opts.keepDir) : tempDir('hallmon-influxd-');
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
   const d = (p: string) => JSON.stringify(join(tmp.path, p));
   const conf = join(tmp.path, 'influxdb.conf');
@@ -84,4 +89,9 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<TestInflu
     throw err;
   }
   return { url, dir: tmp.path, stop };
+}
+
+function keptDir(path: string): { path: string; remove(): void } {
+  mkdirSync(path, { recursive: true });
+  return { path, remove: () => undefined };
 }

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
+import { createStore, type InfluxStore } from '@hallmon/server/store/index';
 import { startInfluxd, type TestInfluxd } from '../helpers/influxd.ts';
 import { freePort } from '../helpers/ports.ts';
 import { parseInfluxUrl } from '@hallmon/server/store/influxdb';
@@ -79,4 +79,40 @@ test('influxdb: line protocol escapes tags and strings so odd ids round-trip', a
   const [e] = await s.readEvents({ site: 'demo', from: T, to: T + 1 });
   assert.equal(e?.device, 'eval w01');
   assert.equal(e?.detail, `quote " back \\ newline \n 中文 'single'`);
+});
+
+test('influxdb: hours dirtied before a crash are recomputed by the next process (persisted markers)', async (t) => {
+  if (!influx) throw new Error('influxd did not start');
+  const T = Date.UTC(2025, 4, 1);
+  const a = createStore({ kind: 'influxdb', url: influx.url, database: 'crash' }, log);
+  await a.open();
+  t.after(() => a.close());
+  const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, from: T, to: T + 3 * 3_600_000 };
+  await a.writeReadings([0, 1, 2].map((i) => ({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, ts: T + i * 60_000, value: 20 + i, quality: 'ok' as const })));
+  assert.deepEqual(Array.from((await a.readHourRollups(q)).sum), [63]);
+  // Late data into that hour and a new hour; then "a crash": a second process opens the database
+  // while the first never compacted (its dirty set is lost with it).
+  await a.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T + 30_000, value: 7, quality: 'ok' }, { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T + 3_600_000, value: 5, quality: 'ok' }]);
+  const b = createStore({ kind: 'influxdb', url: influx.url, database: 'crash' }, log);
+  await b.open();
+  t.after(() => b.close());
+  const got = await b.readHourRollups(q);
+  assert.deepEqual([Array.from(got.ts), Array.from(got.count), Array.from(got.sum)], [[T, T + 3_600_000], [4, 1], [70, 5]]);
+});
+
+test('influxdb: a database written before rollup_1h existed gets its hourly rollups built on open', async (t) => {
+  if (!influx) throw new Error('influxd did not start');
+  const T = Date.UTC(2025, 4, 1);
+  const url = influx.url;
+  await fetch(`${url}/query?q=${encodeURIComponent('CREATE DATABASE legacy')}`, { method: 'POST' });
+  // Raw points as the store wrote them before (no markers, no rollup_state).
+  const lines = [0, 1, 2].map((i) => `reading,metric=co2,sensor=hall-co2-1,site=demo value=${800 + i},quality="ok" ${T + i * 3_600_000}`).join('\n');
+  const w = await fetch(`${url}/write?db=legacy&precision=ms`, { method: 'POST', body: lines });
+  assert.equal(w.status, 204);
+  const s = createStore({ kind: 'influxdb', url, database: 'legacy' }, log) as InfluxStore;
+  await s.open();
+  t.after(() => s.close());
+  const got = await s.readHourRollups({ site: 'demo', sensor: 'hall-co2-1', metric: 'co2', from: T, to: T + 3 * 3_600_000 });
+  assert.deepEqual([Array.from(got.ts), Array.from(got.sum)], [[T, T + 3_600_000, T + 2 * 3_600_000], [800, 801, 802]]);
+  assert.equal(await s.flushRollups(), 0, 'nothing left to recompute');
 });

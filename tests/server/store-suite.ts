@@ -377,5 +377,78 @@ export function storeSuite(o: SuiteOptions): void {
       assert.equal(await s.pruneRaw(T + 30 * MIN), 0);
       assert.deepEqual(await s.readAggregate({ ...q, step: '1h' }), hours);
     });
+
+    // Evidence reads (issue 6). Values are integers and noise levels 60/90 dB (energies 10^6, 10^9),
+    // so every sum is exact and both stores must give the same numbers bit for bit.
+    test('evidence reads: hour rollups, minute facts and minute values, through rewrites, late data and a prune', async (t) => {
+      const s = await fresh(t);
+      assert.ok(s.readHourRollups && s.readMinuteHourStats && s.readMinuteValues, 'the store implements the evidence reads');
+      const H = HOUR;
+      const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const };
+      const nq = { site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq' as const };
+      // Hour 0: a reading a minute, 20, 21, 22 repeating (count 60, sum 1,260); hour 1: 30 minutes of 25.
+      const hour0 = Array.from({ length: 60 }, (_, i) => r(T + i * MIN, 20 + (i % 3)));
+      const hour1 = Array.from({ length: 30 }, (_, i) => r(T + H + i * MIN, 25));
+      // Noise, 1-s readings: minute 0 alternates 90/60 dB, minute 1 is 60 dB throughout.
+      const noise = Array.from({ length: 120 }, (_, i) => r(T + i * 1000, i < 60 && i % 2 === 0 ? 90 : 60, { ...nq, dur: 1 }));
+      await s.writeReadings([...hour0, ...hour1, r(T + 2 * H, 99, { sensor: 'mr-th-2' })]);
+      await s.writeReadings(noise);
+      // A re-written reading (a redelivered batch) changes nothing.
+      await s.writeReadings([hour0[5]!, noise[7]!]);
+      const cols = (x: object) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Array.from(v as Float64Array)]));
+      const hours = (from = T, to = T + 3 * H) => s.readHourRollups!({ ...q, from, to }).then(cols);
+      assert.deepEqual(await hours(), { ts: [T, T + H], count: [60, 30], min: [20, 25], max: [22, 25], sum: [1260, 750], energy: [0, 0], durSum: [0, 0] });
+      // from is rounded up to a whole hour (buckets whose start lies in [from, to)).
+      assert.deepEqual((await hours(T + 1, T + 3 * H)).ts, [T + H]);
+
+      // Late data: a second reading in hour 0's first minute (30) and one in the empty hour 2 (18).
+      await s.writeReadings([r(T + 30_000, 30), r(T + 2 * H + 10 * MIN, 18)]);
+      const expectHours = { ts: [T, T + H, T + 2 * H], count: [61, 30, 1], min: [20, 25, 18], max: [30, 25, 18], sum: [1290, 750, 18], energy: [0, 0, 0], durSum: [0, 0, 0] };
+      assert.deepEqual(await hours(), expectHours);
+      const stats = (hs: number[], from = T, to = T + 6 * H) => s.readMinuteHourStats!({ ...q, from, to, hours: hs }).then(cols);
+      // Minute 0 now has mean (20 + 30) / 2 = 25: hour 0's minute means span 20..25. Hour 5 is empty.
+      const expectStats = {
+        ts: [T, T + H, T + 2 * H, T + 5 * H],
+        minutes: [60, 30, 1, 0],
+        valued: [60, 30, 1, 0],
+        vmin: [20, 25, 18, NaN],
+        vmax: [25, 25, 18, NaN],
+        energy: [0, 0, 0, 0],
+        lmax: [NaN, NaN, NaN, NaN],
+      };
+      assert.deepEqual(await stats([T, T + H, T + 2 * H, T + 5 * H]), expectStats);
+      // Clipped to [from, to): from T + 30 min + 1 ms keeps the buckets of minutes 31..59 (29 of them).
+      assert.deepEqual(await stats([T], T + 30 * MIN + 1), { ts: [T], minutes: [29], valued: [29], vmin: [20], vmax: [22], energy: [0], lmax: [NaN] });
+      const values = (from: number, to: number, qq: typeof q | typeof nq = q) => s.readMinuteValues!({ ...qq, from, to }).then(cols);
+      assert.deepEqual(await values(T, T + 3 * MIN), { ts: [T, T + MIN, T + 2 * MIN], value: [25, 21, 22] });
+      assert.deepEqual(await values(T + 1, T + 2 * MIN + 1), { ts: [T + MIN, T + 2 * MIN], value: [21, 22] });
+
+      // Noise: minute 0 energy 30·10^9 + 30·10^6 over 60 s, minute 1 60·10^6 over 60 s.
+      const laeq0 = 10 * Math.log10(500_500_000);
+      assert.deepEqual(await s.readHourRollups!({ ...nq, from: T, to: T + H }).then(cols), {
+        ts: [T], count: [120], min: [60], max: [90], sum: [30 * 90 + 90 * 60], energy: [30_090_000_000], durSum: [120],
+      });
+      const noiseStats = { ts: [T], minutes: [2], valued: [2], vmin: [10 * Math.log10(1_000_000)], vmax: [laeq0], energy: [501_500_000], lmax: [90] };
+      assert.deepEqual(await s.readMinuteHourStats!({ ...nq, from: T, to: T + H, hours: [T] }).then(cols), noiseStats);
+      assert.deepEqual(await values(T, T + H, nq), { ts: [T, T + MIN], value: [laeq0, 10 * Math.log10(1_000_000)] });
+
+      // Level histogram: 30 s at 90 dB, 90 s at 60 dB.
+      const hist = { binDb: 0.5, bins: [{ level: 60, seconds: 90 }, { level: 90, seconds: 30 }], totalSeconds: 120 };
+      assert.deepEqual(await s.readNoiseHistogram!({ ...nq, from: T, to: T + H }), hist);
+
+      // Prune hour 0 and the first 15 minutes of hour 1: every evidence read answers as before.
+      await s.pruneRaw(T + H + 15 * MIN);
+      assert.deepEqual(await s.readNoiseHistogram!({ ...nq, from: T, to: T + H }), hist);
+      assert.deepEqual(await hours(), expectHours);
+      assert.deepEqual(await stats([T, T + H, T + 2 * H, T + 5 * H]), expectStats);
+      assert.deepEqual(await values(T, T + 3 * MIN), { ts: [T, T + MIN, T + 2 * MIN], value: [25, 21, 22] });
+      assert.deepEqual(await s.readMinuteHourStats!({ ...nq, from: T, to: T + H, hours: [T] }).then(cols), noiseStats);
+      assert.deepEqual(await values(T, T + H, nq), { ts: [T, T + MIN], value: [laeq0, 10 * Math.log10(1_000_000)] });
+      // Late data into the pruned hour adds to what was kept: minute 45 (20) gets a 40 -> mean 30.
+      await s.writeReadings([r(T + 45 * MIN + 30_000, 40)]);
+      assert.deepEqual(await hours(), { ...expectHours, count: [62, 30, 1], max: [40, 25, 18], sum: [1330, 750, 18] });
+      assert.deepEqual(await stats([T]), { ts: [T], minutes: [60], valued: [60], vmin: [20], vmax: [30], energy: [0], lmax: [NaN] });
+      assert.deepEqual((await values(T + 45 * MIN, T + 46 * MIN)).value, [30]);
+    });
   });
 }

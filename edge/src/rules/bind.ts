@@ -124,9 +124,33 @@ export function effectiveRule(def: RuleDef, zoneId: string, o: BindOptions): Rul
 
 const has = (p: DeviceProfile | undefined, m: string) => !!p?.metrics.some((x) => x.metric === m);
 
-export function bindRules(o: BindOptions): Binding {
+/**
+ * The part of a binding that depends on the options only: checked overrides, the site's schedule and
+ * each zone's effective rules. Engines made from one plan share these (never mutated by the rule
+ * kinds); each engine still gets its own rule instances and state. The server's evidence replay
+ * makes a fresh engine per replayed segment, thousands a year, from one plan per sensor.
+ */
+export interface BindPlan {
+  readonly schedule: Schedule;
+  /** Effective rule per zone id and catalogue rule definition. */
+  readonly rules: Map<string, Map<RuleDef, RuleDef>>;
+}
+
+export function planBinding(o: BindOptions): BindPlan {
   checkOverrides(o);
-  const schedule = new Schedule(o.site.timezone, o.site.openingHours, o.site.summer);
+  const rules = new Map<string, Map<RuleDef, RuleDef>>();
+  for (const zone of o.site.zones) {
+    const mine = new Map<RuleDef, RuleDef>();
+    for (const clause of o.catalogue.clauses)
+      for (const def of clause.rules) if (def.zoneKinds.includes(zone.kind) && !o.excludeKinds?.includes(def.kind)) mine.set(def, effectiveRule(def, zone.id, o));
+    rules.set(zone.id, mine);
+  }
+  return { schedule: new Schedule(o.site.timezone, o.site.openingHours, o.site.summer), rules };
+}
+
+/** Binds the rules; `plan` (from planBinding with the same options) skips resolving them again. */
+export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Binding {
+  const schedule = plan.schedule;
   const b: Binding = { devices: new Map(), byKey: new Map(), zoneRules: [], zoneRulesByDevice: new Map(), followups: [], zoneGapMs: new Map() };
   const add = (key: string, r: RuleInstance) => {
     const list = b.byKey.get(key) ?? [];
@@ -140,8 +164,8 @@ export function bindRules(o: BindOptions): Binding {
     }
     for (const clause of o.catalogue.clauses) {
       for (const def of clause.rules) {
-        if (!def.zoneKinds.includes(zone.kind) || o.excludeKinds?.includes(def.kind)) continue;
-        const rule = effectiveRule(def, zone.id, o);
+        const rule = plan.rules.get(zone.id)?.get(def);
+        if (!rule) continue;
         const bound = (sensor: string): Bound => ({ site: o.site.id, clause: clause.id, rule, sensor, zone, schedule, calendar: o.calendar });
         const zoneLevel = (r: EvaluationRateRule | BadRatingFollowupRule) => {
           b.zoneRules.push(r);

@@ -4,7 +4,7 @@
 // days. No I/O, no timers, no clock: the live edge and the server's evidence replay share this code.
 import { Type, type Static } from '@sinclair/typebox';
 import { isValid, parseTimestamp, type DeviceEvent, type DeviceStatus, type Metric, type NormalisedReading } from '@hallmon/firmware-config';
-import { bindRules, type BindOptions, type Binding } from './bind.ts';
+import { bindRules, type BindOptions, type BindPlan, type Binding } from './bind.ts';
 import type { CounterEvent, Excursion, FaultRecord, FollowupRecord, FollowupStage, GapRecord, Out, RuleInstance, Sample, Transition } from './types.ts';
 
 export interface EngineOptions extends BindOptions {
@@ -12,6 +12,8 @@ export interface EngineOptions extends BindOptions {
   lateBoundS?: number;
   /** Gap threshold for sensors whose zone has no gap rule, until 3 intervals give a usual interval. Default 300. */
   defaultGapS?: number;
+  /** planBinding() of these same options, to share between many engines of one site (evidence replay). */
+  plan?: BindPlan;
 }
 
 type Item =
@@ -57,8 +59,13 @@ function cmp(a: Item, b: Item): number {
   if (a.k !== b.k) return ORDER[a.k] - ORDER[b.k];
   return a.k === 'r' && b.k === 'r' ? (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) : 0;
 }
-/** Only called for items of the same timestamp (the caller checks ts first, the cheap test). */
-const same = (a: Item, b: Item) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Only called for items of the same timestamp (the caller checks ts first, the cheap test). Two
+ * readings are the same item exactly when sameSlot says so (a reading of another metric differs in
+ * its JSON anyway), and items of different kinds never are: only events and statuses need the JSON
+ * comparison (temperature and humidity of one poll share a timestamp: no stringify per reading).
+ */
+const same = (a: Item, b: Item) => a.k === b.k && a.k !== 'r' && JSON.stringify(a) === JSON.stringify(b);
 const sameSlot = (a: Item, b: Item) => a.k === 'r' && b.k === 'r' && a.metric === b.metric;
 
 /**
@@ -115,7 +122,7 @@ export class RuleEngine {
   private lastTsMs: number | null = null;
 
   constructor(opts: EngineOptions) {
-    this.bind = bindRules(opts);
+    this.bind = bindRules(opts, opts.plan);
     this.siteId = opts.site.id;
     this.lateMs = (opts.lateBoundS ?? 60) * 1000;
     this.defaultGapMs = (opts.defaultGapS ?? 300) * 1000;
@@ -180,7 +187,26 @@ export class RuleEngine {
     if (!Number.isFinite(r.value)) return this.reject('not-finite');
     // Implausible (out-of-range) and frozen (stale) values are not measurements of the room.
     if (r.quality !== 'ok') return this.reject('bad-quality');
-    const dur = r.dur !== undefined && Number.isFinite(r.dur) && r.dur > 0 ? r.dur : defaultDur;
+    return this.accept(lane, r.metric, ts, r.value, r.dur !== undefined && Number.isFinite(r.dur) && r.dur > 0 ? r.dur : defaultDur);
+  }
+
+  /**
+   * ingest() for a reading already known to be quality 'ok', with its time as epoch ms: what the
+   * server's evidence replay feeds (a million minute values a loud year), without formatting an ISO
+   * string per reading for ingest() to parse back. Same checks in the same order, same result.
+   */
+  ingestAt(sensor: string, metric: Metric, tsMs: number, value: number, durS?: number): Transition[] {
+    const lane = this.bind.devices.has(sensor) ? this.lanes.get(sensor) : undefined;
+    if (!lane) return this.reject('unknown-sensor');
+    const defaultDur = lane.durS.get(metric);
+    if (defaultDur === undefined) return this.reject('unknown-metric');
+    const ts = parseTimestamp(tsMs);
+    if (ts === null) return this.reject('bad-timestamp');
+    if (!Number.isFinite(value)) return this.reject('not-finite');
+    return this.accept(lane, metric, ts, value, durS !== undefined && Number.isFinite(durS) && durS > 0 ? durS : defaultDur);
+  }
+
+  private accept(lane: Lane, metric: Metric, ts: number, value: number, dur: number): Transition[] {
     // Direct path: nothing waits in the reorder buffer and the reading is not late, so the frontier it
     // moves to releases it at once. pump() would do exactly this with a one-item buffer.
     const ks = lane.ks;
@@ -192,12 +218,12 @@ export class RuleEngine {
         ks.frontier = f;
         const out: Transition[] = [];
         this.tickAll(lane.rules, ts, out);
-        this.dispatchReading(lane, r.metric, ts, r.value, dur, out);
+        this.dispatchReading(lane, metric, ts, value, dur, out);
         this.tickAll(lane.rules, f, out);
         return out;
       }
     }
-    return this.offer(lane, { k: 'r', ts, metric: r.metric, value: r.value, dur });
+    return this.offer(lane, { k: 'r', ts, metric, value, dur });
   }
 
   ingestEvent(e: DeviceEvent): Transition[] {
@@ -290,7 +316,12 @@ export class RuleEngine {
         break;
       }
     if (due) {
-      if (buf.length > 1) buf.sort(cmp);
+      // Usually already in order (readings arrive in time order): sort only when some pair is not.
+      for (let i = 1; i < buf.length; i++)
+        if (cmp(buf[i - 1]!, buf[i]!) > 0) {
+          buf.sort(cmp);
+          break;
+        }
       let n = 0;
       while (n < buf.length && buf[n]!.ts <= f) n++;
       const ready = buf.splice(0, n);

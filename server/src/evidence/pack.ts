@@ -8,7 +8,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { once } from 'node:events';
 import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
-import { chainLink, dayDigest, GENESIS } from '../seal/digest.ts';
+import { chainLink, dayDigests, GENESIS } from '../seal/digest.ts';
 import type { SealStore } from '../seal/seal-store.ts';
 import { sealDays } from '../seal/seal-days.ts';
 import { siteSchedule } from './period.ts';
@@ -23,8 +23,18 @@ export interface ManifestFile {
   size: number;
 }
 
+/**
+ * A day of the manifest's chain. rollupDigest (format 2, issue 6): the digest of the day's minute
+ * rollups, which verify uses once the raw readings are pruned; absent for days sealed in format 1.
+ */
+export type ManifestHead = ChainHead & { rollupDigest?: string };
+
+/** Format 2 packs carry rollup digests whose links old verifiers cannot follow, so the string changed. */
+export const MANIFEST_FORMAT = 'hallmon-evidence-pack/2';
+
 export interface Manifest {
-  format: 'hallmon-evidence-pack/1';
+  /** /1: raw digests only (still accepted by verify); /2: days may carry rollupDigest. */
+  format: 'hallmon-evidence-pack/1' | typeof MANIFEST_FORMAT;
   site: string;
   from: string;
   to: string;
@@ -35,7 +45,7 @@ export interface Manifest {
   files: ManifestFile[];
   /** Chain link of the day before firstDay (64 zeros at the start of the site's chain). */
   previousChain: string;
-  chain: ChainHead[];
+  chain: ManifestHead[];
 }
 
 export interface WritePackOptions {
@@ -53,11 +63,11 @@ export interface WritePackOptions {
 }
 
 /** Day digests and chain links of the pack's days: sealed links where sealed, else computed now. */
-export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 'site' | 'profiles' | 'seals' | 'now'>): Promise<{ previousChain: string; heads: ChainHead[] }> {
+export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 'site' | 'profiles' | 'seals' | 'now'>): Promise<{ previousChain: string; heads: ManifestHead[] }> {
   const { pack, store, site, profiles, seals } = o;
   const schedule = siteSchedule(site);
   if (seals) await sealDays(store, seals, site, profiles, pack.lastDay, { now: o.now });
-  const heads: ChainHead[] = [];
+  const heads: ManifestHead[] = [];
   let prev = GENESIS;
   const before = seals?.get(site.id, prevDay(pack.firstDay));
   if (before) prev = before.chain;
@@ -65,13 +75,15 @@ export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 's
   for (let day = pack.firstDay; day <= pack.lastDay; day = nextDay(day)) {
     const s = seals?.get(site.id, day);
     if (s) {
-      heads.push({ day, digest: s.digest, chain: s.chain, readings: s.readings, alarms: s.alarms, sealedAt: new Date(s.sealedAt).toISOString() });
+      const head: ManifestHead = { day, digest: s.digest, chain: s.chain, readings: s.readings, alarms: s.alarms, sealedAt: new Date(s.sealedAt).toISOString() };
+      if (s.rollupDigest !== null) head.rollupDigest = s.rollupDigest;
+      heads.push(head);
       prev = s.chain;
       continue;
     }
-    const d = await dayDigest(store, site, profiles, schedule, day);
-    prev = chainLink(prev, d.digest);
-    heads.push({ day, digest: d.digest, chain: prev, readings: d.readings, alarms: d.alarms, sealedAt: null });
+    const d = await dayDigests(store, site, profiles, schedule, day);
+    prev = chainLink(prev, d.digest, d.rollupDigest);
+    heads.push({ day, digest: d.digest, rollupDigest: d.rollupDigest, chain: prev, readings: d.readings, alarms: d.alarms, sealedAt: null });
   }
   return { previousChain, heads };
 }
@@ -88,6 +100,7 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   const { previousChain, heads } = await chainHeads(o);
   pack.chainHeads = heads;
   const written: string[] = [];
+  const hashed = new Map<string, ManifestFile>();
   const put = (rel: string, data: string | Buffer) => {
     const full = join(dir, rel);
     mkdirSync(dirname(full), { recursive: true });
@@ -100,7 +113,7 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   put('csv/device-faults.csv', listCsv(pack.deviceFaults, ['device', 'start', 'end', 'month', 'faultInMonth', 'exceedsMonthlyLimit', 'repairWorkingDays', 'repairDeadline', 'repairOverdue', 'source', 'detail']));
   put('csv/followups.csv', listCsv(pack.followups, ['device', 'window', 'score', 'ratedAt', 'day', 'answerDeadline', 'simpleDeadline', 'complexDeadline', 'missedDeadlineAlarm']));
   put('csv/alarm-acks.csv', listCsv([...pack.alarmAcks, ...pack.selfTests], ['id', 'clause', 'rule', 'sensor', 'severity', 'startedAt', 'clearedAt', 'ackedBy', 'ackedAt', 'ackNote']));
-  put('csv/chain.csv', listCsv(heads, ['day', 'digest', 'chain', 'readings', 'alarms', 'sealedAt']));
+  put('csv/chain.csv', listCsv(heads, ['day', 'digest', 'rollupDigest', 'chain', 'readings', 'alarms', 'sealedAt']));
   progress('csv', 0);
   if (o.minuteData !== false) {
     const from = Date.parse(pack.from);
@@ -109,19 +122,28 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
     for (const s of pack.series) {
       const rel = `csv/minutes/${safe(s.sensor)}__${s.metric}.csv`;
       const out = createWriteStream(join(dir, rel));
-      for await (const chunk of minuteCsv(store, pack.site, s.sensor, s.metric, from, to)) if (!out.write(chunk)) await once(out, 'drain');
+      // Hashed as written: the manifest needs no second pass over ~800 MB of minute files.
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of minuteCsv(store, pack.site, s.sensor, s.metric, from, to)) {
+        const b = Buffer.from(chunk, 'utf8');
+        hash.update(b);
+        size += b.length;
+        if (!out.write(b)) await once(out, 'drain');
+      }
       out.end();
       await once(out, 'finish');
       written.push(rel);
+      hashed.set(rel, { path: rel, sha256: hash.digest('hex'), size });
       progress('csv', ++i / pack.series.length);
     }
   }
   progress('pdf', 0);
   put('evidence.pdf', await toPdf(pack));
   progress('pdf', 1);
-  const files = written.sort().map((rel) => fileEntry(dir, rel));
+  const files = written.sort().map((rel) => hashed.get(rel) ?? fileEntry(dir, rel));
   const manifest: Manifest = {
-    format: 'hallmon-evidence-pack/1',
+    format: MANIFEST_FORMAT,
     site: pack.site,
     from: pack.from,
     to: pack.to,

@@ -77,19 +77,26 @@ export interface MinuteColumns {
   value: Float64Array;
 }
 
-/** feedSensor over columns: the same merge, stamps, skips and readings, without point objects. */
+/**
+ * feedSensor over columns: the same merge, stamps, skips and readings, without point objects and
+ * without an ISO timestamp string per reading (engine.ingestAt takes the epoch ms feedSensor's
+ * string would be parsed back to).
+ */
 export function feedColumns(engine: RuleEngine, sensor: string, series: MinuteColumns[], open: OpenAlarms): number {
-  const idx = series.map(() => 0);
+  const n = series.length;
+  const idx = new Int32Array(n);
+  const len = series.map((s) => s.ts.length);
+  const offset = series.map((s) => stampOf(s.metric, 0));
+  const dur = series.map((s) => (s.metric === 'noise_laeq' ? NOISE_MINUTE_DUR_S : undefined));
   let fed = 0;
-  const r: NormalisedReading = { sensor, metric: 'temperature', value: 0, ts: '', quality: 'ok' };
   for (;;) {
     let best = -1;
     let bestTs = Infinity;
-    for (let i = 0; i < series.length; i++) {
-      const s = series[i]!;
-      if (idx[i]! >= s.ts.length) continue;
-      const ts = stampOf(s.metric, s.ts[idx[i]!]!);
-      if (ts < bestTs || (ts === bestTs && s.metric < series[best]!.metric)) {
+    for (let i = 0; i < n; i++) {
+      const j = idx[i]!;
+      if (j >= len[i]!) continue;
+      const ts = series[i]!.ts[j]! + offset[i]!;
+      if (ts < bestTs || (ts === bestTs && series[i]!.metric < series[best]!.metric)) {
         best = i;
         bestTs = ts;
       }
@@ -98,12 +105,7 @@ export function feedColumns(engine: RuleEngine, sensor: string, series: MinuteCo
     const s = series[best]!;
     const value = s.value[idx[best]!++]!;
     if (!Number.isFinite(value)) continue;
-    r.metric = s.metric;
-    r.value = value;
-    r.ts = new Date(bestTs).toISOString();
-    if (s.metric === 'noise_laeq') r.dur = NOISE_MINUTE_DUR_S;
-    else delete r.dur;
-    const t = engine.ingest(r);
+    const t = engine.ingestAt(sensor, s.metric, bestTs, value, dur[best]);
     if (t.length) open.take(t);
     fed++;
   }

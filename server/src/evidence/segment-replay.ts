@@ -5,6 +5,7 @@
 // hour) keeps going hour by hour until the alarm clears, so no excursion is ever cut short.
 import type { ClauseCatalogue, DeviceProfile, Metric, SiteConfig, WorkingCalendar } from '@hallmon/firmware-config';
 import { RuleEngine } from '@hallmon/edge/rules/engine';
+import { planBinding } from '@hallmon/edge/rules/bind';
 import type { Excursion, FaultRecord, FollowupRecord, GapRecord } from '@hallmon/edge/rules/types';
 import type { Store } from '../store/store.ts';
 import { HOUR } from './hour-summary.ts';
@@ -50,6 +51,9 @@ function soloSite(site: SiteConfig, sensor: string): SiteConfig {
 export async function replaySegments(input: SegmentReplayInput, segments: Segment[]): Promise<SegmentReplayResult> {
   const { store, site, sensor, metrics, to } = input;
   const solo = soloSite(site, sensor);
+  // One plan for all of this sensor's engines: resolving the rules per segment cost more than replaying short ones.
+  const opts = { site: solo, catalogue: input.catalogue, calendar: input.calendar, profiles: input.profiles };
+  const plan = planBinding(opts);
   const records: Records = { excursions: [], gaps: [], faults: [], followups: [] };
   const open = new OpenAlarms();
   let fed = 0;
@@ -66,7 +70,7 @@ export async function replaySegments(input: SegmentReplayInput, segments: Segmen
     fed += feedSensor(engine, sensor, loaded, local);
   };
   for (let i = 0; i < segments.length; i++) {
-    const engine = new RuleEngine({ site: solo, catalogue: input.catalogue, calendar: input.calendar, profiles: input.profiles });
+    const engine = new RuleEngine({ ...opts, plan });
     const local = new OpenAlarms();
     const start = segments[i]!.from;
     let end = segments[i]!.to;

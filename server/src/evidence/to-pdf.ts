@@ -3,7 +3,6 @@
 // vector charts, excursion and gap tables, then device faults, follow-ups, alarm acknowledgements
 // and self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
 import PDFDocument from 'pdfkit';
-import { dayInZone } from '@hallmon/firmware-config';
 import { notoSansSc } from './pdf-font.ts';
 import { bandChart, barChart, lineChart } from './pdf-charts.ts';
 import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, Verdict } from './types.ts';
@@ -95,9 +94,9 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
   doc.moveDown(0.4);
   charts(doc, c);
   h2(doc, `超标记录（${c.excursions.length}）`);
-  table(doc, ['传感器', '规则', '开始', '结束', '时长', '峰值'], [70, 120, 95, 95, 55, 60], c.excursions.map((x) => [x.sensor, x.rule, local(x.start), local(x.end) + (x.ongoing ? '（持续）' : ''), dur(x.durationS), fmt(x.peak)]));
+  table(doc, ['传感器', '规则', '开始', '结束', '时长', '峰值'], [70, 120, 95, 95, 55, 60], c.excursions.slice(0, MAX_ROWS).map((x) => [x.sensor, x.rule, local(x.start), local(x.end) + (x.ongoing ? '（持续）' : ''), dur(x.durationS), fmt(x.peak)]), undefined, c.excursions.length);
   h2(doc, `数据中断（${c.gaps.length}）`);
-  table(doc, ['传感器', '指标', '开始', '结束', '时长', '来源'], [70, 70, 105, 105, 60, 85], c.gaps.map((g) => [g.sensor, g.metric ?? '', local(g.start), local(g.end), dur(g.durationS), g.source]));
+  table(doc, ['传感器', '指标', '开始', '结束', '时长', '来源'], [70, 70, 105, 105, 60, 85], c.gaps.slice(0, MAX_ROWS).map((g) => [g.sensor, g.metric ?? '', local(g.start), local(g.end), dur(g.durationS), g.source]), undefined, c.gaps.length);
   if (c.monthly.length) {
     h2(doc, '月度汇总');
     const rows = c.monthly as unknown as Array<Record<string, unknown>>;
@@ -156,7 +155,8 @@ function h2(doc: Doc, s: string): void {
   doc.moveDown(0.3).fontSize(11).fillColor('#000').text(s).moveDown(0.2);
 }
 
-function table(doc: Doc, header: string[], widths: number[], rows: string[][], colorOf?: (row: string[]) => string | undefined): void {
+/** `total`: the row count when the caller passed only the first MAX_ROWS (the rest are never drawn). */
+function table(doc: Doc, header: string[], widths: number[], rows: string[][], colorOf?: (row: string[]) => string | undefined, total = rows.length): void {
   const rowH = 13;
   const x0 = M;
   const draw = (cells: string[], bold: boolean, color?: string) => {
@@ -177,12 +177,12 @@ function table(doc: Doc, header: string[], widths: number[], rows: string[][], c
     doc.y = y + rowH;
   };
   draw(header, true);
-  if (rows.length === 0) {
+  if (total === 0) {
     draw(['无'], false);
     return;
   }
   for (const r of rows.slice(0, MAX_ROWS)) draw(r, false, colorOf?.(r));
-  if (rows.length > MAX_ROWS) draw([`…… 另有 ${rows.length - MAX_ROWS} 行，见 CSV`], false);
+  if (total > MAX_ROWS) draw([`…… 另有 ${total - MAX_ROWS} 行，见 CSV`], false);
   doc.moveDown(0.5);
 }
 
@@ -206,9 +206,17 @@ function dur(s: number): string {
   return `${(s / 86_400).toFixed(1)} 天`;
 }
 
+/** Formatters per time zone: creating an Intl.DateTimeFormat per cell was most of a loud year's PDF. */
+const localFormats = new Map<string, { day: Intl.DateTimeFormat; hm: Intl.DateTimeFormat }>();
+
 function fmtLocal(iso: string, tz: string): string {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return iso;
-  const hm = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
-  return `${dayInZone(ms, tz)} ${hm}`;
+  let f = localFormats.get(tz);
+  if (!f) {
+    // The same formats as dayInZone (firmware-config calendar.ts) and the hour:minute before.
+    f = { day: new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }), hm: new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }) };
+    localFormats.set(tz, f);
+  }
+  return `${f.day.format(ms)} ${f.hm.format(ms)}`;
 }

@@ -1,12 +1,18 @@
-// Daily digests of what the store holds for one site, the links of the tamper-evidence chain:
-// digest(day) = SHA-256 over the canonical list of that site-local day's readings (sensor, metric,
-// ts, value; sorted by sensor, metric, ts) and alarms (immutable fields: id, clause, rule, sensor,
-// severity, startedAt; acknowledgements and clears legitimately arrive later and are not sealed).
-// chain(day) = SHA-256(chain(previous day) || digest(day)), the first link chained to 64 zeros.
-import { createHash } from 'node:crypto';
+// Daily digests of what the store holds for one site, the links of the tamper-evidence chain.
+// Format 2 (sealed since issue 6) seals two digests a day, so a day stays checkable after its raw
+// readings are pruned (400-day retention; the 1-minute rollups are kept for ever):
+//   raw digest    = SHA-256 over the day's raw readings (canonical.ts) and alarms;
+//   rollup digest = SHA-256 over the day's 1-minute rollups (canonical.ts) and the same alarms;
+//   chain(day)    = SHA-256(chain(previous day) || raw digest || rollup digest).
+// Format 1 (older seals) had the raw digest only, over JS-printed values, and
+// chain = SHA-256(previous || digest); dayDigestV1 recomputes it so those seals still verify.
+// Alarms: immutable fields (id, clause, rule, sensor, severity, startedAt) of alarms started in the
+// day; acknowledgements and clears legitimately arrive later and are not sealed.
+import { createHash, type Hash } from 'node:crypto';
 import type { DeviceProfile, SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import type { Schedule } from '@hallmon/edge/rules/schedule';
+import { minuteSealText, rawSealText } from './canonical.ts';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -17,9 +23,18 @@ export interface DayDigest {
   alarms: number;
 }
 
+/** Both format-2 digests of a day. */
+export interface DayDigests extends DayDigest {
+  rollupDigest: string;
+  /** Minute buckets hashed into the rollup digest. */
+  minutes: number;
+}
+
+type Series = { sensor: string; metric: DeviceProfile['metrics'][number]['metric'] };
+
 /** Every (sensor, metric) of the site's sensor devices, in the canonical order. */
-export function siteSeries(site: SiteConfig, profiles: Map<string, DeviceProfile>): Array<{ sensor: string; metric: DeviceProfile['metrics'][number]['metric'] }> {
-  const out: Array<{ sensor: string; metric: DeviceProfile['metrics'][number]['metric'] }> = [];
+export function siteSeries(site: SiteConfig, profiles: Map<string, DeviceProfile>): Series[] {
+  const out: Series[] = [];
   for (const z of site.zones)
     for (const d of z.devices) {
       const p = profiles.get(d.profile);
@@ -29,10 +44,71 @@ export function siteSeries(site: SiteConfig, profiles: Map<string, DeviceProfile
   return out.sort((a, b) => (a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
 }
 
-/** Streams one site-local day of the store through SHA-256 (readRaw per series, then alarms). */
-export async function dayDigest(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigest> {
+function dayRange(schedule: Schedule, day: string): { start: number; end: number } {
   const start = schedule.dayStart(day);
-  const end = schedule.dayInfo(start).end;
+  return { start, end: schedule.dayInfo(start).end };
+}
+
+/** Hashes the alarms started in [start, end), ordered by id; returns how many. */
+async function hashAlarms(h: Hash, store: Store, site: string, start: number, end: number): Promise<number> {
+  const alarms = (await store.readAlarms({ site, from: start, to: end }))
+    .filter((a) => a.startedAt >= start && a.startedAt < end)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const a of alarms) h.update(`a\t${a.id}\t${a.clause}\t${a.rule}\t${a.sensor}\t${a.severity}\t${a.startedAt}\n`);
+  return alarms.length;
+}
+
+const lineCount = (text: string) => {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+/** Format-2 raw digest: per series with readings `s\tsensor\tmetric\n` + rawSealText + "\n", then alarms. */
+export async function rawDigest(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigest> {
+  const { start, end } = dayRange(schedule, day);
+  const h = createHash('sha256').update(`hallmon-day-digest-v2\n${site.id}\n${day}\n`);
+  let readings = 0;
+  for (const s of siteSeries(site, profiles)) {
+    const q = { site: site.id, sensor: s.sensor, metric: s.metric, from: start, to: end };
+    // One ordered range read per series, formatted by SQL where the store can (canonical.ts).
+    const text = store.readRawSealText ? await store.readRawSealText(q) : rawSealText(await store.readRaw(q));
+    if (text === '') continue;
+    h.update(`s\t${s.sensor}\t${s.metric}\n`).update(text).update('\n');
+    readings += lineCount(text);
+  }
+  const alarms = await hashAlarms(h, store, site.id, start, end);
+  return { day, digest: h.digest('hex'), readings, alarms };
+}
+
+/** Format-2 rollup digest: the same over each series' 1-minute rollups of the day. */
+export async function rollupDigest(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<{ digest: string; minutes: number; alarms: number }> {
+  const { start, end } = dayRange(schedule, day);
+  const h = createHash('sha256').update(`hallmon-day-rollups-v1\n${site.id}\n${day}\n`);
+  let minutes = 0;
+  for (const s of siteSeries(site, profiles)) {
+    const q = { site: site.id, sensor: s.sensor, metric: s.metric, from: start, to: end };
+    const text = store.readMinuteSealText
+      ? await store.readMinuteSealText(q)
+      : minuteSealText(await store.readAggregate({ ...q, step: '1m' }), s.metric === 'noise_laeq');
+    if (text === '') continue;
+    h.update(`s\t${s.sensor}\t${s.metric}\n`).update(text).update('\n');
+    minutes += lineCount(text);
+  }
+  const alarms = await hashAlarms(h, store, site.id, start, end);
+  return { digest: h.digest('hex'), minutes, alarms };
+}
+
+/** Both format-2 digests of a day (what sealing stores). */
+export async function dayDigests(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigests> {
+  const raw = await rawDigest(store, site, profiles, schedule, day);
+  const roll = await rollupDigest(store, site, profiles, schedule, day);
+  return { ...raw, rollupDigest: roll.digest, minutes: roll.minutes };
+}
+
+/** Format-1 digest (seals made before format 2): readRaw per series with JS-printed values, then alarms. */
+export async function dayDigestV1(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigest> {
+  const { start, end } = dayRange(schedule, day);
   const h = createHash('sha256');
   h.update(`hallmon-day-digest-v1\n${site.id}\n${day}\n`);
   let readings = 0;
@@ -51,13 +127,13 @@ export async function dayDigest(store: Store, site: SiteConfig, profiles: Map<st
     h.update(buf);
     readings += rows.length;
   }
-  const alarms = (await store.readAlarms({ site: site.id, from: start, to: end }))
-    .filter((a) => a.startedAt >= start && a.startedAt < end)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const a of alarms) h.update(`a\t${a.id}\t${a.clause}\t${a.rule}\t${a.sensor}\t${a.severity}\t${a.startedAt}\n`);
-  return { day, digest: h.digest('hex'), readings, alarms: alarms.length };
+  const alarms = await hashAlarms(h, store, site.id, start, end);
+  return { day, digest: h.digest('hex'), readings, alarms };
 }
 
-export function chainLink(previous: string, digest: string): string {
-  return createHash('sha256').update(previous, 'hex').update(digest, 'hex').digest('hex');
+/** A chain link: format 2 when the day has a rollup digest, else format 1. */
+export function chainLink(previous: string, digest: string, rollup?: string | null): string {
+  const h = createHash('sha256').update(previous, 'hex').update(digest, 'hex');
+  if (rollup) h.update(rollup, 'hex');
+  return h.digest('hex');
 }

@@ -2,10 +2,11 @@
 // hours ago, so edge outbox replays have landed) into the hash chain, oldest first, and keeps the
 // first sealed value of every day. Days are sealed in order: the chain starts at the site's first
 // day with data (or `fromDay`) and never skips a day (an empty day has the digest of nothing).
+// New seals are format 2 (raw and minute-rollup digests, digest.ts); format-1 rows are kept as they are.
 import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import { siteSchedule } from '../evidence/period.ts';
-import { chainLink, dayDigest, GENESIS, siteSeries } from './digest.ts';
+import { chainLink, dayDigestV1, dayDigests, GENESIS, siteSeries } from './digest.ts';
 import type { SealStore } from './seal-store.ts';
 
 export interface SealOptions {
@@ -57,9 +58,17 @@ export async function sealDays(
     const firstSeal = seals.first(site.id);
     if (firstSeal)
       for (const s of seals.range(site.id, opts.fromDay ?? firstSeal.day, uptoDay)) {
-        const d = await dayDigest(store, site, profiles, schedule, s.day);
-        if (d.digest !== s.digest) {
-          seals.noteLate(site.id, s.day, d.digest, now);
+        if (s.rollupDigest === null) {
+          const d = await dayDigestV1(store, site, profiles, schedule, s.day);
+          if (d.digest !== s.digest) {
+            seals.noteLate(site.id, s.day, d.digest, now);
+            result.changed.push(s.day);
+          }
+          continue;
+        }
+        const d = await dayDigests(store, site, profiles, schedule, s.day);
+        if (d.digest !== s.digest || d.rollupDigest !== s.rollupDigest) {
+          seals.noteLate(site.id, s.day, d.digest, now, d.rollupDigest);
           result.changed.push(s.day);
         }
       }
@@ -75,9 +84,9 @@ export async function sealDays(
   }
   if (day === null) return result;
   for (; day <= uptoDay && isClosed(day); day = nextDay(day)) {
-    const d = await dayDigest(store, site, profiles, schedule, day);
-    const chain = chainLink(prev, d.digest);
-    seals.insert({ site: site.id, day, digest: d.digest, chain, readings: d.readings, alarms: d.alarms, sealedAt: now });
+    const d = await dayDigests(store, site, profiles, schedule, day);
+    const chain = chainLink(prev, d.digest, d.rollupDigest);
+    seals.insert({ site: site.id, day, digest: d.digest, rollupDigest: d.rollupDigest, chain, readings: d.readings, alarms: d.alarms, sealedAt: now });
     prev = seals.get(site.id, day)!.chain;
     result.sealed.push(day);
     opts.onDay?.(day);

@@ -1,7 +1,8 @@
 // The seal table: one row per site and site-local day with the first digest ever sealed for it and
 // its chain link. A small SQLite file (seals.db) in the data dir, so sealing works the same with the
 // SQLite and the InfluxDB store. Rows are only ever inserted: a later recomputation that differs is
-// recorded beside the seal (lateDigest), never over it.
+// recorded beside the seal (lateDigest), never over it. A row with a rollup digest is a format-2
+// seal (digest.ts); older seals.db files get the column on open and keep their rows as format 1.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,6 +11,8 @@ export interface SealRow {
   site: string;
   day: string;
   digest: string;
+  /** Format 2: digest of the day's 1-minute rollups (outlives the raw data). Null: a format-1 seal. */
+  rollupDigest: string | null;
   chain: string;
   readings: number;
   alarms: number;
@@ -17,6 +20,7 @@ export interface SealRow {
   /** Set when a later recomputation of a sealed day gave another digest (late data or tampering). */
   lateDigest: string | null;
   lateAt: number | null;
+  lateRollupDigest: string | null;
 }
 
 interface Row {
@@ -29,6 +33,8 @@ interface Row {
   sealed_at: number;
   late_digest: string | null;
   late_at: number | null;
+  rollup_digest: string | null;
+  late_rollup_digest: string | null;
 }
 
 const DDL = `
@@ -45,16 +51,21 @@ CREATE TABLE IF NOT EXISTS seals (
   PRIMARY KEY (site, day)
 ) WITHOUT ROWID;`;
 
+/** Columns added after the first release (issue 6), added on open when missing. */
+const ADDED_COLUMNS = ['rollup_digest', 'late_rollup_digest'];
+
 const fromRow = (r: Row): SealRow => ({
   site: r.site,
   day: r.day,
   digest: r.digest,
+  rollupDigest: r.rollup_digest ?? null,
   chain: r.chain,
   readings: r.readings,
   alarms: r.alarms,
   sealedAt: r.sealed_at,
   lateDigest: r.late_digest,
   lateAt: r.late_at,
+  lateRollupDigest: r.late_rollup_digest ?? null,
 });
 
 export class SealStore {
@@ -72,6 +83,8 @@ export class SealStore {
       const db = new Database(this.file);
       db.pragma('journal_mode = WAL');
       db.exec(DDL);
+      const have = new Set((db.prepare('PRAGMA table_info(seals)').all() as Array<{ name: string }>).map((c) => c.name));
+      for (const c of ADDED_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE seals ADD COLUMN ${c} TEXT`);
       this.db = db;
     } catch (err) {
       throw new Error(`Cannot open the seal table ${this.file}: ${(err as Error).message}. Check that --data-dir is writable.`);
@@ -108,15 +121,15 @@ export class SealStore {
   }
 
   /** Inserts a seal; an existing one is kept (first sealed value wins). Returns whether it went in. */
-  insert(s: Omit<SealRow, 'lateDigest' | 'lateAt'>): boolean {
+  insert(s: Omit<SealRow, 'lateDigest' | 'lateAt' | 'lateRollupDigest' | 'rollupDigest'> & { rollupDigest?: string | null }): boolean {
     return (
       this.conn()
-        .prepare('INSERT OR IGNORE INTO seals (site, day, digest, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(s.site, s.day, s.digest, s.chain, s.readings, s.alarms, s.sealedAt).changes > 0
+        .prepare('INSERT OR IGNORE INTO seals (site, day, digest, rollup_digest, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(s.site, s.day, s.digest, s.rollupDigest ?? null, s.chain, s.readings, s.alarms, s.sealedAt).changes > 0
     );
   }
 
-  noteLate(site: string, day: string, digest: string, at: number): void {
-    this.conn().prepare('UPDATE seals SET late_digest = ?, late_at = ? WHERE site = ? AND day = ?').run(digest, at, site, day);
+  noteLate(site: string, day: string, digest: string, at: number, rollupDigest: string | null = null): void {
+    this.conn().prepare('UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_at = ? WHERE site = ? AND day = ?').run(digest, rollupDigest, at, site, day);
   }
 }

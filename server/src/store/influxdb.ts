@@ -3,10 +3,15 @@
 // with both time bounds and fill(none) (an open upper bound makes 1.x fill buckets up to now()), and
 // merged with `rollup_1m`, the sums pruneRaw keeps of raw points it deleted. Idempotency comes from
 // InfluxDB itself: the same series and timestamp overwrite one point.
+// Evidence (issue 6) reads `rollup_1h`, an hourly rollup hallmon keeps itself (influx-hour-rollups.ts:
+// dirty hours noted on write, recomputed in the background and before any read of them), and the
+// minute facts of the few hours it replays from GROUP BY time(1m) reads (influx-minutes.ts).
 import type { Logger, Metric, Quality } from '@hallmon/firmware-config';
 import { QUALITIES } from '@hallmon/firmware-config';
 import type {
   AggregatePoint,
+  HourRollups,
+  MinuteHourStats,
   ReadingQuery,
   StatusChange,
   Step,
@@ -18,6 +23,9 @@ import type {
   WriteResult,
 } from './store.ts';
 import { escTag, fieldString, InfluxHttp, qlIdent, qlString, qlTime, rowsOf } from './influx-http.ts';
+import { HourRollupKeeper, NOISE_1M, NOISE_HIST, ROLLUP_1H } from './influx-hour-rollups.ts';
+import { readMinuteBuckets, readStoredMinutes, type MinuteBucket } from './influx-minutes.ts';
+import { addKeptHistogram, fieldBin, keepMinuteHistograms } from './influx-hist.ts';
 import { alarmFromRow, alarmLine, eventFromRow, eventLine, mergeAlarm, normaliseNew, readingLine } from './influx-points.ts';
 import {
   binLevel,
@@ -25,10 +33,9 @@ import {
   bucketStart,
   mergeSums,
   type BucketSums,
-  DEFAULT_NOISE_DUR_S,
-  histBin,
   HIST_BIN_DB,
   isNoise,
+  laeqFromEnergy,
   toAggregatePoint,
   type NoiseHistogram,
 } from './rollup.ts';
@@ -44,8 +51,8 @@ export interface InfluxStoreOptions {
 
 /** InfluxDB's own advice for 1.x write batches (TOOLCHAIN: ~190k points/s at 5,000). */
 const WRITE_BATCH = 5_000;
-/** Window for scanning raw noise points when building a histogram (keeps each answer small). */
-const HIST_WINDOW_MS = 86_400_000;
+/** Hours of noise histograms fetched per request (a pack reads a year day by day). */
+const HIST_CACHE_MS = 31 * 86_400_000;
 /** pruneRaw materialises rollups a day at a time (a first prune after long may cover months). */
 const PRUNE_WINDOW_MS = 86_400_000;
 /** 1m sums of pruned raw points: fields count, min, max, sum (+ energy, edur for noise). */
@@ -58,6 +65,7 @@ export class InfluxStore implements Store {
   readonly database: string;
   readonly retentionDays: number;
   private readonly http: InfluxHttp;
+  private readonly hours: HourRollupKeeper;
   private opened = false;
   /** Alarm upserts are read-modify-write: one at a time, so an ack and a clear cannot race. */
   private alarmChain: Promise<unknown> = Promise.resolve();
@@ -70,6 +78,7 @@ export class InfluxStore implements Store {
     this.database = opts.database ?? target.database ?? 'hallmon';
     this.retentionDays = opts.retentionDays ?? 400;
     this.http = new InfluxHttp(target.base, this.database, target.auth);
+    this.hours = new HourRollupKeeper(this.http, log);
   }
 
   async open(): Promise<void> {
@@ -77,6 +86,7 @@ export class InfluxStore implements Store {
     await this.http.ping();
     // CREATE DATABASE is idempotent in 1.x.
     await this.http.query(`CREATE DATABASE ${qlIdent(this.database)}`, { db: false });
+    await this.hours.start();
     this.opened = true;
     this.log.info({ url: this.http.url, database: this.database }, 'influxdb store open');
   }
@@ -84,6 +94,7 @@ export class InfluxStore implements Store {
   async close(): Promise<void> {
     this.opened = false;
     await this.alarmChain.catch(() => undefined);
+    await this.hours.stop();
   }
 
   private ensureOpen(): void {
@@ -112,6 +123,8 @@ export class InfluxStore implements Store {
       else skipped++;
     }
     if (skipped > 0) this.noteSkipped(skipped);
+    // The touched hours' dirty markers are durable before the readings are (crash safety of rollup_1h).
+    await this.hours.noteWrite(batch);
     await this.writeLines(lines);
     return { inserted: lines.length, duplicates: 0 };
   }
@@ -202,25 +215,25 @@ export class InfluxStore implements Store {
   }
 
   /**
-   * Time-weighted noise level histogram over [from, to) aligned to whole minutes, like SQLite's.
-   * InfluxQL cannot bin field values, so this scans raw points a day at a time and bins them here.
+   * Time-weighted noise level histogram over the minutes with start in [from, to), like SQLite's,
+   * from `noise_hist` (per-minute bins the hourly compactor keeps, pruned minutes included). Whole
+   * hours come from an hourly cache of the series (a month per request: a pack asks day by day).
    */
   async readNoiseHistogram(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram> {
     this.ensureOpen();
     const where = this.seriesWhere({ site: q.site, sensor: q.sensor, metric: q.metric ?? 'noise_laeq' });
     const bins = new Map<number, number>();
-    const end = bucketCeil(q.to, '1m');
-    for (let t = bucketCeil(q.from, '1m'); t < end; t += HIST_WINDOW_MS) {
-      const [series] = await this.http.query(
-        `SELECT value, edur FROM reading WHERE ${where} AND time >= ${qlTime(t)} AND time < ${qlTime(Math.min(end, t + HIST_WINDOW_MS))}`,
-      );
-      for (const s of series ?? []) {
-        for (const [, value, edur] of s.values) {
-          if (typeof value !== 'number') continue;
-          const b = histBin(value);
-          bins.set(b, (bins.get(b) ?? 0) + (typeof edur === 'number' ? edur : DEFAULT_NOISE_DUR_S));
-        }
-      }
+    const from = bucketCeil(q.from, '1m');
+    const to = bucketCeil(q.to, '1m');
+    if (to > from) {
+      await this.hours.compact({ from, to });
+      const ha = bucketCeil(from, '1h');
+      const hb = bucketStart(to, '1h');
+      if (ha < hb) {
+        await this.addHourlyHist(where, ha, hb, bins);
+        if (from < ha) await addKeptHistogram(this.http, where, from, ha, bins, NOISE_HIST);
+        if (hb < to) await addKeptHistogram(this.http, where, hb, to, bins, NOISE_HIST);
+      } else await addKeptHistogram(this.http, where, from, to, bins, NOISE_HIST);
     }
     const out: NoiseHistogram = { binDb: HIST_BIN_DB, bins: [], totalSeconds: 0 };
     for (const b of [...bins.keys()].sort((a, c) => a - c)) {
@@ -229,6 +242,31 @@ export class InfluxStore implements Store {
       out.totalSeconds += seconds;
     }
     return out;
+  }
+
+  private histCache: { where: string; generation: number; from: number; to: number; hours: Map<number, Map<number, number>> } | undefined;
+
+  private async addHourlyHist(where: string, a: number, b: number, bins: Map<number, number>): Promise<void> {
+    let c = this.histCache;
+    if (!c || c.where !== where || c.generation !== this.hours.generation || a < c.from || b > c.to || this.hours.isDirty(a, b)) {
+      const generation = this.hours.generation;
+      const to = Math.max(b, a + HIST_CACHE_MS);
+      const [series] = await this.http.query(`SELECT sum(*) FROM ${NOISE_HIST} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(to)} GROUP BY time(1h) fill(none)`);
+      const hours = new Map<number, Map<number, number>>();
+      for (const s of series ?? []) {
+        const cols = s.columns.map(fieldBin);
+        for (const row of s.values) {
+          if (typeof row[0] !== 'number') continue;
+          const m = new Map<number, number>();
+          cols.forEach((bin, i) => {
+            if (bin !== undefined && typeof row[i] === 'number') m.set(bin, row[i] as number);
+          });
+          hours.set(row[0], m);
+        }
+      }
+      c = this.histCache = { where, generation, from: a, to, hours };
+    }
+    for (let h = a; h < b; h += 3_600_000) for (const [bin, sec] of c.hours.get(h) ?? []) bins.set(bin, (bins.get(bin) ?? 0) + sec);
   }
 
   /**
@@ -347,13 +385,19 @@ export class InfluxStore implements Store {
    * Keeps rollups the way SQLite does: the 1m sums of everything about to go are first written into
    * `rollup_1m` (SELECT ... INTO, a day at a time, tags kept with GROUP BY *), then the raw points
    * are deleted. Cuts at a whole minute (floor of `before`) so no minute is split between the two
-   * measurements. The noise histogram of a pruned period is not kept on InfluxDB (raw-only there).
+   * measurements. Noise level histograms of the pruned minutes go to `rollup_hist` (influx-hist.ts).
    * A reading re-sent for an already pruned minute would overwrite that minute's rollup on the next
    * prune: ingest should reject readings older than the retention window (SQLite would count it twice).
    */
   async pruneRaw(before: number): Promise<number> {
     this.ensureOpen();
+    // Never while rollup_1h is recomputed: between INTO and DELETE a minute is in both measurements.
+    return this.hours.exclusive(() => this.pruneNow(before));
+  }
+
+  private async pruneNow(before: number): Promise<number> {
     const cut = bucketStart(before, '1m');
+    await this.hours.notePruned(cut);
     const [first] = await this.http.query(`SELECT first(value) FROM reading WHERE time < ${qlTime(cut)}`);
     const earliest = first?.[0]?.values[0]?.[0];
     if (typeof earliest !== 'number') return 0;
@@ -366,6 +410,7 @@ export class InfluxStore implements Store {
           `sum(energy) AS energy, sum(edur) AS edur INTO ${ROLLUP_1M} FROM reading ` +
           `WHERE time >= ${qlTime(t)} AND time < ${qlTime(end)} GROUP BY time(1m), * fill(none)`,
       );
+      await keepMinuteHistograms(this.http, t, end);
     }
     await this.http.query(`DELETE FROM reading WHERE time < ${qlTime(cut)}`);
     return typeof n === 'number' ? n : 0;
@@ -397,6 +442,140 @@ export class InfluxStore implements Store {
       }
     }
     return out;
+  }
+
+  /**
+   * Evidence: 1h rollups with start in [from, to) from `rollup_1h`, after recomputing any dirty hour
+   * in the range (same columns and null -> 0 as SQLite's rollup_1h).
+   */
+  async readHourRollups(q: ReadingQuery): Promise<HourRollups> {
+    this.ensureOpen();
+    const from = bucketCeil(q.from, '1h');
+    const empty = new Float64Array(0);
+    if (q.to <= from) return { ts: empty, count: empty, min: empty, max: empty, sum: empty, energy: empty, durSum: empty };
+    await this.hours.compact({ from, to: q.to });
+    const [series] = await this.http.query(
+      `SELECT "count", "min", "max", "sum", energy, edur FROM ${ROLLUP_1H} WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(from)} AND time < ${qlTime(q.to)}`,
+    );
+    const rows = series?.[0]?.values ?? [];
+    const col = (i: number) => Float64Array.from(rows, (r) => (typeof r[i] === 'number' ? (r[i] as number) : 0));
+    return { ts: col(0), count: col(1), min: col(2), max: col(3), sum: col(4), energy: col(5), durSum: col(6) };
+  }
+
+  /** Evidence replay: 1m buckets with start in [from, to) as (start, mean or noise LAeq) columns. */
+  async readMinuteValues(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }> {
+    this.ensureOpen();
+    const from = bucketCeil(q.from, '1m');
+    const to = bucketCeil(q.to, '1m');
+    const b = to > from ? await this.minuteBuckets(q, [[from, to]]) : [];
+    const noise = isNoise(q.metric);
+    const ts = new Float64Array(b.length);
+    const value = new Float64Array(b.length);
+    for (let i = 0; i < b.length; i++) {
+      const m = b[i]!;
+      ts[i] = m.ts;
+      // As SQLite: mean = sum / count; LAeq = laeqFromEnergy(energy, durSum), NaN without one.
+      value[i] = noise ? (m.energy !== null && m.edur !== null ? (laeqFromEnergy(m.energy, m.edur) ?? NaN) : NaN) : m.sum / m.count;
+    }
+    return { ts, value };
+  }
+
+  /**
+   * Evidence: minute facts of the given hour starts (MinuteHourStats in store.ts), each hour over the
+   * buckets with start in [max(h, from), min(h + 1h, to)) like SQLite. One GROUP BY time(1m) read
+   * per contiguous run of hours (InfluxQL cannot OR time ranges), runs fetched in parallel.
+   */
+  async readMinuteHourStats(q: ReadingQuery & { hours: number[] }): Promise<MinuteHourStats> {
+    this.ensureOpen();
+    const H = 3_600_000;
+    const n = q.hours.length;
+    const col = (fill: number) => new Float64Array(n).fill(fill);
+    const out: MinuteHourStats = { ts: Float64Array.from(q.hours), minutes: col(0), valued: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+    const ranges: Array<[number, number]> = [];
+    for (const h of [...q.hours].sort((a, b) => a - b)) {
+      const a = bucketCeil(Math.max(h, q.from), '1m');
+      const b = bucketCeil(Math.min(h + H, q.to), '1m');
+      if (b <= a) continue;
+      const last = ranges[ranges.length - 1];
+      if (last && last[1] === a) last[1] = b;
+      else if (!last || a > last[1]) ranges.push([a, b]);
+    }
+    if (ranges.length === 0) return out;
+    const buckets = await this.minuteBuckets(q, ranges);
+    const noise = isNoise(q.metric);
+    // Buckets are in time order: one pass, hour by hour (hours given in any order).
+    const index = new Map<number, number>();
+    q.hours.forEach((h, i) => index.set(h, i));
+    const er = new Float64Array(n).fill(NaN);
+    const ermin = col(NaN);
+    const ermax = col(NaN);
+    for (const m of buckets) {
+      const h = Math.floor(m.ts / H) * H;
+      const i = index.get(h);
+      if (i === undefined || m.ts < q.from || m.ts >= q.to) continue;
+      out.minutes[i]! += 1;
+      if (noise) {
+        if (!(m.edur !== null && m.edur > 0 && m.energy !== null && m.energy > 0)) continue;
+        const e = m.energy / m.edur;
+        out.valued[i]! += 1;
+        er[i] = Number.isNaN(er[i]!) ? e : er[i]! + e;
+        if (!(e >= ermin[i]!)) ermin[i] = e;
+        if (!(e <= ermax[i]!)) ermax[i] = e;
+        if (!(m.max <= out.lmax[i]!)) out.lmax[i] = m.max;
+      } else {
+        const v = m.sum / m.count;
+        out.valued[i]! += 1;
+        if (!(v >= out.vmin[i]!)) out.vmin[i] = v;
+        if (!(v <= out.vmax[i]!)) out.vmax[i] = v;
+      }
+    }
+    if (noise) {
+      for (let i = 0; i < n; i++) {
+        out.vmin[i] = ermin[i]! > 0 ? 10 * Math.log10(ermin[i]!) : NaN;
+        out.vmax[i] = ermax[i]! > 0 ? 10 * Math.log10(ermax[i]!) : NaN;
+        out.energy[i] = Number.isNaN(er[i]!) ? 0 : er[i]!;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * 1m sums of whole-minute ranges: noise from `noise_1m` (kept with rollup_1h, dirty hours in the
+   * ranges recomputed first), other series grouped from raw + rollup_1m (one point a minute anyway).
+   */
+  private async minuteBuckets(q: ReadingQuery, ranges: Array<[number, number]>): Promise<MinuteBucket[]> {
+    const from = ranges[0]![0];
+    const to = ranges[ranges.length - 1]![1];
+    if (isNoise(q.metric)) {
+      await this.hours.compact({ from, to });
+      return readStoredMinutes(this.http, NOISE_1M, this.seriesWhere(q), ranges);
+    }
+    // A replay asks for each metric of a sensor over the same range in turn (temperature, then
+    // humidity): one request fetches them all and keeps the others for those next calls, unless a
+    // write or a recompute touched the range meanwhile.
+    const key = `${q.site}\0${q.sensor}\0${JSON.stringify(ranges)}`;
+    const c = this.siblings;
+    if (c && c.key === key && c.generation === this.hours.generation && c.byMetric.has(q.metric) && !this.hours.isDirty(from, to)) {
+      const got = c.byMetric.get(q.metric)!;
+      c.byMetric.delete(q.metric);
+      return got;
+    }
+    const generation = this.hours.generation;
+    const sensorWhere = `site = ${qlString(q.site)} AND sensor = ${qlString(q.sensor)} AND metric != 'noise_laeq'`;
+    const byMetric = await readMinuteBuckets(this.http, sensorWhere, ranges, from < this.hours.prunedBefore);
+    const got = byMetric.get(q.metric) ?? [];
+    byMetric.delete(q.metric);
+    this.siblings = { key, generation, byMetric };
+    return got;
+  }
+
+  /** Minute buckets of the other metrics of the sensor last read (see minuteBuckets). */
+  private siblings: { key: string; generation: number; byMetric: Map<string, MinuteBucket[]> } | undefined;
+
+  /** Recomputes every dirty hour of rollup_1h now (benchmarks, tests); returns the hours done. */
+  async flushRollups(): Promise<number> {
+    this.ensureOpen();
+    return this.hours.compact();
   }
 
   async countReadings(site?: string): Promise<number> {

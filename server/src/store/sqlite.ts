@@ -236,9 +236,16 @@ export class SqliteStore implements Store {
       siteSeries: db.prepare('SELECT id, sensor, metric FROM series WHERE site = ?'),
       // Per series, newest first on the (series_id, ts) primary key: one index seek each.
       lastReading: db.prepare('SELECT ts, value, quality, dur FROM readings WHERE series_id = ? ORDER BY ts DESC LIMIT 1'),
-      minuteValues: db.prepare('SELECT bucket_ts, count, sum, energy, dur_sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
+      minuteMeans: db.prepare('SELECT sum / count FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').pluck(),
+      minuteRatios: db
+        .prepare('SELECT CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts')
+        .pluck(),
+      minuteStarts: db.prepare('SELECT bucket_ts FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').pluck(),
       // Evidence: 1h rollups as raw rows, and minute facts of one hour (the PK range of 60 rows).
       hourRollups: db.prepare('SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
+      hourRollupsPlain: db.prepare('SELECT bucket_ts, count, min, max, sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
+      minuteRollups: db.prepare('SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
+      minuteRollupsPlain: db.prepare('SELECT bucket_ts, count, min, max, sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
       minuteHour: db.prepare(
         `SELECT count(*), min(sum / count), max(sum / count),
            sum(CASE WHEN dur_sum > 0 AND energy > 0 THEN 1 ELSE 0 END),
@@ -506,26 +513,64 @@ export class SqliteStore implements Store {
 
   /** The 1h rollups of a series as columns (evidence; see HourRollups in store.ts). Additive. */
   async readHourRollups(q: ReadingQuery): Promise<HourRollups> {
-    this.conn();
-    const id = this.seriesId(q.site, q.sensor, q.metric, false);
-    const rows = id === undefined ? [] : (this.s.hourRollups.all(id, bucketCeil(q.from, '1h'), q.to) as Array<Array<number | null>>);
-    const col = (i: number) => Float64Array.from(rows, (r) => r[i] ?? 0);
-    return { ts: col(0), count: col(1), min: col(2), max: col(3), sum: col(4), energy: col(5), durSum: col(6) };
+    return this.rollupColumns(q, '1h');
   }
 
-  /** Minute buckets as (ts, replay value) columns (evidence replay; see store.ts). Additive. */
+  /** The 1m rollups of a series as columns (evidence minute CSVs; see store.ts). Additive. */
+  async readMinuteRollups(q: ReadingQuery): Promise<HourRollups> {
+    return this.rollupColumns(q, '1m');
+  }
+
+  private rollupColumns(q: ReadingQuery, step: '1m' | '1h'): HourRollups {
+    this.conn();
+    const id = this.seriesId(q.site, q.sensor, q.metric, false);
+    // Energy and duration exist for noise only (NULL, read as 0, for every other metric): not fetched there.
+    const noise = isNoise(q.metric);
+    const st = step === '1h' ? (noise ? this.s.hourRollups : this.s.hourRollupsPlain) : noise ? this.s.minuteRollups : this.s.minuteRollupsPlain;
+    // Raw rows (arrays): a named-column object per row costs several times as much.
+    const rows = id === undefined ? [] : (st.all(id, bucketCeil(q.from, step), q.to) as Array<Array<number | null>>);
+    const n = rows.length;
+    const out = { ts: new Float64Array(n), count: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), sum: new Float64Array(n), energy: new Float64Array(n), durSum: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      out.ts[i] = r[0] ?? 0;
+      out.count[i] = r[1] ?? 0;
+      out.min[i] = r[2] ?? 0;
+      out.max[i] = r[3] ?? 0;
+      out.sum[i] = r[4] ?? 0;
+      if (noise) {
+        out.energy[i] = r[5] ?? 0;
+        out.durSum[i] = r[6] ?? 0;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Minute buckets as (ts, replay value) columns (evidence replay; see store.ts). Additive. The
+   * values come as one plucked column (a row array per minute was most of the cost of a loud year's
+   * replay: ~1 M minutes): the mean as sum / count and, for noise, energy / dur_sum, both IEEE
+   * divisions exactly as toAggregatePoint does them in JS. Bucket starts are minute-aligned and
+   * unique (the primary key), so when every minute slot of the range has a row they are implied;
+   * only a range with missing minutes reads its bucket starts as well.
+   */
   async readMinuteValues(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }> {
     this.conn();
     const id = this.seriesId(q.site, q.sensor, q.metric, false);
-    const rows = id === undefined ? [] : (this.s.minuteValues.all(id, bucketCeil(q.from, '1m'), q.to) as Array<[number, number, number, number | null, number | null]>);
-    const ts = new Float64Array(rows.length);
-    const value = new Float64Array(rows.length);
+    if (id === undefined) return { ts: new Float64Array(0), value: new Float64Array(0) };
+    const from = bucketCeil(q.from, '1m');
     const noise = isNoise(q.metric);
-    for (let i = 0; i < rows.length; i++) {
-      const [t, count, sum, energy, durSum] = rows[i]!;
-      ts[i] = t;
-      // Same arithmetic as toAggregatePoint: mean = sum / count, LAeq = laeqFromEnergy(energy, durSum).
-      value[i] = noise ? (energy !== null && durSum !== null ? (laeqFromEnergy(energy, durSum) ?? NaN) : NaN) : sum / count;
+    const raw = (noise ? this.s.minuteRatios : this.s.minuteMeans).all(id, from, q.to) as Array<number | null>;
+    const n = raw.length;
+    const ts = new Float64Array(n);
+    const value = new Float64Array(n);
+    const slots = q.to > from ? Math.ceil((q.to - from) / 60_000) : 0;
+    if (n === slots) for (let i = 0; i < n; i++) ts[i] = from + i * 60_000;
+    else ts.set(this.s.minuteStarts.all(id, from, q.to) as number[]);
+    for (let i = 0; i < n; i++) {
+      const v = raw[i];
+      // laeqFromEnergy(energy, durSum) = 10·log10(energy / durSum) when both are > 0 (else no LAeq).
+      value[i] = v === null || v === undefined ? NaN : noise ? 10 * Math.log10(v) : v;
     }
     return { ts, value };
   }
@@ -562,6 +607,52 @@ export class SqliteStore implements Store {
   async countReadings(site?: string): Promise<number> {
     this.conn();
     return (site === undefined ? this.s.countAll.get() : this.s.countSite.get(site)) as number;
+  }
+
+  // Seal digests (issue 6): the canonical text of server/src/seal/canonical.ts built by SQLite in one
+  // ordered range read, integers only (CAST(round(x*1e6) AS INTEGER) is canonical.ts q6 exactly), so
+  // no row object or float printing happens in JS. Additive; statements prepared on first use.
+  private sealStmts: { db: Database.Database; raw: Stmt; minute: Stmt; noiseMinute: Stmt } | undefined;
+
+  private sealText(kind: 'raw' | 'minute' | 'noiseMinute', q: ReadingQuery): string {
+    const db = this.conn();
+    // Prepared per connection: a close() and open() gives a new one.
+    if (this.sealStmts?.db !== db) this.sealStmts = {
+      db,
+      raw: db
+        .prepare(
+          `SELECT group_concat(ts || ',' || CAST(round(value * 1e6) AS INTEGER) || ',' || coalesce(CAST(round(dur * 1e6) AS INTEGER), ''), char(10) ORDER BY ts)
+           FROM readings WHERE series_id = ? AND ts >= ? AND ts < ?`,
+        )
+        .pluck(),
+      minute: db
+        .prepare(
+          `SELECT group_concat(bucket_ts || ',' || count || ',' || CAST(round(min * 1e6) AS INTEGER) || ',' || CAST(round(max * 1e6) AS INTEGER) || ',' || CAST(round(sum / count * 1e6) AS INTEGER), char(10) ORDER BY bucket_ts)
+           FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ?`,
+        )
+        .pluck(),
+      noiseMinute: db
+        .prepare(
+          `SELECT group_concat(bucket_ts || ',' || count || ',' || CAST(round(min * 1e6) AS INTEGER) || ',' || CAST(round(max * 1e6) AS INTEGER) || ',' || CAST(round(sum / count * 1e6) AS INTEGER) || ',' ||
+             CASE WHEN energy > 0 AND dur_sum > 0 THEN CAST(round(10 * log10(energy / dur_sum) * 1e4) AS INTEGER) ELSE '' END, char(10) ORDER BY bucket_ts)
+           FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ?`,
+        )
+        .pluck(),
+    };
+    const id = this.seriesId(q.site, q.sensor, q.metric, false);
+    if (id === undefined) return '';
+    const from = kind === 'raw' ? q.from : bucketCeil(q.from, '1m');
+    return (this.sealStmts[kind].get(id, from, q.to) as string | null) ?? '';
+  }
+
+  /** Raw readings as seal text (see Store.readRawSealText). Additive. */
+  async readRawSealText(q: ReadingQuery): Promise<string> {
+    return this.sealText('raw', q);
+  }
+
+  /** 1m rollups as seal text (see Store.readMinuteSealText). Additive. */
+  async readMinuteSealText(q: ReadingQuery): Promise<string> {
+    return this.sealText(isNoise(q.metric) ? 'noiseMinute' : 'minute', q);
   }
 }
 

@@ -142,4 +142,17 @@ export interface Store {
    * feeds (the minute mean; noise: the minute's energy LAeq, NaN without one). Additive.
    */
   readMinuteValues?(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }>;
+  /**
+   * The 1m rollups with start in [from, to) as columns shaped like HourRollups (the evidence pack's
+   * minute CSVs: ~16 M rows a year, without an object per row). Optional. Additive.
+   */
+  readMinuteRollups?(q: ReadingQuery): Promise<HourRollups>;
+  /**
+   * The raw readings of a series in [from, to) as the canonical text of the seal digests
+   * (server/src/seal/canonical.ts rawSealText; '' when none), byte for byte. Optional: sealing
+   * falls back to readRaw. Additive (issue 6: one SQL range read instead of a row object each).
+   */
+  readRawSealText?(q: ReadingQuery): Promise<string>;
+  /** The same for the 1m buckets with start in [from, to) (canonical.ts minuteSealText). Additive. */
+  readMinuteSealText?(q: ReadingQuery): Promise<string>;
 }

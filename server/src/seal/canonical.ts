@@ -1,0 +1,46 @@
+// The canonical text of the format-2 seal digests, shared by every store: whatever a store returns,
+// the bytes hashed are these, so a day sealed on SQLite can be re-checked on InfluxDB. Numbers are
+// integers only (times in ms; values quantised to 1e-6, minute LAeq to 1e-4 dB, rounded half away
+// from zero exactly as SQLite's round()), so SQL can produce the same text without float printing.
+import type { AggregatePoint, StoredReading } from '../store/store.ts';
+
+/** x·1e6 rounded half away from zero: trunc(r ± 0.5), the arithmetic of SQLite's round(r). */
+export function q6(x: number): number {
+  const r = x * 1e6;
+  return Math.trunc(r + (r < 0 ? -0.5 : 0.5)) + 0; // + 0 turns -0 into 0 ("0", as SQLite prints)
+}
+
+/** A minute LAeq in units of 1e-4 dB, rounded the same way. */
+export function q4(laeq: number): number {
+  const r = laeq * 1e4;
+  return Math.trunc(r + (r < 0 ? -0.5 : 0.5)) + 0;
+}
+
+/**
+ * Raw lines of one series, ordered by time: `ts,q6(value),q6(dur)` (dur empty when absent), joined
+ * by "\n" without a trailing one. Store.readRawSealText must return exactly this.
+ */
+export function rawSealText(rows: readonly StoredReading[]): string {
+  let s = '';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    s += `${i ? '\n' : ''}${r.ts},${q6(r.value)},${r.dur === undefined ? '' : q6(r.dur)}`;
+  }
+  return s;
+}
+
+/**
+ * Minute-rollup lines of one series, ordered by bucket start: `ts,count,q6(min),q6(max),q6(mean)`
+ * and for noise `,q4(LAeq)` (empty without one), joined by "\n". Store.readMinuteSealText must
+ * return exactly this; the mean is sum / count and the LAeq 10·log10(energy / durSum), as in
+ * toAggregatePoint.
+ */
+export function minuteSealText(points: readonly AggregatePoint[], noise: boolean): string {
+  let s = '';
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    s += `${i ? '\n' : ''}${p.ts},${p.count},${q6(p.min)},${q6(p.max)},${q6(p.mean)}`;
+    if (noise) s += `,${p.laeq === undefined ? '' : q4(p.laeq)}`;
+  }
+  return s;
+}
