@@ -9,6 +9,7 @@
 // morning in the hall, a 20-min 28 °C spell in each machine room, a CO2 afternoon above 1000 ppm),
 // the worst case of the rollup-first replay. HALLMON_BENCH_DIR keeps the filled store there and
 // reuses it on the next run (delete the folder to refill); HALLMON_BENCH_ONLY=compute skips the pack;
+// HALLMON_BENCH_TIMING=1 prints the time spent per store read method;
 // HALLMON_BENCH_VERIFY=1 also builds the pack by full replay and checks both are identical.
 // HALLMON_BENCH_STORE=influxdb runs the same on a real influxd (Debian's 1.x; its data dir is
 // HALLMON_BENCH_DIR/influxd when kept) and times the rollup_1h compaction after the fill; the
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
   if (STORE === 'influxdb') influx = await startInfluxd(keep !== undefined ? { keepDir: join(dir, 'influxd') } : {});
   const store = influx ? createStore({ kind: 'influxdb', url: influx.url, database: 'bench' }, log) : createStore({ kind: 'sqlite', dataDir: dir }, log);
   await store.open();
+  const timing = process.env.HALLMON_BENCH_TIMING === '1' ? timeStoreReads(store) : undefined;
   const profiles = loadProfiles();
   const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
       pack = await buildEvidence({ ...input, onStats: (s) => (stats = s) });
       const computeS = (Date.now() - t) / 1000;
       out(`buildEvidence (rollup-first): ${computeS.toFixed(2)} s for ${pack.firstDay}..${pack.lastDay}; load ${loadavg()[0]!.toFixed(1)}; verdicts ${pack.clauses.map((c) => `${c.clause}=${c.verdict}`).join(' ')}`);
+      if (timing) out(`  store reads (summed over concurrent calls): ${timing.report()}`);
       if (stats) out(`  replayed ${stats.hoursReplayed} of ${stats.hoursTotal} sensor-hours (${((100 * stats.hoursReplayed) / stats.hoursTotal).toFixed(1)} %) in ${stats.segments} segments, ${stats.minutesFed.toLocaleString('en')} minute readings fed`);
     }
     out(`  excursions ${pack.clauses.reduce((a, c) => a + c.excursions.length, 0)}, gaps ${pack.clauses.reduce((a, c) => a + c.gaps.length, 0)}`);
@@ -229,3 +232,31 @@ function sizeMb(dir: string): number {
 }
 
 await main();
+
+/** HALLMON_BENCH_TIMING=1: wall time and calls per store read method, reset after each report. */
+function timeStoreReads(store: object): { report(): string } {
+  const acc = new Map<string, { ms: number; calls: number }>();
+  const target = store as Record<string, unknown>;
+  for (const name of ['readHourRollups', 'readMinuteHourStats', 'readMinuteValues', 'readMinuteValuesRanges', 'readNoiseHistogram', 'readAggregate', 'readEvents', 'readStatus', 'readAlarms']) {
+    const fn = target[name];
+    if (typeof fn !== 'function') continue;
+    target[name] = async (...args: unknown[]) => {
+      const t0 = performance.now();
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+      } finally {
+        const a = acc.get(name) ?? { ms: 0, calls: 0 };
+        a.ms += performance.now() - t0;
+        a.calls++;
+        acc.set(name, a);
+      }
+    };
+  }
+  return {
+    report() {
+      const s = [...acc].map(([n, a]) => `${n} ${(a.ms / 1000).toFixed(2)} s/${a.calls}`).join(', ');
+      acc.clear();
+      return s;
+    },
+  };
+}

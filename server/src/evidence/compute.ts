@@ -15,6 +15,7 @@ import { HOUR, hourIndexRange } from './hour-summary.ts';
 import { ActiveHours } from './quiet-hours.ts';
 import type { Records } from './segment-replay.ts';
 import { fullReplay, rollupFirst, type EvidenceMethod, type PassContext } from './sensor-pass.ts';
+import { mapLimit } from '../util/map-limit.ts';
 import type {
   AlarmAck,
   ClauseEvidence,
@@ -74,6 +75,8 @@ export interface ReplayStats {
 export const MAX_PERIOD_DAYS = 400;
 /** Replay starts this much before the period so hourly means and 15-min windows are primed. */
 const WARMUP_MS = 3_600_000;
+/** Store reads in flight at once (sensor passes, noise days): enough to keep a 2-core InfluxDB busy. */
+const PASS_PARALLEL = 4;
 const COUNTER_TYPES = ['rating', 'ticket_served', 'ticket_issued', 'ticket_called', 'ticket_abandoned'];
 
 interface SeriesInfo {
@@ -130,16 +133,24 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   };
   const stats: ReplayStats = { method, hoursReplayed: 0, hoursTotal: 0, minutesFed: 0, segments: 0 };
   let done = 0;
-  for (const sensor of sensors) {
+  // Sensor passes are independent: a few run at once so a remote store's round trips overlap. They
+  // are merged below in sensor order, so the pack is the same as from one pass after another.
+  const passes = await mapLimit(sensors, PASS_PARALLEL, async (sensor) => {
     // Sensors no clause rule watches (zone kind "other") have nothing to prove: not read at all.
     const rules = rulesBySensor.get(sensor);
     if (!rules) {
       progress('replay', ++done / (sensors.length + 2));
-      continue;
+      return undefined;
     }
     const mine = series.filter((s) => s.sensor === sensor);
     const passInput = { store, site, catalogue, calendar, profiles, sensor, metrics: mine.map((s) => s.metric), hall: mine[0]!.zoneKind === 'hall', rules, days, rangeFrom, from, to };
     const r = method === 'full-replay' ? await fullReplay(passInput) : await rollupFirst(passInput, ctx);
+    progress('replay', ++done / (sensors.length + 2));
+    return r;
+  });
+  sensors.forEach((sensor, k) => {
+    const r = passes[k];
+    if (!r) return;
     for (const [metric, c] of r.coverage) cov.set(`${sensor}|${metric}`, c);
     for (const [metric, d] of r.room) room.set(`${sensor}|${metric}`, d);
     if (r.noise) noise.set(sensor, r.noise);
@@ -149,8 +160,7 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     stats.hoursTotal += nHours;
     stats.minutesFed += r.fed;
     stats.segments += r.segments.length;
-    progress('replay', ++done / (sensors.length + 2));
-  }
+  });
   input.onStats?.(stats);
 
   // 2. Counter devices: events and status changes, per device in time order.
@@ -257,10 +267,11 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     const daily: NoiseRow[] = [];
     const months = new Map<string, { e: number; t: number; lmax: number; minutes: number; h: NoiseHistogram[] }>();
     const all = { e: 0, t: 0, lmax: -Infinity, minutes: 0, h: [] as NoiseHistogram[] };
-    for (const d of nd) {
-      const hs: NoiseHistogram[] = [];
-      if (store.readNoiseHistogram) for (const [a, b] of d.open) hs.push(await store.readNoiseHistogram({ site: site.id, sensor, from: a, to: b }));
-      const h = mergeHist(hs);
+    // A day's histogram per opening-hours interval; days fetched a few at a time (see PASS_PARALLEL).
+    const read = store.readNoiseHistogram?.bind(store);
+    const dayHists = await mapLimit(nd, PASS_PARALLEL, async (d) => (read ? mapLimit(d.open, 1, ([a, b]) => read({ site: site.id, sensor, from: a, to: b })) : []));
+    for (const [k, d] of nd.entries()) {
+      const h = mergeHist(dayHists[k]!);
       daily.push(noiseRow(d.day, sensor, d.energy, d.durS, d.lmax, d.minutes, h, xsOf(sensor, d.day)));
       const m = months.get(monthOf(d.day)) ?? { e: 0, t: 0, lmax: -Infinity, minutes: 0, h: [] };
       for (const acc of [m, all]) {

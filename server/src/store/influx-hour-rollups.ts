@@ -22,7 +22,8 @@ import type { Logger } from '@hallmon/firmware-config';
 import type { StoredReading } from './store.ts';
 import type { InfluxHttp, InfluxSeries } from './influx-http.ts';
 import { escTag, fieldFloat, qlTime } from './influx-http.ts';
-import { hourRuns, mapLimit } from './influx-minutes.ts';
+import { hourRuns } from './influx-minutes.ts';
+import { mapLimit } from '../util/map-limit.ts';
 import { addKeptBins, histFields, ROLLUP_HIST } from './influx-hist.ts';
 import { DEFAULT_NOISE_DUR_S, histBin } from './rollup.ts';
 

@@ -5,6 +5,7 @@
 // ranges, and parallel requests keep influxd's cores busy while JS parses the previous answer.
 import type { InfluxHttp, InfluxSeries } from './influx-http.ts';
 import { qlTime } from './influx-http.ts';
+import { mapLimit } from '../util/map-limit.ts';
 
 /** One 1m bucket as stored sums (energy/edur null when the series carries none, i.e. not noise). */
 export interface MinuteBucket {
@@ -20,6 +21,8 @@ export interface MinuteBucket {
 export const MINUTE_WINDOW_MS = 86_400_000;
 /** Requests in flight at once (the target machine has 2 cores; influxd uses one per query). */
 export const MINUTE_PARALLEL = 3;
+/** Window statements per HTTP request (see batchedWindows); answers stay small (a window is <= a day or a month of minutes). */
+const STATEMENTS_PER_REQUEST = 24;
 
 /**
  * Buckets with start in [from, to) (both whole minutes), in time order, per metric of the series
@@ -36,23 +39,48 @@ export async function readMinuteBuckets(
 ): Promise<Map<string, MinuteBucket[]>> {
   const windows: Array<[number, number]> = [];
   for (const [a, b] of ranges) for (let t = a; t < b; t += MINUTE_WINDOW_MS) windows.push([t, Math.min(b, t + MINUTE_WINDOW_MS)]);
-  const parts = await mapLimit(windows, MINUTE_PARALLEL, async ([a, b]) => {
+  const parts = await batchedWindows(http, windows, ([a, b]) => {
     const w = `WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`;
-    const [raw, rolled] = await http.query(
-      `SELECT value, energy, edur FROM reading ${w} GROUP BY metric` +
-        (withPruned ? `; SELECT sum("count"), max("max"), sum("sum"), sum(energy), sum(edur) FROM rollup_1m ${w} GROUP BY time(1m), metric fill(none)` : ''),
-    );
+    const raw = `SELECT value, energy, edur FROM reading ${w} GROUP BY metric`;
+    return withPruned ? [raw, `SELECT sum("count"), max("max"), sum("sum"), sum(energy), sum(edur) FROM rollup_1m ${w} GROUP BY time(1m), metric fill(none)`] : [raw];
+  });
+  const out = new Map<string, MinuteBucket[]>();
+  for (const [raw, rolled] of parts) {
     const byMetric = new Map<string, MinuteBucket[]>();
     for (const s of raw ?? []) byMetric.set(s.tags?.metric ?? '', bucketRaw(s));
     for (const s of rolled ?? []) {
       const m = s.tags?.metric ?? '';
       byMetric.set(m, mergeSorted(byMetric.get(m) ?? [], bucketsOf([s])));
     }
-    return byMetric;
-  });
-  const out = new Map<string, MinuteBucket[]>();
-  for (const p of parts) for (const [m, b] of p) out.set(m, (out.get(m) ?? []).concat(b));
+    for (const [m, b] of byMetric) {
+      const into = out.get(m);
+      if (into) for (const x of b) into.push(x);
+      else out.set(m, b);
+    }
+  }
   return out;
+}
+
+/**
+ * Statements of many windows sent a batch per request (InfluxQL runs `;`-separated statements in
+ * order and answers each): an evidence replay asks for hundreds of short runs, and a round trip
+ * costs more than a short statement. Batches run MINUTE_PARALLEL at a time; answers come back per
+ * window, in window order, one entry per statement.
+ */
+async function batchedWindows(
+  http: InfluxHttp,
+  windows: ReadonlyArray<[number, number]>,
+  statements: (w: [number, number]) => string[],
+): Promise<Array<Array<InfluxSeries[] | undefined>>> {
+  const batches: Array<Array<[number, number]>> = [];
+  for (let i = 0; i < windows.length; i += STATEMENTS_PER_REQUEST) batches.push(windows.slice(i, i + STATEMENTS_PER_REQUEST));
+  const answers = await mapLimit(batches, MINUTE_PARALLEL, async (batch) => {
+    const per = batch.map(statements);
+    const results = await http.query(per.flat().join('; '));
+    let k = 0;
+    return per.map((st) => st.map(() => results[k++]));
+  });
+  return answers.flat();
 }
 
 /** Raw points of one series (time order) folded into 1m buckets: count, max, sum, Σenergy, Σedur. */
@@ -85,11 +113,8 @@ const STORED_WINDOW_MS = 30 * 86_400_000;
 export async function readStoredMinutes(http: InfluxHttp, measurement: string, where: string, ranges: Array<[number, number]>): Promise<MinuteBucket[]> {
   const windows: Array<[number, number]> = [];
   for (const [a, b] of ranges) for (let t = a; t < b; t += STORED_WINDOW_MS) windows.push([t, Math.min(b, t + STORED_WINDOW_MS)]);
-  const parts = await mapLimit(windows, MINUTE_PARALLEL, async ([a, b]) => {
-    const [series] = await http.query(`SELECT "count", "max", "sum", energy, edur FROM ${measurement} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`);
-    return bucketsOf(series);
-  });
-  return parts.flat();
+  const parts = await batchedWindows(http, windows, ([a, b]) => [`SELECT "count", "max", "sum", energy, edur FROM ${measurement} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`]);
+  return parts.flatMap(([series]) => bucketsOf(series));
 }
 
 function bucketsOf(series: InfluxSeries[] | undefined): MinuteBucket[] {
@@ -136,20 +161,6 @@ function mergeSorted(a: MinuteBucket[], b: MinuteBucket[]): MinuteBucket[] {
       j++;
     }
   }
-  return out;
-}
-
-/** Runs fn over items with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
 

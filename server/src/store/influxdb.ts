@@ -53,6 +53,8 @@ export interface InfluxStoreOptions {
 const WRITE_BATCH = 5_000;
 /** Hours of noise histograms fetched per request (a pack reads a year day by day). */
 const HIST_CACHE_MS = 31 * 86_400_000;
+/** Sensors whose sibling metrics' minutes are kept for the next call (see minuteBuckets). */
+const SIBLING_ENTRIES = 8;
 /** pruneRaw materialises rollups a day at a time (a first prune after long may cover months). */
 const PRUNE_WINDOW_MS = 86_400_000;
 /** 1m sums of pruned raw points: fields count, min, max, sum (+ energy, edur for noise). */
@@ -464,20 +466,40 @@ export class InfluxStore implements Store {
 
   /** Evidence replay: 1m buckets with start in [from, to) as (start, mean or noise LAeq) columns. */
   async readMinuteValues(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }> {
+    const [one] = await this.readMinuteValuesRanges(q, [[q.from, q.to]]);
+    return one!;
+  }
+
+  /**
+   * readMinuteValues of many sorted, disjoint ranges in one go: their windows are sent a batch of
+   * statements per request (influx-minutes.ts), then the time-ordered buckets are split per range.
+   */
+  async readMinuteValuesRanges(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>> {
     this.ensureOpen();
-    const from = bucketCeil(q.from, '1m');
-    const to = bucketCeil(q.to, '1m');
-    const b = to > from ? await this.minuteBuckets(q, [[from, to]]) : [];
-    const noise = isNoise(q.metric);
-    const ts = new Float64Array(b.length);
-    const value = new Float64Array(b.length);
-    for (let i = 0; i < b.length; i++) {
-      const m = b[i]!;
-      ts[i] = m.ts;
-      // As SQLite: mean = sum / count; LAeq = laeqFromEnergy(energy, durSum), NaN without one.
-      value[i] = noise ? (m.energy !== null && m.edur !== null ? (laeqFromEnergy(m.energy, m.edur) ?? NaN) : NaN) : m.sum / m.count;
+    const cut = ranges.map(([a, b]) => [bucketCeil(a, '1m'), bucketCeil(b, '1m')] as [number, number]);
+    const asked = cut.filter(([a, b]) => b > a);
+    for (let i = 1; i < asked.length; i++) {
+      // Overlapping or unsorted ranges would share buckets: answer them one at a time instead.
+      if (asked[i]![0] < asked[i - 1]![1]) return Promise.all(ranges.map(([a, b]) => this.readMinuteValuesRanges(q, [[a, b]]).then((r) => r[0]!)));
     }
-    return { ts, value };
+    const b = asked.length > 0 ? await this.minuteBuckets({ ...q, from: asked[0]![0], to: asked[asked.length - 1]![1] }, asked) : [];
+    const noise = isNoise(q.metric);
+    let i = 0;
+    return cut.map(([from, to]) => {
+      while (i < b.length && b[i]!.ts < from) i++;
+      let j = i;
+      while (j < b.length && b[j]!.ts < to) j++;
+      const ts = new Float64Array(j - i);
+      const value = new Float64Array(j - i);
+      for (let k = i; k < j; k++) {
+        const m = b[k]!;
+        ts[k - i] = m.ts;
+        // As SQLite: mean = sum / count; LAeq = laeqFromEnergy(energy, durSum), NaN without one.
+        value[k - i] = noise ? (m.energy !== null && m.edur !== null ? (laeqFromEnergy(m.energy, m.edur) ?? NaN) : NaN) : m.sum / m.count;
+      }
+      i = j;
+      return { ts, value };
+    });
   }
 
   /**
@@ -553,11 +575,13 @@ export class InfluxStore implements Store {
     // A replay asks for each metric of a sensor over the same range in turn (temperature, then
     // humidity): one request fetches them all and keeps the others for those next calls, unless a
     // write or a recompute touched the range meanwhile.
+    // Several sensors may be read at once (the evidence runs a few passes in parallel): a few entries.
     const key = `${q.site}\0${q.sensor}\0${JSON.stringify(ranges)}`;
-    const c = this.siblings;
-    if (c && c.key === key && c.generation === this.hours.generation && c.byMetric.has(q.metric) && !this.hours.isDirty(from, to)) {
+    const c = this.siblings.get(key);
+    if (c && c.generation === this.hours.generation && c.byMetric.has(q.metric) && !this.hours.isDirty(from, to)) {
       const got = c.byMetric.get(q.metric)!;
       c.byMetric.delete(q.metric);
+      if (c.byMetric.size === 0) this.siblings.delete(key);
       return got;
     }
     const generation = this.hours.generation;
@@ -565,12 +589,16 @@ export class InfluxStore implements Store {
     const byMetric = await readMinuteBuckets(this.http, sensorWhere, ranges, from < this.hours.prunedBefore);
     const got = byMetric.get(q.metric) ?? [];
     byMetric.delete(q.metric);
-    this.siblings = { key, generation, byMetric };
+    if (byMetric.size > 0) {
+      this.siblings.set(key, { generation, byMetric });
+      // Oldest first out: entries nobody came back for must not pile up.
+      for (const k of this.siblings.keys()) if (this.siblings.size > SIBLING_ENTRIES) this.siblings.delete(k);
+    }
     return got;
   }
 
-  /** Minute buckets of the other metrics of the sensor last read (see minuteBuckets). */
-  private siblings: { key: string; generation: number; byMetric: Map<string, MinuteBucket[]> } | undefined;
+  /** Minute buckets of the other metrics of recently read sensors (see minuteBuckets), oldest first. */
+  private readonly siblings = new Map<string, { generation: number; byMetric: Map<string, MinuteBucket[]> }>();
 
   /** Recomputes every dirty hour of rollup_1h now (benchmarks, tests); returns the hours done. */
   async flushRollups(): Promise<number> {

@@ -143,6 +143,11 @@ export interface Store {
    */
   readMinuteValues?(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }>;
   /**
+   * readMinuteValues of many sorted, disjoint ranges of one series at once, one answer per range in
+   * the same order (a remote store batches them into few round trips). Additive; optional.
+   */
+  readMinuteValuesRanges?(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>>;
+  /**
    * The 1m rollups with start in [from, to) as columns shaped like HourRollups (the evidence pack's
    * minute CSVs: ~16 M rows a year, without an object per row). Optional. Additive.
    */
