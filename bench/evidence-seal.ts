@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
-import { createLogger, loadProfiles, nextDay, type Metric, type SiteConfig } from '@hallmon/firmware-config';
+import { createLogger, loadProfiles, nextDay, type Metric } from '@hallmon/firmware-config';
 import { createStore } from '@hallmon/server/store/index';
 import type { StoredReading } from '@hallmon/server/store/store';
 import { chainHeads, MANIFEST_FORMAT, type Manifest } from '@hallmon/server/evidence/pack';
@@ -17,22 +17,9 @@ import { siteSchedule } from '@hallmon/server/evidence/period';
 import { SealStore } from '@hallmon/server/seal/seal-store';
 import { sealDays } from '@hallmon/server/seal/seal-days';
 import { verifyPack } from '@hallmon/server/seal/verify';
+import { benchSite } from './lib/evidence-site.ts';
 
-const th = (id: string) => ({ id, profile: 'th-modbus-f03' });
-// The site of bench/evidence-year.ts (same ids, so its store can be reused).
-const site: SiteConfig = {
-  id: 'bench',
-  name: '基准测试受理服务中心',
-  timezone: 'Asia/Shanghai',
-  openingHours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '09:00', to: '17:00' }],
-  gateway: { username: 'bench', passwordHash: 'scrypt$1$1$1$x$y' },
-  zones: [
-    { id: 'hall', kind: 'hall', name: '大厅', devices: [{ id: 'noise-1', profile: 'noise-modbus-f03' }, { id: 'noise-2', profile: 'noise-modbus-f03' }, th('hall-th-1'), th('hall-th-2'), { id: 'co2-1', profile: 'co2-modbus-f03' }, { id: 'lux-1', profile: 'lux-modbus-f03' }] },
-    { id: 'mr', kind: 'machine-room', name: '机房', devices: [1, 2, 3, 4, 5, 6].map((i) => th(`mr-th-${i}`)) },
-    { id: 'ar', kind: 'archive-room', name: '档案室', devices: [1, 2, 3, 4].map((i) => th(`ar-th-${i}`)) },
-    { id: 'other', kind: 'other', name: '其他', devices: [1, 2, 3, 4].map((i) => th(`o-th-${i}`)) },
-  ],
-};
+const site = benchSite;
 const FIRST = '2024-05-01';
 const start = Date.parse(`${FIRST}T00:00:00+08:00`);
 const given = process.env.HALLMON_BENCH_DIR;

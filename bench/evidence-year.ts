@@ -19,7 +19,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createLogger, loadCatalogue, loadProfiles, WorkingCalendar, type Metric, type SiteConfig } from '@hallmon/firmware-config';
+import { createLogger, loadCatalogue, loadProfiles, WorkingCalendar, type Metric } from '@hallmon/firmware-config';
 import { createStore } from '@hallmon/server/store/index';
 import type { StoredReading } from '@hallmon/server/store/store';
 import { buildEvidence, type ReplayStats } from '@hallmon/server/evidence/compute';
@@ -28,6 +28,7 @@ import { SealStore } from '@hallmon/server/seal/seal-store';
 import { sealDays } from '@hallmon/server/seal/seal-days';
 import { verifyPack } from '@hallmon/server/seal/verify';
 import { startInfluxd, type TestInfluxd } from '../tests/helpers/influxd.ts';
+import { benchSite } from './lib/evidence-site.ts';
 
 const DAYS = Number(process.env.HALLMON_BENCH_DAYS ?? 365);
 const NOISE_1S_DAYS = Math.min(DAYS, Number(process.env.HALLMON_BENCH_NOISE_1S_DAYS ?? 30));
@@ -38,20 +39,7 @@ if (STORE !== 'sqlite' && STORE !== 'influxdb') throw new Error('HALLMON_BENCH_S
 const start = Date.parse('2024-05-01T00:00:00+08:00');
 const MIN = 60_000;
 
-const th = (id: string) => ({ id, profile: 'th-modbus-f03' });
-const site: SiteConfig = {
-  id: 'bench',
-  name: '基准测试受理服务中心',
-  timezone: 'Asia/Shanghai',
-  openingHours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '09:00', to: '17:00' }],
-  gateway: { username: 'bench', passwordHash: 'scrypt$1$1$1$x$y' },
-  zones: [
-    { id: 'hall', kind: 'hall', name: '大厅', devices: [{ id: 'noise-1', profile: 'noise-modbus-f03' }, { id: 'noise-2', profile: 'noise-modbus-f03' }, th('hall-th-1'), th('hall-th-2'), { id: 'co2-1', profile: 'co2-modbus-f03' }, { id: 'lux-1', profile: 'lux-modbus-f03' }] },
-    { id: 'mr', kind: 'machine-room', name: '机房', devices: [1, 2, 3, 4, 5, 6].map((i) => th(`mr-th-${i}`)) },
-    { id: 'ar', kind: 'archive-room', name: '档案室', devices: [1, 2, 3, 4].map((i) => th(`ar-th-${i}`)) },
-    { id: 'other', kind: 'other', name: '其他', devices: [1, 2, 3, 4].map((i) => th(`o-th-${i}`)) },
-  ],
-};
+const site = benchSite;
 
 function climate(sensor: string, metric: Metric, i: number): number {
   const day = Math.sin((2 * Math.PI * (i % 1440)) / 1440);
