@@ -1,8 +1,8 @@
 // Keeps `rollup_1h` (count, min, max, sum, energy, edur per series-hour) on InfluxDB 1.x so a year of
 // evidence reads 8,760 hourly points per series instead of scanning 24-80 M raw points, and
 // for noise series `noise_1m` (minute sums: 1-s data has 60x more raw points than the minute facts
-// and replays of noise hours need) and `noise_hist` (per-minute level histograms for L10/L50/L90,
-// which InfluxQL cannot compute). 1-min climate series are read from raw (already one a minute).
+// and replays of noise hours need), `noise_hist` (per-minute level histograms for L10/L50/L90,
+// which InfluxQL cannot compute) and `noise_hist_1h` (the same per hour, what a pack reads). 1-min climate series are read from raw (already one a minute).
 // InfluxQL subqueries could derive minute facts server-side but took ~45x longer here (1.6). InfluxDB's
 // continuous queries only cover recent intervals and miss backfilled or late data, so hallmon keeps
 // the rollup itself:
@@ -16,8 +16,8 @@
 //   ordered chain of marker writes, so a clear never lands after a newer mark.
 // - a timer compacts hours quiet for QUIET_MS (the live hour once it is over, a backfill once it is
 //   done); readers call compact(range) first, so a read never sees a stale hour.
-// - a database with raw data but no `rollup_state` of this layout (written before this existed) is
-//   dirtied from its first to its last reading on open.
+// - a database with data but no `rollup_state` of this layout (written before this existed, or
+//   before noise_hist_1h) is dirtied from its first pruned minute or reading to its last on open.
 import type { Logger } from '@hallmon/firmware-config';
 import type { StoredReading } from './store.ts';
 import type { InfluxHttp, InfluxSeries } from './influx-http.ts';
@@ -32,6 +32,11 @@ export const ROLLUP_1H = 'rollup_1h';
 export const NOISE_1M = 'noise_1m';
 /** Level histogram of each noise minute (raw + pruned), fields as rollup_hist (influx-hist.ts). */
 export const NOISE_HIST = 'noise_hist';
+/**
+ * The same histograms summed per hour (fields as noise_hist): a year's L10/L50/L90 reads 8,760 points
+ * a sensor instead of summing 525,600 minute points at read time (slow on a cold influxd).
+ */
+export const NOISE_HIST_1H = 'noise_hist_1h';
 const IS_NOISE = `metric = 'noise_laeq'`;
 const NOT_NOISE = `metric != 'noise_laeq'`;
 const DIRTY = 'rollup_dirty';
@@ -46,7 +51,7 @@ const TICK_MS = 60_000;
 const QUIET_MS = 120_000;
 const LINES_PER_WRITE = 5_000;
 /** What rollup_state.version says the rollups hold; another value (or none) rebuilds them on open. */
-const LAYOUT_VERSION = 3;
+const LAYOUT_VERSION = 4;
 
 export class HourRollupKeeper {
   /** Dirty hour start -> when a write last touched it (Date.now()). */
@@ -70,8 +75,11 @@ export class HourRollupKeeper {
     const now = Date.now();
     for (const s of marks ?? []) for (const [ts] of s.values) if (typeof ts === 'number') this.dirty.set(ts, 0);
     if (state?.[0]?.values.at(-1)?.[1] !== LAYOUT_VERSION) {
-      const [first, last] = await this.http.query('SELECT first(value) FROM reading; SELECT last(value) FROM reading');
-      const a = first?.[0]?.values[0]?.[0];
+      // From the oldest pruned minute (rollup_1m) or raw reading to the newest raw reading.
+      const [first, last, firstPruned] = await this.http.query('SELECT first(value) FROM reading; SELECT last(value) FROM reading; SELECT first("count") FROM rollup_1m');
+      const a0 = first?.[0]?.values[0]?.[0];
+      const p0 = firstPruned?.[0]?.values[0]?.[0];
+      const a = typeof p0 === 'number' && (typeof a0 !== 'number' || p0 < a0) ? p0 : a0;
       const b = last?.[0]?.values[0]?.[0];
       if (typeof a === 'number' && typeof b === 'number') {
         const hours: number[] = [];
@@ -242,10 +250,20 @@ export class HourRollupKeeper {
       }
     }
     const lines: string[] = [];
+    const hourHist = new Map<string, { m: HourSums; h: number; bins: Map<number, number> }>();
     for (const [key, bins] of hist) {
       const m = minutes.get(key);
       if (!m || bins.size === 0) continue;
       lines.push(`${NOISE_HIST},metric=${escTag(m.metric)},sensor=${escTag(m.sensor)},site=${escTag(m.site)} ${histFields(bins)} ${m.ts}`);
+      // Runs are whole hours, so every minute of an hour is here: its hour's histogram is complete.
+      const h = floorHour(m.ts);
+      const hk = `${m.site}\0${m.sensor}\0${m.metric}\0${h}`;
+      let acc = hourHist.get(hk);
+      if (!acc) hourHist.set(hk, (acc = { m, h, bins: new Map() }));
+      for (const [b, sec] of bins) acc.bins.set(b, (acc.bins.get(b) ?? 0) + sec);
+    }
+    for (const { m, h, bins } of hourHist.values()) {
+      lines.push(`${NOISE_HIST_1H},metric=${escTag(m.metric)},sensor=${escTag(m.sensor)},site=${escTag(m.site)} ${histFields(bins)} ${h}`);
     }
     const line = (measurement: string, s: HourSums) => {
       let f = `count=${fieldFloat(s.count)},min=${fieldFloat(s.min)},max=${fieldFloat(s.max)},sum=${fieldFloat(s.sum)}`;

@@ -23,7 +23,7 @@ import type {
   WriteResult,
 } from './store.ts';
 import { escTag, fieldString, InfluxHttp, qlIdent, qlString, qlTime, rowsOf } from './influx-http.ts';
-import { HourRollupKeeper, NOISE_1M, NOISE_HIST, ROLLUP_1H } from './influx-hour-rollups.ts';
+import { HourRollupKeeper, NOISE_1M, NOISE_HIST, NOISE_HIST_1H, ROLLUP_1H } from './influx-hour-rollups.ts';
 import { readMinuteBuckets, readStoredMinutes, type MinuteBucket } from './influx-minutes.ts';
 import { addKeptHistogram, fieldBin, keepMinuteHistograms } from './influx-hist.ts';
 import { alarmFromRow, alarmLine, eventFromRow, eventLine, mergeAlarm, normaliseNew, readingLine } from './influx-points.ts';
@@ -52,7 +52,7 @@ export interface InfluxStoreOptions {
 /** InfluxDB's own advice for 1.x write batches (TOOLCHAIN: ~190k points/s at 5,000). */
 const WRITE_BATCH = 5_000;
 /** Hours of noise histograms fetched per request (a pack reads a year day by day). */
-const HIST_CACHE_MS = 31 * 86_400_000;
+const HIST_CACHE_MS = 366 * 86_400_000;
 /** Sensors whose sibling metrics' minutes are kept for the next call (see minuteBuckets). */
 const SIBLING_ENTRIES = 8;
 /** pruneRaw materialises rollups a day at a time (a first prune after long may cover months). */
@@ -253,7 +253,7 @@ export class InfluxStore implements Store {
     if (!c || c.where !== where || c.generation !== this.hours.generation || a < c.from || b > c.to || this.hours.isDirty(a, b)) {
       const generation = this.hours.generation;
       const to = Math.max(b, a + HIST_CACHE_MS);
-      const [series] = await this.http.query(`SELECT sum(*) FROM ${NOISE_HIST} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(to)} GROUP BY time(1h) fill(none)`);
+      const [series] = await this.http.query(`SELECT * FROM ${NOISE_HIST_1H} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(to)}`);
       const hours = new Map<number, Map<number, number>>();
       for (const s of series ?? []) {
         const cols = s.columns.map(fieldBin);
