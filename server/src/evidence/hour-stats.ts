@@ -5,7 +5,7 @@
 import type { AggregatePoint } from '../store/store.ts';
 import { HOUR, type Hours } from './hour-summary.ts';
 import { MINUTE, minutesIn, type DaySpan } from './period.ts';
-import type { Coverage, DayStats, NoiseDay } from './series-stats.ts';
+import { Holes, type Coverage, type DayStats, type NoiseDay } from './series-stats.ts';
 
 /** The minute buckets of the hours that need them, by hour index. */
 export type MinuteCache = Map<number, AggregatePoint[]>;
@@ -53,13 +53,8 @@ function eachIn(h: Hours, cache: MinuteCache, a: number, b: number, whole: (k: n
 export function coverageFromHours(h: Hours, cache: MinuteCache, intervals: Array<[number, number]>, minGapMs: number): Coverage {
   let covered = 0;
   let expected = 0;
-  const raw: Array<[number, number]> = [];
-  const hole = (s: number, e: number) => {
-    if (e <= s) return;
-    const last = raw[raw.length - 1];
-    if (last && last[1] >= s) last[1] = Math.max(last[1], e);
-    else raw.push([s, e]);
-  };
+  const holes = new Holes();
+  const hole = holes.add;
   for (const [a, b] of intervals) {
     expected += minutesIn(a, b);
     const first = Math.ceil(a / MINUTE) * MINUTE;
@@ -89,7 +84,7 @@ export function coverageFromHours(h: Hours, cache: MinuteCache, intervals: Array
     }
     hole(cursor, b);
   }
-  return { covered, expected, spans: raw.filter(([s, e]) => e - s >= minGapMs) };
+  return { covered, expected, spans: holes.spans(minGapMs) };
 }
 
 /** Site-local daily min/mean/max and minute count (rooms, all day). */

@@ -2,34 +2,26 @@
 // a replay. Two methods with the same answer: 'rollup-first' (the default: hourly rollups, and only
 // the suspicious hours replayed from minute rollups; a year in seconds) and 'full-replay' (every
 // minute of the period through the engine; the reference the tests compare the default against).
-import type { ClauseCatalogue, DeviceProfile, Metric, SiteConfig, WorkingCalendar } from '@hallmon/firmware-config';
+import type { Metric } from '@hallmon/firmware-config';
 import type { RuleInstance } from '@hallmon/edge/rules/types';
-import type { Store } from '../store/store.ts';
 import { coverageFromHours, fillMinuteCache, hoursNeedingMinutes, noiseDaysFromHours, roomDaysFromHours } from './hour-stats.ts';
 import { readHours, type Hours } from './hour-summary.ts';
 import type { DaySpan } from './period.ts';
 import { ActiveHours, lookBackMs, segmentsOf, suspiciousHours, type Segment } from './quiet-hours.ts';
 import { NOISE_MINUTE_DUR_S } from './rollup-replay.ts';
-import { replaySegments, type SegmentReplayResult } from './segment-replay.ts';
+import { replaySegments, type SegmentReplayInput, type SegmentReplayResult } from './segment-replay.ts';
 import { coverage, judgedIntervals, noiseDays, roomDays, type Coverage, type DayStats, type NoiseDay } from './series-stats.ts';
 
 export type EvidenceMethod = 'rollup-first' | 'full-replay';
 
-export interface SensorPassInput {
-  store: Store;
-  site: SiteConfig;
-  catalogue: ClauseCatalogue;
-  calendar: WorkingCalendar;
-  profiles: Map<string, DeviceProfile>;
-  sensor: string;
-  metrics: Metric[];
+/** What the segment replay needs (store, site, sensor, metrics, period end), plus the pass's own. */
+export interface SensorPassInput extends SegmentReplayInput {
   hall: boolean;
   rules: RuleInstance[];
   days: DaySpan[];
   /** Replay range: the period with its warm-up before it. */
   rangeFrom: number;
   from: number;
-  to: number;
 }
 
 export interface SensorPass extends SegmentReplayResult {
@@ -69,7 +61,7 @@ export async function rollupFirst(i: SensorPassInput, ctx: PassContext): Promise
   const suspicious = suspiciousHours(i.rules, hours, ctx.active, ctx.dayKeys);
   out.segments = segmentsOf(suspicious, ctx.h0, lookBackMs(i.rules), i.rangeFrom, i.to);
   out.hoursReplayed = suspicious.reduce((a, x) => a + x, 0);
-  Object.assign(out, await replaySegments({ ...i }, out.segments));
+  Object.assign(out, await replaySegments(i, out.segments));
   return out;
 }
 
@@ -82,7 +74,7 @@ export async function fullReplay(i: SensorPassInput): Promise<SensorPass> {
     if (metric === 'noise_laeq') out.noise = noiseDays(points, i.days, NOISE_MINUTE_DUR_S);
     else out.room.set(metric, roomDays(points, i.days));
   }
-  Object.assign(out, await replaySegments({ ...i }, out.segments));
+  Object.assign(out, await replaySegments(i, out.segments));
   return out;
 }
 

@@ -12,6 +12,21 @@ export interface Coverage {
   spans: Array<[number, number]>;
 }
 
+/** Uncovered spans, added in time order: touching or overlapping ones merge. */
+export class Holes {
+  private readonly raw: Array<[number, number]> = [];
+  readonly add = (s: number, e: number): void => {
+    if (e <= s) return;
+    const last = this.raw[this.raw.length - 1];
+    if (last && last[1] >= s) last[1] = Math.max(last[1], e);
+    else this.raw.push([s, e]);
+  };
+  /** The merged spans at least minGapMs long. */
+  spans(minGapMs: number): Array<[number, number]> {
+    return this.raw.filter(([s, e]) => e - s >= minGapMs);
+  }
+}
+
 /** Judged intervals of the period: whole days (rooms) or opening intervals (hall). */
 export function judgedIntervals(days: DaySpan[], openingOnly: boolean): Array<[number, number]> {
   return openingOnly ? days.flatMap((d) => d.open) : days.map((d): [number, number] => [d.start, d.end]);
@@ -21,13 +36,8 @@ export function judgedIntervals(days: DaySpan[], openingOnly: boolean): Array<[n
 export function coverage(points: AggregatePoint[], intervals: Array<[number, number]>, minGapMs: number): Coverage {
   let covered = 0;
   let expected = 0;
-  const raw: Array<[number, number]> = [];
-  const hole = (s: number, e: number) => {
-    if (e <= s) return;
-    const last = raw[raw.length - 1];
-    if (last && last[1] >= s) last[1] = Math.max(last[1], e);
-    else raw.push([s, e]);
-  };
+  const holes = new Holes();
+  const hole = holes.add;
   let i = 0;
   for (const [a, b] of intervals) {
     expected += minutesIn(a, b);
@@ -43,7 +53,7 @@ export function coverage(points: AggregatePoint[], intervals: Array<[number, num
     }
     hole(cursor, b);
   }
-  return { covered, expected, spans: raw.filter(([s, e]) => e - s >= minGapMs) };
+  return { covered, expected, spans: holes.spans(minGapMs) };
 }
 
 export interface DayStats {
