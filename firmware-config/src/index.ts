@@ -8,6 +8,7 @@ export * from './schemas/edge-config.ts';
 export * from './validate.ts';
 export * from './load.ts';
 export * from './calendar.ts';
+export * from './time-zone.ts';
 export * from './secret.ts';
 export * from './cli-args.ts';
 export * from './log.ts';

@@ -1,7 +1,7 @@
 // Site-local time for the rules: calendar days, opening hours and seasons in the site's time zone.
 // Hall clauses are judged in opening hours only (BRIEF "Opening hours"), hall climate limits switch
 // with the season (GB/T 18883-2022), days and working days are the site's, not UTC's.
-import { nextDay, type Day } from '@hallmon/firmware-config';
+import { nextDay, ZoneOffset, type Day } from '@hallmon/firmware-config';
 
 export interface OpeningSpan {
   days: number[];
@@ -38,7 +38,7 @@ function dayMemo(key: string): Map<number, DayInfo> {
 }
 
 export class Schedule {
-  private fmt: Intl.DateTimeFormat | null = null;
+  private zone: ZoneOffset | undefined;
   private cache: DayInfo | null = null;
 
   constructor(
@@ -47,37 +47,12 @@ export class Schedule {
     private readonly summer: SeasonRange = DEFAULT_SUMMER,
   ) {}
 
-  /** Local wall-clock fields of an instant. */
-  private parts(ms: number): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-    this.fmt ??= new Intl.DateTimeFormat('en-US', {
-      timeZone: this.timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    const p: Record<string, number> = {};
-    for (const x of this.fmt.formatToParts(ms)) if (x.type !== 'literal') p[x.type] = Number(x.value);
-    return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour!, mi: p.minute!, s: p.second! };
-  }
-
-  private offsetAt(ms: number): number {
-    const p = this.parts(ms);
-    const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
-    return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
-  }
-
   /** Epoch ms of a site-local wall-clock time ("24:00" is the next midnight). */
   localMs(day: Day, hhmm: string): number {
     if (hhmm === '24:00') return this.localMs(nextDay(day), '00:00');
     const [y, mo, d] = day.split('-').map(Number) as [number, number, number];
     const [h, mi] = hhmm.split(':').map(Number) as [number, number];
-    const naive = Date.UTC(y, mo - 1, d, h, mi);
-    const guess = naive - this.offsetAt(naive);
-    return naive - this.offsetAt(guess);
+    return this.offset().fromLocal(Date.UTC(y, mo - 1, d, h, mi));
   }
 
   /** The site-local calendar day of an instant, its bounds and opening intervals. */
@@ -97,8 +72,14 @@ export class Schedule {
 
   private byHour: Map<number, DayInfo> | undefined;
 
+  /** Built on first use (an unknown zone throws where local time is first needed). */
+  private offset(): ZoneOffset {
+    return (this.zone ??= new ZoneOffset(this.timeZone));
+  }
+
   private computeDay(ms: number): DayInfo {
-    const p = this.parts(ms);
+    const local = new Date(ms + this.offset().at(ms));
+    const p = { y: local.getUTCFullYear(), mo: local.getUTCMonth() + 1, d: local.getUTCDate() };
     const day = `${p.y}-${String(p.mo).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
     const start = this.localMs(day, '00:00');
     const end = this.localMs(nextDay(day), '00:00');

@@ -5,6 +5,7 @@
 import {
   loadProfiles,
   WorkingCalendar,
+  ZoneOffset,
   type DeviceProfile,
   type Metric,
   type SiteConfig,
@@ -45,21 +46,12 @@ export class SiteModel {
   readonly counterDevices: string[] = [];
   private readonly offsets = new Map<number, number>();
   private readonly opening = new Map<number, Array<[number, number]>>();
-  private readonly fmt: Intl.DateTimeFormat;
+  private readonly zone: ZoneOffset;
   private readonly calendar: WorkingCalendar;
 
   constructor(readonly site: SiteConfig, profiles: Map<string, DeviceProfile> = (profileCache ??= loadProfiles())) {
     this.calendar = calendarCache ??= WorkingCalendar.shipped();
-    this.fmt = new Intl.DateTimeFormat('en-CA', {
-      timeZone: site.timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    this.zone = new ZoneOffset(site.timezone);
     let queue: string | undefined;
     for (const zone of site.zones)
       for (const d of zone.devices) {
@@ -84,9 +76,7 @@ export class SiteModel {
     const h = Math.floor(t / HOUR);
     let off = this.offsets.get(h);
     if (off === undefined) {
-      const p = Object.fromEntries(this.fmt.formatToParts(h * HOUR).map((x) => [x.type, x.value]));
-      const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-      off = asUtc - h * HOUR;
+      off = this.zone.at(h * HOUR);
       if (this.offsets.size > 50_000) this.offsets.clear();
       this.offsets.set(h, off);
     }
@@ -115,8 +105,7 @@ export class SiteModel {
 
   /** Epoch ms of local midnight starting `day` (YYYY-MM-DD). */
   midnight(day: string): number {
-    const t0 = Date.parse(`${day}T00:00:00Z`);
-    return t0 - this.offset(t0 - this.offset(t0));
+    return this.zone.fromLocal(Date.parse(`${day}T00:00:00Z`), (ms) => this.offset(ms));
   }
 
   /** ISO 8601 with the site's offset, e.g. 2025-05-06T09:30:00.000+08:00 (what a local device sends). */
