@@ -114,16 +114,11 @@ function densify(s: MinuteHourStats & Pick<HourRollups, 'count' | 'min' | 'max' 
   for (let i = 0; i < s.ts.length; i++) {
     const k = Math.round((s.ts[i]! - h0) / HOUR);
     if (k < 0 || k >= n) continue;
-    out.minutes[k] = s.minutes[i]!;
-    out.valued[k] = s.valued[i]!;
     out.count[k] = s.count[i]!;
     out.min[k] = s.min[i]!;
     out.max[k] = s.max[i]!;
     out.sum[k] = s.sum[i]!;
-    out.vmin[k] = s.vmin[i]!;
-    out.vmax[k] = s.vmax[i]!;
-    out.energy[k] = s.energy[i]!;
-    out.lmax[k] = s.lmax[i]!;
+    setExact(out, k, s, i);
   }
   return out;
 }
