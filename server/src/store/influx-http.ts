@@ -76,29 +76,26 @@ export function rowsOf(s: InfluxSeries): Array<Record<string, unknown>> {
 }
 
 export class InfluxHttp {
+  /** Sent with every request: credentials, and for a loopback InfluxDB no compression (below). */
+  private readonly headers: Record<string, string> = {};
+
   constructor(
     readonly url: string,
     readonly database: string,
     /** An Authorization header value (basic auth), when the URL carried credentials. */
-    private readonly auth?: string,
+    auth?: string,
     private readonly timeoutMs = 30_000,
-  ) {}
-
-  /**
-   * Answers from an InfluxDB on this machine come uncompressed: fetch asks for gzip by default, and
-   * compressing a year of rollups costs influxd and this process more CPU than loopback bytes cost
-   * (measured: zlib was the largest item of a year's evidence read). A remote one still compresses.
-   */
-  private loopback(): boolean {
-    return /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(this.url);
+  ) {
+    if (auth) this.headers.authorization = auth;
+    // Answers from an InfluxDB on this machine come uncompressed: fetch asks for gzip by default, and
+    // compressing a year of rollups costs influxd and this process more CPU than loopback bytes cost
+    // (measured: zlib was the largest item of a year's evidence read). A remote one still compresses.
+    if (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url)) this.headers['accept-encoding'] = 'identity';
   }
 
   private async call(path: string, init: RequestInit): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (this.auth) headers.authorization = this.auth;
-    if (this.loopback()) headers['accept-encoding'] = 'identity';
     try {
-      return await fetch(`${this.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await fetch(`${this.url}${path}`, { ...init, headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
       throw new Error(
