@@ -9,10 +9,11 @@
 // morning in the hall, a 20-min 28 °C spell in each machine room, a CO2 afternoon above 1000 ppm),
 // the worst case of the rollup-first replay. HALLMON_BENCH_DIR keeps the filled store there and
 // reuses it on the next run (delete the folder to refill); HALLMON_BENCH_ONLY=compute skips the pack;
-// HALLMON_BENCH_TIMING=1 prints the time spent per store read method;
+// HALLMON_BENCH_TIMING=1 prints the time spent per store read method and the CPU time used;
 // HALLMON_BENCH_VERIFY=1 also builds the pack by full replay and checks both are identical.
 // HALLMON_BENCH_STORE=influxdb runs the same on a real influxd (Debian's 1.x; its data dir is
-// HALLMON_BENCH_DIR/influxd when kept) and times the rollup_1h compaction after the fill; the
+// HALLMON_BENCH_DIR/influxd when kept), times the rollup_1h compaction after the fill and waits for
+// influxd to snapshot its WAL (bench/lib/influxd-compacting.ts) before timing builds; the
 // seal/pack-writing part is SQLite-only. HALLMON_BENCH_PACK_OUT=file writes the pack JSON there and
 // HALLMON_BENCH_COMPARE=file checks the pack equals one written earlier (e.g. by the SQLite run).
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -27,7 +28,7 @@ import { writePack } from '@hallmon/server/evidence/pack';
 import { SealStore } from '@hallmon/server/seal/seal-store';
 import { sealDays } from '@hallmon/server/seal/seal-days';
 import { verifyPack } from '@hallmon/server/seal/verify';
-import { startInfluxd, type TestInfluxd } from '../tests/helpers/influxd.ts';
+import { startCompactingInfluxd, waitSettled, type BenchInfluxd } from './lib/influxd-compacting.ts';
 import { benchSite } from './lib/evidence-site.ts';
 
 const DAYS = Number(process.env.HALLMON_BENCH_DAYS ?? 365);
@@ -84,11 +85,12 @@ async function main(): Promise<void> {
   const reuse = keep !== undefined && existsSync(marker);
   if (keep !== undefined && !reuse) rmSync(dir, { recursive: true, force: true });
   const log = createLogger('bench', 'warn');
-  let influx: TestInfluxd | undefined;
-  if (STORE === 'influxdb') influx = await startInfluxd(keep !== undefined ? { keepDir: join(dir, 'influxd') } : {});
+  let influx: BenchInfluxd | undefined;
+  if (STORE === 'influxdb') influx = await startCompactingInfluxd(keep !== undefined ? { keepDir: join(dir, 'influxd') } : {});
   const store = influx ? createStore({ kind: 'influxdb', url: influx.url, database: 'bench' }, log) : createStore({ kind: 'sqlite', dataDir: dir }, log);
   await store.open();
   const timing = process.env.HALLMON_BENCH_TIMING === '1' ? timeStoreReads(store) : undefined;
+  const cpu = cpuSince(influx?.pid);
   const profiles = loadProfiles();
   const out = (s: string) => process.stdout.write(`${s}\n`);
   try {
@@ -101,16 +103,25 @@ async function main(): Promise<void> {
       const hours = await store.flushRollups();
       out(`rollup_1h compaction: ${hours} hours in ${((Date.now() - t) / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`);
     }
+    if (influx) {
+      // A server's influxd holds last month's data as compacted TSM files: it snapshots a shard's
+      // write-ahead log once the shard has had no writes for 10 minutes (here 1 s). Timing a build
+      // straight after a bulk fill would time reads from that log instead (docs/evidence.md).
+      const s = await waitSettled(join(influx.dataDir, 'bench'), join(influx.walDir, 'bench'));
+      out(s === undefined ? 'influxd did NOT settle in 300 s: the figures below include reads from its WAL' : `influxd settled (WAL snapshotted to TSM, compacted) after ${s} s`);
+    }
     const input = { store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), now: () => 0, from: '2024-05-01', to: new Date(start + (DAYS - 1) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) };
     const runs = Number(process.env.HALLMON_BENCH_RUNS ?? 1);
     let pack!: Awaited<ReturnType<typeof buildEvidence>>;
     for (let r = 0; r < runs; r++) {
+      cpu.report(); // start counting here
       t = Date.now();
       let stats: ReplayStats | undefined;
       pack = await buildEvidence({ ...input, onStats: (s) => (stats = s) });
       const computeS = (Date.now() - t) / 1000;
       out(`buildEvidence (rollup-first): ${computeS.toFixed(2)} s for ${pack.firstDay}..${pack.lastDay}; load ${loadavg()[0]!.toFixed(1)}; verdicts ${pack.clauses.map((c) => `${c.clause}=${c.verdict}`).join(' ')}`);
       if (timing) out(`  store reads (summed over concurrent calls): ${timing.report()}`);
+      if (timing) out(`  CPU: this process ${cpu.report()}`);
       if (stats) out(`  replayed ${stats.hoursReplayed} of ${stats.hoursTotal} sensor-hours (${((100 * stats.hoursReplayed) / stats.hoursTotal).toFixed(1)} %) in ${stats.segments} segments, ${stats.minutesFed.toLocaleString('en')} minute readings fed`);
     }
     out(`  excursions ${pack.clauses.reduce((a, c) => a + c.excursions.length, 0)}, gaps ${pack.clauses.reduce((a, c) => a + c.gaps.length, 0)}`);
@@ -221,11 +232,35 @@ function sizeMb(dir: string): number {
 
 await main();
 
+/** HALLMON_BENCH_TIMING=1: CPU seconds of this process (and influxd) since the last report. */
+function cpuSince(influxdPid: number | undefined): { report(): string } {
+  // utime + stime of a process in clock ticks (fields 14 and 15 of /proc/PID/stat; 100 ticks/s on Linux).
+  const ticks = (pid: number) => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(f[11]) + Number(f[12]);
+  };
+  let self = process.cpuUsage();
+  let other = influxdPid ? ticks(influxdPid) : 0;
+  return {
+    report() {
+      const d = process.cpuUsage(self);
+      self = process.cpuUsage();
+      let s = `${((d.user + d.system) / 1e6).toFixed(2)} s`;
+      if (influxdPid) {
+        const now = ticks(influxdPid);
+        s += `, influxd ${((now - other) / 100).toFixed(2)} s`;
+        other = now;
+      }
+      return s;
+    },
+  };
+}
+
 /** HALLMON_BENCH_TIMING=1: wall time and calls per store read method, reset after each report. */
 function timeStoreReads(store: object): { report(): string } {
   const acc = new Map<string, { ms: number; calls: number }>();
   const target = store as Record<string, unknown>;
-  for (const name of ['readHourRollups', 'readMinuteHourStats', 'readMinuteValues', 'readMinuteValuesRanges', 'readNoiseHistogram', 'readAggregate', 'readEvents', 'readStatus', 'readAlarms']) {
+  for (const name of ['readHourRollups', 'readMinuteHourStats', 'readMinuteValues', 'readMinuteValuesRanges', 'readNoiseHistogram', 'readNoiseHistograms', 'readAggregate', 'readEvents', 'readStatus', 'readAlarms']) {
     const fn = target[name];
     if (typeof fn !== 'function') continue;
     target[name] = async (...args: unknown[]) => {

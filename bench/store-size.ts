@@ -14,9 +14,8 @@ import { createLogger } from '@hallmon/firmware-config';
 import { createStore } from '@hallmon/server/store/index';
 import type { Store } from '@hallmon/server/store/store';
 import { tempDir } from '../tests/helpers/tmp.ts';
-import { sleep } from '../tests/helpers/wait.ts';
 import { readings } from './lib/hall-mix.ts';
-import { du, startCompactingInfluxd } from './lib/influxd-compacting.ts';
+import { du, startCompactingInfluxd, waitSettled } from './lib/influxd-compacting.ts';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 200_000 : 1_000_000;
@@ -100,27 +99,9 @@ async function fill(store: Store): Promise<number> {
       });
     };
     report('right after the writes');
-    // Settled: the WAL emptied into TSM, no compaction temp files, and the TSM set unchanged for
-    // three checks in a row (full compaction done).
-    const t0 = Date.now();
-    let last = '';
-    let same = 0;
-    for (;;) {
-      await sleep(2_000);
-      const d = du(dataDir);
-      const w = du(walDir);
-      const sig = JSON.stringify(d.files);
-      const walData = w.files['.wal']?.bytes ?? 0;
-      const tmp = Object.keys(d.files).some((k) => k.endsWith('.tmp'));
-      same = sig === last && walData < 64 * 1024 && !tmp ? same + 1 : 0;
-      last = sig;
-      if (same >= 3) break;
-      if (Date.now() - t0 > 300_000) {
-        report('NOT settled after 300 s (figure is the unsettled size)');
-        break;
-      }
-    }
-    if (same >= 3) report('settled (WAL snapshotted, shard fully compacted)', { settleSeconds: Math.round((Date.now() - t0) / 1000) });
+    const settled = await waitSettled(dataDir, walDir);
+    if (settled === undefined) report('NOT settled after 300 s (figure is the unsettled size)');
+    else report('settled (WAL snapshotted, shard fully compacted)', { settleSeconds: settled });
     await store.close();
   } finally {
     await influx.stop();

@@ -1,24 +1,52 @@
-// A real influxd for the store-size benchmark: tests/helpers/influxd.ts with the WAL snapshot and
-// full compaction brought forward from minutes and hours to seconds, so on-disk size can be read
-// after influxd has done what it does with time anyway; plus a disk-usage reader.
+// A real influxd for the benchmarks that need InfluxDB's settled state (store size, a year's
+// evidence): tests/helpers/influxd.ts with the WAL snapshot and full compaction brought forward from
+// minutes and hours to seconds, so what is measured is what influxd turns the data into with time
+// anyway; plus a disk-usage reader and a wait for that settled state.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startInfluxd } from '../../tests/helpers/influxd.ts';
 
 export interface BenchInfluxd {
   url: string;
   dataDir: string;
   walDir: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
-export async function startCompactingInfluxd(): Promise<BenchInfluxd> {
+/** `keepDir`: keep influxd's data there between runs (see tests/helpers/influxd.ts). */
+export async function startCompactingInfluxd(opts: { keepDir?: string } = {}): Promise<BenchInfluxd> {
   const influx = await startInfluxd({
     // Defaults 10m and 4h: a shard that stops receiving writes is snapshotted to TSM and then fully
-    // compacted after these delays. Shortened so the measured size is the settled one.
+    // compacted after these delays. Shortened so the measured state is the settled one.
     dataSettings: ['cache-snapshot-write-cold-duration = "1s"', 'compact-full-write-cold-duration = "3s"'],
+    ...(opts.keepDir !== undefined ? { keepDir: opts.keepDir } : {}),
   });
-  return { url: influx.url, dataDir: join(influx.dir, 'data'), walDir: join(influx.dir, 'wal'), stop: influx.stop };
+  return { url: influx.url, dataDir: join(influx.dir, 'data'), walDir: join(influx.dir, 'wal'), pid: influx.pid, stop: influx.stop };
+}
+
+/**
+ * Waits until a database has settled: its WAL emptied into TSM, no compaction temp files, and the
+ * TSM set unchanged for three checks in a row (full compaction done). Returns the seconds waited,
+ * or undefined after `timeoutMs` (the state is then not the settled one).
+ */
+export async function waitSettled(dataDir: string, walDir: string, timeoutMs = 300_000): Promise<number | undefined> {
+  const t0 = Date.now();
+  let last = '';
+  let same = 0;
+  for (;;) {
+    await sleep(2_000);
+    const d = du(dataDir);
+    const w = du(walDir);
+    const sig = JSON.stringify(d.files);
+    const walData = w.files['.wal']?.bytes ?? 0;
+    const tmp = Object.keys(d.files).some((k) => k.endsWith('.tmp'));
+    same = sig === last && walData < 64 * 1024 && !tmp ? same + 1 : 0;
+    last = sig;
+    if (same >= 3) return Math.round((Date.now() - t0) / 1000);
+    if (Date.now() - t0 > timeoutMs) return undefined;
+  }
 }
 
 /**

@@ -12,6 +12,8 @@ export interface TestInfluxd {
   /** e.g. http://127.0.0.1:40123 */
   url: string;
   dir: string;
+  /** The influxd process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -88,7 +90,7 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<TestInflu
     await stop();
     throw err;
   }
-  return { url, dir: tmp.path, stop };
+  return { url, dir: tmp.path, pid: proc.pid ?? 0, stop };
 }
 
 function keptDir(path: string): { path: string; remove(): void } {

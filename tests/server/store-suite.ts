@@ -175,6 +175,17 @@ export function storeSuite(o: SuiteOptions): void {
         assert.equal(exceedanceLevel(hh, 90), 60);
         assert.equal(exceedanceLevel(hh, 50), 80);
         assert.equal(exceedanceLevel(hh, 10), 90);
+        // The batched read (where a store has one) answers each range as the single read does:
+        // a partial hour, the whole hour, an empty range, and a range with no data.
+        if (s.readNoiseHistograms) {
+          const ranges: Array<[number, number]> = [[T, T + 2 * MIN], [T, T + HOUR], [T + MIN, T + MIN], [T + 2 * HOUR, T + 3 * HOUR]];
+          const many = await s.readNoiseHistograms({ site: 'demo', sensor: 'hall-slm-1' }, ranges);
+          const one = await Promise.all(ranges.map(([from, to]) => s.readNoiseHistogram!({ site: 'demo', sensor: 'hall-slm-1', from, to })));
+          assert.deepEqual(many, one);
+          assert.deepEqual(many[0], h);
+          assert.deepEqual(many[1], hh);
+          assert.equal(many[3]!.totalSeconds, 0);
+        }
       }
     });
 

@@ -267,9 +267,7 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     const daily: NoiseRow[] = [];
     const months = new Map<string, { e: number; t: number; lmax: number; minutes: number; h: NoiseHistogram[] }>();
     const all = { e: 0, t: 0, lmax: -Infinity, minutes: 0, h: [] as NoiseHistogram[] };
-    // A day's histogram per opening-hours interval; days fetched a few at a time (see PASS_PARALLEL).
-    const read = store.readNoiseHistogram?.bind(store);
-    const dayHists = await mapLimit(nd, PASS_PARALLEL, async (d) => (read ? mapLimit(d.open, 1, ([a, b]) => read({ site: site.id, sensor, from: a, to: b })) : []));
+    const dayHists = await openingHistograms(store, site.id, sensor, nd);
     for (const [k, d] of nd.entries()) {
       const h = mergeHist(dayHists[k]!);
       daily.push(noiseRow(d.day, sensor, d.energy, d.durS, d.lmax, d.minutes, h, xsOf(sensor, d.day)));
@@ -536,6 +534,21 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
 }
 
 /** Site-local days of each hour's first and last instant (the daily swing is per local day). */
+
+/**
+ * A noise sensor's histogram per opening-hours interval of each day (one list per day): all of them
+ * in one batched read where the store offers it, else day by day, a few at a time (PASS_PARALLEL).
+ */
+async function openingHistograms(store: Store, site: string, sensor: string, nd: NoiseDay[]): Promise<NoiseHistogram[][]> {
+  if (store.readNoiseHistograms) {
+    const all = await store.readNoiseHistograms({ site, sensor }, nd.flatMap((d) => d.open));
+    let k = 0;
+    return nd.map((d) => d.open.map(() => all[k++]!));
+  }
+  const read = store.readNoiseHistogram?.bind(store);
+  return mapLimit(nd, PASS_PARALLEL, async (d) => (read ? mapLimit(d.open, 1, ([a, b]) => read({ site, sensor, from: a, to: b })) : []));
+}
+
 function hourDays(schedule: { day(ms: number): string }, h0: number, n: number): (k: number) => [string, string] {
   const keys: Array<[string, string]> = [];
   for (let k = 0; k < n; k++) keys.push([schedule.day(h0 + k * HOUR), schedule.day(h0 + (k + 1) * HOUR - 1)]);

@@ -70,9 +70,13 @@ export async function keepMinuteHistograms(http: InfluxHttp, from: number, to: n
   for (let i = 0; i < lines.length; i += LINES_PER_WRITE) await http.write(lines.slice(i, i + LINES_PER_WRITE).join('\n'));
 }
 
-/** Adds the seconds per bin of `measurement`'s minutes with start in [from, to) (whole minutes) to `bins`. */
-export async function addKeptHistogram(http: InfluxHttp, where: string, from: number, to: number, bins: Map<number, number>, measurement = ROLLUP_HIST): Promise<void> {
-  const [series] = await http.query(`SELECT sum(*) FROM ${measurement} WHERE ${where} AND time >= ${qlTime(from)} AND time < ${qlTime(to)}`);
+/** The statement summing the bins of `measurement`'s minutes with start in [from, to) (whole minutes). */
+export function keptHistogramQuery(measurement: string, where: string, from: number, to: number): string {
+  return `SELECT sum(*) FROM ${measurement} WHERE ${where} AND time >= ${qlTime(from)} AND time < ${qlTime(to)}`;
+}
+
+/** Adds the answer of a keptHistogramQuery (`sum_b125` columns, one row) to `bins`. */
+export function addSummedBins(series: InfluxSeries[] | undefined, bins: Map<number, number>): void {
   const s = series?.[0];
   const row = s?.values[0];
   if (!s || !row) return;

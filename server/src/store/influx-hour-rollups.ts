@@ -1,8 +1,9 @@
 // Keeps `rollup_1h` (count, min, max, sum, energy, edur per series-hour) on InfluxDB 1.x so a year of
-// evidence reads 8,760 hourly points per series instead of scanning 24-80 M raw points, and
-// for noise series `noise_1m` (minute sums: 1-s data has 60x more raw points than the minute facts
-// and replays of noise hours need), `noise_hist` (per-minute level histograms for L10/L50/L90,
-// which InfluxQL cannot compute) and `noise_hist_1h` (the same per hour, what a pack reads). 1-min climate series are read from raw (already one a minute).
+// evidence reads 8,760 hourly points per series instead of scanning 24-80 M raw points. Each point
+// also carries its hour's minutes packed in string fields (`minute_means`, for noise `minute_max`
+// too; influx-minute-pack.ts): a replayed hour is one point to read, not 60 (or 3,600 raw 1-s noise
+// points). Noise series also get `noise_hist` (per-minute level histograms for L10/L50/L90, which
+// InfluxQL cannot compute) and `noise_hist_1h` (the same per hour, what a pack reads).
 // InfluxQL subqueries could derive minute facts server-side but took ~45x longer here (1.6). InfluxDB's
 // continuous queries only cover recent intervals and miss backfilled or late data, so hallmon keeps
 // the rollup itself:
@@ -16,20 +17,20 @@
 //   ordered chain of marker writes, so a clear never lands after a newer mark.
 // - a timer compacts hours quiet for QUIET_MS (the live hour once it is over, a backfill once it is
 //   done); readers call compact(range) first, so a read never sees a stale hour.
-// - a database with data but no `rollup_state` of this layout (written before this existed, or
-//   before noise_hist_1h) is dirtied from its first pruned minute or reading to its last on open.
+// - a database with data but no `rollup_state` of this layout (written before this existed, before
+//   noise_hist_1h or before the minute packs) is dirtied from its first pruned minute or reading to
+//   its last on open. (Layouts 1-4 also kept `noise_1m`; its points are no longer read or written.)
 import type { Logger } from '@hallmon/firmware-config';
 import type { StoredReading } from './store.ts';
 import type { InfluxHttp, InfluxSeries } from './influx-http.ts';
 import { escTag, fieldFloat, qlTime } from './influx-http.ts';
-import { hourRuns } from './influx-minutes.ts';
+import { hourRuns, readMinuteBuckets } from './influx-minutes.ts';
+import { MinutePacks } from './influx-minute-pack.ts';
 import { mapLimit } from '../util/map-limit.ts';
 import { addKeptBins, histFields, ROLLUP_HIST } from './influx-hist.ts';
 import { DEFAULT_NOISE_DUR_S, histBin } from './rollup.ts';
 
 export const ROLLUP_1H = 'rollup_1h';
-/** Complete 1m sums of noise series (raw + pruned), kept with rollup_1h; fields as rollup_1m. */
-export const NOISE_1M = 'noise_1m';
 /** Level histogram of each noise minute (raw + pruned), fields as rollup_hist (influx-hist.ts). */
 export const NOISE_HIST = 'noise_hist';
 /**
@@ -51,7 +52,7 @@ const TICK_MS = 60_000;
 const QUIET_MS = 120_000;
 const LINES_PER_WRITE = 5_000;
 /** What rollup_state.version says the rollups hold; another value (or none) rebuilds them on open. */
-const LAYOUT_VERSION = 4;
+const LAYOUT_VERSION = 5;
 
 export class HourRollupKeeper {
   /** Dirty hour start -> when a write last touched it (Date.now()). */
@@ -199,22 +200,28 @@ export class HourRollupKeeper {
   }
 
   /**
-   * One run of whole hours, every series: rollup_1h = raw sums + pruned 1m sums. Noise series also
-   * get `noise_1m` (their complete minute sums: 1-s noise is 60 points a minute, and the evidence's
-   * minute facts of noise hours would otherwise scan all of them); their hours are summed from it.
+   * One run of whole hours, every series: rollup_1h = raw sums + pruned 1m sums, with the minute
+   * packs. Noise minutes are summed here from their raw points (1-s noise is 60 a minute) plus the
+   * pruned 1m sums, their hours from those minutes; other series' minutes come from readMinuteBuckets.
    */
   private async recompute(from: number, to: number): Promise<void> {
     const range = `time >= ${qlTime(from)} AND time < ${qlTime(to)}`;
     const hourly = `WHERE ${NOT_NOISE} AND ${range} GROUP BY time(1h), site, sensor, metric fill(none)`;
     const minutely = `WHERE ${IS_NOISE} AND ${range} GROUP BY time(1m), site, sensor, metric fill(none)`;
     const tagged = `WHERE ${IS_NOISE} AND ${range} GROUP BY site, sensor, metric`;
-    const [raw, rolled, rawNoise, rolledNoise, keptHist] = await this.http.query(
-      `SELECT count(value), min(value), max(value), sum(value), sum(energy), sum(edur) FROM reading ${hourly}; ` +
-        `SELECT sum("count"), min("min"), max("max"), sum("sum"), sum(energy), sum(edur) FROM rollup_1m ${hourly}; ` +
-        `SELECT value, energy, edur FROM reading ${tagged}; ` +
-        `SELECT sum("count"), min("min"), max("max"), sum("sum"), sum(energy), sum(edur) FROM rollup_1m ${minutely}; ` +
-        `SELECT * FROM ${ROLLUP_HIST} ${tagged}`,
-    );
+    const [[raw, rolled, rawNoise, rolledNoise, keptHist], climate] = await Promise.all([
+      this.http.query(
+        `SELECT count(value), min(value), max(value), sum(value) FROM reading ${hourly}; ` +
+          `SELECT sum("count"), min("min"), max("max"), sum("sum") FROM rollup_1m ${hourly}; ` +
+          `SELECT value, energy, edur FROM reading ${tagged}; ` +
+          `SELECT sum("count"), min("min"), max("max"), sum("sum"), sum(energy), sum(edur) FROM rollup_1m ${minutely}; ` +
+          `SELECT * FROM ${ROLLUP_HIST} ${tagged}`,
+      ),
+      readMinuteBuckets(this.http, NOT_NOISE, [[from, to]], from < this.prunedBefore),
+    ]);
+    // Minute packs of every series-hour (influx-minute-pack.ts), keyed as seriesKey names a series.
+    const packs = new MinutePacks();
+    for (const [key, buckets] of climate) for (const b of buckets) packs.set(key, b.ts, b.sum / b.count);
     const sums = new Map<string, HourSums>();
     // Pruned sums first, then raw: the order readAggregate merges in.
     addSeries(sums, rolled);
@@ -268,11 +275,14 @@ export class HourRollupKeeper {
     const line = (measurement: string, s: HourSums) => {
       let f = `count=${fieldFloat(s.count)},min=${fieldFloat(s.min)},max=${fieldFloat(s.max)},sum=${fieldFloat(s.sum)}`;
       if (s.energy !== null && s.edur !== null) f += `,energy=${fieldFloat(s.energy)},edur=${fieldFloat(s.edur)}`;
+      if (measurement === ROLLUP_1H) f += packs.fields(`${s.site}\0${s.sensor}\0${s.metric}`, s.ts);
       lines.push(`${measurement},metric=${escTag(s.metric)},sensor=${escTag(s.sensor)},site=${escTag(s.site)} ${f} ${s.ts}`);
     };
     // Minutes arrive per series in time order: fold them into their hours in that order.
     for (const m of minutes.values()) {
-      line(NOISE_1M, m);
+      // The mean energy of the minute (what the replay's LAeq and the hour facts are computed from).
+      const e = m.edur !== null && m.edur > 0 && m.energy !== null && m.energy > 0 ? m.energy / m.edur : 0;
+      packs.set(`${m.site}\0${m.sensor}\0${m.metric}`, m.ts, Number.isFinite(e) ? e : 0, m.max);
       const h = floorHour(m.ts);
       const key = `${m.site}\0${m.sensor}\0${m.metric}\0${h}`;
       const prev = sums.get(key);

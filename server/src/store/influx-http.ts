@@ -1,8 +1,13 @@
 // The small slice of the InfluxDB 1.x HTTP API the store needs: /write with line protocol and
-// /query with InfluxQL, plus the escaping rules of both. Plain fetch; answers are checked against a
-// TypeBox schema before use, and failures are reported in terms of what the operator can fix.
+// /query with InfluxQL, plus the escaping rules of both. node:http with keep-alive; answers (as
+// MessagePack) are checked against a TypeBox schema before use, and failures are reported in terms
+// of what the operator can fix.
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import * as msgpack from '@msgpack/msgpack';
+import http from 'node:http';
+import https from 'node:https';
+import zlib from 'node:zlib';
 
 const Series = Type.Object({
   name: Type.String(),
@@ -75,9 +80,21 @@ export function rowsOf(s: InfluxSeries): Array<Record<string, unknown>> {
   });
 }
 
+/** One HTTP answer, body read whole (InfluxDB 1.x answers a query in one piece). */
+interface Answer {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
 export class InfluxHttp {
-  /** Sent with every request: credentials, and for a loopback InfluxDB no compression (below). */
+  /** Sent with every request: credentials, and the answer encoding (below). */
   private readonly headers: Record<string, string> = {};
+  /** The headers plus the answer format queries ask for (see query). */
+  private readonly queryHeaders: Record<string, string>;
+  private readonly lib: typeof http | typeof https;
+  /** Keep-alive connections: an evidence pack makes a few hundred requests. */
+  private readonly agent: http.Agent;
 
   constructor(
     readonly url: string,
@@ -87,61 +104,88 @@ export class InfluxHttp {
     private readonly timeoutMs = 30_000,
   ) {
     if (auth) this.headers.authorization = auth;
-    // Answers from an InfluxDB on this machine come uncompressed: fetch asks for gzip by default, and
-    // compressing a year of rollups costs influxd and this process more CPU than loopback bytes cost
-    // (measured: zlib was the largest item of a year's evidence read). A remote one still compresses.
-    if (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url)) this.headers['accept-encoding'] = 'identity';
+    // An InfluxDB on this machine answers uncompressed: compressing a year of rollups costs influxd
+    // and this process more CPU than loopback bytes cost (measured: zlib was the largest item of a
+    // year's evidence read). A remote one is asked for gzip.
+    if (!/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url)) this.headers['accept-encoding'] = 'gzip';
+    // InfluxDB 1.x matches Accept exactly (a list or q-values get JSON): name the one format.
+    this.queryHeaders = { ...this.headers, accept: 'application/x-msgpack' };
+    this.lib = url.startsWith('https:') ? https : http;
+    this.agent = new this.lib.Agent({ keepAlive: true, maxSockets: 16 });
   }
 
-  private async call(path: string, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(`${this.url}${path}`, { ...init, headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new Error(
-        `InfluxDB at ${this.url} did not answer (${cause}). Start InfluxDB 1.x there or pass the right --influx-url.`,
-      );
-    }
+  /**
+   * One request on node:http (its body read straight into Buffers: fetch's web streams cost more
+   * CPU than decoding the answer did). Network failures name the URL and the fix.
+   */
+  private call(path: string, method: 'GET' | 'POST', body: string | undefined, headers = this.headers): Promise<Answer> {
+    const url = this.url;
+    return new Promise<Answer>((resolve, reject) => {
+      const fail = (err: Error & { code?: string }): void =>
+        reject(new Error(`InfluxDB at ${url} did not answer (${err.code ?? err.message}). Start InfluxDB 1.x there or pass the right --influx-url.`));
+      const h: Record<string, string | number> = { ...headers };
+      if (body !== undefined) h['content-length'] = Buffer.byteLength(body);
+      if (path.startsWith('/query')) h['content-type'] = 'application/x-www-form-urlencoded';
+      const req = this.lib.request(`${url}${path}`, { method, headers: h, agent: this.agent, timeout: this.timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', fail);
+        res.on('end', () => {
+          const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const done = (b: Buffer) => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: b });
+          if (res.headers['content-encoding'] !== 'gzip') return done(raw);
+          zlib.gunzip(raw, (err, b) => (err ? reject(new Error(`InfluxDB at ${url} sent a gzip answer that does not inflate: ${err.message}`)) : done(b)));
+        });
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer in ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      req.on('error', fail);
+      req.end(body);
+    });
+  }
+
+  /** Closes the idle keep-alive connections (the store's close()). */
+  close(): void {
+    this.agent.destroy();
   }
 
   /** POSTs line protocol (one batch); resolves once InfluxDB has accepted it (204). */
   async write(lines: string): Promise<void> {
-    const res = await this.call(`/write?db=${encodeURIComponent(this.database)}&precision=ms`, {
-      method: 'POST',
-      body: lines,
-    });
+    const res = await this.call(`/write?db=${encodeURIComponent(this.database)}&precision=ms`, 'POST', lines);
     if (res.status !== 204) {
-      const text = await res.text().catch(() => '');
-      throw new Error(`InfluxDB refused a write to database "${this.database}" (HTTP ${res.status}): ${text.slice(0, 300)}`);
+      throw new Error(`InfluxDB refused a write to database "${this.database}" (HTTP ${res.status}): ${res.body.toString('utf8').slice(0, 300)}`);
     }
-    await res.body?.cancel().catch(() => undefined);
   }
 
-  /** Runs InfluxQL statements (separated by `;`); returns the series of each statement. */
+  /**
+   * Runs InfluxQL statements (separated by `;`); returns the series of each statement. Answers are
+   * asked for as MessagePack, which InfluxDB 1.x (1.4 on) encodes with ~40 % less CPU per row than
+   * JSON (measured on 1.6: 1.7 vs 2.9 µs a raw point) and which decodes without parsing decimal
+   * numbers; a server that answers JSON anyway is read as JSON (by the answer's Content-Type).
+   */
   async query(q: string, opts: { db?: boolean } = {}): Promise<InfluxSeries[][]> {
     const body = new URLSearchParams({ q, epoch: 'ms' });
     if (opts.db !== false) body.set('db', this.database);
-    const res = await this.call('/query', { method: 'POST', body });
-    const text = await res.text();
-    let json: unknown;
+    const res = await this.call('/query', 'POST', body.toString(), this.queryHeaders);
+    const bytes = res.body;
+    const packed = /^application\/x-msgpack/i.test(res.contentType);
+    let answer: unknown;
     try {
-      json = JSON.parse(text);
+      answer = packed ? msgpack.decode(bytes) : JSON.parse(bytes.toString('utf8'));
     } catch {
-      throw new Error(`InfluxDB at ${this.url} answered a query with HTTP ${res.status} and no JSON: ${text.slice(0, 200)}`);
+      throw new Error(`InfluxDB at ${this.url} answered a query with HTTP ${res.status} and nothing readable: ${bytes.subarray(0, 200).toString('utf8')}`);
     }
-    if (!checkAnswer.Check(json)) {
+    if (!checkAnswer.Check(answer)) {
       throw new Error(`InfluxDB at ${this.url} answered a query in an unexpected shape; is it InfluxDB 1.x?`);
     }
-    const firstError = json.error ?? json.results?.find((r) => r.error)?.error;
+    const firstError = answer.error ?? answer.results?.find((r) => r.error)?.error;
     if (firstError !== undefined || res.status !== 200) {
-      throw new Error(`InfluxDB query failed (HTTP ${res.status}): ${firstError ?? text.slice(0, 200)}`);
+      throw new Error(`InfluxDB query failed (HTTP ${res.status}): ${firstError ?? `answer of ${bytes.length} bytes without an error text`}`);
     }
-    return (json.results ?? []).map((r) => r.series ?? []);
+    return (answer.results ?? []).map((r) => r.series ?? []);
   }
 
   async ping(): Promise<void> {
-    const res = await this.call('/ping', { method: 'GET' });
-    await res.body?.cancel().catch(() => undefined);
+    const res = await this.call('/ping', 'GET', undefined);
     if (res.status !== 204) throw new Error(`${this.url}/ping answered HTTP ${res.status}; is this InfluxDB 1.x?`);
   }
 }

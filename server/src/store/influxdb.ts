@@ -5,7 +5,7 @@
 // InfluxDB itself: the same series and timestamp overwrite one point.
 // Evidence (issue 6) reads `rollup_1h`, an hourly rollup hallmon keeps itself (influx-hour-rollups.ts:
 // dirty hours noted on write, recomputed in the background and before any read of them), and the
-// minute facts of the few hours it replays from GROUP BY time(1m) reads (influx-minutes.ts).
+// minutes of the few hours it replays from the minute packs kept there too (influx-minute-pack.ts).
 import type { Logger, Metric, Quality } from '@hallmon/firmware-config';
 import { QUALITIES } from '@hallmon/firmware-config';
 import type {
@@ -23,9 +23,10 @@ import type {
   WriteResult,
 } from './store.ts';
 import { escTag, fieldString, InfluxHttp, qlIdent, qlString, qlTime, rowsOf } from './influx-http.ts';
-import { HourRollupKeeper, NOISE_1M, NOISE_HIST, NOISE_HIST_1H, ROLLUP_1H } from './influx-hour-rollups.ts';
-import { readMinuteBuckets, readStoredMinutes, type MinuteBucket } from './influx-minutes.ts';
-import { addKeptHistogram, fieldBin, keepMinuteHistograms } from './influx-hist.ts';
+import { HourRollupKeeper, NOISE_HIST, NOISE_HIST_1H, ROLLUP_1H } from './influx-hour-rollups.ts';
+import { readMinutePacks, type MinuteColumns } from './influx-minute-pack.ts';
+import { addSummedBins, fieldBin, keepMinuteHistograms, keptHistogramQuery } from './influx-hist.ts';
+import { batchedWindows } from './influx-minutes.ts';
 import { alarmFromRow, alarmLine, eventFromRow, eventLine, mergeAlarm, normaliseNew, readingLine } from './influx-points.ts';
 import {
   binLevel,
@@ -35,7 +36,6 @@ import {
   type BucketSums,
   HIST_BIN_DB,
   isNoise,
-  laeqFromEnergy,
   toAggregatePoint,
   type NoiseHistogram,
 } from './rollup.ts';
@@ -53,8 +53,6 @@ export interface InfluxStoreOptions {
 const WRITE_BATCH = 5_000;
 /** Hours of noise histograms fetched per request (a pack reads a year day by day). */
 const HIST_CACHE_MS = 366 * 86_400_000;
-/** Sensors whose sibling metrics' minutes are kept for the next call (see minuteBuckets). */
-const SIBLING_ENTRIES = 8;
 /** pruneRaw materialises rollups a day at a time (a first prune after long may cover months). */
 const PRUNE_WINDOW_MS = 86_400_000;
 /** 1m sums of pruned raw points: fields count, min, max, sum (+ energy, edur for noise). */
@@ -97,6 +95,7 @@ export class InfluxStore implements Store {
     this.opened = false;
     await this.alarmChain.catch(() => undefined);
     await this.hours.stop();
+    this.http.close();
   }
 
   private ensureOpen(): void {
@@ -222,28 +221,44 @@ export class InfluxStore implements Store {
    * hours come from an hourly cache of the series (a month per request: a pack asks day by day).
    */
   async readNoiseHistogram(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram> {
+    const [one] = await this.readNoiseHistograms(q, [[q.from, q.to]]);
+    return one!;
+  }
+
+  /**
+   * Histograms of many ranges of one noise series: whole hours from noise_hist_1h (one cached read
+   * a year, addHourlyHist), the partial hours at each range's ends from the minute histograms
+   * (noise_hist), those statements batched a few dozen per request.
+   */
+  async readNoiseHistograms(q: { site: string; sensor: string; metric?: Metric }, ranges: ReadonlyArray<readonly [number, number]>): Promise<NoiseHistogram[]> {
     this.ensureOpen();
     const where = this.seriesWhere({ site: q.site, sensor: q.sensor, metric: q.metric ?? 'noise_laeq' });
-    const bins = new Map<number, number>();
-    const from = bucketCeil(q.from, '1m');
-    const to = bucketCeil(q.to, '1m');
-    if (to > from) {
-      await this.hours.compact({ from, to });
-      const ha = bucketCeil(from, '1h');
-      const hb = bucketStart(to, '1h');
-      if (ha < hb) {
-        await this.addHourlyHist(where, ha, hb, bins);
-        if (from < ha) await addKeptHistogram(this.http, where, from, ha, bins, NOISE_HIST);
-        if (hb < to) await addKeptHistogram(this.http, where, hb, to, bins, NOISE_HIST);
-      } else await addKeptHistogram(this.http, where, from, to, bins, NOISE_HIST);
+    const parts = ranges.map(([f, t]) => ({ from: bucketCeil(f, '1m'), to: bucketCeil(t, '1m'), bins: new Map<number, number>() }));
+    const asked = parts.filter((p) => p.to > p.from);
+    if (asked.length > 0) {
+      await this.hours.compact({ from: Math.min(...asked.map((p) => p.from)), to: Math.max(...asked.map((p) => p.to)) });
+      const edges: Array<{ bins: Map<number, number>; window: [number, number] }> = [];
+      for (const p of asked) {
+        const ha = bucketCeil(p.from, '1h');
+        const hb = bucketStart(p.to, '1h');
+        if (ha < hb) {
+          await this.addHourlyHist(where, ha, hb, p.bins);
+          if (p.from < ha) edges.push({ bins: p.bins, window: [p.from, ha] });
+          if (hb < p.to) edges.push({ bins: p.bins, window: [hb, p.to] });
+        } else edges.push({ bins: p.bins, window: [p.from, p.to] });
+      }
+      const answers = await batchedWindows(this.http, edges.map((e) => e.window), ([a, b]) => [keptHistogramQuery(NOISE_HIST, where, a, b)]);
+      answers.forEach(([series], i) => addSummedBins(series, edges[i]!.bins));
     }
-    const out: NoiseHistogram = { binDb: HIST_BIN_DB, bins: [], totalSeconds: 0 };
-    for (const b of [...bins.keys()].sort((a, c) => a - c)) {
-      const seconds = bins.get(b) as number;
-      out.bins.push({ level: binLevel(b), seconds });
-      out.totalSeconds += seconds;
-    }
-    return out;
+    return parts.map(({ bins }) => {
+      const out: NoiseHistogram = { binDb: HIST_BIN_DB, bins: [], totalSeconds: 0 };
+      for (const b of [...bins.keys()].sort((x, y) => x - y)) {
+        const seconds = bins.get(b) as number;
+        out.bins.push({ level: binLevel(b), seconds });
+        out.totalSeconds += seconds;
+      }
+      return out;
+    });
   }
 
   private histCache: { where: string; generation: number; from: number; to: number; hours: Map<number, Map<number, number>> } | undefined;
@@ -474,8 +489,8 @@ export class InfluxStore implements Store {
   }
 
   /**
-   * readMinuteValues of many sorted, disjoint ranges in one go: their windows are sent a batch of
-   * statements per request (influx-minutes.ts), then the time-ordered buckets are split per range.
+   * readMinuteValues of many sorted, disjoint ranges in one go: the hours they touch are read in a
+   * few batched requests (minuteColumns), then the time-ordered minutes are split per range.
    */
   async readMinuteValuesRanges(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>> {
     this.ensureOpen();
@@ -485,21 +500,18 @@ export class InfluxStore implements Store {
       // Overlapping or unsorted ranges would share buckets: answer them one at a time instead.
       if (asked[i]![0] < asked[i - 1]![1]) return Promise.all(ranges.map(([a, b]) => this.readMinuteValuesRanges(q, [[a, b]]).then((r) => r[0]!)));
     }
-    const b = asked.length > 0 ? await this.minuteBuckets({ ...q, from: asked[0]![0], to: asked[asked.length - 1]![1] }, asked) : [];
+    const none = new Float64Array(0);
+    const m = asked.length > 0 ? await this.minuteColumns({ ...q, from: asked[0]![0], to: asked[asked.length - 1]![1] }, asked) : { ts: none, value: none, max: none };
     const noise = isNoise(q.metric);
     let i = 0;
     return cut.map(([from, to]) => {
-      while (i < b.length && b[i]!.ts < from) i++;
+      while (i < m.ts.length && m.ts[i]! < from) i++;
       let j = i;
-      while (j < b.length && b[j]!.ts < to) j++;
-      const ts = new Float64Array(j - i);
-      const value = new Float64Array(j - i);
-      for (let k = i; k < j; k++) {
-        const m = b[k]!;
-        ts[k - i] = m.ts;
-        // As SQLite: mean = sum / count; LAeq = laeqFromEnergy(energy, durSum), NaN without one.
-        value[k - i] = noise ? (m.energy !== null && m.edur !== null ? (laeqFromEnergy(m.energy, m.edur) ?? NaN) : NaN) : m.sum / m.count;
-      }
+      while (j < m.ts.length && m.ts[j]! < to) j++;
+      const ts = m.ts.slice(i, j);
+      const value = m.value.slice(i, j);
+      // As SQLite: the mean; for noise laeqFromEnergy(energy, durSum) = 10·log10 of the mean energy.
+      if (noise) for (let k = 0; k < value.length; k++) value[k] = value[k]! > 0 ? 10 * Math.log10(value[k]!) : NaN;
       i = j;
       return { ts, value };
     });
@@ -507,8 +519,7 @@ export class InfluxStore implements Store {
 
   /**
    * Evidence: minute facts of the given hour starts (MinuteHourStats in store.ts), each hour over the
-   * buckets with start in [max(h, from), min(h + 1h, to)) like SQLite. One GROUP BY time(1m) read
-   * per contiguous run of hours (InfluxQL cannot OR time ranges), runs fetched in parallel.
+   * buckets with start in [max(h, from), min(h + 1h, to)) like SQLite, from one minuteColumns read.
    */
   async readMinuteHourStats(q: ReadingQuery & { hours: number[] }): Promise<MinuteHourStats> {
     this.ensureOpen();
@@ -526,29 +537,29 @@ export class InfluxStore implements Store {
       else if (!last || a > last[1]) ranges.push([a, b]);
     }
     if (ranges.length === 0) return out;
-    const buckets = await this.minuteBuckets(q, ranges);
+    const m = await this.minuteColumns(q, ranges);
     const noise = isNoise(q.metric);
-    // Buckets are in time order: one pass, hour by hour (hours given in any order).
+    // Minutes are in time order: one pass, hour by hour (hours given in any order).
     const index = new Map<number, number>();
     q.hours.forEach((h, i) => index.set(h, i));
     const er = new Float64Array(n).fill(NaN);
     const ermin = col(NaN);
     const ermax = col(NaN);
-    for (const m of buckets) {
-      const h = Math.floor(m.ts / H) * H;
-      const i = index.get(h);
-      if (i === undefined || m.ts < q.from || m.ts >= q.to) continue;
+    for (let k = 0; k < m.ts.length; k++) {
+      const ts = m.ts[k]!;
+      const i = index.get(Math.floor(ts / H) * H);
+      if (i === undefined || ts < q.from || ts >= q.to) continue;
       out.minutes[i]! += 1;
+      const v = m.value[k]!;
       if (noise) {
-        if (!(m.edur !== null && m.edur > 0 && m.energy !== null && m.energy > 0)) continue;
-        const e = m.energy / m.edur;
+        // value is the minute's mean energy (energy / edur), 0 where it has none.
+        if (!(v > 0)) continue;
         out.valued[i]! += 1;
-        er[i] = Number.isNaN(er[i]!) ? e : er[i]! + e;
-        if (!(e >= ermin[i]!)) ermin[i] = e;
-        if (!(e <= ermax[i]!)) ermax[i] = e;
-        if (!(m.max <= out.lmax[i]!)) out.lmax[i] = m.max;
+        er[i] = Number.isNaN(er[i]!) ? v : er[i]! + v;
+        if (!(v >= ermin[i]!)) ermin[i] = v;
+        if (!(v <= ermax[i]!)) ermax[i] = v;
+        if (!(m.max[k]! <= out.lmax[i]!)) out.lmax[i] = m.max[k]!;
       } else {
-        const v = m.sum / m.count;
         out.valued[i]! += 1;
         if (!(v >= out.vmin[i]!)) out.vmin[i] = v;
         if (!(v <= out.vmax[i]!)) out.vmax[i] = v;
@@ -565,43 +576,14 @@ export class InfluxStore implements Store {
   }
 
   /**
-   * 1m sums of whole-minute ranges: noise from `noise_1m` (kept with rollup_1h, dirty hours in the
-   * ranges recomputed first), other series grouped from raw + rollup_1m (one point a minute anyway).
+   * The minutes of whole-minute sorted, disjoint ranges (dirty hours in them recomputed first), in
+   * time order, unpacked from the minute packs of rollup_1h (influx-minute-pack.ts): each minute's
+   * mean; for noise its mean energy (energy / edur, 0 without one) and maximum.
    */
-  private async minuteBuckets(q: ReadingQuery, ranges: Array<[number, number]>): Promise<MinuteBucket[]> {
-    const from = ranges[0]![0];
-    const to = ranges[ranges.length - 1]![1];
-    if (isNoise(q.metric)) {
-      await this.hours.compact({ from, to });
-      return readStoredMinutes(this.http, NOISE_1M, this.seriesWhere(q), ranges);
-    }
-    // A replay asks for each metric of a sensor over the same range in turn (temperature, then
-    // humidity): one request fetches them all and keeps the others for those next calls, unless a
-    // write or a recompute touched the range meanwhile.
-    // Several sensors may be read at once (the evidence runs a few passes in parallel): a few entries.
-    const key = `${q.site}\0${q.sensor}\0${JSON.stringify(ranges)}`;
-    const c = this.siblings.get(key);
-    if (c && c.generation === this.hours.generation && c.byMetric.has(q.metric) && !this.hours.isDirty(from, to)) {
-      const got = c.byMetric.get(q.metric)!;
-      c.byMetric.delete(q.metric);
-      if (c.byMetric.size === 0) this.siblings.delete(key);
-      return got;
-    }
-    const generation = this.hours.generation;
-    const sensorWhere = `site = ${qlString(q.site)} AND sensor = ${qlString(q.sensor)} AND metric != 'noise_laeq'`;
-    const byMetric = await readMinuteBuckets(this.http, sensorWhere, ranges, from < this.hours.prunedBefore);
-    const got = byMetric.get(q.metric) ?? [];
-    byMetric.delete(q.metric);
-    if (byMetric.size > 0) {
-      this.siblings.set(key, { generation, byMetric });
-      // Oldest first out: entries nobody came back for must not pile up.
-      for (const k of this.siblings.keys()) if (this.siblings.size > SIBLING_ENTRIES) this.siblings.delete(k);
-    }
-    return got;
+  private async minuteColumns(q: ReadingQuery, ranges: Array<[number, number]>): Promise<MinuteColumns> {
+    await this.hours.compact({ from: ranges[0]![0], to: ranges[ranges.length - 1]![1] });
+    return readMinutePacks(this.http, ROLLUP_1H, this.seriesWhere(q), ranges, isNoise(q.metric));
   }
-
-  /** Minute buckets of the other metrics of recently read sensors (see minuteBuckets), oldest first. */
-  private readonly siblings = new Map<string, { generation: number; byMetric: Map<string, MinuteBucket[]> }>();
 
   /** Recomputes every dirty hour of rollup_1h now (benchmarks, tests); returns the hours done. */
   async flushRollups(): Promise<number> {

@@ -129,6 +129,12 @@ export interface Store {
    */
   readNoiseHistogram?(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram>;
   /**
+   * readNoiseHistogram of many ranges of one series at once, one answer per range in the same order
+   * (the evidence asks for every opening interval of a year: a remote store batches them into few
+   * round trips). Optional; without it the evidence calls readNoiseHistogram per range. Additive.
+   */
+  readNoiseHistograms?(q: { site: string; sensor: string; metric?: Metric }, ranges: ReadonlyArray<readonly [number, number]>): Promise<NoiseHistogram[]>;
+  /**
    * The newest stored raw reading of every (sensor, metric) of a site, in no particular order (for
    * GET /api/latest after a restart). InfluxDB looks back 30 days; SQLite keeps no such bound.
    */
