@@ -236,7 +236,10 @@ export class InfluxStore implements Store {
     const parts = ranges.map(([f, t]) => ({ from: bucketCeil(f, '1m'), to: bucketCeil(t, '1m'), bins: new Map<number, number>() }));
     const asked = parts.filter((p) => p.to > p.from);
     if (asked.length > 0) {
-      await this.hours.compact({ from: Math.min(...asked.map((p) => p.from)), to: Math.max(...asked.map((p) => p.to)) });
+      let from = Infinity;
+      let to = -Infinity;
+      for (const p of asked) [from, to] = [Math.min(from, p.from), Math.max(to, p.to)];
+      await this.hours.compact({ from, to });
       const edges: Array<{ bins: Map<number, number>; window: [number, number] }> = [];
       for (const p of asked) {
         const ha = bucketCeil(p.from, '1h');
