@@ -533,8 +533,6 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   };
 }
 
-/** Site-local days of each hour's first and last instant (the daily swing is per local day). */
-
 /**
  * A noise sensor's histogram per opening-hours interval of each day (one list per day): all of them
  * in one batched read where the store offers it, else day by day, a few at a time (PASS_PARALLEL).
@@ -549,6 +547,7 @@ async function openingHistograms(store: Store, site: string, sensor: string, nd:
   return mapLimit(nd, PASS_PARALLEL, async (d) => (read ? mapLimit(d.open, 1, ([a, b]) => read({ site, sensor, from: a, to: b })) : []));
 }
 
+/** Site-local days of each hour's first and last instant (the daily swing is per local day). */
 function hourDays(schedule: { day(ms: number): string }, h0: number, n: number): (k: number) => [string, string] {
   const keys: Array<[string, string]> = [];
   for (let k = 0; k < n; k++) keys.push([schedule.day(h0 + k * HOUR), schedule.day(h0 + (k + 1) * HOUR - 1)]);

@@ -272,11 +272,11 @@ export class HourRollupKeeper {
     for (const { m, h, bins } of hourHist.values()) {
       lines.push(`${NOISE_HIST_1H},metric=${escTag(m.metric)},sensor=${escTag(m.sensor)},site=${escTag(m.site)} ${histFields(bins)} ${h}`);
     }
-    const line = (measurement: string, s: HourSums) => {
+    const line = (s: HourSums) => {
       let f = `count=${fieldFloat(s.count)},min=${fieldFloat(s.min)},max=${fieldFloat(s.max)},sum=${fieldFloat(s.sum)}`;
       if (s.energy !== null && s.edur !== null) f += `,energy=${fieldFloat(s.energy)},edur=${fieldFloat(s.edur)}`;
-      if (measurement === ROLLUP_1H) f += packs.fields(`${s.site}\0${s.sensor}\0${s.metric}`, s.ts);
-      lines.push(`${measurement},metric=${escTag(s.metric)},sensor=${escTag(s.sensor)},site=${escTag(s.site)} ${f} ${s.ts}`);
+      f += packs.fields(`${s.site}\0${s.sensor}\0${s.metric}`, s.ts);
+      lines.push(`${ROLLUP_1H},metric=${escTag(s.metric)},sensor=${escTag(s.sensor)},site=${escTag(s.site)} ${f} ${s.ts}`);
     };
     // Minutes arrive per series in time order: fold them into their hours in that order.
     for (const m of minutes.values()) {
@@ -289,7 +289,7 @@ export class HourRollupKeeper {
       if (!prev) sums.set(key, { ...m, ts: h });
       else mergeInto(prev, m.count, m.min, m.max, m.sum, m.energy, m.edur);
     }
-    for (const s of sums.values()) line(ROLLUP_1H, s);
+    for (const s of sums.values()) line(s);
     for (let i = 0; i < lines.length; i += LINES_PER_WRITE) await this.http.write(lines.slice(i, i + LINES_PER_WRITE).join('\n'));
   }
 
