@@ -29,7 +29,7 @@ export const evidenceCommand: CommandSpec = {
     to: { type: 'string', arg: 'DATE', help: 'last day, included (YYYY-MM-DD) or an ISO 8601 time (excluded)' },
     out: { type: 'string', arg: 'DIR', help: 'folder to write the pack into (created)' },
     'coverage-threshold': { type: 'string', arg: 'PCT', help: 'coverage below this percentage is insufficient-data', default: '90' },
-    'minute-data': { type: 'boolean', help: 'include the minute data CSVs (HALLMON_MINUTE_DATA=0 to leave them out)', default: true },
+    'minute-data': { type: 'boolean', help: 'include the minute data CSVs (--no-minute-data or HALLMON_MINUTE_DATA=0 leaves them out)', default: true },
     ...common,
   },
   examples: [
@@ -156,6 +156,8 @@ async function runVerify(argv: string[]): Promise<number> {
     const w = (s: string) => process.stdout.write(`${s}\n`);
     // How each day was checked, as runs of consecutive days.
     for (const run of dayRuns(r.days)) w(`  ${run.from === run.to ? run.from : `${run.from} .. ${run.to}`}: ${CHECK_TEXT[run.check]}`);
+    const older = r.daysChecked - r.recordsChecked;
+    w(`  device events and status changes checked on ${r.recordsChecked} of ${r.daysChecked} days${older ? ` (${older} sealed before records digests: readings and alarms only)` : ''}`);
     if (r.ok && r.unverifiableDays.length === 0) {
       w(`intact: ${r.filesChecked} files and ${r.daysChecked} days of ${r.site} match the manifest, the store and the seal chain`);
       return 0;

@@ -1,4 +1,4 @@
-// Issue 6: verify over days whose raw readings were pruned. A format-2 seal carries a digest of the
+// Issue 6: verify over days whose raw readings were pruned. A format-2/3 seal carries a digest of the
 // day's minute rollups: a pruned day verifies against it (and the report says so), and a changed
 // minute rollup is named. A format-1 seal (older seals.db) over a pruned day is "cannot be
 // re-verified" with exit code 3, never "altered". The SQL fast path gives the generic text.
@@ -64,7 +64,7 @@ test('a pruned day verifies against its sealed minute rollups; a changed minute 
   seals.open();
   t.after(() => seals.close());
   const { out, manifest } = await packOf(t, store, seals);
-  assert.equal(manifest.format, 'hallmon-evidence-pack/2');
+  assert.equal(manifest.format, 'hallmon-evidence-pack/3');
   assert.ok(manifest.chain.every((h) => h.sealedAt !== null && /^[0-9a-f]{64}$/.test(h.rollupDigest ?? '')));
   const site = demoSite();
 
@@ -141,7 +141,7 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   assert.ok(manifest.chain.every((h) => h.rollupDigest === undefined), 'format-1 seals keep their digests');
   // As the previous release wrote it: format string /1 (still accepted).
   const mf = join(out, 'manifest.json');
-  writeFileSync(mf, readFileSync(mf, 'utf8').replace('hallmon-evidence-pack/2', 'hallmon-evidence-pack/1'));
+  writeFileSync(mf, readFileSync(mf, 'utf8').replace('hallmon-evidence-pack/3', 'hallmon-evidence-pack/1'));
 
   // While the raw data exist, the old seals verify.
   const before = await verifyPack(out, store, { site, profiles, seals, rawFrom: at('2025-05-07 00:00') });

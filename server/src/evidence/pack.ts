@@ -24,17 +24,22 @@ export interface ManifestFile {
 }
 
 /**
- * A day of the manifest's chain. rollupDigest (format 2, issue 6): the digest of the day's minute
+ * A day of the manifest's chain. rollupDigest (seal format 2): the digest of the day's minute
  * rollups, which verify uses once the raw readings are pruned; absent for days sealed in format 1.
+ * recordsDigest and records (seal format 3): the digest and count of the day's device events and
+ * status changes; absent for days sealed in format 1 or 2.
  */
-export type ManifestHead = ChainHead & { rollupDigest?: string };
+export type ManifestHead = ChainHead & { rollupDigest?: string; recordsDigest?: string; records?: number };
 
-/** Format 2 packs carry rollup digests whose links old verifiers cannot follow, so the string changed. */
-export const MANIFEST_FORMAT = 'hallmon-evidence-pack/2';
+/**
+ * /3 packs carry records digests in their links, which a /2 verifier would call broken, so the
+ * string changed again; verify still reads /1 and /2 packs.
+ */
+export const MANIFEST_FORMAT = 'hallmon-evidence-pack/3';
 
 export interface Manifest {
-  /** /1: raw digests only (still accepted by verify); /2: days may carry rollupDigest. */
-  format: 'hallmon-evidence-pack/1' | typeof MANIFEST_FORMAT;
+  /** /1: raw digests only; /2: days may carry rollupDigest; /3: days may also carry recordsDigest. */
+  format: 'hallmon-evidence-pack/1' | 'hallmon-evidence-pack/2' | typeof MANIFEST_FORMAT;
   site: string;
   from: string;
   to: string;
@@ -77,13 +82,17 @@ export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 's
     if (s) {
       const head: ManifestHead = { day, digest: s.digest, chain: s.chain, readings: s.readings, alarms: s.alarms, sealedAt: new Date(s.sealedAt).toISOString() };
       if (s.rollupDigest !== null) head.rollupDigest = s.rollupDigest;
+      if (s.recordsDigest !== null) {
+        head.recordsDigest = s.recordsDigest;
+        head.records = s.records ?? 0;
+      }
       heads.push(head);
       prev = s.chain;
       continue;
     }
     const d = await dayDigests(store, site, profiles, schedule, day);
-    prev = chainLink(prev, d.digest, d.rollupDigest);
-    heads.push({ day, digest: d.digest, rollupDigest: d.rollupDigest, chain: prev, readings: d.readings, alarms: d.alarms, sealedAt: null });
+    prev = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest);
+    heads.push({ day, digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: d.recordsDigest, chain: prev, readings: d.readings, alarms: d.alarms, records: d.records, sealedAt: null });
   }
   return { previousChain, heads };
 }
@@ -95,7 +104,7 @@ export function prevDay(day: string): string {
 export async function writePack(o: WritePackOptions): Promise<Manifest> {
   const { pack, store, dir } = o;
   const progress = o.onProgress ?? (() => {});
-  mkdirSync(join(dir, 'csv', 'minutes'), { recursive: true });
+  mkdirSync(o.minuteData === false ? join(dir, 'csv') : join(dir, 'csv', 'minutes'), { recursive: true });
   progress('seal', 0);
   const { previousChain, heads } = await chainHeads(o);
   pack.chainHeads = heads;
@@ -113,7 +122,7 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   put('csv/device-faults.csv', listCsv(pack.deviceFaults, ['device', 'start', 'end', 'month', 'faultInMonth', 'exceedsMonthlyLimit', 'repairWorkingDays', 'repairDeadline', 'repairOverdue', 'source', 'detail']));
   put('csv/followups.csv', listCsv(pack.followups, ['device', 'window', 'score', 'ratedAt', 'day', 'answerDeadline', 'simpleDeadline', 'complexDeadline', 'missedDeadlineAlarm']));
   put('csv/alarm-acks.csv', listCsv([...pack.alarmAcks, ...pack.selfTests], ['id', 'clause', 'rule', 'sensor', 'severity', 'startedAt', 'clearedAt', 'ackedBy', 'ackedAt', 'ackNote']));
-  put('csv/chain.csv', listCsv(heads, ['day', 'digest', 'rollupDigest', 'chain', 'readings', 'alarms', 'sealedAt']));
+  put('csv/chain.csv', listCsv(heads, ['day', 'digest', 'rollupDigest', 'recordsDigest', 'chain', 'readings', 'alarms', 'records', 'sealedAt']));
   progress('csv', 0);
   if (o.minuteData !== false) {
     const from = Date.parse(pack.from);

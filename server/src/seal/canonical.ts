@@ -1,8 +1,9 @@
-// The canonical text of the format-2 seal digests, shared by every store: whatever a store returns,
-// the bytes hashed are these, so a day sealed on SQLite can be re-checked on InfluxDB. Numbers are
-// integers only (times in ms; values quantised to 1e-6, minute LAeq to 1e-4 dB, rounded half away
-// from zero exactly as SQLite's round()), so SQL can produce the same text without float printing.
-import type { AggregatePoint, StoredReading } from '../store/store.ts';
+// The canonical text of the seal digests (formats 2 and 3), shared by every store: whatever a
+// store returns, the bytes hashed are these, so a day sealed on SQLite can be re-checked on
+// InfluxDB. Numbers are integers only (times in ms; values quantised to 1e-6, minute LAeq to
+// 1e-4 dB, rounded half away from zero exactly as SQLite's round()), so SQL can produce the same
+// text without float printing.
+import type { AggregatePoint, StatusChange, StoredEvent, StoredReading } from '../store/store.ts';
 
 /** x·1e6 rounded half away from zero: trunc(r ± 0.5), the arithmetic of SQLite's round(r). */
 export function q6(x: number): number {
@@ -43,4 +44,26 @@ export function minuteSealText(points: readonly AggregatePoint[], noise: boolean
     if (noise) s += `,${p.laeq === undefined ? '' : q4(p.laeq)}`;
   }
   return s;
+}
+
+/** A string field of a record line: JSON-quoted (tabs and newlines escaped), empty when absent. */
+const str = (s: string | undefined) => (s === undefined ? '' : JSON.stringify(s));
+/** An integer field (times in ms, scores, counts), empty when absent. */
+const int = (n: number | undefined) => (n === undefined ? '' : String(Math.trunc(n)));
+
+/**
+ * Record lines of a day (format 3): one per device event
+ * `e\tts\tdevice\ttype\tscore\twindow\tticket\tfault\tcount\tstart\tend\tdetail` and one per
+ * device status change `s\tts\tdevice\tstatus`, sorted by code unit and joined by "\n". Every
+ * field a store keeps is in the line, so a rating's score, a ticket's window or a fault's span
+ * cannot change unnoticed; the sort makes the text independent of a store's row order.
+ */
+export function recordsSealText(events: readonly StoredEvent[], statuses: readonly StatusChange[]): string {
+  const lines: string[] = [];
+  for (const e of events)
+    lines.push(
+      ['e', int(e.ts), str(e.device), str(e.type), int(e.score), str(e.window), str(e.ticket), str(e.fault), int(e.count), int(e.start), int(e.end), str(e.detail)].join('\t'),
+    );
+  for (const s of statuses) lines.push(['s', int(s.ts), str(s.device), str(s.status)].join('\t'));
+  return lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join('\n');
 }

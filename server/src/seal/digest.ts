@@ -1,9 +1,11 @@
 // Daily digests of what the store holds for one site, the links of the tamper-evidence chain.
-// Format 2 (sealed since issue 6) seals two digests a day, so a day stays checkable after its raw
-// readings are pruned (400-day retention; the 1-minute rollups are kept for ever):
-//   raw digest    = SHA-256 over the day's raw readings (canonical.ts) and alarms;
-//   rollup digest = SHA-256 over the day's 1-minute rollups (canonical.ts) and the same alarms;
-//   chain(day)    = SHA-256(chain(previous day) || raw digest || rollup digest).
+// Format 3 (sealed since the records digest) seals three digests a day; format 2 had the first two:
+//   raw digest     = SHA-256 over the day's raw readings (canonical.ts) and alarms;
+//   rollup digest  = SHA-256 over the day's 1-minute rollups (canonical.ts) and the same alarms, so a
+//                    day stays checkable after its raw readings are pruned (the rollups are kept);
+//   records digest = SHA-256 over the day's device events (ratings, tickets, device faults, data
+//                    gaps) and device status changes, which are never pruned;
+//   chain(day)     = SHA-256(chain(previous day) || raw || rollup [|| records]).
 // Format 1 (older seals) had the raw digest only, over JS-printed values, and
 // chain = SHA-256(previous || digest); dayDigestV1 recomputes it so those seals still verify.
 // Alarms: immutable fields (id, clause, rule, sensor, severity, startedAt) of alarms started in the
@@ -12,7 +14,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { DeviceProfile, SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import type { Schedule } from '@hallmon/edge/rules/schedule';
-import { minuteSealText, rawSealText } from './canonical.ts';
+import { minuteSealText, rawSealText, recordsSealText } from './canonical.ts';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -23,11 +25,14 @@ export interface DayDigest {
   alarms: number;
 }
 
-/** Both format-2 digests of a day. */
+/** The three format-3 digests of a day. */
 export interface DayDigests extends DayDigest {
   rollupDigest: string;
   /** Minute buckets hashed into the rollup digest. */
   minutes: number;
+  recordsDigest: string;
+  /** Events and status changes hashed into the records digest. */
+  records: number;
 }
 
 type Series = { sensor: string; metric: DeviceProfile['metrics'][number]['metric'] };
@@ -99,11 +104,22 @@ export async function rollupDigest(store: Store, site: SiteConfig, profiles: Map
   return { digest: h.digest('hex'), minutes, alarms };
 }
 
-/** Both format-2 digests of a day (what sealing stores). */
+/** Format-3 records digest: the day's device events and status changes (recordsSealText). */
+export async function recordsDigest(store: Store, site: SiteConfig, schedule: Schedule, day: string): Promise<{ digest: string; records: number; events: number; statuses: number }> {
+  const { start, end } = dayRange(schedule, day);
+  const q = { site: site.id, from: start, to: end };
+  const [events, statuses] = await Promise.all([store.readEvents(q), store.readStatus(q)]);
+  const text = recordsSealText(events, statuses);
+  const digest = createHash('sha256').update(`hallmon-day-records-v1\n${site.id}\n${day}\n`).update(text).digest('hex');
+  return { digest, records: events.length + statuses.length, events: events.length, statuses: statuses.length };
+}
+
+/** All three format-3 digests of a day (what sealing stores). */
 export async function dayDigests(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigests> {
   const raw = await rawDigest(store, site, profiles, schedule, day);
   const roll = await rollupDigest(store, site, profiles, schedule, day);
-  return { ...raw, rollupDigest: roll.digest, minutes: roll.minutes };
+  const rec = await recordsDigest(store, site, schedule, day);
+  return { ...raw, rollupDigest: roll.digest, minutes: roll.minutes, recordsDigest: rec.digest, records: rec.records };
 }
 
 /** Format-1 digest (seals made before format 2): readRaw per series with JS-printed values, then alarms. */
@@ -131,9 +147,13 @@ export async function dayDigestV1(store: Store, site: SiteConfig, profiles: Map<
   return { day, digest: h.digest('hex'), readings, alarms };
 }
 
-/** A chain link: format 2 when the day has a rollup digest, else format 1. */
-export function chainLink(previous: string, digest: string, rollup?: string | null): string {
+/** A chain link: format 3 with a records digest, format 2 with a rollup digest only, else format 1. */
+export function chainLink(previous: string, digest: string, rollup?: string | null, records?: string | null): string {
   const h = createHash('sha256').update(previous, 'hex').update(digest, 'hex');
   if (rollup) h.update(rollup, 'hex');
+  if (records) {
+    if (!rollup) throw new Error('a format-3 chain link needs the rollup digest as well as the records digest');
+    h.update(records, 'hex');
+  }
   return h.digest('hex');
 }

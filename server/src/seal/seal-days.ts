@@ -2,7 +2,8 @@
 // hours ago, so edge outbox replays have landed) into the hash chain, oldest first, and keeps the
 // first sealed value of every day. Days are sealed in order: the chain starts at the site's first
 // day with data (or `fromDay`) and never skips a day (an empty day has the digest of nothing).
-// New seals are format 2 (raw and minute-rollup digests, digest.ts); format-1 rows are kept as they are.
+// New seals are format 3 (raw, minute-rollup and records digests, digest.ts); rows sealed in format
+// 1 or 2 are kept as they are, rechecked in their own format, and the chain continues from them.
 import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import { siteSchedule } from '../evidence/period.ts';
@@ -61,14 +62,16 @@ export async function sealDays(
         if (s.rollupDigest === null) {
           const d = await dayDigestV1(store, site, profiles, schedule, s.day);
           if (d.digest !== s.digest) {
-            seals.noteLate(site.id, s.day, d.digest, now);
+            seals.noteLate(site.id, s.day, { digest: d.digest }, now);
             result.changed.push(s.day);
           }
           continue;
         }
         const d = await dayDigests(store, site, profiles, schedule, s.day);
-        if (d.digest !== s.digest || d.rollupDigest !== s.rollupDigest) {
-          seals.noteLate(site.id, s.day, d.digest, now, d.rollupDigest);
+        // A format-2 seal has no records digest: its records are not compared (nor noted).
+        const records = s.recordsDigest === null ? null : d.recordsDigest;
+        if (d.digest !== s.digest || d.rollupDigest !== s.rollupDigest || records !== s.recordsDigest) {
+          seals.noteLate(site.id, s.day, { digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: records }, now);
           result.changed.push(s.day);
         }
       }
@@ -85,8 +88,19 @@ export async function sealDays(
   if (day === null) return result;
   for (; day <= uptoDay && isClosed(day); day = nextDay(day)) {
     const d = await dayDigests(store, site, profiles, schedule, day);
-    const chain = chainLink(prev, d.digest, d.rollupDigest);
-    seals.insert({ site: site.id, day, digest: d.digest, rollupDigest: d.rollupDigest, chain, readings: d.readings, alarms: d.alarms, sealedAt: now });
+    const chain = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest);
+    seals.insert({
+      site: site.id,
+      day,
+      digest: d.digest,
+      rollupDigest: d.rollupDigest,
+      recordsDigest: d.recordsDigest,
+      records: d.records,
+      chain,
+      readings: d.readings,
+      alarms: d.alarms,
+      sealedAt: now,
+    });
     prev = seals.get(site.id, day)!.chain;
     result.sealed.push(day);
     opts.onDay?.(day);

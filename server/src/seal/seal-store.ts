@@ -1,8 +1,9 @@
 // The seal table: one row per site and site-local day with the first digest ever sealed for it and
 // its chain link. A small SQLite file (seals.db) in the data dir, so sealing works the same with the
 // SQLite and the InfluxDB store. Rows are only ever inserted: a later recomputation that differs is
-// recorded beside the seal (lateDigest), never over it. A row with a rollup digest is a format-2
-// seal (digest.ts); older seals.db files get the column on open and keep their rows as format 1.
+// recorded beside the seal (lateDigest), never over it. A row with a records digest is a format-3
+// seal, one with a rollup digest only format 2, one with neither format 1 (digest.ts); older
+// seals.db files get the new columns on open and keep their rows in the format they were sealed in.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +14,10 @@ export interface SealRow {
   digest: string;
   /** Format 2: digest of the day's 1-minute rollups (outlives the raw data). Null: a format-1 seal. */
   rollupDigest: string | null;
+  /** Format 3: digest of the day's device events and status changes. Null: sealed in format 1 or 2. */
+  recordsDigest: string | null;
+  /** Events and status changes hashed into recordsDigest (null before format 3). */
+  records: number | null;
   chain: string;
   readings: number;
   alarms: number;
@@ -21,6 +26,7 @@ export interface SealRow {
   lateDigest: string | null;
   lateAt: number | null;
   lateRollupDigest: string | null;
+  lateRecordsDigest: string | null;
 }
 
 interface Row {
@@ -35,6 +41,9 @@ interface Row {
   late_at: number | null;
   rollup_digest: string | null;
   late_rollup_digest: string | null;
+  records_digest: string | null;
+  records: number | null;
+  late_records_digest: string | null;
 }
 
 const DDL = `
@@ -51,14 +60,22 @@ CREATE TABLE IF NOT EXISTS seals (
   PRIMARY KEY (site, day)
 ) WITHOUT ROWID;`;
 
-/** Columns added after the first release (issue 6), added on open when missing. */
-const ADDED_COLUMNS = ['rollup_digest', 'late_rollup_digest'];
+/** Columns added after the first release (format 2, then format 3), added on open when missing. */
+const ADDED_COLUMNS: Array<[name: string, type: 'TEXT' | 'INTEGER']> = [
+  ['rollup_digest', 'TEXT'],
+  ['late_rollup_digest', 'TEXT'],
+  ['records_digest', 'TEXT'],
+  ['records', 'INTEGER'],
+  ['late_records_digest', 'TEXT'],
+];
 
 const fromRow = (r: Row): SealRow => ({
   site: r.site,
   day: r.day,
   digest: r.digest,
   rollupDigest: r.rollup_digest ?? null,
+  recordsDigest: r.records_digest ?? null,
+  records: r.records ?? null,
   chain: r.chain,
   readings: r.readings,
   alarms: r.alarms,
@@ -66,6 +83,7 @@ const fromRow = (r: Row): SealRow => ({
   lateDigest: r.late_digest,
   lateAt: r.late_at,
   lateRollupDigest: r.late_rollup_digest ?? null,
+  lateRecordsDigest: r.late_records_digest ?? null,
 });
 
 export class SealStore {
@@ -84,7 +102,7 @@ export class SealStore {
       db.pragma('journal_mode = WAL');
       db.exec(DDL);
       const have = new Set((db.prepare('PRAGMA table_info(seals)').all() as Array<{ name: string }>).map((c) => c.name));
-      for (const c of ADDED_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE seals ADD COLUMN ${c} TEXT`);
+      for (const [c, type] of ADDED_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE seals ADD COLUMN ${c} ${type}`);
       this.db = db;
     } catch (err) {
       throw new Error(`Cannot open the seal table ${this.file}: ${(err as Error).message}. Check that --data-dir is writable.`);
@@ -121,15 +139,21 @@ export class SealStore {
   }
 
   /** Inserts a seal; an existing one is kept (first sealed value wins). Returns whether it went in. */
-  insert(s: Omit<SealRow, 'lateDigest' | 'lateAt' | 'lateRollupDigest' | 'rollupDigest'> & { rollupDigest?: string | null }): boolean {
+  insert(
+    s: Omit<SealRow, 'lateDigest' | 'lateAt' | 'lateRollupDigest' | 'lateRecordsDigest' | 'rollupDigest' | 'recordsDigest' | 'records'> &
+      Partial<Pick<SealRow, 'rollupDigest' | 'recordsDigest' | 'records'>>,
+  ): boolean {
     return (
       this.conn()
-        .prepare('INSERT OR IGNORE INTO seals (site, day, digest, rollup_digest, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(s.site, s.day, s.digest, s.rollupDigest ?? null, s.chain, s.readings, s.alarms, s.sealedAt).changes > 0
+        .prepare('INSERT OR IGNORE INTO seals (site, day, digest, rollup_digest, records_digest, records, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(s.site, s.day, s.digest, s.rollupDigest ?? null, s.recordsDigest ?? null, s.records ?? null, s.chain, s.readings, s.alarms, s.sealedAt).changes > 0
     );
   }
 
-  noteLate(site: string, day: string, digest: string, at: number, rollupDigest: string | null = null): void {
-    this.conn().prepare('UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_at = ? WHERE site = ? AND day = ?').run(digest, rollupDigest, at, site, day);
+  /** Records a differing recomputation of a sealed day beside its seal (the seal itself stays). */
+  noteLate(site: string, day: string, late: { digest: string; rollupDigest?: string | null; recordsDigest?: string | null }, at: number): void {
+    this.conn()
+      .prepare('UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_records_digest = ?, late_at = ? WHERE site = ? AND day = ?')
+      .run(late.digest, late.rollupDigest ?? null, late.recordsDigest ?? null, at, site, day);
   }
 }

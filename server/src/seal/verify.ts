@@ -3,8 +3,9 @@
 // must equal the pack's; the chain links must follow from the digests; and when the server's seal
 // table is given, the pack's links must equal the sealed ones. Names the altered file or day.
 // Days whose raw readings were pruned (older than the raw retention) are checked against their
-// sealed minute-rollup digest instead (format 2); a format-1 day has none and is reported as not
-// re-verifiable, never as altered. See docs/evidence.md "Tamper evidence".
+// sealed minute-rollup digest instead (format 2 and 3); a format-1 day has none and is reported as not
+// re-verifiable, never as altered. Days sealed in format 3 also have their device events and status
+// changes (never pruned) recomputed against the records digest. See docs/evidence.md "Tamper evidence".
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -13,18 +14,29 @@ import type { Store } from '../store/store.ts';
 import { DEFAULT_RETENTION_DAYS, retentionCutoff } from '../store/index.ts';
 import { siteSchedule } from '../evidence/period.ts';
 import { sha256File, type Manifest } from '../evidence/pack.ts';
-import { chainLink, dayDigestV1, rawDigest, rollupDigest } from './digest.ts';
+import { chainLink, dayDigestV1, rawDigest, recordsDigest, rollupDigest } from './digest.ts';
 import type { SealStore } from './seal-store.ts';
 
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const ManifestSchema = Type.Object({
-  format: Type.Union([Type.Literal('hallmon-evidence-pack/1'), Type.Literal('hallmon-evidence-pack/2')]),
+  format: Type.Union([Type.Literal('hallmon-evidence-pack/1'), Type.Literal('hallmon-evidence-pack/2'), Type.Literal('hallmon-evidence-pack/3')]),
   site: Type.String(),
   firstDay: Type.String(),
   lastDay: Type.String(),
   files: Type.Array(Type.Object({ path: Type.String(), sha256: Hex64, size: Type.Integer() })),
   previousChain: Hex64,
-  chain: Type.Array(Type.Object({ day: Type.String(), digest: Type.String(), rollupDigest: Type.Optional(Hex64), chain: Type.String(), readings: Type.Integer(), alarms: Type.Integer() })),
+  chain: Type.Array(
+    Type.Object({
+      day: Type.String(),
+      digest: Type.String(),
+      rollupDigest: Type.Optional(Hex64),
+      recordsDigest: Type.Optional(Hex64),
+      chain: Type.String(),
+      readings: Type.Integer(),
+      alarms: Type.Integer(),
+      records: Type.Optional(Type.Integer()),
+    }),
+  ),
 });
 
 /**
@@ -47,6 +59,8 @@ export interface VerifyResult {
   alteredDays: string[];
   /** Pruned days sealed in format 1: nothing left to recompute their digest from. */
   unverifiableDays: string[];
+  /** Days whose events and status changes were recomputed against a records digest (format 3). */
+  recordsChecked: number;
   /** Every day of the pack and how it was checked, in order. */
   days: Array<{ day: string; check: DayCheck }>;
   /** Raw readings before this time (epoch ms) may have been pruned. */
@@ -76,7 +90,7 @@ export function readManifest(packDir: string): Manifest {
   } catch (err) {
     throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!isValid(ManifestSchema, m)) throw new Error(`${file} is not a hallmon evidence manifest (format hallmon-evidence-pack/1 or /2)`);
+  if (!isValid(ManifestSchema, m)) throw new Error(`${file} is not a hallmon evidence manifest (format hallmon-evidence-pack/1, /2 or /3)`);
   return m as Manifest;
 }
 
@@ -84,7 +98,7 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
   const m = readManifest(packDir);
   if (m.site !== o.site.id) throw new Error(`the pack is for site "${m.site}", not "${o.site.id}"`);
   const rawFrom = o.rawFrom ?? retentionCutoff((o.now ?? Date.now)(), DEFAULT_RETENTION_DAYS);
-  const r: VerifyResult = { ok: true, site: m.site, format: m.format, filesChecked: 0, daysChecked: 0, alteredFiles: [], alteredDays: [], unverifiableDays: [], days: [], rawFrom, problems: [] };
+  const r: VerifyResult = { ok: true, site: m.site, format: m.format, filesChecked: 0, daysChecked: 0, recordsChecked: 0, alteredFiles: [], alteredDays: [], unverifiableDays: [], days: [], rawFrom, problems: [] };
   for (const f of m.files) {
     r.filesChecked++;
     const full = join(packDir, f.path);
@@ -104,6 +118,7 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
   let i = 0;
   for (const h of m.chain) {
     r.daysChecked++;
+    if (h.recordsDigest !== undefined) r.recordsChecked++;
     let { check, problem } = await checkDay(store, o, schedule, h, prev, schedule.dayStart(h.day) < rawFrom, cutText);
     const sealed = o.seals?.get(m.site, h.day);
     if (check !== 'altered' && sealed && sealed.chain !== h.chain) {
@@ -124,13 +139,27 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
 type Head = Manifest['chain'][number];
 
 /**
- * One day: its link, then its digest recomputed from the store. Pruning removes raw rows of days
- * before the cut and never changes or adds one, so a day falls back to its sealed rollups only when
- * it lies before the cut (pastCut) AND fewer raw readings are left than were sealed.
+ * One day: its link, its records (format 3), then its readings recomputed from the store. Pruning
+ * removes raw rows of days before the cut and never changes or adds one, so a day falls back to its
+ * sealed rollups only when it lies before the cut (pastCut) AND fewer raw readings are left than
+ * were sealed. Events and status changes are never pruned: their digest is always recomputed.
  */
 async function checkDay(store: Store, o: VerifyOptions, schedule: ReturnType<typeof siteSchedule>, h: Head, prev: string, pastCut: boolean, cut: string): Promise<{ check: DayCheck; problem?: string }> {
-  if (chainLink(prev, h.digest, h.rollupDigest) !== h.chain)
+  if (h.recordsDigest !== undefined && h.rollupDigest === undefined)
+    return { check: 'altered', problem: 'the day in manifest.json has a records digest but no rollup digest (the manifest was edited)' };
+  if (chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest) !== h.chain)
     return { check: 'altered', problem: 'the chain link in manifest.json does not follow from the previous day (the manifest was edited)' };
+  const readings = await checkReadings(store, o, schedule, h, pastCut, cut);
+  if (h.recordsDigest === undefined) return readings;
+  const rec = await recordsDigest(store, o.site, schedule, h.day);
+  if (rec.digest === h.recordsDigest) return readings;
+  const was = h.records === undefined ? '' : `, ${h.records} when packed`;
+  const problem = `the stored device events or status changes (ratings, tickets, device faults, data gaps, online/offline) no longer match the pack (${rec.events} events and ${rec.statuses} status changes now${was})`;
+  return { check: 'altered', problem: readings.problem ? `${readings.problem}; ${problem}` : problem };
+}
+
+/** The day's readings: against the raw digest, or once pruned against the sealed rollup digest. */
+async function checkReadings(store: Store, o: VerifyOptions, schedule: ReturnType<typeof siteSchedule>, h: Head, pastCut: boolean, cut: string): Promise<{ check: DayCheck; problem?: string }> {
   const v2 = h.rollupDigest !== undefined;
   const d = v2 ? await rawDigest(store, o.site, o.profiles, schedule, h.day) : await dayDigestV1(store, o.site, o.profiles, schedule, h.day);
   if (d.digest === h.digest) return { check: 'raw' };
