@@ -12,7 +12,7 @@ const commands: Record<string, Command> = {
   edge: { summary: 'the hall edge agent: reads devices, checks clauses, forwards with store-and-forward', load: () => import('@hallmon/edge/cli') },
   selftest: { summary: 'raise and clear a TEST alarm through the real alarm path; report deliveries', load: () => import('@hallmon/server/selftest-cli') },
   evidence: { summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR', load: () => import('@hallmon/server/evidence-cli') },
-  simulate: { summary: 'simulated devices speaking the real protocols, driven by scenarios', load: () => import('@hallmon/simulators/cli') },
+  simulate: { summary: 'simulated devices speaking the real protocols, driven by scenarios', load: () => import('@hallmon/server/simulate-cli') },
 };
 
 function usage(): string {

@@ -1,6 +1,7 @@
 // Shared command-line handling for every `hallmon` subcommand: flags declared once with their help
 // text, each with a HALLMON_* environment twin (CONTRACT "every flag has a HALLMON_* twin"), and
-// errors that say what to type instead.
+// errors that say what to type instead. Boolean flags also take --no-NAME (node:util parseArgs
+// learnt allowNegative only in Node 22.4; this works on Node 20 as well).
 import { parseArgs } from 'node:util';
 
 export interface FlagSpec {
@@ -33,7 +34,9 @@ export function envName(flag: string): string {
 export function helpText(spec: CommandSpec): string {
   const lines = [`${spec.summary}`, '', `Usage: ${spec.usage}`, '', 'Options:'];
   const entries = Object.entries(spec.flags).map(([name, f]) => {
-    const left = `  --${name}${f.type === 'string' ? ` ${f.arg ?? 'VALUE'}` : ''}`;
+    // A boolean that defaults to on is only useful negated: show both spellings.
+    const flag = f.type === 'boolean' && f.default === true ? `--[no-]${name}` : `--${name}`;
+    const left = `  ${flag}${f.type === 'string' ? ` ${f.arg ?? 'VALUE'}` : ''}`;
     const def = f.default !== undefined && f.default !== false ? ` (default: ${String(f.default)})` : '';
     const env = name === 'help' ? '' : ` [env ${envName(name)}]`;
     return [left, `${f.help}${def}${env}`] as const;
@@ -62,9 +65,10 @@ export function parseCommand(
   // node:util parseArgs rejects keys present with the value undefined, so set only what is given.
   for (const [name, f] of Object.entries(spec.flags))
     options[name] = { type: f.type, ...(f.multiple !== undefined ? { multiple: f.multiple } : {}), ...(f.short !== undefined ? { short: f.short } : {}) };
+  const { args, negated } = takeNegations(spec, argv);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}\nRun 'hallmon ${spec.name} --help' for the options.`);
   }
@@ -75,6 +79,9 @@ export function parseCommand(
   const flags: ParsedFlags = {};
   for (const [name, f] of Object.entries(spec.flags)) {
     let v = parsed.values[name] as string | boolean | string[] | undefined;
+    // --no-NAME after --NAME (or alone) wins, as the later of two spellings does in most CLIs.
+    const neg = negated.get(name);
+    if (neg !== undefined && (v === undefined || neg > argv.lastIndexOf(`--${name}`))) v = false;
     if (v === undefined) {
       const e = env[envName(name)];
       if (e !== undefined && e !== '') {
@@ -85,6 +92,23 @@ export function parseCommand(
     flags[name] = v ?? f.default;
   }
   return { flags, positionals: parsed.positionals };
+}
+
+/**
+ * Takes `--no-NAME` of boolean flags out of argv (up to a `--` terminator), with the index of the
+ * last one of each. `--no-NAME=value` and negations of string flags stay, for parseArgs to reject.
+ */
+function takeNegations(spec: CommandSpec, argv: string[]): { args: string[]; negated: Map<string, number> } {
+  const args: string[] = [];
+  const negated = new Map<string, number>();
+  let i = 0;
+  for (; i < argv.length && argv[i] !== '--'; i++) {
+    const a = argv[i]!;
+    const name = a.startsWith('--no-') ? a.slice(5) : undefined;
+    if (name !== undefined && spec.flags[name]?.type === 'boolean') negated.set(name, i);
+    else args.push(a);
+  }
+  return { args: [...args, ...argv.slice(i)], negated };
 }
 
 /** An integer flag in [min, max], or a UsageError naming the flag. */

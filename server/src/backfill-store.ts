@@ -1,46 +1,19 @@
 // `hallmon simulate --backfill --data-dir DIR`: writes a scenario's history (with the year's
-// incidents, backfill-year.ts) straight into the server's SQLite store in big batches, then seals
-// the closed days, so a new install has a year of evidence in minutes instead of a year of waiting.
+// incidents, simulators' backfill-year.ts) straight into the server's SQLite store in big batches,
+// then seals the closed days, so a new install has a year of evidence in minutes instead of a year
+// of waiting. It lives here, not in simulators, because it writes the server's store and seals:
+// simulators stays free of server code and the simulate command gets it injected (simulate-cli.ts).
 // A running server may share the store: SQLite WAL lets this second writer wait for the lock (the
 // store sets busy_timeout), each batch is one short transaction.
-import { createLogger, loadProfiles, parseTimestamp, toIso, type DeviceProfile, type Logger, type Metric, type SiteConfig } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
-import type { StoredEvent, StoredReading } from '@hallmon/server/store/store';
-import { SealStore } from '@hallmon/server/seal/seal-store';
-import { sealDays } from '@hallmon/server/seal/seal-days';
-import { siteSchedule } from '@hallmon/server/evidence/period';
-import { counterStatus, planIncidents, yearScenario, type Incident } from './backfill-year.ts';
-import { estimateReadings, generateHistory } from './history.ts';
-import type { Scenario } from './scenarios/index.ts';
-
-export interface StoreBackfillOptions {
-  scenario: Scenario;
-  site: SiteConfig;
-  seed: number;
-  from: number;
-  to: number;
-  dataDir: string;
-  /** Seconds between noise readings (default 1; 10 makes a year about 8× smaller and faster). */
-  noiseStepS?: number;
-  /** Place the year's incidents (default true), or exactly these. */
-  incidents?: boolean | Incident[];
-  /** Seal the closed days at the end (default true). */
-  seal?: boolean;
-  /** Progress callback: readings written so far, of `total` expected. */
-  onProgress?: (p: { readings: number; events: number; total: number; final: boolean }) => void;
-  log?: Logger;
-  profiles?: Map<string, DeviceProfile>;
-}
-
-export interface StoreBackfillResult {
-  readings: number;
-  duplicates: number;
-  events: number;
-  statuses: number;
-  incidents: Incident[];
-  sealedDays: number;
-  seconds: number;
-}
+import { createLogger, loadProfiles, parseTimestamp, toIso, type Metric } from '@hallmon/firmware-config';
+import { counterStatus, planIncidents, yearScenario } from '@hallmon/simulators/backfill-year';
+import { estimateReadings, generateHistory } from '@hallmon/simulators/history';
+import type { StoreBackfillOptions, StoreBackfillResult } from '@hallmon/simulators/backfill-options';
+import { createStore } from './store/index.ts';
+import type { StoredEvent, StoredReading } from './store/store.ts';
+import { SealStore } from './seal/seal-store.ts';
+import { sealDays } from './seal/seal-days.ts';
+import { siteSchedule } from './evidence/period.ts';
 
 /** Readings per write transaction: big enough to amortise, short enough not to block a server. */
 const WRITE_BATCH = 20_000;

@@ -48,7 +48,7 @@ export const serverCommand: CommandSpec = {
     'tls-key': { type: 'string', arg: 'FILE', help: 'PEM private key for --tls-cert' },
     'max-payload': { type: 'string', arg: 'BYTES', help: 'largest MQTT payload accepted', default: String(1024 * 1024) },
     'retention-days': { type: 'string', arg: 'N', help: 'days of raw readings kept (rollups are kept for ever)', default: '400' },
-    'mqtt-ws': { type: 'boolean', help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, HALLMON_MQTT_WS=0 turns it off', default: true },
+    'mqtt-ws': { type: 'boolean', help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, --no-mqtt-ws or HALLMON_MQTT_WS=0 turns it off', default: true },
   },
   examples: [
     'hallmon server',

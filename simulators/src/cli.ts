@@ -1,6 +1,7 @@
 // `hallmon simulate`: the simulated hall. Live, it plays a scenario on real protocols (Modbus RTU
 // and ASCII over socat ptys, counter devices over MQTT) on a simulated clock; with --backfill it
-// publishes a scenario's history straight to a server broker as the site's gateway would.
+// publishes a scenario's history straight to a server broker as the site's gateway would, or with
+// --data-dir writes it into a store through the StoreBackfill the server hands in (SimulateDeps).
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
 import {
@@ -22,7 +23,7 @@ import { siteModel } from './scenarios/site-model.ts';
 import { SimClock } from './clock.ts';
 import { CounterDevices } from './mqtt/counter-devices.ts';
 import { estimateReadings, generateHistory } from './history.ts';
-import { backfillStore } from './backfill-store.ts';
+import type { StoreBackfill } from './backfill-options.ts';
 import { startSerialDevices } from './live-serial.ts';
 
 const spec: CommandSpec = {
@@ -66,7 +67,12 @@ const spec: CommandSpec = {
 /** Live runs place the incident this long (real time) after start, so its effect shows quickly. */
 const LIVE_LEAD_MS = 45_000;
 
-export async function run(argv: string[]): Promise<number> {
+/** What the simulate command needs from outside simulators: the server's store backfill. */
+export interface SimulateDeps {
+  backfillStore?: StoreBackfill;
+}
+
+export async function run(argv: string[], deps: SimulateDeps = {}): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const f = parsed.flags;
@@ -83,7 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   const site = pickSite(str(f.site) ?? 'demo', str(f['site-config']));
   const log = createLogger('simulate');
   try {
-    return await (f.backfill ? backfill(scenario, site, seed, f, log) : live(scenario, site, seed, f, log));
+    return await (f.backfill ? backfill(scenario, site, seed, f, log, deps) : live(scenario, site, seed, f, log));
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // Environment problems (socat missing, broker unreachable): one clear line, no stack.
@@ -171,13 +177,16 @@ async function live(scenario: Scenario, site: SiteConfig, seed: number, f: Parse
   return 0;
 }
 
-async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger): Promise<number> {
+async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger, deps: SimulateDeps): Promise<number> {
   const from = dateFlag(f, 'from', site);
   const to = dateFlag(f, 'to', site);
   if (from === undefined || to === undefined) throw new UsageError('--backfill needs --from DATE and --to DATE');
   if (!(to > from)) throw new UsageError('--to must be after --from');
   const dataDir = str(f['data-dir']);
-  if (dataDir) return backfillToStore(scenario, site, seed, f, log, from, to, resolve(dataDir));
+  if (dataDir) {
+    if (!deps.backfillStore) throw new UsageError('--data-dir needs the server\'s store writer: run it as `hallmon simulate`, not through the simulators package alone');
+    return backfillToStore(deps.backfillStore, scenario, site, seed, f, log, from, to, resolve(dataDir));
+  }
   const url = str(f.uplink);
   const username = str(f.username);
   const password = str(f.password);
@@ -222,7 +231,7 @@ async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: P
 }
 
 /** --backfill --data-dir: straight into the SQLite store (no broker), with a progress line on stderr. */
-async function backfillToStore(scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger, from: number, to: number, dataDir: string): Promise<number> {
+async function backfillToStore(backfillStore: StoreBackfill, scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger, from: number, to: number, dataDir: string): Promise<number> {
   const noiseStepS = intFlag(f, 'noise-step', 1, 60) ?? 1;
   const started = Date.now();
   const report = progressLine(started);

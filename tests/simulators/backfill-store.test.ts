@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger, loadCatalogue, loadProfiles, loadSites, WorkingCalendar } from '@hallmon/firmware-config';
-import { backfillStore } from '@hallmon/simulators/backfill-store';
+import { backfillStore } from '@hallmon/server/backfill-store';
 import { yearScenario, type Incident } from '@hallmon/simulators/backfill-year';
 import { estimateReadings } from '@hallmon/simulators/history';
 import { getScenario } from '@hallmon/simulators/scenarios/index';

@@ -3,9 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { listScenarios } from '@hallmon/simulators/scenarios/index';
 import { startAedes } from '../helpers/brokers.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/hallmon.js', import.meta.url));
 
@@ -85,4 +88,27 @@ test('simulate --backfill publishes CONTRACT batches as the gateway', async (t) 
   assert.ok(events > 0);
   assert.ok(biggest <= 500);
   assert.deepEqual([...new Set(users)], ['demo-gateway']);
+});
+
+test('simulate --backfill --data-dir writes a store and seals its days through the server writer', async (t) => {
+  const dir = tempDir('hallmon-simulate-store-');
+  t.after(() => dir.remove());
+  const r = await hallmon(['simulate', '--scenario', 'normal-day', '--backfill', '--from', '2025-05-06', '--to', '2025-05-08', '--data-dir', dir.path, '--noise-step', '60', '--no-incidents']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed$/m.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.equal(m[4], dir.path);
+  assert.equal(m[5], '2');
+  const store = new Database(join(dir.path, 'hallmon.db'), { readonly: true });
+  const seals = new Database(join(dir.path, 'seals.db'), { readonly: true });
+  try {
+    assert.equal((store.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n, Number(m[1]));
+    assert.equal((store.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, Number(m[2]));
+    const rows = seals.prepare('SELECT day, records FROM seals ORDER BY day').all() as Array<{ day: string; records: number }>;
+    assert.deepEqual(rows.map((x) => x.day), ['2025-05-06', '2025-05-07']);
+    assert.equal(rows.reduce((s, x) => s + x.records, 0), Number(m[2]) + Number(m[3]), 'every event and status change is sealed');
+  } finally {
+    store.close();
+    seals.close();
+  }
 });
