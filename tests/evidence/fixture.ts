@@ -1,5 +1,8 @@
 // Evidence test fixture: a real SqliteStore in a temp folder, the shipped demo site, catalogue,
 // profiles and calendar, and builders for crafted readings/events in Shanghai wall-clock time.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { loadCatalogue, loadProfiles, loadSites, WorkingCalendar, type Metric, type SiteConfig } from '@hallmon/firmware-config';
 import { createLogger } from '@hallmon/firmware-config';
 import { createStore, type SqliteStore } from '@hallmon/server/store/index';
@@ -16,6 +19,8 @@ export function demoSite(): SiteConfig {
   const { file: _f, ...site } = structuredClone(demo);
   return site;
 }
+
+const run = promisify(execFile);
 
 export const MIN = 60_000;
 export const S = 1000;
@@ -54,4 +59,17 @@ export function ev(device: string, type: StoredEvent['type'], ts: number, extra:
 
 export function evidence(store: SqliteStore, from: string, to: string, extra: Partial<EvidenceInput> = {}) {
   return buildEvidence({ store, site: demoSite(), catalogue, profiles, calendar, from, to, now: () => at('2026-01-01 00:00'), ...extra });
+}
+
+/** `hallmon evidence verify ARGS` in its own process, as a user runs it: exit code and output. */
+export async function verifyCli(args: string[]): Promise<{ code: number; out: string }> {
+  const root = join(import.meta.dirname, '..', '..');
+  try {
+    const r = await run(process.execPath, [join(root, 'bin', 'hallmon.js'), 'evidence', 'verify', ...args], { cwd: root, env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' } });
+    return { code: 0, out: r.stdout };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
 }

@@ -4,8 +4,6 @@
 // re-verified" with exit code 3, never "altered". The SQL fast path gives the generic text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,23 +15,9 @@ import { chainLink, dayDigests, dayDigestV1, GENESIS } from '@hallmon/server/sea
 import { verifyPack } from '@hallmon/server/seal/verify';
 import type { Store } from '@hallmon/server/store/store';
 import { tempDir } from '../helpers/tmp.ts';
-import { at, demoSite, evidence, MIN, openStore, profiles, readings, S, write } from './fixture.ts';
+import { at, demoSite, evidence, MIN, openStore, profiles, readings, S, verifyCli, write } from './fixture.ts';
 
-const run = promisify(execFile);
 const DAY = 86_400_000;
-const root = join(import.meta.dirname, '..', '..');
-
-/** `hallmon evidence verify` in its own process: exit code and stdout. */
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const r = await run(process.execPath, [join(root, 'bin', 'hallmon.js'), 'evidence', 'verify', ...args], { cwd: root, env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' } });
-    return { code: 0, out: r.stdout };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 /** --retention-days whose cut (now − N days) lies inside 2025-05-08 (local): 05-06 and 05-07 are past it. */
 function retentionFor(day: string): string {
@@ -78,7 +62,7 @@ test('a pruned day verifies against its sealed minute rollups; a changed minute 
     { day: '2025-05-08', check: 'raw' },
   ]);
   const args = [out, '--data-dir', dir, '--retention-days', retentionFor('2025-05-08')];
-  const ok = await cli(args);
+  const ok = await verifyCli(args);
   assert.equal(ok.code, 0, ok.out);
   assert.match(ok.out, /2025-05-06 \.\. 2025-05-07: raw pruned, checked against the sealed minute rollups/);
   assert.match(ok.out, /2025-05-08: checked against the stored raw readings/);
@@ -95,7 +79,7 @@ test('a pruned day verifies against its sealed minute rollups; a changed minute 
   assert.equal(bad.ok, false);
   assert.deepEqual(bad.alteredDays, ['2025-05-07']);
   assert.match(bad.problems.join('\n'), /2025-05-07: raw readings pruned .* minute rollups no longer match/);
-  const badCli = await cli(args);
+  const badCli = await verifyCli(args);
   assert.equal(badCli.code, 1, badCli.out);
   assert.match(badCli.out, /ALTERED: day 2025-05-07/);
 });
@@ -155,7 +139,7 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   assert.deepEqual(r.alteredDays, []);
   assert.deepEqual(r.unverifiableDays, ['2025-05-06']);
   assert.deepEqual(r.days.map((d) => d.check), ['unverifiable', 'raw', 'raw']);
-  const c = await cli([out, '--data-dir', dir, '--retention-days', retentionFor('2025-05-07')]);
+  const c = await verifyCli([out, '--data-dir', dir, '--retention-days', retentionFor('2025-05-07')]);
   assert.equal(c.code, 3, c.out);
   assert.match(c.out, /2025-05-06: cannot be re-verified: its raw readings were pruned \(0 of 2880 left/);
   assert.match(c.out, /NOT FULLY VERIFIABLE: nothing altered/);

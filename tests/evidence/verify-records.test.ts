@@ -6,8 +6,6 @@
 // what could forge a line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { writePack } from '@hallmon/server/evidence/pack';
@@ -19,21 +17,7 @@ import { recordsSealText } from '@hallmon/server/seal/canonical';
 import { verifyPack } from '@hallmon/server/seal/verify';
 import type { SqliteStore } from '@hallmon/server/store/index';
 import { tempDir } from '../helpers/tmp.ts';
-import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, write } from './fixture.ts';
-
-const run = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
-
-async function verifyCli(args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const r = await run(process.execPath, [join(root, 'bin', 'hallmon.js'), 'evidence', 'verify', ...args], { cwd: root, env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' } });
-    return { code: 0, out: r.stdout };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
+import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, verifyCli, write } from './fixture.ts';
 
 /** Three days of machine-room temperature, with ratings, a ticket, a fault and status changes on 05-07. */
 async function filled(t: { after(fn: () => unknown): void }) {
