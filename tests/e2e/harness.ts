@@ -37,7 +37,8 @@ export interface Hall {
 export interface EdgeHealth {
   uplink: { connected: boolean };
   outbox: { queued: number } | null;
-  counters: { readings: number };
+  /** buffered: records read but not yet written to the outbox (the agent flushes on a timer). */
+  counters: { readings: number; buffered: number };
 }
 
 export async function startHall(dir: string, uplink: { url: string; username: string; password: string }, pollMs = 250): Promise<Hall> {
@@ -111,15 +112,26 @@ export async function startHall(dir: string, uplink: { url: string; username: st
   };
 }
 
-/** Waits until the edge has forwarded everything it acknowledged (outbox empty, uplink up). */
+/**
+ * Waits until the edge has forwarded everything it counted: nothing in its memory buffer, the
+ * outbox empty (the server acknowledged every record after storing it), the uplink up, and the
+ * same reading count on two checks in a row (a reply already on the wire when the devices
+ * stopped is still counted). The buffer counts too: a reading counted just before a check may
+ * still wait for the flush timer.
+ */
 export async function drained(hall: Hall): Promise<EdgeHealth> {
+  let previous = -1;
   return waitFor(
     async () => {
       const h = await hall.health();
-      return h.uplink.connected && h.outbox && h.outbox.queued === 0 ? h : undefined;
+      const idle = h.uplink.connected && h.outbox !== null && h.outbox.queued === 0 && h.counters.buffered === 0;
+      const settled = idle && h.counters.readings === previous;
+      previous = idle ? h.counters.readings : -1;
+      return settled ? h : undefined;
     },
     'the edge outbox to drain',
     90_000,
+    300,
   );
 }
 
