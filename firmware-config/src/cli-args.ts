@@ -65,7 +65,7 @@ export function parseCommand(
   // node:util parseArgs rejects keys present with the value undefined, so set only what is given.
   for (const [name, f] of Object.entries(spec.flags))
     options[name] = { type: f.type, ...(f.multiple !== undefined ? { multiple: f.multiple } : {}), ...(f.short !== undefined ? { short: f.short } : {}) };
-  const { args, negated } = takeNegations(spec, argv);
+  const { args, negatedLast } = takeNegations(spec, argv);
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals, strict: true });
@@ -80,8 +80,7 @@ export function parseCommand(
   for (const [name, f] of Object.entries(spec.flags)) {
     let v = parsed.values[name] as string | boolean | string[] | undefined;
     // --no-NAME after --NAME (or alone) wins, as the later of two spellings does in most CLIs.
-    const neg = negated.get(name);
-    if (neg !== undefined && (v === undefined || neg > argv.lastIndexOf(`--${name}`))) v = false;
+    if (negatedLast.has(name)) v = false;
     if (v === undefined) {
       const e = env[envName(name)];
       if (e !== undefined && e !== '') {
@@ -95,20 +94,24 @@ export function parseCommand(
 }
 
 /**
- * Takes `--no-NAME` of boolean flags out of argv (up to a `--` terminator), with the index of the
- * last one of each. `--no-NAME=value` and negations of string flags stay, for parseArgs to reject.
+ * Takes `--no-NAME` of boolean flags out of argv (up to a `--` terminator) and names the boolean
+ * flags whose last spelling there was the negated one. `--no-NAME=value` and negations of string
+ * flags stay, for parseArgs to reject.
  */
-function takeNegations(spec: CommandSpec, argv: string[]): { args: string[]; negated: Map<string, number> } {
+function takeNegations(spec: CommandSpec, argv: string[]): { args: string[]; negatedLast: Set<string> } {
   const args: string[] = [];
-  const negated = new Map<string, number>();
+  const negatedLast = new Set<string>();
   let i = 0;
   for (; i < argv.length && argv[i] !== '--'; i++) {
     const a = argv[i]!;
-    const name = a.startsWith('--no-') ? a.slice(5) : undefined;
-    if (name !== undefined && spec.flags[name]?.type === 'boolean') negated.set(name, i);
-    else args.push(a);
+    const negated = a.startsWith('--no-') && spec.flags[a.slice(5)]?.type === 'boolean';
+    if (negated) negatedLast.add(a.slice(5));
+    else {
+      if (a.startsWith('--')) negatedLast.delete(a.slice(2));
+      args.push(a);
+    }
   }
-  return { args: [...args, ...argv.slice(i)], negated };
+  return { args: [...args, ...argv.slice(i)], negatedLast };
 }
 
 /** An integer flag in [min, max], or a UsageError naming the flag. */

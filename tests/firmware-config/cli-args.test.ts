@@ -30,6 +30,9 @@ test('--no-NAME turns a boolean off; the later of two spellings wins; env twins 
   assert.equal(p.flags.site, 'demo');
   assert.equal(p.flags.incidents, false);
   assert.deepEqual(p.positionals, ['pos', '--no-incidents'], 'after -- it is a positional');
+  const q = flags(['--incidents', '--no-incidents', '--', '--incidents']);
+  assert.equal(q.flags.incidents, false, 'a spelling after -- does not count');
+  assert.deepEqual(q.positionals, ['--incidents']);
 });
 
 test('negating a string flag or an unknown one is a usage error that names it', () => {

@@ -24,7 +24,7 @@ import type { Logger } from '@hallmon/firmware-config';
 import type { StoredReading } from './store.ts';
 import type { InfluxHttp, InfluxSeries } from './influx-http.ts';
 import { escTag, fieldFloat, qlTime } from './influx-http.ts';
-import { hourRuns, readMinuteBuckets } from './influx-minutes.ts';
+import { hourRuns, readMinuteBuckets, seriesKeyOf } from './influx-minutes.ts';
 import { MinutePacks } from './influx-minute-pack.ts';
 import { mapLimit } from '../util/map-limit.ts';
 import { addKeptBins, histFields, ROLLUP_HIST } from './influx-hist.ts';
@@ -219,7 +219,7 @@ export class HourRollupKeeper {
       ),
       readMinuteBuckets(this.http, NOT_NOISE, [[from, to]], from < this.prunedBefore),
     ]);
-    // Minute packs of every series-hour (influx-minute-pack.ts), keyed as seriesKey names a series.
+    // Minute packs of every series-hour (influx-minute-pack.ts), keyed by seriesKeyOf.
     const packs = new MinutePacks();
     for (const [key, buckets] of climate) for (const b of buckets) packs.set(key, b.ts, b.sum / b.count);
     const sums = new Map<string, HourSums>();
@@ -275,14 +275,14 @@ export class HourRollupKeeper {
     const line = (s: HourSums) => {
       let f = `count=${fieldFloat(s.count)},min=${fieldFloat(s.min)},max=${fieldFloat(s.max)},sum=${fieldFloat(s.sum)}`;
       if (s.energy !== null && s.edur !== null) f += `,energy=${fieldFloat(s.energy)},edur=${fieldFloat(s.edur)}`;
-      f += packs.fields(`${s.site}\0${s.sensor}\0${s.metric}`, s.ts);
+      f += packs.fields(seriesKeyOf(s.site, s.sensor, s.metric), s.ts);
       lines.push(`${ROLLUP_1H},metric=${escTag(s.metric)},sensor=${escTag(s.sensor)},site=${escTag(s.site)} ${f} ${s.ts}`);
     };
     // Minutes arrive per series in time order: fold them into their hours in that order.
     for (const m of minutes.values()) {
       // The mean energy of the minute (what the replay's LAeq and the hour facts are computed from).
       const e = m.edur !== null && m.edur > 0 && m.energy !== null && m.energy > 0 ? m.energy / m.edur : 0;
-      packs.set(`${m.site}\0${m.sensor}\0${m.metric}`, m.ts, Number.isFinite(e) ? e : 0, m.max);
+      packs.set(seriesKeyOf(m.site, m.sensor, m.metric), m.ts, Number.isFinite(e) ? e : 0, m.max);
       const h = floorHour(m.ts);
       const key = `${m.site}\0${m.sensor}\0${m.metric}\0${h}`;
       const prev = sums.get(key);

@@ -60,9 +60,14 @@ export async function readMinuteBuckets(
   return out;
 }
 
+/** The map key of a series (site, sensor, metric), as readMinuteBuckets answers it. */
+export function seriesKeyOf(site: string, sensor: string, metric: string): string {
+  return `${site}\0${sensor}\0${metric}`;
+}
+
 /** The map key of a series answered with GROUP BY site, sensor, metric. */
 export function seriesKey(s: InfluxSeries): string {
-  return `${s.tags?.site ?? ''}\0${s.tags?.sensor ?? ''}\0${s.tags?.metric ?? ''}`;
+  return seriesKeyOf(s.tags?.site ?? '', s.tags?.sensor ?? '', s.tags?.metric ?? '');
 }
 
 /**
