@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProfiles } from '@hallmon/firmware-config';
-import { ModbusSlaveBus } from '@hallmon/simulators/serial/index';
+import { ModbusSlaveBus } from '@hallmon/simulators';
 import { tempDir } from '../tests/helpers/tmp.ts';
 import { freePort } from '../tests/helpers/ports.ts';
 import { ptyPair, type PtyPair } from '../tests/helpers/socat.ts';

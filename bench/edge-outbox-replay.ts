@@ -3,8 +3,7 @@
 // time the uplink until the outbox is empty. Target: >= 20,000 readings/s. Prints one JSON line.
 import { join } from 'node:path';
 import { createLogger } from '@hallmon/firmware-config';
-import { Outbox, type OutboxInput } from '@hallmon/edge/outbox';
-import { Uplink } from '@hallmon/edge/uplink';
+import { Outbox, type OutboxInput, Uplink } from '@hallmon/edge';
 import { tempDir } from '../tests/helpers/tmp.ts';
 import { freePort } from '../tests/helpers/ports.ts';
 import { startMosquitto } from '../tests/helpers/brokers.ts';

@@ -9,14 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { createLogger, loadProfiles, nextDay, type Metric } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
-import type { StoredReading } from '@hallmon/server/store/store';
-import { chainHeads, MANIFEST_FORMAT, type Manifest } from '@hallmon/server/evidence/pack';
-import type { EvidencePack } from '@hallmon/server/evidence/types';
-import { siteSchedule } from '@hallmon/server/evidence/period';
-import { SealStore } from '@hallmon/server/seal/seal-store';
-import { sealDays } from '@hallmon/server/seal/seal-days';
-import { verifyPack } from '@hallmon/server/seal/verify';
+import { createStore, chainHeads, MANIFEST_FORMAT, type Manifest, siteSchedule, SealStore, sealDays, verifyPack } from '@hallmon/server';
+import type { StoredReading, EvidencePack } from '@hallmon/server';
 import { benchSite } from './lib/evidence-site.ts';
 
 const site = benchSite;

@@ -16,18 +16,12 @@
 // influxd to snapshot its WAL (bench/lib/influxd-compacting.ts) before timing builds; the
 // seal/pack-writing part is SQLite-only. HALLMON_BENCH_PACK_OUT=file writes the pack JSON there and
 // HALLMON_BENCH_COMPARE=file checks the pack equals one written earlier (e.g. by the SQLite run).
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createLogger, loadCatalogue, loadProfiles, WorkingCalendar, type Metric } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
-import type { StoredReading } from '@hallmon/server/store/store';
-import { buildEvidence, type ReplayStats } from '@hallmon/server/evidence/compute';
-import { writePack } from '@hallmon/server/evidence/pack';
-import { SealStore } from '@hallmon/server/seal/seal-store';
-import { sealDays } from '@hallmon/server/seal/seal-days';
-import { verifyPack } from '@hallmon/server/seal/verify';
+import { createLogger, loadCatalogue, loadProfiles, type Metric, shippedCalendar } from '@hallmon/firmware-config';
+import { createStore, buildEvidence, type ReplayStats, writePack, SealStore, sealDays, verifyPack } from '@hallmon/server';
+import type { StoredReading } from '@hallmon/server';
 import { startCompactingInfluxd, waitSettled, type BenchInfluxd } from './lib/influxd-compacting.ts';
 import { benchSite } from './lib/evidence-site.ts';
 
@@ -97,11 +91,11 @@ async function main(): Promise<void> {
     out(`evidence-year: ${DAYS} days, profile ${PROFILE}, 20 sensors (2 noise at 1 s for ${NOISE_1S_DAYS} days, then 1/min; 18 climate at 1 min), ${STORE === 'sqlite' ? 'SQLite' : 'InfluxDB'} in ${dir}`);
     let t = Date.now();
     if (!reuse) await fill();
-    if ('flushRollups' in store) {
-      // The hourly rollups the store keeps up to date in the background; a fresh fill leaves a year to do.
+    {
+      // The hourly rollups InfluxDB keeps up to date in the background; a fresh fill leaves a year to do (SQLite: none).
       t = Date.now();
       const hours = await store.flushRollups();
-      out(`rollup_1h compaction: ${hours} hours in ${((Date.now() - t) / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`);
+      if (hours > 0) out(`rollup_1h compaction: ${hours} hours in ${((Date.now() - t) / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`);
     }
     if (influx) {
       // A server's influxd holds last month's data as compacted TSM files: it snapshots a shard's
@@ -110,7 +104,7 @@ async function main(): Promise<void> {
       const s = await waitSettled(join(influx.dataDir, 'bench'), join(influx.walDir, 'bench'));
       out(s === undefined ? 'influxd did NOT settle in 300 s: the figures below include reads from its WAL' : `influxd settled (WAL snapshotted to TSM, compacted) after ${s} s`);
     }
-    const input = { store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), now: () => 0, from: '2024-05-01', to: new Date(start + (DAYS - 1) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) };
+    const input = { store, site, catalogue: loadCatalogue(), profiles, calendar: shippedCalendar(), now: () => 0, from: '2024-05-01', to: new Date(start + (DAYS - 1) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10) };
     const runs = Number(process.env.HALLMON_BENCH_RUNS ?? 1);
     let pack!: Awaited<ReturnType<typeof buildEvidence>>;
     for (let r = 0; r < runs; r++) {

@@ -4,13 +4,13 @@
 // second, as the edge's timer would. Readings are prebuilt: this measures the engine, not JSON.
 // Run: cd /work/main && node --import tsx bench/rules-throughput.ts [--quick]
 import { performance } from 'node:perf_hooks';
-import { loadCatalogue, loadProfiles, loadSites, WorkingCalendar, type Metric, type NormalisedReading } from '@hallmon/firmware-config';
-import { RuleEngine } from '@hallmon/edge/rules/engine';
+import { loadCatalogue, loadProfiles, loadSites, type Metric, type NormalisedReading, shippedCalendar } from '@hallmon/firmware-config';
+import { RuleEngine } from '@hallmon/rules';
 
 const quick = process.argv.includes('--quick');
 const profiles = loadProfiles();
 const site = loadSites(undefined, profiles).get('demo')!;
-const engine = new RuleEngine({ site, catalogue: loadCatalogue(), calendar: WorkingCalendar.shipped(), profiles, lateBoundS: 0 });
+const engine = new RuleEngine({ site, catalogue: loadCatalogue(), calendar: shippedCalendar(), profiles, lateBoundS: 0 });
 
 const series: [string, Metric][] = [];
 for (const z of site.zones) for (const d of z.devices) for (const m of profiles.get(d.profile)?.metrics ?? []) series.push([d.id, m.metric]);

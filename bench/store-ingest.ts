@@ -6,8 +6,8 @@
 import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createLogger } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
-import type { Store, StoredReading } from '@hallmon/server/store/store';
+import { createStore } from '@hallmon/server';
+import type { Store, StoredReading } from '@hallmon/server';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
 import { readings } from './lib/hall-mix.ts';

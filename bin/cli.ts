@@ -1,19 +1,11 @@
 // Dispatches `hallmon <command>` to the workspace that implements it, loading only that one.
-import { UsageError, ConfigError } from '@hallmon/firmware-config';
+import { UsageError, ConfigError, type Command } from '@hallmon/firmware-config';
+import { commands as demoCommands } from '@hallmon/demo/commands';
+import { commands as edgeCommands } from '@hallmon/edge/commands';
+import { commands as serverCommands } from '@hallmon/server/commands';
 
-interface Command {
-  summary: string;
-  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
-}
-
-const commands: Record<string, Command> = {
-  demo: { summary: 'server + edge + simulators + dashboard on embedded defaults (what npm start runs)', load: () => import('@hallmon/server/demo-cli') },
-  server: { summary: 'the hallmon server: MQTT ingest, time-series store, API, live push', load: () => import('@hallmon/server/cli') },
-  edge: { summary: 'the hall edge agent: reads devices, checks clauses, forwards with store-and-forward', load: () => import('@hallmon/edge/cli') },
-  selftest: { summary: 'raise and clear a TEST alarm through the real alarm path; report deliveries', load: () => import('@hallmon/server/selftest-cli') },
-  evidence: { summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR', load: () => import('@hallmon/server/evidence-cli') },
-  simulate: { summary: 'simulated devices speaking the real protocols, driven by scenarios', load: () => import('@hallmon/server/simulate-cli') },
-};
+/** In the order `hallmon --help` lists them; each workspace offers its own and loads them lazily. */
+const commands: Record<string, Command> = { ...demoCommands, ...serverCommands, ...edgeCommands };
 
 function usage(): string {
   const w = Math.max(...Object.keys(commands).map((c) => c.length)) + 2;

@@ -24,6 +24,7 @@ const ENTRY = join(REPO, 'edge', 'src', 'main.ts');
  */
 const SOURCES = [
   join(REPO, 'edge', 'src'),
+  join(REPO, 'rules', 'src'),
   join(REPO, 'firmware-config', 'src'),
   fileURLToPath(import.meta.url),
   join(REPO, 'node_modules', '.package-lock.json'),

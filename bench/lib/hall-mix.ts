@@ -2,7 +2,7 @@
 // 5 temperature/humidity sensors, 5 CO2/illuminance sensors), timestamps advancing 1 s per round of
 // series, values that wander like real ones. Shared so every store is measured on identical data.
 import type { Metric } from '@hallmon/firmware-config';
-import type { StoredReading } from '@hallmon/server/store/store';
+import type { StoredReading } from '@hallmon/server';
 
 export const T0 = Date.UTC(2025, 4, 1);
 export const SERIES: Array<{ sensor: string; metric: Metric }> = [];

@@ -21,7 +21,7 @@ import { Outbox, type OutboxInput, type Stream } from './outbox.ts';
 import { Uplink } from './uplink.ts';
 import { EdgeCounters } from './counters.ts';
 import { HealthServer } from './health.ts';
-import type { AgentRules } from './rules-runtime.ts';
+import type { AgentRules } from '@hallmon/rules';
 
 export interface EdgeAgentOptions {
   /** The edge config with paths already resolved (see cli.ts). */

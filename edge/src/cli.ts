@@ -98,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // Loaded only now: --help and config errors answer without opening serial or MQTT libraries.
   const { EdgeAgent } = await import('./agent.ts');
-  const { edgeRules } = await import('./rules-runtime.ts');
+  const { edgeRules } = await import('./edge-rules.ts');
   // Exactly one place evaluates each sensor: no rules here when the site says rulesAt: 'server'.
   const rules = edgeRules({ site: loaded.site, profiles, dataDir: config.dataDir, log: log.child({ component: 'rules' }) });
   const agent = new EdgeAgent({ config, site: loaded.site, profiles, log, healthPort, ...(rules ? { rules } : {}) });
@@ -117,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
       devices: agent.driverSummary(),
       uplink: safeUrl(config.uplink.url),
       outbox: { queued: ob.count, file: agent.outbox.file },
-      rules: rules ? `on the edge (state ${rules.file})` : 'on the server (site rulesAt: server)',
+      rules: rules ? `on the edge (state ${rules.stateWhere})` : 'on the server (site rulesAt: server)',
       health: agent.healthPort ? `http://127.0.0.1:${agent.healthPort}/health` : 'off',
       ...(agent.mqttDevicesPort !== undefined ? { mqttDevicesPort: agent.mqttDevicesPort } : {}),
     },

@@ -1,7 +1,6 @@
 // Working days by the official calendar (weekends off, public holidays off, 调休 weekend days
 // worked). Used for "1、5、15" deadlines and repair times in working days.
 import type { CalendarYear } from './schemas/calendar.ts';
-import { loadCalendarYears } from './load.ts';
 
 /** A calendar day as YYYY-MM-DD (already in the site's time zone). */
 export type Day = string;
@@ -17,10 +16,6 @@ export class WorkingCalendar {
       y.holidays.forEach((d) => this.holidays.add(d));
       y.workdays.forEach((d) => this.workdays.add(d));
     }
-  }
-
-  static shipped(): WorkingCalendar {
-    return new WorkingCalendar(loadCalendarYears());
   }
 
   hasYear(year: number): boolean {

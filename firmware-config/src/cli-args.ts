@@ -23,6 +23,12 @@ export interface CommandSpec {
   examples?: string[];
 }
 
+/** One `hallmon` command as a workspace offers it to the dispatcher, loaded only when run. */
+export interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+}
+
 export class UsageError extends Error {
   readonly code = 'HM_ERR_USAGE';
 }

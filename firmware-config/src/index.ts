@@ -1,14 +1,9 @@
-// Public surface of @hallmon/firmware-config: schemas (which are also the types), loaders and helpers.
-export * from './schemas/wire.ts';
-export * from './schemas/profile.ts';
-export * from './schemas/site.ts';
-export * from './schemas/clause.ts';
-export * from './schemas/calendar.ts';
-export * from './schemas/edge-config.ts';
-export * from './validate.ts';
+// Public surface of @hallmon/firmware-config on Node.js: everything of ./core.ts (schemas, validation,
+// calendar, time zones) plus the loaders of the shipped data files, secrets, CLI flags, logging and
+// the atomic JSON state file.
+export * from './core.ts';
 export * from './load.ts';
-export * from './calendar.ts';
-export * from './time-zone.ts';
 export * from './secret.ts';
 export * from './cli-args.ts';
 export * from './log.ts';
+export * from './json-state-file.ts';

@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { parse as parseYaml } from 'yaml';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { schemaIssues } from './validate.ts';
+import { ConfigError, type ConfigProblem } from './errors.ts';
+import { WorkingCalendar } from './calendar.ts';
 import { ProfileFile, type DeviceProfile } from './schemas/profile.ts';
 import { SiteConfig } from './schemas/site.ts';
 import type { SiteConfig as SiteConfigT } from './schemas/site.ts';
@@ -27,24 +29,6 @@ function firmwareConfigDir(): string {
     return resolve(dirname(createRequire(import.meta.url).resolve('@hallmon/firmware-config')), '..');
   } catch {
     return resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  }
-}
-
-export interface ConfigProblem {
-  file: string;
-  path: string;
-  message: string;
-}
-
-/** A config that cannot be used; its message lists every problem, one per line. */
-export class ConfigError extends Error {
-  readonly code = 'HM_ERR_CONFIG';
-  constructor(readonly problems: ConfigProblem[]) {
-    super(
-      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  ${p.file}${p.path ? ` at ${p.path}` : ''}: ${p.message}`).join('\n'),
-    );
-    this.name = 'ConfigError';
   }
 }
 
@@ -230,4 +214,9 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
   config.mqttDevices?.devices?.forEach((d, i) => check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt'));
   if (problems.length) throw new ConfigError(problems);
   return { config, site };
+}
+
+/** The working-day calendar shipped in calendar/ (the current and next year). */
+export function shippedCalendar(): WorkingCalendar {
+  return new WorkingCalendar(loadCalendarYears());
 }

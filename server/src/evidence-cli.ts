@@ -3,7 +3,7 @@
 // exit 0 when intact, 1 naming the altered day or file, 3 when nothing is altered but some pruned
 // days were sealed before rollup digests and cannot be re-verified. The lead wires it into bin/cli.ts.
 import { resolve } from 'node:path';
-import { createLogger, intFlag, loadCatalogue, parseCommand, loadProfiles, loadSites, UsageError, WorkingCalendar, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
+import { createLogger, intFlag, loadCatalogue, parseCommand, loadProfiles, loadSites, UsageError, type CommandSpec, type ParsedFlags, shippedCalendar } from '@hallmon/firmware-config';
 import { createStore, retentionCutoff } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import { buildEvidence } from './evidence/compute.ts';
@@ -113,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     seals.open();
     const bar = progressBar();
     const started = Date.now();
-    const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), from, to, coverageThreshold: pct / 100, onProgress: bar, followupOutcomes: readFollowupOutcomes(dataDir, site.id) }).catch((err: unknown) => {
+    const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: shippedCalendar(), from, to, coverageThreshold: pct / 100, onProgress: bar, followupOutcomes: readFollowupOutcomes(dataDir, site.id) }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD') throw new UsageError((err as Error).message);
       throw err;
     });

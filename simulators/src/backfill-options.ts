@@ -1,6 +1,6 @@
 // What `hallmon simulate --backfill --data-dir` asks of the store backfill and what it reports. The
-// writer itself (server/src/backfill-store.ts) belongs to the server, which owns the store and the
-// seals; the simulate command receives it (cli.ts SimulateDeps), so simulators never imports server.
+// writer itself (demo/src/backfill-store.ts) uses the server's store and seals; the simulate command
+// receives it (cli.ts SimulateDeps), so simulators never imports server code.
 import type { DeviceProfile, Logger, SiteConfig } from '@hallmon/firmware-config';
 import type { Incident } from './backfill-year.ts';
 import type { Scenario } from './scenarios/index.ts';
@@ -34,5 +34,5 @@ export interface StoreBackfillResult {
   seconds: number;
 }
 
-/** Writes a backfill into a store's data dir and seals it (server/src/backfill-store.ts). */
+/** Writes a backfill into a store's data dir and seals it (demo/src/backfill-store.ts). */
 export type StoreBackfill = (o: StoreBackfillOptions) => Promise<StoreBackfillResult>;

@@ -4,12 +4,12 @@
 // deadline it raises the 10.1.3 alarm, which is stored and notified; resolving it over the API clears it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkingCalendar, nextDay } from '@hallmon/firmware-config';
+import { nextDay, shippedCalendar } from '@hallmon/firmware-config';
 import { waitFor } from '../helpers/wait.ts';
 import { daysAgo, shanghai, startE2E } from './e2e.ts';
 
 test('a bad rating left unanswered raises the follow-up alarm after its deadline; resolving clears it', { timeout: 120_000 }, async (t) => {
-  const cal = WorkingCalendar.shipped();
+  const cal = shippedCalendar();
   let day = daysAgo(9);
   while (!(cal.isWorkingDay(day) && cal.isWorkingDay(nextDay(day)))) day = nextDay(day);
   const incidentAt = shanghai(day, '10:15');

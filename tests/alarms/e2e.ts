@@ -5,15 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, loadEdgeConfig, loadProfiles, type EdgeConfig, type LoadedSite } from '@hallmon/firmware-config';
-import { EdgeAgent } from '@hallmon/edge/agent';
-import { RulesRuntime } from '@hallmon/edge/rules-runtime';
-import { SimClock } from '@hallmon/simulators/clock';
-import { getScenario } from '@hallmon/simulators/scenarios/index';
-import { startSerialDevices } from '@hallmon/simulators/live-serial';
-import { CounterDevices } from '@hallmon/simulators/mqtt/counter-devices';
+import { EdgeAgent, edgeRules } from '@hallmon/edge';
+import { SimClock, getScenario, startSerialDevices, CounterDevices } from '@hallmon/simulators';
 import { startTestServer, DEMO_GATEWAY, DEMO_SITE_FILE, type TestServer } from '../helpers/server-process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { demoWith, routes, startReceiver, type Receiver } from './harness.ts';
+import type { RulesRuntime } from '@hallmon/rules';
 
 export interface E2EOptions {
   scenario: string;
@@ -89,7 +86,7 @@ export async function startE2E(o: E2EOptions): Promise<E2E> {
     const { config } = loadEdgeConfig(file, profiles);
     // Fast time: samples and device events reach the rules up to a few real seconds after their
     // simulated time, i.e. speed × seconds of event time; the watermark slack covers that.
-    const rules = new RulesRuntime({ site, profiles, dataDir: config.dataDir, log, clock, slackMs: 3_000 * o.speed });
+    const rules = edgeRules({ site, profiles, dataDir: config.dataDir, log, clock, slackMs: 3_000 * o.speed })!;
     const agent = new EdgeAgent({ config, site, profiles, log, rules, clock, flushMs: 20 });
     await agent.start();
     stops.push(() => agent.stop());

@@ -5,16 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createLogger, loadCatalogue, loadProfiles, loadSites, WorkingCalendar, type AlarmRecord, type NormalisedReading } from '@hallmon/firmware-config';
-import { RuleEngine } from '@hallmon/edge/rules/engine';
-import { replay } from '@hallmon/edge/rules/replay';
-import { RulesRuntime, edgeRules } from '@hallmon/edge/rules-runtime';
-import { getScenario } from '@hallmon/simulators/scenarios/index';
+import { createLogger, loadCatalogue, loadProfiles, loadSites, type AlarmRecord, type NormalisedReading, shippedCalendar, JsonStateFile } from '@hallmon/firmware-config';
+import { RuleEngine, replay, RulesRuntime } from '@hallmon/rules';
+import { edgeRules } from '@hallmon/edge';
+import { getScenario } from '@hallmon/simulators';
 import { tempDir } from '../helpers/tmp.ts';
+import { join } from 'node:path';
 
 const profiles = loadProfiles();
 const catalogue = loadCatalogue();
-const calendar = WorkingCalendar.shipped();
+const calendar = shippedCalendar();
 const site = loadSites(undefined, profiles).get('demo')!;
 const log = createLogger('live-replay', 'silent');
 const POLL_MS = 2_000;
@@ -65,7 +65,7 @@ test('AC failure: the live runtime raises and clears the same alarms as replay()
     rt.start(() => undefined); // tick() returns what it pushes; runLive collects the returns
     runLive(rt, clock, readings, to + 10 * 60_000, live);
     rt.stop();
-    assert.ok(existsSync(rt.file), 'rules-state.json written on stop');
+    assert.ok(existsSync(rt.stateWhere!), 'rules-state.json written on stop');
 
     const r = replay(new RuleEngine({ site, catalogue, calendar, profiles }), readings.map((reading) => ({ reading })), to + 10 * 60_000 - 60_000);
     const replayed = r.transitions.map((t) => t.alarm);
@@ -85,7 +85,7 @@ test('a restart half-way (state file) resumes the durations: the same alarms as 
   const dirB = tempDir('hallmon-live-b-');
   try {
     const clockA = { t: from, now() { return this.t; } };
-    const whole = new RulesRuntime({ site, profiles, catalogue, calendar, dataDir: dirA.path, log, clock: clockA });
+    const whole = new RulesRuntime({ site, profiles, catalogue, calendar, state: new JsonStateFile(join(dirA.path, 'rules-state.json')), log, clock: clockA });
     const a: AlarmRecord[] = [];
     whole.start(() => undefined);
     runLive(whole, clockA, readings, to, a);
@@ -96,11 +96,11 @@ test('a restart half-way (state file) resumes the durations: the same alarms as 
     const split = Date.parse(String(firstRaise.ts)) - 150_000;
     const clockB = { t: from, now() { return this.t; } };
     const b: AlarmRecord[] = [];
-    const first = new RulesRuntime({ site, profiles, catalogue, calendar, dataDir: dirB.path, log, clock: clockB });
+    const first = new RulesRuntime({ site, profiles, catalogue, calendar, state: new JsonStateFile(join(dirB.path, 'rules-state.json')), log, clock: clockB });
     first.start(() => undefined);
     runLive(first, clockB, readings.filter((r) => Date.parse(r.ts) < split), split, b);
     first.stop();
-    const second = new RulesRuntime({ site, profiles, catalogue, calendar, dataDir: dirB.path, log, clock: clockB });
+    const second = new RulesRuntime({ site, profiles, catalogue, calendar, state: new JsonStateFile(join(dirB.path, 'rules-state.json')), log, clock: clockB });
     second.start(() => undefined);
     runLive(second, clockB, readings.filter((r) => Date.parse(r.ts) >= split), to, b);
     second.stop();

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import { startTestServer } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { run } from '@hallmon/server/selftest-cli';
-import { selftestDue } from '@hallmon/server/selftest-schedule';
+import { run } from '../../server/src/selftest-cli.ts';
+import { selftestDue } from '../../server/src/selftest-schedule.ts';
 import { demoWith, routes, startReceiver } from './harness.ts';
 
 test('self-test raises, delivers to the webhook receiver, clears and records the outcome', { timeout: 90_000 }, async (t) => {

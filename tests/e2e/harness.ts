@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProfiles, type EdgeConfig, type Metric } from '@hallmon/firmware-config';
-import { AsciiMeter, ModbusSlaveBus } from '@hallmon/simulators/serial/index';
+import { AsciiMeter, ModbusSlaveBus } from '@hallmon/simulators';
 import { ptyPair, type PtyPair } from '../helpers/socat.ts';
 import { freePort } from '../helpers/ports.ts';
 import { runHallmon, type EdgeProcess } from '../helpers/edge-process.ts';

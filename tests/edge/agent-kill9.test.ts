@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import type { AuthenticateError } from 'aedes';
 import { loadProfiles, topics, type NormalisedReading } from '@hallmon/firmware-config';
-import { AsciiMeter, ModbusSlaveBus } from '@hallmon/simulators/serial/index';
+import { AsciiMeter, ModbusSlaveBus } from '@hallmon/simulators';
 import { tempDir } from '../helpers/tmp.ts';
 import { ptyPair } from '../helpers/socat.ts';
 import { freePort } from '../helpers/ports.ts';

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProfiles, createLogger, type DeviceStatus, type SerialMeter } from '@hallmon/firmware-config';
-import { AsciiLineDriver, LineSplitter } from '@hallmon/edge/drivers/ascii-line';
-import type { DriverSink, FaultKind, RawSample } from '@hallmon/edge/drivers/driver';
-import { AsciiMeter } from '@hallmon/simulators/serial/index';
+import { AsciiLineDriver, LineSplitter } from '@hallmon/edge';
+import type { DriverSink, FaultKind, RawSample } from '@hallmon/edge';
+import { AsciiMeter } from '@hallmon/simulators';
 import { ptyPair } from '../helpers/socat.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProfiles, createLogger, type Bus, type DeviceStatus, type Metric } from '@hallmon/firmware-config';
-import { ModbusRtuDriver } from '@hallmon/edge/drivers/modbus-rtu';
-import type { DriverSink, FaultKind } from '@hallmon/edge/drivers/driver';
-import { ModbusSlaveBus } from '@hallmon/simulators/serial/index';
+import { ModbusRtuDriver } from '@hallmon/edge';
+import type { DriverSink, FaultKind } from '@hallmon/edge';
+import { ModbusSlaveBus } from '@hallmon/simulators';
 import { ptyPair } from '../helpers/socat.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor, sleep } from '../helpers/wait.ts';

@@ -3,10 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProfiles, createLogger, type Bus, type DeviceStatus, type Metric, type NormalisedReading, type RegisterSpec } from '@hallmon/firmware-config';
-import { ModbusRtuDriver, decodeRegister, planReads } from '@hallmon/edge/drivers/modbus-rtu';
-import type { DriverSink, FaultKind, RawSample } from '@hallmon/edge/drivers/driver';
-import { createNormaliser } from '@hallmon/edge/normalise';
-import { ModbusSlaveBus, encodeValue } from '@hallmon/simulators/serial/index';
+import { ModbusRtuDriver, decodeRegister, planReads, createNormaliser } from '@hallmon/edge';
+import type { DriverSink, FaultKind, RawSample } from '@hallmon/edge';
+import { ModbusSlaveBus, encodeValue } from '@hallmon/simulators';
 import { ptyPair } from '../helpers/socat.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -3,11 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger, loadProfiles, loadSites, toIso, type DeviceEvent, type DeviceStatus } from '@hallmon/firmware-config';
-import { MqttDevicesDriver } from '@hallmon/edge/drivers/mqtt-devices';
-import type { DriverSink } from '@hallmon/edge/drivers/driver';
-import { getScenario } from '@hallmon/simulators/scenarios/index';
-import { SimClock } from '@hallmon/simulators/clock';
-import { CounterDevices } from '@hallmon/simulators/mqtt/counter-devices';
+import { MqttDevicesDriver } from '@hallmon/edge';
+import type { DriverSink } from '@hallmon/edge';
+import { getScenario, SimClock, CounterDevices } from '@hallmon/simulators';
 import { waitFor } from '../helpers/wait.ts';
 
 test('simulated evaluators and queue machine publish through the edge device broker; eval-w03 drops out', async (t) => {

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createLogger, loadProfiles, topics, type DeviceEvent, type DeviceStatus } from '@hallmon/firmware-config';
-import { MqttDevicesDriver } from '@hallmon/edge/drivers/mqtt-devices';
-import type { DriverSink, FaultKind, RawSample } from '@hallmon/edge/drivers/driver';
+import { MqttDevicesDriver } from '@hallmon/edge';
+import type { DriverSink, FaultKind, RawSample } from '@hallmon/edge';
 import { waitFor } from '../helpers/wait.ts';
 
 class RecordingSink implements DriverSink {

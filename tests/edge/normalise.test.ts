@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProfiles, type DeviceProfile } from '@hallmon/firmware-config';
-import { createNormaliser } from '@hallmon/edge/normalise';
+import { createNormaliser } from '@hallmon/edge';
 
 const profiles = loadProfiles();
 const p = (id: string): DeviceProfile => profiles.get(id)!;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Outbox, type OutboxInput } from '@hallmon/edge/outbox';
+import { Outbox, type OutboxInput } from '@hallmon/edge';
 import type { DeviceEvent } from '@hallmon/firmware-config';
 import { tempDir } from '../helpers/tmp.ts';
 

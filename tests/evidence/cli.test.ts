@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '@hallmon/firmware-config';
-import { run } from '@hallmon/server/evidence-cli';
+import { run } from '../../server/src/evidence-cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { at, MIN, openStore, readings, write } from './fixture.ts';
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, ev, evidence, MIN, openStore, readings, S, write } from './fixture.ts';
-import type { NoiseRow, RateMonth, RoomDay } from '@hallmon/server/evidence/types';
+import type { NoiseRow, RateMonth, RoomDay } from '@hallmon/server';
 
 const clause = (p: Awaited<ReturnType<typeof evidence>>, id: string) => p.clauses.find((c) => c.clause === id)!;
 

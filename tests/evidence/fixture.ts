@@ -3,16 +3,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadCatalogue, loadProfiles, loadSites, WorkingCalendar, type Metric, type SiteConfig } from '@hallmon/firmware-config';
-import { createLogger } from '@hallmon/firmware-config';
-import { createStore, type SqliteStore } from '@hallmon/server/store/index';
-import type { StoredEvent, StoredReading } from '@hallmon/server/store/store';
-import { buildEvidence, type EvidenceInput } from '@hallmon/server/evidence/compute';
+import { loadCatalogue, loadProfiles, loadSites, type Metric, type SiteConfig, shippedCalendar, createLogger } from '@hallmon/firmware-config';
+import { createStore, type SqliteStore, buildEvidence, type EvidenceInput } from '@hallmon/server';
+import type { StoredEvent, StoredReading } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 
 export const profiles = loadProfiles();
 export const catalogue = loadCatalogue();
-export const calendar = WorkingCalendar.shipped();
+export const calendar = shippedCalendar();
 const demo = loadSites(undefined, profiles).get('demo')!;
 
 export function demoSite(): SiteConfig {

@@ -4,9 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
-import type { Store, StoredReading } from '@hallmon/server/store/store';
-import { buildEvidence, type ReplayStats } from '@hallmon/server/evidence/compute';
+import { createStore, buildEvidence, type ReplayStats } from '@hallmon/server';
+import type { Store, StoredReading } from '@hallmon/server';
 import { startInfluxd } from '../helpers/influxd.ts';
 import { at, calendar, catalogue, demoSite, MIN, openStore, profiles, readings, S } from './fixture.ts';
 

@@ -3,9 +3,8 @@
 // excursions: equal start/end for 1-min climate data, within 60 s for 1-s noise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RuleEngine } from '@hallmon/edge/rules/engine';
-import { replay, type ReplayInput } from '@hallmon/edge/rules/replay';
-import type { StoredReading } from '@hallmon/server/store/store';
+import { RuleEngine, replay, type ReplayInput } from '@hallmon/rules';
+import type { StoredReading } from '@hallmon/server';
 import { at, calendar, catalogue, demoSite, evidence, MIN, openStore, profiles, readings, S, write } from './fixture.ts';
 
 function live(rs: StoredReading[], until: number) {

@@ -8,11 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { writePack } from '@hallmon/server/evidence/pack';
-import { SealStore } from '@hallmon/server/seal/seal-store';
-import { verifyPack } from '@hallmon/server/seal/verify';
-import { run as evidenceCli } from '@hallmon/server/evidence-cli';
-import type { EvidencePack } from '@hallmon/server/evidence/types';
+import { writePack, SealStore, verifyPack } from '@hallmon/server';
+import { run as evidenceCli } from '../../server/src/evidence-cli.ts';
+import type { EvidencePack } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, S, write } from './fixture.ts';
 

@@ -5,8 +5,7 @@
 // 95 dB bursts and a loud stretch, 1-min noise, an excursion still open at the period end).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReplayStats } from '@hallmon/server/evidence/compute';
-import type { StoredReading } from '@hallmon/server/store/store';
+import type { ReplayStats, StoredReading } from '@hallmon/server';
 import { at, evidence, MIN, openStore, readings, S, write } from './fixture.ts';
 
 const DAYS = 4;
@@ -67,10 +66,6 @@ test('rollup-first and full-replay give identical packs over crafted incidents',
   assert.ok(full.clauses.some((c) => c.excursions.some((x) => x.ongoing)), 'one excursion is still open at the period end');
   assert.ok(full.clauses.some((c) => c.gaps.some((g) => g.sensor === 'mr-th-1')), 'the silence is a gap');
   assert.deepEqual(fast, full);
-  // A store without the optional evidence reads (a third-party store) takes the generic minute path.
-  const optional = { readHourRollups: undefined, readMinuteHourStats: undefined, readMinuteValues: undefined, readMinuteValuesRanges: undefined, readMinuteRollups: undefined };
-  const generic = await evidence(store, '2025-09-29', '2025-10-02', { store: Object.assign(Object.create(store) as typeof store, optional) });
-  assert.deepEqual(generic, full);
   // And the fast path did skip most of the hours.
   assert.ok(stats && stats.method === 'rollup-first');
   assert.ok(stats.hoursReplayed < stats.hoursTotal / 2, `replayed ${stats.hoursReplayed} of ${stats.hoursTotal} sensor-hours`);

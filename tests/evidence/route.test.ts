@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createLogger, loadSites } from '@hallmon/firmware-config';
-import { TokenSigner } from '@hallmon/server/auth/tokens';
-import { installErrorHandler } from '@hallmon/server/api/errors';
-import type { ApiContext } from '@hallmon/server/api/context';
-import { evidenceRoutes } from '@hallmon/server/evidence/route';
+import { TokenSigner } from '../../server/src/auth/tokens.ts';
+import { installErrorHandler } from '../../server/src/api/errors.ts';
+import type { ApiContext } from '../../server/src/api/context.ts';
+import { evidenceRoutes } from '../../server/src/evidence/route.ts';
 import { at, MIN, openStore, profiles, readings, write } from './fixture.ts';
 
 test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {

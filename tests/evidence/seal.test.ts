@@ -3,9 +3,7 @@
 // as gaps in the pack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SealStore } from '@hallmon/server/seal/seal-store';
-import { sealDays } from '@hallmon/server/seal/seal-days';
-import { chainLink, GENESIS } from '@hallmon/server/seal/digest';
+import { SealStore, sealDays, chainLink, GENESIS } from '@hallmon/server';
 import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, write } from './fixture.ts';
 
 test('sealDays seals closed days in order, keeps the first value and notes later changes', async (t) => {

@@ -6,10 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
-import type { Store } from '@hallmon/server/store/store';
-import { siteSchedule } from '@hallmon/server/evidence/period';
-import { dayDigests, rawDigest, recordsDigest, rollupDigest } from '@hallmon/server/seal/digest';
+import { createStore, siteSchedule, dayDigests, rawDigest, recordsDigest, rollupDigest } from '@hallmon/server';
+import type { Store } from '@hallmon/server';
 import { startInfluxd, type TestInfluxd } from '../helpers/influxd.ts';
 import { at, demoSite, ev, MIN, openStore, profiles, readings, S } from './fixture.ts';
 

@@ -8,14 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { writePack } from '@hallmon/server/evidence/pack';
-import { siteSchedule } from '@hallmon/server/evidence/period';
-import { SealStore } from '@hallmon/server/seal/seal-store';
-import { sealDays } from '@hallmon/server/seal/seal-days';
-import { chainLink, dayDigests, GENESIS, rawDigest, rollupDigest } from '@hallmon/server/seal/digest';
-import { recordsSealText } from '@hallmon/server/seal/canonical';
-import { verifyPack } from '@hallmon/server/seal/verify';
-import type { SqliteStore } from '@hallmon/server/store/index';
+import { writePack, siteSchedule, SealStore, sealDays, chainLink, dayDigests, GENESIS, rawDigest, rollupDigest, verifyPack } from '@hallmon/server';
+import { recordsSealText } from '../../server/src/seal/canonical.ts';
+import type { SqliteStore } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, verifyCli, write } from './fixture.ts';
 

@@ -3,11 +3,10 @@
 // (10-11) and Sunday (09-28); the day a rating arrives does not count (DB31/T 862-2021 10.1.3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkingCalendar } from '@hallmon/firmware-config';
-import { followupDeadlines } from '@hallmon/edge/rules/kinds/bad-rating-followup';
-import { Schedule } from '@hallmon/edge/rules/schedule';
+import { shippedCalendar } from '@hallmon/firmware-config';
+import { followupDeadlines, Schedule } from '@hallmon/rules';
 
-const cal = WorkingCalendar.shipped();
+const cal = shippedCalendar();
 const schedule = new Schedule('Asia/Shanghai', []); // opening hours play no part in deadlines
 const params = { badScoreMax: 2, responseWorkingDays: 1, simpleWorkingDays: 5, complexWorkingDays: 15 };
 const sh = (local: string) => Date.parse(`${local}+08:00`);

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger, loadCatalogue, loadProfiles, loadSites } from '@hallmon/firmware-config';
-import { FollowupTracker } from '@hallmon/server/followups/tracker';
-import type { StoredAlarm, StoredEvent } from '@hallmon/server/store/store';
+import { FollowupTracker } from '../../server/src/followups/tracker.ts';
+import type { StoredAlarm, StoredEvent } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { DEMO_SITE_FILE } from '../helpers/server-process.ts';

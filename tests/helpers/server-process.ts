@@ -4,7 +4,7 @@
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadProfiles, loadSites } from '@hallmon/firmware-config';
-import { startServer, type StartOptions, type RunningServer } from '@hallmon/server/server';
+import { startServer, type StartOptions, type RunningServer } from '@hallmon/server';
 import { freePort } from './ports.ts';
 import { tempDir } from './tmp.ts';
 

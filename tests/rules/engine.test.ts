@@ -4,7 +4,7 @@
 // replay() (evidence) matches the live path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { replay, type ReplayInput } from '@hallmon/edge/rules/replay';
+import { replay, type ReplayInput } from '@hallmon/rules';
 import { at, canonical, event, makeEngine, MIN, reading, run, runWithRestart, S, series, shuffleWithinBound, status, type Step } from './fixture.ts';
 
 const repeat = (v: number, n: number) => Array.from({ length: n }, () => v);

@@ -1,14 +1,13 @@
 // Test fixture for the rule engine: the shipped demo site, catalogue, profiles and calendar, input
 // builders with site-local times, and a harness that runs one scenario in order, shuffled within
 // the late bound, or with a snapshot/restore in the middle.
-import { loadCatalogue, loadProfiles, loadSites, WorkingCalendar, type DeviceEvent, type Metric, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
-import { RuleEngine, type EngineOptions } from '@hallmon/edge/rules/engine';
-import type { ReplayInput } from '@hallmon/edge/rules/replay';
-import type { Excursion, FollowupStage, Transition } from '@hallmon/edge/rules/types';
+import { loadCatalogue, loadProfiles, loadSites, type DeviceEvent, type Metric, type NormalisedReading, type SiteConfig, shippedCalendar } from '@hallmon/firmware-config';
+import { RuleEngine, type EngineOptions } from '@hallmon/rules';
+import type { ReplayInput, Excursion, FollowupStage, Transition } from '@hallmon/rules';
 
 const profiles = loadProfiles();
 const catalogue = loadCatalogue();
-const calendar = WorkingCalendar.shipped();
+const calendar = shippedCalendar();
 const demo = loadSites(undefined, profiles).get('demo')!;
 
 export function demoSite(): SiteConfig {

@@ -2,7 +2,7 @@
 // with their hysteresis, limits, opening hours and gaps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { laeq, noiseStats } from '@hallmon/edge/rules/laeq';
+import { laeq, noiseStats } from '@hallmon/rules';
 import { at, iso, only, reading, run, S, type Step } from './fixture.ts';
 
 const NOISE = 'hall-noise-1';

@@ -3,7 +3,7 @@
 // archive room's daily swing (JGJ 25-2010 §5.2.3) over site-local calendar days.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dewPoint } from '@hallmon/edge/rules/kinds/dew-point';
+import { dewPoint } from '@hallmon/rules';
 import { at, iso, MIN, only, reading, run, S, series, type Step } from './fixture.ts';
 
 const MR = 'mr-th-1';

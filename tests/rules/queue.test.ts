@@ -4,8 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventType } from '@hallmon/firmware-config';
-import type { Excursion, Out, Transition } from '@hallmon/edge/rules/types';
-import type { QueueWaitRule } from '@hallmon/edge/rules/kinds/queue-wait';
+import type { Excursion, Out, Transition, QueueWaitRule } from '@hallmon/rules';
 import { at, canonical, event, makeEngine, MIN, only, run, runWithRestart, S, shuffleWithinBound, type Step } from './fixture.ts';
 
 const opts = { lateBoundS: 0 };

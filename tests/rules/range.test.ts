@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '@hallmon/firmware-config';
-import { mergeLimits } from '@hallmon/edge/rules/bind';
+import { mergeLimits } from '@hallmon/rules';
 import { at, iso, MIN, only, reading, run, S, series, type Step } from './fixture.ts';
 
 const MR = 'mr-th-1';

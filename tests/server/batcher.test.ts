@@ -3,7 +3,7 @@
 // exactly the callers whose items were in it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WriteBatcher } from '@hallmon/server/ingest/batcher';
+import { WriteBatcher } from '../../server/src/ingest/batcher.ts';
 
 function deferred() {
   let resolve!: () => void;

@@ -3,10 +3,10 @@
 // time in working days by the shipped official calendar (2025: 05-01..05-05 Labour Day holiday).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WorkingCalendar } from '@hallmon/firmware-config';
-import { faultLog, type FaultLogInput } from '@hallmon/server/devices/fault-log';
+import { shippedCalendar } from '@hallmon/firmware-config';
+import { faultLog, type FaultLogInput } from '../../server/src/devices/fault-log.ts';
 
-const calendar = WorkingCalendar.shipped();
+const calendar = shippedCalendar();
 const TZ = 'Asia/Shanghai';
 const MIN = 60_000;
 const HOUR = 3_600_000;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import { TokenSigner, loadOrCreateSecret } from '@hallmon/server/auth/tokens';
+import { TokenSigner, loadOrCreateSecret } from '../../server/src/auth/tokens.ts';
 import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
 
 type Err = { error: string; message: string };

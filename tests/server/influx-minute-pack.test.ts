@@ -2,7 +2,7 @@
 // writes into rollup_1h is read back as the same doubles, minute for minute, for any range cut.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ColumnsBuilder, MinutePacks, unpackMinutes, type MinuteColumns } from '@hallmon/server/store/influx-minute-pack';
+import { ColumnsBuilder, MinutePacks, unpackMinutes, type MinuteColumns } from '../../server/src/store/influxdb/minute-pack.ts';
 
 const H = 3_600_000;
 const M = 60_000;

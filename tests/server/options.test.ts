@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommand, UsageError } from '@hallmon/firmware-config';
-import { serverCommand, serverOptions } from '@hallmon/server/options';
+import { serverCommand, serverOptions } from '../../server/src/options.ts';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => serverOptions(parseCommand(serverCommand, argv, env, () => undefined)!.flags);
 

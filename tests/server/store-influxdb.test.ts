@@ -4,10 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
-import { createStore, type InfluxStore } from '@hallmon/server/store/index';
+import { createStore, type InfluxStore } from '@hallmon/server';
 import { startInfluxd, type TestInfluxd } from '../helpers/influxd.ts';
 import { freePort } from '../helpers/ports.ts';
-import { parseInfluxUrl } from '@hallmon/server/store/influxdb';
+import { parseInfluxUrl } from '../../server/src/store/influxdb/influx-store.ts';
 import { storeSuite } from './store-suite.ts';
 
 const log = createLogger('test-store-influxdb');

@@ -2,17 +2,8 @@
 // level histogram and its exceedance levels, and the batch fold SQLite uses before upserting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  BatchRollup,
-  bucketCeil,
-  bucketStart,
-  exceedanceLevel,
-  histBin,
-  binLevel,
-  laeqFromEnergy,
-  noiseEnergy,
-  type NoiseHistogram,
-} from '@hallmon/server/store/rollup';
+import { exceedanceLevel, histBin, binLevel, laeqFromEnergy, noiseEnergy, type NoiseHistogram } from '@hallmon/rules';
+import { BatchRollup, bucketCeil, bucketStart } from '../../server/src/store/rollup.ts';
 
 const T = Date.UTC(2025, 4, 1); // a UTC midnight
 

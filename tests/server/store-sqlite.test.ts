@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createLogger } from '@hallmon/firmware-config';
-import { createStore } from '@hallmon/server/store/index';
+import { createStore } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 import { storeSuite } from './store-suite.ts';
 

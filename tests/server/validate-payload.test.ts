@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProfiles, loadSites, MAX_BATCH } from '@hallmon/firmware-config';
-import { indexSite } from '@hallmon/server/ingest/site-index';
-import { validateTelemetry, validateEvents, validateAlarms, validateStatus } from '@hallmon/server/ingest/validate-payload';
-import { parseTopic } from '@hallmon/server/ingest/topic';
+import { indexSite } from '../../server/src/ingest/site-index.ts';
+import { validateTelemetry, validateEvents, validateAlarms, validateStatus } from '../../server/src/ingest/validate-payload.ts';
+import { parseTopic } from '../../server/src/ingest/topic.ts';
 
 const profiles = loadProfiles();
 const demo = loadSites(undefined, profiles).get('demo')!;

@@ -4,14 +4,10 @@
 // incident as an excursion (or a device fault) of its clause.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger, loadCatalogue, loadProfiles, loadSites, WorkingCalendar } from '@hallmon/firmware-config';
-import { backfillStore } from '@hallmon/server/backfill-store';
-import { yearScenario, type Incident } from '@hallmon/simulators/backfill-year';
-import { estimateReadings } from '@hallmon/simulators/history';
-import { getScenario } from '@hallmon/simulators/scenarios/index';
-import { createStore } from '@hallmon/server/store/index';
-import { buildEvidence } from '@hallmon/server/evidence/compute';
-import { SealStore } from '@hallmon/server/seal/seal-store';
+import { createLogger, loadCatalogue, loadProfiles, loadSites, shippedCalendar } from '@hallmon/firmware-config';
+import { backfillStore } from '@hallmon/demo';
+import { yearScenario, type Incident, estimateReadings, getScenario } from '@hallmon/simulators';
+import { createStore, buildEvidence, SealStore } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 
 const at = (local: string) => Date.parse(`${local.replace(' ', 'T')}:00+08:00`);
@@ -53,7 +49,7 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
   t.after(() => seals.close());
   assert.ok(seals.get('demo', '2025-05-08'), 'the last day is sealed');
 
-  const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: WorkingCalendar.shipped(), from: '2025-05-06', to: '2025-05-08' });
+  const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: shippedCalendar(), from: '2025-05-06', to: '2025-05-08' });
   const rules = (clause: string) => new Set(pack.clauses.find((c) => c.clause === clause)!.excursions.map((x) => x.rule));
   assert.ok(rules('5.2.2').has('mr-temperature') && rules('5.2.2').has('mr-temperature-critical'), `AC failure: ${[...rules('5.2.2')]}`);
   assert.ok(rules('1.3.3').has('noise-laeq-5min'), `loud morning: ${[...rules('1.3.3')]}`);

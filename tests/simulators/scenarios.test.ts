@@ -4,9 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSites, type DeviceEvent, type Metric } from '@hallmon/firmware-config';
-import { getScenario, listScenarios, type Scenario } from '@hallmon/simulators/scenarios/index';
-import { generateHistory } from '@hallmon/simulators/history';
-import { SimClock } from '@hallmon/simulators/clock';
+import { getScenario, listScenarios, type Scenario, generateHistory, SimClock } from '@hallmon/simulators';
 
 const site = loadSites().get('demo')!;
 const DAY_START = Date.parse('2025-05-06T00:00:00+08:00'); // a working Tuesday

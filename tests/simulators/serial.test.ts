@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SerialPort } from 'serialport';
 import { loadProfiles } from '@hallmon/firmware-config';
-import { ModbusSlaveBus, AsciiMeter, crc16, formatLaeqLine } from '@hallmon/simulators/serial/index';
+import { ModbusSlaveBus, AsciiMeter, crc16, formatLaeqLine } from '@hallmon/simulators';
 import { ptyPair } from '../helpers/socat.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';

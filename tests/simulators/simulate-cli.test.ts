@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { listScenarios } from '@hallmon/simulators/scenarios/index';
+import { listScenarios } from '@hallmon/simulators';
 import { startAedes } from '../helpers/brokers.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { tempDir } from '../helpers/tmp.ts';

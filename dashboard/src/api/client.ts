@@ -2,8 +2,7 @@
 // errors carrying the server's message (it names the field and what to do). A 401 means the token
 // expired or the server restarted with a new key: the session is dropped and the app shows login.
 import { getSession, setSession } from '../auth/auth.ts';
-import type { Alarm, DeviceRow, FollowUp, LatestReading, LiveEvent, LoginAnswer, ReadingsAnswer, SiteInfo } from './types.ts';
-import type { Metric } from './types.ts';
+import type { Alarm, DeviceRow, FollowUp, LatestReading, LiveEvent, LoginAnswer, ReadingsAnswer, SiteInfo, Metric } from './types.ts';
 
 export class ApiError extends Error {
   constructor(

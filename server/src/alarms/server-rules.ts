@@ -1,9 +1,10 @@
 // Clause rules on the server for sites without an edge (`rulesAt: 'server'`): one RulesRuntime per
-// such site (the edge's code: same engine, 1 s clock, snapshot in the data dir as
-// rules-state-<site>.json), fed with what ingest has just stored. Its alarms go through the
+// such site (the rules package's runtime, as on an edge: same engine, 1 s clock, snapshot in the
+// data dir as rules-state-<site>.json), fed with what ingest has just stored. Its alarms go through the
 // AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge.
-import { parseTimestamp, toIso, type AlarmRecord, type ClauseCatalogue, type DeviceEvent, type DeviceProfile, type Logger, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
-import { RulesRuntime, type Clock } from '@hallmon/edge/rules-runtime';
+import { join } from 'node:path';
+import { JsonStateFile, loadCatalogue, parseTimestamp, shippedCalendar, toIso, type AlarmRecord, type ClauseCatalogue, type DeviceEvent, type DeviceProfile, type Logger, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
+import { RulesRuntime, type Clock } from '@hallmon/rules';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
 
 export interface ServerRulesOptions {
@@ -43,6 +44,8 @@ export class ServerRules {
   private readonly runtimes = new Map<string, RulesRuntime>();
 
   constructor(private readonly opts: ServerRulesOptions) {
+    const catalogue = opts.catalogue ?? loadCatalogue();
+    const calendar = shippedCalendar();
     for (const site of opts.sites) {
       if (site.rulesAt !== 'server') continue;
       this.runtimes.set(
@@ -50,10 +53,10 @@ export class ServerRules {
         new RulesRuntime({
           site,
           profiles: opts.profiles,
-          dataDir: opts.dataDir,
-          stateFile: `rules-state-${site.id}.json`,
+          catalogue,
+          calendar,
+          state: new JsonStateFile(join(opts.dataDir, `rules-state-${site.id}.json`)),
           log: opts.log.child({ site: site.id }),
-          ...(opts.catalogue ? { catalogue: opts.catalogue } : {}),
           ...(opts.clock ? { clock: opts.clock } : {}),
           slackMs: opts.slackMs ?? 10_000,
           lateBoundS: 0,

@@ -3,7 +3,7 @@
 // repaired within 5 working days). Status and last-heard come from the in-memory LatestValues;
 // fault history (status changes, device_fault events) from the store; figures from fault-log.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { loadCatalogue, toIso, WorkingCalendar, type ZoneKind } from '@hallmon/firmware-config';
+import { loadCatalogue, shippedCalendar, toIso, type ZoneKind } from '@hallmon/firmware-config';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
@@ -17,7 +17,7 @@ const HISTORY_MS = 100 * 86_400_000;
 const DEFAULT_SILENCE_S = 600;
 
 export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
-  const calendar = WorkingCalendar.shipped();
+  const calendar = shippedCalendar();
   // The zone's gap rule (machine room 5 min, archive room 1 h) says how long a sensor may be silent.
   const silenceS = new Map<ZoneKind, number>();
   for (const c of loadCatalogue().clauses)

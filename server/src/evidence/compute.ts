@@ -3,14 +3,13 @@
 // rollup-replay.ts), plus coverage, daily/monthly tables, L10/L50/L90 from the minute histograms,
 // evaluation rates, "1、5、15" follow-ups, device faults and alarm acknowledgements from the store.
 import { nextDay, parseTimestamp, toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
-import { RuleEngine } from '@hallmon/edge/rules/engine';
-import type { Excursion, GapRecord, RuleInstance } from '@hallmon/edge/rules/types';
+import { RuleEngine, exceedanceLevel, type NoiseHistogram } from '@hallmon/rules';
+import type { Excursion, GapRecord, RuleInstance } from '@hallmon/rules';
 import type { Store, StoredAlarm } from '../store/store.ts';
-import { exceedanceLevel, type NoiseHistogram } from '../store/rollup.ts';
 import { VERSION } from '../version.ts';
-import { MINUTE, periodBound, periodDays, siteSchedule, type DaySpan } from './period.ts';
-import { NOISE_MINUTE_DUR_S, OpenAlarms } from './rollup-replay.ts';
-import { judgedIntervals, laeqOf, type DayStats, type NoiseDay } from './series-stats.ts';
+import { periodBound, periodDays, siteSchedule } from './period.ts';
+import { OpenAlarms } from './rollup-replay.ts';
+import { laeqOf, type DayStats, type NoiseDay } from './series-stats.ts';
 import { HOUR, hourIndexRange } from './hour-summary.ts';
 import { ActiveHours } from './quiet-hours.ts';
 import type { Records } from './segment-replay.ts';
@@ -32,7 +31,6 @@ import type {
   RoomDay,
   RoomMonth,
   RuleCitation,
-  SeriesCoverage,
   Verdict,
 } from './types.ts';
 
@@ -533,18 +531,11 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   };
 }
 
-/**
- * A noise sensor's histogram per opening-hours interval of each day (one list per day): all of them
- * in one batched read where the store offers it, else day by day, a few at a time (PASS_PARALLEL).
- */
+/** A noise sensor's histogram per opening-hours interval of each day (one list per day), in one batched read. */
 async function openingHistograms(store: Store, site: string, sensor: string, nd: NoiseDay[]): Promise<NoiseHistogram[][]> {
-  if (store.readNoiseHistograms) {
-    const all = await store.readNoiseHistograms({ site, sensor }, nd.flatMap((d) => d.open));
-    let k = 0;
-    return nd.map((d) => d.open.map(() => all[k++]!));
-  }
-  const read = store.readNoiseHistogram?.bind(store);
-  return mapLimit(nd, PASS_PARALLEL, async (d) => (read ? mapLimit(d.open, 1, ([a, b]) => read({ site, sensor, from: a, to: b })) : []));
+  const all = await store.readNoiseHistograms({ site, sensor }, nd.flatMap((d) => d.open));
+  let k = 0;
+  return nd.map((d) => d.open.map(() => all[k++]!));
 }
 
 /** Site-local days of each hour's first and last instant (the daily swing is per local day). */

@@ -5,7 +5,7 @@
 // for 1-s noise) is taken to have all 60 minutes; every other hour, and the hours the caller asks
 // for, get exact minute facts from the 1-minute rollups of that hour only.
 import type { Metric } from '@hallmon/firmware-config';
-import type { AggregatePoint, HourRollups, MinuteHourStats, Store } from '../store/store.ts';
+import type { MinuteHourStats, Store } from '../store/store.ts';
 
 export const HOUR = 3_600_000;
 
@@ -45,7 +45,6 @@ export async function readHours(
 ): Promise<Hours> {
   const q = { site, sensor, metric, from, to };
   const noise = metric === 'noise_laeq';
-  if (!store.readHourRollups || !store.readMinuteHourStats) return densify(summarise(await store.readAggregate({ ...q, step: '1m' }), noise), from, to);
   const r = await store.readHourRollups(q);
   const { h0, n } = hourIndexRange(from, to);
   const col = (fill: number) => new Float64Array(n).fill(fill);
@@ -105,59 +104,4 @@ export function usualCount(counts: Float64Array): number {
     if (f > bestN || (f === bestN && c > best)) [best, bestN] = [c, f];
   }
   return best;
-}
-
-function densify(s: MinuteHourStats & Pick<HourRollups, 'count' | 'min' | 'max' | 'sum'>, from: number, to: number): Hours {
-  const { h0, n } = hourIndexRange(from, to);
-  const col = (fill: number) => new Float64Array(n).fill(fill);
-  const out: Hours = { h0, n, minutes: col(0), valued: col(0), count: col(0), min: col(NaN), max: col(NaN), sum: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
-  for (let i = 0; i < s.ts.length; i++) {
-    const k = Math.round((s.ts[i]! - h0) / HOUR);
-    if (k < 0 || k >= n) continue;
-    out.count[k] = s.count[i]!;
-    out.min[k] = s.min[i]!;
-    out.max[k] = s.max[i]!;
-    out.sum[k] = s.sum[i]!;
-    setExact(out, k, s, i);
-  }
-  return out;
-}
-
-/** The same summary from minute points (stores without readHourSummary, and tests). */
-export function summarise(points: AggregatePoint[], noise: boolean): MinuteHourStats & Pick<HourRollups, 'count' | 'min' | 'max' | 'sum'> {
-  const rows: Array<{ h: number; minutes: number; valued: number; count: number; min: number; max: number; sum: number; vmin: number; vmax: number; energy: number; lmax: number }> = [];
-  for (const p of points) {
-    const h = Math.floor(p.ts / HOUR) * HOUR;
-    let r = rows[rows.length - 1];
-    if (!r || r.h !== h) rows.push((r = { h, minutes: 0, valued: 0, count: 0, min: Infinity, max: -Infinity, sum: 0, vmin: Infinity, vmax: -Infinity, energy: 0, lmax: -Infinity }));
-    r.minutes++;
-    r.count += p.count;
-    r.min = Math.min(r.min, p.min);
-    r.max = Math.max(r.max, p.max);
-    r.sum += p.mean * p.count;
-    const v = noise ? p.laeq : p.mean;
-    if (v === undefined || !Number.isFinite(v)) continue;
-    r.valued++;
-    r.vmin = Math.min(r.vmin, v);
-    r.vmax = Math.max(r.vmax, v);
-    if (noise) {
-      r.energy += Math.pow(10, v / 10);
-      r.lmax = Math.max(r.lmax, p.max);
-    }
-  }
-  const col = (f: (r: (typeof rows)[number]) => number) => Float64Array.from(rows, f);
-  const fin = (x: number) => (Number.isFinite(x) ? x : NaN);
-  return {
-    ts: col((r) => r.h),
-    minutes: col((r) => r.minutes),
-    valued: col((r) => r.valued),
-    count: col((r) => r.count),
-    min: col((r) => r.min),
-    max: col((r) => r.max),
-    sum: col((r) => r.sum),
-    vmin: col((r) => fin(r.vmin)),
-    vmax: col((r) => fin(r.vmax)),
-    energy: col((r) => r.energy),
-    lmax: col((r) => fin(r.lmax)),
-  };
 }

@@ -2,7 +2,7 @@
 // included), an ISO instant is taken as is. Also the site-local days, months and opening intervals
 // of a period, which coverage and the daily tables are built on.
 import { parseTimestamp } from '@hallmon/firmware-config';
-import { Schedule } from '@hallmon/edge/rules/schedule';
+import { Schedule } from '@hallmon/rules';
 import type { SiteConfig } from '@hallmon/firmware-config';
 
 export class PeriodError extends Error {

@@ -9,10 +9,8 @@
 // minutes after (the first clear reading that ends an open excursion, released past the engine's
 // reorder bound). docs/evidence.md explains why a segment replay equals the full replay.
 import type { Metric } from '@hallmon/firmware-config';
-import type { RuleInstance } from '@hallmon/edge/rules/types';
-import type { Schedule } from '@hallmon/edge/rules/schedule';
-import { dewPoint } from '@hallmon/edge/rules/kinds/dew-point';
-import { round6 } from '@hallmon/edge/rules/alarm';
+import type { RuleInstance, Schedule } from '@hallmon/rules';
+import { dewPoint, round6 } from '@hallmon/rules';
 import { HOUR, type Hours } from './hour-summary.ts';
 
 const MINUTE = 60_000;

@@ -5,19 +5,12 @@
 // minute's last second so that a 5-min LAeq window of minute readings is exactly the energy mean of
 // those five minutes. The engine keeps per-sensor state only, so each sensor is fed on its own (its
 // metrics merged in time order) and the watermark moves once at the end: same records, less work.
-import type { Metric, NormalisedReading } from '@hallmon/firmware-config';
-import type { RuleEngine } from '@hallmon/edge/rules/engine';
-import type { Transition } from '@hallmon/edge/rules/types';
-import type { AggregatePoint } from '../store/store.ts';
+import type { Metric } from '@hallmon/firmware-config';
+import type { RuleEngine, Transition } from '@hallmon/rules';
 
 export const NOISE_MINUTE_DUR_S = 60;
 /** Noise minutes are stamped at their last second (bucket + 59 s): inside the minute's opening hours. */
 export const NOISE_STAMP_OFFSET_MS = 59_000;
-
-export interface MinuteSeries {
-  metric: Metric;
-  points: AggregatePoint[];
-}
 
 /** Open alarms by id: raises without their clear, which become excursions cut at the period end. */
 export class OpenAlarms {
@@ -28,42 +21,6 @@ export class OpenAlarms {
       else this.open.delete(t.alarm.id);
     }
   }
-}
-
-/** Feeds one sensor's minute series (all its metrics, merged by time) to the engine. */
-export function feedSensor(engine: RuleEngine, sensor: string, series: MinuteSeries[], open: OpenAlarms): number {
-  const idx = series.map(() => 0);
-  let fed = 0;
-  const r: NormalisedReading = { sensor, metric: 'temperature', value: 0, ts: '', quality: 'ok' };
-  for (;;) {
-    // k-way merge over a handful of metrics: pick the earliest next point.
-    let best = -1;
-    let bestTs = Infinity;
-    for (let i = 0; i < series.length; i++) {
-      const p = series[i]!.points[idx[i]!];
-      if (p === undefined) continue;
-      const ts = stampOf(series[i]!.metric, p.ts);
-      if (ts < bestTs || (ts === bestTs && series[i]!.metric < series[best]!.metric)) {
-        best = i;
-        bestTs = ts;
-      }
-    }
-    if (best < 0) break;
-    const s = series[best]!;
-    const p = s.points[idx[best]!++]!;
-    const noise = s.metric === 'noise_laeq';
-    const value = noise ? p.laeq : p.mean;
-    if (value === undefined || !Number.isFinite(value)) continue;
-    r.metric = s.metric;
-    r.value = value;
-    r.ts = new Date(bestTs).toISOString();
-    if (noise) r.dur = NOISE_MINUTE_DUR_S;
-    else delete r.dur;
-    const t = engine.ingest(r);
-    if (t.length) open.take(t);
-    fed++;
-  }
-  return fed;
 }
 
 export function stampOf(metric: Metric, bucket: number): number {
@@ -78,9 +35,9 @@ export interface MinuteColumns {
 }
 
 /**
- * feedSensor over columns: the same merge, stamps, skips and readings, without point objects and
- * without an ISO timestamp string per reading (engine.ingestAt takes the epoch ms feedSensor's
- * string would be parsed back to).
+ * Feeds one sensor's minute columns (all its metrics, merged by time) to the engine: a k-way merge
+ * over a handful of metrics, without a point object or an ISO timestamp string per reading
+ * (engine.ingestAt takes the epoch ms).
  */
 export function feedColumns(engine: RuleEngine, sensor: string, series: MinuteColumns[], open: OpenAlarms): number {
   const n = series.length;

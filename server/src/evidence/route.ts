@@ -5,7 +5,7 @@
 //   await app.register(evidenceRoutes(ctx));
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { loadCatalogue, loadProfiles, SITE_ID_PATTERN, WorkingCalendar, type ClauseCatalogue, type DeviceProfile } from '@hallmon/firmware-config';
+import { loadCatalogue, loadProfiles, SITE_ID_PATTERN, WorkingCalendar, type ClauseCatalogue, type DeviceProfile, shippedCalendar } from '@hallmon/firmware-config';
 import type { ApiContext } from '../api/context.ts';
 import { requireAuth } from '../api/auth-hook.ts';
 import { sendError } from '../api/errors.ts';
@@ -37,7 +37,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
   return async (app) => {
     const catalogue = o.catalogue ?? loadCatalogue();
     const profiles = o.profiles ?? loadProfiles();
-    const calendar = o.calendar ?? WorkingCalendar.shipped();
+    const calendar = o.calendar ?? shippedCalendar();
     // One pack at a time per server: a year's pack is CPU work; a second request waits its turn.
     let queue: Promise<unknown> = Promise.resolve();
     app.get('/api/evidence', { preHandler: requireAuth(ctx.signer), schema: { querystring: EvidenceQuery } }, async (request, reply) => {

@@ -4,13 +4,12 @@
 // that ends while one of its alarms is still raised (it should not: the padding ends on a quiet
 // hour) keeps going hour by hour until the alarm clears, so no excursion is ever cut short.
 import type { ClauseCatalogue, DeviceProfile, Metric, SiteConfig, WorkingCalendar } from '@hallmon/firmware-config';
-import { RuleEngine } from '@hallmon/edge/rules/engine';
-import { planBinding } from '@hallmon/edge/rules/bind';
-import type { Excursion, FaultRecord, FollowupRecord, GapRecord } from '@hallmon/edge/rules/types';
+import { RuleEngine, planBinding } from '@hallmon/rules';
+import type { Excursion, FaultRecord, FollowupRecord, GapRecord } from '@hallmon/rules';
 import type { Store } from '../store/store.ts';
 import { HOUR } from './hour-summary.ts';
 import type { Segment } from './quiet-hours.ts';
-import { feedColumns, feedSensor, OpenAlarms, type MinuteColumns, type MinuteSeries } from './rollup-replay.ts';
+import { feedColumns, OpenAlarms, type MinuteColumns } from './rollup-replay.ts';
 
 export interface Records {
   excursions: Excursion[];
@@ -57,10 +56,10 @@ export async function replaySegments(input: SegmentReplayInput, segments: Segmen
   const records: Records = { excursions: [], gaps: [], faults: [], followups: [] };
   const open = new OpenAlarms();
   let fed = 0;
-  // A store that batches (InfluxDB: few round trips for hundreds of segments) gets every segment's
-  // range up front; ranges the safety net below adds are read one at a time.
+  // Every segment's range is asked for up front (InfluxDB batches them into few round trips for
+  // hundreds of segments); ranges the safety net below adds are read one at a time.
   const ahead = new Map<string, { ts: Float64Array; value: Float64Array }>();
-  if (store.readMinuteValuesRanges && segments.length > 1) {
+  if (segments.length > 1) {
     const ranges = segments.map((g) => [g.from, g.to] as const);
     for (const metric of metrics) {
       const got = await store.readMinuteValuesRanges({ site: site.id, sensor, metric }, ranges);
@@ -74,19 +73,13 @@ export async function replaySegments(input: SegmentReplayInput, segments: Segmen
       ahead.delete(key);
       return got;
     }
-    return store.readMinuteValues!({ site: site.id, sensor, metric, from: a, to: b });
+    return store.readMinuteValues({ site: site.id, sensor, metric, from: a, to: b });
   };
   const feed = async (engine: RuleEngine, local: OpenAlarms, a: number, b: number) => {
-    if (store.readMinuteValues) {
-      // Columns straight from the store: the same values as readAggregate, without a row object each.
-      const cols: MinuteColumns[] = [];
-      for (const metric of metrics) cols.push({ metric, ...(await minuteValues(metric, a, b)) });
-      fed += feedColumns(engine, sensor, cols, local);
-      return;
-    }
-    const loaded: MinuteSeries[] = [];
-    for (const metric of metrics) loaded.push({ metric, points: await store.readAggregate({ site: site.id, sensor, metric, from: a, to: b, step: '1m' }) });
-    fed += feedSensor(engine, sensor, loaded, local);
+    // Columns straight from the store: the same values as readAggregate, without a row object each.
+    const cols: MinuteColumns[] = [];
+    for (const metric of metrics) cols.push({ metric, ...(await minuteValues(metric, a, b)) });
+    fed += feedColumns(engine, sensor, cols, local);
   };
   for (let i = 0; i < segments.length; i++) {
     const engine = new RuleEngine({ ...opts, plan });

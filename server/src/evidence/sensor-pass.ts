@@ -3,7 +3,7 @@
 // the suspicious hours replayed from minute rollups; a year in seconds) and 'full-replay' (every
 // minute of the period through the engine; the reference the tests compare the default against).
 import type { Metric } from '@hallmon/firmware-config';
-import type { RuleInstance } from '@hallmon/edge/rules/types';
+import type { RuleInstance } from '@hallmon/rules';
 import { coverageFromHours, fillMinuteCache, hoursNeedingMinutes, noiseDaysFromHours, roomDaysFromHours } from './hour-stats.ts';
 import { readHours, type Hours } from './hour-summary.ts';
 import type { DaySpan } from './period.ts';

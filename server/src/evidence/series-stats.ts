@@ -2,7 +2,7 @@
 // data counts as covered; BRIEF "Coverage"), the uncovered spans, and site-local daily min/mean/max
 // (rooms) or daily LAeq over opening hours (noise). Pure functions over the 1-minute rollups.
 import type { AggregatePoint } from '../store/store.ts';
-import { laeqFromEnergy } from '../store/rollup.ts';
+import { laeqFromEnergy } from '@hallmon/rules';
 import { MINUTE, minutesIn, type DaySpan } from './period.ts';
 
 export interface Coverage {

@@ -2,7 +2,7 @@
 // in sections), and the minute data behind it per sensor/metric. UTF-8 with a BOM so Excel opens the
 // Chinese titles; numbers plain (no thousands separators, '.' decimals); RFC 4180 quoting.
 import type { Store } from '../store/store.ts';
-import { laeqFromEnergy } from '../store/rollup.ts';
+import { laeqFromEnergy } from '@hallmon/rules';
 import type { ClauseEvidence, EvidencePack } from './types.ts';
 
 export const BOM = '\uFEFF';
@@ -78,11 +78,9 @@ export async function* minuteCsv(store: Store, site: string, sensor: string, met
   for (let a = from; a < to; a += DAY) {
     const q = { site, sensor, metric, from: a, to: Math.min(to, a + DAY) };
     let buf = '';
-    if (store.readMinuteRollups) {
-      // Columns: the same numbers toAggregatePoint gives (mean = sum / count, LAeq from energy / duration).
-      const c = await store.readMinuteRollups(q);
-      for (let i = 0; i < c.ts.length; i++) buf += line(c.ts[i]!, c.count[i]!, c.min[i]!, c.sum[i]! / c.count[i]!, c.max[i]!, noise ? laeqFromEnergy(c.energy[i]!, c.durSum[i]!) : undefined);
-    } else for (const p of await store.readAggregate({ ...q, step: '1m' })) buf += line(p.ts, p.count, p.min, p.mean, p.max, p.laeq);
+    // Columns: the same numbers toAggregatePoint gives (mean = sum / count, LAeq from energy / duration).
+    const c = await store.readMinuteRollups(q);
+    for (let i = 0; i < c.ts.length; i++) buf += line(c.ts[i]!, c.count[i]!, c.min[i]!, c.sum[i]! / c.count[i]!, c.max[i]!, noise ? laeqFromEnergy(c.energy[i]!, c.durSum[i]!) : undefined);
     if (buf) yield buf;
   }
 }

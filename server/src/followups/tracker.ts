@@ -2,9 +2,8 @@
 // people record the answer and the fix here: each stored rating <= badScoreMax opens one (deadlines
 // from the rule kind's own pure followupDeadlines), a 1 s clock raises an overdue alarm per missed
 // stage through the AlarmHub, and respond / complex / resolve clear them.
-import { toIso, WorkingCalendar, type ClauseCatalogue, type Logger, type SiteConfig } from '@hallmon/firmware-config';
-import { followupDeadlines } from '@hallmon/edge/rules/kinds/bad-rating-followup';
-import { Schedule } from '@hallmon/edge/rules/schedule';
+import { toIso, WorkingCalendar, type ClauseCatalogue, type Logger, type SiteConfig, shippedCalendar } from '@hallmon/firmware-config';
+import { followupDeadlines, Schedule } from '@hallmon/rules';
 import type { StoredAlarm, StoredEvent } from '../store/store.ts';
 import { ALARM_STAGES, FollowupDb, type AlarmStage, type FollowupRow } from './db.ts';
 
@@ -103,7 +102,7 @@ export class FollowupTracker {
   constructor(private readonly opts: FollowupTrackerOptions) {
     this.db = new FollowupDb(opts.dataDir);
     this.clock = opts.clock ?? { now: () => Date.now() };
-    this.calendar = opts.calendar ?? WorkingCalendar.shipped();
+    this.calendar = opts.calendar ?? shippedCalendar();
     const clause = opts.catalogue.clauses.find((c) => c.rules.some((r) => r.kind === FOLLOWUP_RULE));
     const def = clause?.rules.find((r) => r.kind === FOLLOWUP_RULE);
     this.clause = clause?.id ?? '10.1.3';

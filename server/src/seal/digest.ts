@@ -13,8 +13,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { DeviceProfile, SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
-import type { Schedule } from '@hallmon/edge/rules/schedule';
-import { minuteSealText, rawSealText, recordsSealText } from './canonical.ts';
+import type { Schedule } from '@hallmon/rules';
+import { recordsSealText } from './canonical.ts';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -76,8 +76,8 @@ export async function rawDigest(store: Store, site: SiteConfig, profiles: Map<st
   let readings = 0;
   for (const s of siteSeries(site, profiles)) {
     const q = { site: site.id, sensor: s.sensor, metric: s.metric, from: start, to: end };
-    // One ordered range read per series, formatted by SQL where the store can (canonical.ts).
-    const text = store.readRawSealText ? await store.readRawSealText(q) : rawSealText(await store.readRaw(q));
+    // One ordered range read per series, already in the canonical text (canonical.ts).
+    const text = await store.readRawSealText(q);
     if (text === '') continue;
     h.update(`s\t${s.sensor}\t${s.metric}\n`).update(text).update('\n');
     readings += lineCount(text);
@@ -93,9 +93,7 @@ export async function rollupDigest(store: Store, site: SiteConfig, profiles: Map
   let minutes = 0;
   for (const s of siteSeries(site, profiles)) {
     const q = { site: site.id, sensor: s.sensor, metric: s.metric, from: start, to: end };
-    const text = store.readMinuteSealText
-      ? await store.readMinuteSealText(q)
-      : minuteSealText(await store.readAggregate({ ...q, step: '1m' }), s.metric === 'noise_laeq');
+    const text = await store.readMinuteSealText(q);
     if (text === '') continue;
     h.update(`s\t${s.sensor}\t${s.metric}\n`).update(text).update('\n');
     minutes += lineCount(text);

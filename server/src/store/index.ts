@@ -1,15 +1,16 @@
 // Picks the time-series store the server runs with: SQLite embedded (the default, no extra service)
-// or an existing InfluxDB 1.x. Both implement the same Store interface and pass the same test suite.
+// or an existing InfluxDB 1.x. Both implement the whole Store interface and pass the same test suite,
+// so no caller asks which one it has.
 import type { Logger } from '@hallmon/firmware-config';
 import type { Store } from './store.ts';
-import { SqliteStore, DEFAULT_RETENTION_DAYS } from './sqlite.ts';
-import { InfluxStore } from './influxdb.ts';
+import { SqliteStore, DEFAULT_RETENTION_DAYS } from './sqlite/sqlite-store.ts';
+import { InfluxStore } from './influxdb/influx-store.ts';
 
 export type StoreOptions =
   | { kind: 'sqlite'; dataDir: string; retentionDays?: number; durability?: 'normal' | 'full' }
   | { kind: 'influxdb'; url: string; database?: string; retentionDays?: number };
 
-export function createStore(opts: StoreOptions, log: Logger): SqliteStore | InfluxStore {
+export function createStore(opts: StoreOptions, log: Logger): Store {
   const child = log.child({ component: 'store', store: opts.kind });
   return opts.kind === 'sqlite' ? new SqliteStore(opts, child) : new InfluxStore(opts, child);
 }
@@ -21,4 +22,3 @@ export function retentionCutoff(now: number, retentionDays = DEFAULT_RETENTION_D
 
 export type { Store };
 export { SqliteStore, InfluxStore, DEFAULT_RETENTION_DAYS };
-export { exceedanceLevel, laeqFromEnergy, type NoiseHistogram } from './rollup.ts';

@@ -1,17 +1,13 @@
-// Rollup arithmetic shared by both stores: bucket alignment, the noise energy mean (LAeq) and the
-// level histogram that lets L10/L50/L90 be computed later from rollups instead of raw data.
-// Pure functions only; the SQLite store also uses BatchRollup to fold a batch into per-bucket sums
-// before it touches the rollup tables (one upsert per bucket, not one per reading).
+// Rollup arithmetic shared by both stores: bucket alignment and the per-bucket sums (count, min,
+// max, sum, and for noise the sound energy and the level histogram that lets L10/L50/L90 come from
+// rollups instead of raw data; the acoustics are the rules package's). Pure functions only; the
+// SQLite store also uses BatchRollup to fold a batch into per-bucket sums before it touches the
+// rollup tables (one upsert per bucket, not one per reading).
 import type { Metric } from '@hallmon/firmware-config';
+import { DEFAULT_NOISE_DUR_S, histBin, laeqFromEnergy, noiseEnergy } from '@hallmon/rules';
 import { STEP_MS, type AggregatePoint, type Step } from './store.ts';
 
 export const STEPS: readonly Step[] = ['1m', '1h', '1d'];
-
-/** Noise intervals default to 1 s (CONTRACT: noise_laeq is "over the reading's own interval, default 1 s"). */
-export const DEFAULT_NOISE_DUR_S = 1;
-
-/** Histogram bin width for noise levels: 0.5 dB keeps L10/L50/L90 well inside a class 2 meter's tolerance. */
-export const HIST_BIN_DB = 0.5;
 
 /** Start (epoch ms, UTC) of the bucket that holds ts. 1d buckets are UTC days. */
 export function bucketStart(ts: number, step: Step): number {
@@ -27,48 +23,6 @@ export function bucketCeil(ts: number, step: Step): number {
 
 export function isNoise(metric: Metric): boolean {
   return metric === 'noise_laeq';
-}
-
-/** Sound energy of one interval: dur·10^(L/10) (IEC 61672-1 equivalent continuous level). */
-export function noiseEnergy(level: number, durS: number): number {
-  return durS * Math.pow(10, level / 10);
-}
-
-/** LAeq = 10·log10(Σ dur·10^(L/10) / Σ dur). */
-export function laeqFromEnergy(energy: number, durSum: number): number | undefined {
-  if (!(durSum > 0) || !(energy > 0)) return undefined;
-  return 10 * Math.log10(energy / durSum);
-}
-
-/** Histogram bin index of a level (bin k holds levels rounding to k·HIST_BIN_DB). */
-export function histBin(level: number): number {
-  return Math.round(level / HIST_BIN_DB);
-}
-
-export function binLevel(bin: number): number {
-  return bin * HIST_BIN_DB;
-}
-
-/** Noise level histogram: bin level (dB) -> seconds spent at that level, ascending by level. */
-export interface NoiseHistogram {
-  binDb: number;
-  bins: Array<{ level: number; seconds: number }>;
-  totalSeconds: number;
-}
-
-/**
- * Percentile levels from a time-weighted histogram. Ln is the level exceeded n % of the time
- * (L10 = loud peaks, L90 = background), i.e. the (100 − n)th percentile of the time distribution.
- */
-export function exceedanceLevel(h: NoiseHistogram, n: number): number | undefined {
-  if (!(h.totalSeconds > 0)) return undefined;
-  const target = h.totalSeconds * (1 - n / 100);
-  let acc = 0;
-  for (const b of h.bins) {
-    acc += b.seconds;
-    if (acc >= target - 1e-9) return b.level;
-  }
-  return h.bins.at(-1)?.level;
 }
 
 /** Per-bucket sums for one series and step, built from the rows a batch actually inserted. */

@@ -2,7 +2,7 @@
 // deployments). Ingest writes batches; API, evidence and live views read through it. Writes are
 // idempotent on (site, sensor, metric, ts): storing a reading twice keeps one.
 import type { Metric, Quality, DeviceEvent, AlarmRecord, DeviceStatus } from '@hallmon/firmware-config';
-import type { NoiseHistogram } from './rollup.ts';
+import type { NoiseHistogram } from '@hallmon/rules';
 
 export interface StoredReading {
   site: string;
@@ -124,46 +124,52 @@ export interface Store {
   /** Number of raw readings stored (for health and benchmarks). */
   countReadings(site?: string): Promise<number>;
   /**
-   * Time-weighted noise level histogram (0.5 dB bins) over the 1m buckets whose start lies in
-   * [from, to); L10/L50/L90 via exceedanceLevel() in rollup.ts. Both shipped stores implement it.
-   */
-  readNoiseHistogram?(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram>;
-  /**
-   * readNoiseHistogram of many ranges of one series at once, one answer per range in the same order
-   * (the evidence asks for every opening interval of a year: a remote store batches them into few
-   * round trips). Optional; without it the evidence calls readNoiseHistogram per range. Additive.
-   */
-  readNoiseHistograms?(q: { site: string; sensor: string; metric?: Metric }, ranges: ReadonlyArray<readonly [number, number]>): Promise<NoiseHistogram[]>;
-  /**
    * The newest stored raw reading of every (sensor, metric) of a site, in no particular order (for
    * GET /api/latest after a restart). InfluxDB looks back 30 days; SQLite keeps no such bound.
    */
   readLatest(site: string): Promise<StoredReading[]>;
-  /** 1h rollups with start in [from, to) as columns (optional; evidence falls back to 1m reads). Additive. */
-  readHourRollups?(q: ReadingQuery): Promise<HourRollups>;
-  /** Minute facts of the given hour starts (optional, as above). Additive. */
-  readMinuteHourStats?(q: ReadingQuery & { hours: number[] }): Promise<MinuteHourStats>;
+  /**
+   * Time-weighted noise level histogram (0.5 dB bins) over the 1m buckets whose start lies in
+   * [from, to); L10/L50/L90 via exceedanceLevel() of the rules package.
+   */
+  readNoiseHistogram(q: TimeRange & { site: string; sensor: string; metric?: Metric }): Promise<NoiseHistogram>;
+  /**
+   * readNoiseHistogram of many ranges of one series at once, one answer per range in the same order
+   * (the evidence asks for every opening interval of a year: a remote store batches them into few
+   * round trips, a local one reads them one by one).
+   */
+  readNoiseHistograms(q: { site: string; sensor: string; metric?: Metric }, ranges: ReadonlyArray<readonly [number, number]>): Promise<NoiseHistogram[]>;
+  /** 1h rollups with start in [from, to) as columns: what the evidence reads first for a year. */
+  readHourRollups(q: ReadingQuery): Promise<HourRollups>;
+  /** Minute facts of the given hour starts (the hours the evidence must look into minute by minute). */
+  readMinuteHourStats(q: ReadingQuery & { hours: number[] }): Promise<MinuteHourStats>;
   /**
    * The 1m buckets with start in [from, to) as two columns: bucket start and the value a replay
-   * feeds (the minute mean; noise: the minute's energy LAeq, NaN without one). Additive.
+   * feeds (the minute mean; noise: the minute's energy LAeq, NaN without one).
    */
-  readMinuteValues?(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }>;
+  readMinuteValues(q: ReadingQuery): Promise<{ ts: Float64Array; value: Float64Array }>;
   /**
    * readMinuteValues of many sorted, disjoint ranges of one series at once, one answer per range in
-   * the same order (a remote store batches them into few round trips). Additive; optional.
+   * the same order (a remote store batches them into few round trips).
    */
-  readMinuteValuesRanges?(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>>;
+  readMinuteValuesRanges(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>>;
   /**
    * The 1m rollups with start in [from, to) as columns shaped like HourRollups (the evidence pack's
-   * minute CSVs: ~16 M rows a year, without an object per row). Optional. Additive.
+   * minute CSVs: ~16 M rows a year, without an object per row).
    */
-  readMinuteRollups?(q: ReadingQuery): Promise<HourRollups>;
+  readMinuteRollups(q: ReadingQuery): Promise<HourRollups>;
   /**
    * The raw readings of a series in [from, to) as the canonical text of the seal digests
-   * (server/src/seal/canonical.ts rawSealText; '' when none), byte for byte. Optional: sealing
-   * falls back to readRaw. Additive (issue 6: one SQL range read instead of a row object each).
+   * (server/src/seal/canonical.ts rawSealText; '' when none), byte for byte. SQLite formats it in
+   * SQL (one range read instead of a row object per reading).
    */
-  readRawSealText?(q: ReadingQuery): Promise<string>;
-  /** The same for the 1m buckets with start in [from, to) (canonical.ts minuteSealText). Additive. */
-  readMinuteSealText?(q: ReadingQuery): Promise<string>;
+  readRawSealText(q: ReadingQuery): Promise<string>;
+  /** The same for the 1m buckets with start in [from, to) (canonical.ts minuteSealText). */
+  readMinuteSealText(q: ReadingQuery): Promise<string>;
+  /**
+   * Brings every rollup up to date with what was written, answering how many hours it recomputed:
+   * SQLite writes rollups in the write transaction (always 0); InfluxDB keeps its hourly rollups in
+   * the background and catches up here (benchmarks and tests call it before timing or comparing).
+   */
+  flushRollups(): Promise<number>;
 }

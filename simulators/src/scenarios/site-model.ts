@@ -10,6 +10,7 @@ import {
   type Metric,
   type SiteConfig,
   type ZoneKind,
+  shippedCalendar,
 } from '@hallmon/firmware-config';
 
 export interface SensorInfo {
@@ -50,7 +51,7 @@ export class SiteModel {
   private readonly calendar: WorkingCalendar;
 
   constructor(readonly site: SiteConfig, profiles: Map<string, DeviceProfile> = (profileCache ??= loadProfiles())) {
-    this.calendar = calendarCache ??= WorkingCalendar.shipped();
+    this.calendar = calendarCache ??= shippedCalendar();
     this.zone = new ZoneOffset(site.timezone);
     let queue: string | undefined;
     for (const zone of site.zones)
