@@ -7,7 +7,8 @@ import { SITE_ID_PATTERN } from '@hallmon/firmware-config';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
-import { readingMessage } from '../live/messages.ts';
+import { API } from '@hallmon/contract';
+import { readingJson } from './wire-json.ts';
 import type { StoredReading } from '../store/store.ts';
 
 export const SiteFilter = Type.Object({ site: Type.Optional(Type.String({ pattern: SITE_ID_PATTERN })) }, { additionalProperties: false });
@@ -22,12 +23,12 @@ export function latestRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   // Without the live map (an API built on its own, e.g. in tests) every request asks the store.
   const read = (site: string): Promise<StoredReading[]> => (ctx.latest ? ctx.latest.latest(site) : ctx.store.readLatest(site));
   return async (app) => {
-    app.get('/api/latest', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter } }, async (request, reply) => {
+    app.get('/api/latest', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter, response: API['GET /api/latest'].response } }, async (request, reply) => {
       const sites = selectSites(ctx, request.query.site);
       if (!sites) return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
       const rows = (await Promise.all(sites.map(read))).flat();
       rows.sort((a, b) => cmp(a.site, b.site) || cmp(a.sensor, b.sensor) || cmp(a.metric, b.metric));
-      return rows.map(readingMessage);
+      return rows.map(readingJson);
     });
   };
 }
