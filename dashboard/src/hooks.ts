@@ -2,7 +2,7 @@
 // or when the inputs change; a clock that ticks for "time left" displays.
 import { useEffect, useState } from 'react';
 import { api } from './api/client.ts';
-import type { Metric } from './api/types.ts';
+import type { Metric } from '@hallmon/firmware-config/core';
 import type { LiveStore } from './live/live-store.ts';
 
 export interface Loaded<T> {

@@ -1,13 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import type { Alarm, LiveReading } from '../api/types.ts';
+import type { Alarm, Reading } from '@hallmon/contract';
 import { LiveStore } from './live-store.ts';
 
-const r = (sec: number, value: number, metric: LiveReading['metric'] = 'noise_laeq'): LiveReading => ({
+const r = (sec: number, value: number, metric: Reading['metric'] = 'noise_laeq'): Reading => ({
   site: 'demo', sensor: 'hall-slm-1', metric, value, quality: 'ok', ts: new Date(Date.UTC(2025, 4, 1, 1, 0, sec)).toISOString(),
 });
 const alarm = (id: string, severity: Alarm['severity']): Alarm => ({
   id, site: 'demo', clause: '5.2.2', rule: 'mr-temperature-critical', sensor: 'mr-th-1', severity, state: 'raised',
-  startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: 33, ackedBy: null, ackedAt: null,
+  startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: 33, limit: 32, message: null, ackedBy: null, ackedAt: null, ackNote: null,
+  ts: '2025-05-01T01:00:00Z',
 });
 
 describe('LiveStore', () => {
