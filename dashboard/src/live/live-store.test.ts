@@ -21,6 +21,16 @@ describe('LiveStore', () => {
     expect(s.reading('demo', 'hall-slm-1', 'noise_laeq')!.value).toBe(60);
     expect(Math.round(s.rolling('demo', 'hall-slm-1').value()!)).toBe(87);
   });
+  it('the rolling window keeps the last 5 minutes and counts a reading seen twice (seed and live) once', () => {
+    const s = new LiveStore();
+    const at = (i: number, value: number) => ({ ...r(0, value), ts: new Date(Date.UTC(2025, 4, 1, 1) + i * 1000).toISOString() });
+    s.apply(Array.from({ length: 600 }, (_, i) => ({ kind: 'reading' as const, data: at(i, i < 300 ? 90 : 60) })));
+    s.seedReadings([at(599, 60)]);
+    const w = s.rolling('demo', 'hall-slm-1');
+    expect(w.size).toBe(300);
+    expect(w.coveredS()).toBe(300);
+    expect(w.value()!).toBeCloseTo(60, 9);
+  });
   it('an older reading does not replace the latest one', () => {
     const s = new LiveStore();
     s.apply([{ kind: 'reading', data: r(10, 24, 'temperature') }, { kind: 'reading', data: r(5, 30, 'temperature') }]);

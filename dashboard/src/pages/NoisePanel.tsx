@@ -15,7 +15,9 @@ import { sensorsFor, primaryNoiseSensor, isIndicativeNoise } from '../lib/site-m
 import { startOfDay } from '../lib/time-format.ts';
 import { useApi } from '../hooks.ts';
 
-const LIMITS = ruleLimits('noise-laeq-5min');
+/** Clause 1.3.3 as judged: LAeq,5min (the catalogue rule whose line the chart draws). */
+const NOISE_RULE = 'noise-laeq-5min';
+const LIMITS = ruleLimits(NOISE_RULE);
 const MAX = LIMITS.max ?? 80;
 const CLEAR = LIMITS.clearMax ?? 77;
 
@@ -84,7 +86,7 @@ export function NoiseDay({ site, sensorId, height }: { site: SiteInfo; sensorId:
     const pts = day.data?.readings.points ?? [];
     const tMs = pts.map((p) => Date.parse(p[0]));
     const v = pts.map((p) => p[1]);
-    const ex = (day.data?.marks.excursions ?? []).filter((x) => x.kind === 'laeq-window');
+    const ex = (day.data?.marks.excursions ?? []).filter((x) => x.rule === NOISE_RULE);
     return {
       data: [tMs.map((x) => x / 1000), v] as uPlot.AlignedData,
       spans: ex.map((e) => ({ from: Date.parse(e.start) / 1000, to: Date.parse(e.end) / 1000, color: 'rgba(220,38,38,0.18)' })),
