@@ -40,6 +40,11 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
       opts.tls ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) as unknown as HttpServer) : createHttpServer(handler),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
+  // The contract's response schemas type the handlers (the TypeBox provider) and are checked in
+  // strict mode, but the bytes are JSON.stringify's: fast-json-stringify would put required keys
+  // before optional ones, drop properties a schema lacks, coerce types (null -> 0 for a number), and
+  // it serialises GET /api/readings' [ts, value] tuples ten times slower (200k points: 350 ms vs 37 ms).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
   if (opts.strictResponses) installStrictResponses(app);
   await app.register(publicRoutes(ctx));

@@ -1,8 +1,8 @@
 // Strict responses (tests and development): every JSON answer is checked against its route's
-// response schema for its status with every object closed, before fastify serialises it, and the
-// serialised text must parse to the same value as JSON.stringify of the handler's answer. fastify's
-// serialiser (fast-json-stringify) drops properties a schema lacks and coerces types; with this on,
-// either one turns the answer into a 500 naming the route and the problem instead.
+// response schema for its status with every object closed, before it is serialised, and the text
+// sent must parse to the same value as JSON.stringify of the handler's answer (a serialiser that
+// drops or coerces, as fast-json-stringify would, is caught too). Either problem turns the answer
+// into a 500 naming the route and the problem, so a schema that drifts from the JSON fails tests.
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
