@@ -1,6 +1,6 @@
 // Queue length and waiting time, evaluation rate per window against 70 % (青浦 2021 三.4, 2025 6.1.1),
 // and open bad-rating follow-ups with their "1、5、15" deadlines (DB31/T 862-2021 10.1.3). The day's
-// events come from GET /api/events (API-NEEDS #4) and live ones are appended as they arrive.
+// events come from GET /api/events and live ones are appended as they arrive.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive } from '../app-context.ts';
@@ -93,7 +93,7 @@ export function EvaluationPanel({ site, events }: { site: SiteInfo; events: Devi
   );
 }
 
-/** Set once the server answered 404 for GET /api/followups (dashboard/API-NEEDS.md #5 not served). */
+/** Set once the server answered 404 for GET /api/followups (a server without follow-ups): asked once per load. */
 let followupsMissing = false;
 
 export function FollowUpsPanel({ site }: { site: SiteInfo }) {
