@@ -1,7 +1,7 @@
-// GET /api/devices?site=: every device of the site configs with its status and fault figures
-// (clause 1.2.1 / 2021 rules 三.3: at most one fault per device a month,
-// repaired within 5 working days). Status and last-heard come from the in-memory LatestValues;
-// fault history (status changes, device_fault events) from the store; figures from fault-log.ts.
+// GET /api/devices?site=: every device of the site configs with its status and fault figures (clause
+// 1.2.1 / 2021 rules 三.3: at most one fault per device a month, repaired within 5 working days).
+// Status and last-heard come from the in-memory LatestValues; fault history (status changes,
+// device_fault events) from the store; figures from fault-log.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loadCatalogue, shippedCalendar, toIso, type ZoneKind } from '@hallmon/firmware-config';
 import { API } from '@hallmon/contract';

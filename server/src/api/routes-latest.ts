@@ -1,6 +1,6 @@
 // GET /api/latest?site=: the newest reading of every (sensor, metric), so the overview cards and
-// the hall and room pages show values at once instead of waiting for the next live message
-// (dashboard/API-NEEDS.md #2). Served from the in-memory LatestValues the ingest live path feeds.
+// the hall and room pages show values at once instead of waiting for the next live message.
+// Served from the in-memory LatestValues the ingest live path feeds.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SITE_ID_PATTERN } from '@hallmon/firmware-config';

@@ -3,10 +3,10 @@
 // evidence pack's alarm lists and the follow-up answers all use these, so an alarm or a reading
 // has one JSON shape everywhere. Output types are the contract schemas' (contract/src).
 import { parseTimestamp, toIso, type AlarmRecord } from '@hallmon/firmware-config';
-import { ALARM_ACK_KEYS, type Alarm, type AlarmAck, type Delivery, type DeviceEvent, type Followup, type Reading, type StatusChange } from '@hallmon/contract';
+import { ALARM_ACK_KEYS, FOLLOWUP_STAGES, type Alarm, type AlarmAck, type Delivery, type DeviceEvent, type Followup, type Reading, type StatusChange } from '@hallmon/contract';
 import type { StoredAlarm, StoredEvent, StoredReading, StatusChange as StoredStatus } from '../store/store.ts';
 import type { DeliveryRow } from '../notify/delivery-log.ts';
-import { ALARM_STAGES, type FollowupRow } from '../followups/db.ts';
+import type { FollowupRow } from '../followups/db.ts';
 
 const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : toIso(ms));
 
@@ -92,7 +92,7 @@ export function followupJson(f: FollowupRow): Followup {
     complexBy: f.complexBy,
     note: f.note,
     state: f.resolvedAt !== null ? 'resolved' : f.respondedAt !== null ? 'responded' : 'open',
-    overdue: ALARM_STAGES.filter((s) => f.alarms[s].raisedAt !== null && f.alarms[s].clearedAt === null),
+    overdue: FOLLOWUP_STAGES.filter((s) => f.alarms[s].raisedAt !== null && f.alarms[s].clearedAt === null),
   };
 }
 
