@@ -4,7 +4,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api/client.ts';
-import type { Alarm } from './api/types.ts';
+import type { Alarm } from '@hallmon/contract';
 import { sessionEndReason, setSession, useSession, type Session } from './auth/auth.ts';
 import { AppContext, type AppState } from './app-context.ts';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';

@@ -1,7 +1,7 @@
 // What every page needs from the shell: the signed-in session, the sites from /api/sites, and the
 // live store fed by socket.io. One context, provided by App.
 import { createContext, useContext, useSyncExternalStore } from 'react';
-import type { SiteInfo } from './api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
 import type { Session } from './auth/auth.ts';
 import { LiveStore } from './live/live-store.ts';
 

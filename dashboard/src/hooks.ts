@@ -2,7 +2,7 @@
 // or when the inputs change; a clock that ticks for "time left" displays.
 import { useEffect, useState } from 'react';
 import { api } from './api/client.ts';
-import type { Metric } from './api/types.ts';
+import type { Metric } from '@hallmon/firmware-config/core';
 import type { LiveStore } from './live/live-store.ts';
 
 export interface Loaded<T> {
@@ -51,8 +51,8 @@ export function useNow(ms = 1000): number {
 
 /**
  * Seeds the live store with the newest raw reading of each (sensor, metric) from the last 15 min,
- * so a page shows values before the next live message (and while GET /api/latest, API-NEEDS #2, is
- * not there yet). Re-runs after a reconnect.
+ * so a page shows values before the next live message (and from a server without GET /api/latest).
+ * Re-runs after a reconnect.
  */
 export function useSeedLatest(
   store: LiveStore,

@@ -60,6 +60,8 @@ export type StartOptions = Partial<ServerOptions> & {
   catalogue?: ClauseCatalogue;
   /** How often unacknowledged critical alarms are checked for reminders, ms (default 1000). */
   reminderCheckMs?: number;
+  /** Every API answer checked against its contract schema (api/strict-responses.ts); tests turn it on. */
+  strictResponses?: boolean;
 };
 
 export interface RunningServer {
@@ -210,7 +212,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           live: live?.snapshot() ?? null,
         }),
       },
-      { tls },
+      { tls, strictResponses: opts.strictResponses },
     );
     cleanups.push(() => app.close());
 

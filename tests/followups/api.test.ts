@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
-import type { FollowupJson } from '../../server/src/followups/tracker.ts';
+import type { Followup as FollowupJson } from '@hallmon/contract';
 import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 

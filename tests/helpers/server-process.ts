@@ -41,6 +41,8 @@ export async function startTestServer(extra: Partial<StartOptions> = {}): Promis
       adminPassword: ADMIN_PASSWORD,
       log: createLogger('test-server', process.env.HALLMON_LOG_LEVEL ?? 'warn'),
       print: () => undefined,
+      // Every answer checked against its contract schema: a property the schema lacks fails the test.
+      strictResponses: true,
       ...extra,
     });
   } catch (err) {

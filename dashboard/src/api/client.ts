@@ -1,8 +1,10 @@
-// The one way the dashboard talks HTTP to the server: JSON with the Bearer token, typed answers,
-// errors carrying the server's message (it names the field and what to do). A 401 means the token
-// expired or the server restarted with a new key: the session is dropped and the app shows login.
+// The one way the dashboard talks HTTP to the server: JSON with the Bearer token, answers typed by
+// the contract (@hallmon/contract API), errors carrying the server's message (it names the field and
+// what to do). A 401 means the token expired or the server restarted with a new key: the session is
+// dropped and the app shows login.
 import { getSession, setSession } from '../auth/auth.ts';
-import type { Alarm, DeviceRow, FollowUp, LatestReading, LiveEvent, LoginAnswer, ReadingsAnswer, SiteInfo, Metric } from './types.ts';
+import type { Answer, ApiError as ApiErrorBody, FollowupAction } from '@hallmon/contract';
+import type { Metric } from '@hallmon/firmware-config/core';
 
 export class ApiError extends Error {
   constructor(
@@ -13,9 +15,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
-
-/** Steps of POST /api/followups/:id: answered, classified complex (15-day limit), put right. */
-export type FollowUpAction = 'respond' | 'complex' | 'resolve';
 
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -34,7 +33,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     // A proxy's HTML error page: fall through with the status.
   }
   if (!res.ok) {
-    const message = (json as { message?: unknown } | undefined)?.message;
+    const message = (json as Partial<ApiErrorBody> | undefined)?.message;
     if (res.status === 401 && path !== '/api/login') setSession(null, 'expired');
     throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`);
   }
@@ -51,31 +50,30 @@ function qs(params: Record<string, string | number | undefined>): string {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export const api = {
-  login: (username: string, password: string) => request<LoginAnswer>('POST', '/api/login', { username, password }),
-  sites: (signal?: AbortSignal) => request<SiteInfo[]>('GET', '/api/sites', undefined, signal),
+  login: (username: string, password: string) => request<Answer<'POST /api/login'>>('POST', '/api/login', { username, password }),
+  sites: (signal?: AbortSignal) => request<Answer<'GET /api/sites'>>('GET', '/api/sites', undefined, signal),
   readings: (
     q: { site: string; sensor: string; metric: Metric; from: number; to: number; step?: '1m' | '1h' | '1d' },
     signal?: AbortSignal,
-  ) => request<ReadingsAnswer>('GET', `/api/readings${qs({ ...q, from: iso(q.from), to: iso(q.to) })}`, undefined, signal),
+  ) => request<Answer<'GET /api/readings'>>('GET', `/api/readings${qs({ ...q, from: iso(q.from), to: iso(q.to) })}`, undefined, signal),
   alarms: (q: { site?: string; state: 'active' | 'all'; from?: number; to?: number }, signal?: AbortSignal) =>
-    request<Alarm[]>(
+    request<Answer<'GET /api/alarms'>>(
       'GET',
       `/api/alarms${qs({ site: q.site, state: q.state, from: q.from === undefined ? undefined : iso(q.from), to: q.to === undefined ? undefined : iso(q.to) })}`,
       undefined,
       signal,
     ),
-  ack: (id: string, note: string) => request<Alarm>('POST', `/api/alarms/${encodeURIComponent(id)}/ack`, { note }),
-  /** API-NEEDS #2. */
-  latest: (site?: string, signal?: AbortSignal) => request<LatestReading[]>('GET', `/api/latest${qs({ site })}`, undefined, signal),
-  /** API-NEEDS #3. */
-  devices: (site?: string, signal?: AbortSignal) => request<DeviceRow[]>('GET', `/api/devices${qs({ site })}`, undefined, signal),
-  /** API-NEEDS #4. */
+  ack: (id: string, note: string) => request<Answer<'POST /api/alarms/:id/ack'>>('POST', `/api/alarms/${encodeURIComponent(id)}/ack`, { note }),
+  latest: (site?: string, signal?: AbortSignal) => request<Answer<'GET /api/latest'>>('GET', `/api/latest${qs({ site })}`, undefined, signal),
+  devices: (site?: string, signal?: AbortSignal) => request<Answer<'GET /api/devices'>>('GET', `/api/devices${qs({ site })}`, undefined, signal),
   events: (q: { site: string; from: number; to: number; type?: string }, signal?: AbortSignal) =>
-    request<LiveEvent[]>('GET', `/api/events${qs({ site: q.site, from: iso(q.from), to: iso(q.to), type: q.type })}`, undefined, signal),
-  /** API-NEEDS #5. */
+    request<Answer<'GET /api/events'>>('GET', `/api/events${qs({ site: q.site, from: iso(q.from), to: iso(q.to), type: q.type })}`, undefined, signal),
   followups: (site: string, state: 'open' | 'all' = 'open', signal?: AbortSignal) =>
-    request<FollowUp[]>('GET', `/api/followups${qs({ site, state })}`, undefined, signal),
+    request<Answer<'GET /api/followups'>>('GET', `/api/followups${qs({ site, state })}`, undefined, signal),
   /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
-  followupStep: (id: string, action: FollowUpAction, note = '') =>
-    request<FollowUp>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
+  followupStep: (id: string, action: FollowupAction, note = '') =>
+    request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
+  /** What the rule engine judged for a sensor over a range: excursions and gaps for chart marks. */
+  marks: (q: { site: string; sensor: string; from: number; to: number }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/marks'>>('GET', `/api/marks${qs({ site: q.site, sensor: q.sensor, from: iso(q.from), to: iso(q.to) })}`, undefined, signal),
 };

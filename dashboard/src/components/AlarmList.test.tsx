@@ -2,17 +2,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderWithI18n } from '../test/render.tsx';
 import { AlarmList } from './AlarmList.tsx';
-import type { Alarm } from '../api/types.ts';
+import type { Alarm } from '@hallmon/contract';
 
 const alarms: Alarm[] = [
   {
     id: 'demo:mr-temperature-critical:mr-th-1:1', site: 'demo', clause: '5.2.2', rule: 'mr-temperature-critical', sensor: 'mr-th-1',
-    severity: 'critical', state: 'raised', startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: 33.4, ackedBy: null, ackedAt: null,
+    severity: 'critical', state: 'raised', startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: 33.4, limit: 32, message: null, ackedBy: null, ackedAt: null, ackNote: null, ts: '2025-05-01T01:00:00Z',
   },
   {
     id: 'demo:noise-laeq-5min:hall-slm-1:2', site: 'demo', clause: '1.3.3', rule: 'noise-laeq-5min', sensor: 'hall-slm-1',
     severity: 'warning', state: 'cleared', startedAt: '2025-05-01T02:00:00Z', clearedAt: '2025-05-01T02:10:00Z', peak: 82.1,
-    ackedBy: 'hall', ackedAt: '2025-05-01T02:05:00Z', ackNote: '已提醒排队群众',
+    limit: 80, message: null, ackedBy: 'hall', ackedAt: '2025-05-01T02:05:00Z', ackNote: '已提醒排队群众', ts: '2025-05-01T02:10:00Z',
   },
 ];
 const tz = () => 'Asia/Shanghai';

@@ -3,7 +3,7 @@
 // (BRIEF: the network administrator acknowledges with a note; the record is the evidence).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Alarm } from '../api/types.ts';
+import type { Alarm } from '@hallmon/contract';
 import { isActive } from '../lib/alarms.ts';
 import { ruleLabel } from '../lib/clauses.ts';
 import { formatDateTime } from '../lib/time-format.ts';

@@ -1,6 +1,6 @@
 // Toasts for new critical alarms: visible until dismissed or 30 s, announced to screen readers.
 import { useTranslation } from 'react-i18next';
-import type { Alarm } from '../api/types.ts';
+import type { Alarm } from '@hallmon/contract';
 import { ruleLabel } from '../lib/clauses.ts';
 import { href } from '../router.ts';
 

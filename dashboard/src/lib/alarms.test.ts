@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import type { Alarm } from '../api/types.ts';
+import type { Alarm } from '@hallmon/contract';
 import { sortAlarms, mergeAlarm, filterAlarms, activeBySeverity, isNewCritical } from './alarms.ts';
 
 function alarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {
     id, site: 'demo', clause: '5.2.2', rule: 'mr-temperature', sensor: 'mr-th-1', severity: 'warning', state: 'raised',
-    startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: null, ackedBy: null, ackedAt: null, ...over,
+    startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: null, limit: null, message: null, ackedBy: null, ackedAt: null, ackNote: null,
+    ts: '2025-05-01T01:00:00Z', ...over,
   };
 }
 

@@ -1,7 +1,8 @@
 // Alarm lists: what needs attention comes first (active before cleared, critical before warning,
 // unacknowledged before acknowledged, newest first), live records merge into the fetched list by
 // their stable id (raise and clear share it), and the page filters by site, clause and severity.
-import type { Alarm, Severity } from '../api/types.ts';
+import type { Alarm } from '@hallmon/contract';
+import type { Severity } from '@hallmon/firmware-config/core';
 
 export function isActive(a: Alarm): boolean {
   return a.state === 'raised' && !a.clearedAt;

@@ -15,9 +15,12 @@ describe('clause labels from the bundled catalogue', () => {
   it('reads limits and picks the seasonal hall rule', () => {
     expect(ruleLimits('noise-laeq-5min')).toMatchObject({ max: 80, clearMax: 77 });
     expect(ruleLimits('mr-temperature')).toMatchObject({ min: 18, max: 27 });
-    expect(isSummer('07-15')).toBe(true);
-    expect(isSummer('12-01')).toBe(false);
-    expect(isSummer('01-10', { from: '11-01', to: '02-28' })).toBe(true);
+    const site = { timezone: 'Asia/Shanghai', openingHours: [], summer: { from: '05-01', to: '09-30' } };
+    expect(isSummer(site, Date.parse('2025-07-15T04:00:00Z'))).toBe(true);
+    expect(isSummer(site, Date.parse('2025-12-01T04:00:00Z'))).toBe(false);
+    // Site-local day: 2025-09-30T17:00Z is already 10-01 in Shanghai.
+    expect(isSummer(site, Date.parse('2025-09-30T17:00:00Z'))).toBe(false);
+    expect(isSummer({ ...site, summer: { from: '11-01', to: '02-28' } }, Date.parse('2026-01-10T04:00:00Z'))).toBe(true);
     expect(hallRuleFor('temperature', false)).toBe('hall-temperature-winter');
     expect(ruleLimits(hallRuleFor('temperature', true))).toMatchObject({ min: 22, max: 28 });
   });

@@ -1,7 +1,9 @@
 // The clause catalogue, bundled at build time from firmware-config (the same file the edge and the
 // server judge with), so every rule the dashboard names carries its clause number and the limits
-// drawn on charts are the catalogue's. Per-site overrides are not shown yet (see API-NEEDS.md).
-import type { ClauseCatalogue, RuleDef, Clause } from '@hallmon/firmware-config/schemas/clause';
+// drawn on charts are the catalogue's. Per-site limit overrides are not shown (docs/dashboard.md).
+import type { ClauseCatalogue, RuleDef, Clause } from '@hallmon/firmware-config/core';
+import type { SiteInfo } from '@hallmon/contract';
+import { Schedule } from '@hallmon/rules';
 import catalogueJson from '../../../firmware-config/clauses/catalogue.json';
 
 export const catalogue = catalogueJson as unknown as ClauseCatalogue;
@@ -51,11 +53,9 @@ export function ruleLimits(ruleId: string): Limits {
   return ruleIndex.get(ruleId)?.rule.limits ?? {};
 }
 
-/** Whether a day ("MM-DD") lies in the summer season (inclusive; a season may wrap the year end). */
-export function isSummer(monthDay: string, summer: { from: string; to: string } = { from: '05-01', to: '09-30' }): boolean {
-  return summer.from <= summer.to
-    ? monthDay >= summer.from && monthDay <= summer.to
-    : monthDay >= summer.from || monthDay <= summer.to;
+/** Whether an instant falls in the site's summer season, by the rules' own schedule (site-local day). */
+export function isSummer(site: Pick<SiteInfo, 'timezone' | 'openingHours' | 'summer'>, atMs: number): boolean {
+  return new Schedule(site.timezone, site.openingHours, site.summer).dayInfo(atMs).summer;
 }
 
 /** The hall climate rule that applies today (GB/T 18883-2022 limits differ by season). */

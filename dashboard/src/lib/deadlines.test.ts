@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import type { FollowUp } from '../api/types.ts';
+import type { Followup } from '@hallmon/contract';
 import { deadlineView, formatSpan, sortFollowUps } from './deadlines.ts';
 
-function fu(over: Partial<FollowUp> = {}): FollowUp {
+function fu(over: Partial<Followup> = {}): Followup {
   return {
     id: 'f1', site: 'demo', device: 'eval-w01', window: 'W01', score: 1, ratedAt: '2025-04-30T02:00:00Z',
     responseDue: '2025-05-06T15:59:59Z', simpleDue: '2025-05-12T15:59:59Z', complexDue: '2025-05-26T15:59:59Z',
-    respondedAt: null, resolvedAt: null, state: 'open', ...over,
+    respondedAt: null, respondedBy: null, resolvedAt: null, resolvedBy: null, complex: false, complexAt: null, complexBy: null,
+    note: null, state: 'open', overdue: [], ...over,
   };
 }
 
@@ -19,11 +20,16 @@ describe('"1、5、15" deadline display', () => {
     expect(v.urgent).toBe(true);
     expect(v.leftMs).toBe(Date.parse('2025-05-06T15:59:59Z') - now);
   });
-  it('after an answer the simple-case deadline, past it the complex one', () => {
-    expect(deadlineView(fu({ respondedAt: '2025-05-06T01:00:00Z', state: 'responded' }), now).stage).toBe('simple');
-    const late = deadlineView(fu({ respondedAt: '2025-05-06T01:00:00Z', state: 'responded' }), Date.parse('2025-05-20T00:00:00Z'));
-    expect(late.stage).toBe('complex');
-    expect(late.overdue).toBe(false);
+  it('after an answer the simple-case deadline, or the complex one once classified complex (as the server judges)', () => {
+    const answered = fu({ respondedAt: '2025-05-06T01:00:00Z', state: 'responded' });
+    expect(deadlineView(answered, now).stage).toBe('simple');
+    const late = deadlineView(answered, Date.parse('2025-05-20T00:00:00Z'));
+    expect(late.stage).toBe('simple');
+    expect(late.overdue).toBe(true);
+    const complex = deadlineView(fu({ respondedAt: '2025-05-06T01:00:00Z', state: 'responded', complex: true }), Date.parse('2025-05-20T00:00:00Z'));
+    expect(complex.stage).toBe('complex');
+    expect(complex.due).toBe(Date.parse('2025-05-26T15:59:59Z'));
+    expect(complex.overdue).toBe(false);
   });
   it('overdue when the deadline passed without an answer; done once resolved', () => {
     expect(deadlineView(fu(), Date.parse('2025-05-07T00:00:00Z')).overdue).toBe(true);

@@ -1,7 +1,8 @@
 // The "1、5、15" follow-up of a bad rating (DB31/T 862-2021 10.1.3): answer within 1 working day,
 // put simple cases right within 5, complex ones within 15. The server computes the due instants with
-// the official working-day calendar; the dashboard shows which deadline is next and how far off it is.
-import type { FollowUp } from '../api/types.ts';
+// the official working-day calendar and keeps whether a case was classified complex; the dashboard
+// shows the deadline the server holds the case to (server/src/followups/tracker.ts) and how far off it is.
+import type { Followup } from '@hallmon/contract';
 
 export type DeadlineStage = 'response' | 'simple' | 'complex' | 'done';
 
@@ -19,22 +20,22 @@ export interface DeadlineView {
 const URGENT_MS = 6 * 3_600_000;
 
 /**
- * The response deadline applies until someone answers; after that the simple-case deadline, and
- * past it the complex-case one (a case still open after 5 working days is being treated as complex).
+ * The response deadline applies until someone answers; after that the fix deadline: the complex
+ * one when the case was classified complex, the simple one otherwise (overdue once it passed).
  */
-export function deadlineView(f: FollowUp, now: number): DeadlineView {
+export function deadlineView(f: Followup, now: number): DeadlineView {
   if (f.resolvedAt || f.state === 'resolved') return { stage: 'done', due: null, leftMs: null, overdue: false, urgent: false };
   let stage: DeadlineStage;
   let due: number;
   if (!f.respondedAt) {
     stage = 'response';
     due = Date.parse(f.responseDue);
-  } else if (now <= Date.parse(f.simpleDue)) {
-    stage = 'simple';
-    due = Date.parse(f.simpleDue);
-  } else {
+  } else if (f.complex) {
     stage = 'complex';
     due = Date.parse(f.complexDue);
+  } else {
+    stage = 'simple';
+    due = Date.parse(f.simpleDue);
   }
   const leftMs = due - now;
   return { stage, due, leftMs, overdue: leftMs < 0, urgent: leftMs >= 0 && leftMs < URGENT_MS };
@@ -53,7 +54,7 @@ export function formatSpan(ms: number, lang: string): string {
 }
 
 /** Most pressing first: overdue, then nearest due; done last. */
-export function sortFollowUps(list: readonly FollowUp[], now: number): FollowUp[] {
+export function sortFollowUps(list: readonly Followup[], now: number): Followup[] {
   return [...list].sort((a, b) => {
     const va = deadlineView(a, now);
     const vb = deadlineView(b, now);

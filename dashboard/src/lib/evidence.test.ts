@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import type { EvidenceExcursion, EvidenceGap } from '@hallmon/contract';
 import { ASSESSMENT_YEAR, checklist, downloadName, evidenceUrl, formatElapsed, isPack, last12Months, periodProblem, presets, verdictCounts, type EvidencePackJson } from './evidence.ts';
 
 const SH = 'Asia/Shanghai';
@@ -41,14 +42,19 @@ describe('evidence requests', () => {
 });
 
 describe('clause checklist', () => {
+  const excursion: EvidenceExcursion = {
+    sensor: 'hall-slm-1', metric: 'noise_laeq', rule: 'noise-laeq-5min', severity: 'warning', start: '2024-06-03T02:00:00.000Z',
+    end: '2024-06-03T02:20:00.000Z', durationS: 1200, peak: 82.4, limit: 80, endReason: 'cleared', ongoing: false,
+  };
+  const gap: EvidenceGap = { sensor: 'mr-th-1', metric: null, start: '2024-07-01T00:00:00.000Z', end: '2024-07-01T01:00:00.000Z', durationS: 3600, source: 'rule' };
   const pack: EvidencePackJson = {
     site: 'demo',
     from: '2024-04-30T16:00:00.000Z',
     to: '2025-04-30T16:00:00.000Z',
     clauses: [
-      { clause: '1.3.3', title: '听觉环境', titleEn: 'Acoustic environment', verdict: 'fail', reason: '2 excursion(s)', coverage: 0.98765, excursions: [{}, {}], gaps: [] },
-      { clause: '5.2.2', title: '机房管理', verdict: 'pass', coverage: 1, excursions: [], gaps: [{}] },
-      { clause: '1.2.1', title: '综合受理区设备', verdict: 'insufficient-data', coverage: null, excursions: [], gaps: [] },
+      { clause: '1.3.3', title: '听觉环境', titleEn: 'Acoustic environment', verdict: 'fail', reason: '2 excursion(s)', coverage: 0.98765, excursions: [excursion, excursion], gaps: [] },
+      { clause: '5.2.2', title: '机房管理', titleEn: '', verdict: 'pass', reason: '', coverage: 1, excursions: [], gaps: [gap] },
+      { clause: '1.2.1', title: '综合受理区设备', titleEn: '', verdict: 'insufficient-data', reason: '', coverage: null, excursions: [], gaps: [] },
     ],
   };
   it('has one row per clause with coverage in percent and the counts', () => {

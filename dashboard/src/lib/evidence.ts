@@ -3,31 +3,17 @@
 // period, the GET /api/evidence URL, the clause checklist rows from the JSON pack, the elapsed
 // time shown while a year is computed, and authenticated downloads (the token is a header, so a
 // plain link cannot carry it: fetch the file, then hand it to the browser).
+import { EVIDENCE_MAX_DAYS, type ClauseEvidence, type EvidencePack, type Verdict } from '@hallmon/contract';
 import { getSession } from '../auth/auth.ts';
 
 export type EvidenceFormat = 'json' | 'csv' | 'pdf';
-export type Verdict = 'pass' | 'fail' | 'insufficient-data';
+export type { Verdict };
 
-/** The part of the pack (CONTRACT "GET /api/evidence") the checklist shows. */
-export interface EvidenceClause {
-  clause: string;
-  title: string;
-  titleEn?: string;
-  verdict: Verdict;
-  reason?: string;
-  coverage: number | null;
-  excursions: unknown[];
-  gaps: unknown[];
-}
+/** The part of a clause (the contract's EvidencePack) the checklist shows. */
+export type EvidenceClause = Pick<ClauseEvidence, 'clause' | 'title' | 'titleEn' | 'verdict' | 'reason' | 'coverage' | 'excursions' | 'gaps'>;
 
-export interface EvidencePackJson {
-  site: string;
-  from: string;
-  to: string;
-  firstDay?: string;
-  lastDay?: string;
-  clauses: EvidenceClause[];
-}
+/** The part of the pack the page reads. */
+export type EvidencePackJson = Pick<EvidencePack, 'site' | 'from' | 'to'> & { clauses: EvidenceClause[] };
 
 export interface Period {
   id: 'assessment' | 'last12' | 'custom';
@@ -37,8 +23,8 @@ export interface Period {
 
 /** The 2025 assessment's back-office sampling year (BRIEF: 2024-05-01 to 2025-04-30). */
 export const ASSESSMENT_YEAR: Period = { id: 'assessment', from: '2024-05-01', to: '2025-04-30' };
-/** The server refuses longer periods (MAX_PERIOD_DAYS in server/src/evidence/compute.ts). */
-export const MAX_DAYS = 400;
+/** The server refuses longer periods (the contract's bound). */
+export const MAX_DAYS = EVIDENCE_MAX_DAYS;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -100,8 +86,8 @@ export function checklist(pack: EvidencePackJson, lang: string): ChecklistRow[] 
     clause: c.clause,
     title: lang.startsWith('en') && c.titleEn ? c.titleEn : c.title,
     verdict: c.verdict,
-    reason: c.reason ?? '',
-    coveragePct: c.coverage === null || c.coverage === undefined ? null : Math.round(c.coverage * 1000) / 10,
+    reason: c.reason,
+    coveragePct: c.coverage === null ? null : Math.round(c.coverage * 1000) / 10,
     excursions: c.excursions.length,
     gaps: c.gaps.length,
   }));

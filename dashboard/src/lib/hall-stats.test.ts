@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import type { LiveEvent } from '../api/types.ts';
+import type { DeviceEvent } from '@hallmon/contract';
 import { queueStats, evaluationRates } from './hall-stats.ts';
 
 const base = Date.parse('2025-05-01T02:00:00Z');
 const at = (min: number) => new Date(base + min * 60_000).toISOString();
-const ev = (type: LiveEvent['type'], min: number, over: Partial<LiveEvent> = {}): LiveEvent => ({ site: 'demo', device: 'queue-1', type, ts: at(min), ...over });
+const ev = (type: DeviceEvent['type'], min: number, over: Partial<DeviceEvent> = {}): DeviceEvent => ({ site: 'demo', device: 'queue-1', type, ts: at(min), ...over });
 
 describe('queueStats', () => {
   it('counts waiting tickets and wait times', () => {
@@ -32,7 +32,7 @@ describe('queueStats', () => {
 describe('evaluationRates', () => {
   it('ratings / served per window and for the hall, with bad ratings', () => {
     const windows = new Map([['eval-w01', 'W01'], ['eval-w02', 'W02']]);
-    const events: LiveEvent[] = [
+    const events: DeviceEvent[] = [
       ...Array.from({ length: 10 }, (_, i) => ev('ticket_served', i, { window: 'W01' })),
       ...Array.from({ length: 6 }, (_, i) => ev('rating', i, { device: 'eval-w01', score: i === 0 ? 1 : 5 })),
       ...Array.from({ length: 4 }, (_, i) => ev('ticket_served', i, { window: 'W02' })),

@@ -1,7 +1,7 @@
 // Queue and evaluation figures from the day's counter events (CONTRACT events: ticket_issued,
 // ticket_called, ticket_served, ticket_abandoned, rating). Evaluation rate = ratings / tickets
 // served, per window and for the hall (青浦 2021 评分细则 三.4: below 70 % loses a point).
-import type { LiveEvent } from '../api/types.ts';
+import type { DeviceEvent } from '@hallmon/contract';
 
 export interface QueueStats {
   /** Tickets issued and neither called nor abandoned. */
@@ -15,7 +15,7 @@ export interface QueueStats {
   abandoned: number;
 }
 
-export function queueStats(events: readonly LiveEvent[], now: number): QueueStats {
+export function queueStats(events: readonly DeviceEvent[], now: number): QueueStats {
   const issuedAt = new Map<string, number>();
   const done = new Set<string>();
   const waits: number[] = [];
@@ -67,7 +67,7 @@ export interface WindowRate {
  * device serves (evaluators are one per window) from the site config.
  */
 export function evaluationRates(
-  events: readonly LiveEvent[],
+  events: readonly DeviceEvent[],
   windowOfDevice: ReadonlyMap<string, string>,
   badScoreMax = 2,
 ): { windows: WindowRate[]; hall: WindowRate } {

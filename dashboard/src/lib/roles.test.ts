@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { pagesFor, canView, canAck, homePage, isRole, PAGES } from './roles.ts';
+import { pagesFor, canView, canAck, canFollowUp, homePage, isRole, PAGES } from './roles.ts';
 
 describe('role permissions', () => {
   it('admin and assessor see every page', () => {
@@ -23,6 +23,10 @@ describe('role permissions', () => {
   it('only the assessor cannot acknowledge', () => {
     expect(canAck('assessor')).toBe(false);
     expect(canAck('admin') && canAck('netadmin') && canAck('hall')).toBe(true);
+  });
+  it('follow-up steps: admin and the hall manager only', () => {
+    expect(canFollowUp('admin') && canFollowUp('hall')).toBe(true);
+    expect(canFollowUp('netadmin') || canFollowUp('assessor')).toBe(false);
   });
   it('recognises roles', () => {
     expect(isRole('netadmin')).toBe(true);

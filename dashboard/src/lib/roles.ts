@@ -1,9 +1,10 @@
 // Who sees which page (BRIEF "Who uses what"): the network administrator works the machine and
 // archive rooms, the hall manager the hall and its queues; both handle alarms and devices. The
-// assessor reads everything and changes nothing (the server answers 403 to its acks as well).
+// assessor reads everything and changes nothing. The roles and their rights are the contract's
+// (@hallmon/contract roles.ts, the same the server checks); the pages are the dashboard's.
+import { ROLES, isRole, may, type Role } from '@hallmon/contract/roles';
 
-export const ROLES = ['admin', 'netadmin', 'hall', 'assessor'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, isRole, type Role };
 
 export const PAGES = ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'] as const;
 export type Page = (typeof PAGES)[number];
@@ -15,10 +16,6 @@ const BY_ROLE: Record<Role, readonly Page[]> = {
   assessor: PAGES,
 };
 
-export function isRole(v: unknown): v is Role {
-  return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
-}
-
 export function pagesFor(role: Role): readonly Page[] {
   return BY_ROLE[role];
 }
@@ -27,9 +24,14 @@ export function canView(role: Role, page: Page): boolean {
   return BY_ROLE[role].includes(page);
 }
 
-/** Acknowledging an alarm changes the record; the assessor only reads. */
+/** Acknowledging an alarm changes the record: the contract's `ack` right. */
 export function canAck(role: Role): boolean {
-  return role !== 'assessor';
+  return may(role, 'ack');
+}
+
+/** Recording a follow-up step (answered, complex, resolved): the contract's `followup` right. */
+export function canFollowUp(role: Role): boolean {
+  return may(role, 'followup');
 }
 
 /** Where a role lands after login. */

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import type { DeviceRow, SiteInfo } from '../api/types.ts';
+import type { DeviceRow, SiteInfo } from '@hallmon/contract';
 import { sensorsFor, windowOfDevice, primaryNoiseSensor, isIndicativeNoise, effectiveStatus } from './site-model.ts';
 
 const site: SiteInfo = {
-  id: 'demo', name: '演示', timezone: 'Asia/Shanghai',
+  id: 'demo', name: '演示', timezone: 'Asia/Shanghai', openingHours: [], summer: { from: '05-01', to: '09-30' },
   zones: [
     { id: 'hall', kind: 'hall', name: '受理大厅',
       sensors: [
@@ -11,8 +11,8 @@ const site: SiteInfo = {
         { id: 'hall-slm-1', profile: 'slm-ascii-rs232', metrics: ['noise_laeq'] },
         { id: 'hall-th-1', profile: 'th-modbus-f03', metrics: ['temperature', 'humidity'] },
       ],
-      devices: [{ id: 'eval-w01', window: 'W01' }, { id: 'queue-1' }] },
-    { id: 'mr', kind: 'machine-room', name: '机房', sensors: [{ id: 'mr-th-1', metrics: ['temperature', 'humidity'] }] },
+      devices: [{ id: 'eval-w01', profile: 'evaluator-mqtt', window: 'W01' }, { id: 'queue-1', profile: 'queue-mqtt' }] },
+    { id: 'mr', kind: 'machine-room', name: '机房', sensors: [{ id: 'mr-th-1', profile: 'th-modbus-f03', metrics: ['temperature', 'humidity'] }], devices: [] },
   ],
 };
 

@@ -1,7 +1,8 @@
 // Reading the site description generically (STYLE 4: devices declare what they expose, the
 // dashboard renders it): which sensors of which zone kinds measure a metric, which window an
 // evaluator serves, which zone a device is in. Adding a sensor model needs no UI code.
-import type { DeviceRow, LiveStatus, Metric, SiteInfo, ZoneKind } from '../api/types.ts';
+import type { DeviceRow, StatusChange, SiteInfo } from '@hallmon/contract';
+import type { Metric, ZoneKind } from '@hallmon/firmware-config/core';
 
 export interface SensorRef {
   id: string;
@@ -44,7 +45,7 @@ export function primaryNoiseSensor(sensors: readonly SensorRef[]): SensorRef | u
 }
 
 /** Device status: a live status message newer than the row wins. */
-export function effectiveStatus(row: DeviceRow, live: LiveStatus | undefined): DeviceRow['status'] {
+export function effectiveStatus(row: DeviceRow, live: StatusChange | undefined): DeviceRow['status'] {
   if (live && (!row.lastSeen || Date.parse(live.ts) >= Date.parse(row.lastSeen))) return live.status;
   return row.status;
 }

@@ -4,7 +4,7 @@
 // the token is no longer valid: the session is dropped and the app shows login.
 import { io, type Socket } from 'socket.io-client';
 import { FrameCoalescer } from '../lib/coalesce.ts';
-import type { Alarm } from '../api/types.ts';
+import type { Alarm } from '@hallmon/contract';
 import type { LiveMessage, LiveStore } from './live-store.ts';
 import { isAlarm, isLiveEvent, isLiveReading, isLiveStatus } from './guards.ts';
 

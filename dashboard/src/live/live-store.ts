@@ -2,14 +2,14 @@
 // rolling LAeq,5min per noise sensor, the day's counter events, device status and live alarms.
 // Messages are applied in batches (one per animation frame) and bump `version` once per batch, so
 // React re-renders at most once per frame however fast the server pushes.
-import type { Alarm, LiveEvent, LiveReading, LiveStatus } from '../api/types.ts';
-import { RollingLaeq } from '../lib/laeq.ts';
+import type { Alarm, DeviceEvent, Reading, StatusChange } from '@hallmon/contract';
+import { RollingLaeq } from '@hallmon/rules';
 import { isNewCritical, mergeAlarm } from '../lib/alarms.ts';
 
 export type LiveMessage =
-  | { kind: 'reading'; data: LiveReading }
-  | { kind: 'event'; data: LiveEvent }
-  | { kind: 'status'; data: LiveStatus }
+  | { kind: 'reading'; data: Reading }
+  | { kind: 'event'; data: DeviceEvent }
+  | { kind: 'status'; data: StatusChange }
   | { kind: 'alarm'; data: Alarm };
 
 export type ConnState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
@@ -25,10 +25,10 @@ export class LiveStore {
   conn: ConnState = 'idle';
   /** Increments on every reconnect, so pages can refetch what they missed. */
   reconnects = 0;
-  readonly latest = new Map<string, LiveReading>();
+  readonly latest = new Map<string, Reading>();
   readonly noise = new Map<string, RollingLaeq>();
-  readonly events = new Map<string, LiveEvent[]>();
-  readonly status = new Map<string, LiveStatus>();
+  readonly events = new Map<string, DeviceEvent[]>();
+  readonly status = new Map<string, StatusChange>();
   alarms: Alarm[] = [];
   private readonly seenRaised = new Set<string>();
   private readonly listeners = new Set<() => void>();
@@ -82,14 +82,14 @@ export class LiveStore {
   }
 
   /** Readings fetched over HTTP (seeding) go through the same path as live ones. */
-  applyReading(r: LiveReading): void {
+  applyReading(r: Reading): void {
     const key = readingKey(r.site, r.sensor, r.metric);
     const prev = this.latest.get(key);
     if (!prev || Date.parse(prev.ts) <= Date.parse(r.ts)) this.latest.set(key, r);
     if (r.metric === 'noise_laeq') this.rolling(r.site, r.sensor).push({ ts: Date.parse(r.ts), level: r.value, dur: r.dur ?? 1 });
   }
 
-  seedReadings(rs: readonly LiveReading[]): void {
+  seedReadings(rs: readonly Reading[]): void {
     for (const r of rs) this.applyReading(r);
     this.bump();
   }
@@ -115,15 +115,15 @@ export class LiveStore {
     return r;
   }
 
-  reading(site: string, sensor: string, metric: string): LiveReading | undefined {
+  reading(site: string, sensor: string, metric: string): Reading | undefined {
     return this.latest.get(readingKey(site, sensor, metric));
   }
 
-  deviceStatus(site: string, device: string): LiveStatus | undefined {
+  deviceStatus(site: string, device: string): StatusChange | undefined {
     return this.status.get(`${site}\u0000${device}`);
   }
 
-  siteEvents(site: string): readonly LiveEvent[] {
+  siteEvents(site: string): readonly DeviceEvent[] {
     return this.events.get(site) ?? [];
   }
 }

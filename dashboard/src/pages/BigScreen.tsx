@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive, siteById, siteName } from '../app-context.ts';
-import type { SiteInfo } from '../api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
 import { Stat, num, rangeState } from '../components/Stat.tsx';
 import { activeBySeverity, isActive, sortAlarms } from '../lib/alarms.ts';
 import { clauseLabel, ruleLabel, ruleLimits } from '../lib/clauses.ts';

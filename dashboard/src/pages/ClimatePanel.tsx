@@ -2,19 +2,21 @@
 // GB 50034, seasonal for temperature and RH): the latest value of each hall sensor per metric.
 import { useTranslation } from 'react-i18next';
 import { useLive } from '../app-context.ts';
-import type { Metric, SiteInfo } from '../api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
+import type { Metric } from '@hallmon/firmware-config/core';
 import { Stat, num, rangeState, bandText } from '../components/Stat.tsx';
 import { clauseLabel, hallRuleFor, isSummer, ruleLimits, findRule } from '../lib/clauses.ts';
 import { sensorsFor } from '../lib/site-model.ts';
-import { dayKey } from '../lib/time-format.ts';
 import { useSeedLatest } from '../hooks.ts';
 
+
+// Display units, as firmware-config's METRIC_UNITS (that module builds the wire schemas on load: not for the bundle).
 const UNITS: Record<Metric, string> = { noise_laeq: 'dB(A)', temperature: '°C', humidity: '%RH', co2: 'ppm', illuminance: 'lx' };
 
 export function ClimatePanel({ site, big = false }: { site: SiteInfo; big?: boolean }) {
   const { t, i18n } = useTranslation();
   const store = useLive();
-  const summer = isSummer(dayKey(Date.now(), site.timezone).slice(5), site.summer);
+  const summer = isSummer(site, Date.now());
   const items: { metric: Metric; rule: string; label: string; digits: number }[] = [
     { metric: 'temperature', rule: hallRuleFor('temperature', summer), label: t('hall.temperature'), digits: 1 },
     { metric: 'humidity', rule: hallRuleFor('humidity', summer), label: t('hall.humidity'), digits: 0 },

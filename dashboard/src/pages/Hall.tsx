@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, siteById, siteName } from '../app-context.ts';
-import type { SiteInfo } from '../api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
 import { clauseLabel } from '../lib/clauses.ts';
 import { NoiseNow, NoiseDay, useNoiseSensors, IndicativeTag } from './NoisePanel.tsx';
 import { ClimatePanel } from './ClimatePanel.tsx';

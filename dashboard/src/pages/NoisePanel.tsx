@@ -1,21 +1,23 @@
-// Live hall noise (clause 1.3.3 "不持续高于80分贝"): the current level, the rolling LAeq,5min computed
-// here from live 1 s readings as an energy mean, against the 80 dB(A) line; and the day's curve of
-// per-minute LAeq from the aggregate API with the excursions (rolling LAeq,5min > 80 until <= 77) shaded.
+// Live hall noise (clause 1.3.3 "不持续高于80分贝"): the current level, the rolling LAeq,5min of the
+// live 1 s readings (the rules package's RollingLaeq), against the 80 dB(A) line; and the day's curve
+// of per-minute LAeq from the aggregate API with the excursions the rule engine judged
+// (GET /api/marks: LAeq,5min > 80 until <= 77, in opening hours) shaded.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
 import { useApp, useLive } from '../app-context.ts';
 import { api } from '../api/client.ts';
-import type { SiteInfo } from '../api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
 import { Chart } from '../components/Chart.tsx';
 import { Stat, num } from '../components/Stat.tsx';
 import { ruleLimits } from '../lib/clauses.ts';
-import { excursionsAbove } from '../lib/excursions.ts';
 import { sensorsFor, primaryNoiseSensor, isIndicativeNoise } from '../lib/site-model.ts';
 import { startOfDay } from '../lib/time-format.ts';
 import { useApi } from '../hooks.ts';
 
-const LIMITS = ruleLimits('noise-laeq-5min');
+/** Clause 1.3.3 as judged: LAeq,5min (the catalogue rule whose line the chart draws). */
+const NOISE_RULE = 'noise-laeq-5min';
+const LIMITS = ruleLimits(NOISE_RULE);
 const MAX = LIMITS.max ?? 80;
 const CLEAR = LIMITS.clearMax ?? 77;
 
@@ -69,20 +71,25 @@ export function NoiseDay({ site, sensorId, height }: { site: SiteInfo; sensorId:
     return () => clearInterval(id);
   }, []);
   const day = useApi(
-    (signal) => {
+    async (signal) => {
       const to = Date.now();
-      return api.readings({ site: site.id, sensor: sensorId, metric: 'noise_laeq', from: startOfDay(to, site.timezone), to, step: '1m' }, signal);
+      const from = startOfDay(to, site.timezone);
+      const [readings, marks] = await Promise.all([
+        api.readings({ site: site.id, sensor: sensorId, metric: 'noise_laeq', from, to, step: '1m' }, signal),
+        api.marks({ site: site.id, sensor: sensorId, from, to }, signal),
+      ]);
+      return { readings, marks };
     },
     [site.id, sensorId, site.timezone, tick, store.reconnects],
   );
   const { data, spans } = useMemo(() => {
-    const pts = day.data?.points ?? [];
+    const pts = day.data?.readings.points ?? [];
     const tMs = pts.map((p) => Date.parse(p[0]));
     const v = pts.map((p) => p[1]);
-    const ex = excursionsAbove({ t: tMs, v }, { max: MAX, clearMax: CLEAR, windowN: 5, energy: true });
+    const ex = (day.data?.marks.excursions ?? []).filter((x) => x.rule === NOISE_RULE);
     return {
       data: [tMs.map((x) => x / 1000), v] as uPlot.AlignedData,
-      spans: ex.map((e) => ({ from: e.from / 1000, to: e.to / 1000, color: 'rgba(220,38,38,0.18)' })),
+      spans: ex.map((e) => ({ from: Date.parse(e.start) / 1000, to: Date.parse(e.end) / 1000, color: 'rgba(220,38,38,0.18)' })),
     };
   }, [day.data]);
   return (

@@ -4,7 +4,7 @@
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive, siteName } from '../app-context.ts';
 import { api } from '../api/client.ts';
-import type { DeviceRow, SiteInfo } from '../api/types.ts';
+import type { DeviceRow, SiteInfo } from '@hallmon/contract';
 import { useApi } from '../hooks.ts';
 import { activeBySeverity } from '../lib/alarms.ts';
 import { sensorsFor, primaryNoiseSensor, effectiveStatus } from '../lib/site-model.ts';

@@ -1,11 +1,13 @@
 // Queue length and waiting time, evaluation rate per window against 70 % (青浦 2021 三.4, 2025 6.1.1),
 // and open bad-rating follow-ups with their "1、5、15" deadlines (DB31/T 862-2021 10.1.3). The day's
-// events come from GET /api/events (API-NEEDS #4) and live ones are appended as they arrive.
+// events come from GET /api/events and live ones are appended as they arrive.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive } from '../app-context.ts';
-import { api, ApiError, type FollowUpAction } from '../api/client.ts';
-import type { LiveEvent, SiteInfo } from '../api/types.ts';
+import type { FollowupAction } from '@hallmon/contract';
+import { api, ApiError } from '../api/client.ts';
+import { canFollowUp } from '../lib/roles.ts';
+import type { DeviceEvent, SiteInfo } from '@hallmon/contract';
 import { Stat, num } from '../components/Stat.tsx';
 import { useApi, useNow } from '../hooks.ts';
 import { clauseLabel, ruleLimits } from '../lib/clauses.ts';
@@ -16,10 +18,10 @@ import { formatDateTime, startOfDay } from '../lib/time-format.ts';
 
 const TARGET = ruleLimits('evaluation-rate').min ?? 70;
 
-const eventKey = (e: LiveEvent) => `${e.device}|${e.type}|${e.ts}|${e.ticket ?? ''}|${e.score ?? ''}`;
+const eventKey = (e: DeviceEvent) => `${e.device}|${e.type}|${e.ts}|${e.ticket ?? ''}|${e.score ?? ''}`;
 
 /** Today's counter events: fetched once per site-day (and after reconnects), plus live ones. */
-export function useTodayEvents(site: SiteInfo): LiveEvent[] {
+export function useTodayEvents(site: SiteInfo): DeviceEvent[] {
   const store = useLive();
   const dayStart = startOfDay(Date.now(), site.timezone);
   const fetched = useApi((signal) => api.events({ site: site.id, from: dayStart, to: Date.now() + 60_000 }, signal), [site.id, dayStart, store.reconnects]);
@@ -27,7 +29,7 @@ export function useTodayEvents(site: SiteInfo): LiveEvent[] {
   const liveLen = live.length;
   return useMemo(() => {
     const seen = new Set<string>();
-    const out: LiveEvent[] = [];
+    const out: DeviceEvent[] = [];
     for (const e of [...(fetched.data ?? []), ...live]) {
       const k = eventKey(e);
       if (seen.has(k) || Date.parse(e.ts) < dayStart) continue;
@@ -40,7 +42,7 @@ export function useTodayEvents(site: SiteInfo): LiveEvent[] {
   }, [fetched.data, liveLen, dayStart, site.id]);
 }
 
-export function QueueStatsPanel({ site, events, big = false }: { site: SiteInfo; events: LiveEvent[]; big?: boolean }) {
+export function QueueStatsPanel({ site, events, big = false }: { site: SiteInfo; events: DeviceEvent[]; big?: boolean }) {
   const { t } = useTranslation();
   const now = useNow(10_000);
   const q = queueStats(events, now);
@@ -60,7 +62,7 @@ export function QueueStatsPanel({ site, events, big = false }: { site: SiteInfo;
   );
 }
 
-export function EvaluationPanel({ site, events }: { site: SiteInfo; events: LiveEvent[] }) {
+export function EvaluationPanel({ site, events }: { site: SiteInfo; events: DeviceEvent[] }) {
   const { t, i18n } = useTranslation();
   const windows = useMemo(() => windowOfDevice(site), [site]);
   const { windows: rows, hall } = evaluationRates(events, windows, 2);
@@ -91,15 +93,15 @@ export function EvaluationPanel({ site, events }: { site: SiteInfo; events: Live
   );
 }
 
-/** Set once the server answered 404 for GET /api/followups (dashboard/API-NEEDS.md #5 not served). */
+/** Set once the server answered 404 for GET /api/followups (a server without follow-ups): asked once per load. */
 let followupsMissing = false;
 
 export function FollowUpsPanel({ site }: { site: SiteInfo }) {
   const { t, i18n } = useTranslation();
   const { store, session } = useApp();
   const now = useNow(30_000);
-  // Answering and putting right are the hall's job (admin too); the server enforces the same roles.
-  const canAct = session.role === 'admin' || session.role === 'hall';
+  // Answering and putting right are the hall's job (admin too): the contract's right, the server's check.
+  const canAct = canFollowUp(session.role);
   const [busy, setBusy] = useState<string | null>(null);
   const [stepError, setStepError] = useState<string | null>(null);
   // A server without GET /api/followups (404) is "not available", not an error; it is asked once
@@ -115,7 +117,7 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
     [site.id, store.reconnects],
   );
   const rows = sortFollowUps(list.data ?? [], now);
-  const step = (id: string, action: FollowUpAction) => {
+  const step = (id: string, action: FollowupAction) => {
     setBusy(id);
     setStepError(null);
     api

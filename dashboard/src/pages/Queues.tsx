@@ -2,7 +2,7 @@
 // the bad ratings still to follow up.
 import { useTranslation } from 'react-i18next';
 import { useApp, siteById, siteName } from '../app-context.ts';
-import type { SiteInfo } from '../api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
 import { SitePicker } from './SitePicker.tsx';
 import { EvaluationPanel, FollowUpsPanel, QueueStatsPanel, useTodayEvents } from './QueuePanels.tsx';
 

@@ -1,24 +1,26 @@
 // Room trends from the aggregate API (GET /api/readings?step=1m|1h): mean line with the min/max band,
-// the catalogue limits as lines, data gaps shaded (5.2.2 "持续监控并记录") and fast temperature
-// changes marked (GB 50174-2017 Appendix A / ASHRAE TC9.9: 5 °C in 15 min). 24 h / 7 d / 30 d / custom.
+// the catalogue limits as lines, and what the rule engine judged over the range (GET /api/marks):
+// data gaps shaded (5.2.2 "持续监控并记录") and fast temperature changes marked where they began
+// (GB 50174-2017 Appendix A / ASHRAE TC9.9: 5 °C in 15 min). 24 h / 7 d / 30 d / custom.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
 import { api } from '../api/client.ts';
-import type { SiteInfo, ZoneKind } from '../api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
+import type { ZoneKind } from '@hallmon/firmware-config/core';
 import { Chart, type HLine } from '../components/Chart.tsx';
 import { useApi } from '../hooks.ts';
 import { ruleLimits, findRule } from '../lib/clauses.ts';
-import { fastChanges, gaps } from '../lib/excursions.ts';
 import type { SensorRef } from '../lib/site-model.ts';
-import { customRange, presetRange, STEP_MS, type Range, type RangeKey } from '../lib/trend-range.ts';
+import { customRange, presetRange, type Range, type RangeKey } from '../lib/trend-range.ts';
 import { parseLocalInput, toLocalInput } from '../lib/time-format.ts';
 
 type RoomMetric = 'temperature' | 'humidity';
 
-const RULES: Record<'machine-room' | 'archive-room', Record<RoomMetric, string[]> & { gap: string; rate?: string }> = {
-  'machine-room': { temperature: ['mr-temperature', 'mr-temperature-critical'], humidity: ['mr-humidity'], gap: 'mr-gap', rate: 'mr-rate-of-change' },
-  'archive-room': { temperature: ['ar-temperature'], humidity: ['ar-humidity'], gap: 'ar-gap' },
+/** The rules whose limits are drawn, and whether the zone has a rate-of-change rule to count. */
+const RULES: Record<'machine-room' | 'archive-room', Record<RoomMetric, string[]> & { rate?: string }> = {
+  'machine-room': { temperature: ['mr-temperature', 'mr-temperature-critical'], humidity: ['mr-humidity'], rate: 'mr-rate-of-change' },
+  'archive-room': { temperature: ['ar-temperature'], humidity: ['ar-humidity'] },
 };
 
 function limitLines(rules: string[]): HLine[] {
@@ -52,26 +54,34 @@ export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: Se
   const range: Range | null = key === 'custom' ? applied : presetRange(key, Date.now());
   const rangeSig = key === 'custom' ? `${applied?.from}-${applied?.to}` : `${key}-${nonce}`;
   const answer = useApi(
-    async (signal) => (range && sensorId ? api.readings({ site: site.id, sensor: sensorId, metric, from: range.from, to: range.to, step: range.step }, signal) : undefined),
+    async (signal) => {
+      if (!range || !sensorId) return undefined;
+      const [readings, marks] = await Promise.all([
+        api.readings({ site: site.id, sensor: sensorId, metric, from: range.from, to: range.to, step: range.step }, signal),
+        api.marks({ site: site.id, sensor: sensorId, from: range.from, to: range.to }, signal),
+      ]);
+      return { readings, marks };
+    },
     [site.id, sensorId, metric, rangeSig],
   );
 
   const rules = RULES[kind];
   const { data, spans, markers } = useMemo(() => {
-    const buckets = answer.data?.buckets ?? [];
+    const buckets = answer.data?.readings.buckets ?? [];
     const tMs = buckets.map((b) => Date.parse(b.ts));
     const mean = buckets.map((b) => b.mean);
-    const stepMs = range ? STEP_MS[range.step] : 60_000;
-    const gapMs = Math.max((findRule(rules.gap)?.rule.thresholdS ?? 300) * 1000, stepMs);
-    const g = range ? gaps(tMs, gapMs, { from: range.from, to: range.to }) : [];
-    const fast =
-      metric === 'temperature' && rules.rate
-        ? fastChanges({ t: tMs, v: mean }, Math.max((findRule(rules.rate)?.rule.windowS ?? 900) * 1000, stepMs), ruleLimits(rules.rate).max ?? 5)
-        : [];
+    const marks = answer.data?.marks;
+    const fast = metric === 'temperature' ? (marks?.excursions ?? []).filter((x) => x.kind === 'rate-of-change' && x.metric === metric) : [];
+    // A fast change is marked on the curve at the bucket it began in.
+    const at = (ms: number) => {
+      let i = 0;
+      while (i + 1 < tMs.length && tMs[i + 1]! <= ms) i++;
+      return i;
+    };
     return {
       data: [tMs.map((x) => x / 1000), buckets.map((b) => b.min), buckets.map((b) => b.max), mean] as uPlot.AlignedData,
-      spans: g.map((s) => ({ from: s.from / 1000, to: s.to / 1000, color: 'rgba(107,114,128,0.25)' })),
-      markers: fast.map((i) => ({ x: tMs[i]! / 1000, y: mean[i]!, color: '#dc2626' })),
+      spans: (marks?.gaps ?? []).map((g) => ({ from: Date.parse(g.start) / 1000, to: Date.parse(g.end) / 1000, color: 'rgba(107,114,128,0.25)' })),
+      markers: tMs.length ? fast.map((x) => ({ x: Date.parse(x.start) / 1000, y: mean[at(Date.parse(x.start))]!, color: '#dc2626' })) : [],
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [answer.data, metric, kind]);

@@ -2,10 +2,10 @@
 // point (Magnus, computed here) against their bands, and the trends with gaps and fast changes.
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive, siteById, siteName } from '../app-context.ts';
-import type { SiteInfo, SiteZone } from '../api/types.ts';
+import type { SiteInfo, SiteZone } from '@hallmon/contract';
 import { Stat, num, rangeState, bandText } from '../components/Stat.tsx';
 import { clauseLabel, ruleLimits } from '../lib/clauses.ts';
-import { dewPoint } from '../lib/dew-point.ts';
+import { dewPoint } from '@hallmon/rules';
 import { sensorsFor } from '../lib/site-model.ts';
 import { formatAge } from '../lib/time-format.ts';
 import { useNow, useSeedLatest } from '../hooks.ts';

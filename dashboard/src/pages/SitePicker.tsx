@@ -1,6 +1,6 @@
 // Site selector for site-scoped pages (shown only when there is more than one site).
 import { useTranslation } from 'react-i18next';
-import type { SiteInfo } from '../api/types.ts';
+import type { SiteInfo } from '@hallmon/contract';
 import { siteName } from '../app-context.ts';
 import { navigate } from '../router.ts';
 import type { Page } from '../lib/roles.ts';

@@ -3,9 +3,10 @@
 // data dir as rules-state-<site>.json), fed with what ingest has just stored. Its alarms go through the
 // AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge.
 import { join } from 'node:path';
-import { JsonStateFile, loadCatalogue, parseTimestamp, shippedCalendar, toIso, type AlarmRecord, type ClauseCatalogue, type DeviceEvent, type DeviceProfile, type Logger, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
+import { JsonStateFile, loadCatalogue, shippedCalendar, toIso, type AlarmRecord, type ClauseCatalogue, type DeviceEvent, type DeviceProfile, type Logger, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
 import { RulesRuntime, type Clock } from '@hallmon/rules';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
+import { alarmFromRecord } from '../api/wire-json.ts';
 
 export interface ServerRulesOptions {
   sites: Iterable<SiteConfig>;
@@ -22,13 +23,6 @@ export interface ServerRulesOptions {
    * already judged are counted as late by the engine (evidence replays them from the store).
    */
   slackMs?: number;
-}
-
-export function storedAlarm(a: AlarmRecord): StoredAlarm {
-  const { ts, startedAt, clearedAt, ...rest } = a;
-  const out: StoredAlarm = { ...rest, ts: parseTimestamp(ts) ?? Date.now(), startedAt: parseTimestamp(startedAt) ?? Date.now() };
-  if (clearedAt !== undefined) out.clearedAt = parseTimestamp(clearedAt) ?? undefined;
-  return out;
 }
 
 function reading(r: StoredReading): NormalisedReading {
@@ -85,7 +79,9 @@ export class ServerRules {
   }
 
   private emit(site: string, alarms: AlarmRecord[]): void {
-    if (alarms.length) this.opts.publish(site, alarms.map(storedAlarm));
+    // The engine writes its times with toIso, so every record maps; a record that did not is dropped.
+    const stored = alarms.map(alarmFromRecord).filter((a): a is StoredAlarm => a !== null);
+    if (stored.length) this.opts.publish(site, stored);
   }
 
   readings(site: string, items: StoredReading[]): void {

@@ -1,12 +1,15 @@
 // Builds the HTTP API (fastify 5 + TypeBox type provider) on an HTTP or HTTPS server. Every query
-// and body has a schema; failures are JSON errors naming the field. The raw server is exposed so
-// socket.io and MQTT over WebSocket share the same port.
+// and body has a schema, every answer the contract's (@hallmon/contract API); failures are JSON
+// errors naming the field. The raw server is exposed so socket.io and MQTT over WebSocket share
+// the same port.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiContext, ApiApp } from './context.ts';
 import { installErrorHandler } from './errors.ts';
+import { installStrictResponses } from './strict-responses.ts';
+import { marksRoutes } from './routes-marks.ts';
 import { publicRoutes } from './routes-public.ts';
 import { siteRoutes } from './routes-sites.ts';
 import { readingRoutes } from './routes-readings.ts';
@@ -19,6 +22,8 @@ import { registerDashboard } from './dashboard.ts';
 
 export interface ApiOptions {
   tls?: { cert: Buffer; key: Buffer };
+  /** Check every answer against its contract schema (strict-responses.ts); tests turn it on. */
+  strictResponses?: boolean;
 }
 
 export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<ApiApp> {
@@ -35,7 +40,13 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
       opts.tls ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) as unknown as HttpServer) : createHttpServer(handler),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
+  // The contract's response schemas type the handlers (the TypeBox provider) and are checked in
+  // strict mode, but the bytes are JSON.stringify's: fast-json-stringify would put required keys
+  // before optional ones, drop properties a schema lacks, coerce types (null -> 0 for a number), and
+  // it serialises GET /api/readings' [ts, value] tuples ten times slower (200k points: 350 ms vs 37 ms).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
+  if (opts.strictResponses) installStrictResponses(app);
   await app.register(publicRoutes(ctx));
   await app.register(siteRoutes(ctx));
   await app.register(readingRoutes(ctx));
@@ -43,6 +54,7 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
   await app.register(historyRoutes(ctx));
   await app.register(latestRoutes(ctx));
   await app.register(deviceRoutes(ctx));
+  await app.register(marksRoutes(ctx));
   await app.register(evidenceRoutes(ctx));
   // Routes other parts of the product add (e.g. evidence), with the same context and auth helpers.
   for (const extra of ctx.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));

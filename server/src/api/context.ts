@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger, LoadedSite } from '@hallmon/firmware-config';
+import type { HealthDetail } from '@hallmon/contract';
 import type { Store, StoredAlarm } from '../store/store.ts';
 import type { TokenSigner, TokenClaims } from '../auth/tokens.ts';
 import type { UserStore } from '../auth/users.ts';
@@ -21,7 +22,7 @@ export interface ApiContext {
   limiter: LoginLimiter;
   log: Logger;
   /** Everything /api/health reports beyond status and version. */
-  health(): Record<string, unknown>;
+  health(): HealthDetail;
   /** Called after an alarm changed through the API (an ack), so live views update. */
   alarmChanged?(alarm: StoredAlarm): void;
   /** More route plugins (e.g. GET /api/evidence), registered after the built-in ones. */

@@ -1,19 +1,10 @@
-// One JSON error shape for the whole API: `{ error: <code>, message: <what to do> }`. Validation
-// failures become 400 with a message naming the field (e.g. "querystring/from must ...").
+// One JSON error shape for the whole API, the contract's ApiError: `{ error: <code>, message: <what
+// to do> }`. Validation failures become 400 with a message naming the field ("querystring/from must ...").
 import type { FastifyError, FastifyReply } from 'fastify';
 import { SITE_ID_PATTERN, ID_PATTERN } from '@hallmon/firmware-config';
+import { ERROR_CODES, type ApiError } from '@hallmon/contract';
 import type { ApiApp } from './context.ts';
 import { QueryTime } from './query-time.ts';
-
-const CODES: Record<number, string> = {
-  400: 'bad-request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not-found',
-  413: 'payload-too-large',
-  415: 'unsupported-media-type',
-  429: 'too-many-requests',
-};
 
 /** Plain words for the regex patterns our schemas use (ajv would print the regex itself). */
 const PATTERN_HINTS = new Map<string, string>([
@@ -23,7 +14,8 @@ const PATTERN_HINTS = new Map<string, string>([
 ]);
 
 export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
-  return reply.code(status).send({ error: CODES[status] ?? 'error', message });
+  const body: ApiError = { error: (ERROR_CODES as Record<number, string>)[status] ?? 'error', message };
+  return reply.code(status).send(body);
 }
 
 export function installErrorHandler(app: ApiApp): void {

@@ -2,13 +2,14 @@
 // hall; the assessor role reads only (403).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SITE_ID_PATTERN, toIso } from '@hallmon/firmware-config';
-import type { StoredAlarm } from '../store/store.ts';
+import { SITE_ID_PATTERN } from '@hallmon/firmware-config';
+import { API } from '@hallmon/contract';
 import { CAN_ACK } from '../auth/roles.ts';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
 import { QueryTime, queryTime } from './query-time.ts';
+import { alarmJson } from './wire-json.ts';
 
 const AlarmsQuery = Type.Object(
   {
@@ -23,30 +24,9 @@ const AlarmsQuery = Type.Object(
 const AckParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 const AckBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
 
-export function alarmJson(a: StoredAlarm) {
-  return {
-    id: a.id,
-    site: a.site,
-    clause: a.clause,
-    rule: a.rule,
-    sensor: a.sensor,
-    severity: a.severity,
-    state: a.state,
-    startedAt: toIso(a.startedAt),
-    clearedAt: a.clearedAt !== undefined ? toIso(a.clearedAt) : null,
-    peak: a.peak ?? null,
-    limit: a.limit ?? null,
-    message: a.message ?? null,
-    ackedBy: a.ackedBy ?? null,
-    ackedAt: a.ackedAt !== undefined ? toIso(a.ackedAt) : null,
-    ackNote: a.ackNote ?? null,
-    ts: toIso(a.ts),
-  };
-}
-
 export function alarmRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/alarms', { preHandler: requireAuth(ctx.signer), schema: { querystring: AlarmsQuery } }, async (request, reply) => {
+    app.get('/api/alarms', { preHandler: requireAuth(ctx.signer), schema: { querystring: AlarmsQuery, response: API['GET /api/alarms'].response } }, async (request, reply) => {
       const q = request.query;
       if (q.site && !ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
       const from = q.from === undefined ? undefined : queryTime(q.from);
@@ -59,7 +39,7 @@ export function alarmRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/api/alarms/:id/ack',
-      { preHandler: requireAuth(ctx.signer, CAN_ACK), schema: { params: AckParams, body: Type.Optional(AckBody) } },
+      { preHandler: requireAuth(ctx.signer, CAN_ACK), schema: { params: AckParams, body: Type.Optional(AckBody), response: API['POST /api/alarms/:id/ack'].response } },
       async (request, reply) => {
         const { id } = request.params;
         const existing = await ctx.store.getAlarm(id);

@@ -1,9 +1,10 @@
-// GET /api/devices?site=: every device of the site configs with its status and fault figures
-// (dashboard/API-NEEDS.md #3; clause 1.2.1 / 2021 rules 三.3: at most one fault per device a month,
-// repaired within 5 working days). Status and last-heard come from the in-memory LatestValues;
-// fault history (status changes, device_fault events) from the store; figures from fault-log.ts.
+// GET /api/devices?site=: every device of the site configs with its status and fault figures (clause
+// 1.2.1 / 2021 rules 三.3: at most one fault per device a month, repaired within 5 working days).
+// Status and last-heard come from the in-memory LatestValues; fault history (status changes,
+// device_fault events) from the store; figures from fault-log.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loadCatalogue, shippedCalendar, toIso, type ZoneKind } from '@hallmon/firmware-config';
+import { API } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
@@ -70,7 +71,7 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   };
 
   return async (app) => {
-    app.get('/api/devices', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter } }, async (request, reply) => {
+    app.get('/api/devices', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter, response: API['GET /api/devices'].response } }, async (request, reply) => {
       const sites = selectSites(ctx, request.query.site);
       if (!sites) return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
       const now = Date.now();

@@ -8,7 +8,8 @@ import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
 import { QueryTime, queryTime } from './query-time.ts';
-import { eventMessage, statusMessage } from '../live/messages.ts';
+import { API } from '@hallmon/contract';
+import { eventJson, statusJson } from './wire-json.ts';
 
 const MAX_DAYS = 31;
 
@@ -35,22 +36,22 @@ export function historyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { from, to };
     };
 
-    app.get('/api/events', { preHandler: requireAuth(ctx.signer), schema: { querystring: HistoryQuery } }, async (request, reply) => {
+    app.get('/api/events', { preHandler: requireAuth(ctx.signer), schema: { querystring: HistoryQuery, response: API['GET /api/events'].response } }, async (request, reply) => {
       const q = request.query;
       const r = range(q);
       if (typeof r === 'string') return sendError(reply, 400, r);
       if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
       const rows = await ctx.store.readEvents({ site: q.site, ...r, device: q.device, types: q.type ? [q.type] : undefined });
-      return rows.map(eventMessage);
+      return rows.map(eventJson);
     });
 
-    app.get('/api/status', { preHandler: requireAuth(ctx.signer), schema: { querystring: Type.Omit(HistoryQuery, ['type']) } }, async (request, reply) => {
+    app.get('/api/status', { preHandler: requireAuth(ctx.signer), schema: { querystring: Type.Omit(HistoryQuery, ['type']), response: API['GET /api/status'].response } }, async (request, reply) => {
       const q = request.query;
       const r = range(q);
       if (typeof r === 'string') return sendError(reply, 400, r);
       if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
       const rows = await ctx.store.readStatus({ site: q.site, ...r, device: q.device });
-      return rows.map(statusMessage);
+      return rows.map(statusJson);
     });
   };
 }

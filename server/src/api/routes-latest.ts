@@ -1,13 +1,14 @@
 // GET /api/latest?site=: the newest reading of every (sensor, metric), so the overview cards and
-// the hall and room pages show values at once instead of waiting for the next live message
-// (dashboard/API-NEEDS.md #2). Served from the in-memory LatestValues the ingest live path feeds.
+// the hall and room pages show values at once instead of waiting for the next live message.
+// Served from the in-memory LatestValues the ingest live path feeds.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SITE_ID_PATTERN } from '@hallmon/firmware-config';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
-import { readingMessage } from '../live/messages.ts';
+import { API } from '@hallmon/contract';
+import { readingJson } from './wire-json.ts';
 import type { StoredReading } from '../store/store.ts';
 
 export const SiteFilter = Type.Object({ site: Type.Optional(Type.String({ pattern: SITE_ID_PATTERN })) }, { additionalProperties: false });
@@ -22,12 +23,12 @@ export function latestRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   // Without the live map (an API built on its own, e.g. in tests) every request asks the store.
   const read = (site: string): Promise<StoredReading[]> => (ctx.latest ? ctx.latest.latest(site) : ctx.store.readLatest(site));
   return async (app) => {
-    app.get('/api/latest', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter } }, async (request, reply) => {
+    app.get('/api/latest', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter, response: API['GET /api/latest'].response } }, async (request, reply) => {
       const sites = selectSites(ctx, request.query.site);
       if (!sites) return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
       const rows = (await Promise.all(sites.map(read))).flat();
       rows.sort((a, b) => cmp(a.site, b.site) || cmp(a.sensor, b.sensor) || cmp(a.metric, b.metric));
-      return rows.map(readingMessage);
+      return rows.map(readingJson);
     });
   };
 }

@@ -3,6 +3,7 @@
 // failed attempts are logged without the password).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { API } from '@hallmon/contract';
 import { VERSION } from '../version.ts';
 import type { ApiContext } from './context.ts';
 import { sendError } from './errors.ts';
@@ -19,15 +20,15 @@ const LoginBody = Type.Object(
 
 export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/health', async () => ({
-      status: 'ok',
+    app.get('/api/health', { schema: { response: API['GET /api/health'].response } }, async () => ({
+      status: 'ok' as const,
       version: VERSION,
       uptimeS: Math.round((Date.now() - startedAt) / 1000),
       store: ctx.store.kind,
       ...ctx.health(),
     }));
 
-    app.post('/api/login', { schema: { body: LoginBody } }, async (request, reply) => {
+    app.post('/api/login', { schema: { body: LoginBody, response: API['POST /api/login'].response } }, async (request, reply) => {
       const { username, password } = request.body;
       const wait = ctx.limiter.attempt(request.ip, username);
       if (wait > 0) {

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Metric, SITE_ID_PATTERN, ID_PATTERN, toIso } from '@hallmon/firmware-config';
+import { API, type Point } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
@@ -29,7 +30,7 @@ const ReadingsQuery = Type.Object(
 
 export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/readings', { preHandler: requireAuth(ctx.signer), schema: { querystring: ReadingsQuery } }, async (request, reply) => {
+    app.get('/api/readings', { preHandler: requireAuth(ctx.signer), schema: { querystring: ReadingsQuery, response: API['GET /api/readings'].response } }, async (request, reply) => {
       const q = request.query;
       const from = queryTime(q.from);
       const to = queryTime(q.to);
@@ -48,14 +49,14 @@ export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       if (!q.step) {
         const rows = await ctx.store.readRaw({ ...base, limit: RAW_POINT_CAP + 1 });
         const truncated = rows.length > RAW_POINT_CAP;
-        const points = (truncated ? rows.slice(0, RAW_POINT_CAP) : rows).map((r) => [toIso(r.ts), r.value] as const);
+        const points = (truncated ? rows.slice(0, RAW_POINT_CAP) : rows).map((r): Point => [toIso(r.ts), r.value]);
         return truncated ? { points, truncated: true, limit: RAW_POINT_CAP } : { points };
       }
       const buckets = await ctx.store.readAggregate({ ...base, step: q.step });
       const noise = q.metric === 'noise_laeq';
       return {
         step: q.step,
-        points: buckets.map((b) => [toIso(b.ts), noise && b.laeq !== undefined ? b.laeq : b.mean] as const),
+        points: buckets.map((b): Point => [toIso(b.ts), noise && b.laeq !== undefined ? b.laeq : b.mean]),
         buckets: buckets.map((b) => ({ ...b, ts: toIso(b.ts) })),
       };
     });

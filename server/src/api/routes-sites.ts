@@ -1,12 +1,13 @@
 // GET /api/sites: the halls this server knows, their zones and what each sensor measures
 // (CONTRACT shape), plus the counter devices so the dashboard can render everything generically.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { API } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 
 export function siteRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/sites', { preHandler: requireAuth(ctx.signer) }, async () =>
+    app.get('/api/sites', { preHandler: requireAuth(ctx.signer), schema: { response: API['GET /api/sites'].response } }, async () =>
       [...ctx.sites.values()].map((s) => {
         const index = ctx.siteIndex.get(s.id);
         return {

@@ -1,11 +1,16 @@
-// The roles people sign in with and what each may do. assessor (the third-party assessment's
-// reviewer) reads everything and changes nothing.
-export const ROLES = ['admin', 'netadmin', 'hall', 'assessor'] as const;
-export type Role = (typeof ROLES)[number];
+// The roles people sign in with and what each may do come from the contract (@hallmon/contract
+// roles.ts), shared with the dashboard; here they are the sets the route checks take.
+import { RIGHTS, type Right, type Role } from '@hallmon/contract';
+
+export { ROLES, isRole, type Role } from '@hallmon/contract';
+
+export function rolesWith(right: Right): ReadonlySet<Role> {
+  return new Set<Role>(RIGHTS[right]);
+}
 
 /** Roles that may acknowledge alarms. */
-export const CAN_ACK: ReadonlySet<Role> = new Set(['admin', 'netadmin', 'hall']);
-
-export function isRole(v: unknown): v is Role {
-  return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
-}
+export const CAN_ACK = rolesWith('ack');
+/** Roles that may run the alarm self-test. */
+export const CAN_SELFTEST = rolesWith('selftest');
+/** Roles that may record a step of a bad-rating follow-up. */
+export const CAN_FOLLOW_UP = rolesWith('followup');

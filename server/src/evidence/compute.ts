@@ -5,7 +5,7 @@
 import { nextDay, parseTimestamp, toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
 import { RuleEngine, exceedanceLevel, type NoiseHistogram } from '@hallmon/rules';
 import type { Excursion, GapRecord, RuleInstance } from '@hallmon/rules';
-import type { Store, StoredAlarm } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
 import { periodBound, periodDays, siteSchedule } from './period.ts';
 import { OpenAlarms } from './rollup-replay.ts';
@@ -15,6 +15,7 @@ import { ActiveHours } from './quiet-hours.ts';
 import type { Records } from './segment-replay.ts';
 import { fullReplay, rollupFirst, type EvidenceMethod, type PassContext } from './sensor-pass.ts';
 import { mapLimit } from '../util/map-limit.ts';
+import { alarmAckJson } from '../api/wire-json.ts';
 import type {
   AlarmAck,
   ClauseEvidence,
@@ -506,8 +507,8 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   }
   progress('tables', 1);
 
-  const alarmAcks: AlarmAck[] = alarms.filter((a) => a.rule !== 'selftest' && !/self-?test/.test(a.rule)).map(ackJson);
-  const selfTests: AlarmAck[] = alarms.filter((a) => a.rule === 'selftest' || /self-?test/.test(a.rule)).map(ackJson);
+  const alarmAcks: AlarmAck[] = alarms.filter((a) => a.rule !== 'selftest' && !/self-?test/.test(a.rule)).map(alarmAckJson);
+  const selfTests: AlarmAck[] = alarms.filter((a) => a.rule === 'selftest' || /self-?test/.test(a.rule)).map(alarmAckJson);
   const lastDay = schedule.day(to - 1);
   return {
     site: site.id,
@@ -573,21 +574,6 @@ function excursionJson(x: Excursion): EvidenceExcursion {
     limit: x.limit ?? null,
     endReason: x.endReason,
     ongoing: false,
-  };
-}
-
-function ackJson(a: StoredAlarm): AlarmAck {
-  return {
-    id: a.id,
-    clause: a.clause,
-    rule: a.rule,
-    sensor: a.sensor,
-    severity: a.severity,
-    startedAt: toIso(a.startedAt),
-    clearedAt: a.clearedAt !== undefined ? toIso(a.clearedAt) : null,
-    ackedBy: a.ackedBy ?? null,
-    ackedAt: a.ackedAt !== undefined ? toIso(a.ackedAt) : null,
-    ackNote: a.ackNote ?? null,
   };
 }
 

@@ -14,6 +14,8 @@ import { PeriodError } from './period.ts';
 import { toJson } from './to-json.ts';
 import { summaryCsv } from './to-csv.ts';
 import { toPdf } from './to-pdf.ts';
+import type { EvidencePack } from './types.ts';
+import { API, type EvidencePack as EvidencePackJson } from '@hallmon/contract';
 
 const PeriodValue = Type.String({ minLength: 1, maxLength: 40, pattern: '^(\\d{4}-\\d{2}-\\d{2}|\\d{1,16}|\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2}))$' });
 
@@ -26,6 +28,11 @@ const EvidenceQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+// The pack the evidence builds and the contract's EvidencePack schema describe one JSON: each type is
+// assignable to the other, so a field added on one side and not the other fails the type check.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const PACK_MATCHES_CONTRACT: Same<EvidencePack, EvidencePackJson> = true;
 
 export interface EvidenceRouteOptions {
   catalogue?: ClauseCatalogue;
@@ -40,7 +47,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
     const calendar = o.calendar ?? shippedCalendar();
     // One pack at a time per server: a year's pack is CPU work; a second request waits its turn.
     let queue: Promise<unknown> = Promise.resolve();
-    app.get('/api/evidence', { preHandler: requireAuth(ctx.signer), schema: { querystring: EvidenceQuery } }, async (request, reply) => {
+    app.get('/api/evidence', { preHandler: requireAuth(ctx.signer), schema: { querystring: EvidenceQuery, response: API['GET /api/evidence'].response } }, async (request, reply) => {
       const q = request.query;
       const site = ctx.sites.get(q.site);
       if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);

@@ -2,6 +2,7 @@
 // the rules and limit sources it was judged by, coverage, excursions, gaps and the tables an assessor
 // reads. JSON, CSV and PDF are all rendered from this one object, so they carry the same facts.
 import type { Metric } from '@hallmon/firmware-config';
+import type { AlarmAck } from '@hallmon/contract';
 
 export type Verdict = 'pass' | 'fail' | 'insufficient-data';
 
@@ -168,18 +169,8 @@ export interface FollowupOutcome {
   complex: boolean;
 }
 
-export interface AlarmAck {
-  id: string;
-  clause: string;
-  rule: string;
-  sensor: string;
-  severity: string;
-  startedAt: string;
-  clearedAt: string | null;
-  ackedBy: string | null;
-  ackedAt: string | null;
-  ackNote: string | null;
-}
+/** An alarm's acknowledgement facts (the contract's AlarmAck, mapped by api/wire-json.ts alarmAckJson). */
+export type { AlarmAck } from '@hallmon/contract';
 
 export interface ChainHead {
   day: string;

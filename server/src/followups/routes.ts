@@ -1,15 +1,14 @@
-// API of the bad-rating follow-ups (dashboard/API-NEEDS.md #5): GET /api/followups?site=&state=open|all
+// API of the bad-rating follow-ups (10.1.3 "1、5、15"): GET /api/followups?site=&state=open|all
 // for any signed-in role; POST /api/followups/:id { action: respond|complex|resolve, note } for admin
 // and hall (the people who answer the citizen), recording who did it and when.
 import { Type } from '@sinclair/typebox';
 import { SITE_ID_PATTERN } from '@hallmon/firmware-config';
+import { API, FOLLOWUP_ACTIONS } from '@hallmon/contract';
 import type { ApiApp, ApiContext, ExtraRoutes } from '../api/context.ts';
 import { requireAuth } from '../api/auth-hook.ts';
 import { sendError } from '../api/errors.ts';
-import type { Role } from '../auth/roles.ts';
+import { CAN_FOLLOW_UP } from '../auth/roles.ts';
 import type { FollowupTracker } from './tracker.ts';
-
-const CAN_ACT: ReadonlySet<Role> = new Set(['admin', 'hall']);
 
 const ListQuery = Type.Object(
   { site: Type.String({ pattern: SITE_ID_PATTERN }), state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])) },
@@ -17,7 +16,7 @@ const ListQuery = Type.Object(
 );
 const ActionBody = Type.Object(
   {
-    action: Type.Union([Type.Literal('respond'), Type.Literal('complex'), Type.Literal('resolve')]),
+    action: Type.Union(FOLLOWUP_ACTIONS.map((a) => Type.Literal(a))),
     note: Type.String({ maxLength: 1000 }),
   },
   { additionalProperties: false },
@@ -26,7 +25,7 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 })
 
 export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
   return async (app: ApiApp, ctx: ApiContext): Promise<void> => {
-    app.get('/api/followups', { preHandler: requireAuth(ctx.signer), schema: { querystring: ListQuery } }, async (request, reply) => {
+    app.get('/api/followups', { preHandler: requireAuth(ctx.signer), schema: { querystring: ListQuery, response: API['GET /api/followups'].response } }, async (request, reply) => {
       const { site, state } = request.query;
       if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
       return tracker.list(site, state !== 'all');
@@ -34,13 +33,13 @@ export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
 
     app.post(
       '/api/followups/:id',
-      { preHandler: requireAuth(ctx.signer, CAN_ACT), schema: { params: IdParams, body: ActionBody } },
+      { preHandler: requireAuth(ctx.signer, CAN_FOLLOW_UP), schema: { params: IdParams, body: ActionBody, response: API['POST /api/followups/:id'].response } },
       async (request, reply) => {
         const { id } = request.params;
         const { action, note } = request.body;
         const res = tracker.act(id, action, note, request.user!.sub);
         if (res === undefined) return sendError(reply, 404, `no follow-up "${id}": take the id from GET /api/followups?site=...`);
-        if (res === 'resolved') return reply.code(409).send({ error: 'conflict', message: `follow-up "${id}" is already resolved; nothing more to record` });
+        if (res === 'resolved') return sendError(reply, 409, `follow-up "${id}" is already resolved; nothing more to record`);
         ctx.log.info({ id, action, user: request.user!.sub }, 'follow-up step recorded');
         return res;
       },

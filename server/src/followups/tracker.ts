@@ -5,11 +5,11 @@
 import { toIso, WorkingCalendar, type ClauseCatalogue, type Logger, type SiteConfig, shippedCalendar } from '@hallmon/firmware-config';
 import { followupDeadlines, Schedule } from '@hallmon/rules';
 import type { StoredAlarm, StoredEvent } from '../store/store.ts';
+import type { Followup, FollowupAction } from '@hallmon/contract';
 import { ALARM_STAGES, FollowupDb, type AlarmStage, type FollowupRow } from './db.ts';
+import { followupJson } from '../api/wire-json.ts';
 
 export const FOLLOWUP_RULE = 'bad-rating-followup';
-export const FOLLOWUP_ACTIONS = ['respond', 'complex', 'resolve'] as const;
-export type FollowupAction = (typeof FOLLOWUP_ACTIONS)[number];
 
 export interface FollowupTrackerOptions {
   sites: Iterable<SiteConfig>;
@@ -21,56 +21,6 @@ export interface FollowupTrackerOptions {
   calendar?: WorkingCalendar;
   clock?: { now(): number };
   tickMs?: number;
-}
-
-/** The API shape (dashboard/API-NEEDS.md #5). Due instants are the last millisecond of the due working day. */
-export interface FollowupJson {
-  id: string;
-  site: string;
-  device: string;
-  window: string | null;
-  score: number;
-  ratedAt: string;
-  responseDue: string;
-  simpleDue: string;
-  complexDue: string;
-  respondedAt: string | null;
-  respondedBy: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  complex: boolean;
-  complexAt: string | null;
-  complexBy: string | null;
-  note: string | null;
-  state: 'open' | 'responded' | 'resolved';
-  /** Stages whose overdue alarm is active. */
-  overdue: AlarmStage[];
-}
-
-const iso = (ms: number | null) => (ms === null ? null : toIso(ms));
-
-export function followupJson(f: FollowupRow): FollowupJson {
-  return {
-    id: f.id,
-    site: f.site,
-    device: f.device,
-    window: f.window,
-    score: f.score,
-    ratedAt: toIso(f.ratedAt),
-    responseDue: toIso(f.responseDue - 1),
-    simpleDue: toIso(f.simpleDue - 1),
-    complexDue: toIso(f.complexDue - 1),
-    respondedAt: iso(f.respondedAt),
-    respondedBy: f.respondedBy,
-    resolvedAt: iso(f.resolvedAt),
-    resolvedBy: f.resolvedBy,
-    complex: f.complex,
-    complexAt: iso(f.complexAt),
-    complexBy: f.complexBy,
-    note: f.note,
-    state: f.resolvedAt !== null ? 'resolved' : f.respondedAt !== null ? 'responded' : 'open',
-    overdue: ALARM_STAGES.filter((s) => f.alarms[s].raisedAt !== null && f.alarms[s].clearedAt === null),
-  };
 }
 
 /** Whether a stage is still owed (its alarm may be raised) for this follow-up. */
@@ -156,7 +106,7 @@ export class FollowupTracker {
     }
   }
 
-  list(site: string, openOnly: boolean): FollowupJson[] {
+  list(site: string, openOnly: boolean): Followup[] {
     return this.db.list(site, openOnly).map(followupJson);
   }
 
@@ -165,7 +115,7 @@ export class FollowupTracker {
    * fix deadline from 5 to 15 working days. Overdue stages are judged first, so a late step still
    * leaves its alarm on record. Returns undefined for an unknown id, 'resolved' when already closed.
    */
-  act(id: string, action: FollowupAction, note: string, user: string): FollowupJson | undefined | 'resolved' {
+  act(id: string, action: FollowupAction, note: string, user: string): Followup | undefined | 'resolved' {
     const before = this.db.get(id);
     if (!before) return undefined;
     if (before.resolvedAt !== null) return 'resolved';

@@ -10,9 +10,9 @@ import { Server as IoServer, type Socket } from 'socket.io';
 import { SITE_ID_PATTERN, type Logger } from '@hallmon/firmware-config';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { LiveSink } from '../ingest/pipeline.ts';
+import type { ClientToServerEvents, LiveMessageName, ServerToClientEvents, SubscribeAck } from '@hallmon/contract';
 import type { StoredReading, StoredEvent, StoredAlarm, StatusChange } from '../store/store.ts';
-import { alarmJson } from '../api/routes-alarms.ts';
-import { readingMessage, eventMessage, statusMessage } from './messages.ts';
+import { alarmJson, eventJson, readingJson, statusJson } from '../api/wire-json.ts';
 
 const HIGH_WATER_BYTES = 1024 * 1024;
 const HIGH_WATER_PACKETS = 2_000;
@@ -21,7 +21,15 @@ const MAX_QUEUED = 5_000;
 const DRAIN_CHECK_MS = 50;
 const SITE = new RegExp(SITE_ID_PATTERN);
 
-type Outgoing = { event: 'reading' | 'event' | 'alarm' | 'status'; data: unknown };
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** One message of the contract: its name and the data typed by it. */
+type Outgoing = { [K in LiveMessageName]: { event: K; data: Parameters<ServerToClientEvents[K]>[0] } }[LiveMessageName];
+
+function send(socket: LiveSocket, m: Outgoing): void {
+  // The union of (name, data) pairs is checked where an Outgoing is built; emit takes one pair.
+  (socket.emit as (event: LiveMessageName, data: Outgoing['data']) => boolean)(m.event, m.data);
+}
 
 interface Backlog {
   readings: Map<string, Outgoing>;
@@ -36,8 +44,8 @@ export interface LiveStats {
 }
 
 export class LivePush implements LiveSink {
-  private io: IoServer | undefined;
-  private readonly backlog = new Map<Socket, Backlog>();
+  private io: IoServer<ClientToServerEvents, ServerToClientEvents> | undefined;
+  private readonly backlog = new Map<LiveSocket, Backlog>();
   private drainTimer: NodeJS.Timeout | undefined;
   private readonly stats = { sent: 0, coalesced: 0, dropped: 0 };
 
@@ -50,7 +58,7 @@ export class LivePush implements LiveSink {
 
   start(): void {
     // destroyUpgrade: false, because MQTT over WebSocket shares this server's upgrade event.
-    const io = new IoServer(this.server, { serveClient: false, destroyUpgrade: false, maxHttpBufferSize: 64 * 1024 });
+    const io = new IoServer<ClientToServerEvents, ServerToClientEvents>(this.server, { serveClient: false, destroyUpgrade: false, maxHttpBufferSize: 64 * 1024 });
     this.io = io;
     io.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -65,8 +73,8 @@ export class LivePush implements LiveSink {
       if (typeof q === 'string') this.join(socket, q);
       socket.on('subscribe', (msg: unknown, ack?: unknown) => {
         const site = typeof msg === 'string' ? msg : (msg as { site?: unknown } | null)?.site;
-        const ok = this.join(socket, site);
-        if (typeof ack === 'function') ack(ok ? { ok: true, site } : { ok: false, error: `unknown site ${JSON.stringify(site)}` });
+        const answer: SubscribeAck = this.join(socket, site) ? { ok: true, site: site as string } : { ok: false, error: `unknown site ${JSON.stringify(site)}` };
+        if (typeof ack === 'function') (ack as (a: SubscribeAck) => void)(answer);
       });
       socket.on('unsubscribe', (msg: unknown) => {
         const site = typeof msg === 'string' ? msg : (msg as { site?: unknown } | null)?.site;
@@ -76,7 +84,7 @@ export class LivePush implements LiveSink {
     });
   }
 
-  private join(socket: Socket, site: unknown): boolean {
+  private join(socket: LiveSocket, site: unknown): boolean {
     if (typeof site !== 'string' || !SITE.test(site) || !this.sites.has(site)) return false;
     void socket.join(`site:${site}`);
     return true;
@@ -91,11 +99,11 @@ export class LivePush implements LiveSink {
   }
 
   readings(site: string, items: StoredReading[]): void {
-    this.fanOut(site, items.map((r) => ({ event: 'reading' as const, data: readingMessage(r), key: `${r.sensor}\u0000${r.metric}` })));
+    this.fanOut(site, items.map((r) => ({ event: 'reading' as const, data: readingJson(r), key: `${r.sensor}\u0000${r.metric}` })));
   }
 
   events(site: string, items: StoredEvent[]): void {
-    this.fanOut(site, items.map((e) => ({ event: 'event' as const, data: eventMessage(e) })));
+    this.fanOut(site, items.map((e) => ({ event: 'event' as const, data: eventJson(e) })));
   }
 
   alarms(site: string, items: StoredAlarm[]): void {
@@ -103,7 +111,7 @@ export class LivePush implements LiveSink {
   }
 
   status(site: string, items: StatusChange[]): void {
-    this.fanOut(site, items.map((s) => ({ event: 'status' as const, data: statusMessage(s) })));
+    this.fanOut(site, items.map((s) => ({ event: 'status' as const, data: statusJson(s) })));
   }
 
   private fanOut(site: string, msgs: (Outgoing & { key?: string })[]): void {
@@ -116,7 +124,7 @@ export class LivePush implements LiveSink {
       if (!socket) continue;
       let b = this.backlog.get(socket);
       if (!b && !congested(socket)) {
-        for (const m of msgs) socket.emit(m.event, m.data);
+        for (const m of msgs) send(socket, m);
         this.stats.sent += msgs.length;
         continue;
       }
@@ -150,8 +158,8 @@ export class LivePush implements LiveSink {
         }
         if (congested(socket)) continue;
         this.backlog.delete(socket);
-        for (const m of b.other) socket.emit(m.event, m.data);
-        for (const m of b.readings.values()) socket.emit(m.event, m.data);
+        for (const m of b.other) send(socket, m);
+        for (const m of b.readings.values()) send(socket, m);
         this.stats.sent += b.other.length + b.readings.size;
       }
       if (this.backlog.size === 0 && this.drainTimer) {
@@ -175,7 +183,7 @@ export class LivePush implements LiveSink {
 }
 
 /** True when the client's transport has more queued than we let it have. */
-function congested(socket: Socket): boolean {
+function congested(socket: LiveSocket): boolean {
   const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
   if ((conn.writeBuffer?.length ?? 0) > HIGH_WATER_PACKETS) return true;
   return (conn.transport?.socket?.bufferedAmount ?? 0) > HIGH_WATER_BYTES;

@@ -3,7 +3,7 @@
 // Chinese first, English after, times in the site's time zone. Self-tests are marked 【测试】.
 import type { NotifyFormat } from '@hallmon/firmware-config';
 import type { StoredAlarm } from '../store/store.ts';
-import { alarmJson } from '../api/routes-alarms.ts';
+import { alarmJson } from '../api/wire-json.ts';
 import { isSelftest } from './routing.ts';
 
 /** raised: first notice; cleared: it ended by itself or was repaired; reminder: still unacknowledged. */

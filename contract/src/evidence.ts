@@ -1,0 +1,207 @@
+// GET /api/evidence?format=json: the evidence pack (server/src/evidence/types.ts is the server's
+// view of the same object; a type check in server/src/evidence/route.ts keeps the two equal). One
+// object per clause with its verdict, the rules and limit sources it was judged by, coverage,
+// excursions, gaps and the tables an assessor reads.
+import { Type, type Static } from '@sinclair/typebox';
+import { IsoTime, MetricName, Nullable } from './common.ts';
+import { AlarmAck } from './alarms.ts';
+
+/** The longest period one pack may cover (a sampling year plus a leap day and slack). */
+export const EVIDENCE_MAX_DAYS = 400;
+
+export const Verdict = Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('insufficient-data')]);
+export type Verdict = Static<typeof Verdict>;
+
+const Limits = Type.Object({
+  min: Type.Optional(Type.Number()),
+  max: Type.Optional(Type.Number()),
+  clearMin: Type.Optional(Type.Number()),
+  clearMax: Type.Optional(Type.Number()),
+});
+
+export const RuleCitation = Type.Object({
+  rule: Type.String(),
+  title: Type.String(),
+  kind: Type.String(),
+  limitSource: Type.String(),
+  limits: Nullable(Limits),
+  windowS: Type.Optional(Type.Number()),
+  minDurationS: Type.Optional(Type.Number()),
+  thresholdS: Type.Optional(Type.Number()),
+  params: Type.Optional(Type.Record(Type.String(), Type.Number())),
+});
+
+export const EvidenceExcursion = Type.Object({
+  sensor: Type.String(),
+  metric: Nullable(Type.String()),
+  rule: Type.String(),
+  severity: Type.String(),
+  start: IsoTime,
+  end: IsoTime,
+  durationS: Type.Number(),
+  peak: Type.Number(),
+  limit: Nullable(Type.Number()),
+  endReason: Type.String(),
+  /** Still going at the end of the period (cut there). */
+  ongoing: Type.Boolean(),
+});
+export type EvidenceExcursion = Static<typeof EvidenceExcursion>;
+
+export const EvidenceGap = Type.Object({
+  sensor: Type.String(),
+  metric: Nullable(Type.String()),
+  start: IsoTime,
+  end: IsoTime,
+  durationS: Type.Number(),
+  /** rule: the engine's gap rule; coverage: an uncovered span in the judged hours; data_gap: the edge dropped data. */
+  source: Type.Union([Type.Literal('rule'), Type.Literal('coverage'), Type.Literal('data_gap')]),
+});
+export type EvidenceGap = Static<typeof EvidenceGap>;
+
+export const SeriesCoverage = Type.Object({
+  sensor: Type.String(),
+  metric: Type.String(),
+  coverage: Type.Number(),
+  coveredMinutes: Type.Number(),
+  expectedMinutes: Type.Number(),
+});
+
+export const RoomDay = Type.Object({
+  day: Type.String(),
+  sensor: Type.String(),
+  metric: Type.String(),
+  min: Type.Number(),
+  mean: Type.Number(),
+  max: Type.Number(),
+  minutes: Type.Number(),
+});
+
+export const RoomMonth = Type.Object({
+  month: Type.String(),
+  sensor: Type.String(),
+  metric: Type.String(),
+  min: Type.Number(),
+  mean: Type.Number(),
+  max: Type.Number(),
+  minutes: Type.Number(),
+  excursions: Type.Number(),
+});
+
+export const NoiseRow = Type.Object({
+  /** YYYY-MM-DD, YYYY-MM or 'period'. */
+  period: Type.String(),
+  sensor: Type.String(),
+  laeq: Nullable(Type.Number()),
+  l10: Nullable(Type.Number()),
+  l50: Nullable(Type.Number()),
+  l90: Nullable(Type.Number()),
+  lmax: Nullable(Type.Number()),
+  minutes: Type.Number(),
+  excursions: Type.Number(),
+});
+
+export const RateMonth = Type.Object({
+  month: Type.String(),
+  ratings: Type.Number(),
+  served: Type.Number(),
+  rate: Nullable(Type.Number()),
+  belowLimit: Type.Boolean(),
+  daysBelowLimit: Type.Number(),
+});
+
+export const FaultMonth = Type.Object({
+  month: Type.String(),
+  device: Type.String(),
+  faults: Type.Number(),
+  exceedsMonthlyLimit: Type.Boolean(),
+  maxRepairWorkingDays: Type.Number(),
+  repairOverdue: Type.Number(),
+});
+
+export const ClauseEvidence = Type.Object({
+  clause: Type.String(),
+  title: Type.String(),
+  titleEn: Type.String(),
+  document: Type.String(),
+  quote: Type.String(),
+  verdict: Verdict,
+  /** Why this verdict, in words. */
+  reason: Type.String(),
+  rules: Type.Array(RuleCitation),
+  /** 0..1 over the clause's judged hours; null when not measured. */
+  coverage: Nullable(Type.Number()),
+  coverageBySensor: Type.Array(SeriesCoverage),
+  hours: Type.Union([Type.Literal('around-the-clock'), Type.Literal('opening-hours'), Type.Literal('opening-days')]),
+  excursions: Type.Array(EvidenceExcursion),
+  gaps: Type.Array(EvidenceGap),
+  daily: Type.Optional(Type.Union([Type.Array(RoomDay), Type.Array(NoiseRow)])),
+  monthly: Type.Union([Type.Array(RoomMonth), Type.Array(NoiseRow), Type.Array(RateMonth), Type.Array(FaultMonth)]),
+  periodNoise: Type.Optional(Type.Array(NoiseRow)),
+});
+export type ClauseEvidence = Static<typeof ClauseEvidence>;
+
+export const DeviceFault = Type.Object({
+  device: Type.String(),
+  start: IsoTime,
+  end: Nullable(IsoTime),
+  month: Type.String(),
+  faultInMonth: Type.Number(),
+  exceedsMonthlyLimit: Type.Boolean(),
+  repairWorkingDays: Nullable(Type.Number()),
+  repairDeadline: Type.String(),
+  repairOverdue: Type.Boolean(),
+  source: Type.Union([Type.Literal('status'), Type.Literal('device_fault')]),
+  detail: Type.Optional(Type.String()),
+});
+
+export const EvidenceFollowup = Type.Object({
+  device: Type.String(),
+  window: Nullable(Type.String()),
+  score: Type.Number(),
+  ratedAt: IsoTime,
+  day: Type.String(),
+  answerDeadline: Type.String(),
+  simpleDeadline: Type.String(),
+  complexDeadline: Type.String(),
+  respondedAt: Nullable(IsoTime),
+  resolvedAt: Nullable(IsoTime),
+  complex: Type.Boolean(),
+  /** Stages whose deadline passed, within the period, without being met. */
+  missed: Type.Array(Type.Union([Type.Literal('answer'), Type.Literal('fix')])),
+  /** A stored bad-rating-followup alarm for this rating, if any. */
+  missedDeadlineAlarm: Nullable(Type.String()),
+});
+
+export const ChainHead = Type.Object({
+  day: Type.String(),
+  digest: Type.String(),
+  chain: Type.String(),
+  readings: Type.Number(),
+  alarms: Type.Number(),
+  sealedAt: Nullable(IsoTime),
+});
+
+export const EvidencePack = Type.Object({
+  site: Type.String(),
+  siteName: Type.String(),
+  from: IsoTime,
+  to: IsoTime,
+  /** Site-local first and last day of the period. */
+  firstDay: Type.String(),
+  lastDay: Type.String(),
+  generatedAt: IsoTime,
+  softwareVersion: Type.String(),
+  timezone: Type.String(),
+  coverageThreshold: Type.Number(),
+  method: Type.Array(Type.String()),
+  clauses: Type.Array(ClauseEvidence),
+  deviceFaults: Type.Array(DeviceFault),
+  followups: Type.Array(EvidenceFollowup),
+  alarmAcks: Type.Array(AlarmAck),
+  selfTests: Type.Array(AlarmAck),
+  dataGaps: Type.Array(EvidenceGap),
+  /** The minute series behind the tables, for the CSV export. */
+  series: Type.Array(Type.Object({ sensor: Type.String(), metric: MetricName, zone: Type.String() })),
+  chainHeads: Type.Optional(Type.Array(ChainHead)),
+});
+export type EvidencePack = Static<typeof EvidencePack>;

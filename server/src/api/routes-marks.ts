@@ -1,0 +1,44 @@
+// GET /api/marks?site=&sensor=&from=&to=: the rule engine's excursions and gaps of one sensor over a
+// chart's range (marks.ts), for every signed-in role. Same time and error rules as /api/readings;
+// the range is bounded like aggregates (it replays minute data, a year in about a second).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ID_PATTERN, SITE_ID_PATTERN, loadCatalogue, loadProfiles, shippedCalendar } from '@hallmon/firmware-config';
+import { API, MARKS_MAX_DAYS } from '@hallmon/contract';
+import type { ApiContext } from './context.ts';
+import { requireAuth } from './auth-hook.ts';
+import { sendError } from './errors.ts';
+import { QueryTime, queryTime } from './query-time.ts';
+import { sensorMarks } from './marks.ts';
+
+const MarksQuery = Type.Object(
+  {
+    site: Type.String({ pattern: SITE_ID_PATTERN }),
+    sensor: Type.String({ pattern: ID_PATTERN }),
+    from: QueryTime,
+    to: QueryTime,
+  },
+  { additionalProperties: false },
+);
+
+export function marksRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
+  const catalogue = loadCatalogue();
+  const profiles = loadProfiles();
+  const calendar = shippedCalendar();
+  return async (app) => {
+    app.get('/api/marks', { preHandler: requireAuth(ctx.signer), schema: { querystring: MarksQuery, response: API['GET /api/marks'].response } }, async (request, reply) => {
+      const q = request.query;
+      const from = queryTime(q.from);
+      const to = queryTime(q.to);
+      if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
+      if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
+      if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
+      if (to - from > MARKS_MAX_DAYS * 86_400_000) return sendError(reply, 400, `querystring/to: the range may span at most ${MARKS_MAX_DAYS} days`);
+      const site = ctx.sites.get(q.site);
+      const metrics = ctx.siteIndex.get(q.site)?.metrics.get(q.sensor);
+      if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
+      if (!metrics || metrics.size === 0) return sendError(reply, 404, `site "${q.site}" has no sensor "${q.sensor}"`);
+      return sensorMarks({ store: ctx.store, site, catalogue, profiles, calendar, sensor: q.sensor, metrics: [...metrics], from, to });
+    });
+  };
+}
