@@ -6,12 +6,12 @@
 // run plus a summary line (median of each and their ratio):
 // 1. writeReadings at batches of 5,000 and 500 (bench/lib/hall-mix.ts; `readingWrites`);
 // 2. the hourly recompute of 1 M readings (the rebuild on open: `bulkReads`), and the seal-text reads of
-//    the same readings (readRawSealText and readMinuteSealText, an hour of one series per call);
+//    the same readings (readRawSealText and readMinuteSealText, one series per call);
 // 3. a year's evidence pack (bench/evidence-year.ts's data, filled by running it once when
 //    HALLMON_BENCH_DIR holds no filled InfluxDB year: keep that folder between runs and delete it
 //    when done), the first build of a fresh process and two warm ones, CPU of both processes.
 // Run: npm run bench -- bench/store-influx-client.ts   (HALLMON_BENCH_ROUNDS=3, HALLMON_BENCH_PROFILE,
-// HALLMON_BENCH_CASES=writes,recompute,evidence to pick; --quick: smaller write and recompute cases)
+// HALLMON_BENCH_CASES=writes,recompute,evidence to pick; HALLMON_BENCH_QUICK=1: smaller write and recompute cases)
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { readings, SERIES, T0 } from './lib/hall-mix.ts';
 type ReadPath = 'msgpack' | 'influx';
 type WritePath = 'lines' | 'influx';
 const log = createLogger('bench-influx-client', 'warn');
-const quick = process.argv.includes('--quick');
+const quick = process.env.HALLMON_BENCH_QUICK === '1';
 const ROUNDS = Number(process.env.HALLMON_BENCH_ROUNDS ?? 3);
 const CASES = new Set((process.env.HALLMON_BENCH_CASES ?? 'writes,recompute,evidence').split(','));
 
@@ -123,15 +123,14 @@ async function writesAndRecompute(): Promise<void> {
       d0 = cpuOf(influx.pid);
       t0 = performance.now();
       const hash = createHash('sha256');
+      // A series' whole range per call, as sealDays reads a day of one series (~42 k raw points here).
       for (const s of SERIES) {
-        for (let h = 0; h < hours; h++) {
-          const q = { site: 'demo', sensor: s.sensor, metric: s.metric, from: T0 + h * 3_600_000, to: T0 + (h + 1) * 3_600_000 };
-          hash.update(await store.readRawSealText(q)).update(await store.readMinuteSealText(q));
-        }
+        const q = { site: 'demo', sensor: s.sensor, metric: s.metric, from: T0, to: T0 + hours * 3_600_000 };
+        hash.update(await store.readRawSealText(q)).update(await store.readMinuteSealText(q));
       }
       const ss = (performance.now() - t0) / 1000;
       digests[path].add(hash.digest('hex'));
-      emit({ case: 'seal-text reads (raw + minute, an hour a call)', path, round, calls: 2 * SERIES.length * hours, seconds: +ss.toFixed(2), nodeCpuS: +(selfCpu() - c0).toFixed(2), influxdCpuS: +(cpuOf(influx.pid) - d0).toFixed(2) });
+      emit({ case: 'seal-text reads (raw + minute, a series a call)', path, round, calls: 2 * SERIES.length, seconds: +ss.toFixed(2), nodeCpuS: +(selfCpu() - c0).toFixed(2), influxdCpuS: +(cpuOf(influx.pid) - d0).toFixed(2) });
       seal[path].push(+ss.toFixed(2));
       await store.close();
     }

@@ -222,4 +222,26 @@ test('influxdb: basic auth from the URL (user:password@) on an influxd with auth
   await assert.rejects(anonymous.open(), (err: Error) => err.message.includes(`127.0.0.1:${port}`) && /refused|auth/i.test(err.message));
   const wrong = createStore({ kind: 'influxdb', url: `http://ops:nope@127.0.0.1:${port}/secured` }, log);
   await assert.rejects(wrong.open(), /authorization failed/);
+  // A user with rights on one database only (no admin, so no CREATE DATABASE): the store opens on
+  // the database an admin made; on one whose policy expires data it says what an admin must run.
+  const admin = async (q: string) => {
+    const res = await fetch(`${secured.url}/query`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('ops:p@ss:w0rd').toString('base64')}` }, body: new URLSearchParams({ q }) });
+    const body = (await res.json()) as { results: Array<{ error?: string; series?: Array<{ values: unknown[][] }> }> };
+    assert.equal(body.results[0]?.error, undefined, q);
+    return body;
+  };
+  await admin('CREATE DATABASE mine');
+  await admin('CREATE DATABASE limited WITH DURATION 30d NAME month');
+  await admin(`CREATE USER "writer" WITH PASSWORD 'w'`);
+  await admin('GRANT ALL ON mine TO writer');
+  await admin('GRANT ALL ON limited TO writer');
+  const mine = createStore({ kind: 'influxdb', url: `http://writer:w@127.0.0.1:${port}/mine` }, log);
+  await mine.open();
+  t.after(() => mine.close());
+  await mine.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T, value: 19, quality: 'ok' }]);
+  assert.equal(await mine.countReadings(), 1);
+  const limited = createStore({ kind: 'influxdb', url: `http://writer:w@127.0.0.1:${port}/limited` }, log);
+  await assert.rejects(limited.open(), (err: Error) => err.message.includes('ALTER RETENTION POLICY "month" ON "limited" DURATION INF DEFAULT') && /admin/.test(err.message));
+  const rp = await admin('SHOW RETENTION POLICIES ON limited');
+  assert.deepEqual(rp.results[0]?.series?.[0]?.values.map((v) => [v[0], v[1]]), [['month', '720h0m0s']]);
 });

@@ -109,7 +109,7 @@ export class InfluxClient implements InfluxReader {
     if (!p?.online) {
       const status = p?.res?.statusCode;
       throw new Error(
-        `InfluxDB at ${this.url} did not answer (${status ? `/ping answered HTTP ${status}` : `no answer to /ping in ${PING_TIMEOUT_MS / 1000} s`}). ` +
+        `InfluxDB at ${this.url} did not answer (${status ? `/ping answered HTTP ${status}` : 'no answer to /ping'}). ` +
           'Start InfluxDB 1.x there or pass the right --influx-url.',
       );
     }
@@ -133,20 +133,31 @@ export class InfluxClient implements InfluxReader {
    * ever, all in the database's default retention policy: a finite policy would make InfluxDB drop
    * the rollups too (and with them every evidence pack of that period). A database without a
    * default policy gets `autogen` (infinite, what CREATE DATABASE makes); a finite default is made
-   * infinite, with a warning saying why. Answers what was done.
+   * infinite, with a warning saying why. (With a finite one the store could not even keep its own
+   * state, written at time 0: InfluxDB refuses points older than the policy.) A user without the
+   * admin right to do either is told the statement an admin must run. Answers what was done.
    */
   async ensureRetention(log: Logger): Promise<'kept' | 'created' | 'altered'> {
     const policies = await this.call('show the retention policies', () => this.db.showRetentionPolicies(this.database));
     const current = policies.find((p) => p.default);
-    if (!current) {
-      await this.call('create a retention policy', () => this.db.createRetentionPolicy('autogen', { database: this.database, duration: 'INF', replication: 1, isDefault: true }));
-      log.warn({ database: this.database, policy: 'autogen' }, 'the database had no default retention policy; created one that keeps data for ever');
-      return 'created';
+    const db = JSON.stringify(this.database);
+    try {
+      if (!current) {
+        await this.call('create a retention policy', () => this.db.createRetentionPolicy('autogen', { database: this.database, duration: 'INF', replication: 1, isDefault: true }));
+        log.warn({ database: this.database, policy: 'autogen' }, 'the database had no default retention policy; created one that keeps data for ever');
+        return 'created';
+      }
+      if (current.duration === '0s') return 'kept';
+      await this.call(`alter the retention policy "${current.name}"`, () =>
+        this.db.alterRetentionPolicy(current.name, { database: this.database, duration: 'INF', replication: current.replicaN || 1, isDefault: true }),
+      );
+    } catch (err) {
+      const fix = current ? `ALTER RETENTION POLICY ${JSON.stringify(current.name)} ON ${db} DURATION INF DEFAULT` : `CREATE RETENTION POLICY "autogen" ON ${db} DURATION INF REPLICATION 1 DEFAULT`;
+      throw new Error(
+        `The InfluxDB database ${db} must keep data for ever (hallmon prunes raw readings itself after --retention-days and keeps the rollups evidence packs need), ` +
+          `and its default retention policy could not be changed: ${(err as Error).message}. As an InfluxDB admin, run: ${fix}`,
+      );
     }
-    if (current.duration === '0s') return 'kept';
-    await this.call(`alter the retention policy "${current.name}"`, () =>
-      this.db.alterRetentionPolicy(current.name, { database: this.database, duration: 'INF', replication: current.replicaN || 1, isDefault: true }),
-    );
     log.warn(
       { database: this.database, policy: current.name, was: current.duration },
       'the default retention policy expired data; made it infinite: hallmon prunes raw readings itself (--retention-days) and keeps the rollups the evidence packs need',

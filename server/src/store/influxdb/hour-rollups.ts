@@ -19,7 +19,9 @@
 //   done); readers call compact(range) first, so a read never sees a stale hour.
 // - a database with data but no `rollup_state` of this layout (written before this existed, before
 //   noise_hist_1h or before the minute packs) is dirtied from its first pruned minute or reading to
-//   its last on open. (Layouts 1-4 also kept `noise_1m`; its points are no longer read or written.)
+//   its last on open. (Layouts 1-4 also kept `noise_1m`; the store drops it on open.)
+// Markers and state go through the influx package (client.ts); the recompute's reads of every raw
+// point and its rollup lines take the bulk path the store picks (msgpack-http.ts by default).
 import type { Logger } from '@hallmon/firmware-config';
 import type { StoredReading } from '../store.ts';
 import { qlTime, type InfluxReader, type InfluxSeries, type LineWriter } from './influxql.ts';
