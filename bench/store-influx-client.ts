@@ -5,8 +5,7 @@
 // each round on a fresh store (and for the evidence a fresh process), and prints one JSON line per
 // run plus a summary line (median of each and their ratio):
 // 1. writeReadings at batches of 5,000 and 500 (bench/lib/hall-mix.ts; `readingWrites`);
-// 2. the hourly recompute of 1 M readings (the rebuild on open: `bulkReads`), and the seal-text reads of
-//    the same readings (readRawSealText and readMinuteSealText, one series per call);
+// 2. the hourly recompute of 1 M readings (the rebuild on open: `bulkReads`);
 // 3. a year's evidence pack (bench/evidence-year.ts's data, filled by running it once when
 //    HALLMON_BENCH_DIR holds no filled InfluxDB year: keep that folder between runs and delete it
 //    when done), the first build of a fresh process and two warm ones, CPU of both processes.
@@ -22,7 +21,7 @@ import { buildEvidence, createStore, type Store } from '@hallmon/server';
 import { startInfluxd } from '../tests/helpers/influxd.ts';
 import { startCompactingInfluxd, waitSettled } from './lib/influxd-compacting.ts';
 import { benchSite } from './lib/evidence-site.ts';
-import { readings, SERIES, T0 } from './lib/hall-mix.ts';
+import { readings } from './lib/hall-mix.ts';
 
 type ReadPath = 'msgpack' | 'influx';
 type WritePath = 'lines' | 'influx';
@@ -95,17 +94,15 @@ async function writesAndRecompute(): Promise<void> {
       }
     }
     if (!CASES.has('recompute')) return;
-    // One database of 1 M readings (24 series, ~11.6 hours of 1-s data), rebuilt and read through each path.
+    // One database of 1 M readings (24 series, ~11.6 hours of 1-s data), rebuilt through each path.
     const big = quick ? 300_000 : 1_000_000;
     const fill = createStore({ kind: 'influxdb', url: influx.url, database: 'recompute' }, log);
     await fill.open();
     for (let i = 0; i < big; i += 5000) await fill.writeReadings(readings(Math.min(5000, big - i), i));
     await fill.flushRollups();
     await fill.close();
-    const hours = Math.ceil(big / SERIES.length / 3600);
     const rebuild: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
-    const seal: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
-    const digests: Record<ReadPath, Set<string>> = { msgpack: new Set(), influx: new Set() };
+    const rebuildCpu: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
     // Round -1 is a warm-up of both (its figures are printed, not summed): the first reads after the
     // fill find influxd's caches cold, whichever path goes first.
     for (const [round, path] of [[-1, 'msgpack'], [-1, 'influx'], ...alternate<ReadPath>('msgpack', 'influx')] as Array<[number, ReadPath]>) {
@@ -114,31 +111,17 @@ async function writesAndRecompute(): Promise<void> {
       if (reset.status !== 204) throw new Error(`resetting the layout marker: HTTP ${reset.status}`);
       const store = createStore({ kind: 'influxdb', url: influx.url, database: 'recompute', paths: { bulkReads: path } }, log);
       await store.open();
-      let c0 = selfCpu();
-      let d0 = cpuOf(influx.pid);
-      let t0 = performance.now();
+      const c0 = selfCpu();
+      const d0 = cpuOf(influx.pid);
+      const t0 = performance.now();
       const done = await store.flushRollups();
       const rs = (performance.now() - t0) / 1000;
       emit({ case: 'recompute (rebuild on open)', path, round, readings: big, hours: done, seconds: +rs.toFixed(2), nodeCpuS: +(selfCpu() - c0).toFixed(2), influxdCpuS: +(cpuOf(influx.pid) - d0).toFixed(2) });
-      if (round >= 0) rebuild[path].push(+rs.toFixed(2));
-      c0 = selfCpu();
-      d0 = cpuOf(influx.pid);
-      t0 = performance.now();
-      const hash = createHash('sha256');
-      // A series' whole range per call, as sealDays reads a day of one series (~42 k raw points here).
-      for (const s of SERIES) {
-        const q = { site: 'demo', sensor: s.sensor, metric: s.metric, from: T0, to: T0 + hours * 3_600_000 };
-        hash.update(await store.readRawSealText(q)).update(await store.readMinuteSealText(q));
-      }
-      const ss = (performance.now() - t0) / 1000;
-      digests[path].add(hash.digest('hex'));
-      emit({ case: 'seal-text reads (raw + minute, a series a call)', path, round, calls: 2 * SERIES.length, seconds: +ss.toFixed(2), nodeCpuS: +(selfCpu() - c0).toFixed(2), influxdCpuS: +(cpuOf(influx.pid) - d0).toFixed(2) });
-      if (round >= 0) seal[path].push(+ss.toFixed(2));
+      if (round >= 0) rebuild[path].push(+rs.toFixed(2)), rebuildCpu[path].push(+(cpuOf(influx.pid) - d0).toFixed(2));
       await store.close();
     }
-    if (digests.msgpack.size !== 1 || digests.influx.size !== 1 || [...digests.msgpack][0] !== [...digests.influx][0]) throw new Error('the two read paths answered different seal texts');
     summary('recompute of 1 M readings', 's', rebuild, 'lower');
-    summary('seal-text reads', 's', seal, 'lower');
+    summary('recompute of 1 M readings, influxd CPU', 's', rebuildCpu, 'lower');
   } finally {
     await influx.stop();
   }
@@ -195,6 +178,8 @@ async function evidence(): Promise<void> {
       emit({ case: 'evidence year', profile, days, influxdSettledAfterS: settled ?? 'not within 300 s' });
       const first: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
       const warm: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
+      const influxdCpu: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
+      const nodeCpu: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
       const hashes = new Set<string>();
       for (const [round, path] of alternate<ReadPath>('msgpack', 'influx')) {
         const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/store-influx-client.ts', '--evidence-child', path, influx.url, String(influx.pid), String(days)], {
@@ -206,11 +191,15 @@ async function evidence(): Promise<void> {
         hashes.add(out.hash);
         first[path].push(out.builds[0]!.s);
         warm[path].push(...out.builds.slice(1).map((b) => b.s));
+        influxdCpu[path].push(...out.builds.map((b) => b.influxdCpuS));
+        nodeCpu[path].push(...out.builds.map((b) => b.nodeCpuS));
         emit({ case: 'evidence year build', profile, path, round, firstS: out.builds[0]!.s, warmS: out.builds.slice(1).map((b) => b.s), nodeCpuS: out.builds.map((b) => b.nodeCpuS), influxdCpuS: out.builds.map((b) => b.influxdCpuS) });
       }
       if (hashes.size !== 1) throw new Error('the two read paths built different evidence packs');
       summary(`evidence year (${profile}), first build`, 's', first, 'lower');
       summary(`evidence year (${profile}), warm builds`, 's', warm, 'lower');
+      summary(`evidence year (${profile}), influxd CPU per build`, 's', influxdCpu, 'lower');
+      summary(`evidence year (${profile}), this process's CPU per build`, 's', nodeCpu, 'lower');
     } finally {
       await influx.stop();
     }

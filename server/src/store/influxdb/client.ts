@@ -1,9 +1,9 @@
 // The store's connection to InfluxDB 1.x through the `influx` package (node-influx): the URL the
 // operator gave (--influx-url: database in the path, basic auth as user:password@), ping with the
 // server's version, the database and its retention policy, line-protocol writes (writePoints at
-// millisecond precision), schema statements, and the InfluxQL the store runs whose answers stay
-// small. Answers that grow with the data go through msgpack-http.ts where bench/store-influx-client.ts
-// measured it faster; failures are reported in terms of what the operator can fix.
+// millisecond precision), schema statements, and every InfluxQL read but the evidence reads and the
+// hourly recompute's, which msgpack-http.ts answers faster (bench/store-influx-client.ts); failures
+// are reported in terms of what the operator can fix.
 import http from 'node:http';
 import https from 'node:https';
 import { FieldType, InfluxDB, type IPoint, type ISchemaOptions } from 'influx';

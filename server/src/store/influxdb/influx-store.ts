@@ -49,7 +49,11 @@ export interface InfluxStoreOptions {
    * influx package's (that benchmark and a test that both answer the same set them).
    */
   paths?: {
-    /** Reads whose answers grow with the data (raw points, rollups, minute packs, the hourly recompute). */
+    /**
+     * The evidence reads (hour rollups, minute packs, noise histograms) and the hourly recompute's
+     * reads of every raw point. Raw and aggregate reads (the API, the seals) always go through the
+     * package: MessagePack was not clearly faster there (docs/benchmarks.md).
+     */
     bulkReads?: 'msgpack' | 'influx';
     /** writeReadings: lines formatted here and POSTed, or the package's writePoints. */
     readingWrites?: 'lines' | 'influx';
@@ -78,7 +82,7 @@ export class InfluxStore implements Store {
   private readonly client: InfluxClient;
   /** The hand-written path: MessagePack answers, lines formatted here. */
   private readonly raw: MsgpackHttp;
-  /** Where the reads that grow with the data go (raw unless paths.bulkReads says influx). */
+  /** Where the evidence reads and the recompute's go (raw unless paths.bulkReads says influx). */
   private readonly bulk: InfluxReader;
   private readonly writeViaPackage: boolean;
   private readonly hours: HourRollupKeeper;
@@ -174,7 +178,7 @@ export class InfluxStore implements Store {
   async readRaw(q: ReadingQuery): Promise<StoredReading[]> {
     this.ensureOpen();
     const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.trunc(q.limit))}` : '';
-    const [series] = await this.bulk.query(
+    const [series] = await this.client.query(
       `SELECT value, quality, dur FROM reading WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(q.from)} AND time < ${qlTime(q.to)} ORDER BY time ASC${limit}`,
     );
     const out: StoredReading[] = [];
@@ -246,7 +250,7 @@ export class InfluxStore implements Store {
     const to = bucketCeil(q.to, q.step);
     if (to <= from) return [];
     const where = `WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(from)} AND time < ${qlTime(to)} GROUP BY time(${q.step}) fill(none)`;
-    const [raw, rolled] = await this.bulk.query(
+    const [raw, rolled] = await this.client.query(
       `SELECT count(value), min(value), max(value), sum(value), sum(energy), sum(edur) FROM reading ${where}; ` +
         `SELECT sum("count"), min("min"), max("max"), sum("sum"), sum(energy), sum(edur) FROM ${ROLLUP_1M} ${where}`,
     );

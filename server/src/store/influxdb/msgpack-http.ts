@@ -1,7 +1,7 @@
 // The hand-written HTTP path kept beside the influx package (client.ts) where it measured clearly
 // faster side by side (bench/store-influx-client.ts, docs/benchmarks.md "InfluxDB client"):
-// - queries whose answers grow with the data (raw points, minute packs, rollups, the hourly
-//   recompute) asked for as MessagePack, which InfluxDB 1.x (1.4 on) encodes with ~40 % less CPU
+// - the evidence reads (hour rollups, minute packs, noise histograms) and the hourly recompute's
+//   reads of every raw point, asked for as MessagePack, which InfluxDB 1.x (1.4 on) encodes with ~40 % less CPU
 //   per row than JSON and which decodes without parsing decimal numbers (the package reads JSON
 //   only), over node:http keep-alive with the body read straight into Buffers;
 // - line protocol the store formats itself (readings in bulk, and events and alarms, whose free
