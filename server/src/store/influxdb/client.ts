@@ -89,8 +89,8 @@ export class InfluxClient implements InfluxReader {
       port: u.port ? Number(u.port) : secure ? 443 : 80,
       protocol: secure ? 'https' : 'http',
       database,
-      // Without credentials in the URL the package would send root:root; '' sends none that could
-      // log in (an InfluxDB without auth ignores the header, one with auth refuses the request).
+      // Without credentials in the URL the package would send root:root; '' sends an empty user that
+      // cannot log in (an InfluxDB without auth ignores the header, one with auth refuses the request).
       username: target.username ?? '',
       password: target.password ?? '',
       options: { agent: this.agent },
@@ -120,7 +120,10 @@ export class InfluxClient implements InfluxReader {
     return version;
   }
 
-  /** Creates the database if the server does not list it (CREATE DATABASE is idempotent anyway). */
+  /**
+   * Creates the database if the server does not list it: CREATE DATABASE needs admin rights, which
+   * a user granted one existing database lacks (SHOW DATABASES lists that one to them).
+   */
   async ensureDatabase(): Promise<boolean> {
     const names = await this.call('list the databases', () => this.db.getDatabaseNames());
     if (names.includes(this.database)) return false;
