@@ -20,6 +20,8 @@ export interface TestInfluxd {
 export interface InfluxdOptions {
   /** Extra lines for the [data] section (e.g. the benchmark's shortened compaction delays). */
   dataSettings?: string[];
+  /** Extra lines for the [http] section (e.g. `auth-enabled = true`). */
+  httpSettings?: string[];
   /**
    * Keep the data in this folder (created if missing) and leave it there on stop(), so a benchmark
    * can reuse a filled influxd. Default: a temp dir removed on stop().
@@ -51,6 +53,7 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<TestInflu
       `  bind-address = "127.0.0.1:${httpPort}"`,
       '  log-enabled = false',
       '  pprof-enabled = false',
+      ...(opts.httpSettings ?? []).map((l) => `  ${l}`),
       '[logging]',
       '  level = "warn"',
       '  suppress-logo = true',

@@ -24,6 +24,7 @@ storeSuite({
   },
   exactWriteCounts: true,
   exactEventCounts: true,
+  rollupsAfterWrite: false,
 });
 
 test('sqlite: data, rollups and counts survive close and reopen; the file is WAL', async (t) => {

@@ -1,10 +1,13 @@
 // The one behavioural suite every Store adapter must pass (SQLite and InfluxDB run the same cases),
 // so the API and evidence code can rely on the interface alone. Expected figures are worked out by
-// hand in the comments, not recomputed with the code under test.
+// hand in the comments, not recomputed with the code under test. Every store the cases use is
+// wrapped in a recorder, and the last case fails unless each method of the interface (STORE_METHODS,
+// which the type checker keeps complete) was called directly by some case.
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store, StoredAlarm, StoredEvent, StoredReading } from '@hallmon/server';
+import { STORE_METHODS, type Store, type StoredAlarm, type StoredEvent, type StoredReading } from '@hallmon/server';
 import { exceedanceLevel } from '@hallmon/rules';
+import { minuteSealText, rawSealText } from '../../server/src/seal/canonical.ts';
 
 export interface SuiteOptions {
   name: string;
@@ -17,6 +20,11 @@ export interface SuiteOptions {
   exactWriteCounts: boolean;
   /** Events: SQLite returns rows inserted; InfluxDB the batch size. */
   exactEventCounts: boolean;
+  /**
+   * flushRollups: SQLite keeps every rollup in the write transaction (answers 0); InfluxDB recomputes
+   * the hours written since (answers how many).
+   */
+  rollupsAfterWrite: boolean;
 }
 
 /** 2025-05-01T00:00:00Z: a UTC day boundary, so 1m/1h/1d buckets all start here. */
@@ -29,14 +37,33 @@ function r(ts: number, value: number, extra: Partial<StoredReading> = {}): Store
   return { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts, value, quality: 'ok', ...extra };
 }
 
+/**
+ * The store seen through a recorder of the method names called on it. Methods run on the store
+ * itself, so a method one store implements through another (readMinuteValues through
+ * readMinuteValuesRanges) does not count the other as tested.
+ */
+function recorded(store: Store, called: Set<string>): Store {
+  return new Proxy(store, {
+    get(target, prop) {
+      const v: unknown = Reflect.get(target, prop, target);
+      if (typeof v !== 'function' || typeof prop !== 'string') return v;
+      return (...args: unknown[]) => {
+        called.add(prop);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
 export function storeSuite(o: SuiteOptions): void {
   describe(`store: ${o.name}`, () => {
     let n = 0;
+    const called = new Set<string>();
     if (o.setup) before(o.setup, { timeout: 60_000 });
     if (o.teardown) after(o.teardown, { timeout: 60_000 });
 
     async function fresh(t: TestContext): Promise<Store> {
-      const store = await o.make(++n);
+      const store = recorded(await o.make(++n), called);
       await store.open();
       t.after(() => store.close());
       return store;
@@ -160,7 +187,6 @@ export function storeSuite(o: SuiteOptions): void {
       const again = await s.readAggregate({ ...q, step: '1h' });
       assert.deepEqual(again, hour);
 
-      assert.ok(s.readNoiseHistogram, 'both shipped stores implement readNoiseHistogram');
       {
         // Minutes 0-1: 60 s at 90 dB, 60 s at 60 dB -> L10 = 90, L90 = 60.
         const h = await s.readNoiseHistogram({ site: 'demo', sensor: 'hall-slm-1', from: T, to: T + 2 * MIN });
@@ -175,17 +201,16 @@ export function storeSuite(o: SuiteOptions): void {
         assert.equal(exceedanceLevel(hh, 90), 60);
         assert.equal(exceedanceLevel(hh, 50), 80);
         assert.equal(exceedanceLevel(hh, 10), 90);
-        // The batched read (where a store has one) answers each range as the single read does:
-        // a partial hour, the whole hour, an empty range, and a range with no data.
-        if (s.readNoiseHistograms) {
-          const ranges: Array<[number, number]> = [[T, T + 2 * MIN], [T, T + HOUR], [T + MIN, T + MIN], [T + 2 * HOUR, T + 3 * HOUR]];
-          const many = await s.readNoiseHistograms({ site: 'demo', sensor: 'hall-slm-1' }, ranges);
-          const one = await Promise.all(ranges.map(([from, to]) => s.readNoiseHistogram!({ site: 'demo', sensor: 'hall-slm-1', from, to })));
-          assert.deepEqual(many, one);
-          assert.deepEqual(many[0], h);
-          assert.deepEqual(many[1], hh);
-          assert.equal(many[3]!.totalSeconds, 0);
-        }
+        // The batched read answers each range as the single read does: a partial hour, the whole
+        // hour, an empty range, and a range with no data.
+        const ranges: Array<[number, number]> = [[T, T + 2 * MIN], [T, T + HOUR], [T + MIN, T + MIN], [T + 2 * HOUR, T + 3 * HOUR]];
+        const many = await s.readNoiseHistograms({ site: 'demo', sensor: 'hall-slm-1' }, ranges);
+        const one = await Promise.all(ranges.map(([from, to]) => s.readNoiseHistogram({ site: 'demo', sensor: 'hall-slm-1', from, to })));
+        assert.deepEqual(many, one);
+        assert.deepEqual(many[0], h);
+        assert.deepEqual(many[1], hh);
+        assert.deepEqual(many[2], { binDb: 0.5, bins: [], totalSeconds: 0 });
+        assert.equal(many[3]!.totalSeconds, 0);
       }
     });
 
@@ -406,7 +431,7 @@ export function storeSuite(o: SuiteOptions): void {
       // A re-written reading (a redelivered batch) changes nothing.
       await s.writeReadings([hour0[5]!, noise[7]!]);
       const cols = (x: object) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Array.from(v as Float64Array)]));
-      const hours = (from = T, to = T + 3 * H) => s.readHourRollups!({ ...q, from, to }).then(cols);
+      const hours = (from = T, to = T + 3 * H) => s.readHourRollups({ ...q, from, to }).then(cols);
       assert.deepEqual(await hours(), { ts: [T, T + H], count: [60, 30], min: [20, 25], max: [22, 25], sum: [1260, 750], energy: [0, 0], durSum: [0, 0] });
       // from is rounded up to a whole hour (buckets whose start lies in [from, to)).
       assert.deepEqual((await hours(T + 1, T + 3 * H)).ts, [T + H]);
@@ -415,7 +440,7 @@ export function storeSuite(o: SuiteOptions): void {
       await s.writeReadings([r(T + 30_000, 30), r(T + 2 * H + 10 * MIN, 18)]);
       const expectHours = { ts: [T, T + H, T + 2 * H], count: [61, 30, 1], min: [20, 25, 18], max: [30, 25, 18], sum: [1290, 750, 18], energy: [0, 0, 0], durSum: [0, 0, 0] };
       assert.deepEqual(await hours(), expectHours);
-      const stats = (hs: number[], from = T, to = T + 6 * H) => s.readMinuteHourStats!({ ...q, from, to, hours: hs }).then(cols);
+      const stats = (hs: number[], from = T, to = T + 6 * H) => s.readMinuteHourStats({ ...q, from, to, hours: hs }).then(cols);
       // Minute 0 now has mean (20 + 30) / 2 = 25: hour 0's minute means span 20..25. Hour 5 is empty.
       const expectStats = {
         ts: [T, T + H, T + 2 * H, T + 5 * H],
@@ -429,36 +454,99 @@ export function storeSuite(o: SuiteOptions): void {
       assert.deepEqual(await stats([T, T + H, T + 2 * H, T + 5 * H]), expectStats);
       // Clipped to [from, to): from T + 30 min + 1 ms keeps the buckets of minutes 31..59 (29 of them).
       assert.deepEqual(await stats([T], T + 30 * MIN + 1), { ts: [T], minutes: [29], valued: [29], vmin: [20], vmax: [22], energy: [0], lmax: [NaN] });
-      const values = (from: number, to: number, qq: typeof q | typeof nq = q) => s.readMinuteValues!({ ...qq, from, to }).then(cols);
+      const values = (from: number, to: number, qq: typeof q | typeof nq = q) => s.readMinuteValues({ ...qq, from, to }).then(cols);
       assert.deepEqual(await values(T, T + 3 * MIN), { ts: [T, T + MIN, T + 2 * MIN], value: [25, 21, 22] });
       assert.deepEqual(await values(T + 1, T + 2 * MIN + 1), { ts: [T + MIN, T + 2 * MIN], value: [21, 22] });
 
       // Noise: minute 0 energy 30·10^9 + 30·10^6 over 60 s, minute 1 60·10^6 over 60 s.
       const laeq0 = 10 * Math.log10(500_500_000);
-      assert.deepEqual(await s.readHourRollups!({ ...nq, from: T, to: T + H }).then(cols), {
+      assert.deepEqual(await s.readHourRollups({ ...nq, from: T, to: T + H }).then(cols), {
         ts: [T], count: [120], min: [60], max: [90], sum: [30 * 90 + 90 * 60], energy: [30_090_000_000], durSum: [120],
       });
       const noiseStats = { ts: [T], minutes: [2], valued: [2], vmin: [10 * Math.log10(1_000_000)], vmax: [laeq0], energy: [501_500_000], lmax: [90] };
-      assert.deepEqual(await s.readMinuteHourStats!({ ...nq, from: T, to: T + H, hours: [T] }).then(cols), noiseStats);
+      assert.deepEqual(await s.readMinuteHourStats({ ...nq, from: T, to: T + H, hours: [T] }).then(cols), noiseStats);
       assert.deepEqual(await values(T, T + H, nq), { ts: [T, T + MIN], value: [laeq0, 10 * Math.log10(1_000_000)] });
 
       // Level histogram: 30 s at 90 dB, 90 s at 60 dB.
       const hist = { binDb: 0.5, bins: [{ level: 60, seconds: 90 }, { level: 90, seconds: 30 }], totalSeconds: 120 };
-      assert.deepEqual(await s.readNoiseHistogram!({ ...nq, from: T, to: T + H }), hist);
+      assert.deepEqual(await s.readNoiseHistogram({ ...nq, from: T, to: T + H }), hist);
 
       // Prune hour 0 and the first 15 minutes of hour 1: every evidence read answers as before.
       await s.pruneRaw(T + H + 15 * MIN);
-      assert.deepEqual(await s.readNoiseHistogram!({ ...nq, from: T, to: T + H }), hist);
+      assert.deepEqual(await s.readNoiseHistogram({ ...nq, from: T, to: T + H }), hist);
       assert.deepEqual(await hours(), expectHours);
       assert.deepEqual(await stats([T, T + H, T + 2 * H, T + 5 * H]), expectStats);
       assert.deepEqual(await values(T, T + 3 * MIN), { ts: [T, T + MIN, T + 2 * MIN], value: [25, 21, 22] });
-      assert.deepEqual(await s.readMinuteHourStats!({ ...nq, from: T, to: T + H, hours: [T] }).then(cols), noiseStats);
+      assert.deepEqual(await s.readMinuteHourStats({ ...nq, from: T, to: T + H, hours: [T] }).then(cols), noiseStats);
       assert.deepEqual(await values(T, T + H, nq), { ts: [T, T + MIN], value: [laeq0, 10 * Math.log10(1_000_000)] });
       // Late data into the pruned hour adds to what was kept: minute 45 (20) gets a 40 -> mean 30.
       await s.writeReadings([r(T + 45 * MIN + 30_000, 40)]);
       assert.deepEqual(await hours(), { ...expectHours, count: [62, 30, 1], max: [40, 25, 18], sum: [1330, 750, 18] });
       assert.deepEqual(await stats([T]), { ts: [T], minutes: [60], valued: [60], vmin: [20], vmax: [30], energy: [0], lmax: [NaN] });
       assert.deepEqual((await values(T + 45 * MIN, T + 46 * MIN)).value, [30]);
+    });
+
+    test('minute reads agree with each other and with the canonical seal text; flushRollups brings the rollups up to date', async (t) => {
+      const s = await fresh(t);
+      const H = HOUR;
+      const noise = (ts: number, value: number, dur: number): StoredReading => r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq', dur });
+      await s.writeReadings([r(T, 20), r(T + 30_000, 22), r(T + MIN, 30), r(T + MIN + 30_000, 10), r(T + 5 * MIN, 7.25), r(T + H + 5000, 5)]);
+      await s.writeReadings([noise(T, 90, 1), noise(T + 1000, 60, 1), noise(T + 2 * MIN, 60, 5)]);
+      // Two hours were written (T and T + 1 h): SQLite rolled them up in the write, InfluxDB does now.
+      assert.equal(await s.flushRollups(), o.rollupsAfterWrite ? 2 : 0);
+      assert.equal(await s.flushRollups(), 0, 'nothing left to recompute');
+      const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, from: T, to: T + 2 * H };
+      const nq = { site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq' as const, from: T, to: T + H };
+      const cols = (x: object) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Array.from(v as Float64Array)]));
+
+      // Minute rollups as columns are the 1m aggregates: 20+22, 30+10, 7.25, 5.
+      const agg = await s.readAggregate({ ...q, step: '1m' });
+      assert.deepEqual(agg, [
+        { ts: T, count: 2, min: 20, max: 22, mean: 21 },
+        { ts: T + MIN, count: 2, min: 10, max: 30, mean: 20 },
+        { ts: T + 5 * MIN, count: 1, min: 7.25, max: 7.25, mean: 7.25 },
+        { ts: T + H, count: 1, min: 5, max: 5, mean: 5 },
+      ]);
+      const minutes = cols(await s.readMinuteRollups(q));
+      assert.deepEqual(minutes, { ts: [T, T + MIN, T + 5 * MIN, T + H], count: [2, 2, 1, 1], min: [20, 10, 7.25, 5], max: [22, 30, 7.25, 5], sum: [42, 40, 7.25, 5], energy: [0, 0, 0, 0], durSum: [0, 0, 0, 0] });
+      assert.deepEqual(minutes.ts, agg.map((p) => p.ts));
+      assert.deepEqual(minutes.sum!.map((x, i) => x / minutes.count![i]!), agg.map((p) => p.mean));
+      // Noise: minute 0 has 1 s at 90 dB and 1 s at 60 (energy 10^9 + 10^6 over 2 s), minute 2 5 s at 60 (5·10^6).
+      assert.deepEqual(cols(await s.readMinuteRollups(nq)), { ts: [T, T + 2 * MIN], count: [2, 1], min: [60, 60], max: [90, 60], sum: [150, 60], energy: [1_001_000_000, 5_000_000], durSum: [2, 5] });
+      const laeq0 = 10 * Math.log10(500_500_000);
+      const nagg = await s.readAggregate({ ...nq, step: '1m' });
+      assert.deepEqual(nagg.map((p) => p.ts), [T, T + 2 * MIN]);
+
+      // Seal texts: the canonical text of readRaw / readAggregate, and the text worked out by hand.
+      const rawText = await s.readRawSealText(q);
+      assert.equal(rawText, rawSealText(await s.readRaw(q)));
+      assert.equal(rawText, [`${T},20000000,`, `${T + 30_000},22000000,`, `${T + MIN},30000000,`, `${T + MIN + 30_000},10000000,`, `${T + 5 * MIN},7250000,`, `${T + H + 5000},5000000,`].join('\n'));
+      const noiseRaw = await s.readRawSealText(nq);
+      assert.equal(noiseRaw, rawSealText(await s.readRaw(nq)));
+      assert.equal(noiseRaw, `${T},90000000,1000000\n${T + 1000},60000000,1000000\n${T + 2 * MIN},60000000,5000000`);
+      const minuteText = await s.readMinuteSealText(q);
+      assert.equal(minuteText, minuteSealText(agg, false));
+      assert.equal(minuteText, [`${T},2,20000000,22000000,21000000`, `${T + MIN},2,10000000,30000000,20000000`, `${T + 5 * MIN},1,7250000,7250000,7250000`, `${T + H},1,5000000,5000000,5000000`].join('\n'));
+      const noiseMinutes = await s.readMinuteSealText(nq);
+      assert.equal(noiseMinutes, minuteSealText(nagg, true));
+      assert.equal(noiseMinutes, `${T},2,60000000,90000000,75000000,${Math.round(laeq0 * 1e4)}\n${T + 2 * MIN},1,60000000,60000000,60000000,600000`);
+      assert.equal(await s.readRawSealText({ ...q, from: T + 2 * H, to: T + 3 * H }), '');
+      assert.equal(await s.readMinuteSealText({ ...q, from: T + 2 * H, to: T + 3 * H }), '');
+
+      // The batched minute values answer each range as the single read does (sorted, disjoint, one empty).
+      const ranges: Array<[number, number]> = [[T, T + 2 * MIN], [T + 5 * MIN, T + 6 * MIN], [T + 10 * MIN, T + 10 * MIN], [T + H, T + H + MIN]];
+      const many = (await s.readMinuteValuesRanges({ site: q.site, sensor: q.sensor, metric: q.metric }, ranges)).map(cols);
+      const one = await Promise.all(ranges.map(([from, to]) => s.readMinuteValues({ ...q, from, to }).then(cols)));
+      assert.deepEqual(many, one);
+      assert.deepEqual(many, [{ ts: [T, T + MIN], value: [21, 20] }, { ts: [T + 5 * MIN], value: [7.25] }, { ts: [], value: [] }, { ts: [T + H], value: [5] }]);
+      const noiseValues = (await s.readMinuteValuesRanges({ site: nq.site, sensor: nq.sensor, metric: nq.metric }, [[T, T + 3 * MIN]])).map(cols);
+      assert.deepEqual(noiseValues, [{ ts: [T, T + 2 * MIN], value: [laeq0, 60] }]);
+    });
+
+    // Last: the recorder has seen every method of the interface called by the cases above.
+    test('every Store method was called by this suite', () => {
+      assert.deepEqual(STORE_METHODS.filter((m) => !called.has(m)), []);
+      assert.ok(STORE_METHODS.length >= 26, `${STORE_METHODS.length} methods listed`);
     });
   });
 }

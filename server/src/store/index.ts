@@ -4,11 +4,11 @@
 import type { Logger } from '@hallmon/firmware-config';
 import type { Store } from './store.ts';
 import { SqliteStore, DEFAULT_RETENTION_DAYS } from './sqlite/sqlite-store.ts';
-import { InfluxStore } from './influxdb/influx-store.ts';
+import { InfluxStore, type InfluxStoreOptions } from './influxdb/influx-store.ts';
 
 export type StoreOptions =
   | { kind: 'sqlite'; dataDir: string; retentionDays?: number; durability?: 'normal' | 'full' }
-  | { kind: 'influxdb'; url: string; database?: string; retentionDays?: number };
+  | { kind: 'influxdb'; url: string; database?: string; retentionDays?: number; paths?: InfluxStoreOptions['paths'] };
 
 export function createStore(opts: StoreOptions, log: Logger): Store {
   const child = log.child({ component: 'store', store: opts.kind });
@@ -21,4 +21,5 @@ export function retentionCutoff(now: number, retentionDays = DEFAULT_RETENTION_D
 }
 
 export type { Store };
+export { STORE_METHODS, type StoreMethod } from './store.ts';
 export { SqliteStore, InfluxStore, DEFAULT_RETENTION_DAYS };

@@ -173,3 +173,42 @@ export interface Store {
    */
   flushRollups(): Promise<number>;
 }
+
+/** The names of Store's methods (everything but `kind`). */
+export type StoreMethod = { [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? K : never }[keyof Store];
+
+/**
+ * Every method of Store, once: a Record over StoreMethod, so a method added to the interface and not
+ * listed here (or listed and not in the interface) fails the type check. The shared store suite
+ * (tests/server/store-suite.ts) records the calls it makes and fails unless each of these was called
+ * on both backends, so a new method cannot go untested.
+ */
+const METHODS: Record<StoreMethod, true> = {
+  open: true,
+  close: true,
+  writeReadings: true,
+  writeEvents: true,
+  writeAlarms: true,
+  writeStatus: true,
+  readRaw: true,
+  readAggregate: true,
+  readEvents: true,
+  readAlarms: true,
+  getAlarm: true,
+  ackAlarm: true,
+  readStatus: true,
+  pruneRaw: true,
+  countReadings: true,
+  readLatest: true,
+  readNoiseHistogram: true,
+  readNoiseHistograms: true,
+  readHourRollups: true,
+  readMinuteHourStats: true,
+  readMinuteValues: true,
+  readMinuteValuesRanges: true,
+  readMinuteRollups: true,
+  readRawSealText: true,
+  readMinuteSealText: true,
+  flushRollups: true,
+};
+export const STORE_METHODS: readonly StoreMethod[] = Object.freeze(Object.keys(METHODS) as StoreMethod[]);

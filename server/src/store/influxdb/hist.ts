@@ -3,8 +3,8 @@
 // raw noise points are deleted they are binned here per minute (0.5 dB bins, seconds per bin) and
 // kept in `rollup_hist`: one point per series-minute, one field per bin (`b125` = 62.5 dB), so a
 // read is a single `SELECT sum(*)` over the range.
-import type { InfluxHttp, InfluxSeries } from './http.ts';
-import { escTag, fieldFloat, qlTime } from './http.ts';
+import { qlTime, type InfluxReader, type InfluxSeries, type LineWriter } from './influxql.ts';
+import { escTag, fieldFloat } from './points.ts';
 import { bucketStart } from '../rollup.ts';
 import { DEFAULT_NOISE_DUR_S, histBin } from '@hallmon/rules';
 
@@ -46,17 +46,17 @@ export function addKeptBins(into: Map<string, Map<number, number>>, series: Infl
 }
 
 /** Bins the raw noise points in [from, to) per series-minute into rollup_hist (call before deleting them). */
-export async function keepMinuteHistograms(http: InfluxHttp, from: number, to: number): Promise<void> {
-  const [series] = await http.query(
+export async function keepMinuteHistograms(bulk: InfluxReader, lines: LineWriter, from: number, to: number): Promise<void> {
+  const [series] = await bulk.query(
     `SELECT value, edur FROM reading WHERE metric = 'noise_laeq' AND time >= ${qlTime(from)} AND time < ${qlTime(to)} GROUP BY site, sensor, metric`,
   );
-  const lines: string[] = [];
+  const out: string[] = [];
   for (const s of series ?? []) {
     const tags = `metric=${escTag(s.tags?.metric ?? '')},sensor=${escTag(s.tags?.sensor ?? '')},site=${escTag(s.tags?.site ?? '')}`;
     let minute = NaN;
     let bins = new Map<number, number>();
     const flush = () => {
-      if (bins.size) lines.push(`${ROLLUP_HIST},${tags} ${histFields(bins)} ${minute}`);
+      if (bins.size) out.push(`${ROLLUP_HIST},${tags} ${histFields(bins)} ${minute}`);
       bins = new Map();
     };
     for (const [ts, value, edur] of s.values) {
@@ -68,7 +68,7 @@ export async function keepMinuteHistograms(http: InfluxHttp, from: number, to: n
     }
     flush();
   }
-  for (let i = 0; i < lines.length; i += LINES_PER_WRITE) await http.write(lines.slice(i, i + LINES_PER_WRITE).join('\n'));
+  for (let i = 0; i < out.length; i += LINES_PER_WRITE) await lines.write(out.slice(i, i + LINES_PER_WRITE).join('\n'));
 }
 
 /** The statement summing the bins of `measurement`'s minutes with start in [from, to) (whole minutes). */

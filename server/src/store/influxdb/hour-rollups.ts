@@ -1,7 +1,7 @@
 // Keeps `rollup_1h` (count, min, max, sum, energy, edur per series-hour) on InfluxDB 1.x so a year of
 // evidence reads 8,760 hourly points per series instead of scanning 24-80 M raw points. Each point
 // also carries its hour's minutes packed in string fields (`minute_means`, for noise `minute_max`
-// too; influx-minute-pack.ts): a replayed hour is one point to read, not 60 (or 3,600 raw 1-s noise
+// too; minute-pack.ts): a replayed hour is one point to read, not 60 (or 3,600 raw 1-s noise
 // points). Noise series also get `noise_hist` (per-minute level histograms for L10/L50/L90, which
 // InfluxQL cannot compute) and `noise_hist_1h` (the same per hour, what a pack reads).
 // InfluxQL subqueries could derive minute facts server-side but took ~45x longer here (1.6). InfluxDB's
@@ -19,11 +19,14 @@
 //   done); readers call compact(range) first, so a read never sees a stale hour.
 // - a database with data but no `rollup_state` of this layout (written before this existed, before
 //   noise_hist_1h or before the minute packs) is dirtied from its first pruned minute or reading to
-//   its last on open. (Layouts 1-4 also kept `noise_1m`; its points are no longer read or written.)
+//   its last on open. (Layouts 1-4 also kept `noise_1m`; the store drops it on open.)
+// Markers and state go through the influx package (client.ts); the recompute's reads of every raw
+// point and its rollup lines take the bulk path the store picks (msgpack-http.ts by default).
 import type { Logger } from '@hallmon/firmware-config';
 import type { StoredReading } from '../store.ts';
-import type { InfluxHttp, InfluxSeries } from './http.ts';
-import { escTag, fieldFloat, qlTime } from './http.ts';
+import { qlTime, type InfluxReader, type InfluxSeries, type LineWriter } from './influxql.ts';
+import { msTime, type InfluxClient } from './client.ts';
+import { escTag, fieldFloat } from './points.ts';
 import { hourRuns, readMinuteBuckets, seriesKeyOf } from './minutes.ts';
 import { MinutePacks } from './minute-pack.ts';
 import { mapLimit } from '../../util/map-limit.ts';
@@ -31,7 +34,7 @@ import { addKeptBins, histFields, ROLLUP_HIST } from './hist.ts';
 import { DEFAULT_NOISE_DUR_S, histBin } from '@hallmon/rules';
 
 export const ROLLUP_1H = 'rollup_1h';
-/** Level histogram of each noise minute (raw + pruned), fields as rollup_hist (influx-hist.ts). */
+/** Level histogram of each noise minute (raw + pruned), fields as rollup_hist (hist.ts). */
 export const NOISE_HIST = 'noise_hist';
 /**
  * The same histograms summed per hour (fields as noise_hist): a year's L10/L50/L90 reads 8,760 points
@@ -64,20 +67,24 @@ export class HourRollupKeeper {
   private failures = 0;
 
   constructor(
-    private readonly http: InfluxHttp,
+    /** Small statements and writes (markers, state): the influx package. */
+    private readonly client: InfluxClient,
+    /** The recompute's reads (every raw point of the hours) and rollup writes: the bulk path. */
+    private readonly bulk: InfluxReader,
+    private readonly lines: LineWriter,
     private readonly log: Logger,
   ) {}
 
   /** Loads the persisted dirty hours (and dirties an existing pre-rollup database once), starts the timer. */
   async start(): Promise<void> {
-    const [state, marks] = await this.http.query(`SELECT version, pruned_before FROM ${STATE}; SELECT pending FROM ${DIRTY} WHERE pending = 1`);
+    const [state, marks] = await this.client.query(`SELECT version, pruned_before FROM ${STATE}; SELECT pending FROM ${DIRTY} WHERE pending = 1`);
     const pruned = state?.[0]?.values.at(-1)?.[2];
     this.prunedBefore = typeof pruned === 'number' ? pruned : -Infinity;
     const now = Date.now();
     for (const s of marks ?? []) for (const [ts] of s.values) if (typeof ts === 'number') this.dirty.set(ts, 0);
     if (state?.[0]?.values.at(-1)?.[1] !== LAYOUT_VERSION) {
       // From the oldest pruned minute (rollup_1m) or raw reading to the newest raw reading.
-      const [first, last, firstPruned] = await this.http.query('SELECT first(value) FROM reading; SELECT last(value) FROM reading; SELECT first("count") FROM rollup_1m');
+      const [first, last, firstPruned] = await this.client.query('SELECT first(value) FROM reading; SELECT last(value) FROM reading; SELECT first("count") FROM rollup_1m');
       const a0 = first?.[0]?.values[0]?.[0];
       const p0 = firstPruned?.[0]?.values[0]?.[0];
       const a = typeof p0 === 'number' && (typeof a0 !== 'number' || p0 < a0) ? p0 : a0;
@@ -89,7 +96,7 @@ export class HourRollupKeeper {
         for (const h of hours) this.dirty.set(h, 0);
         this.log.info({ hours: hours.length }, 'building the hourly rollups of existing readings in the background');
       }
-      await this.http.write(`${STATE} version=${LAYOUT_VERSION}i 0`);
+      await this.client.writePoints([{ measurement: STATE, fields: { version: LAYOUT_VERSION }, timestamp: msTime(0) }]);
     }
     if (this.dirty.size > 0) this.log.info({ hours: this.dirty.size, since: now }, 'hourly rollups to recompute');
     this.timer = setInterval(() => void this.backgroundPass(), TICK_MS);
@@ -154,7 +161,7 @@ export class HourRollupKeeper {
     if (cut <= this.prunedBefore) return;
     // Set before the write: a reader racing the prune must look at rollup_1m rather than miss it.
     this.prunedBefore = cut;
-    await this.http.write(`${STATE} pruned_before=${Math.trunc(cut)}i 0`);
+    await this.client.writePoints([{ measurement: STATE, fields: { pruned_before: Math.trunc(cut) }, timestamp: msTime(0) }]);
   }
 
   /** Bumped whenever hours are recomputed: a reader's cache of compacted data is stale after it. */
@@ -210,16 +217,16 @@ export class HourRollupKeeper {
     const minutely = `WHERE ${IS_NOISE} AND ${range} GROUP BY time(1m), site, sensor, metric fill(none)`;
     const tagged = `WHERE ${IS_NOISE} AND ${range} GROUP BY site, sensor, metric`;
     const [[raw, rolled, rawNoise, rolledNoise, keptHist], climate] = await Promise.all([
-      this.http.query(
+      this.bulk.query(
         `SELECT count(value), min(value), max(value), sum(value) FROM reading ${hourly}; ` +
           `SELECT sum("count"), min("min"), max("max"), sum("sum") FROM rollup_1m ${hourly}; ` +
           `SELECT value, energy, edur FROM reading ${tagged}; ` +
           `SELECT sum("count"), min("min"), max("max"), sum("sum"), sum(energy), sum(edur) FROM rollup_1m ${minutely}; ` +
           `SELECT * FROM ${ROLLUP_HIST} ${tagged}`,
       ),
-      readMinuteBuckets(this.http, NOT_NOISE, [[from, to]], from < this.prunedBefore),
+      readMinuteBuckets(this.bulk, NOT_NOISE, [[from, to]], from < this.prunedBefore),
     ]);
-    // Minute packs of every series-hour (influx-minute-pack.ts), keyed by seriesKeyOf.
+    // Minute packs of every series-hour (minute-pack.ts), keyed by seriesKeyOf.
     const packs = new MinutePacks();
     for (const [key, buckets] of climate) for (const b of buckets) packs.set(key, b.ts, b.sum / b.count);
     const sums = new Map<string, HourSums>();
@@ -290,7 +297,7 @@ export class HourRollupKeeper {
       else mergeInto(prev, m.count, m.min, m.max, m.sum, m.energy, m.edur);
     }
     for (const s of sums.values()) line(s);
-    for (let i = 0; i < lines.length; i += LINES_PER_WRITE) await this.http.write(lines.slice(i, i + LINES_PER_WRITE).join('\n'));
+    for (let i = 0; i < lines.length; i += LINES_PER_WRITE) await this.lines.write(lines.slice(i, i + LINES_PER_WRITE).join('\n'));
   }
 
   private chainMarkers(hours: number[], pending: 0 | 1): Promise<void> {
@@ -301,7 +308,7 @@ export class HourRollupKeeper {
 
   private async writeMarkers(hours: number[], pending: 0 | 1): Promise<void> {
     for (let i = 0; i < hours.length; i += LINES_PER_WRITE) {
-      await this.http.write(hours.slice(i, i + LINES_PER_WRITE).map((h) => `${DIRTY} pending=${pending}i ${h}`).join('\n'));
+      await this.client.writePoints(hours.slice(i, i + LINES_PER_WRITE).map((h) => ({ measurement: DIRTY, fields: { pending }, timestamp: msTime(h) })));
     }
   }
 }

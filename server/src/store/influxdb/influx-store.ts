@@ -1,9 +1,11 @@
-// Time-series store on InfluxDB 1.x, for deployments that already run one. Raw readings live in the
+// Time-series store on InfluxDB 1.x, for deployments that already run one, through the influx
+// package (client.ts) and, for the traffic that grows with the data, a hand-written MessagePack and
+// line-protocol path measured faster side by side (msgpack-http.ts). Raw readings live in the
 // `reading` measurement (tags site/sensor/metric); rollups are computed on read with InfluxQL, always
 // with both time bounds and fill(none) (an open upper bound makes 1.x fill buckets up to now()), and
 // merged with `rollup_1m`, the sums pruneRaw keeps of raw points it deleted. Idempotency comes from
 // InfluxDB itself: the same series and timestamp overwrite one point.
-// Evidence (issue 6) reads `rollup_1h`, an hourly rollup hallmon keeps itself (influx-hour-rollups.ts:
+// Evidence reads `rollup_1h`, an hourly rollup hallmon keeps itself (hour-rollups.ts:
 // dirty hours noted on write, recomputed in the background and before any read of them), and the
 // minutes of the few hours it replays from the minute packs kept there too (minute-pack.ts).
 import type { Logger, Metric, Quality } from '@hallmon/firmware-config';
@@ -22,12 +24,14 @@ import type {
   TimeRange,
   WriteResult,
 } from '../store.ts';
-import { escTag, fieldString, InfluxHttp, qlIdent, qlString, qlTime, rowsOf } from './http.ts';
+import { qlString, qlTime, rowsOf, type InfluxReader } from './influxql.ts';
+import { InfluxClient, influxTarget, msTime, parseInfluxUrl } from './client.ts';
+import { MsgpackHttp } from './msgpack-http.ts';
 import { HourRollupKeeper, NOISE_HIST, NOISE_HIST_1H, ROLLUP_1H } from './hour-rollups.ts';
 import { readMinutePacks, type MinuteColumns } from './minute-pack.ts';
 import { addSummedBins, fieldBin, keepMinuteHistograms, keptHistogramQuery } from './hist.ts';
 import { batchedWindows } from './minutes.ts';
-import { alarmFromRow, alarmLine, eventFromRow, eventLine, mergeAlarm, normaliseNew, readingLine } from './points.ts';
+import { alarmFromRow, alarmLine, eventFromRow, eventLine, mergeAlarm, normaliseNew, readingLine, readingPoint } from './points.ts';
 import { bucketCeil, bucketStart, mergeSums, type BucketSums, isNoise, toAggregatePoint } from '../rollup.ts';
 import { binLevel, HIST_BIN_DB, type NoiseHistogram } from '@hallmon/rules';
 import { minuteSealText, rawSealText } from '../../seal/canonical.ts';
@@ -39,7 +43,25 @@ export interface InfluxStoreOptions {
   database?: string;
   /** Raw retention the server applies with pruneRaw (rollups kept in rollup_1m). Default 400. */
   retentionDays?: number;
+  /**
+   * Which client carries the bulk traffic. Defaults: the hand-written path (msgpack-http.ts), which
+   * bench/store-influx-client.ts measured clearly faster side by side; the alternatives are the
+   * influx package's (that benchmark and a test that both answer the same set them).
+   */
+  paths?: {
+    /**
+     * The evidence reads (hour rollups, minute packs, noise histograms) and the hourly recompute's
+     * reads of every raw point. Raw and aggregate reads (the API, the seals) always go through the
+     * package: MessagePack was not clearly faster there (docs/benchmarks.md).
+     */
+    bulkReads?: 'msgpack' | 'influx';
+    /** writeReadings: lines formatted here and POSTed, or the package's writePoints. */
+    readingWrites?: 'lines' | 'influx';
+  };
 }
+
+/** Measurements of layouts before 5 that nothing reads any more (dropped on open). */
+const RETIRED_MEASUREMENTS = ['noise_1m'];
 
 /** InfluxDB's own advice for 1.x write batches (TOOLCHAIN: ~190k points/s at 5,000). */
 const WRITE_BATCH = 5_000;
@@ -56,7 +78,13 @@ export class InfluxStore implements Store {
   readonly kind = 'influxdb' as const;
   readonly database: string;
   readonly retentionDays: number;
-  private readonly http: InfluxHttp;
+  /** The influx package: connection, database, retention, schema, small statements and writes. */
+  private readonly client: InfluxClient;
+  /** The hand-written path: MessagePack answers, lines formatted here. */
+  private readonly raw: MsgpackHttp;
+  /** Where the evidence reads and the recompute's go (raw unless paths.bulkReads says influx). */
+  private readonly bulk: InfluxReader;
+  private readonly writeViaPackage: boolean;
   private readonly hours: HourRollupKeeper;
   private opened = false;
   /** Alarm upserts are read-modify-write: one at a time, so an ack and a clear cannot race. */
@@ -66,37 +94,49 @@ export class InfluxStore implements Store {
     opts: InfluxStoreOptions,
     private readonly log: Logger,
   ) {
-    const target = parseInfluxUrl(opts.url);
+    const target = influxTarget(opts.url);
     this.database = opts.database ?? target.database ?? 'hallmon';
     this.retentionDays = opts.retentionDays ?? 400;
-    this.http = new InfluxHttp(target.base, this.database, target.auth);
-    this.hours = new HourRollupKeeper(this.http, log);
+    this.client = new InfluxClient(target, this.database);
+    this.raw = new MsgpackHttp(target.base, this.database, parseInfluxUrl(opts.url).auth);
+    this.bulk = opts.paths?.bulkReads === 'influx' ? this.client : this.raw;
+    this.writeViaPackage = opts.paths?.readingWrites === 'influx';
+    this.hours = new HourRollupKeeper(this.client, this.bulk, this.raw, log);
   }
 
   async open(): Promise<void> {
     if (this.opened) return;
-    await this.http.ping();
-    // CREATE DATABASE is idempotent in 1.x.
-    await this.http.query(`CREATE DATABASE ${qlIdent(this.database)}`, { db: false });
+    const version = await this.client.ping();
+    const created = await this.client.ensureDatabase();
+    await this.client.ensureRetention(this.log);
+    if (!created) {
+      const present = new Set(await this.client.measurements());
+      for (const m of RETIRED_MEASUREMENTS) {
+        // Space only: a user without the right to drop it keeps a measurement nothing reads.
+        if (present.has(m)) await this.client.dropMeasurement(m).catch((err: Error) => this.log.warn({ err: err.message, measurement: m }, 'could not drop a measurement of an older layout'));
+      }
+    }
     await this.hours.start();
     this.opened = true;
-    this.log.info({ url: this.http.url, database: this.database }, 'influxdb store open');
+    this.log.info({ url: this.client.url, database: this.database, version }, 'influxdb store open');
   }
 
   async close(): Promise<void> {
     this.opened = false;
     await this.alarmChain.catch(() => undefined);
     await this.hours.stop();
-    this.http.close();
+    this.client.close();
+    this.raw.close();
   }
 
   private ensureOpen(): void {
     if (!this.opened) throw new Error('The InfluxDB store is not open: call open() before using it.');
   }
 
+  /** Lines formatted here (readings, events, alarms: points.ts says why), POSTed a batch at a time. */
   private async writeLines(lines: string[]): Promise<void> {
     for (let i = 0; i < lines.length; i += WRITE_BATCH) {
-      await this.http.write(lines.slice(i, i + WRITE_BATCH).join('\n'));
+      await this.raw.write(lines.slice(i, i + WRITE_BATCH).join('\n'));
     }
   }
 
@@ -108,18 +148,15 @@ export class InfluxStore implements Store {
    */
   async writeReadings(batch: StoredReading[]): Promise<WriteResult> {
     this.ensureOpen();
-    const lines: string[] = [];
-    let skipped = 0;
-    for (const r of batch) {
-      // Ingest validates readings first; NaN in line protocol would fail the whole batch.
-      if (Number.isFinite(r.value) && Number.isFinite(r.ts)) lines.push(readingLine(r));
-      else skipped++;
-    }
-    if (skipped > 0) this.noteSkipped(skipped);
+    // Ingest validates readings first; NaN in line protocol would fail the whole batch.
+    const ok = batch.filter((r) => Number.isFinite(r.value) && Number.isFinite(r.ts));
+    if (ok.length < batch.length) this.noteSkipped(batch.length - ok.length);
     // The touched hours' dirty markers are durable before the readings are (crash safety of rollup_1h).
     await this.hours.noteWrite(batch);
-    await this.writeLines(lines);
-    return { inserted: lines.length, duplicates: 0 };
+    if (this.writeViaPackage) {
+      for (let i = 0; i < ok.length; i += WRITE_BATCH) await this.client.writePoints(ok.slice(i, i + WRITE_BATCH).map(readingPoint));
+    } else await this.writeLines(ok.map(readingLine));
+    return { inserted: ok.length, duplicates: 0 };
   }
 
   private skippedSince = 0;
@@ -141,7 +178,7 @@ export class InfluxStore implements Store {
   async readRaw(q: ReadingQuery): Promise<StoredReading[]> {
     this.ensureOpen();
     const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.trunc(q.limit))}` : '';
-    const [series] = await this.http.query(
+    const [series] = await this.client.query(
       `SELECT value, quality, dur FROM reading WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(q.from)} AND time < ${qlTime(q.to)} ORDER BY time ASC${limit}`,
     );
     const out: StoredReading[] = [];
@@ -213,7 +250,7 @@ export class InfluxStore implements Store {
     const to = bucketCeil(q.to, q.step);
     if (to <= from) return [];
     const where = `WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(from)} AND time < ${qlTime(to)} GROUP BY time(${q.step}) fill(none)`;
-    const [raw, rolled] = await this.http.query(
+    const [raw, rolled] = await this.client.query(
       `SELECT count(value), min(value), max(value), sum(value), sum(energy), sum(edur) FROM reading ${where}; ` +
         `SELECT sum("count"), min("min"), max("max"), sum("sum"), sum(energy), sum(edur) FROM ${ROLLUP_1M} ${where}`,
     );
@@ -277,7 +314,7 @@ export class InfluxStore implements Store {
           if (hb < p.to) edges.push({ bins: p.bins, window: [hb, p.to] });
         } else edges.push({ bins: p.bins, window: [p.from, p.to] });
       }
-      const answers = await batchedWindows(this.http, edges.map((e) => e.window), ([a, b]) => [keptHistogramQuery(NOISE_HIST, where, a, b)]);
+      const answers = await batchedWindows(this.bulk, edges.map((e) => e.window), ([a, b]) => [keptHistogramQuery(NOISE_HIST, where, a, b)]);
       answers.forEach(([series], i) => addSummedBins(series, edges[i]!.bins));
     }
     return parts.map(({ bins }) => {
@@ -298,7 +335,7 @@ export class InfluxStore implements Store {
     if (!c || c.where !== where || c.generation !== this.hours.generation || a < c.from || b > c.to || this.hours.isDirty(a, b)) {
       const generation = this.hours.generation;
       const to = Math.max(b, a + HIST_CACHE_MS);
-      const [series] = await this.http.query(`SELECT * FROM ${NOISE_HIST_1H} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(to)}`);
+      const [series] = await this.bulk.query(`SELECT * FROM ${NOISE_HIST_1H} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(to)}`);
       const hours = new Map<number, Map<number, number>>();
       for (const s of series ?? []) {
         const cols = s.columns.map(fieldBin);
@@ -332,7 +369,7 @@ export class InfluxStore implements Store {
     let where = `site = ${qlString(q.site)} AND time >= ${qlTime(q.from)} AND time < ${qlTime(q.to)}`;
     if (q.device !== undefined) where += ` AND device = ${qlString(q.device)}`;
     if (q.types !== undefined) where += ` AND (${q.types.map((t) => `type = ${qlString(t)}`).join(' OR ')})`;
-    const [series] = await this.http.query(`SELECT * FROM event WHERE ${where}`);
+    const [series] = await this.client.query(`SELECT * FROM event WHERE ${where}`);
     const out: StoredEvent[] = [];
     for (const s of series ?? []) for (const row of rowsOf(s)) out.push(eventFromRow(row));
     return out.sort((a, b) => a.ts - b.ts || cmp(a.device, b.device) || cmp(a.type, b.type));
@@ -365,7 +402,7 @@ export class InfluxStore implements Store {
   }
 
   private async getAlarmPoint(id: string): Promise<{ time: number; alarm: StoredAlarm } | undefined> {
-    const [series] = await this.http.query(`SELECT * FROM alarm WHERE id = ${qlString(id)}`);
+    const [series] = await this.client.query(`SELECT * FROM alarm WHERE id = ${qlString(id)}`);
     const row = series?.[0] ? rowsOf(series[0]).at(-1) : undefined;
     if (!row || typeof row.time !== 'number') return undefined;
     return { time: row.time, alarm: alarmFromRow(row) };
@@ -376,7 +413,7 @@ export class InfluxStore implements Store {
     // Alarms are few; a raw SELECT without GROUP BY time needs no time bound. Filtering by overlap
     // with the period happens here, on the merged fields.
     const where = q.site !== undefined ? ` WHERE site = ${qlString(q.site)}` : '';
-    const [series] = await this.http.query(`SELECT * FROM alarm${where}`);
+    const [series] = await this.client.query(`SELECT * FROM alarm${where}`);
     const out: StoredAlarm[] = [];
     for (const s of series ?? []) {
       for (const row of rowsOf(s)) {
@@ -408,16 +445,18 @@ export class InfluxStore implements Store {
 
   async writeStatus(batch: StatusChange[]): Promise<void> {
     this.ensureOpen();
-    await this.writeLines(
-      batch.map((c) => `status,device=${escTag(c.device)},site=${escTag(c.site)} status=${fieldString(c.status)} ${Math.trunc(c.ts)}`),
-    );
+    for (let i = 0; i < batch.length; i += WRITE_BATCH) {
+      await this.client.writePoints(
+        batch.slice(i, i + WRITE_BATCH).map((c) => ({ measurement: 'status', tags: { device: c.device, site: c.site }, fields: { status: c.status }, timestamp: msTime(c.ts) })),
+      );
+    }
   }
 
   async readStatus(q: TimeRange & { site: string; device?: string }): Promise<StatusChange[]> {
     this.ensureOpen();
     let where = `site = ${qlString(q.site)} AND time >= ${qlTime(q.from)} AND time < ${qlTime(q.to)}`;
     if (q.device !== undefined) where += ` AND device = ${qlString(q.device)}`;
-    const [series] = await this.http.query(`SELECT status, device, site FROM status WHERE ${where}`);
+    const [series] = await this.client.query(`SELECT status, device, site FROM status WHERE ${where}`);
     const out: StatusChange[] = [];
     for (const s of series ?? []) {
       for (const row of rowsOf(s)) {
@@ -432,7 +471,7 @@ export class InfluxStore implements Store {
    * Keeps rollups the way SQLite does: the 1m sums of everything about to go are first written into
    * `rollup_1m` (SELECT ... INTO, a day at a time, tags kept with GROUP BY *), then the raw points
    * are deleted. Cuts at a whole minute (floor of `before`) so no minute is split between the two
-   * measurements. Noise level histograms of the pruned minutes go to `rollup_hist` (influx-hist.ts).
+   * measurements. Noise level histograms of the pruned minutes go to `rollup_hist` (hist.ts).
    * A reading re-sent for an already pruned minute would overwrite that minute's rollup on the next
    * prune: ingest should reject readings older than the retention window (SQLite would count it twice).
    */
@@ -445,21 +484,21 @@ export class InfluxStore implements Store {
   private async pruneNow(before: number): Promise<number> {
     const cut = bucketStart(before, '1m');
     await this.hours.notePruned(cut);
-    const [first] = await this.http.query(`SELECT first(value) FROM reading WHERE time < ${qlTime(cut)}`);
+    const [first] = await this.client.query(`SELECT first(value) FROM reading WHERE time < ${qlTime(cut)}`);
     const earliest = first?.[0]?.values[0]?.[0];
     if (typeof earliest !== 'number') return 0;
-    const [counted] = await this.http.query(`SELECT count(value) FROM reading WHERE time < ${qlTime(cut)}`);
+    const [counted] = await this.client.query(`SELECT count(value) FROM reading WHERE time < ${qlTime(cut)}`);
     const n = counted?.[0]?.values[0]?.[1];
     for (let t = bucketStart(earliest, '1m'); t < cut; t += PRUNE_WINDOW_MS) {
       const end = Math.min(cut, t + PRUNE_WINDOW_MS);
-      await this.http.query(
+      await this.client.query(
         `SELECT count(value) AS "count", min(value) AS "min", max(value) AS "max", sum(value) AS "sum", ` +
           `sum(energy) AS energy, sum(edur) AS edur INTO ${ROLLUP_1M} FROM reading ` +
           `WHERE time >= ${qlTime(t)} AND time < ${qlTime(end)} GROUP BY time(1m), * fill(none)`,
       );
-      await keepMinuteHistograms(this.http, t, end);
+      await keepMinuteHistograms(this.bulk, this.raw, t, end);
     }
-    await this.http.query(`DELETE FROM reading WHERE time < ${qlTime(cut)}`);
+    await this.client.query(`DELETE FROM reading WHERE time < ${qlTime(cut)}`);
     return typeof n === 'number' ? n : 0;
   }
 
@@ -469,7 +508,7 @@ export class InfluxStore implements Store {
    */
   async readLatest(site: string): Promise<StoredReading[]> {
     this.ensureOpen();
-    const [series] = await this.http.query(
+    const [series] = await this.client.query(
       `SELECT last(value) AS value, quality, dur FROM reading WHERE site = ${qlString(site)} AND time > now() - 30d GROUP BY sensor, metric`,
     );
     const out: StoredReading[] = [];
@@ -503,7 +542,7 @@ export class InfluxStore implements Store {
     await this.hours.compact({ from, to: q.to });
     // influxd's answer is the cost of a year's read (~100 k rows/s): the noise-only fields only for noise.
     const noise = isNoise(q.metric);
-    const [series] = await this.http.query(
+    const [series] = await this.bulk.query(
       `SELECT "count", "min", "max", "sum"${noise ? ', energy, edur' : ''} FROM ${ROLLUP_1H} WHERE ${this.seriesWhere(q)} AND time >= ${qlTime(from)} AND time < ${qlTime(q.to)}`,
     );
     const rows = series?.[0]?.values ?? [];
@@ -612,7 +651,7 @@ export class InfluxStore implements Store {
    */
   private async minuteColumns(q: ReadingQuery, ranges: Array<[number, number]>): Promise<MinuteColumns> {
     await this.hours.compact({ from: ranges[0]![0], to: ranges[ranges.length - 1]![1] });
-    return readMinutePacks(this.http, ROLLUP_1H, this.seriesWhere(q), ranges, isNoise(q.metric));
+    return readMinutePacks(this.bulk, ROLLUP_1H, this.seriesWhere(q), ranges, isNoise(q.metric));
   }
 
   /** Recomputes every dirty hour of rollup_1h now (the keeper does it in the background); returns the hours done. */
@@ -624,34 +663,13 @@ export class InfluxStore implements Store {
   async countReadings(site?: string): Promise<number> {
     this.ensureOpen();
     const where = site !== undefined ? ` WHERE site = ${qlString(site)}` : '';
-    const [series] = await this.http.query(`SELECT count(value) FROM reading${where}`);
+    const [series] = await this.client.query(`SELECT count(value) FROM reading${where}`);
     const v = series?.[0]?.values[0]?.[1];
     return typeof v === 'number' ? v : 0;
   }
 }
 
-/**
- * Accepts `http://host:8086`, `http://host:8086/mydb` (the path names the database, as
- * `--influx-url` documents) and `http://user:password@host:8086` (InfluxDB 1.x basic auth).
- */
-export function parseInfluxUrl(raw: string): { base: string; database?: string; auth?: string } {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new Error(`"${raw}" is not an InfluxDB URL; use the form http://127.0.0.1:8086/hallmon.`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new Error(`"${raw}" is not an http(s) URL; InfluxDB 1.x listens on http://host:8086.`);
-  }
-  const out: { base: string; database?: string; auth?: string } = { base: `${u.protocol}//${u.host}` };
-  const db = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''));
-  if (db) out.database = db;
-  if (u.username) {
-    out.auth = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
-  }
-  return out;
-}
+export { parseInfluxUrl };
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

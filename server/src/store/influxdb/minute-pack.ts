@@ -3,13 +3,13 @@
 // instead of 1.2 M, and InfluxDB 1.6 spends ~2-3 µs per point it answers (far more than it spends
 // scanning them). `minute_means` holds each minute's mean (sum / count; for noise the mean energy
 // energy / edur, 0 for a minute without one); noise also gets `minute_max` (each minute's maximum
-// level). The keeper (influx-hour-rollups.ts) writes them from the same minute sums the reads used
+// level). The keeper (hour-rollups.ts) writes them from the same minute sums the reads used
 // to compute, so the values are the same doubles. A pack is a JSON array, element i for minute i or
 // null (no data that minute; trailing nulls dropped): JSON numbers are the shortest decimals that
 // parse back to the same double, and JSON.parse reads them natively (3x faster than splitting and
 // Number() here).
-import type { InfluxHttp } from './http.ts';
-import { fieldString, qlTime } from './http.ts';
+import { qlTime, type InfluxReader } from './influxql.ts';
+import { fieldString } from './points.ts';
 import { batchedWindows } from './minutes.ts';
 
 export const MINUTE_MEANS = 'minute_means';
@@ -128,7 +128,7 @@ function parsePack(hour: number, text: string): Array<number | null> {
  * whole-minute ranges, read from the packs of the hours they touch; `withMax` for noise. In time order.
  */
 export async function readMinutePacks(
-  http: InfluxHttp,
+  reader: InfluxReader,
   measurement: string,
   where: string,
   ranges: ReadonlyArray<readonly [number, number]>,
@@ -147,7 +147,7 @@ export async function readMinutePacks(
   const windows: Array<[number, number]> = [];
   for (const [s, e] of runs) for (let t = s; t < e; t += PACK_WINDOW_MS) windows.push([t, Math.min(e, t + PACK_WINDOW_MS)]);
   const fields = withMax ? `${MINUTE_MEANS}, ${MINUTE_MAX}` : MINUTE_MEANS;
-  const parts = await batchedWindows(http, windows, ([a, b]) => [`SELECT ${fields} FROM ${measurement} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`]);
+  const parts = await batchedWindows(reader, windows, ([a, b]) => [`SELECT ${fields} FROM ${measurement} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`]);
   const out = new ColumnsBuilder();
   let r = 0;
   for (const [series] of parts) {

@@ -1,10 +1,9 @@
 // Minute buckets of non-noise series on InfluxDB 1.x, computed from the raw `reading` points merged
 // with `rollup_1m` (the sums pruneRaw kept), the same two sources readAggregate uses: what the
-// hourly keeper packs into `minute_means` (influx-minute-pack.ts). Also the batched windowed reads
+// hourly keeper packs into `minute_means` (minute-pack.ts). Also the batched windowed reads
 // the evidence makes: one InfluxQL statement cannot OR time ranges, and parallel requests keep
 // influxd's cores busy while JS parses the previous answer.
-import type { InfluxHttp, InfluxSeries } from './http.ts';
-import { qlTime } from './http.ts';
+import { qlTime, type InfluxReader, type InfluxSeries } from './influxql.ts';
 import { mapLimit } from '../../util/map-limit.ts';
 
 /** One 1m bucket of a non-noise series as sums: its mean is sum / count. */
@@ -31,14 +30,14 @@ const STATEMENTS_PER_REQUEST = 24;
  * every row with nulls; measured on a month of 1-min climate data).
  */
 export async function readMinuteBuckets(
-  http: InfluxHttp,
+  reader: InfluxReader,
   where: string,
   ranges: Array<[number, number]>,
   withPruned: boolean,
 ): Promise<Map<string, MinuteBucket[]>> {
   const windows: Array<[number, number]> = [];
   for (const [a, b] of ranges) for (let t = a; t < b; t += MINUTE_WINDOW_MS) windows.push([t, Math.min(b, t + MINUTE_WINDOW_MS)]);
-  const parts = await batchedWindows(http, windows, ([a, b]) => {
+  const parts = await batchedWindows(reader, windows, ([a, b]) => {
     const w = `WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`;
     const raw = `SELECT value FROM reading ${w} GROUP BY site, sensor, metric`;
     return withPruned ? [raw, `SELECT sum("count"), sum("sum") FROM rollup_1m ${w} GROUP BY time(1m), site, sensor, metric fill(none)`] : [raw];
@@ -77,7 +76,7 @@ export function seriesKey(s: InfluxSeries): string {
  * window, in window order, one entry per statement.
  */
 export async function batchedWindows(
-  http: InfluxHttp,
+  reader: InfluxReader,
   windows: ReadonlyArray<[number, number]>,
   statements: (w: [number, number]) => string[],
 ): Promise<Array<Array<InfluxSeries[] | undefined>>> {
@@ -85,7 +84,7 @@ export async function batchedWindows(
   for (let i = 0; i < windows.length; i += STATEMENTS_PER_REQUEST) batches.push(windows.slice(i, i + STATEMENTS_PER_REQUEST));
   const answers = await mapLimit(batches, MINUTE_PARALLEL, async (batch) => {
     const per = batch.map(statements);
-    const results = await http.query(per.flat().join('; '));
+    const results = await reader.query(per.flat().join('; '));
     let k = 0;
     return per.map((st) => st.map(() => results[k++]));
   });

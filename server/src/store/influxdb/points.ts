@@ -1,10 +1,31 @@
 // How hallmon's records map onto InfluxDB 1.x points and back: line-protocol encoders for readings,
 // events and alarms, decoders for query rows, and the alarm merge (InfluxDB only knows "last field
-// value wins", so the upsert rules SQLite does in SQL are done here before a write).
+// value wins", so the upsert rules SQLite does in SQL are done here before a write). Tags are escaped
+// by the influx package (escape.tag); string fields here: its escaper turns a backslash before an
+// apostrophe into two (a detail or ack note `it\'s` would read back `it\\'s`; influx 5.12, tested in
+// tests/server/store-influxdb.test.ts), so string fields are quoted per the line-protocol spec
+// (escape `"` and `\`) by fieldString.
+import { escape, type IPoint } from 'influx';
 import type { StoredAlarm, StoredEvent, StoredReading } from '../store.ts';
-import { escTag, fieldFloat, fieldInt, fieldString } from './http.ts';
 import { isNoise } from '../rollup.ts';
 import { DEFAULT_NOISE_DUR_S, noiseEnergy } from '@hallmon/rules';
+import { msTime } from './client.ts';
+
+/** Line protocol: tag keys, tag values and field keys escape commas, equals signs and spaces. */
+export const escTag: (s: string) => string = escape.tag;
+
+/** Line protocol: string field values are double-quoted; `"` and `\` are escaped. */
+export function fieldString(s: string): string {
+  return `"${s.replace(/["\\]/g, '\\$&')}"`;
+}
+
+export function fieldFloat(n: number): string {
+  return String(n);
+}
+
+export function fieldInt(n: number): string {
+  return `${Math.trunc(n)}i`;
+}
 
 /** `reading` point: value, quality, dur as given; noise also gets energy and edur (effective dur). */
 export function readingLine(r: StoredReading): string {
@@ -15,6 +36,18 @@ export function readingLine(r: StoredReading): string {
     fields += `,energy=${fieldFloat(noiseEnergy(r.value, d))},edur=${fieldFloat(d)}`;
   }
   return `reading,metric=${escTag(r.metric)},sensor=${escTag(r.sensor)},site=${escTag(r.site)} ${fields} ${Math.trunc(r.ts)}`;
+}
+
+/** The same `reading` point for the influx package's writePoints (the store's `readingWrites: 'influx'`). */
+export function readingPoint(r: StoredReading): IPoint {
+  const fields: Record<string, number | string> = { value: r.value, quality: r.quality };
+  if (r.dur !== undefined) fields.dur = r.dur;
+  if (isNoise(r.metric)) {
+    const d = r.dur ?? DEFAULT_NOISE_DUR_S;
+    fields.energy = noiseEnergy(r.value, d);
+    fields.edur = d;
+  }
+  return { measurement: 'reading', tags: { metric: r.metric, sensor: r.sensor, site: r.site }, fields, timestamp: msTime(r.ts) };
 }
 
 export function eventLine(e: StoredEvent): string {

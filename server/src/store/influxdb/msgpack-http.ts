@@ -1,84 +1,17 @@
-// The small slice of the InfluxDB 1.x HTTP API the store needs: /write with line protocol and
-// /query with InfluxQL, plus the escaping rules of both. node:http with keep-alive; answers (as
-// MessagePack) are checked against a TypeBox schema before use, and failures are reported in terms
-// of what the operator can fix.
-import { Type, type Static } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+// The hand-written HTTP path kept beside the influx package (client.ts) where it measured clearly
+// faster side by side (bench/store-influx-client.ts, docs/benchmarks.md "InfluxDB client"):
+// - the evidence reads (hour rollups, minute packs, noise histograms) and the hourly recompute's
+//   reads of every raw point, asked for as MessagePack, which InfluxDB 1.x (1.4 on) encodes with ~40 % less CPU
+//   per row than JSON and which decodes without parsing decimal numbers (the package reads JSON
+//   only), over node:http keep-alive with the body read straight into Buffers;
+// - line protocol the store formats itself (readings in bulk, and events and alarms, whose free
+//   text the package's escaper would alter: points.ts) POSTed as one body.
+// Answers are checked against the same schema as the package's (influxql.ts).
 import * as msgpack from '@msgpack/msgpack';
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-
-const Series = Type.Object({
-  name: Type.String(),
-  tags: Type.Optional(Type.Record(Type.String(), Type.String())),
-  columns: Type.Array(Type.String()),
-  values: Type.Array(Type.Array(Type.Unknown())),
-});
-const QueryAnswer = Type.Object({
-  results: Type.Optional(
-    Type.Array(
-      Type.Object({
-        statement_id: Type.Optional(Type.Number()),
-        series: Type.Optional(Type.Array(Series)),
-        error: Type.Optional(Type.String()),
-      }),
-    ),
-  ),
-  error: Type.Optional(Type.String()),
-});
-const checkAnswer = TypeCompiler.Compile(QueryAnswer);
-export type InfluxSeries = Static<typeof Series>;
-
-/** Line protocol: measurement names escape commas and spaces. */
-export function escMeasurement(s: string): string {
-  return s.replace(/[, ]/g, '\\$&');
-}
-
-/**
- * Line protocol: tag keys, tag values and field keys escape commas, equals signs and spaces. A tag
- * value cannot end in a backslash in 1.x; wire ids (ID_PATTERN) never contain one.
- */
-export function escTag(s: string): string {
-  return s.replace(/[,= ]/g, '\\$&');
-}
-
-/** Line protocol: string field values are double-quoted; `"` and `\` are escaped. */
-export function fieldString(s: string): string {
-  return `"${s.replace(/["\\]/g, '\\$&')}"`;
-}
-
-export function fieldFloat(n: number): string {
-  return String(n);
-}
-
-export function fieldInt(n: number): string {
-  return `${Math.trunc(n)}i`;
-}
-
-/** InfluxQL string literal (tag comparisons): single-quoted, `'` and `\` escaped. */
-export function qlString(s: string): string {
-  return `'${s.replace(/['\\]/g, '\\$&')}'`;
-}
-
-/** InfluxQL identifier (database names): double-quoted. */
-export function qlIdent(s: string): string {
-  return `"${s.replace(/["\\]/g, '\\$&')}"`;
-}
-
-/** InfluxQL epoch-millisecond time literal. */
-export function qlTime(ms: number): string {
-  return `${Math.trunc(ms)}ms`;
-}
-
-/** Rows of one series as objects keyed by column name (tags of GROUP BY merged in). */
-export function rowsOf(s: InfluxSeries): Array<Record<string, unknown>> {
-  return s.values.map((v) => {
-    const o: Record<string, unknown> = { ...s.tags };
-    s.columns.forEach((c, i) => (o[c] = v[i]));
-    return o;
-  });
-}
+import { seriesOf, type InfluxReader, type InfluxSeries } from './influxql.ts';
 
 /** One HTTP answer, body read whole (InfluxDB 1.x answers a query in one piece). */
 interface Answer {
@@ -87,7 +20,7 @@ interface Answer {
   body: Buffer;
 }
 
-export class InfluxHttp {
+export class MsgpackHttp implements InfluxReader {
   /** Sent with every request: credentials, and the answer encoding (below). */
   private readonly headers: Record<string, string> = {};
   /** The headers plus the answer format queries ask for (see query). */
@@ -148,7 +81,7 @@ export class InfluxHttp {
     this.agent.destroy();
   }
 
-  /** POSTs line protocol (one batch); resolves once InfluxDB has accepted it (204). */
+  /** POSTs line protocol (one batch, lines joined by "\n"); resolves once InfluxDB has accepted it (204). */
   async write(lines: string): Promise<void> {
     const res = await this.call(`/write?db=${encodeURIComponent(this.database)}&precision=ms`, 'POST', lines);
     if (res.status !== 204) {
@@ -157,14 +90,12 @@ export class InfluxHttp {
   }
 
   /**
-   * Runs InfluxQL statements (separated by `;`); returns the series of each statement. Answers are
-   * asked for as MessagePack, which InfluxDB 1.x (1.4 on) encodes with ~40 % less CPU per row than
-   * JSON (measured on 1.6: 1.7 vs 2.9 µs a raw point) and which decodes without parsing decimal
-   * numbers; a server that answers JSON anyway is read as JSON (by the answer's Content-Type).
+   * Runs InfluxQL statements (separated by `;`) and answers the series of each (MessagePack,
+   * measured on 1.6: 1.7 vs 2.9 µs of influxd CPU a raw point against JSON); a server that answers
+   * JSON anyway is read as JSON (by the answer's Content-Type).
    */
-  async query(q: string, opts: { db?: boolean } = {}): Promise<InfluxSeries[][]> {
-    const body = new URLSearchParams({ q, epoch: 'ms' });
-    if (opts.db !== false) body.set('db', this.database);
+  async query(q: string): Promise<InfluxSeries[][]> {
+    const body = new URLSearchParams({ q, epoch: 'ms', db: this.database });
     const res = await this.call('/query', 'POST', body.toString(), this.queryHeaders);
     const bytes = res.body;
     const packed = /^application\/x-msgpack/i.test(res.contentType);
@@ -174,18 +105,6 @@ export class InfluxHttp {
     } catch {
       throw new Error(`InfluxDB at ${this.url} answered a query with HTTP ${res.status} and nothing readable: ${bytes.subarray(0, 200).toString('utf8')}`);
     }
-    if (!checkAnswer.Check(answer)) {
-      throw new Error(`InfluxDB at ${this.url} answered a query in an unexpected shape; is it InfluxDB 1.x?`);
-    }
-    const firstError = answer.error ?? answer.results?.find((r) => r.error)?.error;
-    if (firstError !== undefined || res.status !== 200) {
-      throw new Error(`InfluxDB query failed (HTTP ${res.status}): ${firstError ?? `answer of ${bytes.length} bytes without an error text`}`);
-    }
-    return (answer.results ?? []).map((r) => r.series ?? []);
-  }
-
-  async ping(): Promise<void> {
-    const res = await this.call('/ping', 'GET', undefined);
-    if (res.status !== 204) throw new Error(`${this.url}/ping answered HTTP ${res.status}; is this InfluxDB 1.x?`);
+    return seriesOf(answer, this.url, res.status, bytes.length);
   }
 }
