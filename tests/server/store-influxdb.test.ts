@@ -1,7 +1,7 @@
 // Runs the shared store suite against a real influxd (Debian's InfluxDB 1.6) started on a free
 // loopback port; each case gets its own database. The one documented difference from SQLite: write
 // counts are batch sizes (InfluxDB cannot tell an overwrite from a new point cheaply).
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
 import { createStore, type InfluxStore } from '@hallmon/server';
@@ -14,12 +14,12 @@ const log = createLogger('test-store-influxdb');
 let influx: TestInfluxd | undefined;
 
 // File-level hooks: one influxd serves the shared suite and the InfluxDB-only cases below.
-before(async () => {
+beforeAll(async () => {
   influx = await startInfluxd();
-}, { timeout: 60_000 });
-after(async () => {
+}, 60_000);
+afterAll(async () => {
   await influx?.stop();
-}, { timeout: 60_000 });
+}, 60_000);
 
 storeSuite({
   name: 'influxdb',
@@ -42,7 +42,7 @@ test('influxdb: the --influx-url path names the database (http://host:8086/mydb)
   const url = influx.url;
   const s = createStore({ kind: 'influxdb', url: `${url}/from_url_db` }, log);
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   assert.equal(s.kind, 'influxdb');
   await s.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: Date.UTC(2025, 4, 1), value: 21, quality: 'ok' }]);
   const res = await fetch(`${url}/query?q=${encodeURIComponent('SHOW DATABASES')}`);
@@ -68,7 +68,7 @@ test('influxdb: line protocol escapes tags and strings so odd ids round-trip', a
   if (!influx) throw new Error('influxd did not start');
   const s = createStore({ kind: 'influxdb', url: influx.url, database: 'escapes' }, log);
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   const T = Date.UTC(2025, 4, 1);
   // Wire ids cannot hold these characters, but the store must not corrupt a line if one gets through.
   const sensor = 'odd sensor,a=b\\x';
@@ -86,7 +86,7 @@ test('influxdb: hours dirtied before a crash are recomputed by the next process 
   const T = Date.UTC(2025, 4, 1);
   const a = createStore({ kind: 'influxdb', url: influx.url, database: 'crash' }, log);
   await a.open();
-  t.after(() => a.close());
+  t.onTestFinished(() => a.close());
   const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, from: T, to: T + 3 * 3_600_000 };
   await a.writeReadings([0, 1, 2].map((i) => ({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, ts: T + i * 60_000, value: 20 + i, quality: 'ok' as const })));
   assert.deepEqual(Array.from((await a.readHourRollups(q)).sum), [63]);
@@ -95,7 +95,7 @@ test('influxdb: hours dirtied before a crash are recomputed by the next process 
   await a.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T + 30_000, value: 7, quality: 'ok' }, { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T + 3_600_000, value: 5, quality: 'ok' }]);
   const b = createStore({ kind: 'influxdb', url: influx.url, database: 'crash' }, log);
   await b.open();
-  t.after(() => b.close());
+  t.onTestFinished(() => b.close());
   const got = await b.readHourRollups(q);
   assert.deepEqual([Array.from(got.ts), Array.from(got.count), Array.from(got.sum)], [[T, T + 3_600_000], [4, 1], [70, 5]]);
 });
@@ -111,7 +111,7 @@ test('influxdb: a database written before rollup_1h existed gets its hourly roll
   assert.equal(w.status, 204);
   const s = createStore({ kind: 'influxdb', url, database: 'legacy' }, log) as InfluxStore;
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   const got = await s.readHourRollups({ site: 'demo', sensor: 'hall-co2-1', metric: 'co2', from: T, to: T + 3 * 3_600_000 });
   assert.deepEqual([Array.from(got.ts), Array.from(got.sum)], [[T, T + 3_600_000, T + 2 * 3_600_000], [800, 801, 802]]);
   assert.equal(await s.flushRollups(), 0, 'nothing left to recompute');

@@ -1,7 +1,7 @@
 // The one behavioural suite every Store adapter must pass (SQLite and InfluxDB run the same cases),
 // so the API and evidence code can rely on the interface alone. Expected figures are worked out by
 // hand in the comments, not recomputed with the code under test.
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Store, StoredAlarm, StoredEvent, StoredReading } from '@hallmon/server';
 import { exceedanceLevel } from '@hallmon/rules';
@@ -32,13 +32,13 @@ function r(ts: number, value: number, extra: Partial<StoredReading> = {}): Store
 export function storeSuite(o: SuiteOptions): void {
   describe(`store: ${o.name}`, () => {
     let n = 0;
-    if (o.setup) before(o.setup, { timeout: 60_000 });
-    if (o.teardown) after(o.teardown, { timeout: 60_000 });
+    if (o.setup) beforeAll(o.setup, 60_000);
+    if (o.teardown) afterAll(o.teardown, 60_000);
 
     async function fresh(t: TestContext): Promise<Store> {
       const store = await o.make(++n);
       await store.open();
-      t.after(() => store.close());
+      t.onTestFinished(() => store.close());
       return store;
     }
 
