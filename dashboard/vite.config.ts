@@ -23,7 +23,9 @@ export default defineConfig({
       '/socket.io': { target: API, ws: true },
     },
   },
+  // The `dashboard` project of the root vitest.config.ts; `npx vitest run` in dashboard/ runs it alone.
   test: {
+    name: 'dashboard',
     environment: 'jsdom',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     restoreMocks: true,

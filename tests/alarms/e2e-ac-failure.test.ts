@@ -2,7 +2,7 @@
 // heat past 27 °C and 32 °C on a fast SimClock; the edge's live rules raise the warning and the
 // critical alarm, the server stores them, the network administrator's WeCom robot (test receiver)
 // gets them, GET /api/alarms shows them, and both clear after the repair.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { waitFor } from '../helpers/wait.ts';
 import { daysAgo, shanghai, startE2E } from './e2e.ts';
@@ -10,7 +10,7 @@ import { daysAgo, shanghai, startE2E } from './e2e.ts';
 test('machine-room AC failure raises, notifies and clears end to end', { timeout: 120_000 }, async (t) => {
   const incidentAt = shanghai(daysAgo(2), '14:00');
   const e = await startE2E({ scenario: 'machine-room-ac-failure', start: incidentAt - 2 * 60_000, incidentAt, speed: 100, serial: true });
-  t.after(() => e.stop());
+  t.onTestFinished(() => e.stop());
   const find = (as: any[], rule: string, state: string) => as.find((a) => a.rule === rule && a.sensor === 'mr-th-1' && a.state === state);
 
   const raised = await waitFor(async () => find(await e.alarms(), 'mr-temperature-critical', 'raised'), 'the critical machine-room alarm in GET /api/alarms', 60_000, 250);

@@ -2,7 +2,7 @@
 // goes evaluator -> edge -> server, where the follow-up is tracked ("1、5、15", DB31/T 862-2021
 // 10.1.3: people answer and resolve follow-ups on the server). Left unanswered past its 1-working-day
 // deadline it raises the 10.1.3 alarm, which is stored and notified; resolving it over the API clears it.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { nextDay, shippedCalendar } from '@hallmon/firmware-config';
 import { waitFor } from '../helpers/wait.ts';
@@ -14,7 +14,7 @@ test('a bad rating left unanswered raises the follow-up alarm after its deadline
   while (!(cal.isWorkingDay(day) && cal.isWorkingDay(nextDay(day)))) day = nextDay(day);
   const incidentAt = shanghai(day, '10:15');
   const e = await startE2E({ scenario: 'bad-rating-unanswered', start: incidentAt - 60_000, incidentAt, speed: 5_000, counter: true });
-  t.after(() => e.stop());
+  t.onTestFinished(() => e.stop());
   const followupId = `demo:eval-w02:${new Date(incidentAt).toISOString()}`;
   const raised = await waitFor(
     async () => (await e.alarms()).find((a) => a.id === `${followupId}:response`),

@@ -2,7 +2,7 @@
 // the edge's device broker) on a fast SimClock: the W03 evaluator going offline in opening hours
 // raises the 1.2.1 device fault on the edge, the server stores and notifies it, and it clears when
 // the evaluator is back.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { waitFor } from '../helpers/wait.ts';
 import { daysAgo, shanghai, startE2E } from './e2e.ts';
@@ -10,7 +10,7 @@ import { daysAgo, shanghai, startE2E } from './e2e.ts';
 test('evaluator offline raises the 1.2.1 fault, notifies and clears when it is back', { timeout: 120_000 }, async (t) => {
   const incidentAt = shanghai(daysAgo(2), '10:00');
   const e = await startE2E({ scenario: 'evaluator-offline', start: incidentAt - 60_000, incidentAt, speed: 60, counter: true });
-  t.after(() => e.stop());
+  t.onTestFinished(() => e.stop());
   const offline = (as: any[]) => as.find((a) => a.rule === 'device-offline' && a.sensor === 'eval-w03');
   const raised = await waitFor(async () => offline(await e.alarms()), 'the device-offline alarm', 60_000, 250);
   assert.equal(raised.clause, '1.2.1');

@@ -5,7 +5,7 @@
 // minute of simulated time through the serial path; the gateway path keeps the 1 s resolution.)
 // The server's engine raises, the hall manager's DingTalk robot (test receiver, signed) gets the
 // notice, socket.io and GET /api/alarms show it, and it clears when the crowd leaves.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
@@ -21,20 +21,22 @@ test('loud morning peak: server-side rules raise the 1.3.3 noise alarm, notify t
   const speed = 120;
   const clock = new SimClock({ start: incidentAt - 2 * 60_000, speed });
   const rx = await startReceiver();
-  t.after(() => rx.stop());
+  t.onTestFinished(() => rx.stop());
   const sites = demoWith({ rulesAt: 'server', notifications: routes(rx.url) });
   const server = await startTestServer({ sites, clock, rulesSlackMs: 3_000 * speed, notifyRetry: { tries: 3, baseDelayMs: 50, timeoutMs: 2000 } });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   assert.deepEqual(server.alarms.rules.sites, ['demo']);
   const token = await server.login();
   const live = io(server.url, { auth: { token }, query: { site: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
-  t.after(() => live.close());
+  t.onTestFinished(() => {
+    live.close();
+  });
   const pushed: { id: string; state: string; rule: string }[] = [];
   live.on('alarm', (m) => pushed.push(m));
 
   const signals = getScenario('loud-morning-peak')!.signals(sites.get('demo')!, 3, { incidentAt });
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, clientId: 'loud-gw' });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   // The gateway: every 100 ms of real time, the 1-second readings of both noise sensors now due.
   let cursor = Math.floor(clock.now() / 1000) * 1000;
   let sending = false;
@@ -51,7 +53,7 @@ test('loud morning peak: server-side rules raise the 1.3.3 noise alarm, notify t
     sending = true;
     gw.publishAsync(topics.telemetry('demo'), JSON.stringify(batch), { qos: 1 }).finally(() => (sending = false));
   }, 100);
-  t.after(() => clearInterval(timer));
+  t.onTestFinished(() => clearInterval(timer));
 
   const noise = (as: any[]) => as.find((a) => a.rule === 'noise-laeq-5min');
   const raised = await waitFor(async () => noise((await server.get<any[]>('/api/alarms?site=demo&state=all', token)).body), 'the 5-minute LAeq alarm', 60_000, 250);

@@ -9,6 +9,7 @@ import { EdgeAgent, edgeRules } from '@hallmon/edge';
 import { SimClock, getScenario, startSerialDevices, CounterDevices } from '@hallmon/simulators';
 import { startTestServer, DEMO_GATEWAY, DEMO_SITE_FILE, type TestServer } from '../helpers/server-process.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { demoWith, routes, startReceiver, type Receiver } from './harness.ts';
 import type { RulesRuntime } from '@hallmon/rules';
 
@@ -90,12 +91,16 @@ export async function startE2E(o: E2EOptions): Promise<E2E> {
     const agent = new EdgeAgent({ config, site, profiles, log, rules, clock, flushMs: 20 });
     await agent.start();
     stops.push(() => agent.stop());
-    sim = new SimClock({ start: o.start, speed: o.speed });
     if (o.counter) {
       const devices = new CounterDevices({ url: `mqtt://127.0.0.1:${agent.mqttDevicesPort}`, site, signals, password: PASSWORD, clock, log, tickMs: 100 });
       await devices.start();
       stops.push(() => devices.stop());
+      // Connected before simulated time runs: at speed 60 the scenario's first minute is one real
+      // second, and a device still connecting when its fault window opens was never online, so
+      // its going away would be no status change at all (seen on a loaded machine).
+      await waitFor(() => counterIds.every((id) => devices.isConnected(id)), 'the counter devices to connect to the edge', 30_000);
     }
+    sim = new SimClock({ start: o.start, speed: o.speed });
     return {
       server,
       token,

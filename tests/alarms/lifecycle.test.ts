@@ -3,7 +3,7 @@
 // a redelivered raise is not notified again, an unacknowledged critical alarm is re-notified at the
 // site's (short) interval until it is acknowledged, a warning is never re-notified, a clear is
 // notified once, and failed deliveries are retried with backoff and logged.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -16,16 +16,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 test('edge alarms: routed notices, reminders until ack, one clear notice, retries logged', { timeout: 120_000 }, async (t) => {
   const rx = await startReceiver();
-  t.after(() => rx.stop());
+  t.onTestFinished(() => rx.stop());
   const server = await startTestServer({
     sites: demoWith({ notifications: routes(rx.url), renotifyAfterS: 1 }),
     notifyRetry: { tries: 4, baseDelayMs: 50, timeoutMs: 2000 },
     reminderCheckMs: 100,
   });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, clientId: 'lifecycle-gw' });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const publish = (a: AlarmRecord) => gw.publishAsync(topics.alarms('demo'), JSON.stringify(a), { qos: 1 });
 
   const t0 = Date.now() - 120_000;
@@ -132,10 +132,10 @@ test('a route that never answers: every attempt is logged, then the delivery is 
     sites: demoWith({ notifications: [{ id: 'dead', url: `${deadUrl}/x?key=K`, format: 'wecom' }] }),
     notifyRetry: { tries: 3, baseDelayMs: 20, timeoutMs: 1000 },
   });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, clientId: 'dead-gw' });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const now = Date.now();
   const id = `demo:mr-gap:mr-th-2:${now}`;
   await gw.publishAsync(topics.alarms('demo'), JSON.stringify({ id, site: 'demo', clause: '5.2.2', rule: 'mr-gap', sensor: 'mr-th-2', severity: 'warning', state: 'raised', ts: iso(now), startedAt: iso(now) }), { qos: 1 });

@@ -2,7 +2,7 @@
 // at the poll rate over the incident, fed live through RulesRuntime (its clock driven second by
 // second, as its timer would) and through replay() gives the same alarms (ids, start, end). A
 // runtime stopped half-way and restarted from rules-state.json gives the same alarms too.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createLogger, loadCatalogue, loadProfiles, loadSites, type AlarmRecord, type NormalisedReading, shippedCalendar, JsonStateFile } from '@hallmon/firmware-config';

@@ -2,7 +2,7 @@
 // warning, marked 【测试】), stores it, pushes it live, delivers it to every route, clears it and
 // records the outcome, listed by GET /api/selftest; `hallmon selftest` prints it; a dead route makes
 // the record say FAILED; the hall role may not run it; the schedule rule is checked on its own.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import { startTestServer } from '../helpers/server-process.ts';
@@ -13,12 +13,14 @@ import { demoWith, routes, startReceiver } from './harness.ts';
 
 test('self-test raises, delivers to the webhook receiver, clears and records the outcome', { timeout: 90_000 }, async (t) => {
   const rx = await startReceiver();
-  t.after(() => rx.stop());
+  t.onTestFinished(() => rx.stop());
   const server = await startTestServer({ sites: demoWith({ notifications: routes(rx.url) }), notifyRetry: { tries: 3, baseDelayMs: 20, timeoutMs: 2000 } });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
   const live = io(server.url, { auth: { token }, query: { site: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
-  t.after(() => live.close());
+  t.onTestFinished(() => {
+    live.close();
+  });
   const pushed: { id: string; state: string; rule: string }[] = [];
   live.on('alarm', (m) => pushed.push(m));
   await waitFor(() => live.connected, 'socket.io connected');
@@ -82,7 +84,7 @@ test('a self-test whose route is dead is recorded as FAILED with the reason', { 
   const dead = rx.url;
   await rx.stop();
   const server = await startTestServer({ sites: demoWith({ notifications: [{ id: 'gone', url: `${dead}/g`, format: 'generic' }] }), notifyRetry: { tries: 2, baseDelayMs: 10, timeoutMs: 1000 } });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
   const res = await server.post<any>('/api/selftest?site=demo', undefined, token);
   assert.equal(res.status, 200);

@@ -4,7 +4,7 @@
 // machine-room alarm arrive and acknowledge it with a note, switch to English, open the big screen,
 // and check the phone layout (390 px) does not scroll sideways. No console error or page error may
 // occur on the way. Screenshots go to test-artifacts/dashboard/ for a person to look at.
-import { test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -49,53 +49,77 @@ async function noHorizontalScroll(page: Page, what: string): Promise<void> {
   assert.ok(scrollWidth <= 390, `${what}: page is ${scrollWidth} px wide on a 390 px phone; widest element ${widest}`);
 }
 
-test('dashboard in Chromium against hallmon demo: live noise, alarm ack, language, big screen, phone layout', { timeout: 600_000 }, async (t) => {
-  ensureDashboardBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  const dir = tempDir('hallmon-dash-e2e-');
-  t.after(() => dir.remove());
-  const [http, mqttPort, device] = [await freePort(), await freePort(), await freePort()];
-  const demo = runHallmon(
-    ['demo', '--http-port', String(http), '--mqtt-port', String(mqttPort), '--device-port', String(device), '--data-dir', join(dir.path, 'demo')],
-    { HALLMON_LOG_LEVEL: 'warn', HALLMON_ADMIN_PASSWORD: '' },
-  );
-  // Registered after dir.remove(), so it runs first: stop the demo (Ctrl-C), then remove its folder.
-  t.after(async () => {
-    if (demo.proc.exitCode === null && demo.proc.signalCode === null) {
-      demo.proc.kill('SIGINT');
-      const timer = setTimeout(() => demo.proc.kill('SIGKILL'), 30_000);
-      await demo.exited;
-      clearTimeout(timer);
-    }
-  });
-  const password = await waitFor(
-    () => {
-      if (demo.proc.exitCode !== null) throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);
-      return /login\s+admin \/ (\S+)/.exec(demo.stdout())?.[1];
-    },
-    'the demo to print its login',
-    120_000,
-  );
-  const base = `http://127.0.0.1:${http}`;
-
-  const profile = tempDir('hallmon-chromium-');
-  t.after(() => profile.remove());
-  const context: BrowserContext = await chromium.launchPersistentContext(profile.path, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-  });
-  t.after(() => context.close());
-  const page = context.pages()[0] ?? (await context.newPage());
+// The steps below share one demo, one browser and one page and run in order, each starting where
+// the one before left the page; the last checks that none of them met a console or page error.
+describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, language, big screen, phone layout', () => {
+  let base = '';
+  let password = '';
+  let mqttPort = 0;
+  let page: Page;
   const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    problems.push(`console error: ${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  // Undone last first after the steps, each even if an earlier one throws.
+  const cleanups: Array<() => unknown> = [];
 
-  await t.test('log in', async () => {
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    const dir = tempDir('hallmon-dash-e2e-');
+    cleanups.push(() => dir.remove());
+    const [http, mqttAt, device] = [await freePort(), await freePort(), await freePort()];
+    mqttPort = mqttAt;
+    const demo = runHallmon(
+      ['demo', '--http-port', String(http), '--mqtt-port', String(mqttPort), '--device-port', String(device), '--data-dir', join(dir.path, 'demo')],
+      { HALLMON_LOG_LEVEL: 'warn', HALLMON_ADMIN_PASSWORD: '' },
+    );
+    // Stop the demo (Ctrl-C) before its folder is removed.
+    cleanups.push(async () => {
+      if (demo.proc.exitCode === null && demo.proc.signalCode === null) {
+        demo.proc.kill('SIGINT');
+        const timer = setTimeout(() => demo.proc.kill('SIGKILL'), 30_000);
+        await demo.exited;
+        clearTimeout(timer);
+      }
+    });
+    password = await waitFor(
+      () => {
+        if (demo.proc.exitCode !== null) throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);
+        return /login\s+admin \/ (\S+)/.exec(demo.stdout())?.[1];
+      },
+      'the demo to print its login',
+      120_000,
+    );
+    base = `http://127.0.0.1:${http}`;
+
+    const profile = tempDir('hallmon-chromium-');
+    cleanups.push(() => profile.remove());
+    const context: BrowserContext = await chromium.launchPersistentContext(profile.path, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    cleanups.push(() => context.close());
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      problems.push(`console error: ${m.text()} (${m.location().url})`);
+    });
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  }, 300_000);
+
+  afterAll(async () => {
+    const errors: unknown[] = [];
+    for (const undo of cleanups.reverse()) {
+      try {
+        await undo();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length) throw new AggregateError(errors, 'dashboard e2e clean-up failed');
+  });
+
+  test('log in', async ({ annotate }) => {
     await page.goto(base);
     await page.getByTestId('login-form').waitFor({ timeout: 30_000 });
     // Figure for docs/benchmarks.md (reported, never asserted): navigation start to the login form.
@@ -103,7 +127,7 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
       const paint = performance.getEntriesByName('first-contentful-paint')[0];
       return { fcp: paint ? Math.round(paint.startTime) : null, domContentLoaded: Math.round((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd) };
     });
-    t.diagnostic(`login page: first contentful paint ${loginMs.fcp} ms, DOMContentLoaded ${loginMs.domContentLoaded} ms after navigation start`);
+    await annotate(`login page: first contentful paint ${loginMs.fcp} ms, DOMContentLoaded ${loginMs.domContentLoaded} ms after navigation start`);
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
@@ -114,7 +138,7 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
   });
 
-  await t.test('hall noise changes live', async () => {
+  test('hall noise changes live', async ({ annotate }) => {
     await page.goto(`${base}/#/hall/demo`);
     // A full load of the hall page (logged in) to time the first live value from navigation start.
     await page.reload();
@@ -124,7 +148,7 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
         return el && el.textContent !== '—' ? Math.round(performance.now()) : 0;
       }, undefined, { timeout: 60_000 })
     ).jsonValue();
-    t.diagnostic(`hall page: first noise value ${firstValueMs} ms after navigation start`);
+    await annotate(`hall page: first noise value ${firstValueMs} ms after navigation start`);
     const first = await waitFor(async () => {
       const v = await text(page, 'noise-now');
       return v && v !== '—' ? v : undefined;
@@ -136,7 +160,7 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
   });
 
   const alarmId = `demo:mr-temperature-critical:mr-th-1:e2e-${Date.now()}`;
-  await t.test('a critical machine-room alarm appears and is acknowledged with a note', async () => {
+  test('a critical machine-room alarm appears and is acknowledged with a note', async () => {
     await page.getByTestId('nav-alarms').click();
     await page.getByTestId('alarms-tab-active').waitFor();
     // The demo site runs its rules on the edge (rulesAt: edge), so a reading burst sent straight to
@@ -177,13 +201,13 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
     await page.screenshot({ path: join(SHOTS, 'alarm-acked.png'), fullPage: true });
   });
 
-  await t.test('switching to English', async () => {
+  test('switching to English', async () => {
     await page.getByTestId('lang-toggle').first().click();
     await waitFor(async () => (await text(page, 'nav-alarms')).includes('Alarms'), 'the English nav label', 10_000);
     await page.screenshot({ path: join(SHOTS, 'alarms-en.png'), fullPage: true });
   });
 
-  await t.test('queues page: a bad rating opens a follow-up with its deadlines; the hall manager answers it', async () => {
+  test('queues page: a bad rating opens a follow-up with its deadlines; the hall manager answers it', async () => {
     // A rating of 1 at window W02, sent as the demo gateway (as the edge forwards it), five minutes ago.
     const ratedAt = new Date(Date.now() - 5 * 60_000).toISOString();
     const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'demo-gateway', password: 'demo-gateway-secret', reconnectPeriod: 0 });
@@ -202,7 +226,7 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
     assert.equal(await row.getByTestId('followup-resolve').count(), 1);
   });
 
-  await t.test('big screen', async () => {
+  test('big screen', async () => {
     await page.goto(`${base}/#/big/demo`);
     await page.getByTestId('big-screen').waitFor({ timeout: 30_000 });
     await page.getByTestId('bigscreen-button').click();
@@ -211,7 +235,7 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
     if (await page.evaluate(() => !!document.fullscreenElement)) await page.getByTestId('bigscreen-button').click();
   });
 
-  await t.test('phone layout: no horizontal scroll on the hall and alarms pages', async () => {
+  test('phone layout: no horizontal scroll on the hall and alarms pages', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/#/hall/demo`);
     await waitFor(async () => (await text(page, 'noise-now')) !== '—', 'hall noise on the phone', 60_000);
@@ -223,12 +247,14 @@ test('dashboard in Chromium against hallmon demo: live noise, alarm ack, languag
     await page.screenshot({ path: join(SHOTS, 'alarms-phone.png'), fullPage: true });
   });
 
-  await t.test('devices page lists every device of the three halls', async () => {
+  test('devices page lists every device of the three halls', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${base}/#/devices`);
     await waitFor(async () => (await page.getByTestId('device-row').count()) >= 13, 'device rows', 30_000);
     await page.screenshot({ path: join(SHOTS, 'devices.png'), fullPage: true });
   });
 
-  assert.deepEqual(problems, [], 'no console errors or page errors during the run');
+  test('no console error or page error on the way', () => {
+    assert.deepEqual(problems, [], 'no console errors or page errors during the run');
+  });
 });

@@ -1,7 +1,7 @@
 // `hallmon demo` (what npm start runs) on free ports: it prints the URL and the login, readings from
 // the simulated serial devices reach the API through the real edge, and Ctrl-C stops everything
 // (server, edge child, socat pseudo-terminals) with exit code 0.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { tempDir } from '../helpers/tmp.ts';
@@ -17,13 +17,15 @@ function processesMentioning(text: string): string[] {
 
 test('hallmon demo runs the whole product and stops cleanly', async (t) => {
   const dir = tempDir('hallmon-demo-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const [http, mqtt, device] = [await freePort(), await freePort(), await freePort()];
   const demo = runHallmon(
     ['demo', '--http-port', String(http), '--mqtt-port', String(mqtt), '--device-port', String(device), '--data-dir', dir.path],
     { HALLMON_LOG_LEVEL: 'warn', HALLMON_ADMIN_PASSWORD: '' },
   );
-  t.after(() => demo.stop('SIGKILL'));
+  t.onTestFinished(async () => {
+    await demo.stop('SIGKILL');
+  });
   const login = await waitFor(
     () => {
       if (demo.proc.exitCode !== null) throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);

@@ -2,7 +2,7 @@
 // devices on socat ptys, the real `hallmon edge` process, the real `hallmon server` process (SQLite,
 // then a real influxd), and the HTTP API. Values, scaling, signed negatives and calibration arrive
 // intact; every reading the edge acknowledged is stored exactly once; rollups agree with raw data.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.ts';
@@ -11,13 +11,15 @@ import { startInfluxd } from '../helpers/influxd.ts';
 import { waitFor, sleep } from '../helpers/wait.ts';
 import { api, drained, EXPECTED, rawPoints, rollupCount, SERIES, startHall } from './harness.ts';
 
-async function endToEnd(t: import('node:test').TestContext, storeArgs: string[]) {
+async function endToEnd(t: import('vitest').TestContext, storeArgs: string[]) {
   const dir = tempDir('hallmon-e2e-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const server = await spawnServer(['--data-dir', join(dir.path, 'server'), ...storeArgs]);
-  t.after(() => server.stop());
+  t.onTestFinished(async () => {
+    await server.stop();
+  });
   const hall = await startHall(dir.path, { url: server.mqttUrl, ...DEMO_GATEWAY });
-  t.after(() => hall.stop());
+  t.onTestFinished(() => hall.stop());
   const a = await api(server.url, ADMIN_PASSWORD);
 
   // Every series arrives.
@@ -46,6 +48,6 @@ test('edge -> server -> SQLite store -> API', async (t) => {
 
 test('edge -> server -> InfluxDB store -> API', async (t) => {
   const influx = await startInfluxd();
-  t.after(() => influx.stop());
+  t.onTestFinished(() => influx.stop());
   await endToEnd(t, ['--store', 'influxdb', '--influx-url', `${influx.url}/hallmon_e2e`]);
 });

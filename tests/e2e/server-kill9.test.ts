@@ -1,7 +1,7 @@
 // The server killed with kill -9 during a steady stream, then restarted on the same data folder and
 // ports: nothing lost, nothing stored twice. The edge's outbox (deleted only after PUBACK, which the
 // server sends only after its store committed) and idempotent writes together make it so.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.ts';
@@ -17,7 +17,7 @@ interface Health {
 
 test('server kill -9 during a steady stream: every acknowledged reading stored exactly once', async (t) => {
   const dir = tempDir('hallmon-kill9-server-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const httpPort = await freePort();
   const mqttPort = await freePort();
   const url = `http://127.0.0.1:${httpPort}`;
@@ -38,9 +38,11 @@ test('server kill -9 during a steady stream: every acknowledged reading stored e
   };
 
   let server = await startServerProcess();
-  t.after(() => server.stop('SIGTERM'));
+  t.onTestFinished(async () => {
+    await server.stop('SIGTERM');
+  });
   const hall = await startHall(dir.path, { url: `mqtt://127.0.0.1:${mqttPort}`, ...DEMO_GATEWAY }, 100);
-  t.after(() => hall.stop());
+  t.onTestFinished(() => hall.stop());
 
   // A steady stream is flowing into the store ...
   await waitFor(async () => (await health()).ingest.telemetry.accepted >= 150, '150 readings stored before the kill', 60_000);
@@ -66,5 +68,5 @@ test('server kill -9 during a steady stream: every acknowledged reading stored e
     stored += points.length;
   }
   assert.equal(stored, edge.counters.readings, 'every reading the edge acknowledged is in the store, once');
-  t.diagnostic(`stored ${stored} readings; ${queuedWhileDown} were queued at the edge while the server was down`);
+  await t.annotate(`stored ${stored} readings; ${queuedWhileDown} were queued at the edge while the server was down`);
 });

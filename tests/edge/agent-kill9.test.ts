@@ -8,7 +8,7 @@
 //     edge acknowledged (its own counter, read from /health once the devices are stopped);
 //  3. duplicates (at-least-once delivery) only ever repeat a reading with the identical value;
 //  4. per (sensor, metric), arrival order is timestamp order once exact duplicates are ignored.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,15 +51,15 @@ async function health(port: number) {
 
 test('kill -9 while buffering, restart, broker up: every acknowledged reading arrives exactly once after de-duplication', { timeout: 240_000 }, async (t) => {
   const dir = tempDir('hallmon-kill9-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const profiles = loadProfiles();
   const th03 = profiles.get('th-modbus-f03')!;
 
   // --- devices: an ASCII sound level meter and a Modbus RTU bus with two T/H transmitters
   const slm = await ptyPair(dir.path, 'slm');
-  t.after(() => slm.close());
+  t.onTestFinished(() => slm.close());
   const bus = await ptyPair(dir.path, 'bus');
-  t.after(() => bus.close());
+  t.onTestFinished(() => bus.close());
   let lines = 0;
   const meter = new AsciiMeter({ path: slm.device, baudRate: 9600, intervalMs: 100, value: () => 40 + ((lines++ % 900) / 10) });
   const slaves = new ModbusSlaveBus({
@@ -72,9 +72,9 @@ test('kill -9 while buffering, restart, broker up: every acknowledged reading ar
     })),
   });
   await meter.start();
-  t.after(() => meter.stop());
+  t.onTestFinished(() => meter.stop());
   await slaves.start();
-  t.after(() => slaves.stop());
+  t.onTestFinished(() => slaves.stop());
 
   // --- the edge config: broker port chosen now, broker not started yet
   const brokerPort = await freePort();
@@ -103,7 +103,7 @@ test('kill -9 while buffering, restart, broker up: every acknowledged reading ar
   );
   const dbFile = join(dir.path, 'data', 'outbox.db');
   const edges: EdgeProcess[] = [];
-  t.after(async () => {
+  t.onTestFinished(async () => {
     for (const e of edges) await e.stop('SIGKILL');
   });
 
@@ -120,7 +120,7 @@ test('kill -9 while buffering, restart, broker up: every acknowledged reading ar
   const atKill = outboxTelemetry(dbFile);
   const atKillKeys = new Set(atKill.map(key));
   assert.equal(atKillKeys.size, atKill.length, 'the outbox itself holds no duplicates');
-  t.diagnostic(`outbox at kill -9: ${atKill.length} readings`);
+  await t.annotate(`outbox at kill -9: ${atKill.length} readings`);
 
   // --- second life: still no broker; it must pick up the old outbox and keep buffering
   const edge2 = runHallmon(['edge', '--config', cfg, '--health-port', String(healthPort)]);
@@ -132,7 +132,7 @@ test('kill -9 while buffering, restart, broker up: every acknowledged reading ar
 
   // --- broker up; the subscriber subscribes before the edge is let in, so it misses nothing
   const broker = await startAedes(brokerPort);
-  t.after(() => broker.stop());
+  t.onTestFinished(() => broker.stop());
   let edgeAllowed = false;
   broker.broker.authenticate = (client, username, password, done) => {
     if (!client.id.startsWith('hallmon-edge-')) return done(null, true);
@@ -141,7 +141,7 @@ test('kill -9 while buffering, restart, broker up: every acknowledged reading ar
   };
   const arrivals: NormalisedReading[] = [];
   const sub = await mqtt.connectAsync(broker.url, { clientId: 'kill9-subscriber', reconnectPeriod: 0 });
-  t.after(() => sub.endAsync(true));
+  t.onTestFinished(() => sub.endAsync(true));
   sub.on('message', (_topic, payload) => arrivals.push(...(JSON.parse(payload.toString()) as NormalisedReading[])));
   await sub.subscribeAsync(topics.telemetry('demo'), { qos: 1 });
   edgeAllowed = true;
@@ -198,5 +198,5 @@ test('kill -9 while buffering, restart, broker up: every acknowledged reading ar
     lastTs.set(series, ts);
   }
   assert.equal(lastTs.size, 5, 'all five series arrived');
-  t.diagnostic(`arrivals ${arrivals.length}, distinct ${s.size}, duplicates ${duplicates}, second life acknowledged ${acknowledgedBySecond}`);
+  await t.annotate(`arrivals ${arrivals.length}, distinct ${s.size}, duplicates ${duplicates}, second life acknowledged ${acknowledgedBySecond}`);
 });

@@ -2,7 +2,7 @@
 // counter devices, an upstream aedes broker and the health endpoint. Checks the wiring: readings,
 // events, device status and rule-engine alarms reach the server topics; a fault episode yields one
 // device_fault event whose count matches the error counter; /health reports devices and counters.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -28,23 +28,23 @@ interface Health {
 
 test('agent wiring: telemetry, events, status, alarms, one device_fault per episode, /health', { timeout: 120_000 }, async (t) => {
   const dir = tempDir('hallmon-agent-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const profiles = loadProfiles();
   const bus = await ptyPair(dir.path, 'bus');
-  t.after(() => bus.close());
+  t.onTestFinished(() => bus.close());
   const slaves = new ModbusSlaveBus({
     path: bus.device,
     baudRate: 9600,
     slaves: [1, 2].map((unitId) => ({ unitId, profile: profiles.get('th-modbus-f03')!, value: (m: string) => (m === 'temperature' ? 30 + unitId : 50) })),
   });
   await slaves.start();
-  t.after(() => slaves.stop());
+  t.onTestFinished(() => slaves.stop());
 
   const upstream = await startAedes();
-  t.after(() => upstream.stop());
+  t.onTestFinished(() => upstream.stop());
   const got = { telemetry: [] as NormalisedReading[], events: [] as DeviceEvent[], alarms: [] as AlarmRecord[], status: new Map<string, string>() };
   const sub = await mqtt.connectAsync(upstream.url, { clientId: 'agent-test-sub' });
-  t.after(() => sub.endAsync(true));
+  t.onTestFinished(() => sub.endAsync(true));
   sub.on('message', (topic, payload) => {
     const text = payload.toString();
     if (topic === topics.telemetry('demo')) got.telemetry.push(...(JSON.parse(text) as NormalisedReading[]));
@@ -93,7 +93,7 @@ test('agent wiring: telemetry, events, status, alarms, one device_fault per epis
     },
   });
   await agent.start();
-  t.after(() => agent.stop());
+  t.onTestFinished(() => agent.stop());
   const health = async () => (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as Health;
 
   // readings of both transmitters, and the rule-engine hook's alarm, reach the server topics
@@ -106,7 +106,7 @@ test('agent wiring: telemetry, events, status, alarms, one device_fault per epis
 
   // a counter device on the embedded broker: its rating and its status are forwarded
   const dev = await mqtt.connectAsync(`mqtt://127.0.0.1:${agent.mqttDevicesPort}`, { username: 'eval-w01', password: 'pw-w01', clientId: 'eval-w01' });
-  t.after(() => dev.endAsync(true));
+  t.onTestFinished(() => dev.endAsync(true));
   await dev.publishAsync(topics.events('demo'), JSON.stringify({ device: 'eval-w01', type: 'rating', score: 5, window: 'W01', ts: toIso(Date.now()) }), { qos: 1 });
   await waitFor(() => got.events.find((e) => e.type === 'rating' && e.device === 'eval-w01'), 'the rating event upstream');
   await waitFor(() => got.status.get('eval-w01') === 'online', 'eval-w01 online upstream');

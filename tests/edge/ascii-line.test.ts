@@ -1,6 +1,6 @@
 // A simulated RS-232 sound level meter streaming ASCII lines over a real pty into the edge's
 // AsciiLineDriver: values, junk and overlong lines as parse errors, and an unplugged adapter.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadProfiles, createLogger, type DeviceStatus, type SerialMeter } from '@hallmon/firmware-config';
 import { AsciiLineDriver, LineSplitter } from '@hallmon/edge';
@@ -49,7 +49,7 @@ test('ascii-line: values parsed; junk and overlong lines are parse errors; later
   const meter: SerialMeter = { id: 'hall-slm-1', profile: profile.id, port: pair.host, zone: 'hall' };
   const c = collector();
   const driver = new AsciiLineDriver({ meter, profile, sink: c.sink, log: createLogger('test-ascii-line') });
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await driver.stop();
     await meterSim.stop();
     await pair.close();
@@ -92,7 +92,7 @@ test('ascii-line: adapter unplugged and back', async (t) => {
   const meter: SerialMeter = { id: 'slm-2', profile: profile.id, port: pair.host, zone: 'hall' };
   const c = collector();
   const driver = new AsciiLineDriver({ meter, profile, sink: c.sink, log: createLogger('test-ascii-unplug') });
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await driver.stop();
     await meterSim.stop();
     await pair.close();
@@ -121,7 +121,7 @@ test('ascii-line: a backlog of lines in one read becomes one reading per line, a
   const meter: SerialMeter = { id: 'hall-slm-1', profile: profile.id, port: pair.host, zone: 'hall' };
   const c = collector();
   const driver = new AsciiLineDriver({ meter, profile, sink: c.sink, log: createLogger('test-ascii-backlog', 'silent') });
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await driver.stop();
     await meterSim.stop();
     await pair.close();

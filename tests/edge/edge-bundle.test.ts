@@ -3,7 +3,7 @@
 // one ever runs stale code), that two edges starting at once are safe, and the tsx escape hatch.
 // The bundle goes to a per-test folder (HALLMON_EDGE_BUNDLE) inside the checkout, where the
 // external packages (better-sqlite3, serialport) resolve from; the shared bundle is left alone.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +12,11 @@ import { REPO, runEdgeToExit } from '../helpers/edge-process.ts';
 /** A bundle stand-in whose main() says it ran: if the launcher used tsx, this would never print. */
 const STUB = `export async function main(argv) { process.stdout.write('STUB-BUNDLE ' + argv.join(' ') + '\\n'); return 0; }\n`;
 
-function bundleDir(t: { after(fn: () => void): void }): string {
+function bundleDir(t: { onTestFinished(fn: () => void): void }): string {
   const base = join(REPO, 'node_modules', '.cache', 'hallmon');
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, 'test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

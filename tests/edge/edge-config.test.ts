@@ -1,6 +1,6 @@
 // `hallmon edge --config` fails fast, exit 2, naming the file and every JSON path to fix; --help
 // answers with exit 0. Runs the real binary (node bin/hallmon.js edge ...).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

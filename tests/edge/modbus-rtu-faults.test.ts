@@ -1,6 +1,6 @@
 // A dead slave and a noisy one must not cost a healthy slave on the same RS-485 bus its poll rate;
 // failures are classified (timeout, crc-error, exception), and offline/online follow the slave.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadProfiles, createLogger, type Bus, type DeviceStatus, type Metric } from '@hallmon/firmware-config';
 import { ModbusRtuDriver } from '@hallmon/edge';
@@ -50,7 +50,7 @@ test('modbus-rtu: dead and noisy slaves do not stall a healthy one', async (t) =
     polled: (d) => polled.set(d, (polled.get(d) ?? 0) + 1),
   };
   const driver = new ModbusRtuDriver({ bus, profiles, sink, log: createLogger('test-modbus-faults') });
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await driver.stop();
     await sim.stop();
     await pair.close();
@@ -75,7 +75,7 @@ test('modbus-rtu: dead and noisy slaves do not stall a healthy one', async (t) =
   const elapsed = Date.now() - t0;
   const polls = (polled.get('healthy') ?? 0) - p0;
   const expected = elapsed / POLL_MS;
-  t.diagnostic(`healthy slave: ${polls} polls in ${elapsed} ms (${((100 * polls) / expected).toFixed(0)} % of ${expected.toFixed(1)})`);
+  await t.annotate(`healthy slave: ${polls} polls in ${elapsed} ms (${((100 * polls) / expected).toFixed(0)} % of ${expected.toFixed(1)})`);
   assert.ok(polls >= 0.75 * expected, `healthy slave polled ${polls} times in ${elapsed} ms; expected at least 75 % of ${expected.toFixed(1)}`);
 
   assert.equal(count('timeout', 'healthy') + count('crc-error', 'healthy') + count('exception', 'healthy'), 0);

@@ -1,6 +1,6 @@
 // The USB-RS485 adapter goes away (socat killed: the pty paths vanish) and comes back, or is not
 // there when the edge starts: the driver reports it, keeps running, and polls again once it is back.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ test('modbus-rtu: adapter unplugged and plugged back in', async (t) => {
   const sim = simOn(pair.device);
   const c = collector();
   const driver = new ModbusRtuDriver({ bus: busOn(pair.host), profiles, sink: c.sink, log: createLogger('test-modbus-reconnect') });
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await driver.stop();
     await sim.stop();
     await pair.close();
@@ -76,7 +76,7 @@ test('modbus-rtu: port missing at start, appears later', async (t) => {
   let pair: PtyPair | undefined;
   let sim: ModbusSlaveBus | undefined;
   const driver = new ModbusRtuDriver({ bus: busOn(host), profiles, sink: c.sink, log: createLogger('test-modbus-late') });
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await driver.stop();
     await sim?.stop();
     await pair?.close();

@@ -1,6 +1,6 @@
 // Four simulated Modbus RTU slaves on one real pty bus, polled by the edge's ModbusRtuDriver:
 // signed negatives, function 03 and 04, a 32-bit register, and calibration applied by the normaliser.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadProfiles, createLogger, type Bus, type DeviceStatus, type Metric, type NormalisedReading, type RegisterSpec } from '@hallmon/firmware-config';
 import { ModbusRtuDriver, decodeRegister, planReads, createNormaliser } from '@hallmon/edge';
@@ -88,7 +88,7 @@ test('modbus-rtu: four slaves on one bus, decoded, calibrated and normalised', a
   };
   const c = collector();
   const driver = new ModbusRtuDriver({ bus, profiles, sink: c.sink, log: createLogger('test-modbus-rtu') });
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await driver.stop();
     await sim.stop();
     await pair.close();

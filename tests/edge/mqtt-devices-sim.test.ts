@@ -1,6 +1,6 @@
 // The simulated counter devices against the edge's real device broker: the scenario's events arrive
 // normalised, and the evaluator-offline scenario takes eval-w03 off the network and back.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger, loadProfiles, loadSites, toIso, type DeviceEvent, type DeviceStatus } from '@hallmon/firmware-config';
 import { MqttDevicesDriver } from '@hallmon/edge';
@@ -31,7 +31,7 @@ test('simulated evaluators and queue machine publish through the edge device bro
     log,
   });
   await driver.start();
-  t.after(() => driver.stop());
+  t.onTestFinished(() => driver.stop());
 
   // 09:50 on a working day, at 120× speed: the devices have 5 real seconds to connect (a loaded
   // machine needs more than one) before the 10:00-10:30 outage, which takes 15 real seconds.
@@ -42,7 +42,7 @@ test('simulated evaluators and queue machine publish through the edge device bro
   assert.equal(at, Date.parse('2025-05-06T10:00:00+08:00'));
   const sim = new CounterDevices({ url: `mqtt://127.0.0.1:${driver.port}`, site, signals, password: 'dev-secret', clock, log, tickMs: 100 });
   await sim.start();
-  t.after(() => sim.stop());
+  t.onTestFinished(() => sim.stop());
 
   const w03 = () => statuses.filter((s) => s.device === 'eval-w03').map((s) => s.status);
   await waitFor(() => w03().length >= 3, 'eval-w03 online, offline, online', 60_000);

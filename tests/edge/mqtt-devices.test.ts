@@ -1,7 +1,7 @@
 // The edge's embedded device broker against a real mqtt.js device client: valid events pass through
 // normalised, every kind of bad input is refused and counted by reason, and the broker keeps
 // working afterwards.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createLogger, loadProfiles, topics, type DeviceEvent, type DeviceStatus } from '@hallmon/firmware-config';
@@ -69,7 +69,7 @@ async function startDriver(sink: RecordingSink, offlineAfterS?: number) {
 test('device broker accepts valid events and counts every kind of bad input by reason', async (t) => {
   const sink = new RecordingSink();
   const driver = await startDriver(sink);
-  t.after(() => driver.stop());
+  t.onTestFinished(() => driver.stop());
   assert.ok(driver.port > 0);
 
   // An unknown device and a wrong password are refused at CONNECT.
@@ -77,7 +77,9 @@ test('device broker accepts valid events and counts every kind of bad input by r
   await assert.rejects(connect(driver.port, 'eval-w01', 'wrong-password'), /Not authorized/i);
 
   const dev = await connect(driver.port, 'eval-w01', 'secret-w01');
-  t.after(() => dev.end(true));
+  t.onTestFinished(() => {
+    dev.end(true);
+  });
   await waitFor(() => sink.statuses.some((s) => s.device === 'eval-w01' && s.status === 'online'), 'eval-w01 online');
   const pub = (payload: string | Buffer) => dev.publishAsync(EVENTS, payload, { qos: 1 });
 
@@ -130,7 +132,9 @@ test('device broker accepts valid events and counts every kind of bad input by r
 
   // Still works afterwards: another device connects and its event arrives.
   const q = await connect(driver.port, 'queue-1', 'secret-q1');
-  t.after(() => q.end(true));
+  t.onTestFinished(() => {
+    q.end(true);
+  });
   await q.publishAsync(EVENTS, JSON.stringify({ device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: now }), { qos: 1 });
   await waitFor(() => sink.events.some((e) => e.device === 'queue-1'), 'queue event after the bad ones');
   assert.deepEqual(sink.events.at(-1), { device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: new Date(now).toISOString() });
@@ -139,9 +143,11 @@ test('device broker accepts valid events and counts every kind of bad input by r
 test('a device may subscribe only to its own status topic', async (t) => {
   const sink = new RecordingSink();
   const driver = await startDriver(sink);
-  t.after(() => driver.stop());
+  t.onTestFinished(() => driver.stop());
   const dev = await connect(driver.port, 'eval-w02', 'secret-w02');
-  t.after(() => dev.end(true));
+  t.onTestFinished(() => {
+    dev.end(true);
+  });
   const own = await dev.subscribeAsync(topics.status(SITE, 'eval-w02'), { qos: 1 });
   assert.equal(own[0]?.qos, 1);
   // SUBACK 0x80 (MQTT 3.1.1 §3.9.3): mqtt.js turns the refusal into an error.
@@ -153,14 +159,16 @@ test('a device may subscribe only to its own status topic', async (t) => {
 test('a connected device that stays silent is marked offline, and online again when it speaks', async (t) => {
   const sink = new RecordingSink();
   const driver = await startDriver(sink, 1);
-  t.after(() => driver.stop());
+  t.onTestFinished(() => driver.stop());
   // keepalive 60 s: no PINGREQ within the test, so the device is silent.
   const dev = await new Promise<MqttClient>((resolve, reject) => {
     const c = mqtt.connect(`mqtt://127.0.0.1:${driver.port}`, { username: 'queue-1', password: 'secret-q1', reconnectPeriod: 0, keepalive: 60 });
     c.once('connect', () => resolve(c));
     c.once('error', reject);
   });
-  t.after(() => dev.end(true));
+  t.onTestFinished(() => {
+    dev.end(true);
+  });
   await waitFor(() => sink.statuses.some((s) => s.status === 'offline'), 'offline after silence', 30_000);
   assert.deepEqual(sink.statuses.slice(0, 2), [
     { device: 'queue-1', status: 'online' },

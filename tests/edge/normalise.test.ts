@@ -1,5 +1,5 @@
 // Pure unit tests of the edge normaliser: calibration, plausibility flags, frozen sensors, units.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadProfiles, type DeviceProfile } from '@hallmon/firmware-config';
 import { createNormaliser } from '@hallmon/edge';

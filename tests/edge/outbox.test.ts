@@ -1,6 +1,6 @@
 // The edge outbox on a real SQLite file: order, durability across reopen, the disk budget and its
 // one data_gap event, and the counts the health endpoint reports.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ function readings(n: number, from = 0, sensor = 'mr-th-1'): OutboxInput[] {
 test('append, peek and remove keep the oldest-first order per stream', (t) => {
   const dir = tempDir();
   const ob = new Outbox({ dataDir: join(dir.path, 'nested', 'data') });
-  t.after(() => (ob.close(), dir.remove()));
+  t.onTestFinished(() => (ob.close(), dir.remove()));
   ob.open();
   assert.ok(existsSync(join(dir.path, 'nested', 'data', 'outbox.db')));
   ob.append('telemetry', readings(5));
@@ -47,7 +47,7 @@ test('append, peek and remove keep the oldest-first order per stream', (t) => {
 
 test('reopening after close continues from what is on disk', (t) => {
   const dir = tempDir();
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const a = new Outbox({ dataDir: dir.path });
   a.open();
   a.append('telemetry', readings(10));
@@ -58,7 +58,7 @@ test('reopening after close continues from what is on disk', (t) => {
 
   const b = new Outbox({ dataDir: dir.path });
   b.open();
-  t.after(() => b.close());
+  t.onTestFinished(() => b.close());
   const st = b.stats();
   assert.equal(st.streams.telemetry.count, 8);
   assert.equal(st.streams.status.count, 1);
@@ -75,7 +75,7 @@ test('over the disk budget: the oldest records go, and exactly one data_gap even
   const gaps: DeviceEvent[] = [];
   // 64 KB budget; each reading is about 170 accounted bytes, so 1,000 readings overflow it.
   const ob = new Outbox({ dataDir: dir.path, maxMB: 64 / 1024, onDrop: (g) => gaps.push(g) });
-  t.after(() => (ob.close(), dir.remove()));
+  t.onTestFinished(() => (ob.close(), dir.remove()));
   ob.open();
   ob.append('events', [{ key: 'eval-w01', ts: T0 - 5000, body: '{"device":"eval-w01","type":"rating","score":4,"ts":"2025-05-01T00:59:55.000Z"}' }]);
   const all = readings(1000);

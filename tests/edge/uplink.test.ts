@@ -1,7 +1,7 @@
 // The uplink against a real aedes broker: records leave the outbox only after PUBACK, a broker
 // restart replays from the oldest unacknowledged record in order, and the edge's retained status
 // topic says online after connecting and offline through the last will.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { PublishPacket } from 'aedes';
@@ -37,19 +37,19 @@ async function subscriber(url: string) {
   return { got, status, close: () => c.endAsync(true) };
 }
 
-function setup(t: { after(fn: () => unknown): void }, batchSize = 50) {
+function setup(t: { onTestFinished(fn: () => unknown): void }, batchSize = 50) {
   const dir = tempDir();
   const outbox = new Outbox({ dataDir: dir.path });
   outbox.open();
   const make = (url: string) =>
     new Uplink({ site: SITE, uplink: { url, username: 'demo-gateway', password: 'x', batchSize, inflight: 4 }, outbox, log, reconnectMs: 200, maxReconnectMs: 500 });
-  t.after(() => (outbox.close(), dir.remove()));
+  t.onTestFinished(() => (outbox.close(), dir.remove()));
   return { outbox, make };
 }
 
 test('records leave the outbox only when the broker has sent PUBACK', async (t) => {
   const broker = await startAedes();
-  t.after(() => broker.stop());
+  t.onTestFinished(() => broker.stop());
   const held: Held[] = [];
   broker.broker.authorizePublish = (_client, packet: PublishPacket, cb) => {
     if (packet.topic === topics.telemetry(SITE)) held.push(() => cb(null));
@@ -57,7 +57,7 @@ test('records leave the outbox only when the broker has sent PUBACK', async (t) 
   };
   const { outbox, make } = setup(t, 10);
   const up = make(broker.url);
-  t.after(() => up.stop());
+  t.onTestFinished(() => up.stop());
   outbox.append('telemetry', readings(25));
   await up.start();
   // 25 readings in batches of 10 = 3 messages, all in the window of 4
@@ -83,7 +83,7 @@ test('after the broker restarts, the replay starts from the oldest unacknowledge
   };
   const { outbox, make } = setup(t, 20);
   const up = make(first.url);
-  t.after(() => up.stop());
+  t.onTestFinished(() => up.stop());
   outbox.append('telemetry', readings(100));
   await up.start();
   await waitFor(() => up.stats().inflight === 4, 'window full at the first broker');
@@ -93,9 +93,9 @@ test('after the broker restarts, the replay starts from the oldest unacknowledge
   assert.equal(outbox.stats().streams.telemetry.count, 150);
 
   const second = await startAedes(port);
-  t.after(() => second.stop());
+  t.onTestFinished(() => second.stop());
   const sub = await subscriber(second.url);
-  t.after(() => sub.close());
+  t.onTestFinished(() => sub.close());
   await waitFor(() => outbox.stats().count === 0, 'outbox drained to the restarted broker', 30_000);
   await waitFor(() => sub.got.length >= 150, 'subscriber has every reading');
   assert.deepEqual(sub.got.map((r) => Date.parse(r.ts)), readings(150).map((r) => r.ts), 'all 150, oldest first, none twice on a clean replay');
@@ -105,15 +105,15 @@ test('after the broker restarts, the replay starts from the oldest unacknowledge
 
 test('retained status: online after connecting, offline by the last will, offline on a graceful stop', async (t) => {
   const broker = await startAedes();
-  t.after(() => broker.stop());
+  t.onTestFinished(() => broker.stop());
   const { make } = setup(t);
   const up = make(broker.url);
-  t.after(() => up.stop());
+  t.onTestFinished(() => up.stop());
   await up.start();
   await waitFor(() => up.stats().connected, 'uplink connected');
 
   const late = await subscriber(broker.url); // subscribes after the fact: sees the retained value
-  t.after(() => late.close());
+  t.onTestFinished(() => late.close());
   await waitFor(() => late.status.includes('online'), 'retained online');
 
   // drop the edge's connection without a DISCONNECT: the broker publishes the will
@@ -127,6 +127,6 @@ test('retained status: online after connecting, offline by the last will, offlin
 
   await up.stop();
   const after = await subscriber(broker.url);
-  t.after(() => after.close());
+  t.onTestFinished(() => after.close());
   await waitFor(() => after.status.at(-1) === 'offline', 'retained offline after a graceful stop');
 });

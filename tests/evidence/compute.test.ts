@@ -1,7 +1,7 @@
 // buildEvidence over crafted periods in a real SqliteStore, against hand-computed expectations:
 // an excursion across midnight, a gap at the period edge, a period without data, "1、5、15"
 // deadlines over the 2025 National Day 调休, noise LAeq/L10/L50/L90 and a month below 70 %.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { at, ev, evidence, MIN, openStore, readings, S, write } from './fixture.ts';
 import type { NoiseRow, RateMonth, RoomDay } from '@hallmon/server';

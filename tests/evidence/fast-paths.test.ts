@@ -2,7 +2,7 @@
 // give: engine.ingestAt on a shared binding plan == engine.ingest of ISO readings on a fresh binding;
 // plucked minute values (with and without missing minutes) and minute rollup columns == readAggregate;
 // the minute CSV from columns == the minute CSV from aggregate points, byte for byte.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { RuleEngine, planBinding, laeqFromEnergy } from '@hallmon/rules';
 import type { NormalisedReading } from '@hallmon/firmware-config';

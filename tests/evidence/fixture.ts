@@ -28,11 +28,11 @@ export function at(local: string): number {
   return Date.parse(`${local.replace(' ', 'T')}${local.length <= 16 ? ':00' : ''}+08:00`);
 }
 
-export async function openStore(t: { after(fn: () => unknown): void }): Promise<{ store: SqliteStore; dir: string }> {
+export async function openStore(t: { onTestFinished(fn: () => unknown): void }): Promise<{ store: SqliteStore; dir: string }> {
   const tmp = tempDir('hallmon-evidence-');
   const store = createStore({ kind: 'sqlite', dataDir: tmp.path }, createLogger('test', 'warn')) as SqliteStore;
   await store.open();
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await store.close();
     tmp.remove();
   });

@@ -1,7 +1,7 @@
 // An evidence pack computed on InfluxDB (rollup_1h + minute reads, real influxd) equals the pack
 // computed on SQLite for the same readings: crafted incidents on 1-min climate and 1-s noise, a
 // silence, a re-sent batch, late data into an old hour after the first pack, and a pruned period.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
 import { createStore, buildEvidence, type ReplayStats } from '@hallmon/server';
@@ -49,10 +49,10 @@ const pack = (store: Store, onStats?: (s: ReplayStats) => void) =>
 
 test('a pack computed on InfluxDB equals the pack computed on SQLite (late data, re-sent batch, pruned period)', { timeout: 300_000 }, async (t) => {
   const influxd = await startInfluxd();
-  t.after(() => influxd.stop());
+  t.onTestFinished(() => influxd.stop());
   const influx = createStore({ kind: 'influxdb', url: influxd.url, database: 'equivalence' }, createLogger('test', 'warn'));
   await influx.open();
-  t.after(() => influx.close());
+  t.onTestFinished(() => influx.close());
   const { store: sqlite } = await openStore(t);
   const rs = crafted();
   for (const s of [sqlite, influx] as Store[]) {

@@ -1,7 +1,7 @@
 // The evidence pack says what the live engine says: the same RuleEngine run live over the raw
 // readings (as the edge runs it) and the pack's replay of the stored minute rollups give the same
 // excursions: equal start/end for 1-min climate data, within 60 s for 1-s noise.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { RuleEngine, replay, type ReplayInput } from '@hallmon/rules';
 import type { StoredReading } from '@hallmon/server';

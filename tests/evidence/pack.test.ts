@@ -2,7 +2,7 @@
 // embedded (pdftotext, pdffonts), the CSVs parse and agree with the JSON, and verify passes on an
 // untouched store, then names the day after one stored reading is changed by SQL and names a file
 // changed in the pack (both through verifyPack and `hallmon evidence verify`'s exit code).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-async function filled(t: { after(fn: () => unknown): void }) {
+async function filled(t: { onTestFinished(fn: () => unknown): void }) {
   const { store, dir } = await openStore(t);
   const d0 = at('2025-05-06 00:00');
   await write(store, readings('mr-th-1', 'temperature', d0, MIN, 3 * 1440, (i) => (i >= 1430 && i < 1460 ? 27.5 : 24)));
@@ -46,10 +46,10 @@ async function filled(t: { after(fn: () => unknown): void }) {
   await store.writeAlarms([{ id: 'demo:mr-temperature:mr-th-1:x', site: 'demo', clause: '5.2.2', rule: 'mr-temperature', sensor: 'mr-th-1', severity: 'warning', state: 'raised', ts: at('2025-05-06 23:55'), startedAt: at('2025-05-06 23:50'), ackedBy: 'netadmin', ackedAt: at('2025-05-06 23:58'), ackNote: '空调已重启' }]);
   const pack = await evidence(store, '2025-05-06', '2025-05-08');
   const out = tempDir('hallmon-pack-');
-  t.after(() => out.remove());
+  t.onTestFinished(() => out.remove());
   const seals = new SealStore(dir);
   seals.open();
-  t.after(() => seals.close());
+  t.onTestFinished(() => seals.close());
   const manifest = await writePack({ pack, store, site: demoSite(), profiles, dir: out.path, seals, now: () => at('2026-01-01 00:00') });
   return { store, dir, pack, manifest, out: out.path, seals };
 }

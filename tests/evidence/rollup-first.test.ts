@@ -3,7 +3,7 @@
 // can be suspicious (spikes, hysteresis band, gaps, a sensor starting mid-hour, a rate of change,
 // a daily swing, season change at midnight, hourly CO2 mean, illuminance, 1-s noise with short
 // 95 dB bursts and a loud stretch, 1-min noise, an excursion still open at the period end).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { ReplayStats, StoredReading } from '@hallmon/server';
 import { at, evidence, MIN, openStore, readings, S, write } from './fixture.ts';

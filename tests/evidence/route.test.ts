@@ -1,6 +1,6 @@
 // GET /api/evidence on a real fastify instance over a real SqliteStore: 401 without a token, 400
 // naming the field for a bad period, JSON/CSV/PDF for an assessor (every authenticated role reads).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
@@ -21,7 +21,7 @@ test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
   app.decorateRequest('user', null);
   installErrorHandler(app as never);
   await app.register(evidenceRoutes(ctx, { profiles }));
-  t.after(() => app.close());
+  t.onTestFinished(() => app.close());
   const auth = { authorization: `Bearer ${signer.sign('assessor1', 'assessor')}` };
   const url = '/api/evidence?site=demo&from=2025-05-06&to=2025-05-06';
 

@@ -1,7 +1,7 @@
 // The seal chain: closed days only, first sealed value kept (a later recomputation is noted beside
 // it, never over it), chain links following from the digests; and the edge's data_gap events show
 // as gaps in the pack.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { SealStore, sealDays, chainLink, GENESIS } from '@hallmon/server';
 import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, write } from './fixture.ts';
@@ -11,7 +11,7 @@ test('sealDays seals closed days in order, keeps the first value and notes later
   await write(store, readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 3 * 1440, () => 24));
   const seals = new SealStore(dir);
   seals.open();
-  t.after(() => seals.close());
+  t.onTestFinished(() => seals.close());
   const site = demoSite();
   // "Now" is 2025-05-09 12:00: with 48 h to close, only 05-06 and 05-07 are closed (05-07 ended 05-08 00:00).
   const now = () => at('2025-05-10 00:00');

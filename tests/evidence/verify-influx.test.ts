@@ -3,7 +3,7 @@
 // readRaw/readAggregate path) give the same raw, minute-rollup and records digests, and the rollup
 // and records digests are unchanged on both after pruneRaw (InfluxDB keeps pruned minutes in
 // rollup_1m; events are never pruned), so a day sealed before a prune still verifies.
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
 import { createStore, siteSchedule, dayDigests, rawDigest, recordsDigest, rollupDigest } from '@hallmon/server';
@@ -12,19 +12,19 @@ import { startInfluxd, type TestInfluxd } from '../helpers/influxd.ts';
 import { at, demoSite, ev, MIN, openStore, profiles, readings, S } from './fixture.ts';
 
 let influx: TestInfluxd | undefined;
-before(async () => {
+beforeAll(async () => {
   influx = await startInfluxd();
-}, { timeout: 60_000 });
-after(async () => {
+}, 60_000);
+afterAll(async () => {
   await influx?.stop();
-}, { timeout: 60_000 });
+}, 60_000);
 
 test('SQLite and InfluxDB give the same seal digests, before and after pruneRaw', { timeout: 120_000 }, async (t) => {
   const { store: sqlite } = await openStore(t);
   if (!influx) throw new Error('influxd did not start');
   const flux = createStore({ kind: 'influxdb', url: influx.url, database: 'hallmon_seal' }, createLogger('test', 'warn'));
   await flux.open();
-  t.after(() => flux.close());
+  t.onTestFinished(() => flux.close());
   const d0 = at('2025-05-06 00:00');
   const rs = [
     ...readings('mr-th-1', 'temperature', d0, MIN, 1440, (i) => Math.round((23.5 + Math.sin(i / 40)) * 100) / 100),

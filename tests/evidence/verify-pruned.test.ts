@@ -2,7 +2,7 @@
 // day's minute rollups: a pruned day verifies against it (and the report says so), and a changed
 // minute rollup is named. A format-1 seal (older seals.db) over a pruned day is "cannot be
 // re-verified" with exit code 3, never "altered". The SQL fast path gives the generic text.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ function retentionFor(day: string): string {
   return String(Math.floor((Date.now() - at(`${day} 00:00`)) / DAY));
 }
 
-async function threeDays(t: { after(fn: () => unknown): void }) {
+async function threeDays(t: { onTestFinished(fn: () => unknown): void }) {
   const { store, dir } = await openStore(t);
   const d0 = at('2025-05-06 00:00');
   await write(store, readings('mr-th-1', 'temperature', d0, MIN, 3 * 1440, (i) => 24 + Math.sin(i / 50) / 3));
@@ -29,9 +29,9 @@ async function threeDays(t: { after(fn: () => unknown): void }) {
   return { store, dir };
 }
 
-async function packOf(t: { after(fn: () => unknown): void }, store: Awaited<ReturnType<typeof openStore>>['store'], seals: SealStore) {
+async function packOf(t: { onTestFinished(fn: () => unknown): void }, store: Awaited<ReturnType<typeof openStore>>['store'], seals: SealStore) {
   const out = tempDir('hallmon-pack-');
-  t.after(() => out.remove());
+  t.onTestFinished(() => out.remove());
   const pack = await evidence(store, '2025-05-06', '2025-05-08');
   const manifest = await writePack({ pack, store, site: demoSite(), profiles, dir: out.path, seals, minuteData: false, now: () => at('2025-05-20 00:00') });
   return { out: out.path, manifest };
@@ -41,7 +41,7 @@ test('a pruned day verifies against its sealed minute rollups; a changed minute 
   const { store, dir } = await threeDays(t);
   const seals = new SealStore(dir);
   seals.open();
-  t.after(() => seals.close());
+  t.onTestFinished(() => seals.close());
   const { out, manifest } = await packOf(t, store, seals);
   assert.equal(manifest.format, 'hallmon-evidence-pack/3');
   assert.ok(manifest.chain.every((h) => h.sealedAt !== null && /^[0-9a-f]{64}$/.test(h.rollupDigest ?? '')));
@@ -83,7 +83,7 @@ test('raw readings missing inside the retention are an alteration, not a prune',
   const { store, dir } = await threeDays(t);
   const seals = new SealStore(dir);
   seals.open();
-  t.after(() => seals.close());
+  t.onTestFinished(() => seals.close());
   const { out } = await packOf(t, store, seals);
   const db = new Database(join(dir, 'hallmon.db'));
   db.prepare(`DELETE FROM readings WHERE ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'ar-th-1' AND metric = 'humidity')`).run(at('2025-05-07 03:00'));
@@ -114,7 +114,7 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   old.close();
   const seals = new SealStore(dir);
   seals.open();
-  t.after(() => seals.close());
+  t.onTestFinished(() => seals.close());
   assert.equal(seals.get('demo', '2025-05-06')?.rollupDigest, null);
   const { out, manifest } = await packOf(t, store, seals);
   assert.ok(manifest.chain.every((h) => h.rollupDigest === undefined), 'format-1 seals keep their digests');

@@ -4,7 +4,7 @@
 // readings were pruned (events are never pruned); a chain sealed in format 2 continues in format 3
 // and its old days verify as before. The record text does not depend on row order and escapes
 // what could forge a line.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import { tempDir } from '../helpers/tmp.ts';
 import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, verifyCli, write } from './fixture.ts';
 
 /** Three days of machine-room temperature, with ratings, a ticket, a fault and status changes on 05-07. */
-async function filled(t: { after(fn: () => unknown): void }) {
+async function filled(t: { onTestFinished(fn: () => unknown): void }) {
   const { store, dir } = await openStore(t);
   await write(store, readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 3 * 1440, (i) => 24 + (i % 5) * 0.1));
   await store.writeEvents([
@@ -30,13 +30,13 @@ async function filled(t: { after(fn: () => unknown): void }) {
   ]);
   const seals = new SealStore(dir);
   seals.open();
-  t.after(() => seals.close());
+  t.onTestFinished(() => seals.close());
   return { store, dir, seals };
 }
 
-async function packOf(t: { after(fn: () => unknown): void }, store: SqliteStore, seals: SealStore) {
+async function packOf(t: { onTestFinished(fn: () => unknown): void }, store: SqliteStore, seals: SealStore) {
   const out = tempDir('hallmon-pack-');
-  t.after(() => out.remove());
+  t.onTestFinished(() => out.remove());
   const pack = await evidence(store, '2025-05-06', '2025-05-08');
   const manifest = await writePack({ pack, store, site: demoSite(), profiles, dir: out.path, seals, minuteData: false, now: () => at('2025-05-20 00:00') });
   return { out: out.path, manifest };

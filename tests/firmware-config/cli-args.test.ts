@@ -1,7 +1,7 @@
 // Shared flag parsing: boolean flags take --no-NAME on Node 20 (where parseArgs has no
 // allowNegative), the later spelling wins, environment twins still apply, and the help shows the
 // negation for flags that default to on. Negating a string flag is an unknown option.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { helpText, parseCommand, UsageError, type CommandSpec } from '@hallmon/firmware-config';
 

@@ -1,5 +1,5 @@
 // Every shipped data file validates, and bad data is reported with file, path and reason.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,7 +80,7 @@ test('working days follow the official calendar with its swapped days', () => {
 
 test('a bad site config reports every problem with file and path', (t) => {
   const dir = tempDir();
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const file = join(dir.path, 'bad.json');
   writeFileSync(
     file,
@@ -110,7 +110,7 @@ test('a bad site config reports every problem with file and path', (t) => {
 
 test('unknown profiles, duplicate devices and bad time zones are caught beyond the schema', (t) => {
   const dir = tempDir();
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const file = join(dir.path, 'x.json');
   writeFileSync(
     file,

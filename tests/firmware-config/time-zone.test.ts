@@ -1,6 +1,6 @@
 // ZoneOffset: the site-local clock the edge's schedule and the simulators share. Hand-computed
 // expectations, including a DST change (Berlin: +01:00 until 2025-03-30 01:00 UTC, then +02:00).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ZoneOffset } from '@hallmon/firmware-config';
 

@@ -1,7 +1,7 @@
 // The follow-up API against a real server (SQLite, embedded broker; ratings published over MQTT as
 // the demo gateway): GET lists for any role, POST by hall records who and when, assessor 403, a bad
 // body 400 naming the field, unknown id 404; a missed deadline reaches /api/alarms and clears.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { Followup as FollowupJson } from '@hallmon/contract';
@@ -14,11 +14,11 @@ type Alarm = { id: string; state: string; clause: string; rule: string };
 test('follow-up API: list, steps by role, validation, alarms through the hub', { timeout: 90_000 }, async (t) => {
   const clock = { t: Date.now() };
   const server = await startTestServer({ clock: { now: () => clock.t } });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   server.users.upsert('assessor1', 'assessor', 'assessor-pass');
   server.users.upsert('hall1', 'hall', 'hall-pass');
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const admin = await server.login();
   const hall = await server.login('hall1', 'hall-pass');
   const assessor = await server.login('assessor1', 'assessor-pass');

@@ -1,7 +1,7 @@
 // The pure "1、5、15" deadlines shared by the rule kind and the server's follow-up tracker, checked
 // against the official 2025 calendar: the National Day holiday (10-01..10-08) and its 调休 Saturday
 // (10-11) and Sunday (09-28); the day a rating arrives does not count (DB31/T 862-2021 10.1.3).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { shippedCalendar } from '@hallmon/firmware-config';
 import { followupDeadlines, Schedule } from '@hallmon/rules';

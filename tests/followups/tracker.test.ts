@@ -1,7 +1,7 @@
 // The server's follow-up tracker with an injected clock and a real followups.db: a bad rating opens a
 // follow-up, each missed "1、5、15" stage raises its alarm, the person's step clears it, redelivered
 // ratings do not duplicate, and a restart keeps follow-ups and raised alarms.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger, loadCatalogue, loadProfiles, loadSites } from '@hallmon/firmware-config';
 import { FollowupTracker } from '../../server/src/followups/tracker.ts';
@@ -28,11 +28,11 @@ const id = `demo:eval-w02:${new Date(ratedAt).toISOString()}`;
 
 test('a rating of 1 walks through the 1、5、15 stages with alarms raised and cleared', async (t) => {
   const dir = tempDir('hallmon-followups-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const clock = { t: ratedAt + 60_000 };
   const { tracker, published } = harness(dir.path, clock);
   tracker.start();
-  t.after(() => tracker.stop());
+  t.onTestFinished(() => tracker.stop());
 
   tracker.events('demo', [bad, good]);
   tracker.events('demo', [bad]); // redelivery (at-least-once from the edge)
@@ -91,7 +91,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   tracker.stop();
   const again = harness(dir.path, clock, 50);
   again.tracker.start();
-  t.after(() => again.tracker.stop());
+  t.onTestFinished(() => again.tracker.stop());
   assert.equal(again.tracker.list('demo', true).length, 1);
   clock.t = sh('2025-05-28T00:00:01');
   const late = await waitFor(() => again.published.find((a) => a.id === `${id}:complex`), 'the 1 s clock raising the 15-day alarm', 10_000);
@@ -112,11 +112,11 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
 
 test('resolved in time raises nothing; a late step still leaves its alarm on record', (t) => {
   const dir = tempDir('hallmon-followups-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const clock = { t: ratedAt + 60_000 };
   const { tracker, published } = harness(dir.path, clock);
   tracker.start();
-  t.after(() => tracker.stop());
+  t.onTestFinished(() => tracker.stop());
   const other: StoredEvent = { ...bad, device: 'eval-w03', score: 2 };
   tracker.events('demo', [bad, other, { ...bad, device: 'mr-th-1' }, { ...bad, site: 'demo', type: 'ticket_called', score: undefined } as StoredEvent]);
   assert.equal(tracker.list('demo', true).length, 2, 'ratings of 1 and 2 from evaluators in the hall only');

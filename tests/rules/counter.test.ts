@@ -1,7 +1,7 @@
 // Counter-device rules: device offline in opening hours (clause 1.2.1; 2021 rules 三.3 faults per
 // month and repair in working days), the daily evaluation rate (三.4, 70 %), and the "1、5、15"
 // follow-up of bad ratings (DB31/T 862-2021 10.1.3) across a holiday and a 调休 weekend.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { at, event, iso, MIN, only, run, status, type Step } from './fixture.ts';
 

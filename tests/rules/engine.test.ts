@@ -2,7 +2,7 @@
 // transitions as in order; a snapshot/restore (through JSON) in the middle of a minimum duration or
 // window gives the same transitions as an uninterrupted run; late and duplicate inputs are counted;
 // replay() (evidence) matches the live path.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { replay, type ReplayInput } from '@hallmon/rules';
 import { at, canonical, event, makeEngine, MIN, reading, run, runWithRestart, S, series, shuffleWithinBound, status, type Step } from './fixture.ts';

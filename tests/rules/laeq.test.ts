@@ -1,6 +1,6 @@
 // LAeq is the energy mean (IEC 61672-1): hand-computed levels, the noise-laeq rules of clause 1.3.3
 // with their hysteresis, limits, opening hours and gaps.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { laeq, noiseStats } from '@hallmon/rules';
 import { at, iso, only, reading, run, S, type Step } from './fixture.ts';

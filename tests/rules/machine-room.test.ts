@@ -1,7 +1,7 @@
 // Machine-room rules beyond ranges (GB 50174-2017 Appendix A, clause 5.2.2): dew point from paired
 // temperature and humidity (Magnus), rate of change within 15 min, monitoring gaps; and the
 // archive room's daily swing (JGJ 25-2010 §5.2.3) over site-local calendar days.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { dewPoint } from '@hallmon/rules';
 import { at, iso, MIN, only, reading, run, S, series, type Step } from './fixture.ts';

@@ -1,7 +1,7 @@
 // The queue-wait kind (issue 4: queue waiting time and length, operating targets, not a scored
 // clause): the 30-minute wait and 30-ticket/10-minute length boundaries, order within the late bound,
 // a restart mid-duration, and closing time dropping tickets never called.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { EventType } from '@hallmon/firmware-config';
 import type { Excursion, Out, Transition, QueueWaitRule } from '@hallmon/rules';

@@ -1,7 +1,7 @@
 // range rules: machine room (GB 50174-2017, raw readings, 5 min minimum duration, hysteresis, gaps),
 // hall climate by season and opening hours (GB/T 18883-2022, 15 min means), archive hourly means,
 // and limits overridden per site, per zone and by the catalogue's legacy 2008 class C profile.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ConfigError } from '@hallmon/firmware-config';
 import { mergeLimits } from '@hallmon/rules';

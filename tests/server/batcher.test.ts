@@ -1,7 +1,7 @@
 // Unit tests of the ingest write batcher: concurrent adds coalesce into one store call, each
 // caller resolves only after the write holding its items finished, and a failed write rejects
 // exactly the callers whose items were in it.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { WriteBatcher } from '../../server/src/ingest/batcher.ts';
 

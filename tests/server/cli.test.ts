@@ -1,7 +1,7 @@
 // `hallmon server` as a real process: prints where it listens and where data lives, answers
 // /api/health, stops cleanly on SIGTERM; a bad flag value fails fast naming the flag; the first
 // start without HALLMON_ADMIN_PASSWORD prints a generated admin password once.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,7 +12,9 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'hallmon.js');
 
 test('hallmon server starts, reports its URL and stops on SIGTERM', async (t) => {
   const srv = await spawnServer();
-  t.after(() => srv.stop());
+  t.onTestFinished(async () => {
+    await srv.stop();
+  });
   assert.match(srv.stdout(), new RegExp(`http://127\\.0\\.0\\.1:${srv.httpPort}`));
   assert.match(srv.stdout(), /data\s+\//);
   const h = (await (await fetch(`${srv.url}/api/health`)).json()) as { status: string };
@@ -34,7 +36,7 @@ test('a bad flag value fails fast and names the flag', () => {
 
 test('first start without HALLMON_ADMIN_PASSWORD prints a generated password once', async (t) => {
   const dir = tempDir('hallmon-cli-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const dataDir = join(dir.path, 'data');
   const env = { HALLMON_ADMIN_PASSWORD: '' };
   const first = await spawnServer(['--data-dir', dataDir], env);
@@ -43,7 +45,9 @@ test('first start without HALLMON_ADMIN_PASSWORD prints a generated password onc
   const m = /user "admin" with password: (\S+)/.exec(out1);
   assert.ok(m, out1);
   const second = await spawnServer(['--data-dir', dataDir], env);
-  t.after(() => second.stop());
+  t.onTestFinished(async () => {
+    await second.stop();
+  });
   assert.doesNotMatch(second.stdout(), /password/);
   const login = await fetch(`${second.url}/api/login`, {
     method: 'POST',

@@ -4,7 +4,7 @@
 // ApiError under a status the route declares, and every route of the contract's API table must be
 // called. The server runs in strict-responses mode (tests/helpers/server-process.ts), so an answer
 // that fastify's serialiser would have changed (a dropped property, a coerced type) is a 500 here.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { TSchema } from '@sinclair/typebox';
@@ -29,14 +29,14 @@ const schemaOf = (route: ApiRoute, status: number): TSchema | undefined => {
 
 test('every /api route answers what its contract schema says, errors included', async (t) => {
   const server = await startTestServer();
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   server.users.upsert('hall1', 'hall', 'hall-pass');
   server.users.upsert('assessor1', 'assessor', 'assessor-pass');
   const admin = await server.login();
   const hall = await server.login('hall1', 'hall-pass');
   const assessor = await server.login('assessor1', 'assessor-pass');
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
 
   // Two hours of machine-room climate and hall noise, a minute apart, ending a few minutes ago.
   const end = Math.floor((Date.now() - 5 * 60_000) / 60_000) * 60_000;
@@ -129,15 +129,17 @@ test('every /api route answers what its contract schema says, errors included', 
 
   const call = (c: Call) => (c.method === 'POST' ? server.post<unknown>(c.path, c.body, c.token) : server.get<unknown>(c.path, c.token));
 
-  await t.test('200 answers conform to their closed schemas', async () => {
+  // Step: 200 answers conform to their closed schemas
+  {
     for (const c of ok) {
       const res = await call(c);
       assert.equal(res.status, 200, `${c.route} ${c.path}: ${JSON.stringify(res.body)}`);
       assert.deepEqual(contractProblems(schemaOf(c.route, 200)!, res.body), [], `${c.route} ${c.path}`);
     }
-  });
+  }
 
-  await t.test('errors are ApiError bodies under a status the route declares', async () => {
+  // Step: errors are ApiError bodies under a status the route declares
+  {
     for (const c of errors) {
       const res = await call(c);
       assert.equal(res.status, c.status, `${c.route} ${c.path}: ${JSON.stringify(res.body)}`);
@@ -145,9 +147,10 @@ test('every /api route answers what its contract schema says, errors included', 
       assert.ok(schema, `${c.route} declares status ${res.status}`);
       if (res.status >= 400) assert.deepEqual(contractProblems(ApiError, res.body), [], `${c.route} ${c.path}`);
     }
-  });
+  }
 
-  await t.test('the answers carry the data that was published', async () => {
+  // Step: the answers carry the data that was published
+  {
     const acked = await server.get<{ id: string; ackedBy: string | null; ackNote: string | null; limit: number | null; message: string | null }[]>('/api/alarms?site=demo', admin);
     const a = acked.body.find((x) => x.id === alarm.id)!;
     assert.deepEqual([a.ackedBy, a.ackNote, a.limit, a.message], ['hall1', '空调已报修', 27, '机房温度高于 27 °C']);
@@ -158,10 +161,11 @@ test('every /api route answers what its contract schema says, errors included', 
     const evidence = await fetch(`${server.url}/api/evidence?site=demo&from=${today}&to=${today}&format=csv`, { headers: { authorization: `Bearer ${admin}` } });
     assert.equal(evidence.status, 200);
     assert.match(evidence.headers.get('content-type') ?? '', /^text\/csv/);
-  });
+  }
 
-  await t.test('every route of the contract was called', () => {
+  // Step: every route of the contract was called
+  {
     const called = new Set([...ok, ...errors].map((c) => c.route));
     assert.deepEqual(Object.keys(API).filter((k) => !called.has(k as ApiRoute)), []);
-  });
+  }
 });

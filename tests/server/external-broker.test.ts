@@ -2,7 +2,7 @@
 // one. Readings published to mosquitto are stored; after a mosquitto restart ingest carries on;
 // QoS 1 messages published while the server was down are delivered when it comes back (fixed
 // client id, clean: false, PUBACK only after the store committed).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -14,13 +14,13 @@ import { startTestServer, type TestServer } from '../helpers/server-process.ts';
 
 test('ingest from an external mosquitto survives broker and server restarts', async (t) => {
   const dir = tempDir('hallmon-ext-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const port = await freePort();
   let mosq = await startMosquitto(dir.path, port);
-  t.after(() => mosq.stop());
+  t.onTestFinished(() => mosq.stop());
   const dataDir = join(dir.path, 'server-data');
   let server: TestServer = await startTestServer({ broker: mosq.url, dataDir });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
 
   const base = Date.now() - 30 * 60_000;

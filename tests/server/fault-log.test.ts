@@ -1,7 +1,7 @@
 // Pure unit tests of the Devices page figures (server/src/devices/fault-log.ts): status from status
 // history and silence, fault episodes merged across sources, errors by kind this month, and repair
 // time in working days by the shipped official calendar (2025: 05-01..05-05 Labour Day holiday).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { shippedCalendar } from '@hallmon/firmware-config';
 import { faultLog, type FaultLogInput } from '../../server/src/devices/fault-log.ts';

@@ -1,23 +1,23 @@
 // The HTTP API over the network against a real server (SQLite store, data published over MQTT):
 // login, token checks (missing, forged, expired -> 401), roles (assessor acking -> 403), 400s that
 // name the field, raw and 1m readings (noise as energy-mean LAeq), login rate limit, alarm ack flow.
-import { test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { TokenSigner, loadOrCreateSecret } from '../../server/src/auth/tokens.ts';
-import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
+import { startTestServer, DEMO_GATEWAY, type TestServer } from '../helpers/server-process.ts';
 
 type Err = { error: string; message: string };
 type Agg = { step: string; points: [string, number][]; buckets: { ts: string; count: number; min: number; max: number; mean: number; laeq?: number }[] };
 
-test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement', async (t) => {
-  const server = await startTestServer();
-  t.after(() => server.stop());
-  server.users.upsert('assessor1', 'assessor', 'assessor-pass');
-  server.users.upsert('hall1', 'hall', 'hall-pass');
-  const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
-
+// One server, one gateway and one data set for these tests, which run in order against the same
+// server state (the rate limit counts every login attempt made before it).
+describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement', () => {
+  let server: TestServer;
+  let gw: MqttClient;
+  let admin = '';
+  let assessor = '';
+  let hall = '';
   // A fixed minute in the past, so buckets are predictable.
   const minute = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
   const temps = [
@@ -25,10 +25,25 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     { ts: minute + 35_000, value: 22 },
     { ts: minute + 60_000 + 1_000, value: 30 },
   ];
-  const noise = [90, 60, 90, 60].map((v, i) => ({ sensor: 'hall-noise-1', metric: 'noise_laeq', value: v, ts: minute + i * 1000, dur: 1 }));
-  await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify([...temps.map((x) => ({ sensor: 'mr-th-1', metric: 'temperature', ...x })), ...noise]), { qos: 1 });
+  const range = `from=${minute - 60_000}&to=${minute + 120_000}`;
 
-  await t.test('login', async () => {
+  beforeAll(async () => {
+    server = await startTestServer();
+    server.users.upsert('assessor1', 'assessor', 'assessor-pass');
+    server.users.upsert('hall1', 'hall', 'hall-pass');
+    gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
+    const noise = [90, 60, 90, 60].map((v, i) => ({ sensor: 'hall-noise-1', metric: 'noise_laeq', value: v, ts: minute + i * 1000, dur: 1 }));
+    await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify([...temps.map((x) => ({ sensor: 'mr-th-1', metric: 'temperature', ...x })), ...noise]), { qos: 1 });
+    admin = await server.login();
+    assessor = await server.login('assessor1', 'assessor-pass');
+    hall = await server.login('hall1', 'hall-pass');
+  });
+  afterAll(async () => {
+    await gw?.endAsync(true);
+    await server?.stop();
+  });
+
+  test('login', async () => {
     const ok = await server.post<{ token: string; role: string }>('/api/login', { username: 'admin', password: 'test-admin-password' });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.role, 'admin');
@@ -40,12 +55,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.match(missing.body.message, /body\/password/);
   });
 
-  const admin = await server.login();
-  const assessor = await server.login('assessor1', 'assessor-pass');
-  const hall = await server.login('hall1', 'hall-pass');
-  const range = `from=${minute - 60_000}&to=${minute + 120_000}`;
-
-  await t.test('tokens: missing, forged and expired are 401', async () => {
+  test('tokens: missing, forged and expired are 401', async () => {
     assert.equal((await server.get('/api/sites')).status, 401);
     const [body, sig] = admin.split('.') as [string, string];
     const forgedBody = Buffer.from(JSON.stringify({ sub: 'admin', role: 'admin', exp: 9_999_999_999 })).toString('base64url');
@@ -58,7 +68,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.equal((await server.get('/api/sites', fresh)).status, 200);
   });
 
-  await t.test('sites', async () => {
+  test('sites', async () => {
     const res = await server.get<{ id: string; zones: { kind: string; sensors: { id: string; metrics: string[] }[] }[] }[]>('/api/sites', assessor);
     assert.equal(res.status, 200);
     const demo = res.body.find((s) => s.id === 'demo')!;
@@ -66,7 +76,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.deepEqual(mr.sensors.find((s) => s.id === 'mr-th-1')!.metrics.sort(), ['humidity', 'temperature']);
   });
 
-  await t.test('bad parameters are 400 naming the field; unknown site 404', async () => {
+  test('bad parameters are 400 naming the field; unknown site 404', async () => {
     const cases: [string, RegExp][] = [
       [`/api/readings?sensor=mr-th-1&metric=temperature&${range}`, /querystring\/site/],
       [`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&from=yesterday&to=${minute}`, /querystring\/from/],
@@ -87,7 +97,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.equal((await server.get(`/api/alarms?site=nowhere`, admin)).status, 404);
   });
 
-  await t.test('readings: raw and 1m aggregates', async () => {
+  test('readings: raw and 1m aggregates', async () => {
     const raw = await server.get<{ points: [string, number][] }>(`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`, assessor);
     assert.equal(raw.status, 200);
     assert.deepEqual(raw.body.points, temps.map((x) => [new Date(x.ts).toISOString(), x.value]));
@@ -112,7 +122,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.equal(n.body.buckets[0]!.mean, 75);
   });
 
-  await t.test('alarm acknowledgement: assessor 403, hall user acks', async () => {
+  test('alarm acknowledgement: assessor 403, hall user acks', async () => {
     const alarm = {
       id: 'demo:5.2.2:mr-temp-high:mr-th-1:1',
       site: 'demo',
@@ -141,7 +151,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.equal(after.body.find((a) => a.id === alarm.id)!.ackedBy, 'hall1');
   });
 
-  await t.test('events and device status history', async () => {
+  test('events and device status history', async () => {
     const ev = [
       { device: 'eval-w01', type: 'rating', score: 2, window: 'W01', ts: minute + 1_000 },
       { device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: minute + 2_000 },
@@ -158,7 +168,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.equal((await server.get<Err>(`/api/events?site=demo&${range}&type=bogus`, assessor)).status, 400);
   });
 
-  await t.test('login is rate-limited per IP and username', async () => {
+  test('login is rate-limited per IP and username', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await server.post('/api/login', { username: 'hall1', password: `guess-${i}` })).status);
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
@@ -168,7 +178,7 @@ test('HTTP API: auth, validation, readings, rate limit and alarm acknowledgement
     assert.equal((await server.post('/api/login', { username: 'assessor1', password: 'assessor-pass' })).status, 200);
   });
 
-  await t.test('the dashboard root answers', async () => {
+  test('the dashboard root answers', async () => {
     const res = await fetch(`${server.url}/`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);

@@ -1,6 +1,6 @@
 // Pure unit tests of the InfluxDB minute packs (server/src/store/influx-minute-pack.ts): what the keeper
 // writes into rollup_1h is read back as the same doubles, minute for minute, for any range cut.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ColumnsBuilder, MinutePacks, unpackMinutes, type MinuteColumns } from '../../server/src/store/influxdb/minute-pack.ts';
 

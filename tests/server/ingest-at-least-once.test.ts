@@ -1,7 +1,7 @@
 // At-least-once from gateway to store on the embedded broker: the PUBACK is held until the store
 // committed. With the store really closed, a QoS 1 publish is not acknowledged (the client is
 // disconnected); once the store is open again the client's automatic resend is stored and acked.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
@@ -9,9 +9,9 @@ import { waitFor } from '../helpers/wait.ts';
 
 test('a publish is acknowledged only once it is stored', async (t) => {
   const server = await startTestServer();
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 200 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   let disconnects = 0;
   gw.on('close', () => disconnects++);
 

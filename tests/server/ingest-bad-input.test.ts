@@ -2,7 +2,7 @@
 // JSON, non-finite values, unknown sensors and metrics, future timestamps, an oversized payload, a
 // mixed batch and another site's topic; a client with a wrong password is refused. The counters in
 // /api/health name each reason, and exactly the good readings are stored (read back over HTTP).
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { startTestServer, DEMO_GATEWAY, OTHER_GATEWAY } from '../helpers/server-process.ts';
@@ -14,9 +14,9 @@ interface Health {
 
 test('bad MQTT input is counted by reason and the good readings are stored exactly', async (t) => {
   const server = await startTestServer({ maxPayload: 4096 });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const topic = 'hallmon/v1/demo/telemetry';
   const pub = (payload: unknown, to = topic) =>
     gw.publishAsync(to, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
@@ -80,7 +80,7 @@ test('bad MQTT input is counted by reason and the good readings are stored exact
 
   // Still serving: the other site's own gateway can publish for its site.
   const other = await mqtt.connectAsync(server.mqttUrl!, { ...OTHER_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => other.endAsync(true));
+  t.onTestFinished(() => other.endAsync(true));
   await other.publishAsync('hallmon/v1/other/telemetry', JSON.stringify({ sensor: 'other-th-1', metric: 'temperature', value: 21.5, ts: base }), { qos: 1 });
   assert.deepEqual((await q('other', 'other-th-1')).body.points, [[new Date(base).toISOString(), 21.5]]);
 });

@@ -2,10 +2,10 @@
 // (SQLite, data published over MQTT as the demo gateway): the latest map is warmed from the store
 // and then follows the live path; device rows carry status and fault figures; bad queries are
 // 400 naming the field, unknown sites 404, no token 401.
-import { test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import mqtt from 'mqtt';
-import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
+import mqtt, { type MqttClient } from 'mqtt';
+import { startTestServer, DEMO_GATEWAY, type TestServer } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 type Latest = { site: string; sensor: string; metric: string; value: number; quality: string; ts: string };
@@ -23,20 +23,31 @@ type Device = {
 };
 type Err = { error: string; message: string };
 
-test('GET /api/latest, /api/devices and /api/sites summer', async (t) => {
-  const server = await startTestServer();
-  t.after(() => server.stop());
-  const token = await server.login();
-  const now = Date.now();
+// One server for these tests, which run in order: the latest map is read warm from the store
+// before the gateway connects, then follows what the gateway publishes.
+describe('GET /api/latest, /api/devices and /api/sites summer', () => {
+  let server: TestServer;
+  let gw: MqttClient;
+  let token = '';
+  let now = 0;
 
-  // Stored before anyone asked (as after a restart): the warm-up must find it in the store.
-  await server.store.writeReadings([
-    { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: now - 120_000, value: 24.1, quality: 'ok' },
-    { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: now - 60_000, value: 24.6, quality: 'ok' },
-    { site: 'other', sensor: 'other-th-1', metric: 'temperature', ts: now - 60_000, value: 19.5, quality: 'ok' },
-  ]);
+  beforeAll(async () => {
+    server = await startTestServer();
+    token = await server.login();
+    now = Date.now();
+    // Stored before anyone asked (as after a restart): the warm-up must find it in the store.
+    await server.store.writeReadings([
+      { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: now - 120_000, value: 24.1, quality: 'ok' },
+      { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: now - 60_000, value: 24.6, quality: 'ok' },
+      { site: 'other', sensor: 'other-th-1', metric: 'temperature', ts: now - 60_000, value: 19.5, quality: 'ok' },
+    ]);
+  });
+  afterAll(async () => {
+    await gw?.endAsync(true);
+    await server?.stop();
+  });
 
-  await t.test('auth, validation and unknown sites', async () => {
+  test('auth, validation and unknown sites', async () => {
     assert.equal((await server.get('/api/latest')).status, 401);
     assert.equal((await server.get('/api/devices')).status, 401);
     const bad = await server.get<Err>('/api/latest?site=Not_A_Site', token);
@@ -51,7 +62,7 @@ test('GET /api/latest, /api/devices and /api/sites summer', async (t) => {
     assert.equal((await server.get<Err>('/api/devices?site=nowhere', token)).status, 404);
   });
 
-  await t.test('latest: warmed from the store, one row per series, filtered by site', async () => {
+  test('latest: warmed from the store, one row per series, filtered by site', async () => {
     const demo = await server.get<Latest[]>('/api/latest?site=demo', token);
     assert.equal(demo.status, 200);
     assert.deepEqual(
@@ -62,10 +73,8 @@ test('GET /api/latest, /api/devices and /api/sites summer', async (t) => {
     assert.deepEqual(all.body.map((r) => `${r.site}/${r.sensor}/${r.value}`).sort(), ['demo/mr-th-1/24.6', 'other/other-th-1/19.5']);
   });
 
-  const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
-
-  await t.test('latest follows live data; an older reading arriving late does not replace a newer one', async () => {
+  test('latest follows live data; an older reading arriving late does not replace a newer one', async () => {
+    gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
     await gw.publishAsync(
       'hallmon/v1/demo/telemetry',
       JSON.stringify([
@@ -90,7 +99,7 @@ test('GET /api/latest, /api/devices and /api/sites summer', async (t) => {
     );
   });
 
-  await t.test('devices: every configured device with status, last seen and fault figures', async () => {
+  test('devices: every configured device with status, last seen and fault figures', async () => {
     const faultStart = now - 10 * 60_000;
     await gw.publishAsync(
       'hallmon/v1/demo/events',
@@ -135,7 +144,7 @@ test('GET /api/latest, /api/devices and /api/sites summer', async (t) => {
     assert.ok(all.body.some((d) => d.site === 'other' && d.id === 'other-th-1'));
   });
 
-  await t.test('sites: summer season from the config', async () => {
+  test('sites: summer season from the config', async () => {
     const sites = await server.get<{ id: string; summer: { from: string; to: string } }[]>('/api/sites', token);
     assert.deepEqual(sites.body.find((s) => s.id === 'demo')?.summer, { from: '05-01', to: '09-30' });
     // The fixture site has none: the default season is filled in.

@@ -3,7 +3,7 @@
 // reading its TCP socket (a real stall, not a mock) while a gateway publishes a burst; every
 // publish is still acknowledged (= stored), the server counts coalesced messages, and once the
 // client reads again it ends up with the latest value of each series.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
@@ -12,10 +12,12 @@ import { waitFor } from '../helpers/wait.ts';
 
 test('a stalled socket.io client gets coalesced latest values; ingest carries on', async (t) => {
   const server = await startTestServer();
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
   const sock = io(server.url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
-  t.after(() => sock.close());
+  t.onTestFinished(() => {
+    sock.close();
+  });
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', resolve);
     sock.once('connect_error', reject);
@@ -32,7 +34,7 @@ test('a stalled socket.io client gets coalesced latest values; ingest carries on
   raw.pause();
 
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const base = Date.now() - 86_400_000;
   const MESSAGES = 60;
   const PER = 5_000;

@@ -2,7 +2,7 @@
 // excursion above 27 °C (a jump of 8 °C) and a 20-minute silence; the rule engine's replay must
 // answer the range excursion, the fast change and the gap where the data put them, drop what ended
 // before the range, and report a silence still going at the range end as an ongoing gap.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { MarksAnswer } from '@hallmon/contract';
@@ -13,10 +13,10 @@ const MIN = 60_000;
 
 test('GET /api/marks answers what the rule engine judged for a sensor over a range', async (t) => {
   const server = await startTestServer();
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
 
   // t0 .. t0+120 min, one reading a minute: 22 °C, 30 °C from +40 to +59, silent from +80 to +99.
   const t0 = Math.floor((Date.now() - 4 * 3_600_000) / MIN) * MIN;
@@ -36,7 +36,8 @@ test('GET /api/marks answers what the rule engine judged for a sensor over a ran
   };
   const iso = (m: number) => new Date(t0 + m * MIN).toISOString();
 
-  await t.test('excursions and gaps where the data put them', async () => {
+  // Step: excursions and gaps where the data put them
+  {
     const m = await marks(t0, t0 + 121 * MIN);
     const range = m.excursions.find((x) => x.rule === 'mr-temperature')!;
     assert.ok(range, JSON.stringify(m.excursions));
@@ -45,16 +46,18 @@ test('GET /api/marks answers what the rule engine judged for a sensor over a ran
     const fast = m.excursions.filter((x) => x.kind === 'rate-of-change');
     assert.ok(fast.length >= 1 && fast[0]!.start === iso(40), JSON.stringify(fast));
     assert.deepEqual(m.gaps, [{ rule: 'mr-gap', clause: '5.2.2', start: iso(79), end: iso(100), ongoing: false }]);
-  });
+  }
 
-  await t.test('what ended before the range is not answered', async () => {
+  // Step: what ended before the range is not answered
+  {
     const m = await marks(t0 + 65 * MIN, t0 + 121 * MIN);
     assert.equal(m.excursions.filter((x) => x.rule === 'mr-temperature').length, 0);
     assert.equal(m.gaps.length, 1);
-  });
+  }
 
-  await t.test('a silence still going at the end of the range is an ongoing gap', async () => {
+  // Step: a silence still going at the end of the range is an ongoing gap
+  {
     const m = await marks(t0 + 60 * MIN, t0 + 95 * MIN);
     assert.deepEqual(m.gaps, [{ rule: 'mr-gap', clause: '5.2.2', start: iso(79), end: iso(95), ongoing: true }]);
-  });
+  }
 });

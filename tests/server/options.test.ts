@@ -1,6 +1,6 @@
 // Unit tests of `hallmon server` option parsing: defaults, HALLMON_* twins, and bad values failing
 // with a message that names the flag.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { parseCommand, UsageError } from '@hallmon/firmware-config';
 import { serverCommand, serverOptions } from '../../server/src/options.ts';

@@ -1,7 +1,7 @@
 // The server with --store influxdb against a real influxd (InfluxDB 1.6): readings published over
 // MQTT are stored there and read back through the API (raw and 1m); users and the token secret
 // still live in the data dir (users.db), since InfluxDB holds only time series.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,14 +11,14 @@ import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
 
 test('server on InfluxDB: MQTT in, API out', async (t) => {
   const influx = await startInfluxd();
-  t.after(() => influx.stop());
+  t.onTestFinished(() => influx.stop());
   const server = await startTestServer({ store: 'influxdb', influxUrl: `${influx.url}/hallmon_server_test` });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   assert.equal(server.store.kind, 'influxdb');
   assert.ok(existsSync(join(server.dataDir, 'users.db')));
 
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const minute = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
   const rows = [
     { sensor: 'mr-th-1', metric: 'temperature', value: 20, ts: minute + 1_000 },

@@ -2,7 +2,7 @@
 // gateway published over MQTT (arrival only, no latency assertion); clients without a valid token
 // are refused; a client subscribed to another site does not get demo's readings. Every message and
 // subscribe answer conforms to its contract schema (@hallmon/contract live.ts) with objects closed.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
@@ -16,12 +16,12 @@ function connect(url: string, auth: Record<string, unknown>): Socket {
 
 test('socket.io pushes stored readings to authenticated subscribers only', async (t) => {
   const server = await startTestServer();
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   const token = await server.login();
 
   const refused = connect(server.url, {});
   const forged = connect(server.url, { token: `${token.slice(0, -3)}abc` });
-  t.after(() => {
+  t.onTestFinished(() => {
     refused.close();
     forged.close();
   });
@@ -32,7 +32,7 @@ test('socket.io pushes stored readings to authenticated subscribers only', async
 
   const client = connect(server.url, { token });
   const otherSite = connect(server.url, { token });
-  t.after(() => {
+  t.onTestFinished(() => {
     client.close();
     otherSite.close();
   });
@@ -47,7 +47,7 @@ test('socket.io pushes stored readings to authenticated subscribers only', async
   assert.deepEqual(contractProblems(SubscribeAck, bad), []);
 
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const ts = Date.now() - 1000;
   await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify({ sensor: 'mr-th-1', metric: 'humidity', value: 48.2, ts }), { qos: 1 });
   await waitFor(() => got.length > 0, 'live reading over socket.io');

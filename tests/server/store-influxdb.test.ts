@@ -1,7 +1,7 @@
 // Runs the shared store suite against a real influxd (Debian's InfluxDB 1.6) started on a free
 // loopback port; each case gets its own database. The one documented difference from SQLite: write
 // counts are batch sizes (InfluxDB cannot tell an overwrite from a new point cheaply).
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger } from '@hallmon/firmware-config';
 import { createStore, type InfluxStore } from '@hallmon/server';
@@ -14,12 +14,12 @@ const log = createLogger('test-store-influxdb');
 let influx: TestInfluxd | undefined;
 
 // File-level hooks: one influxd serves the shared suite and the InfluxDB-only cases below.
-before(async () => {
+beforeAll(async () => {
   influx = await startInfluxd();
-}, { timeout: 60_000 });
-after(async () => {
+}, 60_000);
+afterAll(async () => {
   await influx?.stop();
-}, { timeout: 60_000 });
+}, 60_000);
 
 storeSuite({
   name: 'influxdb',
@@ -56,7 +56,7 @@ test('influxdb: the --influx-url path names the database (http://host:8086/mydb)
   const url = influx.url;
   const s = createStore({ kind: 'influxdb', url: `${url}/from_url_db` }, log);
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   assert.equal(s.kind, 'influxdb');
   await s.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: Date.UTC(2025, 4, 1), value: 21, quality: 'ok' }]);
   const res = await fetch(`${url}/query?q=${encodeURIComponent('SHOW DATABASES')}`);
@@ -82,7 +82,7 @@ test('influxdb: line protocol escapes tags and strings so odd ids round-trip', a
   if (!influx) throw new Error('influxd did not start');
   const s = createStore({ kind: 'influxdb', url: influx.url, database: 'escapes' }, log);
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   const T = Date.UTC(2025, 4, 1);
   // Wire ids cannot hold these characters, but the store must not corrupt a line if one gets through.
   const sensor = 'odd sensor,a=b\\x';
@@ -100,7 +100,7 @@ test('influxdb: hours dirtied before a crash are recomputed by the next process 
   const T = Date.UTC(2025, 4, 1);
   const a = createStore({ kind: 'influxdb', url: influx.url, database: 'crash' }, log);
   await a.open();
-  t.after(() => a.close());
+  t.onTestFinished(() => a.close());
   const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, from: T, to: T + 3 * 3_600_000 };
   await a.writeReadings([0, 1, 2].map((i) => ({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, ts: T + i * 60_000, value: 20 + i, quality: 'ok' as const })));
   assert.deepEqual(Array.from((await a.readHourRollups(q)).sum), [63]);
@@ -109,7 +109,7 @@ test('influxdb: hours dirtied before a crash are recomputed by the next process 
   await a.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T + 30_000, value: 7, quality: 'ok' }, { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T + 3_600_000, value: 5, quality: 'ok' }]);
   const b = createStore({ kind: 'influxdb', url: influx.url, database: 'crash' }, log);
   await b.open();
-  t.after(() => b.close());
+  t.onTestFinished(() => b.close());
   const got = await b.readHourRollups(q);
   assert.deepEqual([Array.from(got.ts), Array.from(got.count), Array.from(got.sum)], [[T, T + 3_600_000], [4, 1], [70, 5]]);
 });
@@ -125,7 +125,7 @@ test('influxdb: a database written before rollup_1h existed gets its hourly roll
   assert.equal(w.status, 204);
   const s = createStore({ kind: 'influxdb', url, database: 'legacy' }, log) as InfluxStore;
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   const got = await s.readHourRollups({ site: 'demo', sensor: 'hall-co2-1', metric: 'co2', from: T, to: T + 3 * 3_600_000 });
   assert.deepEqual([Array.from(got.ts), Array.from(got.sum)], [[T, T + 3_600_000, T + 2 * 3_600_000], [800, 801, 802]]);
   assert.equal(await s.flushRollups(), 0, 'nothing left to recompute');
@@ -143,7 +143,7 @@ test('influxdb: a backslash before an apostrophe in free text round-trips (event
   if (!influx) throw new Error('influxd did not start');
   const s = createStore({ kind: 'influxdb', url: influx.url, database: 'apostrophes' }, log);
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   const T = Date.UTC(2025, 4, 1);
   // The influx package's own escaper would store `it\\'s` for this (a doubled backslash).
   const text = "it\\'s \\\\'' end\\";
@@ -165,7 +165,7 @@ test('influxdb: the default retention policy keeps data for ever (created when m
   assert.deepEqual((await policies('rp_finite')).map((v) => [v[0], v[1], v[4]]), [['month', '720h0m0s', true]]);
   const a = createStore({ kind: 'influxdb', url: influx.url, database: 'rp_finite' }, log);
   await a.open();
-  t.after(() => a.close());
+  t.onTestFinished(() => a.close());
   assert.deepEqual((await policies('rp_finite')).map((v) => [v[0], v[1], v[4]]), [['month', '0s', true]]);
   // A database left without any retention policy: writes would fail until one exists.
   await influxql('CREATE DATABASE rp_none');
@@ -173,7 +173,7 @@ test('influxdb: the default retention policy keeps data for ever (created when m
   assert.deepEqual(await policies('rp_none'), []);
   const b = createStore({ kind: 'influxdb', url: influx.url, database: 'rp_none' }, log);
   await b.open();
-  t.after(() => b.close());
+  t.onTestFinished(() => b.close());
   assert.deepEqual((await policies('rp_none')).map((v) => [v[0], v[1], v[4]]), [['autogen', '0s', true]]);
   const T = Date.UTC(2025, 4, 1);
   await b.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T, value: 21, quality: 'ok' }]);
@@ -181,7 +181,7 @@ test('influxdb: the default retention policy keeps data for ever (created when m
   // A new database keeps what CREATE DATABASE made.
   const c = createStore({ kind: 'influxdb', url: influx.url, database: 'rp_new' }, log);
   await c.open();
-  t.after(() => c.close());
+  t.onTestFinished(() => c.close());
   assert.deepEqual((await policies('rp_new')).map((v) => [v[0], v[1], v[4]]), [['autogen', '0s', true]]);
 });
 
@@ -195,7 +195,7 @@ test('influxdb: opening a database of an older layout drops the measurement noth
   assert.ok((await measurements()).includes('noise_1m'));
   const s = createStore({ kind: 'influxdb', url: influx.url, database: 'layout4' }, log);
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   assert.ok(!(await measurements()).includes('noise_1m'));
   assert.ok((await measurements()).includes('reading'));
   const got = await s.readHourRollups({ site: 'demo', sensor: 'hall-co2-1', metric: 'co2', from: T, to: T + 3_600_000 });
@@ -204,14 +204,14 @@ test('influxdb: opening a database of an older layout drops the measurement noth
 
 test('influxdb: basic auth from the URL (user:password@) on an influxd with auth enabled', async (t) => {
   const secured = await startInfluxd({ httpSettings: ['auth-enabled = true'] });
-  t.after(() => secured.stop());
+  t.onTestFinished(() => secured.stop());
   // With no user yet, InfluxDB 1.x accepts the statement that creates the first admin.
   const made = await fetch(`${secured.url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE USER "ops" WITH PASSWORD 'p@ss:w0rd' WITH ALL PRIVILEGES` }) });
   assert.equal(made.status, 200);
   const port = new URL(secured.url).port;
   const s = createStore({ kind: 'influxdb', url: `http://ops:${encodeURIComponent('p@ss:w0rd')}@127.0.0.1:${port}/secured` }, log);
   await s.open();
-  t.after(() => s.close());
+  t.onTestFinished(() => s.close());
   const T = Date.UTC(2025, 4, 1);
   // Writes, small reads (the package) and bulk reads (the MessagePack path) all carry the credentials.
   await s.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T, value: 21.5, quality: 'ok' }]);
@@ -237,7 +237,7 @@ test('influxdb: basic auth from the URL (user:password@) on an influxd with auth
   await admin('GRANT ALL ON limited TO writer');
   const mine = createStore({ kind: 'influxdb', url: `http://writer:w@127.0.0.1:${port}/mine` }, log);
   await mine.open();
-  t.after(() => mine.close());
+  t.onTestFinished(() => mine.close());
   await mine.writeReadings([{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: T, value: 19, quality: 'ok' }]);
   assert.equal(await mine.countReadings(), 1);
   const limited = createStore({ kind: 'influxdb', url: `http://writer:w@127.0.0.1:${port}/limited` }, log);

@@ -1,6 +1,6 @@
 // Pure checks of the rollup arithmetic both stores share: bucket alignment, the energy mean, the
 // level histogram and its exceedance levels, and the batch fold SQLite uses before upserting.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { exceedanceLevel, histBin, binLevel, laeqFromEnergy, noiseEnergy, type NoiseHistogram } from '@hallmon/rules';
 import { BatchRollup, bucketCeil, bucketStart } from '../../server/src/store/rollup.ts';

@@ -1,6 +1,6 @@
 // Runs the shared store suite against the embedded SQLite store, plus what only SQLite promises:
 // exact inserted/duplicate counts, data surviving a reopen, and rollups outliving pruned raw rows.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -29,7 +29,7 @@ storeSuite({
 
 test('sqlite: data, rollups and counts survive close and reopen; the file is WAL', async (t) => {
   const dir = tempDir('hallmon-store-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const T = Date.UTC(2025, 4, 1);
   const mk = () => createStore({ kind: 'sqlite', dataDir: dir.path }, log);
   const a = mk();
@@ -42,7 +42,7 @@ test('sqlite: data, rollups and counts survive close and reopen; the file is WAL
   assert.ok(existsSync(`${dir.path}/hallmon.db`));
   const b = mk();
   await b.open();
-  t.after(() => b.close());
+  t.onTestFinished(() => b.close());
   assert.equal(await b.countReadings('demo'), 2);
   // Written again after the reopen: still duplicates (the key is on disk, not in memory).
   assert.deepEqual(
@@ -57,14 +57,14 @@ test('sqlite: data, rollups and counts survive close and reopen; the file is WAL
 
 test('sqlite: using a store before open() says what to do', async (t) => {
   const dir = tempDir('hallmon-store-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const s = createStore({ kind: 'sqlite', dataDir: dir.path }, log);
   await assert.rejects(s.countReadings(), /call open\(\)/);
 });
 
 test('sqlite: a data dir that cannot be created, or a newer store schema, fails open() with the fix', async (t) => {
   const dir = tempDir('hallmon-store-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   writeFileSync(`${dir.path}/a-file`, 'x');
   const bad = createStore({ kind: 'sqlite', dataDir: `${dir.path}/a-file/data` }, log);
   await assert.rejects(bad.open(), /--data-dir/);

@@ -3,7 +3,7 @@
 // hand in the comments, not recomputed with the code under test. Every store the cases use is
 // wrapped in a recorder, and the last case fails unless each method of the interface (STORE_METHODS,
 // which the type checker keeps complete) was called directly by some case.
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { STORE_METHODS, type Store, type StoredAlarm, type StoredEvent, type StoredReading } from '@hallmon/server';
 import { exceedanceLevel } from '@hallmon/rules';
@@ -59,13 +59,13 @@ export function storeSuite(o: SuiteOptions): void {
   describe(`store: ${o.name}`, () => {
     let n = 0;
     const called = new Set<string>();
-    if (o.setup) before(o.setup, { timeout: 60_000 });
-    if (o.teardown) after(o.teardown, { timeout: 60_000 });
+    if (o.setup) beforeAll(o.setup, 60_000);
+    if (o.teardown) afterAll(o.teardown, 60_000);
 
     async function fresh(t: TestContext): Promise<Store> {
       const store = recorded(await o.make(++n), called);
       await store.open();
-      t.after(() => store.close());
+      t.onTestFinished(() => store.close());
       return store;
     }
 

@@ -1,7 +1,7 @@
 // TLS: with --tls-cert/--tls-key the API is HTTPS and the broker is mqtts. A certificate made by the
 // test for 127.0.0.1 is the only trusted CA: an mqtts publish is stored, HTTPS GET /api/health works,
 // and a client that does not trust the certificate is refused.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import { startTestServer, DEMO_GATEWAY, ADMIN_PASSWORD } from '../helpers/server-process.ts';
@@ -11,10 +11,10 @@ import { request } from 'node:https';
 
 test('mqtts publish and HTTPS API with a self-signed certificate', async (t) => {
   const dir = tempDir('hallmon-tls-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const tls = selfSigned(dir.path);
   const server = await startTestServer({ tls: { cert: tls.certFile, key: tls.keyFile } });
-  t.after(() => server.stop());
+  t.onTestFinished(() => server.stop());
   assert.match(server.url, /^https:/);
   assert.match(server.mqttUrl!, /^mqtts:/);
 
@@ -23,7 +23,7 @@ test('mqtts publish and HTTPS API with a self-signed certificate', async (t) => 
   assert.equal(health.body.status, 'ok');
 
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, ca: tls.cert, reconnectPeriod: 0 });
-  t.after(() => gw.endAsync(true));
+  t.onTestFinished(() => gw.endAsync(true));
   const ts = Date.now() - 5_000;
   await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify({ sensor: 'ar-th-1', metric: 'humidity', value: 55.5, ts }), { qos: 1 });
 

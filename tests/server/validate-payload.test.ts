@@ -1,6 +1,6 @@
 // Unit tests of ingest payload validation (pure): every rejection reason, batches keep their good
 // items, timestamps normalised to epoch ms.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadProfiles, loadSites, MAX_BATCH } from '@hallmon/firmware-config';
 import { indexSite } from '../../server/src/ingest/site-index.ts';

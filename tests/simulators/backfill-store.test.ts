@@ -2,7 +2,7 @@
 // store with chosen incidents; the counts match what the generator promised, the counter devices'
 // status changes are stored, the days are sealed, and an evidence pack over the store shows each
 // incident as an excursion (or a device fault) of its clause.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger, loadCatalogue, loadProfiles, loadSites, shippedCalendar } from '@hallmon/firmware-config';
 import { backfillStore } from '@hallmon/demo';
@@ -14,7 +14,7 @@ const at = (local: string) => Date.parse(`${local.replace(' ', 'T')}:00+08:00`);
 
 test('backfill into the store: counts, statuses, seals, and the incidents in the evidence pack', async (t) => {
   const tmp = tempDir('hallmon-backfill-');
-  t.after(() => tmp.remove());
+  t.onTestFinished(() => tmp.remove());
   const profiles = loadProfiles();
   const site = loadSites(undefined, profiles).get('demo')!;
   const base = getScenario('normal-day')!;
@@ -37,7 +37,7 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
 
   const store = createStore({ kind: 'sqlite', dataDir: tmp.path }, createLogger('test', 'warn'));
   await store.open();
-  t.after(() => store.close());
+  t.onTestFinished(() => store.close());
   assert.equal(await store.countReadings('demo'), r.readings);
   const statuses = await store.readStatus({ site: 'demo', from, to });
   assert.deepEqual(
@@ -46,7 +46,7 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
   );
   const seals = new SealStore(tmp.path);
   seals.open();
-  t.after(() => seals.close());
+  t.onTestFinished(() => seals.close());
   assert.ok(seals.get('demo', '2025-05-08'), 'the last day is sealed');
 
   const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: shippedCalendar(), from: '2025-05-06', to: '2025-05-08' });

@@ -1,7 +1,7 @@
 // Scenarios are pure functions of (site, seed, time): determinism, split-invariance of counter
 // events, the incidents really happen (noise above 80 dB(A) as an energy mean, machine room past
 // 32 °C) and the history generator covers its span in time-ordered batches.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadSites, type DeviceEvent, type Metric } from '@hallmon/firmware-config';
 import { getScenario, listScenarios, type Scenario, generateHistory, SimClock } from '@hallmon/simulators';

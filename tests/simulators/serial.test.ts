@@ -1,6 +1,6 @@
 // The serial simulators on the wire, read with a bare serialport (not modbus-serial), so they are
 // checked against the Modbus RTU spec itself rather than against the edge's own client library.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { SerialPort } from 'serialport';
 import { loadProfiles } from '@hallmon/firmware-config';
@@ -58,7 +58,7 @@ test('modbus slave bus: replies, exceptions, silence for other units, resync aft
   });
   await sim.start();
   const host = await openHost(pair.host);
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await host.close();
     await sim.stop();
     await pair.close();
@@ -124,7 +124,7 @@ test('ascii meter: one formatted line per interval; garbage lines', async (t) =>
   const meter = new AsciiMeter({ path: pair.device, baudRate: 9600, intervalMs: 50, value: () => 64.2, fault: () => mode });
   await meter.start();
   const host = await openHost(pair.host);
-  t.after(async () => {
+  t.onTestFinished(async () => {
     await host.close();
     await meter.stop();
     await pair.close();

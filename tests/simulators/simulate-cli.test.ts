@@ -1,5 +1,5 @@
 // `hallmon simulate` as a user runs it: the real bin/hallmon.js in a child process.
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ test('an unknown scenario or flag exits non-zero with a message that helps', asy
 
 test('simulate --backfill publishes CONTRACT batches as the gateway', async (t) => {
   const broker = await startAedes();
-  t.after(() => broker.stop());
+  t.onTestFinished(() => broker.stop());
   const users: string[] = [];
   broker.broker.authenticate = (_c, username, password, done) => {
     users.push(String(username));
@@ -92,7 +92,7 @@ test('simulate --backfill publishes CONTRACT batches as the gateway', async (t) 
 
 test('simulate --backfill --data-dir writes a store and seals its days through the server writer', async (t) => {
   const dir = tempDir('hallmon-simulate-store-');
-  t.after(() => dir.remove());
+  t.onTestFinished(() => dir.remove());
   const r = await hallmon(['simulate', '--scenario', 'normal-day', '--backfill', '--from', '2025-05-06', '--to', '2025-05-08', '--data-dir', dir.path, '--noise-step', '60', '--no-incidents']);
   assert.equal(r.code, 0, r.stderr);
   const m = /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed$/m.exec(r.stdout);
