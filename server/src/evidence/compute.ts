@@ -9,15 +9,16 @@ import type { StoredAlarm } from '../store/store.ts';
 import { VERSION } from '../version.ts';
 import { clauseExcursions } from './steps/clause-excursions.ts';
 import { clauseSeries } from './steps/clause-series.ts';
-import { counterClause } from './steps/counter-clauses.ts';
+import { counterClause, type CounterFigures } from './steps/counter-clauses.ts';
 import { counterDays } from './steps/counter-coverage.ts';
 import { replayCounters } from './steps/counter-replay.ts';
 import { clauseCoverage, dataGaps } from './steps/coverage.ts';
 import { counterDeviceCoverage, deviceFaults } from './steps/device-faults.ts';
-import { evaluationMonths, rateLimit } from './steps/evaluation-rate.ts';
+import { evaluationMonths } from './steps/evaluation-rate.ts';
 import { memoDay } from './steps/format.ts';
 import { judgeFollowups } from './steps/followups.ts';
 import { resolveInputs, type EvidenceInput } from './steps/inputs.ts';
+import { basesOf, catalogueKinds } from './steps/kinds.ts';
 import { methodNotes } from './steps/method-notes.ts';
 import { clauseNoise, noiseTables } from './steps/noise-table.ts';
 import { openAtPeriodEnd } from './steps/open-at-end.ts';
@@ -35,6 +36,7 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   // 0. The period, its days, the measured series and the rules bound to them.
   const b = resolveInputs(input);
   const { schedule, from, to, days, engine, series, threshold } = b;
+  const kinds = catalogueKinds(catalogue);
   const steps = b.sensors.length + 2;
   // 1. Sensors: coverage, daily tables and the replay's records.
   const sensors = await replaySensors(input, b, progress);
@@ -44,11 +46,11 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   const rec = mergeRecords(sensors.records, counters.records);
   const alarms = await store.readAlarms({ site: site.id, from, to });
   // 3. Excursions of the period, and what is still open at its end (cut there).
-  const excursions: Excursion[] = periodExcursions(rec, from, to);
-  const open = openAtPeriodEnd(sensors.open, catalogue, schedule, calendar, to);
+  const excursions: Excursion[] = periodExcursions(rec, from, to, kinds);
+  const open = openAtPeriodEnd(sensors.open, catalogue, kinds, schedule, calendar, to);
   // 4. The noise table (L10/L50/L90/Lmax from the minute histograms, opening hours only).
   const localDay = memoDay(schedule);
-  const noise = await noiseTables(store, site.id, sensors.noise, excursions, localDay);
+  const noise = await noiseTables(store, site.id, sensors.noise, excursions, kinds, localDay);
   progress('tables', 1 - 0.5 / steps);
   // 5. Measured clauses: citations and excursions, coverage and gaps, noise or room tables.
   const knownSensors = new Set(series.map((s) => s.sensor));
@@ -61,14 +63,14 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     const measured = clauseSeries(bound, series);
     if (measured.size > 0) {
       clauseCoverage(ev, measured, coverageInput);
-      Object.assign(ev, c.rules.some((r) => r.kind === 'laeq-window') ? clauseNoise(measured.values(), noise) : roomTables(measured, sensors.room, ev.excursions, localDay));
+      Object.assign(ev, basesOf(c).has('noise') ? clauseNoise(measured.values(), noise) : roomTables(measured, sensors.room, ev.excursions, localDay));
     }
     clauses.push(ev);
   }
   // 6. Counter clauses: evaluation rate, follow-ups, device faults; then every verdict.
   const seen = counterDays(days, counters.events, from, schedule);
-  const hallZones = site.zones.filter((z) => z.kind === 'hall').map((z) => z.id);
   const followups = judgeFollowups({
+    rule: kinds.rulesOn('followups')[0]?.id,
     records: [...counters.openFollowups, ...rec.followups],
     outcomes: input.followupOutcomes ?? [],
     judgedUntil: Math.min(to, (input.now ?? Date.now)()),
@@ -78,17 +80,18 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     to,
   });
   const faults = deviceFaults(rec.faults, open.faults, counters.events, schedule, from, to);
-  const figures = {
+  const figures: CounterFigures = {
     coverage: seen.coverage,
-    rateMonths: evaluationMonths(counters.events.filter((e) => e.ts >= from), schedule, excursions, hallZones, rateLimit(catalogue)),
+    rateMonths: (rule) => evaluationMonths(counters.events.filter((e) => e.ts >= from), schedule, excursions, rule, site),
     followupExcursions: followups.excursions,
-    deviceCoverage: counterDeviceCoverage(site, profiles, counters.statuses, seen.days, to),
+    deviceCoverage: (rules) => counterDeviceCoverage(site, profiles, rules, counters.statuses, seen.days, to),
     deviceFaults: faults,
   };
   for (const ev of clauses) {
     const c = catalogue.clauses.find((x) => x.id === ev.clause)!;
-    counterClause(ev, c, figures);
-    judge(ev, c.rules.map((r) => r.kind), faults, threshold);
+    const bases = basesOf(c);
+    counterClause(ev, c, bases, figures);
+    judge(ev, bases, faults, threshold);
   }
   progress('tables', 1);
 

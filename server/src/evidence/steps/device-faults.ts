@@ -3,8 +3,8 @@
 // offline faults of the period, those still open at its end, and the edge's device_fault events
 // (timeouts, CRC errors), in time order; per month and device the count and repair figures; and the
 // share of the hall's counter devices that were heard from at all (the clause's coverage).
-import { toIso, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
-import type { FaultRecord, Schedule } from '@hallmon/rules';
+import { toIso, type DeviceProfile, type RuleDef, type SiteConfig } from '@hallmon/firmware-config';
+import { ruleKind, type FaultRecord, type Schedule } from '@hallmon/rules';
 import type { StatusChange, StoredEvent } from '../../store/store.ts';
 import type { DeviceFault, FaultMonth } from '../types.ts';
 import { monthOf, round } from './format.ts';
@@ -60,11 +60,17 @@ export function faultMonths(faults: DeviceFault[]): FaultMonth[] {
 }
 
 /**
- * The hall's counter devices (evaluators, queue machines) heard from in the period: a status change
- * of the device, or any counter event of the site at all; null when the site has none.
+ * The share of the devices the fault rules watch (the hall's evaluators and queue machines) heard
+ * from in the period: a status change of the device, or any counter event of the site at all; null
+ * when the site has none.
  */
-export function counterDeviceCoverage(site: SiteConfig, profiles: Map<string, DeviceProfile>, statuses: StatusChange[], counterDays: Set<string>, to: number): number | null {
-  const devs = site.zones.filter((z) => z.kind === 'hall').flatMap((z) => z.devices).filter((d) => ['evaluator', 'queue'].includes(profiles.get(d.profile)?.deviceClass ?? ''));
+export function counterDeviceCoverage(site: SiteConfig, profiles: Map<string, DeviceProfile>, rules: RuleDef[], statuses: StatusChange[], counterDays: Set<string>, to: number): number | null {
+  const watched = (z: SiteConfig['zones'][number], profile: DeviceProfile | undefined) =>
+    rules.some((r) => {
+      const spec = ruleKind(r.kind);
+      return r.zoneKinds.includes(z.kind) && spec.scope === 'device' && spec.watches(r, profile);
+    });
+  const devs = site.zones.flatMap((z) => z.devices.filter((d) => watched(z, profiles.get(d.profile))));
   const seen = new Set(statuses.filter((s) => s.ts < to).map((s) => s.device));
   return devs.length ? round(devs.filter((d) => seen.has(d.id) || counterDays.size > 0).length / devs.length, 4) : null;
 }

@@ -9,6 +9,11 @@ import type { StoredAlarm } from '../../store/store.ts';
 import type { EvidenceExcursion, Followup, FollowupOutcome } from '../types.ts';
 
 export interface FollowupInput {
+  /**
+   * The catalogue's follow-up rule: its missed deadlines are listed as its excursions, its alarms
+   * matched. Without one nothing opens follow-ups.
+   */
+  rule: string | undefined;
   /** Follow-ups still open at the period end, then those the replay closed. */
   records: FollowupRecord[];
   outcomes: FollowupOutcome[];
@@ -21,7 +26,8 @@ export interface FollowupInput {
 }
 
 export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excursions: EvidenceExcursion[] } {
-  const { judgedUntil, schedule } = i;
+  const { judgedUntil, schedule, rule } = i;
+  if (rule === undefined) return { followups: [], excursions: [] };
   const outcomes = new Map(i.outcomes.map((o) => [`${o.device}|${o.ratedAt}`, o]));
   /** A deadline day ends at the site-local midnight after it. */
   const dueEnd = (day: string) => schedule.dayStart(nextDay(day));
@@ -42,7 +48,7 @@ export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excur
         excursions.push({
           sensor: f.device,
           metric: null,
-          rule: 'bad-rating-followup',
+          rule,
           severity: 'warning',
           start: toIso(due),
           end: toIso(end),
@@ -68,7 +74,7 @@ export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excur
         resolvedAt: resolvedAt !== null ? toIso(resolvedAt) : null,
         complex,
         missed,
-        missedDeadlineAlarm: i.alarms.find((a) => a.rule === 'bad-rating-followup' && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
+        missedDeadlineAlarm: i.alarms.find((a) => a.rule === rule && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
       };
     });
   return { followups, excursions };

@@ -8,6 +8,7 @@ import { laeqOf, type NoiseDay } from '../series-stats.ts';
 import type { NoiseRow } from '../types.ts';
 import { monthOf, round } from './format.ts';
 import type { SeriesInfo } from './inputs.ts';
+import type { CatalogueKinds } from './kinds.ts';
 
 export interface NoiseTable {
   daily: NoiseRow[];
@@ -15,14 +16,14 @@ export interface NoiseTable {
   period: NoiseRow;
 }
 
-export async function noiseTables(store: Store, site: string, noise: Map<string, NoiseDay[]>, excursions: Excursion[], localDay: (ms: number) => string): Promise<Map<string, NoiseTable>> {
+export async function noiseTables(store: Store, site: string, noise: Map<string, NoiseDay[]>, excursions: Excursion[], kinds: CatalogueKinds, localDay: (ms: number) => string): Promise<Map<string, NoiseTable>> {
   const tables = new Map<string, NoiseTable>();
   // Noise excursions counted once per sensor, day, month and period (a loud year has 10 k excursions
   // and 730 noise days: filtering the list per row was a quarter of a second).
   const noiseXs = new Map<string, number>();
   const bump = (k: string) => noiseXs.set(k, (noiseXs.get(k) ?? 0) + 1);
   for (const x of excursions) {
-    if (!x.rule.startsWith('noise-')) continue;
+    if (!kinds.isOn(x.rule, 'noise')) continue;
     const d = localDay(x.start);
     bump(`${x.sensor}|${d}`);
     bump(`${x.sensor}|${monthOf(d)}`);

@@ -1,12 +1,14 @@
 // Alarms still raised when the replay passed the period end. The assessor reads them as what they
 // are at that instant: an excursion still going (cut at the period end, `ongoing`), a gap still
 // open (clauses 5.2.2 / 5.3 "持续监控并记录"), or a counter device still offline (1.2.1, with its
-// repair deadline in working days). Rate and follow-up alarms are judged from their own tables.
+// repair deadline in working days), as its rule's kind says. Rate and follow-up alarms are judged
+// from their own tables.
 import { parseTimestamp, toIso, type ClauseCatalogue, type WorkingCalendar } from '@hallmon/firmware-config';
 import type { GapRecord, Schedule } from '@hallmon/rules';
 import type { OpenAlarms } from '../rollup-replay.ts';
 import type { DeviceFault, EvidenceExcursion } from '../types.ts';
 import { monthOf } from './format.ts';
+import type { CatalogueKinds } from './kinds.ts';
 
 export interface OpenAtEnd {
   excursions: EvidenceExcursion[];
@@ -14,16 +16,15 @@ export interface OpenAtEnd {
   faults: DeviceFault[];
 }
 
-export function openAtPeriodEnd(open: OpenAlarms, catalogue: ClauseCatalogue, schedule: Schedule, calendar: WorkingCalendar, to: number): OpenAtEnd {
+export function openAtPeriodEnd(open: OpenAlarms, catalogue: ClauseCatalogue, kinds: CatalogueKinds, schedule: Schedule, calendar: WorkingCalendar, to: number): OpenAtEnd {
   const out: OpenAtEnd = { excursions: [], gaps: [], faults: [] };
-  const ruleKind = new Map(catalogue.clauses.flatMap((c) => c.rules.map((r) => [r.id, r.kind] as const)));
   for (const t of open.open.values()) {
     const a = t.alarm;
     const start = parseTimestamp(a.startedAt) ?? to;
-    const kind = ruleKind.get(a.rule);
-    if (start >= to || kind === 'bad-rating-followup' || kind === 'evaluation-rate') continue;
-    if (kind === 'gap') out.gaps.push({ rule: a.rule, clause: a.clause, sensor: a.sensor, start, end: to, durationS: (to - start) / 1000 });
-    else if (kind === 'device-offline') {
+    const means = kinds.ofRule(a.rule)?.evidence.openAtEnd ?? 'excursion';
+    if (start >= to || means === 'none') continue;
+    if (means === 'gap') out.gaps.push({ rule: a.rule, clause: a.clause, sensor: a.sensor, start, end: to, durationS: (to - start) / 1000 });
+    else if (means === 'fault') {
       const startDay = schedule.day(start);
       out.faults.push({
         device: a.sensor,

@@ -3,6 +3,7 @@
 // whichever replay method or store produced them; and the excursions that count for the period.
 import type { Excursion } from '@hallmon/rules';
 import type { Records } from '../segment-replay.ts';
+import type { CatalogueKinds } from './kinds.ts';
 
 export function mergeRecords(sensors: Records[], counters: Records): Records {
   return {
@@ -14,9 +15,9 @@ export function mergeRecords(sensors: Records[], counters: Records): Records {
 }
 
 /**
- * Excursions that overlap the period. A follow-up's excursion is not the engine's: 10.1.3 is judged
- * from what people recorded, deadline by deadline (followups.ts).
+ * Excursions that overlap the period. A follow-up's excursion is not the engine's: its kind is
+ * judged from what people recorded, deadline by deadline (followups.ts).
  */
-export function periodExcursions(rec: Records, from: number, to: number): Excursion[] {
-  return rec.excursions.filter((x) => x.end > from && x.start < to && x.rule !== 'bad-rating-followup');
+export function periodExcursions(rec: Records, from: number, to: number, kinds: CatalogueKinds): Excursion[] {
+  return rec.excursions.filter((x) => x.end > from && x.start < to && !kinds.isOn(x.rule, 'followups'));
 }

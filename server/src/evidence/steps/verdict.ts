@@ -1,14 +1,15 @@
 // A clause's verdict and the reason in words: fail on any excursion; insufficient-data when coverage
-// is below the threshold; else pass. The device clause (1.2.1) is judged by its faults instead: a
-// fault beyond the monthly limit or repaired late fails it (2021 Qingpu rules 三.3).
+// is below the threshold; else pass. A clause of device faults (1.2.1) is judged by its faults
+// instead: a fault beyond the monthly limit or repaired late fails it (2021 Qingpu rules 三.3).
 import type { ClauseEvidence, DeviceFault, Verdict } from '../types.ts';
 import { round } from './format.ts';
+import type { Basis } from './kinds.ts';
 
-export function judge(ev: ClauseEvidence, kinds: string[], faults: DeviceFault[], threshold: number): void {
+export function judge(ev: ClauseEvidence, bases: Set<Basis>, faults: DeviceFault[], threshold: number): void {
   const pct = (x: number) => `${round(x * 100, 1)} %`;
   let verdict: Verdict = 'pass';
   let reason: string;
-  if (kinds.includes('device-offline')) {
+  if (bases.has('faults')) {
     const bad = faults.filter((f) => f.source === 'status' && (f.exceedsMonthlyLimit || f.repairOverdue));
     if (bad.length) {
       verdict = 'fail';
