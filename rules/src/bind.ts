@@ -1,20 +1,12 @@
 // Binds the clause catalogue to a site: applies named limit profiles and per-site/per-zone overrides
-// to each rule, then creates one rule instance per sensor (by zone kind and the metrics its device
-// profile exposes), per counter device, or per zone for the counter statistics.
+// to each rule, then creates, through its kind's spec (kinds/index.ts), one rule instance per device
+// of the zone the kind watches (by the metrics or the class of its profile), or one per zone for the
+// counter statistics.
 import { ConfigError, type ClauseCatalogue, type DeviceProfile, type Limits, type RuleDef, type RuleKind, type SiteConfig, type SiteDevice, type WorkingCalendar, type Zone } from '@hallmon/firmware-config/core';
 import type { Static } from '@sinclair/typebox';
-import { BadRatingFollowupRule } from './kinds/bad-rating-followup.ts';
-import { DailySwingRule } from './kinds/daily-swing.ts';
-import { DeviceOfflineRule } from './kinds/device-offline.ts';
-import { DewPointRule } from './kinds/dew-point.ts';
-import { EvaluationRateRule } from './kinds/evaluation-rate.ts';
-import { GapRule } from './kinds/gap.ts';
-import { LaeqWindowRule } from './kinds/laeq-window.ts';
-import { QueueWaitRule } from './kinds/queue-wait.ts';
-import { RangeRule } from './kinds/range.ts';
-import { RateOfChangeRule } from './kinds/rate-of-change.ts';
+import { ruleKind } from './kinds/index.ts';
 import { Schedule } from './schedule.ts';
-import type { Bound, RuleInstance } from './types.ts';
+import type { Bound, FollowupKeeper, RuleInstance } from './types.ts';
 
 type LimitsT = Static<typeof Limits>;
 
@@ -59,7 +51,7 @@ export interface Binding {
   /** Zone-level counter rules, fed by the events of their zone's devices and ticked by the watermark. */
   zoneRules: RuleInstance[];
   zoneRulesByDevice: Map<string, RuleInstance[]>;
-  followups: BadRatingFollowupRule[];
+  followups: Array<RuleInstance & FollowupKeeper>;
   /** The zone gap rule's threshold per sensor, ms (excursions end at gaps longer than this). */
   zoneGapMs: Map<string, number>;
 }
@@ -122,8 +114,6 @@ export function effectiveRule(def: RuleDef, zoneId: string, o: BindOptions): Rul
   return r;
 }
 
-const has = (p: DeviceProfile | undefined, m: string) => !!p?.metrics.some((x) => x.metric === m);
-
 /**
  * The part of a binding that depends on the options only: checked overrides, the site's schedule and
  * each zone's effective rules. Engines made from one plan share these (never mutated by the rule
@@ -167,55 +157,25 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
         const rule = plan.rules.get(zone.id)?.get(def);
         if (!rule) continue;
         const bound = (sensor: string): Bound => ({ site: o.site.id, clause: clause.id, rule, sensor, zone, schedule, calendar: o.calendar });
-        const zoneLevel = (r: EvaluationRateRule | BadRatingFollowupRule) => {
+        const spec = ruleKind(rule.kind);
+        if (spec.scope === 'zone') {
+          const r = spec.create(bound(zone.id));
+          if (keepsFollowups(r)) b.followups.push(r);
           b.zoneRules.push(r);
           for (const d of zone.devices) b.zoneRulesByDevice.set(d.id, [...(b.zoneRulesByDevice.get(d.id) ?? []), r]);
-        };
-        if (rule.kind === 'evaluation-rate') zoneLevel(new EvaluationRateRule(bound(zone.id)));
-        if (rule.kind === 'bad-rating-followup') {
-          const r = new BadRatingFollowupRule(bound(zone.id));
-          b.followups.push(r);
-          zoneLevel(r);
+          continue;
         }
         for (const d of zone.devices) {
-          const p = o.profiles.get(d.profile);
-          const sensorClass = p?.deviceClass === 'sensor' && p.metrics.length > 0;
-          switch (rule.kind) {
-            case 'laeq-window':
-              if (rule.metric && has(p, rule.metric)) add(d.id, new LaeqWindowRule(bound(d.id)));
-              break;
-            case 'range':
-              if (rule.metric && has(p, rule.metric)) add(d.id, new RangeRule(bound(d.id)));
-              break;
-            case 'rate-of-change':
-              if (rule.metric && has(p, rule.metric)) add(d.id, new RateOfChangeRule(bound(d.id)));
-              break;
-            case 'daily-swing':
-              if (rule.metric && has(p, rule.metric)) add(d.id, new DailySwingRule(bound(d.id)));
-              break;
-            case 'dew-point':
-              if (has(p, 'temperature') && has(p, 'humidity')) add(d.id, new DewPointRule(bound(d.id)));
-              break;
-            case 'gap':
-              if (sensorClass) {
-                add(d.id, new GapRule(bound(d.id)));
-                b.zoneGapMs.set(d.id, (rule.thresholdS ?? 300) * 1000);
-              }
-              break;
-            case 'device-offline':
-              if (p?.deviceClass === 'evaluator' || p?.deviceClass === 'queue') add(d.id, new DeviceOfflineRule(bound(d.id)));
-              break;
-            case 'queue-wait':
-              // Ticket numbers are per queue machine: one queue per machine, fed in its own event order.
-              if (p?.deviceClass === 'queue') add(d.id, new QueueWaitRule(bound(d.id)));
-              break;
-            default:
-              // evaluation-rate / bad-rating-followup are zone-level (above).
-              break;
-          }
+          if (!spec.watches(rule, o.profiles.get(d.profile))) continue;
+          add(d.id, spec.create(bound(d.id)));
+          if (spec.silenceMs) b.zoneGapMs.set(d.id, spec.silenceMs(rule));
         }
       }
     }
   }
   return b;
+}
+
+function keepsFollowups(r: RuleInstance): r is RuleInstance & FollowupKeeper {
+  return 'has' in r && 'openFollowups' in r && 'resolve' in r;
 }

@@ -8,6 +8,8 @@ export { planBinding, bindRules, mergeLimits, effectiveRule, type BindOptions, t
 export { Schedule, DEFAULT_SUMMER, type OpeningSpan, type SeasonRange } from './schedule.ts';
 export { round6, alarmId } from './alarm.ts';
 export { followupDeadlines, type FollowupDeadlines } from './kinds/bad-rating-followup.ts';
+export { ruleKind, findRuleKind, kindsJudgedBy, type RuleKindSpec, type KindEvidence } from './kinds/index.ts';
+export { clearBand, scanHours, limitHours, type HourSummary, type QuietView, type QuietTest } from './quiet-hours.ts';
 export type { QueueWaitRule } from './kinds/queue-wait.ts';
 export type {
   Transition,
@@ -23,6 +25,7 @@ export type {
   Out,
   Bound,
   RuleInstance,
+  FollowupKeeper,
 } from './types.ts';
 export * from './acoustics.ts';
 export { dewPoint } from './dew-point.ts';

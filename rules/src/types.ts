@@ -131,6 +131,17 @@ export interface Bound {
   calendar: WorkingCalendar;
 }
 
+/**
+ * A rule that keeps bad ratings' follow-ups open until people answer and put them right (the
+ * engine's resolveFollowup and openFollowups go to the rules that do).
+ */
+export interface FollowupKeeper {
+  has(id: string): boolean;
+  openFollowups(): FollowupRecord[];
+  /** Marks a follow-up answered, complex or resolved at `ts`; false when this rule has no such follow-up. */
+  resolve(id: string, stage: FollowupStage, ts: number, out: Out): boolean;
+}
+
 /** Every rule kind implements this. `time(t)` is called with a non-decreasing event time. */
 export interface RuleInstance {
   readonly bound: Bound;

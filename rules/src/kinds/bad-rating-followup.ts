@@ -4,9 +4,10 @@
 // deadline raises one alarm per follow-up, cleared when it is resolved.
 import { nextDay, type WorkingCalendar } from '@hallmon/firmware-config/core';
 import { clear, excursion, raise } from '../alarm.ts';
-import type { Bound, CounterEvent, FollowupRecord, FollowupStage, Out } from '../types.ts';
+import type { Bound, CounterEvent, FollowupKeeper, FollowupRecord, FollowupStage, Out } from '../types.ts';
 import type { Schedule } from '../schedule.ts';
 import { BaseRule } from './base.ts';
+import type { RuleKindSpec } from './spec.ts';
 
 /** The "1、5、15" deadlines of one rating: the last working day of each stage and the instant it ends (ms). */
 export interface FollowupDeadlines {
@@ -47,7 +48,7 @@ interface State {
   open: Open[];
 }
 
-export class BadRatingFollowupRule extends BaseRule<State> {
+export class BadRatingFollowupRule extends BaseRule<State> implements FollowupKeeper {
   constructor(b: Bound) {
     super(b, { open: [] });
   }
@@ -126,3 +127,13 @@ function record(f: Open): FollowupRecord {
   const { answerMs: _a, simpleMs: _s, complexMs: _c, alarmAt: _x, ...rest } = f;
   return structuredClone(rest);
 }
+
+export const badRatingFollowupKind: RuleKindSpec<'bad-rating-followup'> = {
+  kind: 'bad-rating-followup',
+  scope: 'zone',
+  create: (b) => new BadRatingFollowupRule(b),
+  reads: () => [],
+  // People answer and put right a bad rating on the server (server/src/followups), for every site.
+  liveBy: 'followup-tracker',
+  evidence: { basis: 'followups', openAtEnd: 'none' },
+};

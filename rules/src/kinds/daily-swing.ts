@@ -5,6 +5,7 @@ import { clear, excursion, raise, round6 } from '../alarm.ts';
 import { isActive } from '../excursion.ts';
 import type { Bound, Out, Sample } from '../types.ts';
 import { BaseRule } from './base.ts';
+import { measures, ownMetric, type RuleKindSpec } from './spec.ts';
 
 interface State {
   day: string | null;
@@ -49,3 +50,34 @@ export class DailySwingRule extends BaseRule<State> {
     }
   }
 }
+
+export const dailySwingKind: RuleKindSpec<'daily-swing'> = {
+  kind: 'daily-swing',
+  scope: 'device',
+  watches: (rule, profile) => measures(profile, rule.metric),
+  create: (b) => new DailySwingRule(b),
+  reads: ownMetric,
+  liveBy: 'engine',
+  evidence: { basis: 'readings', openAtEnd: 'excursion' },
+  quiet: {
+    lookBackMs: () => 0,
+    // Every hour of a site-local day whose max − min could exceed the limit (from the hours touching
+    // it: a superset where a day starts mid-hour).
+    suspicious(rule, v, out) {
+      const h = v.hours(rule.metric);
+      const max = rule.limits?.max;
+      if (!h || max === undefined) return;
+      const lo = new Map<string, number>();
+      const hi = new Map<string, number>();
+      for (let k = 0; k < v.n; k++) {
+        if (h.minutes[k] === 0) continue;
+        for (const d of v.dayKeys(k)) {
+          lo.set(d, Math.min(lo.get(d) ?? Infinity, h.vmin[k]!));
+          hi.set(d, Math.max(hi.get(d) ?? -Infinity, h.vmax[k]!));
+        }
+      }
+      // The rule raises when round6(max − min) of the day's values exceeds the limit.
+      for (let k = 0; k < v.n; k++) for (const d of v.dayKeys(k)) if (round6((hi.get(d) ?? 0) - (lo.get(d) ?? 0)) > max) out[k] = 1;
+    },
+  },
+};

@@ -5,6 +5,7 @@
 import { clear, raise } from '../alarm.ts';
 import type { Bound, Out, StatusChange } from '../types.ts';
 import { BaseRule } from './base.ts';
+import type { RuleKindSpec } from './spec.ts';
 
 interface State {
   offlineSince: number | null;
@@ -77,3 +78,13 @@ export class DeviceOfflineRule extends BaseRule<State> {
     });
   }
 }
+
+export const deviceOfflineKind: RuleKindSpec<'device-offline'> = {
+  kind: 'device-offline',
+  scope: 'device',
+  watches: (_rule, profile) => profile?.deviceClass === 'evaluator' || profile?.deviceClass === 'queue',
+  create: (b) => new DeviceOfflineRule(b),
+  reads: () => [],
+  liveBy: 'engine',
+  evidence: { basis: 'faults', openAtEnd: 'fault' },
+};

@@ -5,6 +5,10 @@
 import { clear, excursion, raise, round6 } from '../alarm.ts';
 import type { Bound, CounterEvent, Out } from '../types.ts';
 import { BaseRule } from './base.ts';
+import type { RuleKindSpec } from './spec.ts';
+
+/** The limit when the rule names none: 70 % (Qingpu 2021 rules 三.4). */
+const DEFAULT_MIN_RATE = 70;
 
 /** Counts of one day; key '' = events with no known window (they count for the hall only). */
 interface DayCounts {
@@ -44,7 +48,7 @@ export class EvaluationRateRule extends BaseRule<State> {
 
   time(t: number, out: Out): void {
     const b = this.bound;
-    const min = b.rule.limits?.min ?? 70;
+    const min = b.rule.limits?.min ?? DEFAULT_MIN_RATE;
     for (const day of Object.keys(this.s.days).sort()) {
       const d = this.s.days[day]!;
       if (t < d.end) break;
@@ -71,3 +75,12 @@ export class EvaluationRateRule extends BaseRule<State> {
     this.s.open = still;
   }
 }
+
+export const evaluationRateKind: RuleKindSpec<'evaluation-rate'> = {
+  kind: 'evaluation-rate',
+  scope: 'zone',
+  create: (b) => new EvaluationRateRule(b),
+  reads: () => [],
+  liveBy: 'engine',
+  evidence: { basis: 'rate', openAtEnd: 'none', monthlyLimit: (rule) => rule.limits?.min ?? DEFAULT_MIN_RATE },
+};

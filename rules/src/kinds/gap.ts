@@ -1,9 +1,15 @@
 // gap: no reading from a sensor for longer than thresholdS (clause 5.2.2 "持续监控并记录"; the
 // archive room's hourly means need continuous data). Raised when event time passes
 // last + threshold, cleared when data returns; the gap runs from the last reading to the next one.
+import type { RuleDef } from '@hallmon/firmware-config/core';
 import { clear, raise } from '../alarm.ts';
 import type { Bound, Out, Sample } from '../types.ts';
 import { BaseRule } from './base.ts';
+import type { RuleKindSpec } from './spec.ts';
+
+/** The threshold when the rule names none: 5 minutes. */
+const DEFAULT_THRESHOLD_S = 300;
+const thresholdMs = (rule: RuleDef) => (rule.thresholdS ?? DEFAULT_THRESHOLD_S) * 1000;
 
 interface State {
   last: number | null;
@@ -16,7 +22,7 @@ export class GapRule extends BaseRule<State> {
   }
 
   private get thresholdMs(): number {
-    return (this.bound.rule.thresholdS ?? 300) * 1000;
+    return thresholdMs(this.bound.rule);
   }
 
   time(t: number, out: Out): void {
@@ -39,3 +45,17 @@ export class GapRule extends BaseRule<State> {
     s.raised = false;
   }
 }
+
+export const gapKind: RuleKindSpec<'gap'> = {
+  kind: 'gap',
+  scope: 'device',
+  // Every measuring device of the zone: a silence of any of its series is a gap.
+  watches: (_rule, profile) => profile?.deviceClass === 'sensor' && profile.metrics.length > 0,
+  create: (b) => new GapRule(b),
+  reads: (_rule, metrics) => [...metrics],
+  silenceMs: thresholdMs,
+  liveBy: 'engine',
+  evidence: { basis: 'readings', openAtEnd: 'gap' },
+  // A gap can only start or end in an hour with a missing minute, which is replayed anyway.
+  quiet: { lookBackMs: () => 0, suspicious: () => {} },
+};

@@ -5,9 +5,14 @@
 import { round6 } from '../alarm.ts';
 import { classify, isActive, trackerState, type TrackerState } from '../excursion.ts';
 import { energy } from '../acoustics.ts';
+import { clearBand, limitHours } from '../quiet-hours.ts';
 import { first, push, ring, shift, size, type Ring } from '../ring.ts';
 import type { Bound, Out, Sample } from '../types.ts';
 import { TrackedRule } from './base.ts';
+import { measures, ownMetric, type RuleKindSpec } from './spec.ts';
+
+/** The LAeq window when the rule names none: 5 minutes (clause 1.3.3's 5-min LAeq). */
+const DEFAULT_WINDOW_S = 300;
 
 interface State {
   /** [ts, dur·10^(L/10), dur] per reading in the window. */
@@ -26,7 +31,7 @@ export class LaeqWindowRule extends TrackedRule<State> {
     const b = this.bound;
     if (x.metric !== b.rule.metric || !isActive(b, x.ts)) return;
     const s = this.s;
-    const windowS = b.rule.windowS ?? 300;
+    const windowS = b.rule.windowS ?? DEFAULT_WINDOW_S;
     const e = x.dur * energy(x.value);
     push(s.win, [x.ts, e, x.dur]);
     s.sumE += e;
@@ -43,3 +48,29 @@ export class LaeqWindowRule extends TrackedRule<State> {
     this.tr.judge(x.ts, level, covered ? classify(level, b.rule.limits) : 'unknown', x.gapMs, out);
   }
 }
+
+export const laeqWindowKind: RuleKindSpec<'laeq-window'> = {
+  kind: 'laeq-window',
+  scope: 'device',
+  watches: (rule, profile) => measures(profile, rule.metric),
+  create: (b) => new LaeqWindowRule(b),
+  reads: ownMetric,
+  liveBy: 'engine',
+  evidence: { basis: 'noise', openAtEnd: 'excursion' },
+  quiet: {
+    lookBackMs: (rule) => (rule.windowS ?? DEFAULT_WINDOW_S) * 1000,
+    suspicious(rule, v, out) {
+      const band = clearBand(rule);
+      // A lower noise limit is not bounded by the hourly maximum: replay every hour.
+      if (v.hours(rule.metric) && band && band.lo !== -Infinity) out.fill(1);
+      else limitHours(rule, v, out, (rule.windowS ?? DEFAULT_WINDOW_S) * 1000);
+    },
+    // Hours whose loudest second reaches the clear level while the rule is active get their exact
+    // minute LAeqs: a few loud seconds do not make a loud minute, the raw maximum bounds it loosely.
+    minuteDetail(rule, metric, act) {
+      if (metric !== rule.metric) return undefined;
+      const hi = rule.limits?.clearMax ?? rule.limits?.max ?? Infinity;
+      return (k, h) => act[k] === 1 && h.max[k]! > hi - 1e-6;
+    },
+  },
+};

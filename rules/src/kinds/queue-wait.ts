@@ -6,6 +6,7 @@ import { clear, excursion, raise } from '../alarm.ts';
 import { activeEnd, isActive } from '../excursion.ts';
 import type { Bound, CounterEvent, EndReason, Out } from '../types.ts';
 import { BaseRule } from './base.ts';
+import type { RuleKindSpec } from './spec.ts';
 
 interface Waiting {
   /** null when the machine sent no ticket number: such tickets are matched first in, first out. */
@@ -187,3 +188,14 @@ export class QueueWaitRule extends BaseRule<State> {
     out.excursion(excursion(b, { start: r.start, end: at, peak: r.peak, limit, endReason: reason }));
   }
 }
+
+export const queueWaitKind: RuleKindSpec<'queue-wait'> = {
+  kind: 'queue-wait',
+  scope: 'device',
+  // Ticket numbers are per queue machine: one queue per machine, fed in its own event order.
+  watches: (_rule, profile) => profile?.deviceClass === 'queue',
+  create: (b) => new QueueWaitRule(b),
+  reads: () => [],
+  liveBy: 'engine',
+  evidence: { basis: 'events', openAtEnd: 'excursion' },
+};

@@ -4,7 +4,7 @@
 // AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge.
 import { join } from 'node:path';
 import { JsonStateFile, loadCatalogue, shippedCalendar, toIso, type AlarmRecord, type ClauseCatalogue, type DeviceEvent, type DeviceProfile, type Logger, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
-import { RulesRuntime, type Clock } from '@hallmon/rules';
+import { kindsJudgedBy, RulesRuntime, type Clock } from '@hallmon/rules';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
 import { alarmFromRecord } from '../api/wire-json.ts';
 
@@ -55,7 +55,7 @@ export class ServerRules {
           slackMs: opts.slackMs ?? 10_000,
           lateBoundS: 0,
           // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
-          excludeKinds: ['bad-rating-followup'],
+          excludeKinds: kindsJudgedBy('followup-tracker'),
         }),
       );
     }

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loadCatalogue, shippedCalendar, toIso, type ZoneKind } from '@hallmon/firmware-config';
 import { API } from '@hallmon/contract';
+import { ruleKind } from '@hallmon/rules';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
@@ -22,8 +23,10 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   // The zone's gap rule (machine room 5 min, archive room 1 h) says how long a sensor may be silent.
   const silenceS = new Map<ZoneKind, number>();
   for (const c of loadCatalogue().clauses)
-    for (const r of c.rules)
-      if (r.kind === 'gap' && r.thresholdS) for (const k of r.zoneKinds) silenceS.set(k, Math.min(silenceS.get(k) ?? Infinity, r.thresholdS));
+    for (const r of c.rules) {
+      const ms = ruleKind(r.kind).silenceMs?.(r);
+      if (ms !== undefined) for (const k of r.zoneKinds) silenceS.set(k, Math.min(silenceS.get(k) ?? Infinity, ms / 1000));
+    }
 
   const siteRows = async (siteId: string, now: number) => {
     const site = ctx.sites.get(siteId)!;

@@ -3,7 +3,8 @@
 // day or opening-hours boundary that is not on the hour). Gives the same numbers as series-stats.ts
 // over the full minute series: an hour with all 60 minute buckets is covered without a hole.
 import type { AggregatePoint } from '../store/store.ts';
-import { HOUR, type Hours } from './hour-summary.ts';
+import type { HourSummary } from '@hallmon/rules';
+import { HOUR } from './hour-summary.ts';
 import { MINUTE, minutesIn, type DaySpan } from './period.ts';
 import { Holes, type Coverage, type DayStats, type NoiseDay } from './series-stats.ts';
 
@@ -11,7 +12,7 @@ import { Holes, type Coverage, type DayStats, type NoiseDay } from './series-sta
 export type MinuteCache = Map<number, AggregatePoint[]>;
 
 /** Hour indices whose minute buckets are needed: incomplete hours, and hours cut by one of `cuts`. */
-export function hoursNeedingMinutes(h: Hours, cuts: number[]): number[] {
+export function hoursNeedingMinutes(h: HourSummary, cuts: number[]): number[] {
   const need = new Set<number>();
   for (let k = 0; k < h.n; k++) if (h.minutes[k]! > 0 && h.minutes[k]! < 60) need.add(k);
   for (const c of cuts) {
@@ -23,7 +24,7 @@ export function hoursNeedingMinutes(h: Hours, cuts: number[]): number[] {
 }
 
 /** Reads the needed hours' minute buckets in runs of consecutive hours. */
-export async function fillMinuteCache(h: Hours, need: number[], read: (from: number, to: number) => Promise<AggregatePoint[]>): Promise<MinuteCache> {
+export async function fillMinuteCache(h: HourSummary, need: number[], read: (from: number, to: number) => Promise<AggregatePoint[]>): Promise<MinuteCache> {
   const cache: MinuteCache = new Map();
   for (let i = 0; i < need.length; ) {
     let j = i;
@@ -38,7 +39,7 @@ export async function fillMinuteCache(h: Hours, need: number[], read: (from: num
 }
 
 /** Calls `whole(k)` for hours inside [a, b) and `part(p)` for each minute bucket of hours cut by it. */
-function eachIn(h: Hours, cache: MinuteCache, a: number, b: number, whole: (k: number) => void, part: (p: AggregatePoint) => void): void {
+function eachIn(h: HourSummary, cache: MinuteCache, a: number, b: number, whole: (k: number) => void, part: (p: AggregatePoint) => void): void {
   const k0 = Math.max(0, Math.floor((a - h.h0) / HOUR));
   const k1 = Math.min(h.n, Math.ceil((b - h.h0) / HOUR));
   for (let k = k0; k < k1; k++) {
@@ -50,7 +51,7 @@ function eachIn(h: Hours, cache: MinuteCache, a: number, b: number, whole: (k: n
 }
 
 /** Same as series-stats coverage() over the minute buckets, computed hour-wise. */
-export function coverageFromHours(h: Hours, cache: MinuteCache, intervals: Array<[number, number]>, minGapMs: number): Coverage {
+export function coverageFromHours(h: HourSummary, cache: MinuteCache, intervals: Array<[number, number]>, minGapMs: number): Coverage {
   let covered = 0;
   let expected = 0;
   const holes = new Holes();
@@ -88,7 +89,7 @@ export function coverageFromHours(h: Hours, cache: MinuteCache, intervals: Array
 }
 
 /** Site-local daily min/mean/max and minute count (rooms, all day). */
-export function roomDaysFromHours(h: Hours, cache: MinuteCache, days: DaySpan[]): DayStats[] {
+export function roomDaysFromHours(h: HourSummary, cache: MinuteCache, days: DaySpan[]): DayStats[] {
   const out: DayStats[] = [];
   for (const d of days) {
     let s: DayStats | null = null;
@@ -114,7 +115,7 @@ export function roomDaysFromHours(h: Hours, cache: MinuteCache, days: DaySpan[])
 }
 
 /** Daily noise energy over opening hours, each minute as its LAeq over `durPerMinuteS`. */
-export function noiseDaysFromHours(h: Hours, cache: MinuteCache, days: DaySpan[], durPerMinuteS: number): NoiseDay[] {
+export function noiseDaysFromHours(h: HourSummary, cache: MinuteCache, days: DaySpan[], durPerMinuteS: number): NoiseDay[] {
   const out: NoiseDay[] = [];
   for (const d of days) {
     let acc: NoiseDay | null = null;

@@ -1,29 +1,15 @@
 // The hourly view of one series that the fast evidence path starts from: per UTC hour of the replay
 // range, how many minute buckets hold data, raw count/min/max/sum and bounds of the minute values
 // the replay would feed (minute mean; noise minute LAeq). It reads the 1-hour rollups (8,760 rows a
-// year). An hour whose reading count is the series' usual count (e.g. 60 for a 1-min sensor, 3,600
+// year) into the rules package's plain HourSummary columns, which the rule kinds' quiet tests
+// read. An hour whose reading count is the series' usual count (e.g. 60 for a 1-min sensor, 3,600
 // for 1-s noise) is taken to have all 60 minutes; every other hour, and the hours the caller asks
 // for, get exact minute facts from the 1-minute rollups of that hour only.
 import type { Metric } from '@hallmon/firmware-config';
+import type { HourSummary } from '@hallmon/rules';
 import type { MinuteHourStats, Store } from '../store/store.ts';
 
 export const HOUR = 3_600_000;
-
-/** Dense per-hour columns over [h0, h0 + n·HOUR); an hour without data has minutes = 0. */
-export interface Hours {
-  h0: number;
-  n: number;
-  minutes: Float64Array;
-  valued: Float64Array;
-  count: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  sum: Float64Array;
-  vmin: Float64Array;
-  vmax: Float64Array;
-  energy: Float64Array;
-  lmax: Float64Array;
-}
 
 export function hourIndexRange(from: number, to: number): { h0: number; n: number } {
   const h0 = Math.floor(from / HOUR) * HOUR;
@@ -41,14 +27,14 @@ export async function readHours(
   metric: Metric,
   from: number,
   to: number,
-  detail: (k: number, h: Hours) => boolean = () => false,
-): Promise<Hours> {
+  detail: (k: number, h: HourSummary) => boolean = () => false,
+): Promise<HourSummary> {
   const q = { site, sensor, metric, from, to };
   const noise = metric === 'noise_laeq';
   const r = await store.readHourRollups(q);
   const { h0, n } = hourIndexRange(from, to);
   const col = (fill: number) => new Float64Array(n).fill(fill);
-  const h: Hours = { h0, n, minutes: col(0), valued: col(0), count: col(0), min: col(NaN), max: col(NaN), sum: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+  const h: HourSummary = { h0, n, minutes: col(0), valued: col(0), count: col(0), min: col(NaN), max: col(NaN), sum: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
   const usual = usualCount(r.count);
   const exact: number[] = [];
   for (let i = 0; i < r.ts.length; i++) {
@@ -83,7 +69,7 @@ export async function readHours(
   return h;
 }
 
-function setExact(h: Hours, k: number, m: MinuteHourStats, i: number): void {
+function setExact(h: HourSummary, k: number, m: MinuteHourStats, i: number): void {
   h.minutes[k] = m.minutes[i]!;
   h.valued[k] = m.valued[i]!;
   h.vmin[k] = m.vmin[i]!;

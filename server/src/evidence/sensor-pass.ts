@@ -3,9 +3,9 @@
 // the suspicious hours replayed from minute rollups; a year in seconds) and 'full-replay' (every
 // minute of the period through the engine; the reference the tests compare the default against).
 import type { Metric } from '@hallmon/firmware-config';
-import type { RuleInstance } from '@hallmon/rules';
+import { ruleKind, type HourSummary, type RuleInstance } from '@hallmon/rules';
 import { coverageFromHours, fillMinuteCache, hoursNeedingMinutes, noiseDaysFromHours, roomDaysFromHours } from './hour-stats.ts';
-import { readHours, type Hours } from './hour-summary.ts';
+import { readHours } from './hour-summary.ts';
 import type { DaySpan } from './period.ts';
 import { ActiveHours, lookBackMs, segmentsOf, suspiciousHours, type Segment } from './quiet-hours.ts';
 import { NOISE_MINUTE_DUR_S } from './rollup-replay.ts';
@@ -42,14 +42,19 @@ export interface PassContext {
   cuts: number[];
 }
 
+/** Uncovered spans shorter than the sensor's gap threshold (its gap rule's silence) are not listed. */
 function minGapMs(rules: RuleInstance[]): number {
-  return (rules.find((r) => r.bound.rule.kind === 'gap')?.bound.rule.thresholdS ?? 300) * 1000;
+  for (const r of rules) {
+    const silence = ruleKind(r.bound.rule.kind).silenceMs;
+    if (silence) return silence(r.bound.rule);
+  }
+  return 300_000;
 }
 
 export async function rollupFirst(i: SensorPassInput, ctx: PassContext): Promise<SensorPass> {
   const { store, site, sensor } = i;
   const out: SensorPass = { coverage: new Map(), room: new Map(), noise: null, segments: [], hoursReplayed: 0, records: { excursions: [], gaps: [], faults: [], followups: [] }, open: undefined!, fed: 0 };
-  const hours = new Map<Metric, Hours>();
+  const hours = new Map<Metric, HourSummary>();
   for (const metric of i.metrics) {
     const h = await readHours(store, site.id, sensor, metric, i.rangeFrom, i.to, detailFor(metric, i.rules, ctx.active));
     hours.set(metric, h);
@@ -79,13 +84,14 @@ export async function fullReplay(i: SensorPassInput): Promise<SensorPass> {
 }
 
 /**
- * Noise hours whose raw maximum reaches a noise rule's clear limit while the rule is active get
- * their exact minute LAeqs (a 95 dB second does not make a loud minute): the quiet test needs them.
+ * Full hours that the quiet test needs the exact minute values of (noise: hours whose loudest second
+ * reaches a noise rule's clear level while it is active; a 95 dB second does not make a loud minute).
  */
-function detailFor(metric: Metric, rules: RuleInstance[], active: ActiveHours): ((k: number, h: Hours) => boolean) | undefined {
-  if (metric !== 'noise_laeq') return undefined;
-  const watch = rules.filter((r) => r.bound.rule.kind === 'laeq-window' && r.bound.rule.metric === metric);
-  if (!watch.length) return undefined;
-  const acts = watch.map((r) => ({ act: active.of(r), hi: r.bound.rule.limits?.clearMax ?? r.bound.rule.limits?.max ?? Infinity }));
-  return (k, h) => acts.some((a) => a.act[k] === 1 && h.max[k]! > a.hi - 1e-6);
+function detailFor(metric: Metric, rules: RuleInstance[], active: ActiveHours): ((k: number, h: HourSummary) => boolean) | undefined {
+  const tests = rules.flatMap((r) => {
+    const t = ruleKind(r.bound.rule.kind).quiet?.minuteDetail?.(r.bound.rule, metric, active.of(r.bound.rule));
+    return t ? [t] : [];
+  });
+  if (!tests.length) return undefined;
+  return (k, h) => tests.some((t) => t(k, h));
 }

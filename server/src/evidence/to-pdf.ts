@@ -3,9 +3,10 @@
 // vector charts, excursion and gap tables, then device faults, follow-ups, alarm acknowledgements
 // and self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
 import PDFDocument from 'pdfkit';
+import { findRuleKind, type KindEvidence } from '@hallmon/rules';
 import { notoSansSc } from './pdf-font.ts';
 import { bandChart, barChart, lineChart } from './pdf-charts.ts';
-import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, Verdict } from './types.ts';
+import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, RuleCitation, Verdict } from './types.ts';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
@@ -120,19 +121,22 @@ function charts(doc: Doc, c: ClauseEvidence): void {
     doc.x = M;
     doc.y = y + H + 16;
   };
-  const kinds = new Set(c.rules.map((r) => r.kind));
-  if (kinds.has('laeq-window') && c.daily?.length) {
+  // The chart follows what the clause's rules are judged on (their kinds say).
+  const evidenceOf = (r: RuleCitation): KindEvidence | undefined => findRuleKind(r.kind)?.evidence;
+  const rate = c.rules.find((r) => evidenceOf(r)?.basis === 'rate');
+  if (c.rules.some((r) => evidenceOf(r)?.basis === 'noise') && c.daily?.length) {
     const rows = c.daily as NoiseRow[];
     for (const sensor of [...new Set(rows.map((r) => r.sensor))])
       place((y) => lineChart(doc, { x: M + 35, y, w: W, h: H }, `${sensor} 营业时间日 LAeq, dB(A)`, rows.filter((r) => r.sensor === sensor).map((r) => ({ label: r.period.slice(5), value: r.laeq })), 80, '80 dB(A)'));
-  } else if (kinds.has('evaluation-rate') && c.monthly.length) {
+  } else if (rate && c.monthly.length) {
     const rows = c.monthly as RateMonth[];
-    place((y) => barChart(doc, { x: M + 35, y, w: W, h: H }, '月度评价率 %', rows.map((r) => ({ label: r.month, value: r.rate })), c.rules[0]?.limits?.min ?? 70, `${c.rules[0]?.limits?.min ?? 70} %`));
+    const min = evidenceOf(rate)?.monthlyLimit?.({ limits: rate.limits ?? undefined }) ?? NaN;
+    place((y) => barChart(doc, { x: M + 35, y, w: W, h: H }, '月度评价率 %', rows.map((r) => ({ label: r.month, value: r.rate })), min, `${min} %`));
   } else if (c.daily?.length) {
     const rows = c.daily as RoomDay[];
     for (const key of [...new Set(rows.map((r) => `${r.sensor}|${r.metric}`))].slice(0, 8)) {
       const [sensor, metric] = key.split('|') as [string, string];
-      const limits = c.rules.filter((r) => r.limits && (r.kind === 'range') && r.title && ruleMetricMatches(r.rule, metric)).flatMap((r) => [r.limits!.min, r.limits!.max]).filter((v): v is number => v !== undefined);
+      const limits = c.rules.filter((r) => r.limits && evidenceOf(r)?.limitLines && r.title && ruleMetricMatches(r.rule, metric)).flatMap((r) => [r.limits!.min, r.limits!.max]).filter((v): v is number => v !== undefined);
       place((y) => bandChart(doc, { x: M + 35, y, w: W, h: H }, `${sensor} ${METRIC_ZH[metric] ?? metric} 日最小/平均/最大`, rows.filter((r) => r.sensor === sensor && r.metric === metric), [...new Set(limits)]));
     }
   }

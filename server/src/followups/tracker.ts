@@ -2,13 +2,14 @@
 // people record the answer and the fix here: each stored rating <= badScoreMax opens one (deadlines
 // from the rule kind's own pure followupDeadlines), a 1 s clock raises an overdue alarm per missed
 // stage through the AlarmHub, and respond / complex / resolve clear them.
-import { toIso, WorkingCalendar, type ClauseCatalogue, type Logger, type SiteConfig, shippedCalendar } from '@hallmon/firmware-config';
-import { followupDeadlines, Schedule } from '@hallmon/rules';
+import { toIso, WorkingCalendar, type ClauseCatalogue, type Logger, type RuleDef, type SiteConfig, shippedCalendar } from '@hallmon/firmware-config';
+import { followupDeadlines, ruleKind, Schedule } from '@hallmon/rules';
 import type { StoredAlarm, StoredEvent } from '../store/store.ts';
 import type { Followup, FollowupAction } from '@hallmon/contract';
 import { ALARM_STAGES, FollowupDb, type AlarmStage, type FollowupRow } from './db.ts';
 import { followupJson } from '../api/wire-json.ts';
 
+/** The rule id its alarms carry when the catalogue has no follow-up rule (the catalogue's id otherwise). */
 export const FOLLOWUP_RULE = 'bad-rating-followup';
 
 export interface FollowupTrackerOptions {
@@ -45,6 +46,7 @@ export class FollowupTracker {
   private readonly calendar: WorkingCalendar;
   private readonly sites = new Map<string, SiteRules>();
   private readonly clause: string;
+  private readonly rule: string;
   private readonly severity: StoredAlarm['severity'];
   private readonly title: string;
   private timer: NodeJS.Timeout | undefined;
@@ -53,9 +55,12 @@ export class FollowupTracker {
     this.db = new FollowupDb(opts.dataDir);
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.calendar = opts.calendar ?? shippedCalendar();
-    const clause = opts.catalogue.clauses.find((c) => c.rules.some((r) => r.kind === FOLLOWUP_RULE));
-    const def = clause?.rules.find((r) => r.kind === FOLLOWUP_RULE);
+    // The catalogue's rule whose kind this tracker judges live (the engines leave it out).
+    const mine = (r: RuleDef) => ruleKind(r.kind).liveBy === 'followup-tracker';
+    const clause = opts.catalogue.clauses.find((c) => c.rules.some(mine));
+    const def = clause?.rules.find(mine);
     this.clause = clause?.id ?? '10.1.3';
+    this.rule = def?.id ?? FOLLOWUP_RULE;
     this.severity = def?.severity ?? 'warning';
     this.title = def?.title ?? 'bad-rating follow-up';
     for (const site of opts.sites) {
@@ -164,7 +169,7 @@ export class FollowupTracker {
       id: `${f.id}:${stage}`,
       site: f.site,
       clause: this.clause,
-      rule: FOLLOWUP_RULE,
+      rule: this.rule,
       sensor: f.device,
       severity: this.severity,
       state,

@@ -1,0 +1,30 @@
+// A clause's verdict and the reason in words: fail on any excursion; insufficient-data when coverage
+// is below the threshold; else pass. A clause of device faults (1.2.1) is judged by its faults
+// instead: a fault beyond the monthly limit or repaired late fails it (2021 Qingpu rules 三.3).
+import type { ClauseEvidence, DeviceFault, Verdict } from '../types.ts';
+import { round } from './format.ts';
+import type { Basis } from './kinds.ts';
+
+export function judge(ev: ClauseEvidence, bases: Set<Basis>, faults: DeviceFault[], threshold: number): void {
+  const pct = (x: number) => `${round(x * 100, 1)} %`;
+  let verdict: Verdict = 'pass';
+  let reason: string;
+  if (bases.has('faults')) {
+    const bad = faults.filter((f) => f.source === 'status' && (f.exceedsMonthlyLimit || f.repairOverdue));
+    if (bad.length) {
+      verdict = 'fail';
+      reason = `${bad.length} fault(s) beyond the monthly limit or repaired late`;
+    } else if (ev.coverage === null || ev.coverage < threshold) {
+      verdict = 'insufficient-data';
+      reason = ev.coverage === null ? 'no counter devices are configured for this site' : 'no status or counter records from the counter devices in the period';
+    } else reason = `${faults.filter((f) => f.source === 'status').length} fault(s), none beyond the limits`;
+  } else if (ev.excursions.length > 0) {
+    verdict = 'fail';
+    reason = `${ev.excursions.length} excursion(s)`;
+  } else if (ev.coverage === null || ev.coverage < threshold) {
+    verdict = 'insufficient-data';
+    reason = ev.coverage === null ? 'no sensor of this site measures this clause' : `coverage ${pct(ev.coverage)} is below ${pct(threshold)}`;
+  } else reason = `no excursion; coverage ${pct(ev.coverage)}`;
+  ev.verdict = verdict;
+  ev.reason = reason;
+}
