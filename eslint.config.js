@@ -1,18 +1,30 @@
-// Lint rules for every workspace: typescript-eslint's recommended set on the TypeScript sources,
-// plus the few rules this codebase relies on (type-only imports stay type-only, no floating
-// promises in the edge and server where an unhandled rejection would take a hall's agent down).
+// Lint rules for every workspace (`npm test` runs them): typescript-eslint's recommended set on the
+// TypeScript sources, React's hook rules on the dashboard, Node's globals for the plain JavaScript
+// launchers in bin/, and the few rules this codebase relies on (type-only imports stay type-only,
+// unused names are errors unless they start with an underscore).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dashboard/dist/**', 'data/**'] },
+  { ignores: ['**/node_modules/**', 'dashboard/dist/**', 'data/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
+  },
+  {
+    files: ['dashboard/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
 );
