@@ -19,7 +19,13 @@ for (const c of catalogue.clauses) for (const r of c.rules) if (r.id === 'mr-tem
 const server = await startTestServer({ sites: demoWith({ rulesAt: 'server' }), catalogue });
 try {
   const token = await server.login();
-  const live = io(server.url, { auth: { token }, query: { site: 'demo' }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const live = io(server.url, {
+    auth: { token },
+    query: { site: 'demo' },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   await new Promise<void>((r) => live.once('connect', () => r()));
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, clientId: 'latency-gw' });
   (gw.stream as unknown as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
@@ -27,7 +33,10 @@ try {
   live.on('alarm', (m: { id: string; state: string; rule: string }) => {
     if (waiting && m.rule === 'mr-temperature-critical' && m.state === waiting.state) waiting.resolve();
   });
-  const send = (value: number, ts: number) => gw.publishAsync(topics.telemetry('demo'), JSON.stringify({ sensor: 'mr-th-1', metric: 'temperature', value, ts }), { qos: 1 });
+  const send = (value: number, ts: number) =>
+    gw.publishAsync(topics.telemetry('demo'), JSON.stringify({ sensor: 'mr-th-1', metric: 'temperature', value, ts }), {
+      qos: 1,
+    });
   const await_ = (state: string) => new Promise<void>((resolve) => (waiting = { id: '', state, resolve }));
 
   let ts = Date.now() - 60_000;
@@ -44,7 +53,16 @@ try {
   }
   lat.sort((a, b) => a - b);
   const q = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]! * 100) / 100;
-  console.log(JSON.stringify({ bench: 'alarm-latency', path: 'gateway -> server rules -> store -> socket.io', alarms: N, p50Ms: q(0.5), p99Ms: q(0.99), maxMs: q(1) }));
+  console.log(
+    JSON.stringify({
+      bench: 'alarm-latency',
+      path: 'gateway -> server rules -> store -> socket.io',
+      alarms: N,
+      p50Ms: q(0.5),
+      p99Ms: q(0.99),
+      maxMs: q(1),
+    }),
+  );
   live.close();
   await gw.endAsync(true);
 } finally {

@@ -24,7 +24,10 @@ function firstLoadGzip(): { files: string[]; gzipBytes: number } {
 }
 
 async function chartFps() {
-  const uplotDir = [join(REPO, 'dashboard', 'node_modules', 'uplot', 'dist'), join(REPO, 'node_modules', 'uplot', 'dist')].find((d) => {
+  const uplotDir = [
+    join(REPO, 'dashboard', 'node_modules', 'uplot', 'dist'),
+    join(REPO, 'node_modules', 'uplot', 'dist'),
+  ].find((d) => {
     try {
       return readdirSync(d).includes('uPlot.iife.min.js');
     } catch {
@@ -36,18 +39,30 @@ async function chartFps() {
   const ctx = await chromium.launchPersistentContext(profile.path, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 800 },
   });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
-    await page.setContent(`<!doctype html><html><head><style>${readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8')}</style></head><body><div id="c"></div></body></html>`);
+    await page.setContent(
+      `<!doctype html><html><head><style>${readFileSync(join(uplotDir, 'uPlot.min.css'), 'utf8')}</style></head><body><div id="c"></div></body></html>`,
+    );
     await page.addScriptTag({ content: readFileSync(join(uplotDir, 'uPlot.iife.min.js'), 'utf8') });
     // tsx keeps function names with a __name helper the page does not have.
     await page.evaluate('window.__name = (f) => f');
     return await page.evaluate(
       async ({ n, seconds }) => {
-        const w = window as unknown as { uPlot: new (o: unknown, d: unknown, el: Element) => { setData(d: unknown): void } };
+        const w = window as unknown as {
+          uPlot: new (o: unknown, d: unknown, el: Element) => { setData(d: unknown): void };
+        };
         const t0 = Math.floor(Date.now() / 1000) - n * 60;
         const xs: number[] = [];
         const ys: number[] = [];
@@ -57,7 +72,12 @@ async function chartFps() {
         }
         const setupStart = performance.now();
         const u = new w.uPlot(
-          { width: 1200, height: 400, series: [{}, { label: 'LAeq,1min', stroke: '#2563eb', width: 1 }], scales: { x: { time: true } } },
+          {
+            width: 1200,
+            height: 400,
+            series: [{}, { label: 'LAeq,1min', stroke: '#2563eb', width: 1 }],
+            scales: { x: { time: true } },
+          },
           [xs, ys],
           document.getElementById('c')!,
         );
@@ -94,7 +114,13 @@ async function chartFps() {
           requestAnimationFrame(tick);
         });
         clearInterval(live);
-        return { points: n, seconds, fps: frames / seconds, worstFrameMs: Math.round(worst.ms), firstDrawMs: Math.round(firstDrawMs) };
+        return {
+          points: n,
+          seconds,
+          fps: frames / seconds,
+          worstFrameMs: Math.round(worst.ms),
+          firstDrawMs: Math.round(firstDrawMs),
+        };
       },
       { n: POINTS, seconds: SECONDS },
     );
@@ -105,5 +131,7 @@ async function chartFps() {
 }
 
 const size = firstLoadGzip();
-process.stdout.write(`${JSON.stringify({ bench: 'dashboard-first-load', ...size, gzipKB: Math.round(size.gzipBytes / 102.4) / 10 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ bench: 'dashboard-first-load', ...size, gzipKB: Math.round(size.gzipBytes / 102.4) / 10 })}\n`,
+);
 process.stdout.write(`${JSON.stringify({ bench: 'dashboard-chart-live', ...(await chartFps()) })}\n`);

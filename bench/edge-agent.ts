@@ -24,7 +24,9 @@ const CLK_TCK = 100; // Linux USER_HZ for /proc/<pid>/stat
 const dir = tempDir('hallmon-bench-agent-');
 const profiles = loadProfiles();
 const th = profiles.get('th-modbus-f03')!;
-const demo = JSON.parse(readFileSync(join(REPO, 'firmware-config', 'sites', 'demo.json'), 'utf8')) as { gateway: unknown };
+const demo = JSON.parse(readFileSync(join(REPO, 'firmware-config', 'sites', 'demo.json'), 'utf8')) as {
+  gateway: unknown;
+};
 const ids = Array.from({ length: BUSES * PER_BUS }, (_, i) => `th-${String(i + 1).padStart(2, '0')}`);
 writeFileSync(
   join(dir.path, 'site.json'),
@@ -34,7 +36,14 @@ writeFileSync(
     timezone: 'Asia/Shanghai',
     openingHours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
     gateway: demo.gateway,
-    zones: [{ id: 'machine-room', kind: 'machine-room', name: '机房', devices: ids.map((id) => ({ id, profile: 'th-modbus-f03' })) }],
+    zones: [
+      {
+        id: 'machine-room',
+        kind: 'machine-room',
+        name: '机房',
+        devices: ids.map((id) => ({ id, profile: 'th-modbus-f03' })),
+      },
+    ],
   }),
 );
 
@@ -49,7 +58,11 @@ try {
     const sim = new ModbusSlaveBus({
       path: pair.device,
       baudRate: 9600,
-      slaves: Array.from({ length: PER_BUS }, (_, u) => ({ unitId: u + 1, profile: th, value: (m: string, t: number) => (m === 'temperature' ? 22 + ((t / 1000) % 3) : 45) })),
+      slaves: Array.from({ length: PER_BUS }, (_, u) => ({
+        unitId: u + 1,
+        profile: th,
+        value: (m: string, t: number) => (m === 'temperature' ? 22 + ((t / 1000) % 3) : 45),
+      })),
     });
     await sim.start();
     sims.push(sim);
@@ -69,18 +82,36 @@ try {
         port: p.host,
         baudRate: 9600,
         pollMs: 1000,
-        devices: Array.from({ length: PER_BUS }, (_, u) => ({ id: ids[b * PER_BUS + u]!, profile: 'th-modbus-f03', unitId: u + 1, zone: 'machine-room' })),
+        devices: Array.from({ length: PER_BUS }, (_, u) => ({
+          id: ids[b * PER_BUS + u]!,
+          profile: 'th-modbus-f03',
+          unitId: u + 1,
+          zone: 'machine-room',
+        })),
       })),
     }),
   );
 
   // BENCH_EDGE_ENTRY: run another entry point taking the same arguments (e.g. a prebuilt JS bundle
   // of the edge, to separate the tsx loader's share of the footprint from the agent's own).
-  edge = runHallmon(['edge', '--config', join(dir.path, 'edge.json')], { HALLMON_LOG_LEVEL: 'warn' }, process.env.BENCH_EDGE_ENTRY);
+  edge = runHallmon(
+    ['edge', '--config', join(dir.path, 'edge.json')],
+    { HALLMON_LOG_LEVEL: 'warn' },
+    process.env.BENCH_EDGE_ENTRY,
+  );
   const pid = edge.proc.pid!;
   const health = async () =>
-    (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as { uplink: { forwarded: number; connected: boolean }; counters: { readings: number }; process: Record<string, number> };
-  await waitFor(async () => (await health()).uplink.forwarded > 0, `edge forwarding (stderr: ${edge.stderr().slice(-1000)})`, 60_000, 500);
+    (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as {
+      uplink: { forwarded: number; connected: boolean };
+      counters: { readings: number };
+      process: Record<string, number>;
+    };
+  await waitFor(
+    async () => (await health()).uplink.forwarded > 0,
+    `edge forwarding (stderr: ${edge.stderr().slice(-1000)})`,
+    60_000,
+    500,
+  );
   await sleep(WARMUP_S * 1000);
 
   const cpuTicks = () => {
@@ -118,7 +149,6 @@ try {
   const wall = (Date.now() - w0) / 1000;
   const cpuPct = ((cpuTicks() - c0) / CLK_TCK / wall) * 100;
   const h1 = await health();
-
 
   console.log(
     JSON.stringify({

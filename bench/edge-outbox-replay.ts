@@ -23,7 +23,18 @@ for (let i = 0; i < N; i += 5000) {
   for (let j = i; j < Math.min(N, i + 5000); j++) {
     const sensor = SENSORS[j % SENSORS.length]!;
     const ts = t0 + Math.floor(j / SENSORS.length) * 1000;
-    chunk.push({ key: sensor, ts, body: JSON.stringify({ sensor, metric: 'temperature', value: 20 + (j % 50) / 10, ts: new Date(ts).toISOString(), quality: 'ok', unit: '°C' }) });
+    chunk.push({
+      key: sensor,
+      ts,
+      body: JSON.stringify({
+        sensor,
+        metric: 'temperature',
+        value: 20 + (j % 50) / 10,
+        ts: new Date(ts).toISOString(),
+        quality: 'ok',
+        unit: '°C',
+      }),
+    });
   }
   outbox.append('telemetry', chunk);
 }

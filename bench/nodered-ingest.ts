@@ -26,7 +26,10 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     durability: { type: 'string', default: 'normal' },
-    'nodered-dir': { type: 'string', default: process.env.HALLMON_BENCH_NODERED_DIR ?? join(tmpdir(), 'hallmon-bench-nodered') },
+    'nodered-dir': {
+      type: 'string',
+      default: process.env.HALLMON_BENCH_NODERED_DIR ?? join(tmpdir(), 'hallmon-bench-nodered'),
+    },
     reinstall: { type: 'boolean', default: false },
   },
 });
@@ -37,9 +40,11 @@ if (durability !== 'normal' && durability !== 'full') {
   process.exit(2);
 }
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
-const emit = (o: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'nodered-ingest', ...o, load1: round(loadavg()[0]!, 1) }));
+const emit = (o: Record<string, unknown>) =>
+  console.log(JSON.stringify({ bench: 'nodered-ingest', ...o, load1: round(loadavg()[0]!, 1) }));
 const say = (s: string) => process.stderr.write(`nodered-ingest: ${s}\n`);
-const INSERT = 'INSERT OR IGNORE INTO reading (site, sensor, metric, ts, value) VALUES ($site, $sensor, $metric, $ts, $value)';
+const INSERT =
+  'INSERT OR IGNORE INTO reading (site, sensor, metric, ts, value) VALUES ($site, $sensor, $metric, $ts, $value)';
 
 function flow(brokerPort: number, dbFile: string): unknown[] {
   const z = 'hm-tab';
@@ -60,7 +65,20 @@ function flow(brokerPort: number, dbFile: string): unknown[] {
       autoUnsubscribe: true,
     },
     { id: 'hm-db', type: 'sqlitedb', db: dbFile, mode: 'RWC' },
-    { id: 'hm-in', type: 'mqtt in', z, topic: TELEMETRY_TOPIC, qos: '1', datatype: 'utf8', broker: 'hm-broker', nl: false, rap: true, rh: 0, inputs: 0, wires: [['hm-json']] },
+    {
+      id: 'hm-in',
+      type: 'mqtt in',
+      z,
+      topic: TELEMETRY_TOPIC,
+      qos: '1',
+      datatype: 'utf8',
+      broker: 'hm-broker',
+      nl: false,
+      rap: true,
+      rh: 0,
+      inputs: 0,
+      wires: [['hm-json']],
+    },
     { id: 'hm-json', type: 'json', z, property: 'payload', action: 'obj', pretty: false, wires: [['hm-isArray']] },
     {
       id: 'hm-isArray',
@@ -74,7 +92,18 @@ function flow(brokerPort: number, dbFile: string): unknown[] {
       outputs: 2,
       wires: [['hm-split'], ['hm-params']],
     },
-    { id: 'hm-split', type: 'split', z, splt: '\\n', spltType: 'str', arraySplt: 1, arraySpltType: 'len', stream: false, addname: '', wires: [['hm-params']] },
+    {
+      id: 'hm-split',
+      type: 'split',
+      z,
+      splt: '\\n',
+      spltType: 'str',
+      arraySplt: 1,
+      arraySpltType: 'len',
+      stream: false,
+      addname: '',
+      wires: [['hm-params']],
+    },
     {
       id: 'hm-params',
       type: 'function',
@@ -83,10 +112,26 @@ function flow(brokerPort: number, dbFile: string): unknown[] {
       outputs: 1,
       wires: [['hm-insert']],
     },
-    { id: 'hm-insert', type: 'sqlite', z, mydb: 'hm-db', sqlquery: 'prepared', sql: INSERT, name: 'insert', wires: [[]] },
+    {
+      id: 'hm-insert',
+      type: 'sqlite',
+      z,
+      mydb: 'hm-db',
+      sqlquery: 'prepared',
+      sql: INSERT,
+      name: 'insert',
+      wires: [[]],
+    },
     // The bench's window into the flow: any SQL on the same sqlite connection (count, pragmas).
     { id: 'hm-http', type: 'http in', z, url: '/sql', method: 'get', upload: false, wires: [['hm-topic']] },
-    { id: 'hm-topic', type: 'function', z, func: "msg.topic = String(msg.req.query.q || '');\nreturn msg;", outputs: 1, wires: [['hm-query']] },
+    {
+      id: 'hm-topic',
+      type: 'function',
+      z,
+      func: "msg.topic = String(msg.req.query.q || '');\nreturn msg;",
+      outputs: 1,
+      wires: [['hm-query']],
+    },
     { id: 'hm-query', type: 'sqlite', z, mydb: 'hm-db', sqlquery: 'msg.topic', name: 'query', wires: [['hm-resp']] },
     { id: 'hm-resp', type: 'http response', z, statusCode: '', headers: {}, wires: [] },
   ];
@@ -107,7 +152,12 @@ async function count(nr: RunningNodeRed): Promise<number> {
  * Polls the stored count until it reaches `target`, stops moving for `stallMs`, or `maxMs` have
  * passed (a slow configuration is measured over a window rather than waited out).
  */
-async function untilStored(nr: RunningNodeRed, target: number, stallMs: number, maxMs = Infinity): Promise<{ n: number; at: number }> {
+async function untilStored(
+  nr: RunningNodeRed,
+  target: number,
+  stallMs: number,
+  maxMs = Infinity,
+): Promise<{ n: number; at: number }> {
   let last = -1;
   const t0 = performance.now();
   let movedAt = t0;
@@ -115,7 +165,7 @@ async function untilStored(nr: RunningNodeRed, target: number, stallMs: number, 
     const n = await count(nr);
     const at = performance.now();
     if (n >= target || at - t0 > maxMs) return { n, at };
-    if (n !== last) (last = n), (movedAt = at);
+    if (n !== last) ((last = n), (movedAt = at));
     else if (at - movedAt > stallMs) return { n, at };
     await sleep(200);
   }
@@ -132,7 +182,9 @@ try {
   const dbFile = join(dir.path, 'bench.db');
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE reading (site TEXT NOT NULL, sensor TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL)');
+  db.exec(
+    'CREATE TABLE reading (site TEXT NOT NULL, sensor TEXT NOT NULL, metric TEXT NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL)',
+  );
   db.exec('CREATE UNIQUE INDEX reading_key ON reading (sensor, metric, ts)');
   db.close();
   broker = await startBenchMosquitto(dir.path);
@@ -146,7 +198,8 @@ try {
   // Node-RED connects to the broker on its own schedule: publish single readings until one lands.
   const ready = performance.now();
   while ((await count(nr)) === 0) {
-    if (performance.now() - ready > 60_000) throw new Error('Node-RED stored nothing within 60 s: its MQTT connection to mosquitto did not come up');
+    if (performance.now() - ready > 60_000)
+      throw new Error('Node-RED stored nothing within 60 s: its MQTT connection to mosquitto did not come up');
     await publishLoad(src, broker.url, {}, 1, 1, 1, 1);
     await sleep(500);
   }

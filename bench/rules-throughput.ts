@@ -4,16 +4,30 @@
 // second, as the edge's timer would. Readings are prebuilt: this measures the engine, not JSON.
 // Run: cd /work/main && node --import tsx bench/rules-throughput.ts [--quick]
 import { performance } from 'node:perf_hooks';
-import { loadCatalogue, loadProfiles, loadSites, type Metric, type NormalisedReading, shippedCalendar } from '@hallmon/firmware-config';
+import {
+  loadCatalogue,
+  loadProfiles,
+  loadSites,
+  type Metric,
+  type NormalisedReading,
+  shippedCalendar,
+} from '@hallmon/firmware-config';
 import { RuleEngine } from '@hallmon/rules';
 
 const quick = process.argv.includes('--quick');
 const profiles = loadProfiles();
 const site = loadSites(undefined, profiles).get('demo')!;
-const engine = new RuleEngine({ site, catalogue: loadCatalogue(), calendar: shippedCalendar(), profiles, lateBoundS: 0 });
+const engine = new RuleEngine({
+  site,
+  catalogue: loadCatalogue(),
+  calendar: shippedCalendar(),
+  profiles,
+  lateBoundS: 0,
+});
 
 const series: [string, Metric][] = [];
-for (const z of site.zones) for (const d of z.devices) for (const m of profiles.get(d.profile)?.metrics ?? []) series.push([d.id, m.metric]);
+for (const z of site.zones)
+  for (const d of z.devices) for (const m of profiles.get(d.profile)?.metrics ?? []) series.push([d.id, m.metric]);
 const base: Record<Metric, number> = { noise_laeq: 70, temperature: 23, humidity: 50, co2: 700, illuminance: 450 };
 const seconds = quick ? 20_000 : 120_000;
 const t0 = Date.parse('2025-05-06T09:00:00+08:00');
@@ -23,7 +37,8 @@ for (let s = 0; s < seconds; s++) {
   const ts = new Date(t0 + s * 1000).toISOString();
   // Excursions now and then, so rules raise and clear while we measure.
   const bump = Math.floor(s / 900) % 4 === 3 ? 1.2 : 1;
-  for (const [sensor, metric] of series) readings[k++] = { sensor, metric, value: base[metric] * bump + ((s * 7) % 13) / 10, ts, quality: 'ok' };
+  for (const [sensor, metric] of series)
+    readings[k++] = { sensor, metric, value: base[metric] * bump + ((s * 7) % 13) / 10, ts, quality: 'ok' };
 }
 
 let transitions = 0;

@@ -13,10 +13,18 @@ import { startInfluxd, type TestInfluxd } from '../tests/helpers/influxd.ts';
 import { noDelay, publishLoad, ReadingSource, TELEMETRY_TOPIC } from './lib/gateway-load.ts';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, store: { type: 'string', default: process.env.HALLMON_BENCH_STORE ?? 'both' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    store: { type: 'string', default: process.env.HALLMON_BENCH_STORE ?? 'both' },
+  },
 });
 const quick = flags.quick === true;
-const STORES = flags.store === 'both' ? (['sqlite', 'influxdb'] as const) : flags.store === 'sqlite' || flags.store === 'influxdb' ? ([flags.store] as const) : undefined;
+const STORES =
+  flags.store === 'both'
+    ? (['sqlite', 'influxdb'] as const)
+    : flags.store === 'sqlite' || flags.store === 'influxdb'
+      ? ([flags.store] as const)
+      : undefined;
 if (!STORES) {
   console.error(`--store must be sqlite, influxdb or both (got "${flags.store}")`);
   process.exit(2);
@@ -50,7 +58,11 @@ async function latency(srv: { url: string; mqttUrl: string }, token: string, sec
     for (let k = 0; k < 10; k++) {
       const id = 1_000_000 + n++;
       sent.set(id, performance.now());
-      gw.publish(TELEMETRY_TOPIC, JSON.stringify({ sensor: 'mr-th-1', metric: 'temperature', value: id, ts: ts0 + n }), { qos: 1 });
+      gw.publish(
+        TELEMETRY_TOPIC,
+        JSON.stringify({ sensor: 'mr-th-1', metric: 'temperature', value: id, ts: ts0 + n }),
+        { qos: 1 },
+      );
     }
     const wait = 10 - (performance.now() - tick);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -61,7 +73,14 @@ async function latency(srv: { url: string; mqttUrl: string }, token: string, sec
   sock.close();
   lat.sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? NaN;
-  return { sent: n, received: lat.length, rate: n / seconds, p50: pct(50), p99: pct(99), max: lat[lat.length - 1] ?? NaN };
+  return {
+    sent: n,
+    received: lat.length,
+    rate: n / seconds,
+    p50: pct(50),
+    p99: pct(99),
+    max: lat[lat.length - 1] ?? NaN,
+  };
 }
 
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
@@ -72,7 +91,9 @@ const INFLUX_DB = 'hallmon_bench';
 /** Points really in influxd (not what the server says it accepted): unique (series, ts) overwrite. */
 async function influxCount(influx: TestInfluxd): Promise<number> {
   const q = new URLSearchParams({ db: INFLUX_DB, q: 'SELECT count(value) FROM reading', epoch: 'ms' });
-  const body = (await (await fetch(`${influx.url}/query?${q}`)).json()) as { results?: Array<{ series?: Array<{ values: unknown[][] }> }> };
+  const body = (await (await fetch(`${influx.url}/query?${q}`)).json()) as {
+    results?: Array<{ series?: Array<{ values: unknown[][] }> }>;
+  };
   const v = body.results?.[0]?.series?.[0]?.values[0]?.[1];
   return typeof v === 'number' ? v : 0;
 }
@@ -93,7 +114,11 @@ async function benchStore(store: 'sqlite' | 'influxdb'): Promise<void> {
   }
 }
 
-async function measure(srv: { url: string; mqttUrl: string }, store: 'sqlite' | 'influxdb', influx: TestInfluxd | undefined): Promise<void> {
+async function measure(
+  srv: { url: string; mqttUrl: string },
+  store: 'sqlite' | 'influxdb',
+  influx: TestInfluxd | undefined,
+): Promise<void> {
   // Warm-up (JIT, SQLite series ids, gateway credential cache); not reported.
   await publishLoad(src, srv.mqttUrl, DEMO_GATEWAY, 1, 2_000, 4, 100);
   await publishLoad(src, srv.mqttUrl, DEMO_GATEWAY, 500, 20, 4, 4);
@@ -115,7 +140,9 @@ async function measure(srv: { url: string; mqttUrl: string }, store: 'sqlite' | 
       messagesPerSecond: round(messages / r.seconds),
     });
   }
-  const health = (await (await fetch(`${srv.url}/api/health`)).json()) as { ingest: { accepted: number; rejected: object } };
+  const health = (await (await fetch(`${srv.url}/api/health`)).json()) as {
+    ingest: { accepted: number; rejected: object };
+  };
   emit({
     bench: 'server-ingest-check',
     store,
@@ -125,7 +152,11 @@ async function measure(srv: { url: string; mqttUrl: string }, store: 'sqlite' | 
     rejected: health.ingest.rejected,
   });
   const login = (await (
-    await fetch(`${srv.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })
+    await fetch(`${srv.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    })
   ).json()) as { token: string };
   const l = await latency(srv, login.token, quick ? 3 : 10);
   emit({

@@ -59,7 +59,15 @@ function summary(what: string, unit: string, by: Record<string, number[]>, bette
   const [a, b] = Object.keys(by) as [string, string];
   const ma = median(by[a]!);
   const mb = median(by[b]!);
-  emit({ summary: what, unit, [`${a}Median`]: +ma.toPrecision(4), [`${b}Median`]: +mb.toPrecision(4), [`${a}Runs`]: by[a], [`${b}Runs`]: by[b], [`${a}Over${b[0]!.toUpperCase()}${b.slice(1)}`]: +(better === 'higher' ? ma / mb : mb / ma).toFixed(2) });
+  emit({
+    summary: what,
+    unit,
+    [`${a}Median`]: +ma.toPrecision(4),
+    [`${b}Median`]: +mb.toPrecision(4),
+    [`${a}Runs`]: by[a],
+    [`${b}Runs`]: by[b],
+    [`${a}Over${b[0]!.toUpperCase()}${b.slice(1)}`]: +(better === 'higher' ? ma / mb : mb / ma).toFixed(2),
+  });
 }
 
 async function writesAndRecompute(): Promise<void> {
@@ -73,7 +81,10 @@ async function writesAndRecompute(): Promise<void> {
         const rate: Record<WritePath, number[]> = { lines: [], influx: [] };
         const cpuPer: Record<WritePath, number[]> = { lines: [], influx: [] };
         for (const [round, path] of alternate<WritePath>('lines', 'influx')) {
-          const store = createStore({ kind: 'influxdb', url: influx.url, database: `w${++db}`, paths: { readingWrites: path } }, log);
+          const store = createStore(
+            { kind: 'influxdb', url: influx.url, database: `w${++db}`, paths: { readingWrites: path } },
+            log,
+          );
           await store.open();
           const c0 = selfCpu();
           const d0 = cpuOf(influx.pid);
@@ -87,7 +98,17 @@ async function writesAndRecompute(): Promise<void> {
           if (stored !== n) throw new Error(`${path}: ${stored} of ${n} readings stored`);
           rate[path].push(Math.round(n / s));
           cpuPer[path].push(+((cpu / n) * 1e6).toFixed(2));
-          emit({ case: 'writeReadings', path, batch, round, readings: n, seconds: +s.toFixed(2), readingsPerSec: Math.round(n / s), nodeCpuUsPerReading: +((cpu / n) * 1e6).toFixed(2), influxdCpuUsPerReading: +((influxd / n) * 1e6).toFixed(2) });
+          emit({
+            case: 'writeReadings',
+            path,
+            batch,
+            round,
+            readings: n,
+            seconds: +s.toFixed(2),
+            readingsPerSec: Math.round(n / s),
+            nodeCpuUsPerReading: +((cpu / n) * 1e6).toFixed(2),
+            influxdCpuUsPerReading: +((influxd / n) * 1e6).toFixed(2),
+          });
         }
         summary(`writeReadings batch ${batch}`, 'readings/s', rate, 'higher');
         summary(`writeReadings batch ${batch}, node CPU`, 'µs/reading', cpuPer, 'lower');
@@ -105,19 +126,36 @@ async function writesAndRecompute(): Promise<void> {
     const rebuildCpu: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
     // Round -1 is a warm-up of both (its figures are printed, not summed): the first reads after the
     // fill find influxd's caches cold, whichever path goes first.
-    for (const [round, path] of [[-1, 'msgpack'], [-1, 'influx'], ...alternate<ReadPath>('msgpack', 'influx')] as Array<[number, ReadPath]>) {
+    for (const [round, path] of [[-1, 'msgpack'], [-1, 'influx'], ...alternate<ReadPath>('msgpack', 'influx')] as Array<
+      [number, ReadPath]
+    >) {
       // The layout marker reset makes open() mark every hour dirty; flushRollups recomputes them all.
-      const reset = await fetch(`${influx.url}/write?db=recompute&precision=ms`, { method: 'POST', body: 'rollup_state version=0i 0' });
+      const reset = await fetch(`${influx.url}/write?db=recompute&precision=ms`, {
+        method: 'POST',
+        body: 'rollup_state version=0i 0',
+      });
       if (reset.status !== 204) throw new Error(`resetting the layout marker: HTTP ${reset.status}`);
-      const store = createStore({ kind: 'influxdb', url: influx.url, database: 'recompute', paths: { bulkReads: path } }, log);
+      const store = createStore(
+        { kind: 'influxdb', url: influx.url, database: 'recompute', paths: { bulkReads: path } },
+        log,
+      );
       await store.open();
       const c0 = selfCpu();
       const d0 = cpuOf(influx.pid);
       const t0 = performance.now();
       const done = await store.flushRollups();
       const rs = (performance.now() - t0) / 1000;
-      emit({ case: 'recompute (rebuild on open)', path, round, readings: big, hours: done, seconds: +rs.toFixed(2), nodeCpuS: +(selfCpu() - c0).toFixed(2), influxdCpuS: +(cpuOf(influx.pid) - d0).toFixed(2) });
-      if (round >= 0) rebuild[path].push(+rs.toFixed(2)), rebuildCpu[path].push(+(cpuOf(influx.pid) - d0).toFixed(2));
+      emit({
+        case: 'recompute (rebuild on open)',
+        path,
+        round,
+        readings: big,
+        hours: done,
+        seconds: +rs.toFixed(2),
+        nodeCpuS: +(selfCpu() - c0).toFixed(2),
+        influxdCpuS: +(cpuOf(influx.pid) - d0).toFixed(2),
+      });
+      if (round >= 0) (rebuild[path].push(+rs.toFixed(2)), rebuildCpu[path].push(+(cpuOf(influx.pid) - d0).toFixed(2)));
       await store.close();
     }
     summary('recompute of 1 M readings', 's', rebuild, 'lower');
@@ -131,7 +169,16 @@ async function writesAndRecompute(): Promise<void> {
 function evidenceInput(store: Store, days: number): Parameters<typeof buildEvidence>[0] {
   const start = Date.parse('2024-05-01T00:00:00+08:00');
   const to = new Date(start + (days - 1) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
-  return { store, site: benchSite, catalogue: loadCatalogue(), profiles: loadProfiles(), calendar: shippedCalendar(), now: () => 0, from: '2024-05-01', to };
+  return {
+    store,
+    site: benchSite,
+    catalogue: loadCatalogue(),
+    profiles: loadProfiles(),
+    calendar: shippedCalendar(),
+    now: () => 0,
+    from: '2024-05-01',
+    to,
+  };
 }
 
 /** Child process: three builds of the year through one read path; prints one JSON line. */
@@ -145,7 +192,11 @@ async function evidenceChild(path: ReadPath, url: string, influxdPid: number, da
     const d0 = cpuOf(influxdPid);
     const t0 = performance.now();
     const pack = await buildEvidence(evidenceInput(store, days));
-    builds.push({ s: +((performance.now() - t0) / 1000).toFixed(2), nodeCpuS: +(selfCpu() - c0).toFixed(2), influxdCpuS: +(cpuOf(influxdPid) - d0).toFixed(2) });
+    builds.push({
+      s: +((performance.now() - t0) / 1000).toFixed(2),
+      nodeCpuS: +(selfCpu() - c0).toFixed(2),
+      influxdCpuS: +(cpuOf(influxdPid) - d0).toFixed(2),
+    });
     hash = createHash('sha256').update(JSON.stringify(pack)).digest('hex');
   }
   await store.close();
@@ -162,7 +213,13 @@ async function evidence(): Promise<void> {
       // bench/evidence-year.ts fills the year (and builds it once); its kept folder is reused here.
       const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/evidence-year.ts'], {
         stdio: 'inherit',
-        env: { ...process.env, HALLMON_BENCH_STORE: 'influxdb', HALLMON_BENCH_DIR: dir, HALLMON_BENCH_ONLY: 'compute', HALLMON_BENCH_PROFILE: profile },
+        env: {
+          ...process.env,
+          HALLMON_BENCH_STORE: 'influxdb',
+          HALLMON_BENCH_DIR: dir,
+          HALLMON_BENCH_ONLY: 'compute',
+          HALLMON_BENCH_PROFILE: profile,
+        },
       });
       if (r.status !== 0 || !filled()) throw new Error('bench/evidence-year.ts did not fill the year');
     }
@@ -182,18 +239,43 @@ async function evidence(): Promise<void> {
       const nodeCpu: Record<ReadPath, number[]> = { msgpack: [], influx: [] };
       const hashes = new Set<string>();
       for (const [round, path] of alternate<ReadPath>('msgpack', 'influx')) {
-        const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/store-influx-client.ts', '--evidence-child', path, influx.url, String(influx.pid), String(days)], {
-          encoding: 'utf8',
-          env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' },
-        });
+        const r = spawnSync(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'bench/store-influx-client.ts',
+            '--evidence-child',
+            path,
+            influx.url,
+            String(influx.pid),
+            String(days),
+          ],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' },
+          },
+        );
         if (r.status !== 0) throw new Error(`evidence child (${path}) failed: ${r.stderr}`);
-        const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { builds: Array<{ s: number; nodeCpuS: number; influxdCpuS: number }>; hash: string };
+        const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+          builds: Array<{ s: number; nodeCpuS: number; influxdCpuS: number }>;
+          hash: string;
+        };
         hashes.add(out.hash);
         first[path].push(out.builds[0]!.s);
         warm[path].push(...out.builds.slice(1).map((b) => b.s));
         influxdCpu[path].push(...out.builds.map((b) => b.influxdCpuS));
         nodeCpu[path].push(...out.builds.map((b) => b.nodeCpuS));
-        emit({ case: 'evidence year build', profile, path, round, firstS: out.builds[0]!.s, warmS: out.builds.slice(1).map((b) => b.s), nodeCpuS: out.builds.map((b) => b.nodeCpuS), influxdCpuS: out.builds.map((b) => b.influxdCpuS) });
+        emit({
+          case: 'evidence year build',
+          profile,
+          path,
+          round,
+          firstS: out.builds[0]!.s,
+          warmS: out.builds.slice(1).map((b) => b.s),
+          nodeCpuS: out.builds.map((b) => b.nodeCpuS),
+          influxdCpuS: out.builds.map((b) => b.influxdCpuS),
+        });
       }
       if (hashes.size !== 1) throw new Error('the two read paths built different evidence packs');
       summary(`evidence year (${profile}), first build`, 's', first, 'lower');
@@ -217,4 +299,3 @@ if (child >= 0) {
   if (CASES.has('writes') || CASES.has('recompute')) await writesAndRecompute();
   if (CASES.has('evidence')) await evidence();
 }
-

@@ -65,7 +65,7 @@ for (const durability of ['normal', 'full'] as const) {
         readingsPerSec: Math.round(n / s),
         ...(sd !== undefined ? { duplicateRewritePerSec: Math.round(dupN / sd) } : {}),
         fileBytes: bytes,
-        mbPerMillion: +((bytes / n) * 1e6 / 1048576).toFixed(1),
+        mbPerMillion: +(((bytes / n) * 1e6) / 1048576).toFixed(1),
       });
     } finally {
       dir.remove();

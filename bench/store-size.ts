@@ -49,14 +49,27 @@ async function fill(store: Store): Promise<number> {
     let byTable: Record<string, number> | undefined;
     const db = new Database(join(dir.path, 'hallmon.db'), { readonly: true });
     try {
-      const rows = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY 2 DESC').all() as Array<{ name: string; bytes: number }>;
-      byTable = Object.fromEntries(rows.filter((r) => r.bytes >= MB / 10).map((r) => [r.name, +(((r.bytes / N) * 1e6) / MB).toFixed(1)]));
+      const rows = db
+        .prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY 2 DESC')
+        .all() as Array<{ name: string; bytes: number }>;
+      byTable = Object.fromEntries(
+        rows.filter((r) => r.bytes >= MB / 10).map((r) => [r.name, +(((r.bytes / N) * 1e6) / MB).toFixed(1)]),
+      );
     } catch {
       byTable = undefined;
     } finally {
       db.close();
     }
-    emit({ store: 'sqlite', what: 'hallmon.db after close (WAL checkpointed)', files, stored, writeSeconds: +seconds.toFixed(1), bytes, mbPerMillion: perMillion(bytes), ...(byTable ? { mbPerMillionByTable: byTable } : {}) });
+    emit({
+      store: 'sqlite',
+      what: 'hallmon.db after close (WAL checkpointed)',
+      files,
+      stored,
+      writeSeconds: +seconds.toFixed(1),
+      bytes,
+      mbPerMillion: perMillion(bytes),
+      ...(byTable ? { mbPerMillionByTable: byTable } : {}),
+    });
   } finally {
     dir.remove();
   }

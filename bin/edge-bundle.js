@@ -74,7 +74,9 @@ export function ensureEdgeBundle() {
     target: 'node20',
     external: EXTERNAL,
     // Bundled CommonJS (modbus-serial, mqtt's dependencies, pino) require()s externals and builtins.
-    banner: { js: "import { createRequire as __hmCreateRequire } from 'node:module'; const require = __hmCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __hmCreateRequire } from 'node:module'; const require = __hmCreateRequire(import.meta.url);",
+    },
     // Plain node keeps the whole bundle source as a heap string for the life of the process: without
     // whitespace and comments it is half the size, and ASCII-only it is one byte per character.
     // Identifiers keep their names, so stack traces still name our functions.
@@ -102,9 +104,12 @@ export function ensureEdgeBundle() {
 
 /** Why the build failed, in the user's terms: esbuild's located errors, or the exception. */
 function buildFailure(err) {
-  const detail = Array.isArray(err?.errors) && err.errors.length
-    ? err.errors.map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`).join('\n')
-    : `  ${err?.message ?? String(err)}`;
+  const detail =
+    Array.isArray(err?.errors) && err.errors.length
+      ? err.errors
+          .map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`)
+          .join('\n')
+      : `  ${err?.message ?? String(err)}`;
   return (
     `hallmon edge: could not build the edge bundle ${BUNDLE}:\n${detail}\n` +
     'Fix the source (or run npm install if esbuild is missing); HALLMON_EDGE_FROM_SOURCE=1 runs the edge through tsx instead.\n'
@@ -117,7 +122,9 @@ export async function runEdge(argv) {
     // Built in a child process: esbuild's JS and a megabyte of output would otherwise stay in the
     // edge's own heap, which V8 grows for them and never hands back (about 20 MB for months).
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--build'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (r.status !== 0) {
       if (r.error) process.stderr.write(buildFailure(r.error));
       return 1;

@@ -23,7 +23,13 @@ export async function startCompactingInfluxd(opts: { keepDir?: string } = {}): P
     dataSettings: ['cache-snapshot-write-cold-duration = "1s"', 'compact-full-write-cold-duration = "3s"'],
     ...(opts.keepDir !== undefined ? { keepDir: opts.keepDir } : {}),
   });
-  return { url: influx.url, dataDir: join(influx.dir, 'data'), walDir: join(influx.dir, 'wal'), pid: influx.pid, stop: influx.stop };
+  return {
+    url: influx.url,
+    dataDir: join(influx.dir, 'data'),
+    walDir: join(influx.dir, 'wal'),
+    pid: influx.pid,
+    stop: influx.stop,
+  };
 }
 
 /**

@@ -18,7 +18,11 @@ function installedVersion(dir: string, pkg: string): string | undefined {
 }
 
 /** Installs node-red@4 and node-red-node-sqlite into `dir` unless they are there and load. */
-export function ensureNodeRed(dir: string, reinstall: boolean, say: (s: string) => void): { nodeRed: string; sqliteNode: string; installSeconds?: number } {
+export function ensureNodeRed(
+  dir: string,
+  reinstall: boolean,
+  say: (s: string) => void,
+): { nodeRed: string; sqliteNode: string; installSeconds?: number } {
   const ready = () => {
     const nodeRed = installedVersion(dir, 'node-red');
     const sqliteNode = installedVersion(dir, 'node-red-node-sqlite');
@@ -38,9 +42,15 @@ export function ensureNodeRed(dir: string, reinstall: boolean, say: (s: string) 
     stdio: ['ignore', 'pipe', 'pipe'],
     shell: false,
   });
-  if (r.status !== 0) throw new Error(`npm install of ${NODE_RED_PACKAGES.join(' ')} failed (exit ${r.status}):\n${(r.stderr ?? '').slice(-4000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `npm install of ${NODE_RED_PACKAGES.join(' ')} failed (exit ${r.status}):\n${(r.stderr ?? '').slice(-4000)}`,
+    );
   const after = ready();
-  if (!after) throw new Error(`node-red or sqlite3 installed into ${dir} but does not load; npm said:\n${(r.stderr ?? '').slice(-4000)}`);
+  if (!after)
+    throw new Error(
+      `node-red or sqlite3 installed into ${dir} but does not load; npm said:\n${(r.stderr ?? '').slice(-4000)}`,
+    );
   return { ...after, installSeconds: Math.round((Date.now() - t0) / 1000) };
 }
 
@@ -75,7 +85,13 @@ export async function startNodeRed(installDir: string, userDir: string, flows: u
   writeFileSync(join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings, null, 1)};\n`);
   const proc: ChildProcess = spawn(
     process.execPath,
-    [join(installDir, 'node_modules', 'node-red', 'red.js'), '--userDir', userDir, '--settings', join(userDir, 'settings.js')],
+    [
+      join(installDir, 'node_modules', 'node-red', 'red.js'),
+      '--userDir',
+      userDir,
+      '--settings',
+      join(userDir, 'settings.js'),
+    ],
     { cwd: userDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' } },
   );
   let log = '';
@@ -100,7 +116,9 @@ export async function startNodeRed(installDir: string, userDir: string, flows: u
         if (failed) throw new Error(`node-red did not start the flow:\n${log}`);
         if (proc.exitCode !== null) throw new Error(`node-red exited with ${proc.exitCode}:\n${log}`);
         // A flow that failed to start leaves requests unanswered: never wait on one for long.
-        const res = await fetch(`${url}/sql?q=${encodeURIComponent('SELECT 1 AS one')}`, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+        const res = await fetch(`${url}/sql?q=${encodeURIComponent('SELECT 1 AS one')}`, {
+          signal: AbortSignal.timeout(3_000),
+        }).catch(() => undefined);
         return res?.status === 200;
       },
       `node-red on ${port}`,

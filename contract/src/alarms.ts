@@ -31,6 +31,28 @@ export type Alarm = Static<typeof Alarm>;
 export const AlarmList = Type.Array(Alarm);
 
 /** The evidence pack's alarm-acknowledgement rows: the alarm's acknowledgement facts. */
-export const AlarmAck = Type.Pick(Alarm, ['id', 'clause', 'rule', 'sensor', 'severity', 'startedAt', 'clearedAt', 'ackedBy', 'ackedAt', 'ackNote']);
+export const AlarmAck = Type.Pick(Alarm, [
+  'id',
+  'clause',
+  'rule',
+  'sensor',
+  'severity',
+  'startedAt',
+  'clearedAt',
+  'ackedBy',
+  'ackedAt',
+  'ackNote',
+]);
 export type AlarmAck = Static<typeof AlarmAck>;
-export const ALARM_ACK_KEYS = ['id', 'clause', 'rule', 'sensor', 'severity', 'startedAt', 'clearedAt', 'ackedBy', 'ackedAt', 'ackNote'] as const satisfies readonly (keyof Alarm)[];
+export const ALARM_ACK_KEYS = [
+  'id',
+  'clause',
+  'rule',
+  'sensor',
+  'severity',
+  'startedAt',
+  'clearedAt',
+  'ackedBy',
+  'ackedAt',
+  'ackNote',
+] as const satisfies readonly (keyof Alarm)[];

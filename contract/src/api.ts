@@ -46,13 +46,18 @@ export const API = {
         content: {
           'application/json': { schema: EvidencePack },
           'text/csv': { schema: Type.String() },
-          'application/pdf': { schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'PDF bytes' }) },
+          'application/pdf': {
+            schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'PDF bytes' }),
+          },
         },
       },
       ...READ,
     },
   },
-} as const satisfies Record<string, { response: Record<number, TSchema | { content: Record<string, { schema: TSchema }> }> }>;
+} as const satisfies Record<
+  string,
+  { response: Record<number, TSchema | { content: Record<string, { schema: TSchema }> }> }
+>;
 
 export type ApiRoute = keyof typeof API;
 

@@ -16,7 +16,8 @@ export function closed<T extends TSchema>(schema: T): T {
     if (!s || typeof s !== 'object') return s;
     const out = Object.assign({}, s) as Record<string, unknown>;
     for (const k of Object.keys(out)) out[k] = walk(out[k]);
-    if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+    if (out.type === 'object' && out.properties && out.additionalProperties === undefined)
+      out.additionalProperties = false;
     return out;
   };
   const c = walk(schema) as T;

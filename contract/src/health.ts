@@ -27,7 +27,12 @@ export type IngestCounters = Static<typeof IngestCounters>;
 
 export const BrokerHealth = Type.Union([
   Type.Object({ kind: Type.Literal('external'), url: Type.String(), connected: Type.Boolean() }),
-  Type.Object({ kind: Type.Literal('embedded'), clients: Type.Integer(), mqttPort: Type.Integer(), websocket: Nullable(Type.String()) }),
+  Type.Object({
+    kind: Type.Literal('embedded'),
+    clients: Type.Integer(),
+    mqttPort: Type.Integer(),
+    websocket: Nullable(Type.String()),
+  }),
 ]);
 
 export const LiveHealth = Type.Object({

@@ -80,8 +80,14 @@ function Shell({ session, route }: { session: Session; route: Route }) {
   // Latest values and active alarms: at start and after every reconnect (what the feed missed).
   useEffect(() => {
     const ac = new AbortController();
-    api.latest(undefined, ac.signal).then((rows) => store.seedReadings(rows), () => undefined);
-    api.alarms({ state: 'active' }, ac.signal).then((rows) => store.loadAlarms(rows), () => undefined);
+    api.latest(undefined, ac.signal).then(
+      (rows) => store.seedReadings(rows),
+      () => undefined,
+    );
+    api.alarms({ state: 'active' }, ac.signal).then(
+      (rows) => store.loadAlarms(rows),
+      () => undefined,
+    );
     return () => ac.abort();
   }, [store, store.reconnects]);
 
@@ -153,7 +159,17 @@ function Redirect({ to }: { to: Page }) {
   return null;
 }
 
-function Header({ session, route, firstSite, sound }: { session: Session; route: Route; firstSite: string | undefined; sound: boolean }) {
+function Header({
+  session,
+  route,
+  firstSite,
+  sound,
+}: {
+  session: Session;
+  route: Route;
+  firstSite: string | undefined;
+  sound: boolean;
+}) {
   const { t } = useTranslation();
   const current = route.page;
   const routeSite = 'site' in route ? route.site : undefined;
@@ -167,7 +183,11 @@ function Header({ session, route, firstSite, sound }: { session: Session; route:
         <ul>
           {pagesFor(session.role).map((p) => (
             <li key={p}>
-              <a href={SITE_PAGES.has(p) && site ? href(p, site) : href(p)} aria-current={current === p ? 'page' : undefined} data-testid={`nav-${p}`}>
+              <a
+                href={SITE_PAGES.has(p) && site ? href(p, site) : href(p)}
+                aria-current={current === p ? 'page' : undefined}
+                data-testid={`nav-${p}`}
+              >
                 {t(`nav.${p}`)}
               </a>
             </li>
@@ -175,7 +195,13 @@ function Header({ session, route, firstSite, sound }: { session: Session; route:
         </ul>
       </nav>
       <div className="top-right">
-        <span className={`sound ${sound ? 'sound-on' : 'sound-off'}`} title={sound ? t('header.sound') : t('header.soundOff')} aria-label={sound ? t('header.sound') : t('header.soundOff')} role="img" data-testid="sound-state">
+        <span
+          className={`sound ${sound ? 'sound-on' : 'sound-off'}`}
+          title={sound ? t('header.sound') : t('header.soundOff')}
+          aria-label={sound ? t('header.sound') : t('header.soundOff')}
+          role="img"
+          data-testid="sound-state"
+        >
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
             <path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0z" fill="currentColor" />
             {sound ? null : <path d="M3 3l18 18" stroke="currentColor" strokeWidth="2" />}

@@ -3,7 +3,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { SiteInfo } from '@hallmon/contract';
 import type { Session } from './auth/auth.ts';
-import { LiveStore } from './live/live-store.ts';
+import { type LiveStore } from './live/live-store.ts';
 
 export interface AppState {
   session: Session;

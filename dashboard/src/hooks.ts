@@ -69,7 +69,9 @@ export function useSeedLatest(
         (ans) => {
           const last = ans.points[ans.points.length - 1];
           if (last && typeof last[1] === 'number')
-            store.seedReadings([{ site, sensor: p.sensor, metric: p.metric, ts: last[0], value: last[1], quality: 'ok' }]);
+            store.seedReadings([
+              { site, sensor: p.sensor, metric: p.metric, ts: last[0], value: last[1], quality: 'ok' },
+            ]);
         },
         () => undefined,
       );

@@ -6,7 +6,15 @@
 // A running server may share the store: SQLite WAL lets this second writer wait for the lock (the
 // store sets busy_timeout), each batch is one short transaction.
 import { createLogger, loadProfiles, parseTimestamp, toIso, type Metric } from '@hallmon/firmware-config';
-import { counterStatus, estimateReadings, generateHistory, planIncidents, yearScenario, type StoreBackfillOptions, type StoreBackfillResult } from '@hallmon/simulators';
+import {
+  counterStatus,
+  estimateReadings,
+  generateHistory,
+  planIncidents,
+  yearScenario,
+  type StoreBackfillOptions,
+  type StoreBackfillResult,
+} from '@hallmon/simulators';
 import { createStore, SealStore, sealDays, siteSchedule, type StoredEvent, type StoredReading } from '@hallmon/server';
 
 /** Readings per write transaction: big enough to amortise, short enough not to block a server. */
@@ -16,14 +24,26 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
   const started = Date.now();
   const log = o.log ?? createLogger('simulate');
   const profiles = o.profiles ?? loadProfiles();
-  const incidents = Array.isArray(o.incidents) ? o.incidents : o.incidents === false ? [] : planIncidents(o.site, o.seed, o.from, o.to);
+  const incidents = Array.isArray(o.incidents)
+    ? o.incidents
+    : o.incidents === false
+      ? []
+      : planIncidents(o.site, o.seed, o.from, o.to);
   const scenario = incidents.length ? yearScenario(o.scenario, o.site, incidents) : o.scenario;
   const stepS: Partial<Record<Metric, number>> = { noise_laeq: o.noiseStepS ?? 1 };
   const hist = { scenario, site: o.site, seed: o.seed, from: o.from, to: o.to, stepS };
   const total = Math.max(1, estimateReadings(hist));
   const store = createStore({ kind: 'sqlite', dataDir: o.dataDir }, log);
   await store.open();
-  const res: StoreBackfillResult = { readings: 0, duplicates: 0, events: 0, statuses: 0, incidents, sealedDays: 0, seconds: 0 };
+  const res: StoreBackfillResult = {
+    readings: 0,
+    duplicates: 0,
+    events: 0,
+    statuses: 0,
+    incidents,
+    sealedDays: 0,
+    seconds: 0,
+  };
   try {
     let batch: StoredReading[] = [];
     const flush = async () => {
@@ -36,7 +56,14 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
     for await (const b of generateHistory(hist)) {
       for (const r of b.readings) {
         const ts = parseTimestamp(r.ts)!;
-        const s: StoredReading = { site: o.site.id, sensor: r.sensor, metric: r.metric, ts, value: r.value, quality: 'ok' };
+        const s: StoredReading = {
+          site: o.site.id,
+          sensor: r.sensor,
+          metric: r.metric,
+          ts,
+          value: r.value,
+          quality: 'ok',
+        };
         if (r.dur !== undefined) s.dur = r.dur;
         batch.push(s);
       }

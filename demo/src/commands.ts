@@ -3,6 +3,12 @@
 import type { Command } from '@hallmon/firmware-config';
 
 export const commands: Record<string, Command> = {
-  demo: { summary: 'server + edge + simulators + dashboard on embedded defaults (what npm start runs)', load: () => import('./demo-cli.ts') },
-  simulate: { summary: 'simulated devices speaking the real protocols, driven by scenarios', load: () => import('./simulate-cli.ts') },
+  demo: {
+    summary: 'server + edge + simulators + dashboard on embedded defaults (what npm start runs)',
+    load: () => import('./demo-cli.ts'),
+  },
+  simulate: {
+    summary: 'simulated devices speaking the real protocols, driven by scenarios',
+    load: () => import('./simulate-cli.ts'),
+  },
 };

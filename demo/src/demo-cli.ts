@@ -28,18 +28,43 @@ import { DemoGateway } from './demo-sites.ts';
 const spec: CommandSpec = {
   name: 'demo',
   summary: 'hallmon demo: server + edge agent + simulated devices on embedded defaults (what npm start runs).',
-  usage: 'hallmon demo [--http-port N] [--mqtt-port N] [--device-port N] [--data-dir DIR] [--scenario NAME] [--seed N] [--fresh]',
+  usage:
+    'hallmon demo [--http-port N] [--mqtt-port N] [--device-port N] [--data-dir DIR] [--scenario NAME] [--seed N] [--fresh]',
   flags: {
     'http-port': { type: 'string', arg: 'N', default: '8080', help: 'HTTP port of the API and dashboard' },
     'mqtt-port': { type: 'string', arg: 'N', default: '1883', help: "port of the server's embedded MQTT broker" },
-    'device-port': { type: 'string', arg: 'N', default: '1884', help: "port of the edge's broker for hall devices (evaluators, queue machine)" },
-    host: { type: 'string', arg: 'ADDR', default: '127.0.0.1', help: 'address the server listens on (0.0.0.0 to reach it from other machines)' },
-    'data-dir': { type: 'string', arg: 'DIR', default: './data/demo', help: 'where the demo keeps its database, outbox and pseudo-terminals' },
-    scenario: { type: 'string', arg: 'NAME', default: 'machine-room-ac-failure', help: 'simulator scenario (hallmon simulate --list)' },
+    'device-port': {
+      type: 'string',
+      arg: 'N',
+      default: '1884',
+      help: "port of the edge's broker for hall devices (evaluators, queue machine)",
+    },
+    host: {
+      type: 'string',
+      arg: 'ADDR',
+      default: '127.0.0.1',
+      help: 'address the server listens on (0.0.0.0 to reach it from other machines)',
+    },
+    'data-dir': {
+      type: 'string',
+      arg: 'DIR',
+      default: './data/demo',
+      help: 'where the demo keeps its database, outbox and pseudo-terminals',
+    },
+    scenario: {
+      type: 'string',
+      arg: 'NAME',
+      default: 'machine-room-ac-failure',
+      help: 'simulator scenario (hallmon simulate --list)',
+    },
     seed: { type: 'string', arg: 'N', default: '1', help: 'random seed of the simulated devices' },
     fresh: { type: 'boolean', help: 'delete the demo data folder first' },
   },
-  examples: ['npm start', 'hallmon demo --http-port 9080 --mqtt-port 11883 --device-port 11884', 'hallmon demo --scenario loud-morning-peak --fresh'],
+  examples: [
+    'npm start',
+    'hallmon demo --http-port 9080 --mqtt-port 11883 --device-port 11884',
+    'hallmon demo --scenario loud-morning-peak --fresh',
+  ],
 };
 
 const DEMO_SITE = 'demo';
@@ -63,9 +88,15 @@ export async function run(argv: string[]): Promise<number> {
   const mqttPort = intFlag(f, 'mqtt-port', 1, 65_535)!;
   const devicePort = intFlag(f, 'device-port', 1, 65_535)!;
   const seed = intFlag(f, 'seed', 0, 2 ** 31 - 1)!;
-  if (new Set([httpPort, mqttPort, devicePort]).size !== 3) throw new UsageError('--http-port, --mqtt-port and --device-port must differ');
+  if (new Set([httpPort, mqttPort, devicePort]).size !== 3)
+    throw new UsageError('--http-port, --mqtt-port and --device-port must differ');
   const scenario = getScenario(String(f.scenario));
-  if (!scenario) throw new UsageError(`unknown scenario "${String(f.scenario)}"; known: ${listScenarios().map((s) => s.name).join(', ')}`);
+  if (!scenario)
+    throw new UsageError(
+      `unknown scenario "${String(f.scenario)}"; known: ${listScenarios()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   requireSocat();
 
   const dataDir = resolve(String(f['data-dir']));
@@ -95,7 +126,10 @@ export async function run(argv: string[]): Promise<number> {
       log,
       print: () => undefined,
     }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') throw new UsageError(`a port is already in use (${err.message}); stop the other program or pick free ports with --http-port/--mqtt-port`);
+      if (err.code === 'EADDRINUSE')
+        throw new UsageError(
+          `a port is already in use (${err.message}); stop the other program or pick free ports with --http-port/--mqtt-port`,
+        );
       throw err;
     });
     stops.push(() => server.stop());
@@ -110,7 +144,13 @@ export async function run(argv: string[]): Promise<number> {
     stops.push(() => edge.stop());
 
     await waitForPort(devicePort);
-    const devices = new CounterDevices({ url: `mqtt://127.0.0.1:${devicePort}`, site, signals, password: devicePassword, log });
+    const devices = new CounterDevices({
+      url: `mqtt://127.0.0.1:${devicePort}`,
+      site,
+      signals,
+      password: devicePassword,
+      log,
+    });
     await devices.start();
     stops.push(() => devices.stop());
 
@@ -118,7 +158,13 @@ export async function run(argv: string[]): Promise<number> {
     for (const [id, cred] of Object.entries(OTHER_GATEWAYS)) {
       const other = sites.get(id);
       if (!other) continue;
-      const gw = new DemoGateway({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, site: other, ...cred, seed: seed + gateways.length + 1, log });
+      const gw = new DemoGateway({
+        mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+        site: other,
+        ...cred,
+        seed: seed + gateways.length + 1,
+        log,
+      });
       await gw.start();
       stops.push(() => gw.stop());
       gateways.push({ site: other, ...cred });
@@ -130,7 +176,10 @@ export async function run(argv: string[]): Promise<number> {
     out(`  login          admin / ${adminPassword}`);
     out(`  site           ${site.id} (${site.name}), scenario ${scenario.name}: ${scenario.title}`);
     out(`  MQTT           mqtt://127.0.0.1:${mqttPort}  gateway ${DEMO_GATEWAY.username} / ${DEMO_GATEWAY.password}`);
-    for (const g of gateways) out(`  site           ${g.site.id} (${g.site.name}): gateway ${g.username} / ${g.password} publishes straight to the server`);
+    for (const g of gateways)
+      out(
+        `  site           ${g.site.id} (${g.site.name}): gateway ${g.username} / ${g.password} publishes straight to the server`,
+      );
     for (const line of serial.describe()) out(`  ${line}`);
     out(`  counter devices on the edge's broker mqtt://127.0.0.1:${devicePort}`);
     out(`  edge agent     pid ${edge.pid}, config ${edgeConfigFile}`);
@@ -142,7 +191,9 @@ export async function run(argv: string[]): Promise<number> {
       process.once('SIGTERM', () => resolveWait());
       edge.exited.then((code) => {
         log.error({ code }, 'the edge agent exited');
-        process.stderr.write(`hallmon demo: the edge agent exited (${String(code)}); see the log lines above. Stopping.\n`);
+        process.stderr.write(
+          `hallmon demo: the edge agent exited (${String(code)}); see the log lines above. Stopping.\n`,
+        );
         resolveWait();
       });
     });
@@ -174,7 +225,9 @@ function canConnect(port: number): Promise<boolean> {
 function requireSocat(): void {
   const probe = spawnSync('socat', ['-V'], { stdio: 'ignore' });
   if (probe.error)
-    throw new UsageError('the demo simulates serial devices on pseudo-terminals and needs socat: install it (Debian/Ubuntu: sudo apt-get install socat) and run npm start again');
+    throw new UsageError(
+      'the demo simulates serial devices on pseudo-terminals and needs socat: install it (Debian/Ubuntu: sudo apt-get install socat) and run npm start again',
+    );
 }
 
 /** HALLMON_ADMIN_PASSWORD, or the one the demo generated on its first start (kept in its data folder). */
@@ -199,7 +252,13 @@ function writeEdgeConfig(
   const counterDevices = site.zones.flatMap((z) =>
     z.devices
       .filter((d) => profiles.get(d.profile)?.transport === 'mqtt')
-      .map((d) => ({ id: d.id, profile: d.profile, zone: z.id, password: devicePassword, ...(d.window ? { window: d.window } : {}) })),
+      .map((d) => ({
+        id: d.id,
+        profile: d.profile,
+        zone: z.id,
+        password: devicePassword,
+        ...(d.window ? { window: d.window } : {}),
+      })),
   );
   const config: EdgeConfig = {
     site: site.id,

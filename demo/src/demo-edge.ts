@@ -20,19 +20,30 @@ export interface EdgeChild {
 
 export async function startEdgeChild(configFile: string, log: Logger): Promise<EdgeChild> {
   const healthPort = await freePort();
-  const proc = spawn(process.execPath, [HALLMON_BIN, 'edge', '--config', configFile, '--health-port', String(healthPort)], {
-    env: { ...process.env, HALLMON_LOG_LEVEL: process.env.HALLMON_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [HALLMON_BIN, 'edge', '--config', configFile, '--health-port', String(healthPort)],
+    {
+      env: { ...process.env, HALLMON_LOG_LEVEL: process.env.HALLMON_LOG_LEVEL ?? 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   let stopping = false;
-  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const healthUrl = `http://127.0.0.1:${healthPort}/health`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const up = await fetch(healthUrl).then((r) => r.ok, () => false);
+    const up = await fetch(healthUrl).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (proc.exitCode !== null || proc.signalCode !== null)
-      throw new Error(`the edge agent exited during start-up (${String(proc.exitCode ?? proc.signalCode)}); its messages are above`);
+      throw new Error(
+        `the edge agent exited during start-up (${String(proc.exitCode ?? proc.signalCode)}); its messages are above`,
+      );
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
       throw new Error(`the edge agent did not answer on ${healthUrl} within 60 s`);

@@ -39,7 +39,8 @@ export class DemoGateway {
     for (const z of this.opts.site.zones)
       for (const d of z.devices) {
         const p = profiles.get(d.profile);
-        if (p?.deviceClass === 'sensor' && p.metrics.length) this.sensors.push({ id: d.id, metrics: p.metrics.map((m) => m.metric) });
+        if (p?.deviceClass === 'sensor' && p.metrics.length)
+          this.sensors.push({ id: d.id, metrics: p.metrics.map((m) => m.metric) });
         else if (p?.deviceClass === 'evaluator' || p?.deviceClass === 'queue') this.counters.push(d.id);
       }
     const name = this.opts.scenario ?? 'normal-day';
@@ -55,7 +56,8 @@ export class DemoGateway {
       reconnectPeriod: 2_000,
     });
     // Counter devices behind this gateway are up (the Devices page shows them online).
-    for (const id of this.counters) this.publish(topics.status(this.opts.site.id, id), { status: 'online', ts: toIso(now) }, true);
+    for (const id of this.counters)
+      this.publish(topics.status(this.opts.site.id, id), { status: 'online', ts: toIso(now) }, true);
     this.tick();
     this.timer = setInterval(() => this.tick(), 1000);
   }
@@ -88,7 +90,13 @@ export class DemoGateway {
         if (signals.fault(s.id, sec) !== 'none') continue;
         const value = signals.value(s.id, metric, sec);
         if (value === undefined || !Number.isFinite(value)) continue;
-        readings.push({ sensor: s.id, metric, value: Math.round(value * 10) / 10, ts: toIso(sec), ...(metric === 'noise_laeq' ? { dur: 1 } : {}) });
+        readings.push({
+          sensor: s.id,
+          metric,
+          value: Math.round(value * 10) / 10,
+          ts: toIso(sec),
+          ...(metric === 'noise_laeq' ? { dur: 1 } : {}),
+        });
       }
     if (readings.length) this.publish(topics.telemetry(this.opts.site.id), readings);
     const events = signals.events(this.cursor, now);

@@ -88,7 +88,10 @@ export class EdgeAgent {
       dataDir: config.dataDir,
       maxMB: config.outboxMaxMB,
       onDrop: (gap) => {
-        log.error({ start: gap.start, end: gap.end, count: gap.count }, 'outbox over its disk budget: dropped the oldest records (a data_gap event reports it); raise outboxMaxMB or fix the uplink');
+        log.error(
+          { start: gap.start, end: gap.end, count: gap.count },
+          'outbox over its disk budget: dropped the oldest records (a data_gap event reports it); raise outboxMaxMB or fix the uplink',
+        );
       },
     });
     this.uplink = new Uplink({ site: config.site, uplink: config.uplink, outbox: this.outbox, log });
@@ -103,7 +106,8 @@ export class EdgeAgent {
       normDevices.set(id, { profile: profile(profileId), calibration });
       this.devices.set(id, { id, driver, status: 'unknown', lastSeen: null });
     };
-    for (const bus of config.buses ?? []) for (const dev of bus.devices) add(dev.id, `modbus-rtu ${bus.port}`, dev.profile, dev.calibration);
+    for (const bus of config.buses ?? [])
+      for (const dev of bus.devices) add(dev.id, `modbus-rtu ${bus.port}`, dev.profile, dev.calibration);
     for (const m of config.serialMeters ?? []) add(m.id, `ascii-line ${m.port}`, m.profile, m.calibration);
     for (const dev of config.mqttDevices?.devices ?? []) add(dev.id, 'mqtt-devices', dev.profile, dev.calibration);
     this.normalise = createNormaliser({ devices: normDevices });
@@ -179,7 +183,8 @@ export class EdgeAgent {
     this.running = false;
     const results = await Promise.allSettled(this.drivers.map((d) => d.stop()));
     results.forEach((r, i) => {
-      if (r.status === 'rejected') this.opts.log.warn({ driver: this.drivers[i]!.name, err: String(r.reason) }, 'driver did not stop cleanly');
+      if (r.status === 'rejected')
+        this.opts.log.warn({ driver: this.drivers[i]!.name, err: String(r.reason) }, 'driver did not stop cleanly');
     });
     for (const device of [...this.episodes.keys()]) this.closeEpisode(device);
     this.opts.rules?.stop();
@@ -206,7 +211,14 @@ export class EdgeAgent {
       site: this.opts.config.site,
       uplink: up,
       outbox: ob
-        ? { queued: ob.count, bytes: ob.bytes, budgetBytes: ob.budgetBytes, streams: ob.streams, dropped: ob.dropped, gaps: ob.gaps }
+        ? {
+            queued: ob.count,
+            bytes: ob.bytes,
+            budgetBytes: ob.budgetBytes,
+            streams: ob.streams,
+            dropped: ob.dropped,
+            gaps: ob.gaps,
+          }
         : null,
       devices,
       counters: {
@@ -237,7 +249,12 @@ export class EdgeAgent {
         const lost = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
         this.counters.dropped += lost.length;
       }
-      this.gatedLog('outbox-write', () => this.opts.log.error({ err: (err as Error).message, buffered: this.buffer.length }, `cannot write the outbox ${this.outbox.file}; check the disk (free space, permissions)`));
+      this.gatedLog('outbox-write', () =>
+        this.opts.log.error(
+          { err: (err as Error).message, buffered: this.buffer.length },
+          `cannot write the outbox ${this.outbox.file}; check the disk (free space, permissions)`,
+        ),
+      );
       return;
     }
     this.uplink.kick();
@@ -274,7 +291,9 @@ export class EdgeAgent {
       r = this.normalise(s);
     } catch (err) {
       this.counters.reject('normalise-error');
-      this.gatedLog(`norm:${s.sensor}`, () => this.opts.log.warn({ sensor: s.sensor, err: (err as Error).message }, 'sample rejected by the normaliser'));
+      this.gatedLog(`norm:${s.sensor}`, () =>
+        this.opts.log.warn({ sensor: s.sensor, err: (err as Error).message }, 'sample rejected by the normaliser'),
+      );
       return;
     }
     if (!r) {
@@ -292,7 +311,12 @@ export class EdgeAgent {
   pushAlarms(alarms: AlarmRecord[], fallbackTs: number): void {
     for (const a of alarms) {
       this.counters.alarms++;
-      this.push('alarms', a.sensor, typeof a.ts === 'number' ? a.ts : Date.parse(a.ts) || fallbackTs, JSON.stringify(a));
+      this.push(
+        'alarms',
+        a.sensor,
+        typeof a.ts === 'number' ? a.ts : Date.parse(a.ts) || fallbackTs,
+        JSON.stringify(a),
+      );
     }
   }
 
@@ -323,7 +347,12 @@ export class EdgeAgent {
       // Drivers put the reason first in the detail (mqtt-devices: auth, schema, future, ...).
       const reason = /^[a-z][a-z-]{0,31}/.exec(detail)?.[0] ?? kind;
       this.counters.reject(reason);
-      this.gatedLog(`rej:${kind}:${device ?? '?'}`, () => this.opts.log.warn({ kind, device, detail }, 'input rejected (counted; further ones logged at most every 30 s)'));
+      this.gatedLog(`rej:${kind}:${device ?? '?'}`, () =>
+        this.opts.log.warn(
+          { kind, device, detail },
+          'input rejected (counted; further ones logged at most every 30 s)',
+        ),
+      );
       return;
     }
     const ep = this.episodes.get(device);
@@ -335,7 +364,12 @@ export class EdgeAgent {
       return;
     }
     this.episodes.set(device, { kind, count: 1, start: ts, end: ts, detail });
-    this.gatedLog(`fault:${device}`, () => this.opts.log.warn({ device, kind, detail }, 'device fault (one device_fault event per episode, sent when it ends)'));
+    this.gatedLog(`fault:${device}`, () =>
+      this.opts.log.warn(
+        { device, kind, detail },
+        'device fault (one device_fault event per episode, sent when it ends)',
+      ),
+    );
   }
 
   /** One device_fault event per episode: from the first failure to the next success (or stop). */
@@ -371,5 +405,11 @@ export class EdgeAgent {
 function memory() {
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
-  return { rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), heapTotalMB: mb(m.heapTotal), externalMB: mb(m.external), uptimeS: Math.round(process.uptime()) };
+  return {
+    rssMB: mb(m.rss),
+    heapUsedMB: mb(m.heapUsed),
+    heapTotalMB: mb(m.heapTotal),
+    externalMB: mb(m.external),
+    uptimeS: Math.round(process.uptime()),
+  };
 }

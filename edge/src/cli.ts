@@ -18,12 +18,25 @@ import { safeUrl } from './uplink.ts';
 
 export const spec: CommandSpec = {
   name: 'edge',
-  summary: 'The hall edge agent: reads serial and MQTT devices, keeps every reading in a durable outbox, forwards it to the server.',
+  summary:
+    'The hall edge agent: reads serial and MQTT devices, keeps every reading in a durable outbox, forwards it to the server.',
   usage: 'hallmon edge --config FILE [--health-port N]',
   // short and multiple are spelled out: cli-args passes them to util.parseArgs, which rejects undefined.
   flags: {
-    config: { type: 'string', short: 'c', multiple: false, arg: 'FILE', help: 'edge config (JSON or YAML); relative paths in it resolve against its folder' },
-    'health-port': { type: 'string', short: 'p', multiple: false, arg: 'N', help: 'serve GET /health on 127.0.0.1:N (overrides healthPort; 0 = off)' },
+    config: {
+      type: 'string',
+      short: 'c',
+      multiple: false,
+      arg: 'FILE',
+      help: 'edge config (JSON or YAML); relative paths in it resolve against its folder',
+    },
+    'health-port': {
+      type: 'string',
+      short: 'p',
+      multiple: false,
+      arg: 'N',
+      help: 'serve GET /health on 127.0.0.1:N (overrides healthPort; 0 = off)',
+    },
   },
   examples: [
     'hallmon edge --config /etc/hallmon/edge.json',
@@ -31,7 +44,7 @@ export const spec: CommandSpec = {
     // The edge runs from a bundle (bin/edge-bundle.js) rebuilt when a source is newer; this is the escape hatch.
     'HALLMON_EDGE_FROM_SOURCE=1 hallmon edge -c edge.json   # run the TypeScript sources through tsx (debugging)',
     // Interpreter-only by default to keep a hall PC's memory low (docs/benchmarks.md, "Edge agent").
-    'HALLMON_EDGE_JIT=1 hallmon edge -c edge.json   # keep V8\'s optimising compilers (sites with thousands of readings/s)',
+    "HALLMON_EDGE_JIT=1 hallmon edge -c edge.json   # keep V8's optimising compilers (sites with thousands of readings/s)",
   ],
 };
 
@@ -67,7 +80,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const configArg = parsed.flags.config;
   if (typeof configArg !== 'string' || !configArg)
-    throw new UsageError(`--config FILE is required (or set HALLMON_CONFIG)\nRun 'hallmon edge --help' for the options.`);
+    throw new UsageError(
+      `--config FILE is required (or set HALLMON_CONFIG)\nRun 'hallmon edge --help' for the options.`,
+    );
   const healthPort = intFlag(parsed.flags, 'health-port', 0, 65_535);
   const file = resolve(configArg);
 
@@ -78,7 +93,9 @@ export async function run(argv: string[]): Promise<number> {
     loaded = loadEdgeConfig(file, profiles);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`hallmon edge: ${err.message}\nFix these in the edge config (or the site config it names) and start again.\n`);
+      process.stderr.write(
+        `hallmon edge: ${err.message}\nFix these in the edge config (or the site config it names) and start again.\n`,
+      );
       return 2;
     }
     throw err;
@@ -100,7 +117,12 @@ export async function run(argv: string[]): Promise<number> {
   const { EdgeAgent } = await import('./agent.ts');
   const { edgeRules } = await import('./edge-rules.ts');
   // Exactly one place evaluates each sensor: no rules here when the site says rulesAt: 'server'.
-  const rules = edgeRules({ site: loaded.site, profiles, dataDir: config.dataDir, log: log.child({ component: 'rules' }) });
+  const rules = edgeRules({
+    site: loaded.site,
+    profiles,
+    dataDir: config.dataDir,
+    log: log.child({ component: 'rules' }),
+  });
   const agent = new EdgeAgent({ config, site: loaded.site, profiles, log, healthPort, ...(rules ? { rules } : {}) });
   try {
     await agent.start();

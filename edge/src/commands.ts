@@ -3,5 +3,8 @@
 import type { Command } from '@hallmon/firmware-config';
 
 export const commands: Record<string, Command> = {
-  edge: { summary: 'the hall edge agent: reads devices, checks clauses, forwards with store-and-forward', load: () => import('./cli.ts') },
+  edge: {
+    summary: 'the hall edge agent: reads devices, checks clauses, forwards with store-and-forward',
+    load: () => import('./cli.ts'),
+  },
 };

@@ -22,8 +22,10 @@ export const HINTS: Record<ErrCode, string> = {
     'corrupted replies: check the baud rate and parity, cable shielding and length, 120 Ω termination at both bus ends, and that no two devices share a slave address',
   HM_ERR_MODBUS_EXCEPTION:
     'the device refused the read: check that the profile (function code, register addresses) matches this device model',
-  HM_ERR_SERIAL_OPEN: 'cannot open the serial port: check the port path in the edge config, that the USB adapter is plugged in, and permissions (dialout group)',
-  HM_ERR_SERIAL_DISCONNECTED: 'the serial port went away: check the USB adapter and its cable; the edge reopens it by itself',
+  HM_ERR_SERIAL_OPEN:
+    'cannot open the serial port: check the port path in the edge config, that the USB adapter is plugged in, and permissions (dialout group)',
+  HM_ERR_SERIAL_DISCONNECTED:
+    'the serial port went away: check the USB adapter and its cable; the edge reopens it by itself',
   HM_ERR_ASCII_PARSE: 'unreadable line: check the baud rate, and that the meter outputs the format its profile expects',
   HM_ERR_DEVICE_OFFLINE: 'the device stopped answering: check its power and cabling',
   HM_ERR_INPUT_REJECTED: 'a message failed validation: check the device firmware and its configuration',

@@ -7,7 +7,13 @@ export { EdgeCounters } from './counters.ts';
 export { HealthServer } from './health.ts';
 export { run, resolvePaths } from './cli.ts';
 export { edgeRules, type EdgeRulesOptions } from './edge-rules.ts';
-export { ModbusRtuDriver, planReads, decodeRegister, type ModbusRtuDriverOptions, type PlannedRead } from './drivers/modbus-rtu.ts';
+export {
+  ModbusRtuDriver,
+  planReads,
+  decodeRegister,
+  type ModbusRtuDriverOptions,
+  type PlannedRead,
+} from './drivers/modbus-rtu.ts';
 export { AsciiLineDriver, LineSplitter, type AsciiLineDriverOptions } from './drivers/ascii-line.ts';
 export { MqttDevicesDriver, type MqttDevicesDriverOptions } from './drivers/mqtt-devices.ts';
 export type { Driver, DriverSink, DriverDevice, RawSample, FaultKind } from './drivers/driver.ts';

@@ -1,7 +1,16 @@
 // Turns a driver's raw sample into a reading for the wire: per-sensor calibration, plausibility and
 // frozen-sensor flags from the device profile, the metric's unit, UTC ISO time. Implausible values
 // are flagged, never dropped: the evidence must show what the sensor said.
-import { METRIC_UNITS, toIso, type Calibration, type DeviceProfile, type Metric, type NormalisedReading, type ProfileMetric, type Quality } from '@hallmon/firmware-config';
+import {
+  METRIC_UNITS,
+  toIso,
+  type Calibration,
+  type DeviceProfile,
+  type Metric,
+  type NormalisedReading,
+  type ProfileMetric,
+  type Quality,
+} from '@hallmon/firmware-config';
 import type { RawSample } from './drivers/driver.ts';
 
 export interface NormaliserDevice {
@@ -18,7 +27,9 @@ interface LastValue {
 /** Rounds to 4 decimals: calibration arithmetic must not leak float noise (21.2000000001) onto the wire. */
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-export function createNormaliser(opts: { devices: Map<string, NormaliserDevice> }): (s: RawSample) => NormalisedReading {
+export function createNormaliser(opts: {
+  devices: Map<string, NormaliserDevice>;
+}): (s: RawSample) => NormalisedReading {
   const metricIndex = new Map<string, Map<Metric, ProfileMetric>>();
   for (const [id, d] of opts.devices) metricIndex.set(id, new Map(d.profile.metrics.map((m) => [m.metric, m])));
   const last = new Map<string, LastValue>();
@@ -27,9 +38,12 @@ export function createNormaliser(opts: { devices: Map<string, NormaliserDevice> 
     const device = opts.devices.get(s.sensor);
     if (!device) throw new Error(`normalise: unknown sensor "${s.sensor}" (not in the edge config)`);
     const pm = metricIndex.get(s.sensor)?.get(s.metric);
-    if (!pm) throw new Error(`normalise: sensor "${s.sensor}" (profile ${device.profile.id}) has no metric "${s.metric}"`);
+    if (!pm)
+      throw new Error(`normalise: sensor "${s.sensor}" (profile ${device.profile.id}) has no metric "${s.metric}"`);
     // TypeBox types a Record over a literal union as {}; the schema guarantees this shape.
-    const cal = (device.calibration as Partial<Record<Metric, { offset?: number; scale?: number }>> | undefined)?.[s.metric];
+    const cal = (device.calibration as Partial<Record<Metric, { offset?: number; scale?: number }>> | undefined)?.[
+      s.metric
+    ];
     const value = round4(s.value * (cal?.scale ?? 1) + (cal?.offset ?? 0));
 
     // Frozen sensor: the raw value exactly unchanged for longer than the profile allows.
@@ -43,7 +57,14 @@ export function createNormaliser(opts: { devices: Map<string, NormaliserDevice> 
     if (s.value < pm.plausible.min || s.value > pm.plausible.max) quality = 'out-of-range';
     else if (pm.staleAfterS !== undefined && s.ts - since > pm.staleAfterS * 1000) quality = 'stale';
 
-    const r: NormalisedReading = { sensor: s.sensor, metric: s.metric, value, ts: toIso(s.ts), quality, unit: METRIC_UNITS[s.metric] };
+    const r: NormalisedReading = {
+      sensor: s.sensor,
+      metric: s.metric,
+      value,
+      ts: toIso(s.ts),
+      quality,
+      unit: METRIC_UNITS[s.metric],
+    };
     const dur = s.dur ?? (s.metric === 'noise_laeq' ? (pm.intervalS ?? 1) : undefined);
     if (dur !== undefined) r.dur = dur;
     return r;

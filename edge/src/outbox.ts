@@ -58,7 +58,12 @@ const DROP_TARGET = 0.9;
 const GAP_KEY = 'edge';
 
 function emptyStats(): Record<Stream, StreamStats> {
-  return { telemetry: { count: 0, bytes: 0 }, events: { count: 0, bytes: 0 }, alarms: { count: 0, bytes: 0 }, status: { count: 0, bytes: 0 } };
+  return {
+    telemetry: { count: 0, bytes: 0 },
+    events: { count: 0, bytes: 0 },
+    alarms: { count: 0, bytes: 0 },
+    status: { count: 0, bytes: 0 },
+  };
 }
 
 export class Outbox {
@@ -68,7 +73,10 @@ export class Outbox {
         insert: Database.Statement<[string, string, number, string, number], unknown>;
         peek: Database.Statement<[string, number, number], { seq: number; key: string; ts: number; body: string }>;
         del: Database.Statement<[number], { stream: Stream; bytes: number } | undefined>;
-        oldest: Database.Statement<[number, number], { seq: number; stream: Stream; key: string; ts: number; bytes: number; body: string }>;
+        oldest: Database.Statement<
+          [number, number],
+          { seq: number; stream: Stream; key: string; ts: number; bytes: number; body: string }
+        >;
         delUpTo: Database.Statement<[number], unknown>;
       }
     | undefined;
@@ -111,7 +119,9 @@ export class Outbox {
       delUpTo: db.prepare('DELETE FROM records WHERE seq <= ?'),
     };
     this.db = db;
-    const rows = db.prepare('SELECT stream, COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM records GROUP BY stream').all() as {
+    const rows = db
+      .prepare('SELECT stream, COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM records GROUP BY stream')
+      .all() as {
       stream: string;
       n: number;
       b: number;

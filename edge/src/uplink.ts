@@ -86,7 +86,9 @@ export class Uplink {
       try {
         this.ca = readFileSync(this.opts.uplink.ca);
       } catch (err) {
-        throw new Error(`cannot read the uplink CA certificate ${this.opts.uplink.ca} (uplink.ca in the edge config): ${(err as Error).message}`);
+        throw new Error(
+          `cannot read the uplink CA certificate ${this.opts.uplink.ca} (uplink.ca in the edge config): ${(err as Error).message}`,
+        );
       }
     }
     this.stopping = false;
@@ -162,7 +164,10 @@ export class Uplink {
       this.delay = this.minDelay;
       this.inflight = 0;
       this.cursors = { telemetry: 0, events: 0, alarms: 0, status: 0 };
-      this.opts.log.info({ url: safeUrl(url), depth: this.opts.outbox.stats().count }, 'uplink connected; forwarding the outbox');
+      this.opts.log.info(
+        { url: safeUrl(url), depth: this.opts.outbox.stats().count },
+        'uplink connected; forwarding the outbox',
+      );
       this.lastLoggedError = '';
       client.publish(topics.status(this.opts.site, 'edge'), 'online', { qos: 1, retain: true });
       this.pump();
@@ -184,7 +189,11 @@ export class Uplink {
     this.inflight = 0;
     this.gen++;
     client.end(true);
-    if (wasConnected) this.opts.log.warn({ url: safeUrl(this.opts.uplink.url) }, 'uplink lost; buffering in the outbox and reconnecting');
+    if (wasConnected)
+      this.opts.log.warn(
+        { url: safeUrl(this.opts.uplink.url) },
+        'uplink lost; buffering in the outbox and reconnecting',
+      );
     this.reconnects++;
     const delay = this.delay;
     this.delay = Math.min(this.delay * 2, this.maxDelay);
@@ -216,7 +225,9 @@ export class Uplink {
       const next = this.nextMessage();
       if (!next) break;
       this.inflight++;
-      client.publish(next.topic, next.payload, { qos: 1, retain: next.retain }, (err) => this.acked(gen, next.seqs, err));
+      client.publish(next.topic, next.payload, { qos: 1, retain: next.retain }, (err) =>
+        this.acked(gen, next.seqs, err),
+      );
     }
   }
 
@@ -227,7 +238,8 @@ export class Uplink {
       if (!rows.length) continue;
       this.cursors[stream] = rows[rows.length - 1]!.seq;
       const seqs = rows.map((r) => r.seq);
-      if (stream === 'status') return { topic: topics.status(site, rows[0]!.key), payload: rows[0]!.body, retain: true, seqs };
+      if (stream === 'status')
+        return { topic: topics.status(site, rows[0]!.key), payload: rows[0]!.body, retain: true, seqs };
       return { topic: topics[stream](site), payload: `[${rows.map((r) => r.body).join(',')}]`, retain: false, seqs };
     }
     return undefined;
@@ -248,5 +260,7 @@ export class Uplink {
 
 function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   let t: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<void>((resolve) => (t = setTimeout(resolve, ms)))]).finally(() => clearTimeout(t));
+  return Promise.race([p, new Promise<void>((resolve) => (t = setTimeout(resolve, ms)))]).finally(() =>
+    clearTimeout(t),
+  );
 }

@@ -67,16 +67,24 @@ export function parseCommand(
   out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   allowPositionals = false,
 ): { flags: ParsedFlags; positionals: string[] } | null {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   // node:util parseArgs rejects keys present with the value undefined, so set only what is given.
   for (const [name, f] of Object.entries(spec.flags))
-    options[name] = { type: f.type, ...(f.multiple !== undefined ? { multiple: f.multiple } : {}), ...(f.short !== undefined ? { short: f.short } : {}) };
+    options[name] = {
+      type: f.type,
+      ...(f.multiple !== undefined ? { multiple: f.multiple } : {}),
+      ...(f.short !== undefined ? { short: f.short } : {}),
+    };
   const { args, negatedLast } = takeNegations(spec, argv);
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}\nRun 'hallmon ${spec.name} --help' for the options.`);
+    throw new UsageError(
+      `${(err as Error).message.replace(/\. To specify.*$/s, '')}\nRun 'hallmon ${spec.name} --help' for the options.`,
+    );
   }
   if (parsed.values.help) {
     out(helpText(spec));
@@ -91,7 +99,13 @@ export function parseCommand(
       const e = env[envName(name)];
       if (e !== undefined && e !== '') {
         if (f.type === 'boolean') v = !/^(0|false|no|off)$/i.test(e);
-        else v = f.multiple ? e.split(',').map((s) => s.trim()).filter(Boolean) : e;
+        else
+          v = f.multiple
+            ? e
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : e;
       }
     }
     flags[name] = v ?? f.default;

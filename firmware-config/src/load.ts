@@ -45,7 +45,9 @@ export function readDataFile(file: string): unknown {
     const ext = extname(file).toLowerCase();
     return ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new ConfigError([{ file, path: '', message: `not valid ${extname(file).slice(1) || 'JSON'}: ${(err as Error).message}` }]);
+    throw new ConfigError([
+      { file, path: '', message: `not valid ${extname(file).slice(1) || 'JSON'}: ${(err as Error).message}` },
+    ]);
   }
 }
 
@@ -88,13 +90,22 @@ export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, Devi
         if (p.transport === 'modbus-rtu' && !m.register)
           problems.push({ file, path: at(`/metrics/${j}/register`), message: 'modbus-rtu metrics need a register' });
         if (p.transport === 'ascii-line') {
-          if (!m.line) problems.push({ file, path: at(`/metrics/${j}/line`), message: 'ascii-line metrics need a line pattern' });
+          if (!m.line)
+            problems.push({ file, path: at(`/metrics/${j}/line`), message: 'ascii-line metrics need a line pattern' });
           else {
             try {
               if (!new RegExp(m.line.pattern).source.includes('?<value>'))
-                problems.push({ file, path: at(`/metrics/${j}/line/pattern`), message: 'pattern needs a named group (?<value>...)' });
+                problems.push({
+                  file,
+                  path: at(`/metrics/${j}/line/pattern`),
+                  message: 'pattern needs a named group (?<value>...)',
+                });
             } catch (e) {
-              problems.push({ file, path: at(`/metrics/${j}/line/pattern`), message: `bad regular expression: ${(e as Error).message}` });
+              problems.push({
+                file,
+                path: at(`/metrics/${j}/line/pattern`),
+                message: `bad regular expression: ${(e as Error).message}`,
+              });
             }
           }
         }
@@ -119,7 +130,11 @@ export function loadSite(file: string, profiles = loadProfiles()): LoadedSite {
       if (ids.has(d.id)) problems.push({ file, path: `${path}/id`, message: `duplicate device id "${d.id}"` });
       ids.add(d.id);
       if (!profiles.has(d.profile))
-        problems.push({ file, path: `${path}/profile`, message: `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})` });
+        problems.push({
+          file,
+          path: `${path}/profile`,
+          message: `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})`,
+        });
     }),
   );
   try {
@@ -139,7 +154,8 @@ export function loadSites(files?: string[], profiles = loadProfiles()): Map<stri
   for (const file of list) {
     try {
       const s = loadSite(file, profiles);
-      if (out.has(s.id)) problems.push({ file, path: '/id', message: `site "${s.id}" is also defined in ${out.get(s.id)!.file}` });
+      if (out.has(s.id))
+        problems.push({ file, path: '/id', message: `site "${s.id}" is also defined in ${out.get(s.id)!.file}` });
       out.set(s.id, s);
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
@@ -156,13 +172,15 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
   const ids = new Set<string>();
   cat.clauses.forEach((c, ci) =>
     c.rules.forEach((r, ri) => {
-      if (ids.has(r.id)) problems.push({ file, path: `/clauses/${ci}/rules/${ri}/id`, message: `duplicate rule id "${r.id}"` });
+      if (ids.has(r.id))
+        problems.push({ file, path: `/clauses/${ci}/rules/${ri}/id`, message: `duplicate rule id "${r.id}"` });
       ids.add(r.id);
     }),
   );
   for (const [name, overrides] of Object.entries(cat.profiles ?? {}))
     overrides.forEach((o, i) => {
-      if (!ids.has(o.rule)) problems.push({ file, path: `/profiles/${name}/${i}/rule`, message: `unknown rule "${o.rule}"` });
+      if (!ids.has(o.rule))
+        problems.push({ file, path: `/profiles/${name}/${i}/rule`, message: `unknown rule "${o.rule}"` });
     });
   if (problems.length) throw new ConfigError(problems);
   return cat;
@@ -182,11 +200,17 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
     ? resolve(dirname(file), config.siteConfig)
     : join(DATA_DIR, 'sites', `${config.site}.json`);
   if (!config.siteConfig && !existsSync(siteFile))
-    throw new ConfigError([{ file, path: '/site', message: `no shipped site config for "${config.site}"; set "siteConfig" to its file` }]);
+    throw new ConfigError([
+      { file, path: '/site', message: `no shipped site config for "${config.site}"; set "siteConfig" to its file` },
+    ]);
   const site = loadSite(siteFile, profiles);
   const problems: ConfigProblem[] = [];
   if (site.id !== config.site)
-    problems.push({ file, path: '/site', message: `site "${config.site}" does not match the site config ${siteFile} (id "${site.id}")` });
+    problems.push({
+      file,
+      path: '/site',
+      message: `site "${config.site}" does not match the site config ${siteFile} (id "${site.id}")`,
+    });
   const declared = new Map(site.zones.flatMap((z) => z.devices.map((d) => [d.id, { ...d, zone: z }] as const)));
   const seen = new Set<string>();
   const check = (id: string, profile: string, path: string, transport: string) => {
@@ -195,17 +219,35 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
     const p = profiles.get(profile);
     if (!p) problems.push({ file, path: `${path}/profile`, message: `unknown profile "${profile}"` });
     else if (p.transport !== transport)
-      problems.push({ file, path: `${path}/profile`, message: `profile "${profile}" is ${p.transport}, but the device is attached as ${transport}` });
+      problems.push({
+        file,
+        path: `${path}/profile`,
+        message: `profile "${profile}" is ${p.transport}, but the device is attached as ${transport}`,
+      });
     const d = declared.get(id);
-    if (!d) problems.push({ file, path: `${path}/id`, message: `device "${id}" is not in the site config ${siteFile}; add it there first` });
+    if (!d)
+      problems.push({
+        file,
+        path: `${path}/id`,
+        message: `device "${id}" is not in the site config ${siteFile}; add it there first`,
+      });
     else if (d.profile !== profile)
-      problems.push({ file, path: `${path}/profile`, message: `profile "${profile}" differs from the site config's "${d.profile}" for "${id}"` });
+      problems.push({
+        file,
+        path: `${path}/profile`,
+        message: `profile "${profile}" differs from the site config's "${d.profile}" for "${id}"`,
+      });
   };
   config.buses?.forEach((b, bi) => {
     const units = new Set<number>();
     b.devices.forEach((d, di) => {
       const path = `/buses/${bi}/devices/${di}`;
-      if (units.has(d.unitId)) problems.push({ file, path: `${path}/unitId`, message: `slave address ${d.unitId} is used twice on ${b.port}` });
+      if (units.has(d.unitId))
+        problems.push({
+          file,
+          path: `${path}/unitId`,
+          message: `slave address ${d.unitId} is used twice on ${b.port}`,
+        });
       units.add(d.unitId);
       check(d.id, d.profile, path, 'modbus-rtu');
     });

@@ -69,7 +69,15 @@ export function clear(out: Out, b: Bound, atMs: number, clearedAt: number, f: Al
 
 export function excursion(
   b: Bound,
-  x: { sensor?: string; metric?: Metric; start: number; end: number; peak: number; limit?: number; endReason: EndReason },
+  x: {
+    sensor?: string;
+    metric?: Metric;
+    start: number;
+    end: number;
+    peak: number;
+    limit?: number;
+    endReason: EndReason;
+  },
 ): Excursion {
   return {
     rule: b.rule.id,

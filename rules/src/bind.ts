@@ -2,7 +2,18 @@
 // to each rule, then creates, through its kind's spec (kinds/index.ts), one rule instance per device
 // of the zone the kind watches (by the metrics or the class of its profile), or one per zone for the
 // counter statistics.
-import { ConfigError, type ClauseCatalogue, type DeviceProfile, type Limits, type RuleDef, type RuleKind, type SiteConfig, type SiteDevice, type WorkingCalendar, type Zone } from '@hallmon/firmware-config/core';
+import {
+  ConfigError,
+  type ClauseCatalogue,
+  type DeviceProfile,
+  type Limits,
+  type RuleDef,
+  type RuleKind,
+  type SiteConfig,
+  type SiteDevice,
+  type WorkingCalendar,
+  type Zone,
+} from '@hallmon/firmware-config/core';
 import type { Static } from '@sinclair/typebox';
 import { ruleKind } from './kinds/index.ts';
 import { Schedule } from './schedule.ts';
@@ -84,12 +95,23 @@ function checkOverrides(o: BindOptions): void {
   const problems: Array<{ file: string; path: string; message: string }> = [];
   (o.limitProfiles ?? []).forEach((p, i) => {
     if (!o.catalogue.profiles?.[p.profile])
-      problems.push({ file, path: `/limitProfiles/${i}/profile`, message: `unknown limit profile "${p.profile}" (known: ${Object.keys(o.catalogue.profiles ?? {}).join(', ') || 'none'})` });
-    if (p.zone !== undefined && !zones.has(p.zone)) problems.push({ file, path: `/limitProfiles/${i}/zone`, message: `site "${o.site.id}" has no zone "${p.zone}"` });
+      problems.push({
+        file,
+        path: `/limitProfiles/${i}/profile`,
+        message: `unknown limit profile "${p.profile}" (known: ${Object.keys(o.catalogue.profiles ?? {}).join(', ') || 'none'})`,
+      });
+    if (p.zone !== undefined && !zones.has(p.zone))
+      problems.push({ file, path: `/limitProfiles/${i}/zone`, message: `site "${o.site.id}" has no zone "${p.zone}"` });
   });
   (o.overrides ?? []).forEach((ov, i) => {
-    if (!rules.has(ov.rule)) problems.push({ file, path: `/overrides/${i}/rule`, message: `unknown rule "${ov.rule}"; use a rule id from the clause catalogue` });
-    if (ov.zone !== undefined && !zones.has(ov.zone)) problems.push({ file, path: `/overrides/${i}/zone`, message: `site "${o.site.id}" has no zone "${ov.zone}"` });
+    if (!rules.has(ov.rule))
+      problems.push({
+        file,
+        path: `/overrides/${i}/rule`,
+        message: `unknown rule "${ov.rule}"; use a rule id from the clause catalogue`,
+      });
+    if (ov.zone !== undefined && !zones.has(ov.zone))
+      problems.push({ file, path: `/overrides/${i}/zone`, message: `site "${o.site.id}" has no zone "${ov.zone}"` });
   });
   if (problems.length) throw new ConfigError(problems);
 }
@@ -98,9 +120,13 @@ function checkOverrides(o: BindOptions): void {
 export function effectiveRule(def: RuleDef, zoneId: string, o: BindOptions): RuleDef {
   let r: RuleDef = structuredClone(def);
   const applies = (zone?: string) => zone === undefined || zone === zoneId;
-  const ordered = <T extends { zone?: string }>(xs: T[]) => [...xs.filter((x) => x.zone === undefined), ...xs.filter((x) => x.zone !== undefined)];
+  const ordered = <T extends { zone?: string }>(xs: T[]) => [
+    ...xs.filter((x) => x.zone === undefined),
+    ...xs.filter((x) => x.zone !== undefined),
+  ];
   for (const use of ordered(o.limitProfiles ?? []).filter((u) => applies(u.zone)))
-    for (const p of o.catalogue.profiles?.[use.profile] ?? []) if (p.rule === def.id) r.limits = mergeLimits(r.limits, p.limits);
+    for (const p of o.catalogue.profiles?.[use.profile] ?? [])
+      if (p.rule === def.id) r.limits = mergeLimits(r.limits, p.limits);
   for (const ov of ordered(o.overrides ?? []).filter((x) => x.rule === def.id && applies(x.zone))) {
     r = {
       ...r,
@@ -132,7 +158,9 @@ export function planBinding(o: BindOptions): BindPlan {
   for (const zone of o.site.zones) {
     const mine = new Map<RuleDef, RuleDef>();
     for (const clause of o.catalogue.clauses)
-      for (const def of clause.rules) if (def.zoneKinds.includes(zone.kind) && !o.excludeKinds?.includes(def.kind)) mine.set(def, effectiveRule(def, zone.id, o));
+      for (const def of clause.rules)
+        if (def.zoneKinds.includes(zone.kind) && !o.excludeKinds?.includes(def.kind))
+          mine.set(def, effectiveRule(def, zone.id, o));
     rules.set(zone.id, mine);
   }
   return { schedule: new Schedule(o.site.timezone, o.site.openingHours, o.site.summer), rules };
@@ -141,7 +169,14 @@ export function planBinding(o: BindOptions): BindPlan {
 /** Binds the rules; `plan` (from planBinding with the same options) skips resolving them again. */
 export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Binding {
   const schedule = plan.schedule;
-  const b: Binding = { devices: new Map(), byKey: new Map(), zoneRules: [], zoneRulesByDevice: new Map(), followups: [], zoneGapMs: new Map() };
+  const b: Binding = {
+    devices: new Map(),
+    byKey: new Map(),
+    zoneRules: [],
+    zoneRulesByDevice: new Map(),
+    followups: [],
+    zoneGapMs: new Map(),
+  };
   const add = (key: string, r: RuleInstance) => {
     const list = b.byKey.get(key) ?? [];
     list.push(r);
@@ -156,7 +191,15 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
       for (const def of clause.rules) {
         const rule = plan.rules.get(zone.id)?.get(def);
         if (!rule) continue;
-        const bound = (sensor: string): Bound => ({ site: o.site.id, clause: clause.id, rule, sensor, zone, schedule, calendar: o.calendar });
+        const bound = (sensor: string): Bound => ({
+          site: o.site.id,
+          clause: clause.id,
+          rule,
+          sensor,
+          zone,
+          schedule,
+          calendar: o.calendar,
+        });
         const spec = ruleKind(rule.kind);
         if (spec.scope === 'zone') {
           const r = spec.create(bound(zone.id));

@@ -3,9 +3,27 @@
 // the bound rules in timestamp order; a caller-driven watermark (advance) closes gaps, durations and
 // days. No I/O, no timers, no clock: the live edge and the server's evidence replay share this code.
 import { Type, type Static } from '@sinclair/typebox';
-import { isValid, parseTimestamp, type DeviceEvent, type DeviceStatus, type Metric, type NormalisedReading } from '@hallmon/firmware-config/core';
+import {
+  isValid,
+  parseTimestamp,
+  type DeviceEvent,
+  type DeviceStatus,
+  type Metric,
+  type NormalisedReading,
+} from '@hallmon/firmware-config/core';
 import { bindRules, type BindOptions, type BindPlan, type Binding } from './bind.ts';
-import type { CounterEvent, Excursion, FaultRecord, FollowupRecord, FollowupStage, GapRecord, Out, RuleInstance, Sample, Transition } from './types.ts';
+import type {
+  CounterEvent,
+  Excursion,
+  FaultRecord,
+  FollowupRecord,
+  FollowupStage,
+  GapRecord,
+  Out,
+  RuleInstance,
+  Sample,
+  Transition,
+} from './types.ts';
 
 export interface EngineOptions extends BindOptions {
   /** Readings up to this much older than the newest of their sensor are reordered; older ones are late. Default 60. */
@@ -130,9 +148,18 @@ export class RuleEngine {
     for (const [key, ks] of this.keys) {
       const rules = this.bind.byKey.get(key) ?? [];
       const durS = new Map<Metric, number>();
-      for (const m of this.bind.devices.get(key)?.profile?.metrics ?? []) if (!durS.has(m.metric)) durS.set(m.metric, m.intervalS ?? 1);
+      for (const m of this.bind.devices.get(key)?.profile?.metrics ?? [])
+        if (!durS.has(m.metric)) durS.set(m.metric, m.intervalS ?? 1);
       const readers = rules.filter((r) => r.reading !== undefined);
-      this.lanes.set(key, { key, ks, rules, readers, durS, zoneGapMs: this.bind.zoneGapMs.get(key), streams: new Map() });
+      this.lanes.set(key, {
+        key,
+        ks,
+        rules,
+        readers,
+        durS,
+        zoneGapMs: this.bind.zoneGapMs.get(key),
+        streams: new Map(),
+      });
     }
     const self = this;
     this.sink = {
@@ -187,7 +214,13 @@ export class RuleEngine {
     if (!Number.isFinite(r.value)) return this.reject('not-finite');
     // Implausible (out-of-range) and frozen (stale) values are not measurements of the room.
     if (r.quality !== 'ok') return this.reject('bad-quality');
-    return this.accept(lane, r.metric, ts, r.value, r.dur !== undefined && Number.isFinite(r.dur) && r.dur > 0 ? r.dur : defaultDur);
+    return this.accept(
+      lane,
+      r.metric,
+      ts,
+      r.value,
+      r.dur !== undefined && Number.isFinite(r.dur) && r.dur > 0 ? r.dur : defaultDur,
+    );
   }
 
   /**
@@ -203,7 +236,13 @@ export class RuleEngine {
     const ts = parseTimestamp(tsMs);
     if (ts === null) return this.reject('bad-timestamp');
     if (!Number.isFinite(value)) return this.reject('not-finite');
-    return this.accept(lane, metric, ts, value, durS !== undefined && Number.isFinite(durS) && durS > 0 ? durS : defaultDur);
+    return this.accept(
+      lane,
+      metric,
+      ts,
+      value,
+      durS !== undefined && Number.isFinite(durS) && durS > 0 ? durS : defaultDur,
+    );
   }
 
   private accept(lane: Lane, metric: Metric, ts: number, value: number, dur: number): Transition[] {
@@ -277,14 +316,20 @@ export class RuleEngine {
   /** Returns and forgets the evidence records gathered so far (the live edge drains them to its store). */
   drainRecords(): { excursions: Excursion[]; gaps: GapRecord[]; faults: FaultRecord[]; followups: FollowupRecord[] } {
     const take = <T>(xs: T[]) => xs.splice(0, xs.length);
-    return { excursions: take(this.excursions), gaps: take(this.gaps), faults: take(this.faults), followups: take(this.followups) };
+    return {
+      excursions: take(this.excursions),
+      gaps: take(this.gaps),
+      faults: take(this.faults),
+      followups: take(this.followups),
+    };
   }
 
   private offer(lane: Lane, item: Item): Transition[] {
     const ks = lane.ks;
     if (ks.frontier !== null && item.ts < ks.frontier) return this.reject('late');
     // A duplicate has the item's timestamp: compare that first, the rest only on a match.
-    for (const x of ks.buf) if (x.ts === item.ts && (sameSlot(x, item) || same(x, item))) return this.reject('duplicate');
+    for (const x of ks.buf)
+      if (x.ts === item.ts && (sameSlot(x, item) || same(x, item))) return this.reject('duplicate');
     ks.buf.push(item);
     if (ks.maxTs === null || item.ts > ks.maxTs) ks.maxTs = item.ts;
     const out: Transition[] = [];
@@ -295,7 +340,8 @@ export class RuleEngine {
   /** The frontier a key moves to: its newest timestamp less the late bound, or the watermark if later; never back. */
   private frontierFor(maxTs: number | null, frontier: number | null): number | null {
     const fromMax = maxTs === null ? null : maxTs - this.lateMs;
-    const cand = fromMax === null ? this.watermarkMs : this.watermarkMs === null ? fromMax : Math.max(fromMax, this.watermarkMs);
+    const cand =
+      fromMax === null ? this.watermarkMs : this.watermarkMs === null ? fromMax : Math.max(fromMax, this.watermarkMs);
     if (cand === null) return frontier;
     return frontier === null || cand > frontier ? cand : frontier;
   }
@@ -409,7 +455,8 @@ export class RuleEngine {
 
   /** Resumes from a snapshot of an engine of the same site (rules absent from it start fresh). */
   restore(state: unknown): void {
-    if (!isValid(EngineState, state)) throw new Error('engine state is not a snapshot of this engine version; delete it to start the rules afresh');
+    if (!isValid(EngineState, state))
+      throw new Error('engine state is not a snapshot of this engine version; delete it to start the rules afresh');
     if (state.site !== this.siteId) throw new Error(`engine state is for site "${state.site}", not "${this.siteId}"`);
     const s = structuredClone(state);
     this.watermarkMs = s.watermark;

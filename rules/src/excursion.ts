@@ -57,7 +57,17 @@ export interface TrackerState {
 }
 
 export function trackerState(): TrackerState {
-  return { phase: 'idle', side: 'high', start: 0, peak: 0, lastShow: 0, lastSample: null, gapMs: 0, activeEnd: null, activeEndReason: 'closing' };
+  return {
+    phase: 'idle',
+    side: 'high',
+    start: 0,
+    peak: 0,
+    lastShow: 0,
+    lastSample: null,
+    gapMs: 0,
+    activeEnd: null,
+    activeEndReason: 'closing',
+  };
 }
 
 export class Tracker {
@@ -116,7 +126,15 @@ export class Tracker {
   private begin(ts: number, value: number, side: 'high' | 'low', out: Out): void {
     const s = this.s;
     const ae = activeEnd(this.b, ts);
-    Object.assign(s, { phase: 'pending', side, start: ts, peak: value, lastShow: ts, activeEnd: ae?.end ?? null, activeEndReason: ae?.reason ?? 'closing' });
+    Object.assign(s, {
+      phase: 'pending',
+      side,
+      start: ts,
+      peak: value,
+      lastShow: ts,
+      activeEnd: ae?.end ?? null,
+      activeEndReason: ae?.reason ?? 'closing',
+    });
     this.confirm(ts, out);
   }
 
@@ -132,8 +150,15 @@ export class Tracker {
     const s = this.s;
     if (s.phase === 'raised') {
       const limit = this.limit();
-      clear(out, this.b, at, at, { startMs: s.start, peak: s.peak, limit, message: `${this.b.rule.title} (${reason})` });
-      out.excursion(excursion(this.b, { metric: this.metric, start: s.start, end: at, peak: s.peak, limit, endReason: reason }));
+      clear(out, this.b, at, at, {
+        startMs: s.start,
+        peak: s.peak,
+        limit,
+        message: `${this.b.rule.title} (${reason})`,
+      });
+      out.excursion(
+        excursion(this.b, { metric: this.metric, start: s.start, end: at, peak: s.peak, limit, endReason: reason }),
+      );
     }
     this.reset();
   }

@@ -2,9 +2,27 @@
 // the live runtime around it, replay for the evidence, and the domain math every other package
 // uses instead of a copy of its own. Nothing here needs Node.js: the dashboard imports it as well.
 export { RuleEngine, EngineState, type EngineOptions, type RejectReason } from './engine.ts';
-export { RulesRuntime, type RulesRuntimeOptions, type StateStore, type RuntimeLog, type Clock, type AgentRules } from './runtime.ts';
+export {
+  RulesRuntime,
+  type RulesRuntimeOptions,
+  type StateStore,
+  type RuntimeLog,
+  type Clock,
+  type AgentRules,
+} from './runtime.ts';
 export { replay, type ReplayInput, type ReplayResult } from './replay.ts';
-export { planBinding, bindRules, mergeLimits, effectiveRule, type BindOptions, type BindPlan, type Binding, type RuleOverride, type LimitProfileUse, type DeviceInfo } from './bind.ts';
+export {
+  planBinding,
+  bindRules,
+  mergeLimits,
+  effectiveRule,
+  type BindOptions,
+  type BindPlan,
+  type Binding,
+  type RuleOverride,
+  type LimitProfileUse,
+  type DeviceInfo,
+} from './bind.ts';
 export { Schedule, DEFAULT_SUMMER, type OpeningSpan, type SeasonRange } from './schedule.ts';
 export { round6, alarmId } from './alarm.ts';
 export { followupDeadlines, type FollowupDeadlines } from './kinds/bad-rating-followup.ts';

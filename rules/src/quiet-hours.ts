@@ -61,7 +61,11 @@ export interface QuietTest {
    * Complete hours whose exact minute values the test needs all the same (a 95 dB second does not
    * make a loud minute: the raw maximum says too little about minute LAeqs), given when the rule is active.
    */
-  minuteDetail?(rule: RuleDef, metric: Metric, active: Uint8Array): ((k: number, h: HourSummary) => boolean) | undefined;
+  minuteDetail?(
+    rule: RuleDef,
+    metric: Metric,
+    active: Uint8Array,
+  ): ((k: number, h: HourSummary) => boolean) | undefined;
 }
 
 /** The clear band [lo, hi] of a rule's limits (where an open excursion ends), or null without limits. */
@@ -77,7 +81,13 @@ export function clearBand(rule: RuleDef): { lo: number; hi: number } | null {
  * including the first that is inactive all hour (an open excursion ended at closing / season end,
  * at the hour's first tick) or all clear.
  */
-export function scanHours(out: Uint8Array, act: Uint8Array, ok: (k: number) => boolean, trig: (k: number) => boolean, clr: (k: number) => boolean): void {
+export function scanHours(
+  out: Uint8Array,
+  act: Uint8Array,
+  ok: (k: number) => boolean,
+  trig: (k: number) => boolean,
+  clr: (k: number) => boolean,
+): void {
   let open = false;
   for (let k = 0; k < out.length; k++) {
     if (!ok(k) || (act[k] && trig(k))) {
@@ -118,5 +128,11 @@ export function limitHours(rule: RuleDef, v: QuietView, out: Uint8Array, windowM
     }
     return true;
   };
-  scanHours(out, act, (k) => v.complete(h, k) || !act[k], (k) => !within(k, lim), (k) => within(k, band));
+  scanHours(
+    out,
+    act,
+    (k) => v.complete(h, k) || !act[k],
+    (k) => !within(k, lim),
+    (k) => within(k, band),
+  );
 }

@@ -174,11 +174,14 @@ export class RulesRuntime implements AgentRules {
   /** Releases held device inputs up to `until`, in time order (status before events at one instant). */
   private release(until: number): Transition[] {
     if (!this.held.length) return [];
-    const ready = this.held.filter((h) => h.ts <= until).sort((a, b) => a.ts - b.ts || ('status' in a ? -1 : 0) - ('status' in b ? -1 : 0));
+    const ready = this.held
+      .filter((h) => h.ts <= until)
+      .sort((a, b) => a.ts - b.ts || ('status' in a ? -1 : 0) - ('status' in b ? -1 : 0));
     if (!ready.length) return [];
     this.held = this.held.filter((h) => h.ts > until);
     const out: Transition[] = [];
-    for (const h of ready) out.push(...('event' in h ? this.engine.ingestEvent(h.event) : this.engine.status(h.device, h.status, h.ts)));
+    for (const h of ready)
+      out.push(...('event' in h ? this.engine.ingestEvent(h.event) : this.engine.status(h.device, h.status, h.ts)));
     return out;
   }
 
@@ -217,7 +220,10 @@ export class RulesRuntime implements AgentRules {
       store.save({ version: 1, engine: this.engine.snapshot(), held: this.held });
       this.dirty = false;
     } catch (err) {
-      this.opts.log.error({ err: (err as Error).message, file: store.where }, 'cannot save the rule-engine state; a restart would start durations afresh (check the disk)');
+      this.opts.log.error(
+        { err: (err as Error).message, file: store.where },
+        'cannot save the rule-engine state; a restart would start durations afresh (check the disk)',
+      );
     }
   }
 
@@ -238,7 +244,10 @@ export class RulesRuntime implements AgentRules {
       } catch {
         /* keep going with a fresh engine either way */
       }
-      this.opts.log.warn({ err: (err as Error).message, movedTo: aside }, 'rule-engine state unreadable: moved aside, rules start afresh');
+      this.opts.log.warn(
+        { err: (err as Error).message, movedTo: aside },
+        'rule-engine state unreadable: moved aside, rules start afresh',
+      );
     }
   }
 }

@@ -61,7 +61,9 @@ export class Schedule {
     if (c && ms >= c.start && ms < c.end) return c;
     // Days computed before, by UTC hour, shared by schedules of the same zone, hours and season
     // (the evidence replay builds many engines and walks to season ends again and again).
-    const memo = (this.byHour ??= dayMemo(`${this.timeZone}|${JSON.stringify(this.hours)}|${JSON.stringify(this.summer)}`));
+    const memo = (this.byHour ??= dayMemo(
+      `${this.timeZone}|${JSON.stringify(this.hours)}|${JSON.stringify(this.summer)}`,
+    ));
     const hit = memo.get(Math.floor(ms / 3_600_000));
     if (hit && ms >= hit.start && ms < hit.end) return (this.cache = hit);
     const info = this.computeDay(ms);

@@ -1,7 +1,16 @@
 // Shared types of the clause rule engine: what rules receive (samples, counter events, status
 // changes), what they produce (alarm transitions and evidence records) and the contract every rule
 // kind implements. Rules are pure state machines over event time; their state is plain JSON.
-import type { AlarmRecord, DeviceStatus, EventType, Metric, RuleDef, Severity, Zone, WorkingCalendar } from '@hallmon/firmware-config/core';
+import type {
+  AlarmRecord,
+  DeviceStatus,
+  EventType,
+  Metric,
+  RuleDef,
+  Severity,
+  Zone,
+  WorkingCalendar,
+} from '@hallmon/firmware-config/core';
 import type { Schedule } from './schedule.ts';
 
 /** An alarm raised or cleared; `atMs` is the event time it happened at (data-derived, never the clock). */

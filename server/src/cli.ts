@@ -12,9 +12,12 @@ export async function run(argv: string[]): Promise<number> {
   const server = await startServer({ ...opts, log });
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(`hallmon server ${server.url}  (API ${server.url}/api, dashboard ${server.url}/)`);
-  if (server.mqttUrl) out(`MQTT broker    ${server.mqttUrl}${opts.mqttWs ? `  (and ${server.url.replace(/^http/, 'ws')}/mqtt)` : ''}`);
+  if (server.mqttUrl)
+    out(`MQTT broker    ${server.mqttUrl}${opts.mqttWs ? `  (and ${server.url.replace(/^http/, 'ws')}/mqtt)` : ''}`);
   if (opts.broker) out(`MQTT ingest    from external broker ${opts.broker.replace(/\/\/[^@/]*@/, '//***@')}`);
-  out(`data           ${opts.store === 'influxdb' ? `InfluxDB ${opts.influxUrl}; users and token secret in ${opts.dataDir}` : opts.dataDir}`);
+  out(
+    `data           ${opts.store === 'influxdb' ? `InfluxDB ${opts.influxUrl}; users and token secret in ${opts.dataDir}` : opts.dataDir}`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', onInt);

@@ -2,7 +2,16 @@
 import type { Command } from '@hallmon/firmware-config';
 
 export const commands: Record<string, Command> = {
-  server: { summary: 'the hallmon server: MQTT ingest, time-series store, API, live push', load: () => import('./cli.ts') },
-  selftest: { summary: 'raise and clear a TEST alarm through the real alarm path; report deliveries', load: () => import('./selftest-cli.ts') },
-  evidence: { summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR', load: () => import('./evidence-cli.ts') },
+  server: {
+    summary: 'the hallmon server: MQTT ingest, time-series store, API, live push',
+    load: () => import('./cli.ts'),
+  },
+  selftest: {
+    summary: 'raise and clear a TEST alarm through the real alarm path; report deliveries',
+    load: () => import('./selftest-cli.ts'),
+  },
+  evidence: {
+    summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR',
+    load: () => import('./evidence-cli.ts'),
+  },
 };

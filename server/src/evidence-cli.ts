@@ -3,7 +3,18 @@
 // exit 0 when intact, 1 naming the altered day or file, 3 when nothing is altered but some pruned
 // days were sealed before rollup digests and cannot be re-verified. The lead wires it into bin/cli.ts.
 import { resolve } from 'node:path';
-import { createLogger, intFlag, loadCatalogue, parseCommand, loadProfiles, loadSites, UsageError, type CommandSpec, type ParsedFlags, shippedCalendar } from '@hallmon/firmware-config';
+import {
+  createLogger,
+  intFlag,
+  loadCatalogue,
+  parseCommand,
+  loadProfiles,
+  loadSites,
+  UsageError,
+  type CommandSpec,
+  type ParsedFlags,
+  shippedCalendar,
+} from '@hallmon/firmware-config';
 import { createStore, retentionCutoff } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import { buildEvidence } from './evidence/compute.ts';
@@ -13,23 +24,47 @@ import { readFollowupOutcomes } from './followups/outcomes.ts';
 import { readManifest, verifyPack, type DayCheck } from './seal/verify.ts';
 
 const common = {
-  'data-dir': { type: 'string', arg: 'DIR', help: 'the server data dir (its store and seals.db)', default: './data/server' },
+  'data-dir': {
+    type: 'string',
+    arg: 'DIR',
+    help: 'the server data dir (its store and seals.db)',
+    default: './data/server',
+  },
   store: { type: 'string', arg: 'KIND', help: 'time-series store: sqlite or influxdb', default: 'sqlite' },
-  'influx-url': { type: 'string', arg: 'URL', help: 'InfluxDB 1.x URL for --store influxdb, e.g. http://127.0.0.1:8086/hallmon' },
-  config: { type: 'string', arg: 'FILE', multiple: true, help: 'site config file (repeatable); default: the shipped demo sites' },
+  'influx-url': {
+    type: 'string',
+    arg: 'URL',
+    help: 'InfluxDB 1.x URL for --store influxdb, e.g. http://127.0.0.1:8086/hallmon',
+  },
+  config: {
+    type: 'string',
+    arg: 'FILE',
+    multiple: true,
+    help: 'site config file (repeatable); default: the shipped demo sites',
+  },
 } as const satisfies CommandSpec['flags'];
 
 export const evidenceCommand: CommandSpec = {
   name: 'evidence',
   summary: 'Write the clause-by-clause evidence pack (JSON, CSV, PDF, manifest) of a site for a period; or verify one.',
-  usage: 'hallmon evidence --site ID --from DATE --to DATE --out DIR [options]\n       hallmon evidence verify PACKDIR [--data-dir DIR] [--store ...] [--config FILE]',
+  usage:
+    'hallmon evidence --site ID --from DATE --to DATE --out DIR [options]\n       hallmon evidence verify PACKDIR [--data-dir DIR] [--store ...] [--config FILE]',
   flags: {
     site: { type: 'string', arg: 'ID', help: 'site id, e.g. demo' },
     from: { type: 'string', arg: 'DATE', help: 'first day (YYYY-MM-DD, site-local) or an ISO 8601 time with offset' },
     to: { type: 'string', arg: 'DATE', help: 'last day, included (YYYY-MM-DD) or an ISO 8601 time (excluded)' },
     out: { type: 'string', arg: 'DIR', help: 'folder to write the pack into (created)' },
-    'coverage-threshold': { type: 'string', arg: 'PCT', help: 'coverage below this percentage is insufficient-data', default: '90' },
-    'minute-data': { type: 'boolean', help: 'include the minute data CSVs (--no-minute-data or HALLMON_MINUTE_DATA=0 leaves them out)', default: true },
+    'coverage-threshold': {
+      type: 'string',
+      arg: 'PCT',
+      help: 'coverage below this percentage is insufficient-data',
+      default: '90',
+    },
+    'minute-data': {
+      type: 'boolean',
+      help: 'include the minute data CSVs (--no-minute-data or HALLMON_MINUTE_DATA=0 leaves them out)',
+      default: true,
+    },
     ...common,
   },
   examples: [
@@ -40,11 +75,18 @@ export const evidenceCommand: CommandSpec = {
 
 export const verifyCommand: CommandSpec = {
   name: 'evidence verify',
-  summary: 'Check an evidence pack: file hashes against manifest.json, and every day against the stored data and the seal chain.',
-  usage: 'hallmon evidence verify PACKDIR [options]\n\nExit code: 0 intact; 1 a file or day altered (named); 2 usage error; 3 nothing altered, but days\nwhose raw readings were pruned were sealed before minute-rollup digests existed and cannot be re-verified.',
+  summary:
+    'Check an evidence pack: file hashes against manifest.json, and every day against the stored data and the seal chain.',
+  usage:
+    'hallmon evidence verify PACKDIR [options]\n\nExit code: 0 intact; 1 a file or day altered (named); 2 usage error; 3 nothing altered, but days\nwhose raw readings were pruned were sealed before minute-rollup digests existed and cannot be re-verified.',
   flags: {
     ...common,
-    'retention-days': { type: 'string', arg: 'N', help: "the server's --retention-days: raw readings older than this may be pruned, those days are checked against their sealed minute rollups", default: '400' },
+    'retention-days': {
+      type: 'string',
+      arg: 'N',
+      help: "the server's --retention-days: raw readings older than this may be pruned, those days are checked against their sealed minute rollups",
+      default: '400',
+    },
   },
 };
 
@@ -55,7 +97,10 @@ function str(flags: ParsedFlags, name: string): string | undefined {
 
 function need(flags: ParsedFlags, name: string, example: string): string {
   const v = str(flags, name);
-  if (v === undefined) throw new UsageError(`--${name} is required, e.g. --${name} ${example}. Run 'hallmon evidence --help' for the options.`);
+  if (v === undefined)
+    throw new UsageError(
+      `--${name} is required, e.g. --${name} ${example}. Run 'hallmon evidence --help' for the options.`,
+    );
   return v;
 }
 
@@ -102,26 +147,56 @@ export async function run(argv: string[]): Promise<number> {
   const out = resolve(need(flags, 'out', './evidence'));
   const pctText = str(flags, 'coverage-threshold') ?? '90';
   const pct = Number(pctText);
-  if (!(pct >= 0 && pct <= 100)) throw new UsageError(`--coverage-threshold must be a percentage from 0 to 100 (got "${pctText}")`);
+  if (!(pct >= 0 && pct <= 100))
+    throw new UsageError(`--coverage-threshold must be a percentage from 0 to 100 (got "${pctText}")`);
   const profiles = loadProfiles();
   const sites = loadSites(configFiles(flags), profiles);
   const site = sites.get(siteId);
-  if (!site) throw new UsageError(`unknown site "${siteId}" (known: ${[...sites.keys()].join(', ')}); pass its config with --config FILE`);
+  if (!site)
+    throw new UsageError(
+      `unknown site "${siteId}" (known: ${[...sites.keys()].join(', ')}); pass its config with --config FILE`,
+    );
   const { store, dataDir } = await openStore(flags);
   const seals = new SealStore(dataDir);
   try {
     seals.open();
     const bar = progressBar();
     const started = Date.now();
-    const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: shippedCalendar(), from, to, coverageThreshold: pct / 100, onProgress: bar, followupOutcomes: readFollowupOutcomes(dataDir, site.id) }).catch((err: unknown) => {
-      if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD') throw new UsageError((err as Error).message);
+    const pack = await buildEvidence({
+      store,
+      site,
+      catalogue: loadCatalogue(),
+      profiles,
+      calendar: shippedCalendar(),
+      from,
+      to,
+      coverageThreshold: pct / 100,
+      onProgress: bar,
+      followupOutcomes: readFollowupOutcomes(dataDir, site.id),
+    }).catch((err: unknown) => {
+      if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD')
+        throw new UsageError((err as Error).message);
       throw err;
     });
-    const manifest = await writePack({ pack, store, site, profiles, dir: out, seals, minuteData: flags['minute-data'] !== false, onProgress: bar });
+    const manifest = await writePack({
+      pack,
+      store,
+      site,
+      profiles,
+      dir: out,
+      seals,
+      minuteData: flags['minute-data'] !== false,
+      onProgress: bar,
+    });
     if (process.stderr.isTTY) process.stderr.write('\n');
     const w = (s: string) => process.stdout.write(`${s}\n`);
-    w(`evidence pack for ${site.id} ${pack.firstDay} .. ${pack.lastDay} written to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    for (const c of pack.clauses) w(`  ${c.clause.padEnd(7)} ${c.verdict.padEnd(18)} coverage ${c.coverage === null ? '  -  ' : `${(c.coverage * 100).toFixed(1)} %`}  ${c.title}`);
+    w(
+      `evidence pack for ${site.id} ${pack.firstDay} .. ${pack.lastDay} written to ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    for (const c of pack.clauses)
+      w(
+        `  ${c.clause.padEnd(7)} ${c.verdict.padEnd(18)} coverage ${c.coverage === null ? '  -  ' : `${(c.coverage * 100).toFixed(1)} %`}  ${c.title}`,
+      );
     w(`  ${manifest.files.length} files; chain head ${manifest.chain.at(-1)?.chain ?? '-'}`);
     return 0;
   } finally {
@@ -134,7 +209,10 @@ async function runVerify(argv: string[]): Promise<number> {
   const parsed = parseCommandSafe(verifyCommand, argv, true);
   if (!parsed) return 0;
   const dir = parsed.positionals[0];
-  if (!dir || parsed.positionals.length > 1) throw new UsageError("give one pack folder: hallmon evidence verify PACKDIR. Run 'hallmon evidence verify --help' for the options.");
+  if (!dir || parsed.positionals.length > 1)
+    throw new UsageError(
+      "give one pack folder: hallmon evidence verify PACKDIR. Run 'hallmon evidence verify --help' for the options.",
+    );
   const packDir = resolve(dir);
   let manifest;
   try {
@@ -144,26 +222,42 @@ async function runVerify(argv: string[]): Promise<number> {
   }
   const profiles = loadProfiles();
   const site = loadSites(configFiles(parsed.flags), profiles).get(manifest.site);
-  if (!site) throw new UsageError(`the pack is for site "${manifest.site}", which is not in the site configs; pass it with --config FILE`);
+  if (!site)
+    throw new UsageError(
+      `the pack is for site "${manifest.site}", which is not in the site configs; pass it with --config FILE`,
+    );
   const { store, dataDir } = await openStore(parsed.flags);
   const retentionDays = intFlag(parsed.flags, 'retention-days', 1, 36_500) ?? 400;
   const seals = new SealStore(dataDir);
   try {
     seals.open();
     const bar = progressBar();
-    const r = await verifyPack(packDir, store, { site, profiles, seals, rawFrom: retentionCutoff(Date.now(), retentionDays), onDay: (i, n) => bar('verify', i / n) });
+    const r = await verifyPack(packDir, store, {
+      site,
+      profiles,
+      seals,
+      rawFrom: retentionCutoff(Date.now(), retentionDays),
+      onDay: (i, n) => bar('verify', i / n),
+    });
     if (process.stderr.isTTY) process.stderr.write('\n');
     const w = (s: string) => process.stdout.write(`${s}\n`);
     // How each day was checked, as runs of consecutive days.
-    for (const run of dayRuns(r.days)) w(`  ${run.from === run.to ? run.from : `${run.from} .. ${run.to}`}: ${CHECK_TEXT[run.check]}`);
+    for (const run of dayRuns(r.days))
+      w(`  ${run.from === run.to ? run.from : `${run.from} .. ${run.to}`}: ${CHECK_TEXT[run.check]}`);
     const older = r.daysChecked - r.recordsChecked;
-    w(`  device events and status changes checked on ${r.recordsChecked} of ${r.daysChecked} days${older ? ` (${older} sealed before records digests: readings and alarms only)` : ''}`);
+    w(
+      `  device events and status changes checked on ${r.recordsChecked} of ${r.daysChecked} days${older ? ` (${older} sealed before records digests: readings and alarms only)` : ''}`,
+    );
     if (r.ok && r.unverifiableDays.length === 0) {
-      w(`intact: ${r.filesChecked} files and ${r.daysChecked} days of ${r.site} match the manifest, the store and the seal chain`);
+      w(
+        `intact: ${r.filesChecked} files and ${r.daysChecked} days of ${r.site} match the manifest, the store and the seal chain`,
+      );
       return 0;
     }
     if (r.ok) {
-      w(`NOT FULLY VERIFIABLE: nothing altered, but ${r.unverifiableDays.length} of ${r.daysChecked} days cannot be re-verified (raw readings pruned, sealed before minute-rollup digests)`);
+      w(
+        `NOT FULLY VERIFIABLE: nothing altered, but ${r.unverifiableDays.length} of ${r.daysChecked} days cannot be re-verified (raw readings pruned, sealed before minute-rollup digests)`,
+      );
       for (const p of r.problems) w(`  ${p}`);
       return 3;
     }

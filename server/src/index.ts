@@ -13,7 +13,14 @@ export * from './store/index.ts';
 export type * from './store/store.ts';
 
 export { buildEvidence, MAX_PERIOD_DAYS, type EvidenceInput, type ReplayStats } from './evidence/compute.ts';
-export { writePack, chainHeads, MANIFEST_FORMAT, type Manifest, type ManifestFile, type WritePackOptions } from './evidence/pack.ts';
+export {
+  writePack,
+  chainHeads,
+  MANIFEST_FORMAT,
+  type Manifest,
+  type ManifestFile,
+  type WritePackOptions,
+} from './evidence/pack.ts';
 export { siteSchedule, periodBound, periodDays, PeriodError, type DaySpan } from './evidence/period.ts';
 export type * from './evidence/types.ts';
 export { minuteCsv } from './evidence/to-csv.ts';
@@ -22,4 +29,15 @@ export { readFollowupOutcomes } from './followups/outcomes.ts';
 export { SealStore, type SealRow } from './seal/seal-store.ts';
 export { sealDays, firstDataDay, type SealOptions, type SealResult } from './seal/seal-days.ts';
 export { verifyPack, readManifest, type DayCheck, type VerifyResult, type VerifyOptions } from './seal/verify.ts';
-export { siteSeries, rawDigest, rollupDigest, recordsDigest, dayDigests, dayDigestV1, chainLink, GENESIS, type DayDigest, type DayDigests } from './seal/digest.ts';
+export {
+  siteSeries,
+  rawDigest,
+  rollupDigest,
+  recordsDigest,
+  dayDigests,
+  dayDigestV1,
+  chainLink,
+  GENESIS,
+  type DayDigest,
+  type DayDigests,
+} from './seal/digest.ts';

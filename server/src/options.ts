@@ -34,21 +34,63 @@ export const serverCommand: CommandSpec = {
   summary: 'The hallmon server: MQTT ingest, time-series store, HTTP API, live push.',
   usage: 'hallmon server [options]',
   flags: {
-    'http-port': { type: 'string', arg: 'N', help: 'HTTP(S) port for the API, dashboard, socket.io and MQTT over WebSocket', default: '8080' },
-    'mqtt-port': { type: 'string', arg: 'N', help: 'port of the embedded MQTT broker (mqtts when TLS is set); 0 = none', default: '1883' },
+    'http-port': {
+      type: 'string',
+      arg: 'N',
+      help: 'HTTP(S) port for the API, dashboard, socket.io and MQTT over WebSocket',
+      default: '8080',
+    },
+    'mqtt-port': {
+      type: 'string',
+      arg: 'N',
+      help: 'port of the embedded MQTT broker (mqtts when TLS is set); 0 = none',
+      default: '1883',
+    },
     host: { type: 'string', arg: 'ADDR', help: 'address to listen on', default: '0.0.0.0' },
-    'data-dir': { type: 'string', arg: 'DIR', help: 'where the store, users and token secret live', default: './data/server' },
+    'data-dir': {
+      type: 'string',
+      arg: 'DIR',
+      help: 'where the store, users and token secret live',
+      default: './data/server',
+    },
     store: { type: 'string', arg: 'KIND', help: 'time-series store: sqlite or influxdb', default: 'sqlite' },
-    'influx-url': { type: 'string', arg: 'URL', help: 'InfluxDB 1.x URL for --store influxdb, e.g. http://127.0.0.1:8086/hallmon' },
-    broker: { type: 'string', arg: 'URL', help: 'use this external MQTT broker instead of the embedded one (it does the ACL)' },
+    'influx-url': {
+      type: 'string',
+      arg: 'URL',
+      help: 'InfluxDB 1.x URL for --store influxdb, e.g. http://127.0.0.1:8086/hallmon',
+    },
+    broker: {
+      type: 'string',
+      arg: 'URL',
+      help: 'use this external MQTT broker instead of the embedded one (it does the ACL)',
+    },
     'broker-username': { type: 'string', arg: 'USER', help: 'username for --broker' },
     'broker-password': { type: 'string', arg: 'PASS', help: 'password for --broker' },
-    config: { type: 'string', arg: 'FILE', multiple: true, help: 'site config file (repeatable); default: the shipped demo sites' },
+    config: {
+      type: 'string',
+      arg: 'FILE',
+      multiple: true,
+      help: 'site config file (repeatable); default: the shipped demo sites',
+    },
     'tls-cert': { type: 'string', arg: 'FILE', help: 'PEM certificate: serve HTTPS and mqtts' },
     'tls-key': { type: 'string', arg: 'FILE', help: 'PEM private key for --tls-cert' },
-    'max-payload': { type: 'string', arg: 'BYTES', help: 'largest MQTT payload accepted', default: String(1024 * 1024) },
-    'retention-days': { type: 'string', arg: 'N', help: 'days of raw readings kept (rollups are kept for ever)', default: '400' },
-    'mqtt-ws': { type: 'boolean', help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, --no-mqtt-ws or HALLMON_MQTT_WS=0 turns it off', default: true },
+    'max-payload': {
+      type: 'string',
+      arg: 'BYTES',
+      help: 'largest MQTT payload accepted',
+      default: String(1024 * 1024),
+    },
+    'retention-days': {
+      type: 'string',
+      arg: 'N',
+      help: 'days of raw readings kept (rollups are kept for ever)',
+      default: '400',
+    },
+    'mqtt-ws': {
+      type: 'boolean',
+      help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, --no-mqtt-ws or HALLMON_MQTT_WS=0 turns it off',
+      default: true,
+    },
   },
   examples: [
     'hallmon server',
@@ -92,14 +134,18 @@ function readable(flag: string, file: string | undefined): string | undefined {
 /** Turns parsed flags into options, or throws a UsageError naming the bad flag. */
 export function serverOptions(flags: ParsedFlags): ServerOptions {
   const store = str(flags, 'store') ?? 'sqlite';
-  if (store !== 'sqlite' && store !== 'influxdb') throw new UsageError(`--store must be sqlite or influxdb (got "${store}")`);
+  if (store !== 'sqlite' && store !== 'influxdb')
+    throw new UsageError(`--store must be sqlite or influxdb (got "${store}")`);
   const influxUrl = url(flags, 'influx-url', ['http:', 'https:']);
-  if (store === 'influxdb' && !influxUrl) throw new UsageError('--store influxdb needs --influx-url, e.g. http://127.0.0.1:8086/hallmon');
+  if (store === 'influxdb' && !influxUrl)
+    throw new UsageError('--store influxdb needs --influx-url, e.g. http://127.0.0.1:8086/hallmon');
   const cert = readable('tls-cert', str(flags, 'tls-cert'));
   const key = readable('tls-key', str(flags, 'tls-key'));
   if (!!cert !== !!key) throw new UsageError('--tls-cert and --tls-key go together: give both PEM files or neither');
   const config = flags.config;
-  const configFiles = (Array.isArray(config) ? config : typeof config === 'string' ? [config] : []).map((f) => resolve(f));
+  const configFiles = (Array.isArray(config) ? config : typeof config === 'string' ? [config] : []).map((f) =>
+    resolve(f),
+  );
   for (const f of configFiles) if (!existsSync(f)) throw new UsageError(`--config: file not found: ${f}`);
   const host = str(flags, 'host') ?? '0.0.0.0';
   return {

@@ -19,7 +19,12 @@ function minutes(hhmm: string): number {
 }
 
 /** Pure: is the scheduled self-test due at `now`? Only within WINDOW_MIN after the site-local `at`. */
-export function selftestDue(schedule: { everyDays: number; at: string }, timeZone: string, lastStart: number | null, now: number): boolean {
+export function selftestDue(
+  schedule: { everyDays: number; at: string },
+  timeZone: string,
+  lastStart: number | null,
+  now: number,
+): boolean {
   const since = minutes(localHhmm(now, timeZone).replace(/^24/, '00')) - minutes(schedule.at);
   if (since < 0 || since >= WINDOW_MIN) return false;
   // Two hours of slack so that a run a little after `at` does not push the next one a day later.
@@ -42,11 +47,24 @@ export class SelftestScheduler {
     if (!scheduled.length) return;
     this.timer = setInterval(() => {
       for (const s of scheduled) {
-        if (this.runner.isRunning(s.id) || !selftestDue(s.selftest!, s.timezone, this.log.lastStart(s.id, 'schedule'), Date.now())) continue;
+        if (
+          this.runner.isRunning(s.id) ||
+          !selftestDue(s.selftest!, s.timezone, this.log.lastStart(s.id, 'schedule'), Date.now())
+        )
+          continue;
         this.runner
           .run(s.id, 'schedule')
-          .then((r) => (r.ok ? this.logger.info({ site: s.id }, 'scheduled self-test passed') : this.logger.error({ site: s.id, failures: r.failures }, 'scheduled self-test FAILED: alarms may not reach people; check the notification routes')))
-          .catch((err) => this.logger.error({ site: s.id, err: (err as Error).message }, 'scheduled self-test could not run'));
+          .then((r) =>
+            r.ok
+              ? this.logger.info({ site: s.id }, 'scheduled self-test passed')
+              : this.logger.error(
+                  { site: s.id, failures: r.failures },
+                  'scheduled self-test FAILED: alarms may not reach people; check the notification routes',
+                ),
+          )
+          .catch((err) =>
+            this.logger.error({ site: s.id, err: (err as Error).message }, 'scheduled self-test could not run'),
+          );
       }
     }, this.everyMs);
     this.timer.unref();

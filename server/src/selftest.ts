@@ -37,18 +37,33 @@ export class SelftestLog {
 
   save(r: SelftestRecord): void {
     this.deliveries.handle
-      .prepare('INSERT OR REPLACE INTO selftests (id, site, trigger, user, started_at, finished_at, ok, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(r.id, r.site, r.trigger, r.user, Date.parse(r.startedAt), Date.parse(r.finishedAt), r.ok ? 1 : 0, JSON.stringify(r));
+      .prepare(
+        'INSERT OR REPLACE INTO selftests (id, site, trigger, user, started_at, finished_at, ok, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.id,
+        r.site,
+        r.trigger,
+        r.user,
+        Date.parse(r.startedAt),
+        Date.parse(r.finishedAt),
+        r.ok ? 1 : 0,
+        JSON.stringify(r),
+      );
   }
 
   list(site: string, limit = 100): SelftestRecord[] {
-    const rows = this.deliveries.handle.prepare('SELECT record FROM selftests WHERE site = ? ORDER BY started_at DESC LIMIT ?').all(site, limit) as { record: string }[];
+    const rows = this.deliveries.handle
+      .prepare('SELECT record FROM selftests WHERE site = ? ORDER BY started_at DESC LIMIT ?')
+      .all(site, limit) as { record: string }[];
     return rows.map((r) => JSON.parse(r.record) as SelftestRecord);
   }
 
   /** Start of the newest self-test of a trigger kind, epoch ms (scheduling). */
   lastStart(site: string, trigger: SelftestTrigger): number | null {
-    const row = this.deliveries.handle.prepare('SELECT max(started_at) AS t FROM selftests WHERE site = ? AND trigger = ?').get(site, trigger) as { t: number | null };
+    const row = this.deliveries.handle
+      .prepare('SELECT max(started_at) AS t FROM selftests WHERE site = ? AND trigger = ?')
+      .get(site, trigger) as { t: number | null };
     return row.t;
   }
 }
@@ -67,7 +82,8 @@ export class SelftestRunner {
   }
 
   async run(site: string, trigger: SelftestTrigger, user: string | null = null): Promise<SelftestRecord> {
-    if (this.running.has(site)) throw new Error(`a self-test of site "${site}" is already running; wait for it to finish`);
+    if (this.running.has(site))
+      throw new Error(`a self-test of site "${site}" is already running; wait for it to finish`);
     this.running.add(site);
     const started = Date.now();
     const failures: string[] = [];
@@ -101,8 +117,11 @@ export class SelftestRunner {
     } finally {
       this.running.delete(site);
     }
-    for (const d of deliveries) if (!d.delivered) failures.push(`route ${d.routeId} (${d.event}): ${d.error ?? 'not delivered'} after ${d.attempts} attempts`);
-    if (routes.length === 0) failures.push('no enabled notification routes for this site: only the store and the live dashboard were tested');
+    for (const d of deliveries)
+      if (!d.delivered)
+        failures.push(`route ${d.routeId} (${d.event}): ${d.error ?? 'not delivered'} after ${d.attempts} attempts`);
+    if (routes.length === 0)
+      failures.push('no enabled notification routes for this site: only the store and the live dashboard were tested');
     const record: SelftestRecord = {
       id: `${site}:${started}`,
       site,

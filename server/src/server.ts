@@ -5,7 +5,15 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { createLogger, loadCatalogue, loadProfiles, loadSites, type ClauseCatalogue, type Logger, type LoadedSite } from '@hallmon/firmware-config';
+import {
+  createLogger,
+  loadCatalogue,
+  loadProfiles,
+  loadSites,
+  type ClauseCatalogue,
+  type Logger,
+  type LoadedSite,
+} from '@hallmon/firmware-config';
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import type { ServerOptions } from './options.ts';
@@ -76,7 +84,15 @@ export interface RunningServer {
   users: UserStore;
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
-  alarms: { lifecycle: AlarmLifecycle; hub: AlarmHub; notifier: Notifier; deliveries: DeliveryLog; rules: ServerRules; selftest: SelftestRunner; selftests: SelftestLog };
+  alarms: {
+    lifecycle: AlarmLifecycle;
+    hub: AlarmHub;
+    notifier: Notifier;
+    deliveries: DeliveryLog;
+    rules: ServerRules;
+    selftest: SelftestRunner;
+    selftests: SelftestLog;
+  };
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
   stop(): Promise<void>;
@@ -110,7 +126,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     const store =
       opts.store === 'influxdb'
-        ? createStore({ kind: 'influxdb', url: opts.influxUrl ?? 'http://127.0.0.1:8086/hallmon', retentionDays: opts.retentionDays }, log)
+        ? createStore(
+            {
+              kind: 'influxdb',
+              url: opts.influxUrl ?? 'http://127.0.0.1:8086/hallmon',
+              retentionDays: opts.retentionDays,
+            },
+            log,
+          )
         : createStore({ kind: 'sqlite', dataDir, retentionDays: opts.retentionDays }, log);
     await store.open();
     cleanups.push(() => store.close());
@@ -141,9 +164,23 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     deliveries.open();
     cleanups.push(() => deliveries.close());
     let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
-    const notifier = new Notifier({ sites, catalogue, log: log.child({ component: 'notify' }), deliveries, baseUrl: () => baseUrl, retry: opts.notifyRetry });
+    const notifier = new Notifier({
+      sites,
+      catalogue,
+      log: log.child({ component: 'notify' }),
+      deliveries,
+      baseUrl: () => baseUrl,
+      retry: opts.notifyRetry,
+    });
     cleanups.push(() => notifier.stop());
-    const lifecycle = new AlarmLifecycle({ store, notifier, deliveries, sites, log: log.child({ component: 'alarms' }), checkEveryMs: opts.reminderCheckMs });
+    const lifecycle = new AlarmLifecycle({
+      store,
+      notifier,
+      deliveries,
+      sites,
+      log: log.child({ component: 'alarms' }),
+      checkEveryMs: opts.reminderCheckMs,
+    });
     await lifecycle.start();
     cleanups.push(() => lifecycle.stop());
     let liveSink: LivePush | undefined;
@@ -178,7 +215,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       },
       status: (site, items) => serverRules.status(site, items),
       // Edge alarms are stored and pushed by ingest; notifying must not hold up their PUBACK.
-      alarms: (_site, items) => void lifecycle.handle(items).catch((err) => alarmLog.error({ err: (err as Error).message }, 'alarm notification failed')),
+      alarms: (_site, items) =>
+        void lifecycle
+          .handle(items)
+          .catch((err) => alarmLog.error({ err: (err as Error).message }, 'alarm notification failed')),
     });
     const selftests = new SelftestLog(deliveries);
     const selftest = new SelftestRunner(hub, selftests, (a) => notifier.routesFor(a));
@@ -198,7 +238,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         users,
         limiter: new LoginLimiter(),
         log,
-        extraRoutes: [...(opts.extraRoutes ?? []), lifecycleRoutes({ runner: selftest, selftests, deliveries }), followupRoutes(followups)],
+        extraRoutes: [
+          ...(opts.extraRoutes ?? []),
+          lifecycleRoutes({ runner: selftest, selftests, deliveries }),
+          followupRoutes(followups),
+        ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
           lifecycle.acked(a);
@@ -208,7 +252,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           ingest: counters.snapshot(),
           broker: external
             ? { kind: 'external', url: redact(opts.broker ?? ''), connected: external.connected }
-            : { kind: 'embedded', clients: broker?.clients ?? 0, mqttPort: broker?.port ?? 0, websocket: opts.mqttWs !== false ? MQTT_WS_PATH : null },
+            : {
+                kind: 'embedded',
+                clients: broker?.clients ?? 0,
+                mqttPort: broker?.port ?? 0,
+                websocket: opts.mqttWs !== false ? MQTT_WS_PATH : null,
+              },
           live: live?.snapshot() ?? null,
         }),
       },
@@ -225,7 +274,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     await app.listen({ port: opts.httpPort ?? 8080, host });
     const httpPort = (app.server.address() as AddressInfo).port;
-    if (!opts.publicUrl) baseUrl = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${httpPort}`;
+    if (!opts.publicUrl)
+      baseUrl = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${httpPort}`;
 
     if (opts.broker) {
       external = new ExternalBroker(
@@ -259,7 +309,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const b = broker;
       cleanups.push(() => b.stop());
       await b.start();
-      if (opts.mqttPort === 0 && opts.mqttWs === false) log.warn('no MQTT listener at all (--mqtt-port 0 and MQTT over WebSocket off): nothing can publish data');
+      if (opts.mqttPort === 0 && opts.mqttWs === false)
+        log.warn('no MQTT listener at all (--mqtt-port 0 and MQTT over WebSocket off): nothing can publish data');
     }
 
     const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log);
@@ -273,7 +324,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     serverRules.start();
     cleanups.push(() => serverRules.stop());
-    if (serverRules.sites.length) log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
+    if (serverRules.sites.length)
+      log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
     const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.start();
     cleanups.push(() => scheduler.stop());

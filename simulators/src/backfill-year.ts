@@ -44,10 +44,28 @@ const spread = (perYear: number, key: string) => (spanDays: number, seed: number
 };
 
 const KINDS: IncidentKind[] = [
-  { scenario: 'machine-room-ac-failure', durationMs: 2 * 3_600_000, zones: ['machine-room'], events: false, days: spread(3, 'inc:ac') },
-  { scenario: 'loud-morning-peak', durationMs: 3_600_000, zones: ['hall'], events: false, days: spread(12, 'inc:loud') },
+  {
+    scenario: 'machine-room-ac-failure',
+    durationMs: 2 * 3_600_000,
+    zones: ['machine-room'],
+    events: false,
+    days: spread(3, 'inc:ac'),
+  },
+  {
+    scenario: 'loud-morning-peak',
+    durationMs: 3_600_000,
+    zones: ['hall'],
+    events: false,
+    days: spread(12, 'inc:loud'),
+  },
   // The dehumidifier is repaired after a week.
-  { scenario: 'archive-damp', durationMs: 7 * DAY, zones: ['archive-room'], events: false, days: (n, seed) => [Math.min(n - 1, Math.floor(n * 0.12 + unit(seed, 'inc:damp', 0) * Math.min(10, n / 4)))] },
+  {
+    scenario: 'archive-damp',
+    durationMs: 7 * DAY,
+    zones: ['archive-room'],
+    events: false,
+    days: (n, seed) => [Math.min(n - 1, Math.floor(n * 0.12 + unit(seed, 'inc:damp', 0) * Math.min(10, n / 4)))],
+  },
   // Twice in one month: the second fault breaks "每月故障不超过一次".
   {
     scenario: 'evaluator-offline',
@@ -95,7 +113,9 @@ export function yearScenario(base: Scenario, site: SiteConfig, incidents: Incide
         incidentAt: incidents[0]?.at,
         value(sensor: string, metric: Metric, t: number): number | undefined {
           const z = zoneOf(sensor);
-          for (const l of live) if (t >= l.i.at && t < l.i.at + l.i.durationMs && z !== undefined && l.i.zones.includes(z)) return l.sig.value(sensor, metric, t);
+          for (const l of live)
+            if (t >= l.i.at && t < l.i.at + l.i.durationMs && z !== undefined && l.i.zones.includes(z))
+              return l.sig.value(sensor, metric, t);
           return normal.value(sensor, metric, t);
         },
         fault(device: string, t: number): FaultMode {
@@ -124,9 +144,18 @@ export function yearScenario(base: Scenario, site: SiteConfig, incidents: Incide
 }
 
 /** Offline/online status changes of the counter devices over the span (what an edge would report). */
-export function counterStatus(site: SiteConfig, signals: ScenarioSignals, incidents: Incident[], from: number): Array<{ device: string; status: 'online' | 'offline'; ts: number }> {
+export function counterStatus(
+  site: SiteConfig,
+  signals: ScenarioSignals,
+  incidents: Incident[],
+  from: number,
+): Array<{ device: string; status: 'online' | 'offline'; ts: number }> {
   const devices = siteModel(site).counterDevices;
-  const out: Array<{ device: string; status: 'online' | 'offline'; ts: number }> = devices.map((device) => ({ device, status: 'online' as const, ts: from }));
+  const out: Array<{ device: string; status: 'online' | 'offline'; ts: number }> = devices.map((device) => ({
+    device,
+    status: 'online' as const,
+    ts: from,
+  }));
   for (const i of incidents) {
     if (!i.events) continue;
     for (const device of devices) {

@@ -37,12 +37,29 @@ const spec: CommandSpec = {
     seed: { type: 'string', arg: 'N', default: '1', help: 'random seed: the same seed gives the same data' },
     site: { type: 'string', arg: 'ID', default: 'demo', help: 'site id of a shipped site config' },
     'site-config': { type: 'string', arg: 'FILE', help: 'site config file to use instead of the shipped ones' },
-    speed: { type: 'string', arg: 'N', default: '1', help: 'live clock speed: 1 = real time, 60 = a minute per second' },
-    at: { type: 'string', arg: 'DATE', help: 'live: start the simulated clock here (ISO 8601 or YYYY-MM-DD site-local); default now, with the incident ~45 s after start' },
+    speed: {
+      type: 'string',
+      arg: 'N',
+      default: '1',
+      help: 'live clock speed: 1 = real time, 60 = a minute per second',
+    },
+    at: {
+      type: 'string',
+      arg: 'DATE',
+      help: 'live: start the simulated clock here (ISO 8601 or YYYY-MM-DD site-local); default now, with the incident ~45 s after start',
+    },
     duration: { type: 'string', arg: 'S', help: 'live: stop after S real seconds (default: run until Ctrl-C)' },
-    'serial-dir': { type: 'string', arg: 'DIR', help: 'live: create socat pty pairs here and serve the Modbus bus and the sound level meter' },
+    'serial-dir': {
+      type: 'string',
+      arg: 'DIR',
+      help: 'live: create socat pty pairs here and serve the Modbus bus and the sound level meter',
+    },
     baud: { type: 'string', arg: 'N', default: '9600', help: 'live: baud rate of the simulated RS-485 bus' },
-    'devices-mqtt': { type: 'string', arg: 'URL', help: "live: the edge's device broker; runs the evaluators and queue machine" },
+    'devices-mqtt': {
+      type: 'string',
+      arg: 'URL',
+      help: "live: the edge's device broker; runs the evaluators and queue machine",
+    },
     'device-password': { type: 'string', arg: 'P', help: 'live: password of every simulated counter device' },
     backfill: { type: 'boolean', help: 'publish history as the site gateway instead of running live' },
     from: { type: 'string', arg: 'DATE', help: 'backfill: start (ISO 8601 or YYYY-MM-DD site-local midnight)' },
@@ -51,9 +68,22 @@ const spec: CommandSpec = {
     username: { type: 'string', arg: 'U', help: 'backfill: gateway username (demo: demo-gateway)' },
     password: { type: 'string', arg: 'P', help: 'backfill: gateway password' },
     batch: { type: 'string', arg: 'N', default: '5000', help: 'backfill: readings per message (500-5000)' },
-    'data-dir': { type: 'string', arg: 'DIR', help: "backfill: write straight into the server's SQLite store in DIR (e.g. ./data/demo/server) instead of --uplink, with the year's incidents, then seal the days" },
-    'noise-step': { type: 'string', arg: 'S', default: '1', help: 'backfill --data-dir: seconds between noise readings (1-60; 10 makes a year ~8x smaller and faster)' },
-    incidents: { type: 'boolean', default: true, help: 'backfill --data-dir: place incidents (AC failures, loud mornings, a damp archive week, evaluator faults, unanswered bad ratings); --no-incidents for plain days' },
+    'data-dir': {
+      type: 'string',
+      arg: 'DIR',
+      help: "backfill: write straight into the server's SQLite store in DIR (e.g. ./data/demo/server) instead of --uplink, with the year's incidents, then seal the days",
+    },
+    'noise-step': {
+      type: 'string',
+      arg: 'S',
+      default: '1',
+      help: 'backfill --data-dir: seconds between noise readings (1-60; 10 makes a year ~8x smaller and faster)',
+    },
+    incidents: {
+      type: 'boolean',
+      default: true,
+      help: 'backfill --data-dir: place incidents (AC failures, loud mornings, a damp archive week, evaluator faults, unanswered bad ratings); --no-incidents for plain days',
+    },
   },
   examples: [
     'hallmon simulate --list',
@@ -82,9 +112,19 @@ export async function run(argv: string[], deps: SimulateDeps = {}): Promise<numb
     return 0;
   }
   const name = str(f.scenario);
-  if (!name) throw new UsageError(`--scenario is required (one of: ${listScenarios().map((s) => s.name).join(', ')}), or --list`);
+  if (!name)
+    throw new UsageError(
+      `--scenario is required (one of: ${listScenarios()
+        .map((s) => s.name)
+        .join(', ')}), or --list`,
+    );
   const scenario = getScenario(name);
-  if (!scenario) throw new UsageError(`unknown scenario "${name}"; known scenarios: ${listScenarios().map((s) => s.name).join(', ')}`);
+  if (!scenario)
+    throw new UsageError(
+      `unknown scenario "${name}"; known scenarios: ${listScenarios()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   const seed = intFlag(f, 'seed', 0, 4_294_967_295) ?? 1;
   const site = pickSite(str(f.site) ?? 'demo', str(f['site-config']));
   const log = createLogger('simulate');
@@ -106,7 +146,10 @@ function pickSite(id: string, file: string | undefined): SiteConfig {
   if (file) return loadSite(resolve(file));
   const sites = loadSites();
   const site = sites.get(id);
-  if (!site) throw new UsageError(`unknown site "${id}" (shipped: ${[...sites.keys()].join(', ')}); pass --site-config FILE for another site`);
+  if (!site)
+    throw new UsageError(
+      `unknown site "${id}" (shipped: ${[...sites.keys()].join(', ')}); pass --site-config FILE for another site`,
+    );
   return site;
 }
 
@@ -114,16 +157,21 @@ function pickSite(id: string, file: string | undefined): SiteConfig {
 function dateFlag(f: ParsedFlags, flag: string, site: SiteConfig): number | undefined {
   const v = str(f[flag]);
   if (v === undefined) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(`${v}T00:00:00Z`))) return siteModel(site).midnight(v);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(`${v}T00:00:00Z`)))
+    return siteModel(site).midnight(v);
   const ms = parseTimestamp(/^\d+$/.test(v) ? Number(v) : v);
-  if (ms === null) throw new UsageError(`--${flag} must be YYYY-MM-DD (site-local midnight) or ISO 8601 with an offset, e.g. 2025-05-06T09:30:00+08:00 (got "${v}")`);
+  if (ms === null)
+    throw new UsageError(
+      `--${flag} must be YYYY-MM-DD (site-local midnight) or ISO 8601 with an offset, e.g. 2025-05-06T09:30:00+08:00 (got "${v}")`,
+    );
   return ms;
 }
 
 function speedFlag(f: ParsedFlags): number {
   const v = str(f.speed) ?? '1';
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 100_000) throw new UsageError(`--speed must be a positive number up to 100000 (got "${v}")`);
+  if (!Number.isFinite(n) || n <= 0 || n > 100_000)
+    throw new UsageError(`--speed must be a positive number up to 100000 (got "${v}")`);
   return n;
 }
 
@@ -131,21 +179,31 @@ async function live(scenario: Scenario, site: SiteConfig, seed: number, f: Parse
   const serialDir = str(f['serial-dir']);
   const devicesUrl = str(f['devices-mqtt']);
   if (!serialDir && !devicesUrl)
-    throw new UsageError('nothing to simulate: give --serial-dir DIR (Modbus bus and sound level meter) and/or --devices-mqtt URL (counter devices), or --backfill');
+    throw new UsageError(
+      'nothing to simulate: give --serial-dir DIR (Modbus bus and sound level meter) and/or --devices-mqtt URL (counter devices), or --backfill',
+    );
   const devicePassword = str(f['device-password']);
-  if (devicesUrl && !devicePassword) throw new UsageError('--devices-mqtt needs --device-password (the password the edge config gives the counter devices)');
+  if (devicesUrl && !devicePassword)
+    throw new UsageError(
+      '--devices-mqtt needs --device-password (the password the edge config gives the counter devices)',
+    );
   const speed = speedFlag(f);
   const at = dateFlag(f, 'at', site);
   const durationS = intFlag(f, 'duration', 1, 10_000_000);
   const baud = intFlag(f, 'baud', 300, 921_600) ?? 9600;
   const clock = new SimClock({ start: at, speed });
   if (devicesUrl && speed > 1)
-    log.warn('counter events carry simulated time: with --speed above 1 it overtakes real time, and the edge rejects events more than 5 minutes ahead; start in the past with --at');
+    log.warn(
+      'counter events carry simulated time: with --speed above 1 it overtakes real time, and the edge rejects events more than 5 minutes ahead; start in the past with --at',
+    );
   const incidentAt = at === undefined ? clock.start + LIVE_LEAD_MS * speed : scenario.placeIncident(site, at);
   const signals = scenario.signals(site, seed, { from: clock.start, incidentAt });
   const out = (s: string) => process.stdout.write(`${s}\n`);
-  out(`scenario ${scenario.name} (seed ${seed}) on site ${site.id}, clock ${new Date(clock.start).toISOString()} ×${speed}`);
-  if (signals.incidentAt !== undefined) out(`incident at ${siteModel(site).localIso(signals.incidentAt)} (simulated time)`);
+  out(
+    `scenario ${scenario.name} (seed ${seed}) on site ${site.id}, clock ${new Date(clock.start).toISOString()} ×${speed}`,
+  );
+  if (signals.incidentAt !== undefined)
+    out(`incident at ${siteModel(site).localIso(signals.incidentAt)} (simulated time)`);
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -177,27 +235,48 @@ async function live(scenario: Scenario, site: SiteConfig, seed: number, f: Parse
   return 0;
 }
 
-async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger, deps: SimulateDeps): Promise<number> {
+async function backfill(
+  scenario: Scenario,
+  site: SiteConfig,
+  seed: number,
+  f: ParsedFlags,
+  log: Logger,
+  deps: SimulateDeps,
+): Promise<number> {
   const from = dateFlag(f, 'from', site);
   const to = dateFlag(f, 'to', site);
   if (from === undefined || to === undefined) throw new UsageError('--backfill needs --from DATE and --to DATE');
   if (!(to > from)) throw new UsageError('--to must be after --from');
   const dataDir = str(f['data-dir']);
   if (dataDir) {
-    if (!deps.backfillStore) throw new UsageError('--data-dir needs the server\'s store writer: run it as `hallmon simulate`, not through the simulators package alone');
+    if (!deps.backfillStore)
+      throw new UsageError(
+        "--data-dir needs the server's store writer: run it as `hallmon simulate`, not through the simulators package alone",
+      );
     return backfillToStore(deps.backfillStore, scenario, site, seed, f, log, from, to, resolve(dataDir));
   }
   const url = str(f.uplink);
   const username = str(f.username);
   const password = str(f.password);
-  if (!url || !username || !password) throw new UsageError('--backfill needs --uplink URL, --username U and --password P (the site gateway credential)');
-  if (!/^(mqtt|mqtts|ws|wss|tcp):\/\//.test(url)) throw new UsageError(`--uplink must be an mqtt:// (or mqtts/ws/wss) URL (got "${url}")`);
+  if (!url || !username || !password)
+    throw new UsageError('--backfill needs --uplink URL, --username U and --password P (the site gateway credential)');
+  if (!/^(mqtt|mqtts|ws|wss|tcp):\/\//.test(url))
+    throw new UsageError(`--uplink must be an mqtt:// (or mqtts/ws/wss) URL (got "${url}")`);
   const batchSize = intFlag(f, 'batch', 500, 5000) ?? 5000;
-  if (to > Date.now() + 5 * 60_000) log.warn('history reaches more than 5 minutes into the future: the server will reject those readings');
+  if (to > Date.now() + 5 * 60_000)
+    log.warn('history reaches more than 5 minutes into the future: the server will reject those readings');
 
-  const client = await mqtt.connectAsync(url, { username, password, reconnectPeriod: 1_000, connectTimeout: 15_000, clientId: `hallmon-backfill-${site.id}-${process.pid}` }).catch((err: Error) => {
-    throw new Error(`cannot connect to ${url} as ${username}: ${err.message}`);
-  });
+  const client = await mqtt
+    .connectAsync(url, {
+      username,
+      password,
+      reconnectPeriod: 1_000,
+      connectTimeout: 15_000,
+      clientId: `hallmon-backfill-${site.id}-${process.pid}`,
+    })
+    .catch((err: Error) => {
+      throw new Error(`cannot connect to ${url} as ${username}: ${err.message}`);
+    });
   const opts = { scenario, site, seed, from, to, batchSize };
   const total = Math.max(1, estimateReadings(opts));
   const started = Date.now();
@@ -226,12 +305,24 @@ async function backfill(scenario: Scenario, site: SiteConfig, seed: number, f: P
     await client.endAsync().catch(() => undefined);
   }
   progress(true);
-  process.stdout.write(`backfilled ${readings} readings and ${events} events for ${site.id} (${scenario.name}, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `backfilled ${readings} readings and ${events} events for ${site.id} (${scenario.name}, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   return 0;
 }
 
 /** --backfill --data-dir: straight into the SQLite store (no broker), with a progress line on stderr. */
-async function backfillToStore(backfillStore: StoreBackfill, scenario: Scenario, site: SiteConfig, seed: number, f: ParsedFlags, log: Logger, from: number, to: number, dataDir: string): Promise<number> {
+async function backfillToStore(
+  backfillStore: StoreBackfill,
+  scenario: Scenario,
+  site: SiteConfig,
+  seed: number,
+  f: ParsedFlags,
+  log: Logger,
+  from: number,
+  to: number,
+  dataDir: string,
+): Promise<number> {
   const noiseStepS = intFlag(f, 'noise-step', 1, 60) ?? 1;
   const started = Date.now();
   const report = progressLine(started);
@@ -251,7 +342,9 @@ async function backfillToStore(backfillStore: StoreBackfill, scenario: Scenario,
     },
   });
   const out = (s: string) => process.stdout.write(`${s}\n`);
-  out(`backfilled ${r.readings} readings, ${r.events} events and ${r.statuses} status changes for ${site.id} (${scenario.name}, seed ${seed}, noise every ${noiseStepS} s) into ${dataDir} in ${r.seconds.toFixed(1)} s; ${r.sealedDays} days sealed`);
+  out(
+    `backfilled ${r.readings} readings, ${r.events} events and ${r.statuses} status changes for ${site.id} (${scenario.name}, seed ${seed}, noise every ${noiseStepS} s) into ${dataDir} in ${r.seconds.toFixed(1)} s; ${r.sealedDays} days sealed`,
+  );
   for (const i of r.incidents) out(`  incident ${i.scenario} at ${siteModel(site).localIso(i.at)}`);
   return 0;
 }

@@ -20,7 +20,8 @@ export class SimClock implements Clock {
   constructor(opts: SimClockOptions = {}) {
     this.real = opts.real ?? realClock;
     this.speed = opts.speed ?? 1;
-    if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`clock speed must be a positive number (got ${this.speed})`);
+    if (!(this.speed > 0) || !Number.isFinite(this.speed))
+      throw new RangeError(`clock speed must be a positive number (got ${this.speed})`);
     this.realStart = this.real.now();
     this.start = opts.start ?? this.realStart;
   }

@@ -5,10 +5,24 @@
 export * from './signal.ts';
 export * from './random.ts';
 export { SimClock, type SimClockOptions } from './clock.ts';
-export { generateHistory, estimateReadings, DEFAULT_STEP_S, type HistoryOptions, type HistoryBatch } from './history.ts';
+export {
+  generateHistory,
+  estimateReadings,
+  DEFAULT_STEP_S,
+  type HistoryOptions,
+  type HistoryBatch,
+} from './history.ts';
 export { planIncidents, yearScenario, counterStatus, type Incident } from './backfill-year.ts';
 export type { StoreBackfill, StoreBackfillOptions, StoreBackfillResult } from './backfill-options.ts';
-export { listScenarios, getScenario, DEFAULT_FROM, type Scenario, type ScenarioSignals, type SignalOptions, type IncidentSpec } from './scenarios/index.ts';
+export {
+  listScenarios,
+  getScenario,
+  DEFAULT_FROM,
+  type Scenario,
+  type ScenarioSignals,
+  type SignalOptions,
+  type IncidentSpec,
+} from './scenarios/index.ts';
 export { CounterDevices, type CounterDevicesOptions } from './mqtt/counter-devices.ts';
 export { startSerialDevices, type SerialDevicesOptions, type RunningSerialDevices } from './live-serial.ts';
 export * from './serial/index.ts';

@@ -62,8 +62,12 @@ export async function startSerialDevices(opts: SerialDevicesOptions): Promise<Ru
       });
       await bus.start();
       stops.push(() => bus.stop());
-      lines.push(`modbus bus: ${pair.host} at ${baud} baud, ${busDevices.map((d) => `${d.id}=unit ${d.unitId}`).join(', ')}`);
-      edgeConfig.buses = [{ port: pair.host, baudRate: baud, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), devices: busDevices }];
+      lines.push(
+        `modbus bus: ${pair.host} at ${baud} baud, ${busDevices.map((d) => `${d.id}=unit ${d.unitId}`).join(', ')}`,
+      );
+      edgeConfig.buses = [
+        { port: pair.host, baudRate: baud, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), devices: busDevices },
+      ];
     }
     const serialMeters: SerialMeter[] = [];
     for (const m of meters) {
@@ -91,15 +95,23 @@ export async function startSerialDevices(opts: SerialDevicesOptions): Promise<Ru
 }
 
 /** socat pty,raw,echo=0,link=DIR/NAME-dev pty,raw,echo=0,link=DIR/NAME-host: a stable-path pty pair. */
-async function ptyPair(dir: string, name: string, stops: Array<() => Promise<void>>): Promise<{ device: string; host: string }> {
+async function ptyPair(
+  dir: string,
+  name: string,
+  stops: Array<() => Promise<void>>,
+): Promise<{ device: string; host: string }> {
   const device = join(resolve(dir), `${name}-dev`);
   const host = join(resolve(dir), `${name}-host`);
   // No -d0: socat 1.7.4 (Debian 12) rejects it; the default level logs only errors and warnings.
-  const proc: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   proc.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-500)));
   const failed = new Promise<never>((_, reject) => {
-    proc.once('error', (err) => reject(new Error(`cannot run socat (install it: apt-get install socat): ${err.message}`)));
+    proc.once('error', (err) =>
+      reject(new Error(`cannot run socat (install it: apt-get install socat): ${err.message}`)),
+    );
     proc.once('exit', (code) => reject(new Error(`socat exited (${code}) creating ${device}: ${stderr.trim()}`)));
   });
   failed.catch(() => undefined);

@@ -79,7 +79,12 @@ export async function startE2E(o: E2EOptions): Promise<E2E> {
       raw.mqttDevices = {
         port: 0,
         host: '127.0.0.1',
-        devices: counterIds.map((id) => ({ id, profile: id.startsWith('queue') ? 'queue-mqtt' : 'evaluator-mqtt', zone: 'hall', password: PASSWORD })),
+        devices: counterIds.map((id) => ({
+          id,
+          profile: id.startsWith('queue') ? 'queue-mqtt' : 'evaluator-mqtt',
+          zone: 'hall',
+          password: PASSWORD,
+        })),
       };
     }
     const file = join(dir.path, 'edge.json');
@@ -92,13 +97,25 @@ export async function startE2E(o: E2EOptions): Promise<E2E> {
     await agent.start();
     stops.push(() => agent.stop());
     if (o.counter) {
-      const devices = new CounterDevices({ url: `mqtt://127.0.0.1:${agent.mqttDevicesPort}`, site, signals, password: PASSWORD, clock, log, tickMs: 100 });
+      const devices = new CounterDevices({
+        url: `mqtt://127.0.0.1:${agent.mqttDevicesPort}`,
+        site,
+        signals,
+        password: PASSWORD,
+        clock,
+        log,
+        tickMs: 100,
+      });
       await devices.start();
       stops.push(() => devices.stop());
       // Connected before simulated time runs: at speed 60 the scenario's first minute is one real
       // second, and a device still connecting when its fault window opens was never online, so
       // its going away would be no status change at all (seen on a loaded machine).
-      await waitFor(() => counterIds.every((id) => devices.isConnected(id)), 'the counter devices to connect to the edge', 30_000);
+      await waitFor(
+        () => counterIds.every((id) => devices.isConnected(id)),
+        'the counter devices to connect to the edge',
+        30_000,
+      );
     }
     sim = new SimClock({ start: o.start, speed: o.speed });
     return {

@@ -57,8 +57,19 @@ export async function startReceiver(): Promise<Receiver> {
 /** Routes like a real hall: machine room to the network administrator's WeCom robot, hall to the hall manager's DingTalk robot, all to a generic receiver. */
 export function routes(base: string): NotificationRoute[] {
   return [
-    { id: 'netadmin-wecom', url: `${base}/wecom?key=SECRET-KEY-1`, format: 'wecom', zoneKinds: ['machine-room', 'archive-room'] },
-    { id: 'hall-dingtalk', url: `${base}/dingtalk?access_token=SECRET-TOKEN`, format: 'dingtalk', secret: 'SEC-test-secret', zoneKinds: ['hall'] },
+    {
+      id: 'netadmin-wecom',
+      url: `${base}/wecom?key=SECRET-KEY-1`,
+      format: 'wecom',
+      zoneKinds: ['machine-room', 'archive-room'],
+    },
+    {
+      id: 'hall-dingtalk',
+      url: `${base}/dingtalk?access_token=SECRET-TOKEN`,
+      format: 'dingtalk',
+      secret: 'SEC-test-secret',
+      zoneKinds: ['hall'],
+    },
     { id: 'all-generic', url: `${base}/generic`, format: 'generic' },
   ];
 }

@@ -5,7 +5,16 @@
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createLogger, loadCatalogue, loadProfiles, loadSites, type AlarmRecord, type NormalisedReading, shippedCalendar, JsonStateFile } from '@hallmon/firmware-config';
+import {
+  createLogger,
+  loadCatalogue,
+  loadProfiles,
+  loadSites,
+  type AlarmRecord,
+  type NormalisedReading,
+  shippedCalendar,
+  JsonStateFile,
+} from '@hallmon/firmware-config';
 import { RuleEngine, replay, RulesRuntime } from '@hallmon/rules';
 import { edgeRules } from '@hallmon/edge';
 import { getScenario } from '@hallmon/simulators';
@@ -37,7 +46,13 @@ function scenarioReadings(): { readings: NormalisedReading[]; from: number; to: 
 const key = (a: AlarmRecord) => `${a.state} ${a.id} ${a.startedAt} ${a.clearedAt ?? ''}`;
 
 /** Feeds readings live: the runtime's clock follows them, its tick runs once per simulated second. */
-function runLive(rt: RulesRuntime, clock: { t: number }, readings: NormalisedReading[], untilMs: number, got: AlarmRecord[]): void {
+function runLive(
+  rt: RulesRuntime,
+  clock: { t: number },
+  readings: NormalisedReading[],
+  untilMs: number,
+  got: AlarmRecord[],
+): void {
   let nextTick = clock.t + 1_000;
   for (const r of readings) {
     const ts = Date.parse(r.ts);
@@ -59,7 +74,12 @@ test('AC failure: the live runtime raises and clears the same alarms as replay()
   const { readings, from, to } = scenarioReadings();
   const dir = tempDir('hallmon-live-replay-');
   try {
-    const clock = { t: from, now() { return this.t; } };
+    const clock = {
+      t: from,
+      now() {
+        return this.t;
+      },
+    };
     const rt = edgeRules({ site, profiles, catalogue, calendar, dataDir: dir.path, log, clock })!;
     const live: AlarmRecord[] = [];
     rt.start(() => undefined); // tick() returns what it pushes; runLive collects the returns
@@ -67,12 +87,20 @@ test('AC failure: the live runtime raises and clears the same alarms as replay()
     rt.stop();
     assert.ok(existsSync(rt.stateWhere!), 'rules-state.json written on stop');
 
-    const r = replay(new RuleEngine({ site, catalogue, calendar, profiles }), readings.map((reading) => ({ reading })), to + 10 * 60_000 - 60_000);
+    const r = replay(
+      new RuleEngine({ site, catalogue, calendar, profiles }),
+      readings.map((reading) => ({ reading })),
+      to + 10 * 60_000 - 60_000,
+    );
     const replayed = r.transitions.map((t) => t.alarm);
 
     const rules = new Set(live.map((a) => a.rule));
-    for (const rule of ['mr-temperature', 'mr-temperature-critical', 'mr-rate-of-change']) assert.ok(rules.has(rule), `the incident raises ${rule}: ${[...rules].join(', ')}`);
-    assert.ok(live.some((a) => a.rule === 'mr-temperature' && a.state === 'cleared'), 'and clears it after the repair');
+    for (const rule of ['mr-temperature', 'mr-temperature-critical', 'mr-rate-of-change'])
+      assert.ok(rules.has(rule), `the incident raises ${rule}: ${[...rules].join(', ')}`);
+    assert.ok(
+      live.some((a) => a.rule === 'mr-temperature' && a.state === 'cleared'),
+      'and clears it after the repair',
+    );
     assert.deepEqual(live.map(key).sort(), replayed.map(key).sort());
   } finally {
     dir.remove();
@@ -84,8 +112,21 @@ test('a restart half-way (state file) resumes the durations: the same alarms as 
   const dirA = tempDir('hallmon-live-a-');
   const dirB = tempDir('hallmon-live-b-');
   try {
-    const clockA = { t: from, now() { return this.t; } };
-    const whole = new RulesRuntime({ site, profiles, catalogue, calendar, state: new JsonStateFile(join(dirA.path, 'rules-state.json')), log, clock: clockA });
+    const clockA = {
+      t: from,
+      now() {
+        return this.t;
+      },
+    };
+    const whole = new RulesRuntime({
+      site,
+      profiles,
+      catalogue,
+      calendar,
+      state: new JsonStateFile(join(dirA.path, 'rules-state.json')),
+      log,
+      clock: clockA,
+    });
     const a: AlarmRecord[] = [];
     whole.start(() => undefined);
     runLive(whole, clockA, readings, to, a);
@@ -94,18 +135,55 @@ test('a restart half-way (state file) resumes the durations: the same alarms as 
     // Split inside the warning's 300 s minimum duration: the room passes 27 °C about 9 min in.
     const firstRaise = a.find((x) => x.rule === 'mr-temperature' && x.state === 'raised')!;
     const split = Date.parse(String(firstRaise.ts)) - 150_000;
-    const clockB = { t: from, now() { return this.t; } };
+    const clockB = {
+      t: from,
+      now() {
+        return this.t;
+      },
+    };
     const b: AlarmRecord[] = [];
-    const first = new RulesRuntime({ site, profiles, catalogue, calendar, state: new JsonStateFile(join(dirB.path, 'rules-state.json')), log, clock: clockB });
+    const first = new RulesRuntime({
+      site,
+      profiles,
+      catalogue,
+      calendar,
+      state: new JsonStateFile(join(dirB.path, 'rules-state.json')),
+      log,
+      clock: clockB,
+    });
     first.start(() => undefined);
-    runLive(first, clockB, readings.filter((r) => Date.parse(r.ts) < split), split, b);
+    runLive(
+      first,
+      clockB,
+      readings.filter((r) => Date.parse(r.ts) < split),
+      split,
+      b,
+    );
     first.stop();
-    const second = new RulesRuntime({ site, profiles, catalogue, calendar, state: new JsonStateFile(join(dirB.path, 'rules-state.json')), log, clock: clockB });
+    const second = new RulesRuntime({
+      site,
+      profiles,
+      catalogue,
+      calendar,
+      state: new JsonStateFile(join(dirB.path, 'rules-state.json')),
+      log,
+      clock: clockB,
+    });
     second.start(() => undefined);
-    runLive(second, clockB, readings.filter((r) => Date.parse(r.ts) >= split), to, b);
+    runLive(
+      second,
+      clockB,
+      readings.filter((r) => Date.parse(r.ts) >= split),
+      to,
+      b,
+    );
     second.stop();
     assert.deepEqual(b.map(key).sort(), a.map(key).sort());
-    assert.equal(b.find((x) => x.rule === 'mr-temperature' && x.state === 'raised')!.ts, firstRaise.ts, 'the raise is not delayed by the restart');
+    assert.equal(
+      b.find((x) => x.rule === 'mr-temperature' && x.state === 'raised')!.ts,
+      firstRaise.ts,
+      'the raise is not delayed by the restart',
+    );
   } finally {
     dirA.remove();
     dirB.remove();

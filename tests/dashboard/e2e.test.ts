@@ -17,7 +17,15 @@ import { REPO, runHallmon } from '../helpers/edge-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SHOTS = join(REPO, 'test-artifacts', 'dashboard');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function ensureDashboardBuilt(): void {
   if (existsSync(join(REPO, 'dashboard', 'dist', 'index.html'))) return;
@@ -68,7 +76,17 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     const [http, mqttAt, device] = [await freePort(), await freePort(), await freePort()];
     mqttPort = mqttAt;
     const demo = runHallmon(
-      ['demo', '--http-port', String(http), '--mqtt-port', String(mqttPort), '--device-port', String(device), '--data-dir', join(dir.path, 'demo')],
+      [
+        'demo',
+        '--http-port',
+        String(http),
+        '--mqtt-port',
+        String(mqttPort),
+        '--device-port',
+        String(device),
+        '--data-dir',
+        join(dir.path, 'demo'),
+      ],
       { HALLMON_LOG_LEVEL: 'warn', HALLMON_ADMIN_PASSWORD: '' },
     );
     // Stop the demo (Ctrl-C) before its folder is removed.
@@ -82,7 +100,8 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     });
     password = await waitFor(
       () => {
-        if (demo.proc.exitCode !== null) throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);
+        if (demo.proc.exitCode !== null)
+          throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);
         return /login\s+admin \/ (\S+)/.exec(demo.stdout())?.[1];
       },
       'the demo to print its login',
@@ -125,9 +144,16 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     // Figure for docs/benchmarks.md (reported, never asserted): navigation start to the login form.
     const loginMs = await page.evaluate(() => {
       const paint = performance.getEntriesByName('first-contentful-paint')[0];
-      return { fcp: paint ? Math.round(paint.startTime) : null, domContentLoaded: Math.round((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd) };
+      return {
+        fcp: paint ? Math.round(paint.startTime) : null,
+        domContentLoaded: Math.round(
+          (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+        ),
+      };
     });
-    await annotate(`login page: first contentful paint ${loginMs.fcp} ms, DOMContentLoaded ${loginMs.domContentLoaded} ms after navigation start`);
+    await annotate(
+      `login page: first contentful paint ${loginMs.fcp} ms, DOMContentLoaded ${loginMs.domContentLoaded} ms after navigation start`,
+    );
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
@@ -143,19 +169,32 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     // A full load of the hall page (logged in) to time the first live value from navigation start.
     await page.reload();
     const firstValueMs = await (
-      await page.waitForFunction(() => {
-        const el = document.querySelector('[data-testid="noise-now"]');
-        return el && el.textContent !== '—' ? Math.round(performance.now()) : 0;
-      }, undefined, { timeout: 60_000 })
+      await page.waitForFunction(
+        () => {
+          const el = document.querySelector('[data-testid="noise-now"]');
+          return el && el.textContent !== '—' ? Math.round(performance.now()) : 0;
+        },
+        undefined,
+        { timeout: 60_000 },
+      )
     ).jsonValue();
     await annotate(`hall page: first noise value ${firstValueMs} ms after navigation start`);
-    const first = await waitFor(async () => {
-      const v = await text(page, 'noise-now');
-      return v && v !== '—' ? v : undefined;
-    }, 'a first hall noise value', 60_000);
+    const first = await waitFor(
+      async () => {
+        const v = await text(page, 'noise-now');
+        return v && v !== '—' ? v : undefined;
+      },
+      'a first hall noise value',
+      60_000,
+    );
     const firstLaeq = await text(page, 'noise-laeq5');
     // The simulated meter reports every second; its level wanders, so the figures move.
-    await waitFor(async () => (await text(page, 'noise-now')) !== first || (await text(page, 'noise-laeq5')) !== firstLaeq, 'the noise figure to change', 60_000, 250);
+    await waitFor(
+      async () => (await text(page, 'noise-now')) !== first || (await text(page, 'noise-laeq5')) !== firstLaeq,
+      'the noise figure to change',
+      60_000,
+      250,
+    );
     await page.screenshot({ path: join(SHOTS, 'hall.png'), fullPage: true });
   });
 
@@ -165,7 +204,11 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     await page.getByTestId('alarms-tab-active').waitFor();
     // The demo site runs its rules on the edge (rulesAt: edge), so a reading burst sent straight to
     // the server would not be judged there; the gateway publishes the edge's alarm record instead.
-    const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'demo-gateway', password: 'demo-gateway-secret', reconnectPeriod: 0 });
+    const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: 'demo-gateway',
+      password: 'demo-gateway-secret',
+      reconnectPeriod: 0,
+    });
     try {
       const now = Date.now();
       await gw.publishAsync(
@@ -210,9 +253,17 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
   test('queues page: a bad rating opens a follow-up with its deadlines; the hall manager answers it', async () => {
     // A rating of 1 at window W02, sent as the demo gateway (as the edge forwards it), five minutes ago.
     const ratedAt = new Date(Date.now() - 5 * 60_000).toISOString();
-    const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'demo-gateway', password: 'demo-gateway-secret', reconnectPeriod: 0 });
+    const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: 'demo-gateway',
+      password: 'demo-gateway-secret',
+      reconnectPeriod: 0,
+    });
     try {
-      await gw.publishAsync('hallmon/v1/demo/events', JSON.stringify({ device: 'eval-w02', type: 'rating', score: 1, window: 'W02', ts: ratedAt }), { qos: 1 });
+      await gw.publishAsync(
+        'hallmon/v1/demo/events',
+        JSON.stringify({ device: 'eval-w02', type: 'rating', score: 1, window: 'W02', ts: ratedAt }),
+        { qos: 1 },
+      );
     } finally {
       await gw.endAsync();
     }
@@ -222,7 +273,11 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     await page.screenshot({ path: join(SHOTS, 'queues-followup-en.png'), fullPage: true });
     await row.getByTestId('followup-respond').click();
     // Answered: the respond action goes away; the fix stages remain.
-    await waitFor(async () => (await row.getByTestId('followup-respond').count()) === 0, 'the follow-up to show as answered', 20_000);
+    await waitFor(
+      async () => (await row.getByTestId('followup-respond').count()) === 0,
+      'the follow-up to show as answered',
+      20_000,
+    );
     assert.equal(await row.getByTestId('followup-resolve').count(), 1);
   });
 

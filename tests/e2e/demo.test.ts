@@ -20,7 +20,17 @@ test('hallmon demo runs the whole product and stops cleanly', async (t) => {
   t.onTestFinished(() => dir.remove());
   const [http, mqtt, device] = [await freePort(), await freePort(), await freePort()];
   const demo = runHallmon(
-    ['demo', '--http-port', String(http), '--mqtt-port', String(mqtt), '--device-port', String(device), '--data-dir', dir.path],
+    [
+      'demo',
+      '--http-port',
+      String(http),
+      '--mqtt-port',
+      String(mqtt),
+      '--device-port',
+      String(device),
+      '--data-dir',
+      dir.path,
+    ],
     { HALLMON_LOG_LEVEL: 'warn', HALLMON_ADMIN_PASSWORD: '' },
   );
   t.onTestFinished(async () => {
@@ -28,7 +38,8 @@ test('hallmon demo runs the whole product and stops cleanly', async (t) => {
   });
   const login = await waitFor(
     () => {
-      if (demo.proc.exitCode !== null) throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);
+      if (demo.proc.exitCode !== null)
+        throw new Error(`demo exited (${demo.proc.exitCode}): ${demo.stderr().slice(-2000)}`);
       return /login\s+admin \/ (\S+)/.exec(demo.stdout())?.[1];
     },
     'the demo to print its login',
@@ -40,7 +51,11 @@ test('hallmon demo runs the whole product and stops cleanly', async (t) => {
     ['mr-th-1', 'temperature'],
     ['hall-slm-1', 'noise_laeq'],
   ] as const)
-    await waitFor(async () => (await rawPoints(a, sensor, metric)).length > 0, `${sensor}/${metric} readings through the edge`, 60_000);
+    await waitFor(
+      async () => (await rawPoints(a, sensor, metric)).length > 0,
+      `${sensor}/${metric} readings through the edge`,
+      60_000,
+    );
   const sites = await a.get<{ id: string }[]>('/api/sites');
   assert.deepEqual(sites.map((s) => s.id).sort(), ['demo', 'qingpu-xiayang', 'qingpu-zhujiajiao']);
   // The two edge-less halls: their simulated third-party gateways publish straight to the server.
@@ -48,7 +63,8 @@ test('hallmon demo runs the whole product and stops cleanly', async (t) => {
     await waitFor(
       async () => {
         const rows = await a.get<{ site: string; sensor: string; metric: string }[]>(`/api/latest?site=${site}`);
-        const has = (sensor: string, metric: string) => rows.some((r) => r.site === site && r.sensor === sensor && r.metric === metric);
+        const has = (sensor: string, metric: string) =>
+          rows.some((r) => r.site === site && r.sensor === sensor && r.metric === metric);
         return has('hall-noise-1', 'noise_laeq') && has('mr-th-1', 'temperature');
       },
       `${site} noise and machine-room readings`,

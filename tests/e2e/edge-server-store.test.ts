@@ -36,7 +36,11 @@ async function endToEnd(t: import('vitest').TestContext, storeArgs: string[]) {
     for (const [, v] of points) assert.ok(Math.abs(v - expected) < 1e-6, `${sensor}/${metric}: ${v} != ${expected}`);
     const distinct = new Set(points.map(([ts]) => ts));
     assert.equal(distinct.size, points.length, `${sensor}/${metric}: no timestamp stored twice`);
-    assert.equal(await rollupCount(a, sensor, metric), points.length, `${sensor}/${metric}: 1m rollups count every stored reading once`);
+    assert.equal(
+      await rollupCount(a, sensor, metric),
+      points.length,
+      `${sensor}/${metric}: 1m rollups count every stored reading once`,
+    );
     stored += points.length;
   }
   assert.equal(stored, health.counters.readings, 'every reading the edge acknowledged is stored, once');

@@ -41,12 +41,17 @@ export interface EdgeHealth {
   counters: { readings: number; buffered: number };
 }
 
-export async function startHall(dir: string, uplink: { url: string; username: string; password: string }, pollMs = 250): Promise<Hall> {
+export async function startHall(
+  dir: string,
+  uplink: { url: string; username: string; password: string },
+  pollMs = 250,
+): Promise<Hall> {
   const profiles = loadProfiles();
   const p = (id: string) => profiles.get(id)!;
   const busPair: PtyPair = await ptyPair(dir, 'bus');
   const slmPair: PtyPair = await ptyPair(dir, 'slm');
-  const constant = (sensor: keyof typeof TRUTH) => (metric: Metric) => (TRUTH[sensor] as Partial<Record<Metric, number>>)[metric];
+  const constant = (sensor: keyof typeof TRUTH) => (metric: Metric) =>
+    (TRUTH[sensor] as Partial<Record<Metric, number>>)[metric];
   const bus = new ModbusSlaveBus({
     path: busPair.device,
     baudRate: 9600,
@@ -56,7 +61,12 @@ export async function startHall(dir: string, uplink: { url: string; username: st
       { unitId: 3, profile: p('noise-modbus-f03'), value: constant('hall-noise-1') },
     ],
   });
-  const meter = new AsciiMeter({ path: slmPair.device, baudRate: 9600, intervalMs: 1000, value: constant('hall-slm-1') });
+  const meter = new AsciiMeter({
+    path: slmPair.device,
+    baudRate: 9600,
+    intervalMs: 1000,
+    value: constant('hall-slm-1'),
+  });
   await bus.start();
   await meter.start();
   const config: EdgeConfig = {
@@ -80,12 +90,15 @@ export async function startHall(dir: string, uplink: { url: string; username: st
   const file = join(dir, 'edge.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   const healthPort = await freePort();
-  const edge = runHallmon(['edge', '--config', file, '--health-port', String(healthPort)], { HALLMON_LOG_LEVEL: 'warn' });
+  const edge = runHallmon(['edge', '--config', file, '--health-port', String(healthPort)], {
+    HALLMON_LOG_LEVEL: 'warn',
+  });
   const healthUrl = `http://127.0.0.1:${healthPort}/health`;
   const health = async () => (await (await fetch(healthUrl)).json()) as EdgeHealth;
   await waitFor(
     () => {
-      if (edge.proc.exitCode !== null) throw new Error(`hallmon edge exited (${edge.proc.exitCode}): ${edge.stderr().slice(-2000)}`);
+      if (edge.proc.exitCode !== null)
+        throw new Error(`hallmon edge exited (${edge.proc.exitCode}): ${edge.stderr().slice(-2000)}`);
       return health().catch(() => undefined);
     },
     'edge health endpoint',
@@ -158,7 +171,9 @@ export async function api(baseUrl: string, password: string): Promise<Api> {
   };
 }
 
-export const SERIES = Object.entries(TRUTH).flatMap(([sensor, m]) => Object.keys(m).map((metric) => ({ sensor, metric })));
+export const SERIES = Object.entries(TRUTH).flatMap(([sensor, m]) =>
+  Object.keys(m).map((metric) => ({ sensor, metric })),
+);
 
 /** Every raw point of one series in the last day and the next minute. */
 export async function rawPoints(a: Api, sensor: string, metric: string): Promise<[string, number][]> {

@@ -21,14 +21,25 @@ test('server kill -9 during a steady stream: every acknowledged reading stored e
   const httpPort = await freePort();
   const mqttPort = await freePort();
   const url = `http://127.0.0.1:${httpPort}`;
-  const args = ['server', '--host', '127.0.0.1', '--http-port', String(httpPort), '--mqtt-port', String(mqttPort), '--data-dir', join(dir.path, 'server')];
+  const args = [
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    String(httpPort),
+    '--mqtt-port',
+    String(mqttPort),
+    '--data-dir',
+    join(dir.path, 'server'),
+  ];
   const env = { HALLMON_ADMIN_PASSWORD: ADMIN_PASSWORD, HALLMON_LOG_LEVEL: 'warn' };
   const health = async () => (await (await fetch(`${url}/api/health`)).json()) as Health;
   const startServerProcess = async (): Promise<EdgeProcess> => {
     const p = runHallmon(args, env);
     await waitFor(
       () => {
-        if (p.proc.exitCode !== null) throw new Error(`hallmon server exited (${p.proc.exitCode}): ${p.stderr().slice(-2000)}`);
+        if (p.proc.exitCode !== null)
+          throw new Error(`hallmon server exited (${p.proc.exitCode}): ${p.stderr().slice(-2000)}`);
         return health().catch(() => undefined);
       },
       'server health',
@@ -45,10 +56,18 @@ test('server kill -9 during a steady stream: every acknowledged reading stored e
   t.onTestFinished(() => hall.stop());
 
   // A steady stream is flowing into the store ...
-  await waitFor(async () => (await health()).ingest.telemetry.accepted >= 150, '150 readings stored before the kill', 60_000);
+  await waitFor(
+    async () => (await health()).ingest.telemetry.accepted >= 150,
+    '150 readings stored before the kill',
+    60_000,
+  );
   // ... when the server dies without a chance to flush anything.
   assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
-  await waitFor(async () => ((await hall.health()).uplink.connected ? undefined : true), 'the edge to notice the uplink is gone', 30_000);
+  await waitFor(
+    async () => ((await hall.health()).uplink.connected ? undefined : true),
+    'the edge to notice the uplink is gone',
+    30_000,
+  );
   await sleep(2000); // the edge keeps reading into its outbox meanwhile
   const queuedWhileDown = (await hall.health()).outbox?.queued ?? 0;
   assert.ok(queuedWhileDown > 0, 'readings were buffered while the server was down');
@@ -62,9 +81,17 @@ test('server kill -9 during a steady stream: every acknowledged reading stored e
   let stored = 0;
   for (const { sensor, metric } of SERIES) {
     const points = await rawPoints(a, sensor, metric);
-    assert.equal(new Set(points.map(([ts]) => ts)).size, points.length, `${sensor}/${metric}: no timestamp stored twice`);
+    assert.equal(
+      new Set(points.map(([ts]) => ts)).size,
+      points.length,
+      `${sensor}/${metric}: no timestamp stored twice`,
+    );
     // Redelivered messages (at-least-once) must not count twice in the rollups either.
-    assert.equal(await rollupCount(a, sensor, metric), points.length, `${sensor}/${metric}: rollups count each reading once`);
+    assert.equal(
+      await rollupCount(a, sensor, metric),
+      points.length,
+      `${sensor}/${metric}: rollups count each reading once`,
+    );
     stored += points.length;
   }
   assert.equal(stored, edge.counters.readings, 'every reading the edge acknowledged is in the store, once');

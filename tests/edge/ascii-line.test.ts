@@ -30,7 +30,12 @@ function collector() {
 test('line splitter: delimiter split across chunks, overlong lines dropped whole, memory bounded', () => {
   const lines: string[] = [];
   const overlong: number[] = [];
-  const sp = new LineSplitter(Buffer.from('\r\n'), 16, (l) => lines.push(l), (n) => overlong.push(n));
+  const sp = new LineSplitter(
+    Buffer.from('\r\n'),
+    16,
+    (l) => lines.push(l),
+    (n) => overlong.push(n),
+  );
   sp.push(Buffer.from('abc\r'));
   sp.push(Buffer.from('\ndef\r\n'));
   sp.push(Buffer.from('x'.repeat(40)));
@@ -117,10 +122,21 @@ test('ascii-line: a backlog of lines in one read becomes one reading per line, a
   const dir = tempDir();
   const pair = await ptyPair(dir.path, 'slm-backlog');
   // The meter's own stream is silenced: only the backlog written below reaches the driver.
-  const meterSim = new AsciiMeter({ path: pair.device, baudRate: 9600, intervalMs: 1000, value: () => 50, fault: () => 'silent' });
+  const meterSim = new AsciiMeter({
+    path: pair.device,
+    baudRate: 9600,
+    intervalMs: 1000,
+    value: () => 50,
+    fault: () => 'silent',
+  });
   const meter: SerialMeter = { id: 'hall-slm-1', profile: profile.id, port: pair.host, zone: 'hall' };
   const c = collector();
-  const driver = new AsciiLineDriver({ meter, profile, sink: c.sink, log: createLogger('test-ascii-backlog', 'silent') });
+  const driver = new AsciiLineDriver({
+    meter,
+    profile,
+    sink: c.sink,
+    log: createLogger('test-ascii-backlog', 'silent'),
+  });
   t.onTestFinished(async () => {
     await driver.stop();
     await meterSim.stop();
@@ -132,7 +148,10 @@ test('ascii-line: a backlog of lines in one read becomes one reading per line, a
   // A stalled reader finds three measurements waiting: one write, so one read on the host side.
   meterSim.writeRaw('LAeq,1s= 061.0 dB\r\nLAeq,1s= 062.0 dB\r\nLAeq,1s= 063.0 dB\r\n');
   await waitFor(() => c.samples.length >= 3, 'three samples', 10_000);
-  assert.deepEqual(c.samples.map((s) => s.value), [61, 62, 63]);
+  assert.deepEqual(
+    c.samples.map((s) => s.value),
+    [61, 62, 63],
+  );
   const ts = c.samples.map((s) => s.ts);
   // Three readings, not one: distinct, increasing sample times (one interval apart when they
   // arrived in one read, as they do here).

@@ -5,7 +5,16 @@
 // external packages (better-sqlite3, serialport) resolve from; the shared bundle is left alone.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { REPO, runEdgeToExit } from '../helpers/edge-process.ts';
 
@@ -20,7 +29,8 @@ function bundleDir(t: { onTestFinished(fn: () => void): void }): string {
   return dir;
 }
 
-const isRealHelp = (out: string) => /Usage: hallmon edge --config FILE/.test(out) && /HALLMON_EDGE_FROM_SOURCE=1/.test(out);
+const isRealHelp = (out: string) =>
+  /Usage: hallmon edge --config FILE/.test(out) && /HALLMON_EDGE_FROM_SOURCE=1/.test(out);
 
 test('the first start builds the bundle; a fresh bundle is the code that runs', async (t) => {
   const bundle = join(bundleDir(t), 'edge.mjs');
@@ -55,7 +65,10 @@ test('a source file newer than the bundle makes the next start rebuild it', asyn
   assert.ok(isRealHelp(r.stdout), `the stale stub must not run:\n${r.stdout}`);
   assert.notEqual(readFileSync(bundle, 'utf8'), STUB);
   const sourceMtime = statSync(join(REPO, 'edge', 'src', 'cli.ts')).mtimeMs;
-  assert.ok(statSync(bundle).mtimeMs >= Math.floor(sourceMtime), 'the rebuilt bundle is stamped no older than the sources');
+  assert.ok(
+    statSync(bundle).mtimeMs >= Math.floor(sourceMtime),
+    'the rebuilt bundle is stamped no older than the sources',
+  );
 });
 
 test('two edges starting at once with no bundle both run; no temp files are left', async (t) => {
@@ -80,7 +93,7 @@ test('HALLMON_EDGE_FROM_SOURCE=1 runs the sources through tsx and ignores the bu
   assert.equal(readFileSync(bundle, 'utf8'), STUB);
 });
 
-test('config errors from the bundled edge still exit 2 in the user\'s terms', async (t) => {
+test("config errors from the bundled edge still exit 2 in the user's terms", async (t) => {
   const bundle = join(bundleDir(t), 'edge.mjs');
   const r = await runEdgeToExit([], { HALLMON_EDGE_BUNDLE: bundle, HALLMON_CONFIG: '' });
   assert.equal(r.code, 2, r.stderr);

@@ -25,7 +25,10 @@ test('several device errors are reported at once: duplicate unitId, unknown devi
   assert.match(r.stderr, /invalid configuration \(3 problems\)/);
   const lines = r.stderr.split('\n');
   const has = (path: string, what: RegExp) =>
-    assert.ok(lines.some((l) => l.includes(file) && l.includes(` at ${path}:`) && what.test(l)), `stderr names ${file} at ${path} (${what}):\n${r.stderr}`);
+    assert.ok(
+      lines.some((l) => l.includes(file) && l.includes(` at ${path}:`) && what.test(l)),
+      `stderr names ${file} at ${path} (${what}):\n${r.stderr}`,
+    );
   has('/buses/0/devices/1/unitId', /slave address 1 is used twice/);
   has('/buses/0/devices/2/id', /"mr-th-9" is not in the site config/);
   has('/buses/0/devices/3/profile', /slm-ascii-rs232" is ascii-line, but the device is attached as modbus-rtu/);

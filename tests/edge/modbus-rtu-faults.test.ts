@@ -17,7 +17,8 @@ test('modbus-rtu: dead and noisy slaves do not stall a healthy one', async (t) =
   const dir = tempDir();
   const pair = await ptyPair(dir.path, 'faults');
   let burstUntil = 0;
-  const value = (m: Metric) => ({ temperature: 22.5, humidity: 50, noise_laeq: 55 } as Partial<Record<Metric, number>>)[m];
+  const value = (m: Metric) =>
+    (({ temperature: 22.5, humidity: 50, noise_laeq: 55 }) as Partial<Record<Metric, number>>)[m];
   const sim = new ModbusSlaveBus({
     path: pair.device,
     baudRate: 9600,
@@ -25,7 +26,12 @@ test('modbus-rtu: dead and noisy slaves do not stall a healthy one', async (t) =
       { unitId: 1, profile: profiles.get('th-modbus-f03')!, value },
       { unitId: 2, profile: profiles.get('th-modbus-f04')!, value },
       // Line noise on unit 3 through its FaultSource: every reply corrupted until burstUntil.
-      { unitId: 3, profile: profiles.get('noise-modbus-f03')!, value, fault: (ms) => (ms < burstUntil ? 'crc' : 'none') },
+      {
+        unitId: 3,
+        profile: profiles.get('noise-modbus-f03')!,
+        value,
+        fault: (ms) => (ms < burstUntil ? 'crc' : 'none'),
+      },
     ],
   });
   const bus: Bus = {
@@ -61,7 +67,8 @@ test('modbus-rtu: dead and noisy slaves do not stall a healthy one', async (t) =
   await driver.start();
 
   const statusOf = (d: string) => statuses.filter((s) => s.device === d).map((s) => s.status);
-  const count = (kind: FaultKind, device: string) => faults.filter((f) => f.kind === kind && f.device === device).length;
+  const count = (kind: FaultKind, device: string) =>
+    faults.filter((f) => f.kind === kind && f.device === device).length;
 
   await waitFor(() => statusOf('dead').includes('offline'), 'the dead slave reported offline');
   assert.ok(count('timeout', 'dead') >= 3, 'three timed-out polls before offline');
@@ -75,8 +82,13 @@ test('modbus-rtu: dead and noisy slaves do not stall a healthy one', async (t) =
   const elapsed = Date.now() - t0;
   const polls = (polled.get('healthy') ?? 0) - p0;
   const expected = elapsed / POLL_MS;
-  await t.annotate(`healthy slave: ${polls} polls in ${elapsed} ms (${((100 * polls) / expected).toFixed(0)} % of ${expected.toFixed(1)})`);
-  assert.ok(polls >= 0.75 * expected, `healthy slave polled ${polls} times in ${elapsed} ms; expected at least 75 % of ${expected.toFixed(1)}`);
+  await t.annotate(
+    `healthy slave: ${polls} polls in ${elapsed} ms (${((100 * polls) / expected).toFixed(0)} % of ${expected.toFixed(1)})`,
+  );
+  assert.ok(
+    polls >= 0.75 * expected,
+    `healthy slave polled ${polls} times in ${elapsed} ms; expected at least 75 % of ${expected.toFixed(1)}`,
+  );
 
   assert.equal(count('timeout', 'healthy') + count('crc-error', 'healthy') + count('exception', 'healthy'), 0);
   assert.equal(count('crc-error', 'dead'), 0, 'a silent slave is a timeout, not a crc error');

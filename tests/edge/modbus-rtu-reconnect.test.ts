@@ -31,14 +31,24 @@ function collector() {
 const value = (m: Metric) => (m === 'temperature' ? 19.5 : 41);
 const simOn = (path: string) =>
   new ModbusSlaveBus({ path, baudRate: 9600, slaves: [{ unitId: 5, profile: profiles.get('th-modbus-f03')!, value }] });
-const busOn = (port: string): Bus => ({ port, baudRate: 9600, pollMs: 200, devices: [{ id: 'th-5', profile: 'th-modbus-f03', unitId: 5, zone: 'archive' }] });
+const busOn = (port: string): Bus => ({
+  port,
+  baudRate: 9600,
+  pollMs: 200,
+  devices: [{ id: 'th-5', profile: 'th-modbus-f03', unitId: 5, zone: 'archive' }],
+});
 
 test('modbus-rtu: adapter unplugged and plugged back in', async (t) => {
   const dir = tempDir();
   const pair = await ptyPair(dir.path, 'usb');
   const sim = simOn(pair.device);
   const c = collector();
-  const driver = new ModbusRtuDriver({ bus: busOn(pair.host), profiles, sink: c.sink, log: createLogger('test-modbus-reconnect') });
+  const driver = new ModbusRtuDriver({
+    bus: busOn(pair.host),
+    profiles,
+    sink: c.sink,
+    log: createLogger('test-modbus-reconnect'),
+  });
   t.onTestFinished(async () => {
     await driver.stop();
     await sim.stop();
@@ -64,7 +74,10 @@ test('modbus-rtu: adapter unplugged and plugged back in', async (t) => {
   await sim.start();
   await waitFor(() => c.samples.some((s) => s.ts > plugged), 'readings after the adapter is back', 30_000);
   await waitFor(() => c.statuses.at(-1)?.status === 'online', 'the device online again');
-  assert.deepEqual(c.statuses.map((s) => s.status), ['online', 'offline', 'online']);
+  assert.deepEqual(
+    c.statuses.map((s) => s.status),
+    ['online', 'offline', 'online'],
+  );
   const after = c.samples.filter((s) => s.ts > plugged);
   assert.ok(after.some((s) => s.metric === 'temperature' && s.value === 19.5));
 });
@@ -75,7 +88,12 @@ test('modbus-rtu: port missing at start, appears later', async (t) => {
   const host = join(dir.path, 'late-host');
   let pair: PtyPair | undefined;
   let sim: ModbusSlaveBus | undefined;
-  const driver = new ModbusRtuDriver({ bus: busOn(host), profiles, sink: c.sink, log: createLogger('test-modbus-late') });
+  const driver = new ModbusRtuDriver({
+    bus: busOn(host),
+    profiles,
+    sink: c.sink,
+    log: createLogger('test-modbus-late'),
+  });
   t.onTestFinished(async () => {
     await driver.stop();
     await sim?.stop();
@@ -84,7 +102,10 @@ test('modbus-rtu: port missing at start, appears later', async (t) => {
   });
   await driver.start(); // must not throw for a missing port
   await waitFor(() => c.faults.some((f) => f.kind === 'disconnected'), 'a disconnected fault for the missing port');
-  assert.deepEqual(c.statuses.map((s) => s.status), ['offline']);
+  assert.deepEqual(
+    c.statuses.map((s) => s.status),
+    ['offline'],
+  );
 
   pair = await ptyPair(dir.path, 'late');
   assert.equal(pair.host, host);

@@ -2,7 +2,15 @@
 // signed negatives, function 03 and 04, a 32-bit register, and calibration applied by the normaliser.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { loadProfiles, createLogger, type Bus, type DeviceStatus, type Metric, type NormalisedReading, type RegisterSpec } from '@hallmon/firmware-config';
+import {
+  loadProfiles,
+  createLogger,
+  type Bus,
+  type DeviceStatus,
+  type Metric,
+  type NormalisedReading,
+  type RegisterSpec,
+} from '@hallmon/firmware-config';
 import { ModbusRtuDriver, decodeRegister, planReads, createNormaliser } from '@hallmon/edge';
 import type { DriverSink, FaultKind, RawSample } from '@hallmon/edge';
 import { ModbusSlaveBus, encodeValue } from '@hallmon/simulators';
@@ -56,13 +64,30 @@ test('read plan: one read per contiguous range and function code', () => {
     planReads(profile('th-modbus-f03')).map((r) => [r.fn, r.address, r.count, r.metrics.length]),
     [[3, 0, 2, 2]],
   );
-  assert.deepEqual(planReads(profile('lux-modbus-f03')).map((r) => [r.fn, r.address, r.count]), [[3, 2, 2]]);
-  const gappy = { ...profile('th-modbus-f03'), metrics: [
-    { metric: 'temperature' as const, plausible: { min: -40, max: 80 }, register: { function: 3 as const, address: 0 } },
-    { metric: 'humidity' as const, plausible: { min: 0, max: 100 }, register: { function: 3 as const, address: 5 } },
-    { metric: 'co2' as const, plausible: { min: 0, max: 9000 }, register: { function: 4 as const, address: 5 } },
-  ] };
-  assert.deepEqual(planReads(gappy).map((r) => [r.fn, r.address, r.count]), [[3, 0, 1], [3, 5, 1], [4, 5, 1]]);
+  assert.deepEqual(
+    planReads(profile('lux-modbus-f03')).map((r) => [r.fn, r.address, r.count]),
+    [[3, 2, 2]],
+  );
+  const gappy = {
+    ...profile('th-modbus-f03'),
+    metrics: [
+      {
+        metric: 'temperature' as const,
+        plausible: { min: -40, max: 80 },
+        register: { function: 3 as const, address: 0 },
+      },
+      { metric: 'humidity' as const, plausible: { min: 0, max: 100 }, register: { function: 3 as const, address: 5 } },
+      { metric: 'co2' as const, plausible: { min: 0, max: 9000 }, register: { function: 4 as const, address: 5 } },
+    ],
+  };
+  assert.deepEqual(
+    planReads(gappy).map((r) => [r.fn, r.address, r.count]),
+    [
+      [3, 0, 1],
+      [3, 5, 1],
+      [4, 5, 1],
+    ],
+  );
 });
 
 test('modbus-rtu: four slaves on one bus, decoded, calibrated and normalised', async (t) => {
@@ -78,13 +103,22 @@ test('modbus-rtu: four slaves on one bus, decoded, calibrated and normalised', a
   const sim = new ModbusSlaveBus({
     path: pair.device,
     baudRate: 9600,
-    slaves: Object.entries(units).map(([u, p]) => ({ unitId: Number(u), profile: profile(p), value: (m: Metric) => values[Number(u)]?.[m] })),
+    slaves: Object.entries(units).map(([u, p]) => ({
+      unitId: Number(u),
+      profile: profile(p),
+      value: (m: Metric) => values[Number(u)]?.[m],
+    })),
   });
   const bus: Bus = {
     port: pair.host,
     baudRate: 9600,
     pollMs: 200,
-    devices: Object.entries(units).map(([u, p]) => ({ id: `dev-${u}`, profile: p, unitId: Number(u), zone: 'machine-room' })),
+    devices: Object.entries(units).map(([u, p]) => ({
+      id: `dev-${u}`,
+      profile: p,
+      unitId: Number(u),
+      zone: 'machine-room',
+    })),
   };
   const c = collector();
   const driver = new ModbusRtuDriver({ bus, profiles, sink: c.sink, log: createLogger('test-modbus-rtu') });
@@ -99,13 +133,23 @@ test('modbus-rtu: four slaves on one bus, decoded, calibrated and normalised', a
 
   const metricsOf = (u: string) => profile(units[Number(u) as 1]).metrics.map((m) => m.metric);
   await waitFor(
-    () => Object.keys(units).every((u) => metricsOf(u).every((m) => c.samples.some((s) => s.sensor === `dev-${u}` && s.metric === m))),
+    () =>
+      Object.keys(units).every((u) =>
+        metricsOf(u).every((m) => c.samples.some((s) => s.sensor === `dev-${u}` && s.metric === m)),
+      ),
     'a sample of every metric of every slave',
   );
   // Let a few more rounds through: every device is polled repeatedly, none fails.
-  await waitFor(() => Object.keys(units).every((u) => (c.polled.get(`dev-${u}`) ?? 0) >= 3), 'three polls of every slave');
+  await waitFor(
+    () => Object.keys(units).every((u) => (c.polled.get(`dev-${u}`) ?? 0) >= 3),
+    'three polls of every slave',
+  );
   assert.deepEqual(c.faults, []);
-  for (const u of Object.keys(units)) assert.deepEqual(c.statuses.filter((s) => s.device === `dev-${u}`).map((s) => s.status), ['online']);
+  for (const u of Object.keys(units))
+    assert.deepEqual(
+      c.statuses.filter((s) => s.device === `dev-${u}`).map((s) => s.status),
+      ['online'],
+    );
 
   const normalise = createNormaliser({
     devices: new Map(
@@ -113,7 +157,8 @@ test('modbus-rtu: four slaves on one bus, decoded, calibrated and normalised', a
         d.id,
         {
           profile: profile(d.profile),
-          calibration: d.id === 'dev-2' ? { temperature: { offset: -0.5, scale: 1.0 }, humidity: { scale: 1.02 } } : undefined,
+          calibration:
+            d.id === 'dev-2' ? { temperature: { offset: -0.5, scale: 1.0 }, humidity: { scale: 1.02 } } : undefined,
         },
       ]),
     ),

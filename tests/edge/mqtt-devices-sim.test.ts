@@ -2,7 +2,14 @@
 // normalised, and the evaluator-offline scenario takes eval-w03 off the network and back.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { createLogger, loadProfiles, loadSites, toIso, type DeviceEvent, type DeviceStatus } from '@hallmon/firmware-config';
+import {
+  createLogger,
+  loadProfiles,
+  loadSites,
+  toIso,
+  type DeviceEvent,
+  type DeviceStatus,
+} from '@hallmon/firmware-config';
 import { MqttDevicesDriver } from '@hallmon/edge';
 import type { DriverSink } from '@hallmon/edge';
 import { getScenario, SimClock, CounterDevices } from '@hallmon/simulators';
@@ -25,7 +32,17 @@ test('simulated evaluators and queue machine publish through the edge device bro
   const log = createLogger('test-sim-devices', 'silent');
   const driver = new MqttDevicesDriver({
     site: 'demo',
-    config: { port: 0, host: '127.0.0.1', devices: devices.map((d) => ({ id: d.id, profile: d.profile, zone: 'hall', password: 'dev-secret', window: d.window })) },
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      devices: devices.map((d) => ({
+        id: d.id,
+        profile: d.profile,
+        zone: 'hall',
+        password: 'dev-secret',
+        window: d.window,
+      })),
+    },
     profiles,
     sink,
     log,
@@ -40,14 +57,26 @@ test('simulated evaluators and queue machine publish through the edge device bro
   const signals = getScenario('evaluator-offline')!.signals(site, 9, { from: start });
   const at = signals.incidentAt!;
   assert.equal(at, Date.parse('2025-05-06T10:00:00+08:00'));
-  const sim = new CounterDevices({ url: `mqtt://127.0.0.1:${driver.port}`, site, signals, password: 'dev-secret', clock, log, tickMs: 100 });
+  const sim = new CounterDevices({
+    url: `mqtt://127.0.0.1:${driver.port}`,
+    site,
+    signals,
+    password: 'dev-secret',
+    clock,
+    log,
+    tickMs: 100,
+  });
   await sim.start();
   t.onTestFinished(() => sim.stop());
 
   const w03 = () => statuses.filter((s) => s.device === 'eval-w03').map((s) => s.status);
   await waitFor(() => w03().length >= 3, 'eval-w03 online, offline, online', 60_000);
   assert.deepEqual(w03().slice(0, 3), ['online', 'offline', 'online']);
-  for (const d of devices) assert.ok(statuses.some((s) => s.device === d.id && s.status === 'online'), `${d.id} came online`);
+  for (const d of devices)
+    assert.ok(
+      statuses.some((s) => s.device === d.id && s.status === 'online'),
+      `${d.id} came online`,
+    );
   await sim.stop();
   const end = clock.now();
 
@@ -58,6 +87,10 @@ test('simulated evaluators and queue machine publish through the edge device bro
   const want = new Set(expected.map(key));
   assert.ok(events.length > 20, `events received: ${events.length}`);
   for (const e of events) assert.ok(want.has(key(e)), `unexpected event ${key(e)}`);
-  assert.ok(!events.some((e) => e.device === 'eval-w03' && Date.parse(String(e.ts)) >= at && Date.parse(String(e.ts)) < at + 30 * 60_000));
+  assert.ok(
+    !events.some(
+      (e) => e.device === 'eval-w03' && Date.parse(String(e.ts)) >= at && Date.parse(String(e.ts)) < at + 30 * 60_000,
+    ),
+  );
   assert.ok(events.some((e) => e.type === 'rating') && events.some((e) => e.type === 'ticket_called'));
 });

@@ -15,11 +15,21 @@ class RecordingSink implements DriverSink {
   statuses: Array<{ device: string; status: DeviceStatus }> = [];
   faults: Array<{ kind: FaultKind; device: string | undefined; detail: string }> = [];
   polls = new Map<string, number>();
-  sample(s: RawSample) { this.samples.push(s); }
-  event(e: DeviceEvent) { this.events.push(e); }
-  status(device: string, status: DeviceStatus) { this.statuses.push({ device, status }); }
-  fault(kind: FaultKind, device: string | undefined, detail: string) { this.faults.push({ kind, device, detail }); }
-  polled(device: string) { this.polls.set(device, (this.polls.get(device) ?? 0) + 1); }
+  sample(s: RawSample) {
+    this.samples.push(s);
+  }
+  event(e: DeviceEvent) {
+    this.events.push(e);
+  }
+  status(device: string, status: DeviceStatus) {
+    this.statuses.push({ device, status });
+  }
+  fault(kind: FaultKind, device: string | undefined, detail: string) {
+    this.faults.push({ kind, device, detail });
+  }
+  polled(device: string) {
+    this.polls.set(device, (this.polls.get(device) ?? 0) + 1);
+  }
   byReason(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const f of this.faults) {
@@ -35,7 +45,13 @@ const EVENTS = topics.events(SITE);
 
 function connect(port: number, username: string, password: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, { username, password, reconnectPeriod: 0, connectTimeout: 10_000, clientId: `${username}-${Math.random().toString(16).slice(2)}` });
+    const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+      username,
+      password,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      clientId: `${username}-${Math.random().toString(16).slice(2)}`,
+    });
     c.once('connect', () => resolve(c));
     c.once('error', (err) => {
       c.end(true);
@@ -128,16 +144,29 @@ test('device broker accepts valid events and counts every kind of bad input by r
   });
   await waitFor(() => sink.faults.length > before, 'topic rejection counted');
   assert.match(sink.faults.at(-1)!.detail, /^topic: /);
-  await waitFor(() => sink.statuses.some((s) => s.device === 'eval-w01' && s.status === 'offline'), 'eval-w01 offline after disconnect');
+  await waitFor(
+    () => sink.statuses.some((s) => s.device === 'eval-w01' && s.status === 'offline'),
+    'eval-w01 offline after disconnect',
+  );
 
   // Still works afterwards: another device connects and its event arrives.
   const q = await connect(driver.port, 'queue-1', 'secret-q1');
   t.onTestFinished(() => {
     q.end(true);
   });
-  await q.publishAsync(EVENTS, JSON.stringify({ device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: now }), { qos: 1 });
+  await q.publishAsync(
+    EVENTS,
+    JSON.stringify({ device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: now }),
+    { qos: 1 },
+  );
   await waitFor(() => sink.events.some((e) => e.device === 'queue-1'), 'queue event after the bad ones');
-  assert.deepEqual(sink.events.at(-1), { device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: new Date(now).toISOString() });
+  assert.deepEqual(sink.events.at(-1), {
+    device: 'queue-1',
+    type: 'ticket_called',
+    ticket: 'A012',
+    window: 'W03',
+    ts: new Date(now).toISOString(),
+  });
 });
 
 test('a device may subscribe only to its own status topic', async (t) => {
@@ -162,7 +191,12 @@ test('a connected device that stays silent is marked offline, and online again w
   t.onTestFinished(() => driver.stop());
   // keepalive 60 s: no PINGREQ within the test, so the device is silent.
   const dev = await new Promise<MqttClient>((resolve, reject) => {
-    const c = mqtt.connect(`mqtt://127.0.0.1:${driver.port}`, { username: 'queue-1', password: 'secret-q1', reconnectPeriod: 0, keepalive: 60 });
+    const c = mqtt.connect(`mqtt://127.0.0.1:${driver.port}`, {
+      username: 'queue-1',
+      password: 'secret-q1',
+      reconnectPeriod: 0,
+      keepalive: 60,
+    });
     c.once('connect', () => resolve(c));
     c.once('error', reject);
   });
@@ -174,7 +208,11 @@ test('a connected device that stays silent is marked offline, and online again w
     { device: 'queue-1', status: 'online' },
     { device: 'queue-1', status: 'offline' },
   ]);
-  await dev.publishAsync(EVENTS, JSON.stringify({ device: 'queue-1', type: 'ticket_issued', ticket: 'A001', ts: Date.now() }), { qos: 1 });
+  await dev.publishAsync(
+    EVENTS,
+    JSON.stringify({ device: 'queue-1', type: 'ticket_issued', ticket: 'A001', ts: Date.now() }),
+    { qos: 1 },
+  );
   await waitFor(() => sink.statuses.length >= 3, 'online again');
   assert.deepEqual(sink.statuses[2], { device: 'queue-1', status: 'online' });
 });

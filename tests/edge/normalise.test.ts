@@ -11,7 +11,13 @@ const T0 = Date.UTC(2026, 2, 2, 1, 0, 0);
 function normaliser() {
   return createNormaliser({
     devices: new Map([
-      ['th-1', { profile: p('th-modbus-f03'), calibration: { temperature: { offset: -0.5 }, humidity: { scale: 1.02, offset: 0.3 } } }],
+      [
+        'th-1',
+        {
+          profile: p('th-modbus-f03'),
+          calibration: { temperature: { offset: -0.5 }, humidity: { scale: 1.02, offset: 0.3 } },
+        },
+      ],
       ['th-2', { profile: p('th-modbus-f03') }],
       ['noise-1', { profile: p('noise-modbus-f03') }],
       ['slm-1', { profile: p('slm-ascii-rs232') }],
@@ -31,7 +37,14 @@ test('calibration: value = raw × scale + offset, without float noise', () => {
 test('shape: unit, UTC ISO time, quality, dur for noise only', () => {
   const n = normaliser();
   const r = n({ sensor: 'th-2', metric: 'humidity', value: 45.6, ts: T0 });
-  assert.deepEqual(r, { sensor: 'th-2', metric: 'humidity', value: 45.6, ts: '2026-03-02T01:00:00.000Z', quality: 'ok', unit: '%RH' });
+  assert.deepEqual(r, {
+    sensor: 'th-2',
+    metric: 'humidity',
+    value: 45.6,
+    ts: '2026-03-02T01:00:00.000Z',
+    quality: 'ok',
+    unit: '%RH',
+  });
   const noise = n({ sensor: 'noise-1', metric: 'noise_laeq', value: 63.4, ts: T0 });
   assert.equal(noise.unit, 'dB(A)');
   assert.equal(noise.dur, 1); // the profile's intervalS
@@ -60,7 +73,8 @@ test('stale: an exactly unchanged value past staleAfterS, per sensor and metric;
   assert.equal(q(50.1, staleS + 3), 'ok');
   assert.equal(q(50.1, 2 * staleS + 3), 'stale');
   // Each sensor keeps its own history: th-1 and th-2 share a profile (staleAfterS 21600).
-  const temp = (sensor: string, value: number, s: number) => n({ sensor, metric: 'temperature', value, ts: at(s) }).quality;
+  const temp = (sensor: string, value: number, s: number) =>
+    n({ sensor, metric: 'temperature', value, ts: at(s) }).quality;
   assert.equal(temp('th-2', 20, 0), 'ok');
   assert.equal(temp('th-2', 20, 21_601), 'stale');
   assert.equal(temp('th-1', 20, 21_601), 'ok');

@@ -13,7 +13,17 @@ const T0 = Date.parse('2025-05-01T01:00:00Z');
 function readings(n: number, from = 0, sensor = 'mr-th-1'): OutboxInput[] {
   return Array.from({ length: n }, (_, i) => {
     const ts = T0 + (from + i) * 1000;
-    return { key: sensor, ts, body: JSON.stringify({ sensor, metric: 'temperature', value: 20 + ((from + i) % 10) / 10, ts: new Date(ts).toISOString(), quality: 'ok' }) };
+    return {
+      key: sensor,
+      ts,
+      body: JSON.stringify({
+        sensor,
+        metric: 'temperature',
+        value: 20 + ((from + i) % 10) / 10,
+        ts: new Date(ts).toISOString(),
+        quality: 'ok',
+      }),
+    };
   });
 }
 
@@ -24,20 +34,35 @@ test('append, peek and remove keep the oldest-first order per stream', (t) => {
   ob.open();
   assert.ok(existsSync(join(dir.path, 'nested', 'data', 'outbox.db')));
   ob.append('telemetry', readings(5));
-  ob.append('events', [{ key: 'eval-w01', ts: T0, body: '{"device":"eval-w01","type":"rating","score":5,"ts":"2025-05-01T01:00:00.000Z"}' }]);
+  ob.append('events', [
+    {
+      key: 'eval-w01',
+      ts: T0,
+      body: '{"device":"eval-w01","type":"rating","score":5,"ts":"2025-05-01T01:00:00.000Z"}',
+    },
+  ]);
   ob.append('telemetry', readings(3, 5));
 
   const head = ob.peek('telemetry', 4);
-  assert.deepEqual(head.map((r) => r.ts), [0, 1, 2, 3].map((i) => T0 + i * 1000));
+  assert.deepEqual(
+    head.map((r) => r.ts),
+    [0, 1, 2, 3].map((i) => T0 + i * 1000),
+  );
   assert.ok(head.every((r, i) => i === 0 || r.seq > head[i - 1]!.seq));
   assert.equal(ob.peek('events', 10).length, 1);
   // peek after a cursor continues where the previous batch ended
   const rest = ob.peek('telemetry', 100, head[3]!.seq);
-  assert.deepEqual(rest.map((r) => r.ts), [4, 5, 6, 7].map((i) => T0 + i * 1000));
+  assert.deepEqual(
+    rest.map((r) => r.ts),
+    [4, 5, 6, 7].map((i) => T0 + i * 1000),
+  );
 
   assert.equal(ob.remove(head.map((r) => r.seq)), 4);
   assert.equal(ob.remove(head.map((r) => r.seq)), 0, 'removing twice (a duplicate PUBACK) is harmless');
-  assert.deepEqual(ob.peek('telemetry', 100).map((r) => r.ts), [4, 5, 6, 7].map((i) => T0 + i * 1000));
+  assert.deepEqual(
+    ob.peek('telemetry', 100).map((r) => r.ts),
+    [4, 5, 6, 7].map((i) => T0 + i * 1000),
+  );
   const st = ob.stats();
   assert.equal(st.streams.telemetry.count, 4);
   assert.equal(st.streams.events.count, 1);
@@ -63,7 +88,10 @@ test('reopening after close continues from what is on disk', (t) => {
   assert.equal(st.streams.telemetry.count, 8);
   assert.equal(st.streams.status.count, 1);
   assert.deepEqual(st.streams, before.streams, 'counts and bytes are rebuilt from the file');
-  assert.deepEqual(b.peek('telemetry', 100).map((r) => r.ts), Array.from({ length: 8 }, (_, i) => T0 + (i + 2) * 1000));
+  assert.deepEqual(
+    b.peek('telemetry', 100).map((r) => r.ts),
+    Array.from({ length: 8 }, (_, i) => T0 + (i + 2) * 1000),
+  );
   assert.equal(b.peek('status', 1)[0]!.body, 'offline');
   // new records go after the old ones
   b.append('telemetry', readings(1, 100));
@@ -77,7 +105,13 @@ test('over the disk budget: the oldest records go, and exactly one data_gap even
   const ob = new Outbox({ dataDir: dir.path, maxMB: 64 / 1024, onDrop: (g) => gaps.push(g) });
   t.onTestFinished(() => (ob.close(), dir.remove()));
   ob.open();
-  ob.append('events', [{ key: 'eval-w01', ts: T0 - 5000, body: '{"device":"eval-w01","type":"rating","score":4,"ts":"2025-05-01T00:59:55.000Z"}' }]);
+  ob.append('events', [
+    {
+      key: 'eval-w01',
+      ts: T0 - 5000,
+      body: '{"device":"eval-w01","type":"rating","score":4,"ts":"2025-05-01T00:59:55.000Z"}',
+    },
+  ]);
   const all = readings(1000);
   ob.append('telemetry', all);
 
@@ -90,11 +124,18 @@ test('over the disk budget: the oldest records go, and exactly one data_gap even
   const droppedReadings = 1000 - left.length;
   assert.ok(droppedReadings > 0);
   // what is left is the newest, contiguous tail
-  assert.deepEqual(left.map((r) => r.ts), all.slice(droppedReadings).map((r) => r.ts));
+  assert.deepEqual(
+    left.map((r) => r.ts),
+    all.slice(droppedReadings).map((r) => r.ts),
+  );
   const events = ob.peek('events', 10).map((r) => JSON.parse(r.body) as DeviceEvent);
   const gapEvents = events.filter((e) => e.type === 'data_gap');
   assert.equal(gapEvents.length, 1);
-  assert.equal(events.filter((e) => e.type === 'rating').length, 0, 'the older rating event was dropped too (oldest seq first)');
+  assert.equal(
+    events.filter((e) => e.type === 'rating').length,
+    0,
+    'the older rating event was dropped too (oldest seq first)',
+  );
   const gap = gapEvents[0]!;
   assert.deepEqual(gap, gaps[0]);
   assert.equal(gap.device, 'edge');
@@ -106,7 +147,10 @@ test('over the disk budget: the oldest records go, and exactly one data_gap even
   assert.equal(st.gaps, 1);
   // the counters match the table after the drop
   assert.equal(st.streams.telemetry.count, left.length);
-  assert.equal(st.streams.telemetry.bytes, left.reduce((n, r) => n + Buffer.byteLength(r.body) + r.key.length + 48, 0));
+  assert.equal(
+    st.streams.telemetry.bytes,
+    left.reduce((n, r) => n + Buffer.byteLength(r.body) + r.key.length + 48, 0),
+  );
 
   // a second overflow folds the first data_gap into the new one when it drops it
   ob.append('telemetry', readings(2000, 1000));

@@ -18,7 +18,17 @@ const log = createLogger('uplink-test', 'silent');
 function readings(n: number, from = 0, sensor = 'mr-th-1'): OutboxInput[] {
   return Array.from({ length: n }, (_, i) => {
     const ts = T0 + (from + i) * 1000;
-    return { key: sensor, ts, body: JSON.stringify({ sensor, metric: 'temperature', value: (from + i) / 10, ts: new Date(ts).toISOString(), quality: 'ok' }) };
+    return {
+      key: sensor,
+      ts,
+      body: JSON.stringify({
+        sensor,
+        metric: 'temperature',
+        value: (from + i) / 10,
+        ts: new Date(ts).toISOString(),
+        quality: 'ok',
+      }),
+    };
   });
 }
 
@@ -28,7 +38,10 @@ type Held = () => void;
 async function subscriber(url: string) {
   const got: { sensor: string; ts: string; value: number }[] = [];
   const status: string[] = [];
-  const c = await mqtt.connectAsync(url, { clientId: `sub-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 200 });
+  const c = await mqtt.connectAsync(url, {
+    clientId: `sub-${Math.random().toString(16).slice(2)}`,
+    reconnectPeriod: 200,
+  });
   c.on('message', (topic, payload) => {
     if (topic === topics.telemetry(SITE)) got.push(...(JSON.parse(payload.toString()) as typeof got));
     else if (topic === topics.status(SITE, 'edge')) status.push(payload.toString());
@@ -42,7 +55,14 @@ function setup(t: { onTestFinished(fn: () => unknown): void }, batchSize = 50) {
   const outbox = new Outbox({ dataDir: dir.path });
   outbox.open();
   const make = (url: string) =>
-    new Uplink({ site: SITE, uplink: { url, username: 'demo-gateway', password: 'x', batchSize, inflight: 4 }, outbox, log, reconnectMs: 200, maxReconnectMs: 500 });
+    new Uplink({
+      site: SITE,
+      uplink: { url, username: 'demo-gateway', password: 'x', batchSize, inflight: 4 },
+      outbox,
+      log,
+      reconnectMs: 200,
+      maxReconnectMs: 500,
+    });
   t.onTestFinished(() => (outbox.close(), dir.remove()));
   return { outbox, make };
 }
@@ -68,7 +88,11 @@ test('records leave the outbox only when the broker has sent PUBACK', async (t) 
 
   held.shift()!();
   await waitFor(() => outbox.stats().streams.telemetry.count === 15, 'first batch removed after its PUBACK');
-  assert.deepEqual(outbox.peek('telemetry', 100).map((r) => r.ts), readings(15, 10).map((r) => r.ts), 'the acknowledged head went, the rest stays in order');
+  assert.deepEqual(
+    outbox.peek('telemetry', 100).map((r) => r.ts),
+    readings(15, 10).map((r) => r.ts),
+    'the acknowledged head went, the rest stays in order',
+  );
   for (const release of held.splice(0)) release();
   await waitFor(() => outbox.stats().count === 0, 'outbox empty after all PUBACKs');
   assert.equal(up.stats().forwarded, 25);
@@ -98,7 +122,11 @@ test('after the broker restarts, the replay starts from the oldest unacknowledge
   t.onTestFinished(() => sub.close());
   await waitFor(() => outbox.stats().count === 0, 'outbox drained to the restarted broker', 30_000);
   await waitFor(() => sub.got.length >= 150, 'subscriber has every reading');
-  assert.deepEqual(sub.got.map((r) => Date.parse(r.ts)), readings(150).map((r) => r.ts), 'all 150, oldest first, none twice on a clean replay');
+  assert.deepEqual(
+    sub.got.map((r) => Date.parse(r.ts)),
+    readings(150).map((r) => r.ts),
+    'all 150, oldest first, none twice on a clean replay',
+  );
   assert.ok(up.stats().reconnects >= 1);
   assert.equal(up.stats().forwarded, 150);
 });
@@ -118,12 +146,16 @@ test('retained status: online after connecting, offline by the last will, offlin
 
   // drop the edge's connection without a DISCONNECT: the broker publishes the will
   // aedes keeps connected clients in `clients` (not in its type declarations)
-  const clients = (broker.broker as unknown as { clients: Record<string, { id: string; conn: { destroy(): void } }> }).clients;
+  const clients = (broker.broker as unknown as { clients: Record<string, { id: string; conn: { destroy(): void } }> })
+    .clients;
   const edgeClient = Object.values(clients).find((c) => c.id.startsWith('hallmon-edge-'));
   assert.ok(edgeClient, 'edge client connected to the broker');
   edgeClient.conn.destroy();
   await waitFor(() => late.status.includes('offline'), 'will: offline');
-  await waitFor(() => late.status.lastIndexOf('online') > late.status.indexOf('offline'), 'online again after reconnecting');
+  await waitFor(
+    () => late.status.lastIndexOf('online') > late.status.indexOf('offline'),
+    'online again after reconnecting',
+  );
 
   await up.stop();
   const after = await subscriber(broker.url);

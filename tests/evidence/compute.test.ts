@@ -14,10 +14,19 @@ test('machine room: an excursion across local midnight is one excursion; a late 
   // mr-th-1: 24 °C, 27.5 °C from 23:50 to 00:19 (30 minutes), back to 24 at 00:20; RH 40 % (dew point inside 5.5-15).
   const hot = (i: number) => (i >= 1430 && i < 1460 ? 27.5 : 24);
   await write(store, readings('mr-th-1', 'temperature', day0, MIN, 2880, hot));
-  await write(store, readings('mr-th-1', 'humidity', day0, MIN, 2880, () => 40));
+  await write(
+    store,
+    readings('mr-th-1', 'humidity', day0, MIN, 2880, () => 40),
+  );
   // mr-th-2 starts two hours late: 120 uncovered minutes at the start of the period.
-  await write(store, readings('mr-th-2', 'temperature', day0 + 120 * MIN, MIN, 2760, () => 23));
-  await write(store, readings('mr-th-2', 'humidity', day0 + 120 * MIN, MIN, 2760, () => 45));
+  await write(
+    store,
+    readings('mr-th-2', 'temperature', day0 + 120 * MIN, MIN, 2760, () => 23),
+  );
+  await write(
+    store,
+    readings('mr-th-2', 'humidity', day0 + 120 * MIN, MIN, 2760, () => 45),
+  );
   const p = await evidence(store, '2025-05-06', '2025-05-07');
   const mr = clause(p, '5.2.2');
   assert.equal(mr.verdict, 'fail');
@@ -34,11 +43,22 @@ test('machine room: an excursion across local midnight is one excursion; a late 
   const edge = mr.gaps.filter((g) => g.sensor === 'mr-th-2');
   assert.deepEqual(
     edge.map((g) => [g.metric, g.start, g.end, g.source]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
-    ['humidity', 'temperature'].map((m) => [m, new Date(day0).toISOString(), new Date(day0 + 120 * MIN).toISOString(), 'coverage']),
+    ['humidity', 'temperature'].map((m) => [
+      m,
+      new Date(day0).toISOString(),
+      new Date(day0 + 120 * MIN).toISOString(),
+      'coverage',
+    ]),
   );
   // Daily min/mean/max per local day.
   const d = (mr.daily as RoomDay[]).filter((r) => r.sensor === 'mr-th-1' && r.metric === 'temperature');
-  assert.deepEqual(d.map((r) => [r.day, r.min, r.max]), [['2025-05-06', 24, 27.5], ['2025-05-07', 24, 27.5]]);
+  assert.deepEqual(
+    d.map((r) => [r.day, r.min, r.max]),
+    [
+      ['2025-05-06', 24, 27.5],
+      ['2025-05-07', 24, 27.5],
+    ],
+  );
   assert.equal(d[0]!.mean, Math.round(((1430 * 24 + 10 * 27.5) / 1440) * 100) / 100);
 });
 
@@ -55,7 +75,10 @@ test('a period with no data is insufficient-data with coverage 0 for every measu
 
 test('a bad rating on 2025-09-30 gets its 1、5、15 deadlines over the National Day holiday (调休 10-11)', async (t) => {
   const { store } = await openStore(t);
-  await store.writeEvents([ev('eval-w01', 'rating', at('2025-09-30 10:00'), { score: 1 }), ev('queue-1', 'ticket_served', at('2025-09-30 09:59'))]);
+  await store.writeEvents([
+    ev('eval-w01', 'rating', at('2025-09-30 10:00'), { score: 1 }),
+    ev('queue-1', 'ticket_served', at('2025-09-30 09:59')),
+  ]);
   const p = await evidence(store, '2025-09-30', '2025-10-31');
   assert.equal(p.followups.length, 1);
   const f = p.followups[0]!;
@@ -83,9 +106,20 @@ test('a bad rating on 2025-09-30 gets its 1、5、15 deadlines over the National
 test('10.1.3 is judged from what people recorded: in time passes, a late fix is a missed deadline', async (t) => {
   const { store } = await openStore(t);
   const ratedAt = at('2025-09-30 10:00');
-  await store.writeEvents([ev('eval-w01', 'rating', ratedAt, { score: 1 }), ev('queue-1', 'ticket_served', at('2025-09-30 09:59'))]);
+  await store.writeEvents([
+    ev('eval-w01', 'rating', ratedAt, { score: 1 }),
+    ev('queue-1', 'ticket_served', at('2025-09-30 09:59')),
+  ]);
   const inTime = await evidence(store, '2025-09-30', '2025-10-31', {
-    followupOutcomes: [{ device: 'eval-w01', ratedAt, respondedAt: at('2025-10-09 16:00'), resolvedAt: at('2025-10-14 23:59'), complex: false }],
+    followupOutcomes: [
+      {
+        device: 'eval-w01',
+        ratedAt,
+        respondedAt: at('2025-10-09 16:00'),
+        resolvedAt: at('2025-10-14 23:59'),
+        complex: false,
+      },
+    ],
   });
   assert.deepEqual(inTime.followups[0]!.missed, []);
   // No missed deadline; counter data exists on one opening day of the month only, so the verdict is
@@ -95,7 +129,15 @@ test('10.1.3 is judged from what people recorded: in time passes, a late fix is 
   assert.equal(inTime.followups[0]!.respondedAt, new Date(at('2025-10-09 16:00')).toISOString());
   // Marked complex: the fix may take 15 working days (to 10-28); resolved on 10-29 is one day late.
   const late = await evidence(store, '2025-09-30', '2025-10-31', {
-    followupOutcomes: [{ device: 'eval-w01', ratedAt, respondedAt: at('2025-10-09 09:00'), resolvedAt: at('2025-10-29 10:00'), complex: true }],
+    followupOutcomes: [
+      {
+        device: 'eval-w01',
+        ratedAt,
+        respondedAt: at('2025-10-09 09:00'),
+        resolvedAt: at('2025-10-29 10:00'),
+        complex: true,
+      },
+    ],
   });
   assert.deepEqual(late.followups[0]!.missed, ['fix']);
   const x = clause(late, '10.1.3').excursions;
@@ -113,9 +155,15 @@ test('noise: daily LAeq over opening hours and L10/L50/L90/Lmax from a crafted 1
   // 2025-05-06 (Tuesday, open 09:00-17:00), 09:00-10:00: every 10 s: 2 s at 85, 4 s at 70, 4 s at 55 dB(A).
   const pattern = [85, 85, 70, 70, 70, 70, 55, 55, 55, 55];
   const start = at('2025-05-06 09:00');
-  await write(store, readings('hall-noise-1', 'noise_laeq', start, S, 3600, (i) => pattern[i % 10]!));
+  await write(
+    store,
+    readings('hall-noise-1', 'noise_laeq', start, S, 3600, (i) => pattern[i % 10]!),
+  );
   // Readings outside opening hours do not count towards the day's figures.
-  await write(store, readings('hall-noise-1', 'noise_laeq', at('2025-05-06 20:00'), S, 600, () => 95));
+  await write(
+    store,
+    readings('hall-noise-1', 'noise_laeq', at('2025-05-06 20:00'), S, 600, () => 95),
+  );
   const p = await evidence(store, '2025-05-06', '2025-05-06');
   const noise = clause(p, '1.3.3');
   const day = (noise.daily as NoiseRow[]).find((r) => r.sensor === 'hall-noise-1' && r.period === '2025-05-06')!;
@@ -130,7 +178,10 @@ test('noise: daily LAeq over opening hours and L10/L50/L90/Lmax from a crafted 1
   assert.equal(period.laeq, day.laeq);
   // LAeq 78.3 never exceeds 80 over 5 min nor 85 over 1 min: no excursion; coverage 60 of 480 minutes.
   assert.deepEqual(noise.excursions, []);
-  assert.equal(noise.coverageBySensor.find((c) => c.sensor === 'hall-noise-1')!.coverage, Math.round((60 / 480) * 1e4) / 1e4);
+  assert.equal(
+    noise.coverageBySensor.find((c) => c.sensor === 'hall-noise-1')!.coverage,
+    Math.round((60 / 480) * 1e4) / 1e4,
+  );
   assert.equal(noise.verdict, 'insufficient-data');
 });
 
@@ -147,10 +198,13 @@ test('evaluation rate: May at 80 %, June at 50 % is below 70 % and fails 6.1.1',
   const p = await evidence(store, '2025-05-01', '2025-06-30');
   const c = clause(p, '6.1.1');
   const months = c.monthly as RateMonth[];
-  assert.deepEqual(months.map((m) => [m.month, m.ratings, m.served, m.rate, m.belowLimit]), [
-    ['2025-05', 8, 10, 80, false],
-    ['2025-06', 5, 10, 50, true],
-  ]);
+  assert.deepEqual(
+    months.map((m) => [m.month, m.ratings, m.served, m.rate, m.belowLimit]),
+    [
+      ['2025-05', 8, 10, 80, false],
+      ['2025-06', 5, 10, 50, true],
+    ],
+  );
   assert.equal(months[1]!.daysBelowLimit, 1);
   assert.equal(c.verdict, 'fail');
   assert.equal(c.excursions.length, 1);

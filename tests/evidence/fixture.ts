@@ -3,7 +3,15 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadCatalogue, loadProfiles, loadSites, type Metric, type SiteConfig, shippedCalendar, createLogger } from '@hallmon/firmware-config';
+import {
+  loadCatalogue,
+  loadProfiles,
+  loadSites,
+  type Metric,
+  type SiteConfig,
+  shippedCalendar,
+  createLogger,
+} from '@hallmon/firmware-config';
 import { createStore, type SqliteStore, buildEvidence, type EvidenceInput } from '@hallmon/server';
 import type { StoredEvent, StoredReading } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
@@ -28,7 +36,9 @@ export function at(local: string): number {
   return Date.parse(`${local.replace(' ', 'T')}${local.length <= 16 ? ':00' : ''}+08:00`);
 }
 
-export async function openStore(t: { onTestFinished(fn: () => unknown): void }): Promise<{ store: SqliteStore; dir: string }> {
+export async function openStore(t: {
+  onTestFinished(fn: () => unknown): void;
+}): Promise<{ store: SqliteStore; dir: string }> {
   const tmp = tempDir('hallmon-evidence-');
   const store = createStore({ kind: 'sqlite', dataDir: tmp.path }, createLogger('test', 'warn')) as SqliteStore;
   await store.open();
@@ -40,7 +50,15 @@ export async function openStore(t: { onTestFinished(fn: () => unknown): void }):
 }
 
 /** Readings of one series: value(i) at start + i·stepMs for i < n. */
-export function readings(sensor: string, metric: Metric, start: number, stepMs: number, n: number, value: (i: number, ts: number) => number, dur?: number): StoredReading[] {
+export function readings(
+  sensor: string,
+  metric: Metric,
+  start: number,
+  stepMs: number,
+  n: number,
+  value: (i: number, ts: number) => number,
+  dur?: number,
+): StoredReading[] {
   return Array.from({ length: n }, (_, i) => {
     const ts = start + i * stepMs;
     return { site: 'demo', sensor, metric, ts, value: value(i, ts), quality: 'ok' as const, ...(dur ? { dur } : {}) };
@@ -51,19 +69,37 @@ export async function write(store: SqliteStore, rs: StoredReading[]): Promise<vo
   for (let i = 0; i < rs.length; i += 5000) await store.writeReadings(rs.slice(i, i + 5000));
 }
 
-export function ev(device: string, type: StoredEvent['type'], ts: number, extra: Partial<StoredEvent> = {}): StoredEvent {
+export function ev(
+  device: string,
+  type: StoredEvent['type'],
+  ts: number,
+  extra: Partial<StoredEvent> = {},
+): StoredEvent {
   return { site: 'demo', device, type, ts, ...extra } as StoredEvent;
 }
 
 export function evidence(store: SqliteStore, from: string, to: string, extra: Partial<EvidenceInput> = {}) {
-  return buildEvidence({ store, site: demoSite(), catalogue, profiles, calendar, from, to, now: () => at('2026-01-01 00:00'), ...extra });
+  return buildEvidence({
+    store,
+    site: demoSite(),
+    catalogue,
+    profiles,
+    calendar,
+    from,
+    to,
+    now: () => at('2026-01-01 00:00'),
+    ...extra,
+  });
 }
 
 /** `hallmon evidence verify ARGS` in its own process, as a user runs it: exit code and output. */
 export async function verifyCli(args: string[]): Promise<{ code: number; out: string }> {
   const root = join(import.meta.dirname, '..', '..');
   try {
-    const r = await run(process.execPath, [join(root, 'bin', 'hallmon.js'), 'evidence', 'verify', ...args], { cwd: root, env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' } });
+    const r = await run(process.execPath, [join(root, 'bin', 'hallmon.js'), 'evidence', 'verify', ...args], {
+      cwd: root,
+      env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' },
+    });
     return { code: 0, out: r.stdout };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

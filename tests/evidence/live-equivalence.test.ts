@@ -5,13 +5,34 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { RuleEngine, replay, type ReplayInput } from '@hallmon/rules';
 import type { StoredReading } from '@hallmon/server';
-import { at, calendar, catalogue, demoSite, evidence, MIN, openStore, profiles, readings, S, write } from './fixture.ts';
+import {
+  at,
+  calendar,
+  catalogue,
+  demoSite,
+  evidence,
+  MIN,
+  openStore,
+  profiles,
+  readings,
+  S,
+  write,
+} from './fixture.ts';
 
 function live(rs: StoredReading[], until: number) {
   const engine = new RuleEngine({ site: demoSite(), catalogue, calendar, profiles });
   const inputs: ReplayInput[] = [...rs]
     .sort((a, b) => a.ts - b.ts)
-    .map((r) => ({ reading: { sensor: r.sensor, metric: r.metric, value: r.value, ts: new Date(r.ts).toISOString(), quality: 'ok', ...(r.dur ? { dur: r.dur } : {}) } }));
+    .map((r) => ({
+      reading: {
+        sensor: r.sensor,
+        metric: r.metric,
+        value: r.value,
+        ts: new Date(r.ts).toISOString(),
+        quality: 'ok',
+        ...(r.dur ? { dur: r.dur } : {}),
+      },
+    }));
   return replay(engine, inputs, until).excursions;
 }
 
@@ -61,7 +82,13 @@ test('1-s hall noise: same excursions live and in the pack, start/end within 60 
   for (const lx of liveX) {
     const px = packX.find((x) => x.rule === lx.rule && x.sensor === lx.sensor);
     assert.ok(px, `the pack lacks ${lx.rule}`);
-    assert.ok(Math.abs(Date.parse(px.start) - lx.start) <= 60 * S, `${lx.rule} start ${px.start} vs live ${new Date(lx.start).toISOString()}`);
-    assert.ok(Math.abs(Date.parse(px.end) - lx.end) <= 60 * S, `${lx.rule} end ${px.end} vs live ${new Date(lx.end).toISOString()}`);
+    assert.ok(
+      Math.abs(Date.parse(px.start) - lx.start) <= 60 * S,
+      `${lx.rule} start ${px.start} vs live ${new Date(lx.start).toISOString()}`,
+    );
+    assert.ok(
+      Math.abs(Date.parse(px.end) - lx.end) <= 60 * S,
+      `${lx.rule} end ${px.end} vs live ${new Date(lx.end).toISOString()}`,
+    );
   }
 });

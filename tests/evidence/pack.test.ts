@@ -23,12 +23,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (q) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (ch === '"') q = false;
       else cell += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = '');
+    else if (ch === ',') (row.push(cell), (cell = ''));
+    else if (ch === '\n') (row.push(cell.replace(/\r$/, '')), rows.push(row), (row = []), (cell = ''));
     else cell += ch;
   }
   if (cell || row.length) rows.push([...row, cell]);
@@ -38,19 +38,57 @@ function parseCsv(text: string): string[][] {
 async function filled(t: { onTestFinished(fn: () => unknown): void }) {
   const { store, dir } = await openStore(t);
   const d0 = at('2025-05-06 00:00');
-  await write(store, readings('mr-th-1', 'temperature', d0, MIN, 3 * 1440, (i) => (i >= 1430 && i < 1460 ? 27.5 : 24)));
-  await write(store, readings('mr-th-1', 'humidity', d0, MIN, 3 * 1440, () => 40));
-  await write(store, readings('ar-th-1', 'temperature', d0, MIN, 3 * 1440, () => 20));
-  await write(store, readings('hall-noise-1', 'noise_laeq', at('2025-05-07 09:00'), S, 3600, (i) => (i % 10 < 2 ? 85 : 60)));
-  await store.writeEvents([ev('queue-1', 'ticket_served', at('2025-05-07 10:00')), ev('eval-w01', 'rating', at('2025-05-07 10:01'), { score: 2 })]);
-  await store.writeAlarms([{ id: 'demo:mr-temperature:mr-th-1:x', site: 'demo', clause: '5.2.2', rule: 'mr-temperature', sensor: 'mr-th-1', severity: 'warning', state: 'raised', ts: at('2025-05-06 23:55'), startedAt: at('2025-05-06 23:50'), ackedBy: 'netadmin', ackedAt: at('2025-05-06 23:58'), ackNote: '空调已重启' }]);
+  await write(
+    store,
+    readings('mr-th-1', 'temperature', d0, MIN, 3 * 1440, (i) => (i >= 1430 && i < 1460 ? 27.5 : 24)),
+  );
+  await write(
+    store,
+    readings('mr-th-1', 'humidity', d0, MIN, 3 * 1440, () => 40),
+  );
+  await write(
+    store,
+    readings('ar-th-1', 'temperature', d0, MIN, 3 * 1440, () => 20),
+  );
+  await write(
+    store,
+    readings('hall-noise-1', 'noise_laeq', at('2025-05-07 09:00'), S, 3600, (i) => (i % 10 < 2 ? 85 : 60)),
+  );
+  await store.writeEvents([
+    ev('queue-1', 'ticket_served', at('2025-05-07 10:00')),
+    ev('eval-w01', 'rating', at('2025-05-07 10:01'), { score: 2 }),
+  ]);
+  await store.writeAlarms([
+    {
+      id: 'demo:mr-temperature:mr-th-1:x',
+      site: 'demo',
+      clause: '5.2.2',
+      rule: 'mr-temperature',
+      sensor: 'mr-th-1',
+      severity: 'warning',
+      state: 'raised',
+      ts: at('2025-05-06 23:55'),
+      startedAt: at('2025-05-06 23:50'),
+      ackedBy: 'netadmin',
+      ackedAt: at('2025-05-06 23:58'),
+      ackNote: '空调已重启',
+    },
+  ]);
   const pack = await evidence(store, '2025-05-06', '2025-05-08');
   const out = tempDir('hallmon-pack-');
   t.onTestFinished(() => out.remove());
   const seals = new SealStore(dir);
   seals.open();
   t.onTestFinished(() => seals.close());
-  const manifest = await writePack({ pack, store, site: demoSite(), profiles, dir: out.path, seals, now: () => at('2026-01-01 00:00') });
+  const manifest = await writePack({
+    pack,
+    store,
+    site: demoSite(),
+    profiles,
+    dir: out.path,
+    seals,
+    now: () => at('2026-01-01 00:00'),
+  });
   return { store, dir, pack, manifest, out: out.path, seals };
 }
 
@@ -58,7 +96,20 @@ test('PDF: clause numbers and Chinese titles in the text, Noto Sans SC embedded'
   const { out } = await filled(t);
   const pdf = join(out, 'evidence.pdf');
   const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
-  for (const s of ['1.3.3', '听觉环境', '5.2.2', '机房管理', '5.3', '档案管理', '6.1.1', '好差评', '条款核对表', '不符合', 'GB 50174-2017', '空调已重启'])
+  for (const s of [
+    '1.3.3',
+    '听觉环境',
+    '5.2.2',
+    '机房管理',
+    '5.3',
+    '档案管理',
+    '6.1.1',
+    '好差评',
+    '条款核对表',
+    '不符合',
+    'GB 50174-2017',
+    '空调已重启',
+  ])
     assert.ok(text.includes(s), `the PDF text lacks "${s}"`);
   assert.match(text, /第 1 \/ \d+ 页/);
   const fonts = execFileSync('pdffonts', [pdf], { encoding: 'utf8' });
@@ -89,19 +140,31 @@ test('CSV: UTF-8 with BOM, parses, and its totals equal the JSON', async (t) => 
   assert.equal(mr.excursions.length, 1);
   const clauseRows = parseCsv(readFileSync(join(out, 'csv', 'clause-5.2.2.csv'), 'utf8').slice(1));
   const xHeader = clauseRows.findIndex((r) => r[0] === '# excursions') + 1;
-  const xRows = clauseRows.slice(xHeader + 1, clauseRows.findIndex((r, i) => i > xHeader && r.length === 1 && r[0] === ''));
+  const xRows = clauseRows.slice(
+    xHeader + 1,
+    clauseRows.findIndex((r, i) => i > xHeader && r.length === 1 && r[0] === ''),
+  );
   assert.equal(xRows.length, mr.excursions.length);
   assert.equal(xRows[0]![clauseRows[xHeader]!.indexOf('start')], mr.excursions[0]!.start);
   // Minute data: one row per stored minute of the period.
   const minutes = parseCsv(readFileSync(join(out, 'csv', 'minutes', 'mr-th-1__temperature.csv'), 'utf8').slice(1));
   assert.equal(minutes.length - 1, 3 * 1440);
-  assert.equal(manifest.files.some((f) => f.path === 'csv/minutes/mr-th-1__temperature.csv'), true);
+  assert.equal(
+    manifest.files.some((f) => f.path === 'csv/minutes/mr-th-1__temperature.csv'),
+    true,
+  );
 });
 
 test('verify: intact, then the day of a reading changed by SQL, then a changed file', async (t) => {
   const { store, dir, out, seals, manifest } = await filled(t);
-  assert.deepEqual(manifest.chain.map((h) => h.day), ['2025-05-06', '2025-05-07', '2025-05-08']);
-  assert.ok(manifest.chain.every((h) => h.sealedAt !== null), 'closed days are sealed when the pack is written');
+  assert.deepEqual(
+    manifest.chain.map((h) => h.day),
+    ['2025-05-06', '2025-05-07', '2025-05-08'],
+  );
+  assert.ok(
+    manifest.chain.every((h) => h.sealedAt !== null),
+    'closed days are sealed when the pack is written',
+  );
   const site = demoSite();
   const ok = await verifyPack(out, store, { site, profiles, seals });
   assert.equal(ok.ok, true, ok.problems.join('\n'));
@@ -111,7 +174,9 @@ test('verify: intact, then the day of a reading changed by SQL, then a changed f
   // Change one stored reading of 2025-05-07 (local) behind the server's back.
   const db = new Database(join(dir, 'hallmon.db'));
   const changed = db
-    .prepare(`UPDATE readings SET value = value + 0.1 WHERE ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'ar-th-1' AND metric = 'temperature')`)
+    .prepare(
+      `UPDATE readings SET value = value + 0.1 WHERE ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'ar-th-1' AND metric = 'temperature')`,
+    )
     .run(at('2025-05-07 12:00')).changes;
   db.close();
   assert.equal(changed, 1);
@@ -123,7 +188,11 @@ test('verify: intact, then the day of a reading changed by SQL, then a changed f
 
   // Put it back; then change a file of the pack.
   const db2 = new Database(join(dir, 'hallmon.db'));
-  db2.prepare(`UPDATE readings SET value = value - 0.1 WHERE ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'ar-th-1' AND metric = 'temperature')`).run(at('2025-05-07 12:00'));
+  db2
+    .prepare(
+      `UPDATE readings SET value = value - 0.1 WHERE ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'ar-th-1' AND metric = 'temperature')`,
+    )
+    .run(at('2025-05-07 12:00'));
   db2.close();
   assert.equal((await verifyPack(out, store, { site, profiles, seals })).ok, true);
   appendFileSync(join(out, 'csv', 'clause-5.2.2.csv'), 'x\r\n');

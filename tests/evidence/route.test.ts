@@ -14,9 +14,17 @@ import { at, MIN, openStore, profiles, readings, write } from './fixture.ts';
 
 test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
   const { store } = await openStore(t);
-  await write(store, readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 1440, (i) => (i >= 600 && i < 630 ? 27.5 : 24)));
+  await write(
+    store,
+    readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 1440, (i) => (i >= 600 && i < 630 ? 27.5 : 24)),
+  );
   const signer = new TokenSigner(randomBytes(32));
-  const ctx = { store, sites: loadSites(undefined, profiles), signer, log: createLogger('test', 'warn') } as unknown as ApiContext;
+  const ctx = {
+    store,
+    sites: loadSites(undefined, profiles),
+    signer,
+    log: createLogger('test', 'warn'),
+  } as unknown as ApiContext;
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
   installErrorHandler(app as never);
@@ -29,7 +37,10 @@ test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
   const bad = await app.inject({ url: '/api/evidence?site=demo&from=yesterday&to=2025-05-06', headers: auth });
   assert.equal(bad.statusCode, 400);
   assert.match(bad.json().message, /from/);
-  assert.equal((await app.inject({ url: '/api/evidence?site=nope&from=2025-05-06&to=2025-05-06', headers: auth })).statusCode, 404);
+  assert.equal(
+    (await app.inject({ url: '/api/evidence?site=nope&from=2025-05-06&to=2025-05-06', headers: auth })).statusCode,
+    404,
+  );
 
   const json = await app.inject({ url, headers: auth });
   assert.equal(json.statusCode, 200);

@@ -8,7 +8,10 @@ import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, write }
 
 test('sealDays seals closed days in order, keeps the first value and notes later changes', async (t) => {
   const { store, dir } = await openStore(t);
-  await write(store, readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 3 * 1440, () => 24));
+  await write(
+    store,
+    readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 3 * 1440, () => 24),
+  );
   const seals = new SealStore(dir);
   seals.open();
   t.onTestFinished(() => seals.close());
@@ -27,8 +30,13 @@ test('sealDays seals closed days in order, keeps the first value and notes later
   assert.equal(d7.chain, chainLink(d6.chain, d7.digest, d7.rollupDigest, d7.recordsDigest));
   assert.equal(d6.readings, 1440);
   // A late reading for 05-06 arrives: the seal keeps its first digest and notes the new one.
-  await store.writeReadings([{ site: 'demo', sensor: 'mr-th-2', metric: 'humidity', ts: at('2025-05-06 12:00:30'), value: 50, quality: 'ok' }]);
-  const again = await sealDays(store, seals, site, profiles, '2025-05-09', { now: () => at('2025-05-12 00:00'), recheck: true });
+  await store.writeReadings([
+    { site: 'demo', sensor: 'mr-th-2', metric: 'humidity', ts: at('2025-05-06 12:00:30'), value: 50, quality: 'ok' },
+  ]);
+  const again = await sealDays(store, seals, site, profiles, '2025-05-09', {
+    now: () => at('2025-05-12 00:00'),
+    recheck: true,
+  });
   assert.deepEqual(again.changed, ['2025-05-06']);
   assert.deepEqual(again.sealed, ['2025-05-08', '2025-05-09']);
   const after = seals.get('demo', '2025-05-06')!;
@@ -40,7 +48,13 @@ test('sealDays seals closed days in order, keeps the first value and notes later
 
 test("the edge's data_gap events are gaps in every measured clause", async (t) => {
   const { store } = await openStore(t);
-  await store.writeEvents([ev('edge-1', 'data_gap', at('2025-05-06 15:00'), { start: at('2025-05-06 10:00'), end: at('2025-05-06 11:30'), count: 5400 })]);
+  await store.writeEvents([
+    ev('edge-1', 'data_gap', at('2025-05-06 15:00'), {
+      start: at('2025-05-06 10:00'),
+      end: at('2025-05-06 11:30'),
+      count: 5400,
+    }),
+  ]);
   const p = await evidence(store, '2025-05-06', '2025-05-06');
   const mr = p.clauses.find((c) => c.clause === '5.2.2')!;
   const g = mr.gaps.find((x) => x.source === 'data_gap');

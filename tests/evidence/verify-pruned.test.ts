@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { writePack, siteSchedule, SealStore, chainLink, dayDigests, dayDigestV1, GENESIS, verifyPack } from '@hallmon/server';
+import {
+  writePack,
+  siteSchedule,
+  SealStore,
+  chainLink,
+  dayDigests,
+  dayDigestV1,
+  GENESIS,
+  verifyPack,
+} from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 import { at, demoSite, evidence, MIN, openStore, profiles, readings, S, verifyCli, write } from './fixture.ts';
 import { rawSealText, minuteSealText } from '../../server/src/seal/canonical.ts';
@@ -22,18 +31,52 @@ function retentionFor(day: string): string {
 async function threeDays(t: { onTestFinished(fn: () => unknown): void }) {
   const { store, dir } = await openStore(t);
   const d0 = at('2025-05-06 00:00');
-  await write(store, readings('mr-th-1', 'temperature', d0, MIN, 3 * 1440, (i) => 24 + Math.sin(i / 50) / 3));
-  await write(store, readings('ar-th-1', 'humidity', d0, MIN, 3 * 1440, (i) => 48.25 + (i % 7) * 0.1));
-  await write(store, readings('hall-noise-1', 'noise_laeq', at('2025-05-07 09:00'), S, 1800, (i) => (i % 10 < 2 ? 81.3 : 57.9)));
-  await store.writeAlarms([{ id: 'demo:mr-temperature:mr-th-1:p', site: 'demo', clause: '5.2.2', rule: 'mr-temperature', sensor: 'mr-th-1', severity: 'warning', state: 'raised', ts: at('2025-05-07 10:05'), startedAt: at('2025-05-07 10:00') }]);
+  await write(
+    store,
+    readings('mr-th-1', 'temperature', d0, MIN, 3 * 1440, (i) => 24 + Math.sin(i / 50) / 3),
+  );
+  await write(
+    store,
+    readings('ar-th-1', 'humidity', d0, MIN, 3 * 1440, (i) => 48.25 + (i % 7) * 0.1),
+  );
+  await write(
+    store,
+    readings('hall-noise-1', 'noise_laeq', at('2025-05-07 09:00'), S, 1800, (i) => (i % 10 < 2 ? 81.3 : 57.9)),
+  );
+  await store.writeAlarms([
+    {
+      id: 'demo:mr-temperature:mr-th-1:p',
+      site: 'demo',
+      clause: '5.2.2',
+      rule: 'mr-temperature',
+      sensor: 'mr-th-1',
+      severity: 'warning',
+      state: 'raised',
+      ts: at('2025-05-07 10:05'),
+      startedAt: at('2025-05-07 10:00'),
+    },
+  ]);
   return { store, dir };
 }
 
-async function packOf(t: { onTestFinished(fn: () => unknown): void }, store: Awaited<ReturnType<typeof openStore>>['store'], seals: SealStore) {
+async function packOf(
+  t: { onTestFinished(fn: () => unknown): void },
+  store: Awaited<ReturnType<typeof openStore>>['store'],
+  seals: SealStore,
+) {
   const out = tempDir('hallmon-pack-');
   t.onTestFinished(() => out.remove());
   const pack = await evidence(store, '2025-05-06', '2025-05-08');
-  const manifest = await writePack({ pack, store, site: demoSite(), profiles, dir: out.path, seals, minuteData: false, now: () => at('2025-05-20 00:00') });
+  const manifest = await writePack({
+    pack,
+    store,
+    site: demoSite(),
+    profiles,
+    dir: out.path,
+    seals,
+    minuteData: false,
+    now: () => at('2025-05-20 00:00'),
+  });
   return { out: out.path, manifest };
 }
 
@@ -66,7 +109,9 @@ test('a pruned day verifies against its sealed minute rollups; a changed minute 
   // Change one stored minute rollup of 2025-05-07 (local) behind the server's back.
   const db = new Database(join(dir, 'hallmon.db'));
   const changed = db
-    .prepare(`UPDATE rollup_1m SET max = max + 0.5 WHERE bucket_ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'mr-th-1' AND metric = 'temperature')`)
+    .prepare(
+      `UPDATE rollup_1m SET max = max + 0.5 WHERE bucket_ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'mr-th-1' AND metric = 'temperature')`,
+    )
     .run(at('2025-05-07 12:00')).changes;
   db.close();
   assert.equal(changed, 1);
@@ -86,7 +131,9 @@ test('raw readings missing inside the retention are an alteration, not a prune',
   t.onTestFinished(() => seals.close());
   const { out } = await packOf(t, store, seals);
   const db = new Database(join(dir, 'hallmon.db'));
-  db.prepare(`DELETE FROM readings WHERE ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'ar-th-1' AND metric = 'humidity')`).run(at('2025-05-07 03:00'));
+  db.prepare(
+    `DELETE FROM readings WHERE ts = ? AND series_id = (SELECT id FROM series WHERE sensor = 'ar-th-1' AND metric = 'humidity')`,
+  ).run(at('2025-05-07 03:00'));
   db.close();
   // Inside the retention: the deleted row is named.
   const inside = await verifyPack(out, store, { site: demoSite(), profiles, seals, rawFrom: at('2025-05-01 00:00') });
@@ -94,7 +141,10 @@ test('raw readings missing inside the retention are an alteration, not a prune',
   // Past the cut the day is checked against its rollups, which the row deletion did not touch.
   const past = await verifyPack(out, store, { site: demoSite(), profiles, seals, rawFrom: at('2025-05-08 00:00') });
   assert.equal(past.ok, true, past.problems.join('\n'));
-  assert.deepEqual(past.days.map((d) => d.check), ['raw', 'rollup', 'raw']);
+  assert.deepEqual(
+    past.days.map((d) => d.check),
+    ['raw', 'rollup', 'raw'],
+  );
 });
 
 test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, never "altered"', async (t) => {
@@ -109,7 +159,9 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   for (const day of ['2025-05-06', '2025-05-07', '2025-05-08']) {
     const d = await dayDigestV1(store, site, profiles, schedule, day);
     prev = chainLink(prev, d.digest);
-    old.prepare('INSERT INTO seals (site, day, digest, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run('demo', day, d.digest, prev, d.readings, d.alarms, at('2025-05-10 00:00'));
+    old
+      .prepare('INSERT INTO seals (site, day, digest, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run('demo', day, d.digest, prev, d.readings, d.alarms, at('2025-05-10 00:00'));
   }
   old.close();
   const seals = new SealStore(dir);
@@ -117,7 +169,10 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   t.onTestFinished(() => seals.close());
   assert.equal(seals.get('demo', '2025-05-06')?.rollupDigest, null);
   const { out, manifest } = await packOf(t, store, seals);
-  assert.ok(manifest.chain.every((h) => h.rollupDigest === undefined), 'format-1 seals keep their digests');
+  assert.ok(
+    manifest.chain.every((h) => h.rollupDigest === undefined),
+    'format-1 seals keep their digests',
+  );
   // As the previous release wrote it: format string /1 (still accepted).
   const mf = join(out, 'manifest.json');
   writeFileSync(mf, readFileSync(mf, 'utf8').replace('hallmon-evidence-pack/3', 'hallmon-evidence-pack/1'));
@@ -125,7 +180,10 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   // While the raw data exist, the old seals verify.
   const before = await verifyPack(out, store, { site, profiles, seals, rawFrom: at('2025-05-07 00:00') });
   assert.equal(before.ok, true, before.problems.join('\n'));
-  assert.deepEqual(before.days.map((d) => d.check), ['raw', 'raw', 'raw']);
+  assert.deepEqual(
+    before.days.map((d) => d.check),
+    ['raw', 'raw', 'raw'],
+  );
   assert.equal(before.format, 'hallmon-evidence-pack/1');
 
   await store.pruneRaw(at('2025-05-07 00:00'));
@@ -133,7 +191,10 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   assert.equal(r.ok, true);
   assert.deepEqual(r.alteredDays, []);
   assert.deepEqual(r.unverifiableDays, ['2025-05-06']);
-  assert.deepEqual(r.days.map((d) => d.check), ['unverifiable', 'raw', 'raw']);
+  assert.deepEqual(
+    r.days.map((d) => d.check),
+    ['unverifiable', 'raw', 'raw'],
+  );
   const c = await verifyCli([out, '--data-dir', dir, '--retention-days', retentionFor('2025-05-07')]);
   assert.equal(c.code, 3, c.out);
   assert.match(c.out, /2025-05-06: cannot be re-verified: its raw readings were pruned \(0 of 2880 left/);
@@ -143,19 +204,42 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
 test('the SQLite seal text formatted by SQL is byte for byte the canonical text of readRaw/readAggregate', async (t) => {
   const { store } = await threeDays(t);
   // Values that stress the canonical rounding: negatives, halves, long fractions, 10-s noise.
-  await write(store, readings('hall-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 1440, (i) => -5.25 + i * 0.0000015 - (i % 3) * 1e-7));
-  await write(store, readings('hall-slm-1', 'noise_laeq', at('2025-05-06 08:00'), 10 * S, 720, (i) => 35 + (i % 97) * 0.37, 10));
+  await write(
+    store,
+    readings(
+      'hall-th-1',
+      'temperature',
+      at('2025-05-06 00:00'),
+      MIN,
+      1440,
+      (i) => -5.25 + i * 0.0000015 - (i % 3) * 1e-7,
+    ),
+  );
+  await write(
+    store,
+    readings('hall-slm-1', 'noise_laeq', at('2025-05-06 08:00'), 10 * S, 720, (i) => 35 + (i % 97) * 0.37, 10),
+  );
   const site = demoSite();
   const schedule = siteSchedule(site);
-  for (const [sensor, metric] of [['hall-th-1', 'temperature'], ['hall-slm-1', 'noise_laeq'], ['mr-th-1', 'temperature']] as const) {
+  for (const [sensor, metric] of [
+    ['hall-th-1', 'temperature'],
+    ['hall-slm-1', 'noise_laeq'],
+    ['mr-th-1', 'temperature'],
+  ] as const) {
     const q = { site: site.id, sensor, metric, from: at('2025-05-05 00:00'), to: at('2025-05-08 00:00') };
     const raw = await store.readRawSealText(q);
     assert.ok(raw.length > 0, `${sensor} has readings`);
     assert.equal(raw, rawSealText(await store.readRaw(q)));
-    assert.equal(await store.readMinuteSealText(q), minuteSealText(await store.readAggregate({ ...q, step: '1m' }), metric === 'noise_laeq'));
+    assert.equal(
+      await store.readMinuteSealText(q),
+      minuteSealText(await store.readAggregate({ ...q, step: '1m' }), metric === 'noise_laeq'),
+    );
   }
   // Every series written counts: 05-06 has 3 × 1440 one-minute readings and 720 noise readings.
-  for (const [day, n] of [['2025-05-06', 3 * 1440 + 720], ['2025-05-07', 2 * 1440 + 1800]] as const) {
+  for (const [day, n] of [
+    ['2025-05-06', 3 * 1440 + 720],
+    ['2025-05-07', 2 * 1440 + 1800],
+  ] as const) {
     assert.equal((await dayDigests(store, site, profiles, schedule, day)).readings, n);
   }
 });

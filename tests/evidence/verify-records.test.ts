@@ -8,7 +8,18 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { writePack, siteSchedule, SealStore, sealDays, chainLink, dayDigests, GENESIS, rawDigest, rollupDigest, verifyPack } from '@hallmon/server';
+import {
+  writePack,
+  siteSchedule,
+  SealStore,
+  sealDays,
+  chainLink,
+  dayDigests,
+  GENESIS,
+  rawDigest,
+  rollupDigest,
+  verifyPack,
+} from '@hallmon/server';
 import { recordsSealText } from '../../server/src/seal/canonical.ts';
 import type { SqliteStore } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
@@ -17,12 +28,21 @@ import { at, demoSite, ev, evidence, MIN, openStore, profiles, readings, verifyC
 /** Three days of machine-room temperature, with ratings, a ticket, a fault and status changes on 05-07. */
 async function filled(t: { onTestFinished(fn: () => unknown): void }) {
   const { store, dir } = await openStore(t);
-  await write(store, readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 3 * 1440, (i) => 24 + (i % 5) * 0.1));
+  await write(
+    store,
+    readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 3 * 1440, (i) => 24 + (i % 5) * 0.1),
+  );
   await store.writeEvents([
     ev('eval-w01', 'rating', at('2025-05-07 09:30'), { score: 5, window: 'W01' }),
     ev('eval-w02', 'rating', at('2025-05-07 10:15'), { score: 1, window: 'W02' }),
     ev('queue-1', 'ticket_issued', at('2025-05-07 09:01'), { ticket: 'A001', window: 'W01' }),
-    ev('mr-th-1', 'device_fault', at('2025-05-07 14:00'), { fault: 'timeout', count: 12, start: at('2025-05-07 14:00'), end: at('2025-05-07 14:05'), detail: 'no answer\tfrom unit 1\n（超时）' }),
+    ev('mr-th-1', 'device_fault', at('2025-05-07 14:00'), {
+      fault: 'timeout',
+      count: 12,
+      start: at('2025-05-07 14:00'),
+      end: at('2025-05-07 14:05'),
+      detail: 'no answer\tfrom unit 1\n（超时）',
+    }),
   ]);
   await store.writeStatus([
     { site: 'demo', device: 'mr-th-1', status: 'offline', ts: at('2025-05-07 14:01') },
@@ -38,7 +58,16 @@ async function packOf(t: { onTestFinished(fn: () => unknown): void }, store: Sql
   const out = tempDir('hallmon-pack-');
   t.onTestFinished(() => out.remove());
   const pack = await evidence(store, '2025-05-06', '2025-05-08');
-  const manifest = await writePack({ pack, store, site: demoSite(), profiles, dir: out.path, seals, minuteData: false, now: () => at('2025-05-20 00:00') });
+  const manifest = await writePack({
+    pack,
+    store,
+    site: demoSite(),
+    profiles,
+    dir: out.path,
+    seals,
+    minuteData: false,
+    now: () => at('2025-05-20 00:00'),
+  });
   return { out: out.path, manifest };
 }
 
@@ -55,11 +84,19 @@ test('a changed rating or a deleted status change names its day, before and afte
   const { store, dir, seals } = await filled(t);
   const { out, manifest } = await packOf(t, store, seals);
   assert.equal(manifest.format, 'hallmon-evidence-pack/3');
-  assert.deepEqual(manifest.chain.map((h) => h.records), [0, 6, 0], 'four events and two status changes on 05-07');
+  assert.deepEqual(
+    manifest.chain.map((h) => h.records),
+    [0, 6, 0],
+    'four events and two status changes on 05-07',
+  );
   let prev = manifest.previousChain;
   for (const h of manifest.chain) {
     assert.match(h.recordsDigest ?? '', /^[0-9a-f]{64}$/);
-    assert.equal(h.chain, chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest), `${h.day}: the link covers all three digests`);
+    assert.equal(
+      h.chain,
+      chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest),
+      `${h.day}: the link covers all three digests`,
+    );
     assert.equal(seals.get('demo', h.day)?.recordsDigest, h.recordsDigest);
     prev = h.chain;
   }
@@ -71,8 +108,14 @@ test('a changed rating or a deleted status change names its day, before and afte
   const bad = await verifyPack(out, store, { site, profiles, seals });
   assert.equal(bad.ok, false);
   assert.deepEqual(bad.alteredDays, ['2025-05-07']);
-  assert.deepEqual(bad.days.map((d) => d.check), ['raw', 'altered', 'raw']);
-  assert.match(bad.problems.join('\n'), /^2025-05-07: the stored device events or status changes .* \(4 events and 2 status changes now, 6 when packed\)$/m);
+  assert.deepEqual(
+    bad.days.map((d) => d.check),
+    ['raw', 'altered', 'raw'],
+  );
+  assert.match(
+    bad.problems.join('\n'),
+    /^2025-05-07: the stored device events or status changes .* \(4 events and 2 status changes now, 6 when packed\)$/m,
+  );
   const badCli = await verifyCli([out, '--data-dir', dir]);
   assert.equal(badCli.code, 1, badCli.out);
   assert.match(badCli.out, /device events and status changes checked on 3 of 3 days\n/);
@@ -90,11 +133,17 @@ test('a changed rating or a deleted status change names its day, before and afte
   const cut = at('2025-05-08 00:00');
   await store.pruneRaw(cut);
   const pruned = await verifyPack(out, store, { site, profiles, seals, rawFrom: cut });
-  assert.deepEqual(pruned.days.map((d) => d.check), ['rollup', 'altered', 'raw']);
+  assert.deepEqual(
+    pruned.days.map((d) => d.check),
+    ['rollup', 'altered', 'raw'],
+  );
   await store.writeStatus([{ site: 'demo', device: 'mr-th-1', status: 'offline', ts: at('2025-05-07 14:01') }]);
   const restored = await verifyPack(out, store, { site, profiles, seals, rawFrom: cut });
   assert.equal(restored.ok, true, restored.problems.join('\n'));
-  assert.deepEqual(restored.days.map((d) => d.check), ['rollup', 'rollup', 'raw']);
+  assert.deepEqual(
+    restored.days.map((d) => d.check),
+    ['rollup', 'rollup', 'raw'],
+  );
 });
 
 test('a chain sealed in format 2 continues in format 3; its format-2 days still verify', async (t) => {
@@ -105,12 +154,25 @@ test('a chain sealed in format 2 continues in format 3; its format-2 days still 
   const raw = await rawDigest(store, site, profiles, schedule, '2025-05-06');
   const roll = await rollupDigest(store, site, profiles, schedule, '2025-05-06');
   const link = chainLink(GENESIS, raw.digest, roll.digest);
-  seals.insert({ site: 'demo', day: '2025-05-06', digest: raw.digest, rollupDigest: roll.digest, chain: link, readings: raw.readings, alarms: raw.alarms, sealedAt: at('2025-05-09 00:00') });
+  seals.insert({
+    site: 'demo',
+    day: '2025-05-06',
+    digest: raw.digest,
+    rollupDigest: roll.digest,
+    chain: link,
+    readings: raw.readings,
+    alarms: raw.alarms,
+    sealedAt: at('2025-05-09 00:00'),
+  });
   const r = await sealDays(store, seals, site, profiles, '2025-05-08', { now: () => at('2025-05-20 00:00') });
   assert.deepEqual(r.sealed, ['2025-05-07', '2025-05-08']);
   const d7 = seals.get('demo', '2025-05-07')!;
   assert.equal(d7.records, 6);
-  assert.equal(d7.chain, chainLink(link, d7.digest, d7.rollupDigest, d7.recordsDigest), 'the format-3 link continues from the format-2 one');
+  assert.equal(
+    d7.chain,
+    chainLink(link, d7.digest, d7.rollupDigest, d7.recordsDigest),
+    'the format-3 link continues from the format-2 one',
+  );
   assert.equal(seals.get('demo', '2025-05-06')!.recordsDigest, null);
 
   const { out, manifest } = await packOf(t, store, seals);
@@ -121,17 +183,29 @@ test('a chain sealed in format 2 continues in format 3; its format-2 days still 
   assert.equal(ok.recordsChecked, 2);
   const okCli = await verifyCli([out, '--data-dir', dir]);
   assert.equal(okCli.code, 0, okCli.out);
-  assert.match(okCli.out, /device events and status changes checked on 2 of 3 days \(1 sealed before records digests: readings and alarms only\)/);
+  assert.match(
+    okCli.out,
+    /device events and status changes checked on 2 of 3 days \(1 sealed before records digests: readings and alarms only\)/,
+  );
   // A recheck leaves the format-2 day alone (its records were never sealed) and finds 05-07 intact.
-  const again = await sealDays(store, seals, site, profiles, '2025-05-08', { now: () => at('2025-05-20 00:00'), recheck: true });
+  const again = await sealDays(store, seals, site, profiles, '2025-05-08', {
+    now: () => at('2025-05-20 00:00'),
+    recheck: true,
+  });
   assert.deepEqual(again.changed, []);
   // A late rating for 05-07 is noted beside its seal, never over it.
   await store.writeEvents([ev('eval-w03', 'rating', at('2025-05-07 16:00'), { score: 4, window: 'W03' })]);
-  const late = await sealDays(store, seals, site, profiles, '2025-05-08', { now: () => at('2025-05-21 00:00'), recheck: true });
+  const late = await sealDays(store, seals, site, profiles, '2025-05-08', {
+    now: () => at('2025-05-21 00:00'),
+    recheck: true,
+  });
   assert.deepEqual(late.changed, ['2025-05-07']);
   const after = seals.get('demo', '2025-05-07')!;
   assert.equal(after.recordsDigest, d7.recordsDigest);
-  assert.equal(after.lateRecordsDigest, (await dayDigests(store, site, profiles, schedule, '2025-05-07')).recordsDigest);
+  assert.equal(
+    after.lateRecordsDigest,
+    (await dayDigests(store, site, profiles, schedule, '2025-05-07')).recordsDigest,
+  );
   assert.notEqual(after.lateRecordsDigest, d7.recordsDigest);
   assert.equal(after.lateDigest, d7.digest, 'the readings did not change');
 });

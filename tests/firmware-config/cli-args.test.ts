@@ -36,8 +36,14 @@ test('--no-NAME turns a boolean off; the later of two spellings wins; env twins 
 });
 
 test('negating a string flag or an unknown one is a usage error that names it', () => {
-  assert.throws(() => flags(['--no-site']), (e: unknown) => e instanceof UsageError && /--no-site/.test(e.message));
-  assert.throws(() => flags(['--no-such']), (e: unknown) => e instanceof UsageError && /--no-such/.test(e.message));
+  assert.throws(
+    () => flags(['--no-site']),
+    (e: unknown) => e instanceof UsageError && /--no-site/.test(e.message),
+  );
+  assert.throws(
+    () => flags(['--no-such']),
+    (e: unknown) => e instanceof UsageError && /--no-such/.test(e.message),
+  );
 });
 
 test('help shows --[no-]NAME for a boolean that defaults to on', () => {

@@ -23,7 +23,13 @@ test('shipped profiles include the models the contract names, with their registe
   assert.ok(f03);
   assert.equal(f03.serial?.baudRate, 4800);
   assert.deepEqual(
-    f03.metrics.map((m) => [m.metric, m.register?.function, m.register?.address, m.register?.signed ?? false, m.register?.scale]),
+    f03.metrics.map((m) => [
+      m.metric,
+      m.register?.function,
+      m.register?.address,
+      m.register?.signed ?? false,
+      m.register?.scale,
+    ]),
     [
       ['humidity', 3, 0, false, 0.1],
       ['temperature', 3, 1, true, 0.1],
@@ -56,7 +62,10 @@ test('the demo site, the catalogue and the calendars validate', () => {
   const noise = cat.clauses.find((c) => c.id === '1.3.3')?.rules.find((r) => r.id === 'noise-laeq-5min');
   assert.deepEqual([noise?.windowS, noise?.limits?.max, noise?.limits?.clearMax], [300, 80, 77]);
   for (const c of cat.clauses) for (const r of c.rules) assert.ok(r.limitSource.length > 5, `${r.id} cites its source`);
-  assert.deepEqual(loadCalendarYears().map((y) => y.year), [2025, 2026]);
+  assert.deepEqual(
+    loadCalendarYears().map((y) => y.year),
+    [2025, 2026],
+  );
 });
 
 test('working days follow the official calendar with its swapped days', () => {
@@ -99,8 +108,14 @@ test('a bad site config reports every problem with file and path', (t) => {
       assert.ok(err instanceof ConfigError);
       const paths = err.problems.map((p) => p.path);
       assert.ok(paths.includes('/id'), paths.join());
-      assert.ok(paths.some((p) => p.startsWith('/openingHours/0/days')), paths.join());
-      assert.ok(paths.some((p) => p.startsWith('/zones/0/kind')), paths.join());
+      assert.ok(
+        paths.some((p) => p.startsWith('/openingHours/0/days')),
+        paths.join(),
+      );
+      assert.ok(
+        paths.some((p) => p.startsWith('/zones/0/kind')),
+        paths.join(),
+      );
       assert.ok(err.problems.every((p) => p.file === file));
       assert.match(err.message, /bad\.json at \/id/);
       return true;
@@ -121,7 +136,15 @@ test('unknown profiles, duplicate devices and bad time zones are caught beyond t
       openingHours: [{ days: [1], from: '09:00', to: '17:00' }],
       gateway: { username: 'gw', passwordHash: hashSecret('s', 1024) },
       zones: [
-        { id: 'h', kind: 'hall', name: 'h', devices: [{ id: 'd1', profile: 'no-such-model' }, { id: 'd1', profile: 'th-modbus-f03' }] },
+        {
+          id: 'h',
+          kind: 'hall',
+          name: 'h',
+          devices: [
+            { id: 'd1', profile: 'no-such-model' },
+            { id: 'd1', profile: 'th-modbus-f03' },
+          ],
+        },
       ],
     }),
   );

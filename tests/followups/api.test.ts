@@ -32,16 +32,23 @@ test('follow-up API: list, steps by role, validation, alarms through the hub', {
   await gw.publishAsync('hallmon/v1/demo/events', JSON.stringify(events), { qos: 1 }); // redelivery
   const id = `demo:eval-w03:${new Date(ts).toISOString()}`;
 
-  const listed = await waitFor(async () => {
-    const r = await server.get<FollowupJson[]>('/api/followups?site=demo', assessor);
-    return r.status === 200 && r.body.length ? r.body : undefined;
-  }, 'the follow-up of the bad rating', 20_000, 100);
+  const listed = await waitFor(
+    async () => {
+      const r = await server.get<FollowupJson[]>('/api/followups?site=demo', assessor);
+      return r.status === 200 && r.body.length ? r.body : undefined;
+    },
+    'the follow-up of the bad rating',
+    20_000,
+    100,
+  );
   assert.equal(listed.length, 1);
   assert.equal(listed[0]!.id, id);
   assert.equal(listed[0]!.state, 'open');
   assert.equal(listed[0]!.window, 'W03');
   assert.equal(listed[0]!.respondedAt, null);
-  assert.ok(Date.parse(listed[0]!.responseDue) > ts && Date.parse(listed[0]!.simpleDue) > Date.parse(listed[0]!.responseDue));
+  assert.ok(
+    Date.parse(listed[0]!.responseDue) > ts && Date.parse(listed[0]!.simpleDue) > Date.parse(listed[0]!.responseDue),
+  );
 
   assert.equal((await server.get('/api/followups?site=demo')).status, 401);
   assert.equal((await server.get('/api/followups?site=nowhere', admin)).status, 404);
@@ -58,15 +65,24 @@ test('follow-up API: list, steps by role, validation, alarms through the hub', {
   const noNote = await server.post<Err>(path, { action: 'respond' }, hall);
   assert.equal(noNote.status, 400);
   assert.match(noNote.body.message, /note/);
-  const unknown = await server.post<Err>(`/api/followups/${encodeURIComponent('demo:eval-w03:2020-01-01T00:00:00.000Z')}`, { action: 'respond', note: '' }, hall);
+  const unknown = await server.post<Err>(
+    `/api/followups/${encodeURIComponent('demo:eval-w03:2020-01-01T00:00:00.000Z')}`,
+    { action: 'respond', note: '' },
+    hall,
+  );
   assert.equal(unknown.status, 404);
 
   // Let the answer deadline pass unmet: the tracker's 1 s clock raises the alarm through the hub.
   clock.t = Date.parse(listed[0]!.responseDue) + 1_000;
-  const raised = await waitFor(async () => {
-    const r = await server.get<Alarm[]>('/api/alarms?site=demo&state=all', admin);
-    return r.body.find((a) => a.id === `${id}:response`);
-  }, 'the overdue answer alarm in the store', 20_000, 200);
+  const raised = await waitFor(
+    async () => {
+      const r = await server.get<Alarm[]>('/api/alarms?site=demo&state=all', admin);
+      return r.body.find((a) => a.id === `${id}:response`);
+    },
+    'the overdue answer alarm in the store',
+    20_000,
+    200,
+  );
   assert.equal(raised.state, 'raised');
   assert.equal(raised.clause, '10.1.3');
   assert.equal(raised.rule, 'bad-rating-followup');
@@ -76,16 +92,28 @@ test('follow-up API: list, steps by role, validation, alarms through the hub', {
   assert.equal(answered.body.state, 'responded');
   assert.equal(answered.body.respondedBy, 'hall1');
   assert.equal(answered.body.note, '已电话回复');
-  await waitFor(async () => {
-    const r = await server.get<Alarm[]>('/api/alarms?site=demo&state=all', admin);
-    return r.body.find((a) => a.id === `${id}:response` && a.state === 'cleared');
-  }, 'the cleared answer alarm', 20_000, 200);
+  await waitFor(
+    async () => {
+      const r = await server.get<Alarm[]>('/api/alarms?site=demo&state=all', admin);
+      return r.body.find((a) => a.id === `${id}:response` && a.state === 'cleared');
+    },
+    'the cleared answer alarm',
+    20_000,
+    200,
+  );
 
   const resolved = await server.post<FollowupJson>(path, { action: 'resolve', note: '' }, admin);
   assert.equal(resolved.status, 200);
   assert.equal(resolved.body.state, 'resolved');
-  assert.equal((await server.get<FollowupJson[]>('/api/followups?site=demo', hall)).body.length, 0, 'open list is empty');
+  assert.equal(
+    (await server.get<FollowupJson[]>('/api/followups?site=demo', hall)).body.length,
+    0,
+    'open list is empty',
+  );
   const all = await server.get<FollowupJson[]>('/api/followups?site=demo&state=all', hall);
-  assert.deepEqual(all.body.map((f) => [f.id, f.state, f.resolvedBy]), [[id, 'resolved', 'admin']]);
+  assert.deepEqual(
+    all.body.map((f) => [f.id, f.state, f.resolvedBy]),
+    [[id, 'resolved', 'admin']],
+  );
   assert.equal((await server.post<Err>(path, { action: 'respond', note: '' }, hall)).status, 409);
 });

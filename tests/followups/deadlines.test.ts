@@ -43,7 +43,11 @@ test('the arrival day is the site-local day, not the UTC one', () => {
 });
 
 test('parameters change the limits', () => {
-  const d = followupDeadlines(sh('2025-09-30T10:00:00'), schedule, cal, { responseWorkingDays: 2, simpleWorkingDays: 3, complexWorkingDays: 4 });
+  const d = followupDeadlines(sh('2025-09-30T10:00:00'), schedule, cal, {
+    responseWorkingDays: 2,
+    simpleWorkingDays: 3,
+    complexWorkingDays: 4,
+  });
   assert.equal(d.answerDeadline, '2025-10-10');
   assert.equal(d.simpleDeadline, '2025-10-11');
   assert.equal(d.complexDeadline, '2025-10-13');

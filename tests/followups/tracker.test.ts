@@ -17,13 +17,28 @@ const log = createLogger('test-followups', 'silent');
 
 function harness(dataDir: string, clock: { t: number }, tickMs = 3_600_000) {
   const published: StoredAlarm[] = [];
-  const tracker = new FollowupTracker({ sites: sites.values(), catalogue, dataDir, log, publish: (_s, a) => published.push(...a), clock: { now: () => clock.t }, tickMs });
+  const tracker = new FollowupTracker({
+    sites: sites.values(),
+    catalogue,
+    dataDir,
+    log,
+    publish: (_s, a) => published.push(...a),
+    clock: { now: () => clock.t },
+    tickMs,
+  });
   return { tracker, published };
 }
 
 const ratedAt = sh('2025-05-06T10:00:00'); // a Tuesday
 const bad: StoredEvent = { site: 'demo', device: 'eval-w02', type: 'rating', score: 1, ts: ratedAt };
-const good: StoredEvent = { site: 'demo', device: 'eval-w01', type: 'rating', score: 4, window: 'W01', ts: ratedAt + 1_000 };
+const good: StoredEvent = {
+  site: 'demo',
+  device: 'eval-w01',
+  type: 'rating',
+  score: 4,
+  window: 'W01',
+  ts: ratedAt + 1_000,
+};
 const id = `demo:eval-w02:${new Date(ratedAt).toISOString()}`;
 
 test('a rating of 1 walks through the 1、5、15 stages with alarms raised and cleared', async (t) => {
@@ -36,7 +51,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
 
   tracker.events('demo', [bad, good]);
   tracker.events('demo', [bad]); // redelivery (at-least-once from the edge)
-  let open = tracker.list('demo', true);
+  const open = tracker.list('demo', true);
   assert.equal(open.length, 1, 'only the bad rating opens a follow-up, once');
   const f = open[0]!;
   assert.equal(f.id, id);
@@ -70,18 +85,29 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   assert.equal(answered.state, 'responded');
   assert.equal(answered.respondedBy, 'hall1');
   assert.equal(answered.note, 'called the citizen back');
-  assert.deepEqual(published.slice(1).map((a) => [a.id, a.state]), [[`${id}:response`, 'cleared']]);
+  assert.deepEqual(
+    published.slice(1).map((a) => [a.id, a.state]),
+    [[`${id}:response`, 'cleared']],
+  );
 
   clock.t = sh('2025-05-14T00:00:01');
   tracker.tick();
-  assert.deepEqual(published.slice(2).map((a) => [a.id, a.state]), [[`${id}:simple`, 'raised']], 'the 5-day fix limit passed');
+  assert.deepEqual(
+    published.slice(2).map((a) => [a.id, a.state]),
+    [[`${id}:simple`, 'raised']],
+    'the 5-day fix limit passed',
+  );
 
   clock.t = sh('2025-05-14T09:30:00');
   const complex = tracker.act(id, 'complex', 'needs the district bureau', 'admin');
   assert.ok(complex && complex !== 'resolved');
   assert.equal(complex.complex, true);
   assert.equal(complex.complexBy, 'admin');
-  assert.deepEqual(published.slice(3).map((a) => [a.id, a.state]), [[`${id}:simple`, 'cleared']], 'complex: the 15-day limit applies now');
+  assert.deepEqual(
+    published.slice(3).map((a) => [a.id, a.state]),
+    [[`${id}:simple`, 'cleared']],
+    'complex: the 15-day limit applies now',
+  );
 
   clock.t = sh('2025-05-27T23:00:00');
   tracker.tick();
@@ -94,7 +120,11 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   t.onTestFinished(() => again.tracker.stop());
   assert.equal(again.tracker.list('demo', true).length, 1);
   clock.t = sh('2025-05-28T00:00:01');
-  const late = await waitFor(() => again.published.find((a) => a.id === `${id}:complex`), 'the 1 s clock raising the 15-day alarm', 10_000);
+  const late = await waitFor(
+    () => again.published.find((a) => a.id === `${id}:complex`),
+    'the 1 s clock raising the 15-day alarm',
+    10_000,
+  );
   assert.equal(late.state, 'raised');
 
   const done = again.tracker.act(id, 'resolve', 'fixed', 'hall1');
@@ -102,8 +132,15 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   assert.equal(done.state, 'resolved');
   assert.equal(done.resolvedBy, 'hall1');
   assert.deepEqual(done.overdue, []);
-  assert.deepEqual(again.published.filter((a) => a.state === 'cleared').map((a) => a.id), [`${id}:complex`]);
-  assert.equal(again.published.filter((a) => a.state === 'raised').length, 1, 'earlier alarms were not raised again after the restart');
+  assert.deepEqual(
+    again.published.filter((a) => a.state === 'cleared').map((a) => a.id),
+    [`${id}:complex`],
+  );
+  assert.equal(
+    again.published.filter((a) => a.state === 'raised').length,
+    1,
+    'earlier alarms were not raised again after the restart',
+  );
   assert.equal(again.tracker.list('demo', true).length, 0);
   assert.equal(again.tracker.list('demo', false).length, 1);
   assert.equal(again.tracker.act(id, 'respond', '', 'hall1'), 'resolved');
@@ -118,7 +155,12 @@ test('resolved in time raises nothing; a late step still leaves its alarm on rec
   tracker.start();
   t.onTestFinished(() => tracker.stop());
   const other: StoredEvent = { ...bad, device: 'eval-w03', score: 2 };
-  tracker.events('demo', [bad, other, { ...bad, device: 'mr-th-1' }, { ...bad, site: 'demo', type: 'ticket_called', score: undefined } as StoredEvent]);
+  tracker.events('demo', [
+    bad,
+    other,
+    { ...bad, device: 'mr-th-1' },
+    { ...bad, site: 'demo', type: 'ticket_called', score: undefined } as StoredEvent,
+  ]);
   assert.equal(tracker.list('demo', true).length, 2, 'ratings of 1 and 2 from evaluators in the hall only');
 
   clock.t = sh('2025-05-07T12:00:00');

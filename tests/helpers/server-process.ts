@@ -53,7 +53,11 @@ export async function startTestServer(extra: Partial<StartOptions> = {}): Promis
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
@@ -97,10 +101,24 @@ export async function spawnServer(args: string[] = [], env: Record<string, strin
   const httpPort = await freePort();
   const mqttPort = await freePort();
   const dir = args.includes('--data-dir') ? undefined : tempDir('hallmon-serverproc-');
-  const argv = [join(ROOT, 'bin', 'hallmon.js'), 'server', '--host', '127.0.0.1', '--http-port', String(httpPort), '--mqtt-port', String(mqttPort)];
+  const argv = [
+    join(ROOT, 'bin', 'hallmon.js'),
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--http-port',
+    String(httpPort),
+    '--mqtt-port',
+    String(mqttPort),
+  ];
   if (dir) argv.push('--data-dir', join(dir.path, 'data'));
   const proc = spawn(process.execPath, [...argv, ...args], {
-    env: { ...process.env, HALLMON_ADMIN_PASSWORD: ADMIN_PASSWORD, HALLMON_LOG_LEVEL: process.env.HALLMON_LOG_LEVEL ?? 'warn', ...env },
+    env: {
+      ...process.env,
+      HALLMON_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      HALLMON_LOG_LEVEL: process.env.HALLMON_LOG_LEVEL ?? 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -119,7 +137,10 @@ export async function spawnServer(args: string[] = [], env: Record<string, strin
     const end = Date.now() + 60_000;
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`hallmon server exited with ${proc.exitCode}: ${err.slice(-2000)}`);
-      const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > end) throw new Error(`hallmon server did not answer on ${url}: ${err.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));

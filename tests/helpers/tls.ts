@@ -16,14 +16,34 @@ export function selfSigned(dir: string): SelfSigned {
   const keyFile = join(dir, 'key.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
     { stdio: 'ignore' },
   );
   return { certFile, keyFile, cert: readFileSync(certFile) };
 }
 
 /** GET over HTTPS trusting only `ca`; resolves status and parsed JSON body. */
-export function httpsGetJson<T = unknown>(url: string, ca: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+export function httpsGetJson<T = unknown>(
+  url: string,
+  ca: Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ca, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];

@@ -5,7 +5,21 @@
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { replay, type ReplayInput } from '@hallmon/rules';
-import { at, canonical, event, makeEngine, MIN, reading, run, runWithRestart, S, series, shuffleWithinBound, status, type Step } from './fixture.ts';
+import {
+  at,
+  canonical,
+  event,
+  makeEngine,
+  MIN,
+  reading,
+  run,
+  runWithRestart,
+  S,
+  series,
+  shuffleWithinBound,
+  status,
+  type Step,
+} from './fixture.ts';
 
 const repeat = (v: number, n: number) => Array.from({ length: n }, () => v);
 const t0 = at('2025-05-06 10:00');
@@ -14,26 +28,55 @@ const END = at('2025-05-20 00:00');
 const scenarios: Record<string, { steps: Step[]; rule: string }> = {
   'laeq-window': {
     rule: 'noise-laeq-5min',
-    steps: [...series('hall-noise-1', 'noise_laeq', t0, S, [...repeat(90, 400), ...repeat(78, 200), ...repeat(70, 400)]), { advance: t0 + 1100 * S }],
+    steps: [
+      ...series('hall-noise-1', 'noise_laeq', t0, S, [...repeat(90, 400), ...repeat(78, 200), ...repeat(70, 400)]),
+      { advance: t0 + 1100 * S },
+    ],
   },
   range: {
     rule: 'mr-temperature',
-    steps: [...series('mr-th-1', 'temperature', t0, 10 * S, [...repeat(26, 5), ...repeat(27.4, 50), ...repeat(26.8, 5), ...repeat(26, 10)]), { advance: t0 + 800 * S }],
+    steps: [
+      ...series('mr-th-1', 'temperature', t0, 10 * S, [
+        ...repeat(26, 5),
+        ...repeat(27.4, 50),
+        ...repeat(26.8, 5),
+        ...repeat(26, 10),
+      ]),
+      { advance: t0 + 800 * S },
+    ],
   },
   'dew-point': {
     rule: 'mr-dew-point',
     steps: [
-      ...Array.from({ length: 60 }, (_, i) => [reading('mr-th-1', 'temperature', 22, t0 + i * 10 * S), reading('mr-th-1', 'humidity', i < 45 ? 75 : 50, t0 + i * 10 * S + 2 * S)]).flat(),
+      ...Array.from({ length: 60 }, (_, i) => [
+        reading('mr-th-1', 'temperature', 22, t0 + i * 10 * S),
+        reading('mr-th-1', 'humidity', i < 45 ? 75 : 50, t0 + i * 10 * S + 2 * S),
+      ]).flat(),
       { advance: t0 + 700 * S },
     ],
   },
   'rate-of-change': {
     rule: 'mr-rate-of-change',
-    steps: [...series('mr-th-1', 'temperature', t0, 30 * S, [...Array.from({ length: 24 }, (_, i) => 18.5 + 0.25 * i), ...repeat(24.25, 40)]), { advance: t0 + 40 * MIN }],
+    steps: [
+      ...series('mr-th-1', 'temperature', t0, 30 * S, [
+        ...Array.from({ length: 24 }, (_, i) => 18.5 + 0.25 * i),
+        ...repeat(24.25, 40),
+      ]),
+      { advance: t0 + 40 * MIN },
+    ],
   },
   'daily-swing': {
     rule: 'ar-temperature-swing',
-    steps: [...series('ar-th-1', 'temperature', at('2025-05-06 23:30'), 30 * S, Array.from({ length: 120 }, (_, i) => 20 + (i % 24) * 0.25)), { advance: at('2025-05-08 01:00') }],
+    steps: [
+      ...series(
+        'ar-th-1',
+        'temperature',
+        at('2025-05-06 23:30'),
+        30 * S,
+        Array.from({ length: 120 }, (_, i) => 20 + (i % 24) * 0.25),
+      ),
+      { advance: at('2025-05-08 01:00') },
+    ],
   },
   gap: {
     rule: 'mr-gap',
@@ -46,13 +89,25 @@ const scenarios: Record<string, { steps: Step[]; rule: string }> = {
   },
   'device-offline': {
     rule: 'device-offline',
-    steps: [status('eval-w01', 'offline', t0 - 40 * S), status('eval-w01', 'online', t0 - 20 * S), status('eval-w01', 'offline', t0), { advance: t0 + 5 * MIN }, { advance: t0 + 15 * MIN }, status('eval-w01', 'online', t0 + 30 * MIN), { advance: t0 + 40 * MIN }],
+    steps: [
+      status('eval-w01', 'offline', t0 - 40 * S),
+      status('eval-w01', 'online', t0 - 20 * S),
+      status('eval-w01', 'offline', t0),
+      { advance: t0 + 5 * MIN },
+      { advance: t0 + 15 * MIN },
+      status('eval-w01', 'online', t0 + 30 * MIN),
+      { advance: t0 + 40 * MIN },
+    ],
   },
   'evaluation-rate': {
     rule: 'evaluation-rate',
     steps: [
-      ...Array.from({ length: 20 }, (_, i) => event({ device: 'queue-1', type: 'ticket_served', window: 'W01', ts: t0 + i * 20 * S })),
-      ...Array.from({ length: 10 }, (_, i) => event({ device: 'eval-w01', type: 'rating', score: 5, ts: t0 + i * 40 * S + 1 })),
+      ...Array.from({ length: 20 }, (_, i) =>
+        event({ device: 'queue-1', type: 'ticket_served', window: 'W01', ts: t0 + i * 20 * S }),
+      ),
+      ...Array.from({ length: 10 }, (_, i) =>
+        event({ device: 'eval-w01', type: 'rating', score: 5, ts: t0 + i * 40 * S + 1 }),
+      ),
       { advance: at('2025-05-08 01:00') },
     ],
   },
@@ -71,12 +126,18 @@ const scenarios: Record<string, { steps: Step[]; rule: string }> = {
 // Sort the evaluation-rate inputs by time (they were built per device).
 const evs = scenarios['evaluation-rate']!.steps;
 const tsOf = (s: Step) => ('event' in s ? Date.parse(s.event.ts as string) : Infinity);
-scenarios['evaluation-rate']!.steps = [...evs.filter((s) => 'event' in s).sort((a, b) => tsOf(a) - tsOf(b)), ...evs.filter((s) => !('event' in s))];
+scenarios['evaluation-rate']!.steps = [
+  ...evs.filter((s) => 'event' in s).sort((a, b) => tsOf(a) - tsOf(b)),
+  ...evs.filter((s) => !('event' in s)),
+];
 
 for (const [kind, { steps, rule }] of Object.entries(scenarios)) {
   test(`${kind}: the scenario raises ${rule} (so the comparisons below mean something)`, () => {
     const { transitions } = run(steps);
-    assert.ok(transitions.some((t) => t.alarm.rule === rule && t.type === 'raise'), JSON.stringify(transitions.map((t) => t.alarm.id)));
+    assert.ok(
+      transitions.some((t) => t.alarm.rule === rule && t.type === 'raise'),
+      JSON.stringify(transitions.map((t) => t.alarm.id)),
+    );
     assert.ok(transitions.some((t) => t.alarm.rule === rule && t.type === 'clear'));
   });
 

@@ -1,7 +1,16 @@
 // Test fixture for the rule engine: the shipped demo site, catalogue, profiles and calendar, input
 // builders with site-local times, and a harness that runs one scenario in order, shuffled within
 // the late bound, or with a snapshot/restore in the middle.
-import { loadCatalogue, loadProfiles, loadSites, type DeviceEvent, type Metric, type NormalisedReading, type SiteConfig, shippedCalendar } from '@hallmon/firmware-config';
+import {
+  loadCatalogue,
+  loadProfiles,
+  loadSites,
+  type DeviceEvent,
+  type Metric,
+  type NormalisedReading,
+  type SiteConfig,
+  shippedCalendar,
+} from '@hallmon/firmware-config';
 import { RuleEngine, type EngineOptions } from '@hallmon/rules';
 import type { ReplayInput, Excursion, FollowupStage, Transition } from '@hallmon/rules';
 
@@ -28,7 +37,14 @@ export const S = 1000;
 export const MIN = 60_000;
 
 export function reading(sensor: string, metric: Metric, value: number, ts: number, dur?: number): ReplayInput {
-  const r: NormalisedReading = { sensor, metric, value, ts: new Date(ts).toISOString(), quality: 'ok', ...(dur ? { dur } : {}) };
+  const r: NormalisedReading = {
+    sensor,
+    metric,
+    value,
+    ts: new Date(ts).toISOString(),
+    quality: 'ok',
+    ...(dur ? { dur } : {}),
+  };
   return { reading: r };
 }
 
@@ -73,7 +89,11 @@ export function runWithRestart(steps: Step[], k: number, opts: Partial<EngineOpt
   const b = makeEngine(opts);
   b.restore(JSON.parse(JSON.stringify(a.engine.snapshot())));
   const rest = run(steps.slice(k), opts, b);
-  return { transitions: [...a.transitions, ...rest.transitions], excursions: [...a.excursions, ...rest.excursions], engine: b };
+  return {
+    transitions: [...a.transitions, ...rest.transitions],
+    excursions: [...a.excursions, ...rest.excursions],
+    engine: b,
+  };
 }
 
 function stepTs(s: Step): number | null {
@@ -85,7 +105,7 @@ function stepTs(s: Step): number | null {
 /** Deterministic shuffle within 59 s buckets (inside the 60 s late bound); advance/resolve steps stay barriers. */
 export function shuffleWithinBound(steps: Step[], seed = 7): Step[] {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
   const out: Step[] = [];
   let bucket: Step[] = [];
   let key: number | null = null;

@@ -31,7 +31,9 @@ test('the binding makes the instances the specs say: one per watched device, one
         if (!rule.zoneKinds.includes(zone.kind)) continue;
         const spec = ruleKind(rule.kind);
         if (spec.scope === 'zone') expected.push(`${rule.id}:${zone.id}`);
-        else for (const d of zone.devices) if (spec.watches(rule, profiles.get(d.profile))) expected.push(`${rule.id}:${d.id}`);
+        else
+          for (const d of zone.devices)
+            if (spec.watches(rule, profiles.get(d.profile))) expected.push(`${rule.id}:${d.id}`);
       }
   assert.deepEqual(engine.rules.map((r) => r.key).sort(), expected.sort());
   // Every kind the demo site can use is bound somewhere, so the comparison covers them all.
@@ -39,13 +41,20 @@ test('the binding makes the instances the specs say: one per watched device, one
   for (const r of engine.rules) {
     const device = site.zones.flatMap((z) => z.devices).find((d) => d.id === r.bound.sensor);
     const measured = profiles.get(device?.profile ?? '')?.metrics.map((m) => m.metric) ?? [];
-    for (const m of ruleKind(r.bound.rule.kind).reads(r.bound.rule, measured)) assert.ok(measured.includes(m), `${r.key} reads ${m}, which its device does not measure`);
+    for (const m of ruleKind(r.bound.rule.kind).reads(r.bound.rule, measured))
+      assert.ok(measured.includes(m), `${r.key} reads ${m}, which its device does not measure`);
   }
 });
 
-test('live engines leave the follow-up tracker\'s kinds out by default, and only those', () => {
+test("live engines leave the follow-up tracker's kinds out by default, and only those", () => {
   assert.deepEqual(kindsJudgedBy('followup-tracker'), ['bad-rating-followup']);
-  const live = new RuleEngine({ site: demoSite(), catalogue, calendar: shippedCalendar(), profiles, excludeKinds: kindsJudgedBy('followup-tracker') });
+  const live = new RuleEngine({
+    site: demoSite(),
+    catalogue,
+    calendar: shippedCalendar(),
+    profiles,
+    excludeKinds: kindsJudgedBy('followup-tracker'),
+  });
   assert.ok(!live.rules.some((r) => ruleKind(r.bound.rule.kind).liveBy === 'followup-tracker'));
   assert.ok(live.rules.some((r) => r.bound.rule.kind === 'evaluation-rate'));
 });
@@ -56,14 +65,37 @@ test('fast path: a rule whose kind has no quiet test has every hour replayed; on
   const n = 24;
   const full = (v: number): HourSummary => {
     const col = (x: number) => new Float64Array(n).fill(x);
-    return { h0, n, minutes: col(60), valued: col(60), count: col(60), min: col(v), max: col(v), sum: col(60 * v), vmin: col(v), vmax: col(v), energy: col(0), lmax: col(NaN) };
+    return {
+      h0,
+      n,
+      minutes: col(60),
+      valued: col(60),
+      count: col(60),
+      min: col(v),
+      max: col(v),
+      sum: col(60 * v),
+      vmin: col(v),
+      vmax: col(v),
+      energy: col(0),
+      lmax: col(NaN),
+    };
   };
-  const hours = new Map<Metric, HourSummary>([['temperature', full(23)], ['humidity', full(45)]]);
+  const hours = new Map<Metric, HourSummary>([
+    ['temperature', full(23)],
+    ['humidity', full(45)],
+  ]);
   const active = new ActiveHours(siteSchedule(site), h0, n);
   const dayKeys = () => ['2025-05-06', '2025-05-06'] as [string, string];
   const mr = makeEngine().rules.filter((r) => r.bound.sensor === 'mr-th-1');
-  assert.ok(mr.length >= 5 && mr.every((r) => ruleKind(r.bound.rule.kind).quiet), 'the machine-room rules all have quiet tests');
-  assert.equal(suspiciousHours(mr, hours, active, dayKeys).reduce((a, x) => a + x, 0), 0, 'steady values inside every limit: nothing to replay');
+  assert.ok(
+    mr.length >= 5 && mr.every((r) => ruleKind(r.bound.rule.kind).quiet),
+    'the machine-room rules all have quiet tests',
+  );
+  assert.equal(
+    suspiciousHours(mr, hours, active, dayKeys).reduce((a, x) => a + x, 0),
+    0,
+    'steady values inside every limit: nothing to replay',
+  );
   // One hot hour: the temperature rules find it (and the hour after it, where the excursion ends).
   hours.get('temperature')!.vmax[10] = 30;
   const hot = suspiciousHours(mr, hours, active, dayKeys);

@@ -7,7 +7,8 @@ import { at, iso, only, reading, run, S, type Step } from './fixture.ts';
 
 const NOISE = 'hall-noise-1';
 /** values[i] at t0 + i s, 1 s each. */
-const noise = (t0: number, values: number[]): Step[] => values.map((v, i) => reading(NOISE, 'noise_laeq', v, t0 + i * S, 1));
+const noise = (t0: number, values: number[]): Step[] =>
+  values.map((v, i) => reading(NOISE, 'noise_laeq', v, t0 + i * S, 1));
 const repeat = (v: number, n: number) => Array.from({ length: n }, () => v);
 const alternating = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 90 : 60));
 
@@ -16,14 +17,25 @@ test('laeq(): 90 and 60 dB(A) alternating each second is 87.0, not 75', () => {
   const l = laeq(alternating(300).map((level) => ({ level, dur: 1 })))!;
   assert.ok(Math.abs(l - 86.994) < 0.001, String(l));
   // A 2 s interval weighs twice a 1 s interval: (2·10^9 + 10^6)/3 -> 88.2405
-  assert.ok(Math.abs(laeq([{ level: 90, dur: 2 }, { level: 60, dur: 1 }])! - 88.2405) < 0.001);
+  assert.ok(
+    Math.abs(
+      laeq([
+        { level: 90, dur: 2 },
+        { level: 60, dur: 1 },
+      ])! - 88.2405,
+    ) < 0.001,
+  );
   assert.equal(laeq([]), null);
 });
 
 test('noiseStats(): L10/L50/L90/Lmax are time-weighted exceedance levels', () => {
   // 10 s: 1 s at 95, 4 s at 80, 5 s at 60. L10 = level exceeded 10 % of the time (the top second's
   // neighbour: exceedance must be strictly > 1 s), L50 = 80 (5 s at >= 80), L90 = 60.
-  const levels = [{ level: 95, dur: 1 }, ...repeat(80, 4).map((level) => ({ level, dur: 1 })), ...repeat(60, 5).map((level) => ({ level, dur: 1 }))];
+  const levels = [
+    { level: 95, dur: 1 },
+    ...repeat(80, 4).map((level) => ({ level, dur: 1 })),
+    ...repeat(60, 5).map((level) => ({ level, dur: 1 })),
+  ];
   const st = noiseStats(levels)!;
   assert.equal(st.lmax, 95);
   assert.equal(st.l10, 80);
@@ -72,9 +84,16 @@ test('clearing follows the hysteresis: below 80 but above 77 stays raised, at 77
   // and exactly 77 at reading 1019 (readings 720..1019 all 77): the clear.
   const values = [...repeat(90, 360), ...repeat(78, 360), ...repeat(77, 400)];
   const upTo1018 = only(run(noise(t0, values.slice(0, 1019)), { lateBoundS: 0 }).transitions, 'noise-laeq-5min');
-  assert.deepEqual(upTo1018.map((t) => t.type), ['raise'], 'still raised at LAeq 78 and just above 77');
+  assert.deepEqual(
+    upTo1018.map((t) => t.type),
+    ['raise'],
+    'still raised at LAeq 78 and just above 77',
+  );
   const all = only(run(noise(t0, values), { lateBoundS: 0 }).transitions, 'noise-laeq-5min');
-  assert.deepEqual(all.map((t) => t.type), ['raise', 'clear']);
+  assert.deepEqual(
+    all.map((t) => t.type),
+    ['raise', 'clear'],
+  );
   assert.equal(all[1]!.atMs, t0 + 1019 * S);
   assert.equal(all[1]!.alarm.clearedAt, iso(t0 + 1019 * S));
   assert.equal(all[1]!.alarm.id, all[0]!.alarm.id, 'raise and clear share the stable id');
@@ -83,9 +102,14 @@ test('clearing follows the hysteresis: below 80 but above 77 stays raised, at 77
 
 test('an excursion open at closing time ends at closing time; nothing is judged after hours', () => {
   const t0 = at('2025-05-06 16:50'); // closes 17:00
-  const { transitions, excursions } = run([...noise(t0, repeat(90, 1200)), { advance: t0 + 1300 * S }], { lateBoundS: 0 });
+  const { transitions, excursions } = run([...noise(t0, repeat(90, 1200)), { advance: t0 + 1300 * S }], {
+    lateBoundS: 0,
+  });
   const five = only(transitions, 'noise-laeq-5min');
-  assert.deepEqual(five.map((t) => t.type), ['raise', 'clear']);
+  assert.deepEqual(
+    five.map((t) => t.type),
+    ['raise', 'clear'],
+  );
   assert.equal(five[1]!.alarm.clearedAt, iso(at('2025-05-06 17:00')));
   const x = excursions.find((e) => e.rule === 'noise-laeq-5min')!;
   assert.equal(x.endReason, 'closing');
@@ -102,7 +126,10 @@ test('a gap in the data ends the excursion at the last reading that showed it', 
   const steps = [...noise(t0, repeat(90, 400)), ...noise(t0 + 520 * S, repeat(90, 60))];
   const { transitions, excursions } = run(steps, { lateBoundS: 0 });
   const five = only(transitions, 'noise-laeq-5min');
-  assert.deepEqual(five.map((t) => t.type), ['raise', 'clear', 'raise']);
+  assert.deepEqual(
+    five.map((t) => t.type),
+    ['raise', 'clear', 'raise'],
+  );
   assert.equal(five[1]!.alarm.clearedAt, iso(t0 + 399 * S));
   const x = excursions.find((e) => e.rule === 'noise-laeq-5min')!;
   assert.equal(x.endReason, 'gap');

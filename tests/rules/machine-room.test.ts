@@ -20,7 +20,10 @@ test('Magnus dew point: 20 °C / 50 % -> 9.26 °C; 25 °C / 80 % -> 21.31 °C', 
 test('dew point pairs temperature and humidity of the same sensor within 5 s', () => {
   // 22 °C and 75 %RH -> Td 17.4 °C > 15 for 300 s. Humidity 2 s after temperature: paired.
   const pairs = (gapS: number, n: number): Step[] =>
-    Array.from({ length: n }, (_, i) => [reading(MR, 'temperature', 22, t0 + i * 10 * S), reading(MR, 'humidity', 55 + 20, t0 + i * 10 * S + gapS * S)]).flat();
+    Array.from({ length: n }, (_, i) => [
+      reading(MR, 'temperature', 22, t0 + i * 10 * S),
+      reading(MR, 'humidity', 55 + 20, t0 + i * 10 * S + gapS * S),
+    ]).flat();
   const paired = only(run(pairs(2, 31), { lateBoundS: 0 }).transitions, 'mr-dew-point');
   assert.equal(paired.length, 1);
   assert.equal(paired[0]!.alarm.startedAt, iso(t0 + 2 * S));
@@ -28,7 +31,10 @@ test('dew point pairs temperature and humidity of the same sensor within 5 s', (
   // 7 s apart: never paired, no dew point at all.
   assert.deepEqual(only(run(pairs(7, 31), { lateBoundS: 0 }).transitions, 'mr-dew-point'), []);
   // 20 °C / 50 % (Td 9.26, inside 5.5-15): nothing.
-  const ok = Array.from({ length: 40 }, (_, i) => [reading(MR, 'temperature', 20, t0 + i * 10 * S), reading(MR, 'humidity', 50, t0 + i * 10 * S)]).flat();
+  const ok = Array.from({ length: 40 }, (_, i) => [
+    reading(MR, 'temperature', 20, t0 + i * 10 * S),
+    reading(MR, 'humidity', 50, t0 + i * 10 * S),
+  ]).flat();
   assert.deepEqual(only(run(ok, { lateBoundS: 0 }).transitions, 'mr-dew-point'), []);
 });
 
@@ -36,13 +42,19 @@ test('rate of change: exactly 5 °C within 15 min is not an excursion, 5.5 is; i
   // 18.5 °C rising 0.5 °C a minute: at +10 min 23.5 (swing 5.0), at +11 min 24.0 (swing 5.5), then 24.0.
   const values = [...Array.from({ length: 12 }, (_, i) => 18.5 + 0.5 * i), ...Array.from({ length: 8 }, () => 24)];
   const roc = only(run(series(MR, 'temperature', t0, MIN, values), { lateBoundS: 0 }).transitions, 'mr-rate-of-change');
-  assert.deepEqual(roc.map((t) => t.type), ['raise', 'clear']);
+  assert.deepEqual(
+    roc.map((t) => t.type),
+    ['raise', 'clear'],
+  );
   assert.equal(roc[0]!.atMs, t0 + 11 * MIN);
   assert.equal(roc[0]!.alarm.limit, 5);
   // The 18.5 at t0 stays in the window up to +15 min; at +16 min the window's min is 19.0: swing 5.0.
   assert.equal(roc[1]!.atMs, t0 + 16 * MIN);
   assert.equal(roc[1]!.alarm.peak, 5.5);
-  const exact = only(run(series(MR, 'temperature', t0, MIN, values.slice(0, 11)), { lateBoundS: 0 }).transitions, 'mr-rate-of-change');
+  const exact = only(
+    run(series(MR, 'temperature', t0, MIN, values.slice(0, 11)), { lateBoundS: 0 }).transitions,
+    'mr-rate-of-change',
+  );
   assert.deepEqual(exact, []);
 });
 
@@ -52,15 +64,31 @@ test('gap: raised when the watermark passes last + 300 s, cleared when data retu
   // advance(now) puts the watermark at now − 60 s (the late bound).
   const notYet = run([...base, { advance: last + 300 * S + 60 * S }]).transitions;
   assert.deepEqual(only(notYet, 'mr-gap'), []);
-  const { transitions, engine } = run([...base, { advance: last + 301 * S + 60 * S }, reading(MR, 'temperature', 22, last + 600 * S), { advance: last + 700 * S }]);
+  const { transitions, engine } = run([
+    ...base,
+    { advance: last + 301 * S + 60 * S },
+    reading(MR, 'temperature', 22, last + 600 * S),
+    { advance: last + 700 * S },
+  ]);
   const gap = only(transitions, 'mr-gap');
-  assert.deepEqual(gap.map((t) => t.type), ['raise', 'clear']);
+  assert.deepEqual(
+    gap.map((t) => t.type),
+    ['raise', 'clear'],
+  );
   assert.equal(gap[0]!.atMs, last + 300 * S);
   assert.equal(gap[0]!.alarm.startedAt, iso(last));
   assert.equal(gap[1]!.alarm.clearedAt, iso(last + 600 * S));
-  assert.deepEqual(engine.gaps, [{ rule: 'mr-gap', clause: '5.2.2', sensor: MR, start: last, end: last + 600 * S, durationS: 600 }]);
+  assert.deepEqual(engine.gaps, [
+    { rule: 'mr-gap', clause: '5.2.2', sensor: MR, start: last, end: last + 600 * S, durationS: 600 },
+  ]);
   // Data back after exactly 300 s: no gap.
-  assert.deepEqual(only(run([...base, reading(MR, 'temperature', 22, last + 300 * S), { advance: last + 400 * S }]).transitions, 'mr-gap'), []);
+  assert.deepEqual(
+    only(
+      run([...base, reading(MR, 'temperature', 22, last + 300 * S), { advance: last + 400 * S }]).transitions,
+      'mr-gap',
+    ),
+    [],
+  );
 });
 
 test('daily swing over the site-local calendar day: 4.0 °C is not above 4, 4.1 is; cleared at local midnight', () => {
@@ -78,7 +106,10 @@ test('daily swing over the site-local calendar day: 4.0 °C is not above 4, 4.1 
   ];
   const { transitions, excursions } = run(steps, { lateBoundS: 0 });
   const swing = only(transitions, 'ar-temperature-swing');
-  assert.deepEqual(swing.map((t) => t.type), ['raise', 'clear']);
+  assert.deepEqual(
+    swing.map((t) => t.type),
+    ['raise', 'clear'],
+  );
   assert.equal(swing[0]!.alarm.startedAt, iso(at('2025-05-07 14:00')));
   assert.equal(swing[1]!.alarm.clearedAt, iso(at('2025-05-08 00:00')));
   const x = excursions.find((e) => e.rule === 'ar-temperature-swing')!;

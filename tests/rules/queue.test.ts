@@ -5,7 +5,19 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { EventType } from '@hallmon/firmware-config';
 import type { Excursion, Out, Transition, QueueWaitRule } from '@hallmon/rules';
-import { at, canonical, event, makeEngine, MIN, only, run, runWithRestart, S, shuffleWithinBound, type Step } from './fixture.ts';
+import {
+  at,
+  canonical,
+  event,
+  makeEngine,
+  MIN,
+  only,
+  run,
+  runWithRestart,
+  S,
+  shuffleWithinBound,
+  type Step,
+} from './fixture.ts';
 
 const opts = { lateBoundS: 0 };
 const WAIT = 'queue-wait-time';
@@ -13,7 +25,11 @@ const LEN = 'queue-length';
 const Q = 'queue-1';
 
 const ev = (type: EventType, ticket: string, ts: number): Step => event({ device: Q, type, ticket, ts });
-const byTs = (steps: Step[]) => steps.sort((a, b) => Date.parse(('event' in a ? a.event.ts : '') as string) - Date.parse(('event' in b ? b.event.ts : '') as string));
+const byTs = (steps: Step[]) =>
+  steps.sort(
+    (a, b) =>
+      Date.parse(('event' in a ? a.event.ts : '') as string) - Date.parse(('event' in b ? b.event.ts : '') as string),
+  );
 const facts = (ts: Transition[]) => ts.map((t) => [t.type, t.atMs, t.alarm.startedAt, t.alarm.peak]);
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -40,14 +56,28 @@ test('waiting time: exactly 30 min is not an excursion, 30 min 1 s is; a called 
   assert.equal(w[0]!.alarm.clause, 'queue');
   assert.equal(w[0]!.alarm.limit, 1800);
   const x = excursions.filter((e) => e.rule === WAIT);
-  assert.deepEqual(x.map((e) => [e.start, e.end, e.durationS, e.endReason]), [[start, at('2025-05-06 10:45'), 839, 'cleared']]);
+  assert.deepEqual(
+    x.map((e) => [e.start, e.end, e.durationS, e.endReason]),
+    [[start, at('2025-05-06 10:45'), 839, 'cleared']],
+  );
   // Without A002 the worst wait is exactly 30 min: nothing.
-  assert.deepEqual(only(run(waits.filter((_, i) => i !== 1 && i !== 3), opts).transitions, WAIT), []);
+  assert.deepEqual(
+    only(
+      run(
+        waits.filter((_, i) => i !== 1 && i !== 3),
+        opts,
+      ).transitions,
+      WAIT,
+    ),
+    [],
+  );
 });
 
 /** `n` tickets issued one second apart from `from`. */
 function issue(n: number, from: number, prefix = 'B'): Step[] {
-  return Array.from({ length: n }, (_, i) => ev('ticket_issued', `${prefix}${String(i + 1).padStart(3, '0')}`, from + i * S));
+  return Array.from({ length: n }, (_, i) =>
+    ev('ticket_issued', `${prefix}${String(i + 1).padStart(3, '0')}`, from + i * S),
+  );
 }
 
 test('queue length: 30 waiting is not an excursion; 31 for 10 min is, and a call back to 30 clears it', () => {
@@ -56,27 +86,45 @@ test('queue length: 30 waiting is not an excursion; 31 for 10 min is, and a call
   // 30 waiting for an hour: nothing.
   assert.deepEqual(only(run([...issue(30, t0), { advance: at('2025-05-06 11:00') }], opts).transitions, LEN), []);
   // 31 waiting, one called 1 s before the 10 minutes are up: nothing.
-  const short = run([...issue(31, t0), ev('ticket_called', 'B001', start + 10 * MIN - S), { advance: at('2025-05-06 11:00') }], opts);
+  const short = run(
+    [...issue(31, t0), ev('ticket_called', 'B001', start + 10 * MIN - S), { advance: at('2025-05-06 11:00') }],
+    opts,
+  );
   assert.deepEqual(only(short.transitions, LEN), []);
   // 31 waiting, one called 15 min later: raised when the 10 minutes are up, cleared at the call.
-  const long = run([...issue(31, t0), ev('ticket_called', 'B001', start + 15 * MIN), { advance: at('2025-05-06 11:00') }], opts);
+  const long = run(
+    [...issue(31, t0), ev('ticket_called', 'B001', start + 15 * MIN), { advance: at('2025-05-06 11:00') }],
+    opts,
+  );
   const l = only(long.transitions, LEN);
   assert.deepEqual(facts(l), [
     ['raise', start + 10 * MIN, iso(start), 31],
     ['clear', start + 15 * MIN, iso(start), 31],
   ]);
   assert.equal(l[0]!.alarm.id, `demo:${LEN}:${Q}:${start}`);
-  assert.deepEqual(long.excursions.filter((e) => e.rule === LEN).map((e) => [e.durationS, e.peak, e.limit, e.endReason]), [[900, 31, 30, 'cleared']]);
+  assert.deepEqual(
+    long.excursions.filter((e) => e.rule === LEN).map((e) => [e.durationS, e.peak, e.limit, e.endReason]),
+    [[900, 31, 30, 'cleared']],
+  );
   // Exactly 10 minutes counts ("for >= 10 min").
   const exact = run([...issue(31, t0), ev('ticket_called', 'B001', start + 10 * MIN)], opts);
-  assert.deepEqual(facts(only(exact.transitions, LEN)).map((f) => f[0]), ['raise', 'clear']);
+  assert.deepEqual(
+    facts(only(exact.transitions, LEN)).map((f) => f[0]),
+    ['raise', 'clear'],
+  );
 });
 
 test('events shuffled within the late bound give the same alarms as in order', () => {
   const t0 = at('2025-05-06 10:00');
-  const steps = [...byTs([...waits, ...issue(31, t0 + 2 * MIN, 'C'), ev('ticket_called', 'C001', t0 + 20 * MIN)]), { advance: at('2025-05-06 12:00') }];
+  const steps = [
+    ...byTs([...waits, ...issue(31, t0 + 2 * MIN, 'C'), ev('ticket_called', 'C001', t0 + 20 * MIN)]),
+    { advance: at('2025-05-06 12:00') },
+  ];
   const inOrder = run(steps, opts);
-  assert.ok(only(inOrder.transitions, WAIT).length > 0 && only(inOrder.transitions, LEN).length > 0, 'the scenario raises both rules');
+  assert.ok(
+    only(inOrder.transitions, WAIT).length > 0 && only(inOrder.transitions, LEN).length > 0,
+    'the scenario raises both rules',
+  );
   for (const seed of [1, 7, 42]) {
     const shuffled = run(shuffleWithinBound(steps, seed));
     assert.deepEqual(canonical(shuffled.transitions), canonical(inOrder.transitions), `seed ${seed}`);
@@ -86,7 +134,12 @@ test('events shuffled within the late bound give the same alarms as in order', (
 test('a restart in the middle of the 10 minutes resumes the duration and the waiting tickets', () => {
   const t0 = at('2025-05-06 10:00');
   const start = t0 + 30 * S;
-  const steps: Step[] = [...issue(31, t0), { advance: start + 4 * MIN }, { advance: start + 12 * MIN }, ev('ticket_called', 'B001', start + 13 * MIN)];
+  const steps: Step[] = [
+    ...issue(31, t0),
+    { advance: start + 4 * MIN },
+    { advance: start + 12 * MIN },
+    ev('ticket_called', 'B001', start + 13 * MIN),
+  ];
   const whole = run(steps, opts);
   const restarted = runWithRestart(steps, 32, opts);
   assert.deepEqual(canonical(restarted.transitions), canonical(whole.transitions));
@@ -123,12 +176,17 @@ test('closing time ends open excursions and drops tickets never called (abandone
     ['raise', at('2025-05-06 16:40'), iso(at('2025-05-06 16:40')), 2400],
     ['clear', close, iso(at('2025-05-06 16:40')), 2400],
   ]);
-  const ends = r.excursions.filter((e: Excursion) => e.rule.startsWith('queue')).map((e) => `${e.rule} ${e.end} ${e.endReason}`);
+  const ends = r.excursions
+    .filter((e: Excursion) => e.rule.startsWith('queue'))
+    .map((e) => `${e.rule} ${e.end} ${e.endReason}`);
   assert.deepEqual(ends.sort(), [`${LEN} ${close} closing`, `${WAIT} ${close} closing`]);
   const stats = ruleOf(r, `${LEN}:${Q}`).queueStats();
   assert.deepEqual(stats, { waiting: 0, abandonedAtClose: { '2025-05-06': 31 }, unmatched: 0 });
   // Pending (under 10 min) at closing: no alarm at all. 31 tickets from 16:52 reach closing after 7.5 min.
-  assert.deepEqual(only(run([...issue(31, at('2025-05-06 16:52')), { advance: close + MIN }], opts).transitions, LEN), []);
+  assert.deepEqual(
+    only(run([...issue(31, at('2025-05-06 16:52')), { advance: close + MIN }], opts).transitions, LEN),
+    [],
+  );
 });
 
 test('calls are matched to issues by ticket number, not first in first out', () => {
@@ -136,7 +194,13 @@ test('calls are matched to issues by ticket number, not first in first out', () 
   const engine = makeEngine(opts);
   const rule = engine.rules.find((x) => x.key === `${WAIT}:${Q}`)!;
   const got: Transition[] = [];
-  const out: Out = { transition: (t) => got.push(t), excursion: () => {}, gap: () => {}, fault: () => {}, followup: () => {} };
+  const out: Out = {
+    transition: (t) => got.push(t),
+    excursion: () => {},
+    gap: () => {},
+    fault: () => {},
+    followup: () => {},
+  };
   const feed = (type: EventType, ticket: string, ts: number) => {
     rule.time(ts, out);
     rule.event!({ device: Q, type, ticket, ts }, out);

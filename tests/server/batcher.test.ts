@@ -46,9 +46,12 @@ test('adds in one event-loop turn become one write; callers wait for it', async 
 
 test('a failed write rejects its callers only', async () => {
   let n = 0;
-  const b = new WriteBatcher<number>(async () => {
-    if (n++ === 0) throw new Error('disk full');
-  }, { maxItems: 1000, maxDelayMs: 0 });
+  const b = new WriteBatcher<number>(
+    async () => {
+      if (n++ === 0) throw new Error('disk full');
+    },
+    { maxItems: 1000, maxDelayMs: 0 },
+  );
   const first = b.add([1]);
   await assert.rejects(first, /disk full/);
   await b.add([2]);

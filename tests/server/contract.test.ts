@@ -22,7 +22,9 @@ interface Call {
 }
 
 const schemaOf = (route: ApiRoute, status: number): TSchema | undefined => {
-  const entry = (API[route].response as Record<number, TSchema | { content: Record<string, { schema: TSchema }> }>)[status];
+  const entry = (API[route].response as Record<number, TSchema | { content: Record<string, { schema: TSchema }> }>)[
+    status
+  ];
   if (!entry) return undefined;
   return 'content' in entry ? entry.content['application/json']!.schema : entry;
 };
@@ -54,11 +56,21 @@ test('every /api route answers what its contract schema says, errors included', 
     JSON.stringify([
       { device: 'eval-w01', type: 'rating', score: 1, window: 'W01', ts: ratedAt },
       { device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: ratedAt + 1000 },
-      { device: 'mr-th-2', type: 'device_fault', fault: 'timeout', count: 3, start: ratedAt - 60_000, end: ratedAt, ts: ratedAt },
+      {
+        device: 'mr-th-2',
+        type: 'device_fault',
+        fault: 'timeout',
+        count: 3,
+        start: ratedAt - 60_000,
+        end: ratedAt,
+        ts: ratedAt,
+      },
     ]),
     { qos: 1 },
   );
-  await gw.publishAsync('hallmon/v1/demo/status/eval-w02', JSON.stringify({ status: 'offline', ts: ratedAt + 2000 }), { qos: 1 });
+  await gw.publishAsync('hallmon/v1/demo/status/eval-w02', JSON.stringify({ status: 'offline', ts: ratedAt + 2000 }), {
+    qos: 1,
+  });
   const alarm = {
     id: `demo:mr-temperature:mr-th-1:${start}`,
     site: 'demo',
@@ -74,22 +86,51 @@ test('every /api route answers what its contract schema says, errors included', 
     message: '机房温度高于 27 °C',
   };
   await gw.publishAsync('hallmon/v1/demo/alarms', JSON.stringify(alarm), { qos: 1 });
-  await waitFor(async () => (await server.get<unknown[]>('/api/latest?site=demo', admin)).body.length >= 3, 'the readings to be stored');
-  const followupId = await waitFor(async () => (await server.get<{ id: string }[]>('/api/followups?site=demo', admin)).body[0]?.id, 'the bad rating to open a follow-up');
+  await waitFor(
+    async () => (await server.get<unknown[]>('/api/latest?site=demo', admin)).body.length >= 3,
+    'the readings to be stored',
+  );
+  const followupId = await waitFor(
+    async () => (await server.get<{ id: string }[]>('/api/followups?site=demo', admin)).body[0]?.id,
+    'the bad rating to open a follow-up',
+  );
   const alarmPath = `/api/alarms/${encodeURIComponent(alarm.id)}`;
   const range = `from=${start}&to=${end + 60_000}`;
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(end);
 
   const ok: Call[] = [
     { route: 'GET /api/health', path: '/api/health' },
-    { route: 'POST /api/login', path: '/api/login', method: 'POST', body: { username: 'hall1', password: 'hall-pass' } },
+    {
+      route: 'POST /api/login',
+      path: '/api/login',
+      method: 'POST',
+      body: { username: 'hall1', password: 'hall-pass' },
+    },
     { route: 'GET /api/sites', path: '/api/sites', token: assessor },
-    { route: 'GET /api/readings', path: `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`, token: assessor },
-    { route: 'GET /api/readings', path: `/api/readings?site=demo&sensor=hall-noise-1&metric=noise_laeq&${range}&step=1m`, token: assessor },
-    { route: 'GET /api/readings', path: `/api/readings?site=demo&sensor=mr-th-1&metric=humidity&${range}&step=1h`, token: assessor },
+    {
+      route: 'GET /api/readings',
+      path: `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`,
+      token: assessor,
+    },
+    {
+      route: 'GET /api/readings',
+      path: `/api/readings?site=demo&sensor=hall-noise-1&metric=noise_laeq&${range}&step=1m`,
+      token: assessor,
+    },
+    {
+      route: 'GET /api/readings',
+      path: `/api/readings?site=demo&sensor=mr-th-1&metric=humidity&${range}&step=1h`,
+      token: assessor,
+    },
     { route: 'GET /api/latest', path: '/api/latest', token: assessor },
     { route: 'GET /api/alarms', path: '/api/alarms?site=demo&state=all', token: assessor },
-    { route: 'POST /api/alarms/:id/ack', path: `${alarmPath}/ack`, method: 'POST', body: { note: '空调已报修' }, token: hall },
+    {
+      route: 'POST /api/alarms/:id/ack',
+      path: `${alarmPath}/ack`,
+      method: 'POST',
+      body: { note: '空调已报修' },
+      token: hall,
+    },
     { route: 'GET /api/alarms/:id/notifications', path: `${alarmPath}/notifications`, token: assessor },
     { route: 'GET /api/notifications', path: '/api/notifications?site=demo', token: assessor },
     { route: 'GET /api/events', path: `/api/events?site=demo&${range}`, token: assessor },
@@ -97,37 +138,95 @@ test('every /api route answers what its contract schema says, errors included', 
     { route: 'GET /api/devices', path: '/api/devices', token: assessor },
     { route: 'GET /api/marks', path: `/api/marks?site=demo&sensor=mr-th-1&${range}`, token: assessor },
     { route: 'GET /api/followups', path: '/api/followups?site=demo&state=all', token: assessor },
-    { route: 'POST /api/followups/:id', path: `/api/followups/${encodeURIComponent(followupId)}`, method: 'POST', body: { action: 'respond', note: '已电话回复' }, token: hall },
+    {
+      route: 'POST /api/followups/:id',
+      path: `/api/followups/${encodeURIComponent(followupId)}`,
+      method: 'POST',
+      body: { action: 'respond', note: '已电话回复' },
+      token: hall,
+    },
     { route: 'POST /api/selftest', path: '/api/selftest?site=demo', method: 'POST', token: admin },
     { route: 'GET /api/selftest', path: '/api/selftest?site=demo', token: assessor },
-    { route: 'GET /api/evidence', path: `/api/evidence?site=demo&from=${today}&to=${today}&format=json`, token: assessor },
+    {
+      route: 'GET /api/evidence',
+      path: `/api/evidence?site=demo&from=${today}&to=${today}&format=json`,
+      token: assessor,
+    },
   ];
   const errors: Call[] = [
     { route: 'GET /api/health', path: '/api/health', status: 200 },
     { route: 'POST /api/login', path: '/api/login', method: 'POST', body: { username: 'admin' }, status: 400 },
-    { route: 'POST /api/login', path: '/api/login', method: 'POST', body: { username: 'admin', password: 'wrong' }, status: 401 },
+    {
+      route: 'POST /api/login',
+      path: '/api/login',
+      method: 'POST',
+      body: { username: 'admin', password: 'wrong' },
+      status: 401,
+    },
     { route: 'GET /api/sites', path: '/api/sites', status: 401 },
-    { route: 'GET /api/readings', path: `/api/readings?site=demo&sensor=mr-th-1&metric=pressure&${range}`, token: admin, status: 400 },
-    { route: 'GET /api/readings', path: `/api/readings?site=nowhere&sensor=mr-th-1&metric=temperature&${range}`, token: admin, status: 404 },
+    {
+      route: 'GET /api/readings',
+      path: `/api/readings?site=demo&sensor=mr-th-1&metric=pressure&${range}`,
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'GET /api/readings',
+      path: `/api/readings?site=nowhere&sensor=mr-th-1&metric=temperature&${range}`,
+      token: admin,
+      status: 404,
+    },
     { route: 'GET /api/latest', path: '/api/latest?site=nowhere', token: admin, status: 404 },
     { route: 'GET /api/alarms', path: '/api/alarms?state=open', token: admin, status: 400 },
-    { route: 'POST /api/alarms/:id/ack', path: `${alarmPath}/ack`, method: 'POST', body: { note: 'x' }, token: assessor, status: 403 },
-    { route: 'POST /api/alarms/:id/ack', path: '/api/alarms/nope/ack', method: 'POST', body: { note: 'x' }, token: hall, status: 404 },
+    {
+      route: 'POST /api/alarms/:id/ack',
+      path: `${alarmPath}/ack`,
+      method: 'POST',
+      body: { note: 'x' },
+      token: assessor,
+      status: 403,
+    },
+    {
+      route: 'POST /api/alarms/:id/ack',
+      path: '/api/alarms/nope/ack',
+      method: 'POST',
+      body: { note: 'x' },
+      token: hall,
+      status: 404,
+    },
     { route: 'GET /api/alarms/:id/notifications', path: `${alarmPath}/notifications`, status: 401 },
     { route: 'GET /api/notifications', path: '/api/notifications?site=nowhere', token: admin, status: 404 },
     { route: 'GET /api/events', path: `/api/events?site=demo&${range}&type=bogus`, token: admin, status: 400 },
     { route: 'GET /api/status', path: `/api/status?site=nowhere&${range}`, token: admin, status: 404 },
     { route: 'GET /api/devices', path: '/api/devices?site=nowhere', token: admin, status: 404 },
     { route: 'GET /api/marks', path: `/api/marks?site=demo&sensor=eval-w01&${range}`, token: admin, status: 404 },
-    { route: 'GET /api/marks', path: `/api/marks?site=demo&sensor=mr-th-1&from=${end}&to=${start}`, token: admin, status: 400 },
+    {
+      route: 'GET /api/marks',
+      path: `/api/marks?site=demo&sensor=mr-th-1&from=${end}&to=${start}`,
+      token: admin,
+      status: 400,
+    },
     { route: 'GET /api/followups', path: '/api/followups?site=demo&state=closed', token: admin, status: 400 },
-    { route: 'POST /api/followups/:id', path: '/api/followups/nope', method: 'POST', body: { action: 'respond', note: '' }, token: admin, status: 404 },
+    {
+      route: 'POST /api/followups/:id',
+      path: '/api/followups/nope',
+      method: 'POST',
+      body: { action: 'respond', note: '' },
+      token: admin,
+      status: 404,
+    },
     { route: 'POST /api/selftest', path: '/api/selftest?site=demo', method: 'POST', token: assessor, status: 403 },
     { route: 'GET /api/selftest', path: '/api/selftest?site=nowhere', token: admin, status: 404 },
-    { route: 'GET /api/evidence', path: `/api/evidence?site=demo&from=${today}&to=2000-01-01`, token: admin, status: 400 },
+    {
+      route: 'GET /api/evidence',
+      path: `/api/evidence?site=demo&from=${today}&to=2000-01-01`,
+      token: admin,
+      status: 400,
+    },
   ];
 
-  const call = (c: Call) => (c.method === 'POST' ? server.post<unknown>(c.path, c.body, c.token) : server.get<unknown>(c.path, c.token));
+  const call = (c: Call) =>
+    c.method === 'POST' ? server.post<unknown>(c.path, c.body, c.token) : server.get<unknown>(c.path, c.token);
 
   // Step: 200 answers conform to their closed schemas
   {
@@ -151,14 +250,33 @@ test('every /api route answers what its contract schema says, errors included', 
 
   // Step: the answers carry the data that was published
   {
-    const acked = await server.get<{ id: string; ackedBy: string | null; ackNote: string | null; limit: number | null; message: string | null }[]>('/api/alarms?site=demo', admin);
+    const acked = await server.get<
+      { id: string; ackedBy: string | null; ackNote: string | null; limit: number | null; message: string | null }[]
+    >('/api/alarms?site=demo', admin);
     const a = acked.body.find((x) => x.id === alarm.id)!;
     assert.deepEqual([a.ackedBy, a.ackNote, a.limit, a.message], ['hall1', '空调已报修', 27, '机房温度高于 27 °C']);
-    const events = await server.get<{ type: string; start?: string; end?: string; count?: number }[]>(`/api/events?site=demo&${range}&type=device_fault`, admin);
-    assert.deepEqual(events.body.map((e) => [e.type, e.start, e.end, e.count]), [['device_fault', new Date(ratedAt - 60_000).toISOString(), new Date(ratedAt).toISOString(), 3]]);
-    const raw = await server.get<{ points: [string, number][] }>(`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`, admin);
-    assert.deepEqual(raw.body.points.slice(0, 2), readings.filter((r) => r.metric === 'temperature').slice(0, 2).map((r) => [new Date(r.ts).toISOString(), r.value]));
-    const evidence = await fetch(`${server.url}/api/evidence?site=demo&from=${today}&to=${today}&format=csv`, { headers: { authorization: `Bearer ${admin}` } });
+    const events = await server.get<{ type: string; start?: string; end?: string; count?: number }[]>(
+      `/api/events?site=demo&${range}&type=device_fault`,
+      admin,
+    );
+    assert.deepEqual(
+      events.body.map((e) => [e.type, e.start, e.end, e.count]),
+      [['device_fault', new Date(ratedAt - 60_000).toISOString(), new Date(ratedAt).toISOString(), 3]],
+    );
+    const raw = await server.get<{ points: [string, number][] }>(
+      `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`,
+      admin,
+    );
+    assert.deepEqual(
+      raw.body.points.slice(0, 2),
+      readings
+        .filter((r) => r.metric === 'temperature')
+        .slice(0, 2)
+        .map((r) => [new Date(r.ts).toISOString(), r.value]),
+    );
+    const evidence = await fetch(`${server.url}/api/evidence?site=demo&from=${today}&to=${today}&format=csv`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
     assert.equal(evidence.status, 200);
     assert.match(evidence.headers.get('content-type') ?? '', /^text\/csv/);
   }
@@ -166,6 +284,9 @@ test('every /api route answers what its contract schema says, errors included', 
   // Step: every route of the contract was called
   {
     const called = new Set([...ok, ...errors].map((c) => c.route));
-    assert.deepEqual(Object.keys(API).filter((k) => !called.has(k as ApiRoute)), []);
+    assert.deepEqual(
+      Object.keys(API).filter((k) => !called.has(k as ApiRoute)),
+      [],
+    );
   }
 });

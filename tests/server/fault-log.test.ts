@@ -72,11 +72,29 @@ test('polled sensor: device_fault episodes count by kind this month and merge wi
   ];
   const faults = [
     // Same incident as the offline status above (started a minute earlier): one episode, not two.
-    { ts: sh('2025-05-12T10:00:00'), start: sh('2025-05-12T10:00:00'), end: sh('2025-05-14T10:59:00'), fault: 'timeout', count: 12 },
+    {
+      ts: sh('2025-05-12T10:00:00'),
+      start: sh('2025-05-12T10:00:00'),
+      end: sh('2025-05-14T10:59:00'),
+      fault: 'timeout',
+      count: 12,
+    },
     // A lone CRC burst later in the month: a second episode.
-    { ts: sh('2025-05-18T09:00:00'), start: sh('2025-05-18T09:00:00'), end: sh('2025-05-18T09:00:05'), fault: 'crc-error', count: 1 },
+    {
+      ts: sh('2025-05-18T09:00:00'),
+      start: sh('2025-05-18T09:00:00'),
+      end: sh('2025-05-18T09:00:05'),
+      fault: 'crc-error',
+      count: 1,
+    },
     // Last month: not in the errors of May.
-    { ts: sh('2025-04-28T09:00:00'), start: sh('2025-04-28T09:00:00'), end: sh('2025-04-28T09:10:00'), fault: 'timeout', count: 3 },
+    {
+      ts: sh('2025-04-28T09:00:00'),
+      start: sh('2025-04-28T09:00:00'),
+      end: sh('2025-04-28T09:10:00'),
+      fault: 'timeout',
+      count: 3,
+    },
   ];
   const f = faultLog(base({ now, statuses, faults, lastSeen: now - MIN, silenceMs: 5 * MIN }));
   assert.equal(f.status, 'online');

@@ -8,7 +8,11 @@ import { TokenSigner, loadOrCreateSecret } from '../../server/src/auth/tokens.ts
 import { startTestServer, DEMO_GATEWAY, type TestServer } from '../helpers/server-process.ts';
 
 type Err = { error: string; message: string };
-type Agg = { step: string; points: [string, number][]; buckets: { ts: string; count: number; min: number; max: number; mean: number; laeq?: number }[] };
+type Agg = {
+  step: string;
+  points: [string, number][];
+  buckets: { ts: string; count: number; min: number; max: number; mean: number; laeq?: number }[];
+};
 
 // One server, one gateway and one data set for these tests, which run in order against the same
 // server state (the rate limit counts every login attempt made before it).
@@ -32,8 +36,18 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
     server.users.upsert('assessor1', 'assessor', 'assessor-pass');
     server.users.upsert('hall1', 'hall', 'hall-pass');
     gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
-    const noise = [90, 60, 90, 60].map((v, i) => ({ sensor: 'hall-noise-1', metric: 'noise_laeq', value: v, ts: minute + i * 1000, dur: 1 }));
-    await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify([...temps.map((x) => ({ sensor: 'mr-th-1', metric: 'temperature', ...x })), ...noise]), { qos: 1 });
+    const noise = [90, 60, 90, 60].map((v, i) => ({
+      sensor: 'hall-noise-1',
+      metric: 'noise_laeq',
+      value: v,
+      ts: minute + i * 1000,
+      dur: 1,
+    }));
+    await gw.publishAsync(
+      'hallmon/v1/demo/telemetry',
+      JSON.stringify([...temps.map((x) => ({ sensor: 'mr-th-1', metric: 'temperature', ...x })), ...noise]),
+      { qos: 1 },
+    );
     admin = await server.login();
     assessor = await server.login('assessor1', 'assessor-pass');
     hall = await server.login('hall1', 'hall-pass');
@@ -44,7 +58,10 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
   });
 
   test('login', async () => {
-    const ok = await server.post<{ token: string; role: string }>('/api/login', { username: 'admin', password: 'test-admin-password' });
+    const ok = await server.post<{ token: string; role: string }>('/api/login', {
+      username: 'admin',
+      password: 'test-admin-password',
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.role, 'admin');
     assert.match(ok.body.token, /^[\w-]+\.[\w-]+$/);
@@ -58,7 +75,9 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
   test('tokens: missing, forged and expired are 401', async () => {
     assert.equal((await server.get('/api/sites')).status, 401);
     const [body, sig] = admin.split('.') as [string, string];
-    const forgedBody = Buffer.from(JSON.stringify({ sub: 'admin', role: 'admin', exp: 9_999_999_999 })).toString('base64url');
+    const forgedBody = Buffer.from(JSON.stringify({ sub: 'admin', role: 'admin', exp: 9_999_999_999 })).toString(
+      'base64url',
+    );
     assert.equal((await server.get('/api/sites', `${forgedBody}.${sig}`)).status, 401);
     assert.equal((await server.get('/api/sites', `${body}.${sig.slice(0, -2)}AA`)).status, 401);
     const signer = new TokenSigner(loadOrCreateSecret(server.dataDir));
@@ -69,7 +88,9 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
   });
 
   test('sites', async () => {
-    const res = await server.get<{ id: string; zones: { kind: string; sensors: { id: string; metrics: string[] }[] }[] }[]>('/api/sites', assessor);
+    const res = await server.get<
+      { id: string; zones: { kind: string; sensors: { id: string; metrics: string[] }[] }[] }[]
+    >('/api/sites', assessor);
     assert.equal(res.status, 200);
     const demo = res.body.find((s) => s.id === 'demo')!;
     const mr = demo.zones.find((z) => z.kind === 'machine-room')!;
@@ -83,7 +104,10 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
       [`/api/readings?site=demo&sensor=mr-th-1&metric=pressure&${range}`, /querystring\/metric/],
       [`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}&step=5m`, /querystring\/step/],
       [`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&from=${minute}&to=${minute - 1}`, /querystring\/to/],
-      [`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&from=${minute - 40 * 86_400_000}&to=${minute}`, /querystring\/to.*31 days/],
+      [
+        `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&from=${minute - 40 * 86_400_000}&to=${minute}`,
+        /querystring\/to.*31 days/,
+      ],
       [`/api/alarms?state=open`, /querystring\/state/],
     ];
     for (const [path, re] of cases) {
@@ -92,16 +116,28 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
       assert.equal(res.body.error, 'bad-request');
       assert.match(res.body.message, re, path);
     }
-    const unknown = await server.get<Err>(`/api/readings?site=nowhere&sensor=mr-th-1&metric=temperature&${range}`, admin);
+    const unknown = await server.get<Err>(
+      `/api/readings?site=nowhere&sensor=mr-th-1&metric=temperature&${range}`,
+      admin,
+    );
     assert.equal(unknown.status, 404);
     assert.equal((await server.get(`/api/alarms?site=nowhere`, admin)).status, 404);
   });
 
   test('readings: raw and 1m aggregates', async () => {
-    const raw = await server.get<{ points: [string, number][] }>(`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`, assessor);
+    const raw = await server.get<{ points: [string, number][] }>(
+      `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`,
+      assessor,
+    );
     assert.equal(raw.status, 200);
-    assert.deepEqual(raw.body.points, temps.map((x) => [new Date(x.ts).toISOString(), x.value]));
-    const agg = await server.get<Agg>(`/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}&step=1m`, assessor);
+    assert.deepEqual(
+      raw.body.points,
+      temps.map((x) => [new Date(x.ts).toISOString(), x.value]),
+    );
+    const agg = await server.get<Agg>(
+      `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}&step=1m`,
+      assessor,
+    );
     assert.equal(agg.status, 200);
     assert.equal(agg.body.step, '1m');
     assert.deepEqual(agg.body.points, [
@@ -115,7 +151,10 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
         [1, 30, 30],
       ],
     );
-    const n = await server.get<Agg>(`/api/readings?site=demo&sensor=hall-noise-1&metric=noise_laeq&${range}&step=1m`, assessor);
+    const n = await server.get<Agg>(
+      `/api/readings?site=demo&sensor=hall-noise-1&metric=noise_laeq&${range}&step=1m`,
+      assessor,
+    );
     assert.equal(n.body.points.length, 1);
     // 90 and 60 dB alternating: LAeq 87.0 dB, not the arithmetic 75 (BRIEF "Definitions").
     assert.ok(Math.abs(n.body.points[0]![1] - 87.0) < 0.05, `LAeq ${n.body.points[0]![1]}`);
@@ -136,9 +175,15 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
       peak: 29.5,
     };
     await gw.publishAsync('hallmon/v1/demo/alarms', JSON.stringify(alarm), { qos: 1 });
-    const list = await server.get<{ id: string; state: string; ackedBy: string | null }[]>('/api/alarms?site=demo&state=active', assessor);
+    const list = await server.get<{ id: string; state: string; ackedBy: string | null }[]>(
+      '/api/alarms?site=demo&state=active',
+      assessor,
+    );
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.map((a) => [a.id, a.ackedBy]), [[alarm.id, null]]);
+    assert.deepEqual(
+      list.body.map((a) => [a.id, a.ackedBy]),
+      [[alarm.id, null]],
+    );
     const path = `/api/alarms/${encodeURIComponent(alarm.id)}/ack`;
     assert.equal((await server.post(path, { note: 'looking' })).status, 401);
     const denied = await server.post<Err>(path, { note: 'looking' }, assessor);
@@ -157,20 +202,37 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
       { device: 'queue-1', type: 'ticket_called', ticket: 'A012', window: 'W03', ts: minute + 2_000 },
     ];
     await gw.publishAsync('hallmon/v1/demo/events', JSON.stringify(ev), { qos: 1 });
-    await gw.publishAsync('hallmon/v1/demo/status/eval-w02', JSON.stringify({ status: 'offline', ts: minute + 3_000 }), { qos: 1 });
-    const all = await server.get<{ device: string; type: string; ts: string; score?: number }[]>(`/api/events?site=demo&${range}`, assessor);
+    await gw.publishAsync(
+      'hallmon/v1/demo/status/eval-w02',
+      JSON.stringify({ status: 'offline', ts: minute + 3_000 }),
+      { qos: 1 },
+    );
+    const all = await server.get<{ device: string; type: string; ts: string; score?: number }[]>(
+      `/api/events?site=demo&${range}`,
+      assessor,
+    );
     assert.equal(all.status, 200);
-    assert.deepEqual(all.body.map((e) => [e.device, e.type, e.ts]), ev.map((e) => [e.device, e.type, new Date(e.ts).toISOString()]));
+    assert.deepEqual(
+      all.body.map((e) => [e.device, e.type, e.ts]),
+      ev.map((e) => [e.device, e.type, new Date(e.ts).toISOString()]),
+    );
     const ratings = await server.get<{ score: number }[]>(`/api/events?site=demo&${range}&type=rating`, assessor);
-    assert.deepEqual(ratings.body.map((e) => e.score), [2]);
+    assert.deepEqual(
+      ratings.body.map((e) => e.score),
+      [2],
+    );
     const st = await server.get<{ device: string; status: string }[]>(`/api/status?site=demo&${range}`, assessor);
-    assert.deepEqual(st.body.map((s) => [s.device, s.status]), [['eval-w02', 'offline']]);
+    assert.deepEqual(
+      st.body.map((s) => [s.device, s.status]),
+      [['eval-w02', 'offline']],
+    );
     assert.equal((await server.get<Err>(`/api/events?site=demo&${range}&type=bogus`, assessor)).status, 400);
   });
 
   test('login is rate-limited per IP and username', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await server.post('/api/login', { username: 'hall1', password: `guess-${i}` })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push((await server.post('/api/login', { username: 'hall1', password: `guess-${i}` })).status);
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
     assert.deepEqual(statuses.slice(10), [429, 429]);
     // Even the right password is refused while limited; other users are not affected.

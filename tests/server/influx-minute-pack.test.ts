@@ -2,7 +2,12 @@
 // writes into rollup_1h is read back as the same doubles, minute for minute, for any range cut.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { ColumnsBuilder, MinutePacks, unpackMinutes, type MinuteColumns } from '../../server/src/store/influxdb/minute-pack.ts';
+import {
+  ColumnsBuilder,
+  MinutePacks,
+  unpackMinutes,
+  type MinuteColumns,
+} from '../../server/src/store/influxdb/minute-pack.ts';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -54,7 +59,10 @@ test('minute packs: a range cuts the hour at whole minutes, [from, to)', () => {
   // A range starting before the hour and ending after it takes the whole hour.
   const all = cols();
   unpackMinutes(T, means, undefined, T - H, T + 2 * H, all);
-  assert.deepEqual(plain(all).value, Array.from({ length: 60 }, (_, i) => i));
+  assert.deepEqual(
+    plain(all).value,
+    Array.from({ length: 60 }, (_, i) => i),
+  );
   const none = cols();
   unpackMinutes(T, means, undefined, T + H, T + 2 * H, none);
   assert.equal(none.columns().ts.length, 0);

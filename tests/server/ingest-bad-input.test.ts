@@ -9,7 +9,10 @@ import { startTestServer, DEMO_GATEWAY, OTHER_GATEWAY } from '../helpers/server-
 
 interface Health {
   status: string;
-  ingest: Record<string, { accepted: number; rejected: Record<string, number> }> & { accepted: number; rejected: Record<string, number> };
+  ingest: Record<string, { accepted: number; rejected: Record<string, number> }> & {
+    accepted: number;
+    rejected: Record<string, number>;
+  };
 }
 
 test('bad MQTT input is counted by reason and the good readings are stored exactly', async (t) => {
@@ -22,7 +25,13 @@ test('bad MQTT input is counted by reason and the good readings are stored exact
     gw.publishAsync(to, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
 
   const base = Date.now() - 10 * 60_000;
-  const r = (i: number, extra: Record<string, unknown> = {}) => ({ sensor: 'mr-th-1', metric: 'temperature', value: 20 + i / 10, ts: base + i * 1000, ...extra });
+  const r = (i: number, extra: Record<string, unknown> = {}) => ({
+    sensor: 'mr-th-1',
+    metric: 'temperature',
+    value: 20 + i / 10,
+    ts: base + i * 1000,
+    ...extra,
+  });
   const good: { ts: number; value: number }[] = [];
   const keep = (x: ReturnType<typeof r>) => (good.push({ ts: x.ts, value: x.value }), x);
 
@@ -42,12 +51,22 @@ test('bad MQTT input is counted by reason and the good readings are stored exact
 
   // A wrong password is refused at CONNECT (CONNACK 4).
   await assert.rejects(
-    mqtt.connectAsync(server.mqttUrl!, { username: 'demo-gateway', password: 'wrong', reconnectPeriod: 0, connectTimeout: 10_000 }),
+    mqtt.connectAsync(server.mqttUrl!, {
+      username: 'demo-gateway',
+      password: 'wrong',
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    }),
     /Bad username or password|Not authorized/i,
   );
   // An unknown gateway too.
   await assert.rejects(
-    mqtt.connectAsync(server.mqttUrl!, { username: 'nobody', password: 'x', reconnectPeriod: 0, connectTimeout: 10_000 }),
+    mqtt.connectAsync(server.mqttUrl!, {
+      username: 'nobody',
+      password: 'x',
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+    }),
     /Bad username or password|Not authorized/i,
   );
 
@@ -81,6 +100,10 @@ test('bad MQTT input is counted by reason and the good readings are stored exact
   // Still serving: the other site's own gateway can publish for its site.
   const other = await mqtt.connectAsync(server.mqttUrl!, { ...OTHER_GATEWAY, reconnectPeriod: 0 });
   t.onTestFinished(() => other.endAsync(true));
-  await other.publishAsync('hallmon/v1/other/telemetry', JSON.stringify({ sensor: 'other-th-1', metric: 'temperature', value: 21.5, ts: base }), { qos: 1 });
+  await other.publishAsync(
+    'hallmon/v1/other/telemetry',
+    JSON.stringify({ sensor: 'other-th-1', metric: 'temperature', value: 21.5, ts: base }),
+    { qos: 1 },
+  );
   assert.deepEqual((await q('other', 'other-th-1')).body.points, [[new Date(base).toISOString(), 21.5]]);
 });

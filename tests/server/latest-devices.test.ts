@@ -70,7 +70,10 @@ describe('GET /api/latest, /api/devices and /api/sites summer', () => {
       [['demo', 'mr-th-1', 'temperature', 24.6, new Date(now - 60_000).toISOString()]],
     );
     const all = await server.get<Latest[]>('/api/latest', token);
-    assert.deepEqual(all.body.map((r) => `${r.site}/${r.sensor}/${r.value}`).sort(), ['demo/mr-th-1/24.6', 'other/other-th-1/19.5']);
+    assert.deepEqual(all.body.map((r) => `${r.site}/${r.sensor}/${r.value}`).sort(), [
+      'demo/mr-th-1/24.6',
+      'other/other-th-1/19.5',
+    ]);
   });
 
   test('latest follows live data; an older reading arriving late does not replace a newer one', async () => {
@@ -84,7 +87,11 @@ describe('GET /api/latest, /api/devices and /api/sites summer', () => {
       ]),
       { qos: 1 },
     );
-    await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify([{ sensor: 'mr-th-1', metric: 'temperature', value: 10, ts: now - 90_000 }]), { qos: 1 });
+    await gw.publishAsync(
+      'hallmon/v1/demo/telemetry',
+      JSON.stringify([{ sensor: 'mr-th-1', metric: 'temperature', value: 10, ts: now - 90_000 }]),
+      { qos: 1 },
+    );
     const rows = await waitFor(async () => {
       const r = await server.get<Latest[]>('/api/latest?site=demo', token);
       return r.body.length === 3 ? r.body : undefined;
@@ -104,12 +111,22 @@ describe('GET /api/latest, /api/devices and /api/sites summer', () => {
     await gw.publishAsync(
       'hallmon/v1/demo/events',
       JSON.stringify([
-        { device: 'mr-th-2', type: 'device_fault', ts: faultStart, start: faultStart, end: faultStart + 30_000, fault: 'timeout', count: 12 },
+        {
+          device: 'mr-th-2',
+          type: 'device_fault',
+          ts: faultStart,
+          start: faultStart,
+          end: faultStart + 30_000,
+          fault: 'timeout',
+          count: 12,
+        },
         { device: 'eval-w01', type: 'rating', ts: now - 2000, score: 5, window: 'W01' },
       ]),
       { qos: 1 },
     );
-    await gw.publishAsync('hallmon/v1/demo/status/eval-w02', JSON.stringify({ status: 'offline', ts: now - 5000 }), { qos: 1 });
+    await gw.publishAsync('hallmon/v1/demo/status/eval-w02', JSON.stringify({ status: 'offline', ts: now - 5000 }), {
+      qos: 1,
+    });
     const rows = await waitFor(async () => {
       const r = await server.get<Device[]>('/api/devices?site=demo', token);
       const w02 = r.body.find((d) => d.id === 'eval-w02');
@@ -117,10 +134,24 @@ describe('GET /api/latest, /api/devices and /api/sites summer', () => {
       return w02?.status === 'offline' && th2?.errors.timeout === 12 ? r.body : undefined;
     }, 'eval-w02 offline and mr-th-2 timeouts in /api/devices');
     // Every device of firmware-config/sites/demo.json, in config order.
-    assert.deepEqual(rows.map((d) => d.id), [
-      'hall-noise-1', 'hall-slm-1', 'hall-co2-1', 'hall-th-1', 'hall-lux-1',
-      'eval-w01', 'eval-w02', 'eval-w03', 'eval-w04', 'queue-1', 'mr-th-1', 'mr-th-2', 'ar-th-1',
-    ]);
+    assert.deepEqual(
+      rows.map((d) => d.id),
+      [
+        'hall-noise-1',
+        'hall-slm-1',
+        'hall-co2-1',
+        'hall-th-1',
+        'hall-lux-1',
+        'eval-w01',
+        'eval-w02',
+        'eval-w03',
+        'eval-w04',
+        'queue-1',
+        'mr-th-1',
+        'mr-th-2',
+        'ar-th-1',
+      ],
+    );
     const by = new Map(rows.map((d) => [d.id, d]));
     const mr1 = by.get('mr-th-1')!;
     assert.equal(mr1.status, 'online');
@@ -137,8 +168,16 @@ describe('GET /api/latest, /api/devices and /api/sites summer', () => {
     assert.equal(w02.openFaultSince, new Date(now - 5000).toISOString());
     assert.equal(by.get('eval-w03')!.status, 'unknown');
     // Month boundaries are site-local; the fault of 10 min ago is this month unless a month began since.
-    const monthNow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(now);
-    const monthFault = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(faultStart);
+    const monthNow = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+    }).format(now);
+    const monthFault = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+    }).format(faultStart);
     if (monthNow === monthFault) assert.equal(mr2.faultsThisMonth, 1);
     const all = await server.get<Device[]>('/api/devices', token);
     assert.ok(all.body.some((d) => d.site === 'other' && d.id === 'other-th-1'));

@@ -30,7 +30,8 @@ test('a stalled socket.io client gets coalesced latest values; ingest carries on
     latest.set(`${m.sensor}/${m.metric}`, m.value);
   });
   // The engine.io websocket transport's raw TCP socket (ws package): stop reading from it.
-  const raw = (sock.io.engine as unknown as { transport: { ws: { _socket: { pause(): void; resume(): void } } } }).transport.ws._socket;
+  const raw = (sock.io.engine as unknown as { transport: { ws: { _socket: { pause(): void; resume(): void } } } })
+    .transport.ws._socket;
   raw.pause();
 
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
@@ -52,6 +53,11 @@ test('a stalled socket.io client gets coalesced latest values; ingest carries on
   assert.ok(health.body.live.coalesced > 0, `coalesced ${health.body.live.coalesced}`);
 
   raw.resume();
-  await waitFor(() => latest.get('mr-th-1/temperature') === total - 1 && latest.get('ar-th-1/temperature') === total - 2, 'latest values after drain', 60_000, 50);
+  await waitFor(
+    () => latest.get('mr-th-1/temperature') === total - 1 && latest.get('ar-th-1/temperature') === total - 2,
+    'latest values after drain',
+    60_000,
+    50,
+  );
   assert.ok(received < total, `received ${received} of ${total}`);
 });

@@ -28,7 +28,17 @@ test('GET /api/marks answers what the rule engine judged for a sensor over a ran
     readings.push({ sensor: 'mr-th-1', metric: 'humidity', value: 45, ts });
   }
   await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify(readings), { qos: 1 });
-  await waitFor(async () => (await server.get<{ points: unknown[] }>(`/api/readings?site=demo&sensor=mr-th-1&metric=humidity&from=${t0}&to=${t0 + 121 * MIN}`, token)).body.points.length === readings.length / 2, 'the readings to be stored');
+  await waitFor(
+    async () =>
+      (
+        await server.get<{ points: unknown[] }>(
+          `/api/readings?site=demo&sensor=mr-th-1&metric=humidity&from=${t0}&to=${t0 + 121 * MIN}`,
+          token,
+        )
+      ).body.points.length ===
+      readings.length / 2,
+    'the readings to be stored',
+  );
   const marks = async (from: number, to: number) => {
     const res = await server.get<MarksAnswer>(`/api/marks?site=demo&sensor=mr-th-1&from=${from}&to=${to}`, token);
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -41,7 +51,10 @@ test('GET /api/marks answers what the rule engine judged for a sensor over a ran
     const m = await marks(t0, t0 + 121 * MIN);
     const range = m.excursions.find((x) => x.rule === 'mr-temperature')!;
     assert.ok(range, JSON.stringify(m.excursions));
-    assert.deepEqual([range.kind, range.metric, range.severity, range.start, range.peak, range.limit, range.ongoing], ['range', 'temperature', 'warning', iso(40), 30, 27, false]);
+    assert.deepEqual(
+      [range.kind, range.metric, range.severity, range.start, range.peak, range.limit, range.ongoing],
+      ['range', 'temperature', 'warning', iso(40), 30, 27, false],
+    );
     assert.ok(range.end >= iso(59) && range.end <= iso(60), `ends when it cleared: ${range.end}`);
     const fast = m.excursions.filter((x) => x.kind === 'rate-of-change');
     assert.ok(fast.length >= 1 && fast[0]!.start === iso(40), JSON.stringify(fast));

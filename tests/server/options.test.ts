@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { parseCommand, UsageError } from '@hallmon/firmware-config';
 import { serverCommand, serverOptions } from '../../server/src/options.ts';
 
-const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => serverOptions(parseCommand(serverCommand, argv, env, () => undefined)!.flags);
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  serverOptions(parseCommand(serverCommand, argv, env, () => undefined)!.flags);
 
 test('defaults follow the CONTRACT', () => {
   const o = parse([]);
@@ -21,7 +22,11 @@ test('defaults follow the CONTRACT', () => {
 });
 
 test('environment twins apply; flags win over them', () => {
-  const o = parse(['--http-port', '9000'], { HALLMON_HTTP_PORT: '7000', HALLMON_MQTT_PORT: '1999', HALLMON_MQTT_WS: '0' });
+  const o = parse(['--http-port', '9000'], {
+    HALLMON_HTTP_PORT: '7000',
+    HALLMON_MQTT_PORT: '1999',
+    HALLMON_MQTT_WS: '0',
+  });
   assert.equal(o.httpPort, 9000);
   assert.equal(o.mqttPort, 1999);
   assert.equal(o.mqttWs, false);
@@ -40,5 +45,10 @@ test('bad values name the flag', () => {
     [['--max-payload', '12'], /--max-payload/],
     [['--retention-days', '0'], /--retention-days/],
   ];
-  for (const [argv, re] of cases) assert.throws(() => parse(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
+  for (const [argv, re] of cases)
+    assert.throws(
+      () => parse(argv),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      argv.join(' '),
+    );
 });

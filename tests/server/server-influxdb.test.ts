@@ -29,7 +29,10 @@ test('server on InfluxDB: MQTT in, API out', async (t) => {
   const token = await server.login();
   const q = `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&from=${minute}&to=${minute + 60_000}`;
   const raw = await server.get<{ points: [string, number][] }>(q, token);
-  assert.deepEqual(raw.body.points, rows.map((r) => [new Date(r.ts).toISOString(), r.value]));
+  assert.deepEqual(
+    raw.body.points,
+    rows.map((r) => [new Date(r.ts).toISOString(), r.value]),
+  );
   const agg = await server.get<{ points: [string, number][] }>(`${q}&step=1m`, token);
   assert.deepEqual(agg.body.points, [[new Date(minute).toISOString(), 22]]);
   const health = await server.get<{ store: string }>('/api/health');

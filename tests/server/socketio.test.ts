@@ -25,7 +25,8 @@ test('socket.io pushes stored readings to authenticated subscribers only', async
     refused.close();
     forged.close();
   });
-  const refusal = (s: Socket) => new Promise<string>((resolve) => s.once('connect_error', (err) => resolve(err.message)));
+  const refusal = (s: Socket) =>
+    new Promise<string>((resolve) => s.once('connect_error', (err) => resolve(err.message)));
   assert.match(await refusal(refused), /unauthorized/);
   assert.match(await refusal(forged), /unauthorized/);
   assert.equal(refused.connected, false);
@@ -41,7 +42,10 @@ test('socket.io pushes stored readings to authenticated subscribers only', async
   client.on('reading', (m) => got.push(m));
   otherSite.on('reading', (m) => gotOther.push(m));
   assert.deepEqual(await client.timeout(20_000).emitWithAck('subscribe', { site: 'demo' }), { ok: true, site: 'demo' });
-  assert.deepEqual(await otherSite.timeout(20_000).emitWithAck('subscribe', { site: 'other' }), { ok: true, site: 'other' });
+  assert.deepEqual(await otherSite.timeout(20_000).emitWithAck('subscribe', { site: 'other' }), {
+    ok: true,
+    site: 'other',
+  });
   const bad = await client.timeout(20_000).emitWithAck('subscribe', { site: 'nowhere' });
   assert.equal(bad.ok, false);
   assert.deepEqual(contractProblems(SubscribeAck, bad), []);
@@ -49,9 +53,20 @@ test('socket.io pushes stored readings to authenticated subscribers only', async
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
   t.onTestFinished(() => gw.endAsync(true));
   const ts = Date.now() - 1000;
-  await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify({ sensor: 'mr-th-1', metric: 'humidity', value: 48.2, ts }), { qos: 1 });
+  await gw.publishAsync(
+    'hallmon/v1/demo/telemetry',
+    JSON.stringify({ sensor: 'mr-th-1', metric: 'humidity', value: 48.2, ts }),
+    { qos: 1 },
+  );
   await waitFor(() => got.length > 0, 'live reading over socket.io');
-  assert.deepEqual(got[0], { site: 'demo', sensor: 'mr-th-1', metric: 'humidity', value: 48.2, ts: new Date(ts).toISOString(), quality: 'ok' });
+  assert.deepEqual(got[0], {
+    site: 'demo',
+    sensor: 'mr-th-1',
+    metric: 'humidity',
+    value: 48.2,
+    ts: new Date(ts).toISOString(),
+    quality: 'ok',
+  });
   assert.deepEqual(contractProblems(LIVE_MESSAGES.reading, got[0]), []);
 
   // Status changes are pushed too; the other site's subscriber got nothing of demo's.
@@ -66,10 +81,25 @@ test('socket.io pushes stored readings to authenticated subscribers only', async
   const pushed: { event: unknown[]; alarm: unknown[] } = { event: [], alarm: [] };
   client.on('event', (m) => pushed.event.push(m));
   client.on('alarm', (m) => pushed.alarm.push(m));
-  await gw.publishAsync('hallmon/v1/demo/events', JSON.stringify({ device: 'eval-w01', type: 'rating', score: 4, window: 'W01', ts }), { qos: 1 });
+  await gw.publishAsync(
+    'hallmon/v1/demo/events',
+    JSON.stringify({ device: 'eval-w01', type: 'rating', score: 4, window: 'W01', ts }),
+    { qos: 1 },
+  );
   await gw.publishAsync(
     'hallmon/v1/demo/alarms',
-    JSON.stringify({ id: `demo:mr-gap:mr-th-1:${ts}`, site: 'demo', clause: '5.2.2', rule: 'mr-gap', sensor: 'mr-th-1', severity: 'critical', state: 'raised', ts, startedAt: ts - 300_000, limit: 300 }),
+    JSON.stringify({
+      id: `demo:mr-gap:mr-th-1:${ts}`,
+      site: 'demo',
+      clause: '5.2.2',
+      rule: 'mr-gap',
+      sensor: 'mr-th-1',
+      severity: 'critical',
+      state: 'raised',
+      ts,
+      startedAt: ts - 300_000,
+      limit: 300,
+    }),
     { qos: 1 },
   );
   await waitFor(() => pushed.event.length > 0 && pushed.alarm.length > 0, 'live event and alarm over socket.io');

@@ -59,7 +59,20 @@ test('BatchRollup folds readings into 1m sums and merges them into hours and day
     { seriesId: 1, bucket: T, count: 2, min: 20, max: 22, sum: 42, energy: null, durSum: null, hist: null },
     { seriesId: 1, bucket: T + 60_000, count: 1, min: 10, max: 10, sum: 10, energy: null, durSum: null, hist: null },
     { seriesId: 1, bucket: T + 3_600_000, count: 1, min: 5, max: 5, sum: 5, energy: null, durSum: null, hist: null },
-    { seriesId: 2, bucket: T, count: 2, min: 60, max: 90, sum: 150, energy: 1e9 + 3e6, durSum: 4, hist: [[180, 1], [120, 3]] },
+    {
+      seriesId: 2,
+      bucket: T,
+      count: 2,
+      min: 60,
+      max: 90,
+      sum: 150,
+      energy: 1e9 + 3e6,
+      durSum: 4,
+      hist: [
+        [180, 1],
+        [120, 3],
+      ],
+    },
   ]);
   const hours = r.coarser('1h').map((b) => [b.seriesId, b.bucket - T, b.count, b.min, b.max, b.sum]);
   assert.deepEqual(hours, [
@@ -68,7 +81,13 @@ test('BatchRollup folds readings into 1m sums and merges them into hours and day
     [2, 0, 2, 60, 90, 150],
   ]);
   const days = r.coarser('1d');
-  assert.deepEqual(days.map((b) => [b.seriesId, b.count, b.sum]), [[1, 4, 57], [2, 2, 150]]);
+  assert.deepEqual(
+    days.map((b) => [b.seriesId, b.count, b.sum]),
+    [
+      [1, 4, 57],
+      [2, 2, 150],
+    ],
+  );
   assert.equal(days[1]?.energy, 1e9 + 3e6);
   assert.equal(days[1]?.durSum, 4);
 });

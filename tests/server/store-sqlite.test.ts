@@ -46,10 +46,19 @@ test('sqlite: data, rollups and counts survive close and reopen; the file is WAL
   assert.equal(await b.countReadings('demo'), 2);
   // Written again after the reopen: still duplicates (the key is on disk, not in memory).
   assert.deepEqual(
-    await b.writeReadings([{ site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq', ts: T, value: 90, quality: 'ok' }]),
+    await b.writeReadings([
+      { site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq', ts: T, value: 90, quality: 'ok' },
+    ]),
     { inserted: 0, duplicates: 1 },
   );
-  const [m] = await b.readAggregate({ site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq', from: T, to: T + 60_000, step: '1m' });
+  const [m] = await b.readAggregate({
+    site: 'demo',
+    sensor: 'hall-slm-1',
+    metric: 'noise_laeq',
+    from: T,
+    to: T + 60_000,
+    step: '1m',
+  });
   assert.equal(m?.count, 2);
   assert.ok(Math.abs((m?.laeq ?? 0) - 86.994) < 0.001, `laeq ${m?.laeq}`);
   assert.ok(statSync(`${dir.path}/hallmon.db-wal`, { throwIfNoEntry: false }) !== undefined, 'WAL file present');

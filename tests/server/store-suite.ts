@@ -84,11 +84,25 @@ export function storeSuite(o: SuiteOptions): void {
       const raw = await s.readRaw({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', from: T, to: T + MIN });
       assert.deepEqual(
         raw.map((x) => [x.ts - T, x.value]),
-        [[0, 20], [1000, 21], [2000, 22], [3000, 23], [4000, 24], [5000, 25]],
+        [
+          [0, 20],
+          [1000, 21],
+          [2000, 22],
+          [3000, 23],
+          [4000, 24],
+          [5000, 25],
+        ],
       );
       assert.equal(await s.countReadings(), 6);
       // 20..25: count 6, sum 135, mean 22.5.
-      const agg = await s.readAggregate({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', from: T, to: T + MIN, step: '1m' });
+      const agg = await s.readAggregate({
+        site: 'demo',
+        sensor: 'mr-th-1',
+        metric: 'temperature',
+        from: T,
+        to: T + MIN,
+        step: '1m',
+      });
       assert.deepEqual(agg, [{ ts: T, count: 6, min: 20, max: 25, mean: 22.5 }]);
     });
 
@@ -105,15 +119,25 @@ export function storeSuite(o: SuiteOptions): void {
       const got = await s.readRaw({ ...q, from: T + 2000, to: T + 5000 });
       assert.deepEqual(
         got.map((x) => [x.ts - T, x.value, x.quality]),
-        [[2000, 12, 'ok'], [3000, 13, 'out-of-range'], [4000, 14, 'ok']],
+        [
+          [2000, 12, 'ok'],
+          [3000, 13, 'out-of-range'],
+          [4000, 14, 'ok'],
+        ],
       );
       assert.equal(got[0]?.site, 'demo');
       assert.equal(got[0]?.sensor, 'mr-th-1');
       assert.equal(got[0]?.metric, 'temperature');
       const limited = await s.readRaw({ ...q, from: T, to: T + MIN, limit: 2 });
-      assert.deepEqual(limited.map((x) => x.value), [10, 11]);
+      assert.deepEqual(
+        limited.map((x) => x.value),
+        [10, 11],
+      );
       const noise = await s.readRaw({ site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq', from: T, to: T + MIN });
-      assert.deepEqual(noise.map((x) => [x.value, x.dur]), [[61.5, 5]]);
+      assert.deepEqual(
+        noise.map((x) => [x.value, x.dur]),
+        [[61.5, 5]],
+      );
       assert.deepEqual(await s.readRaw({ ...q, sensor: 'nope', from: T, to: T + MIN }), []);
       assert.deepEqual(await s.readRaw({ ...q, from: T + 6000, to: T + MIN }), []);
     });
@@ -145,9 +169,15 @@ export function storeSuite(o: SuiteOptions): void {
       // Buckets whose start lies in [from, to): `to` is exclusive, an unaligned `from` skips the
       // bucket it falls inside.
       const mid = await s.readAggregate({ ...q, from: T + 1, to: T + HOUR, step: '1m' });
-      assert.deepEqual(mid.map((p) => p.ts), [T + MIN]);
+      assert.deepEqual(
+        mid.map((p) => p.ts),
+        [T + MIN],
+      );
       const hours = await s.readAggregate({ ...q, from: T, to: T + HOUR, step: '1h' });
-      assert.deepEqual(hours.map((p) => p.ts), [T]);
+      assert.deepEqual(
+        hours.map((p) => p.ts),
+        [T],
+      );
       assert.equal(hours[0]?.laeq, undefined, 'laeq only for noise');
     });
 
@@ -191,7 +221,10 @@ export function storeSuite(o: SuiteOptions): void {
         // Minutes 0-1: 60 s at 90 dB, 60 s at 60 dB -> L10 = 90, L90 = 60.
         const h = await s.readNoiseHistogram({ site: 'demo', sensor: 'hall-slm-1', from: T, to: T + 2 * MIN });
         assert.equal(h.totalSeconds, 120);
-        assert.deepEqual(h.bins, [{ level: 60, seconds: 60 }, { level: 90, seconds: 60 }]);
+        assert.deepEqual(h.bins, [
+          { level: 60, seconds: 60 },
+          { level: 90, seconds: 60 },
+        ]);
         assert.equal(exceedanceLevel(h, 10), 90);
         assert.equal(exceedanceLevel(h, 90), 60);
         // The whole hour: 10 s at 50, 60 at 60, 30 at 80, 60 at 90 (160 s). L90 is exceeded by 90 %
@@ -203,9 +236,16 @@ export function storeSuite(o: SuiteOptions): void {
         assert.equal(exceedanceLevel(hh, 10), 90);
         // The batched read answers each range as the single read does: a partial hour, the whole
         // hour, an empty range, and a range with no data.
-        const ranges: Array<[number, number]> = [[T, T + 2 * MIN], [T, T + HOUR], [T + MIN, T + MIN], [T + 2 * HOUR, T + 3 * HOUR]];
+        const ranges: Array<[number, number]> = [
+          [T, T + 2 * MIN],
+          [T, T + HOUR],
+          [T + MIN, T + MIN],
+          [T + 2 * HOUR, T + 3 * HOUR],
+        ];
         const many = await s.readNoiseHistograms({ site: 'demo', sensor: 'hall-slm-1' }, ranges);
-        const one = await Promise.all(ranges.map(([from, to]) => s.readNoiseHistogram({ site: 'demo', sensor: 'hall-slm-1', from, to })));
+        const one = await Promise.all(
+          ranges.map(([from, to]) => s.readNoiseHistogram({ site: 'demo', sensor: 'hall-slm-1', from, to })),
+        );
         assert.deepEqual(many, one);
         assert.deepEqual(many[0], h);
         assert.deepEqual(many[1], hh);
@@ -216,13 +256,24 @@ export function storeSuite(o: SuiteOptions): void {
 
     test('events round-trip with filters by device, type and range', async (t) => {
       const s = await fresh(t);
-      const ev = (over: Partial<StoredEvent> & Pick<StoredEvent, 'device' | 'type' | 'ts'>): StoredEvent => ({ site: 'demo', ...over });
+      const ev = (over: Partial<StoredEvent> & Pick<StoredEvent, 'device' | 'type' | 'ts'>): StoredEvent => ({
+        site: 'demo',
+        ...over,
+      });
       const batch: StoredEvent[] = [
         ev({ device: 'eval-w01', type: 'rating', ts: T + 1000, score: 5, window: 'W01' }),
         ev({ device: 'eval-w02', type: 'rating', ts: T + 2000, score: 1, window: 'W02' }),
         ev({ device: 'queue-1', type: 'ticket_called', ts: T + 3000, ticket: 'A012', window: 'W03' }),
         ev({ device: 'queue-1', type: 'ticket_issued', ts: T + 3000, ticket: 'A013' }),
-        ev({ device: 'edge', type: 'data_gap', ts: T + 4000, start: T - HOUR, end: T, count: 3600, detail: 'disk budget "full"\nline 2' }),
+        ev({
+          device: 'edge',
+          type: 'data_gap',
+          ts: T + 4000,
+          start: T - HOUR,
+          end: T,
+          count: 3600,
+          detail: 'disk budget "full"\nline 2',
+        }),
         ev({ device: 'eval-w01', type: 'device_fault', ts: T + 5000, fault: 'timeout', count: 4 }),
         ev({ device: 'eval-w01', type: 'rating', ts: T + 6000, score: 3, site: 'other' }),
       ];
@@ -235,11 +286,25 @@ export function storeSuite(o: SuiteOptions): void {
       const all = await s.readEvents({ site: 'demo', from: T, to: T + DAY });
       assert.deepEqual(all, batch.slice(0, 6));
       const w01 = await s.readEvents({ site: 'demo', from: T, to: T + DAY, device: 'eval-w01' });
-      assert.deepEqual(w01.map((e) => e.type), ['rating', 'device_fault']);
-      const tickets = await s.readEvents({ site: 'demo', from: T, to: T + DAY, types: ['ticket_called', 'ticket_issued'] });
-      assert.deepEqual(tickets.map((e) => e.ticket), ['A012', 'A013']);
+      assert.deepEqual(
+        w01.map((e) => e.type),
+        ['rating', 'device_fault'],
+      );
+      const tickets = await s.readEvents({
+        site: 'demo',
+        from: T,
+        to: T + DAY,
+        types: ['ticket_called', 'ticket_issued'],
+      });
+      assert.deepEqual(
+        tickets.map((e) => e.ticket),
+        ['A012', 'A013'],
+      );
       const ranged = await s.readEvents({ site: 'demo', from: T + 2000, to: T + 4000 });
-      assert.deepEqual(ranged.map((e) => e.ts - T), [2000, 3000, 3000]);
+      assert.deepEqual(
+        ranged.map((e) => e.ts - T),
+        [2000, 3000, 3000],
+      );
       assert.deepEqual(await s.readEvents({ site: 'demo', from: T, to: T + DAY, types: [] }), []);
     });
 
@@ -259,10 +324,20 @@ export function storeSuite(o: SuiteOptions): void {
         limit: 60,
         message: '噪声超标',
       };
-      const other: StoredAlarm = { ...base, id: 'demo:5.2.2:mr-th-1:x', clause: '5.2.2', sensor: 'mr-th-1', startedAt: T, ts: T };
+      const other: StoredAlarm = {
+        ...base,
+        id: 'demo:5.2.2:mr-th-1:x',
+        clause: '5.2.2',
+        sensor: 'mr-th-1',
+        startedAt: T,
+        ts: T,
+      };
       await s.writeAlarms([base, other]);
       assert.deepEqual(await s.getAlarm(base.id), base);
-      assert.deepEqual((await s.readAlarms({ site: 'demo', state: 'active' })).map((a) => a.id), [other.id, base.id]);
+      assert.deepEqual(
+        (await s.readAlarms({ site: 'demo', state: 'active' })).map((a) => a.id),
+        [other.id, base.id],
+      );
 
       const acked = await s.ackAlarm(base.id, 'duty-officer', '已通知窗口', T + 11 * MIN);
       assert.equal(acked?.ackedBy, 'duty-officer');
@@ -287,12 +362,27 @@ export function storeSuite(o: SuiteOptions): void {
       assert.equal(still?.peak, 71.5);
       assert.equal(still?.ackedBy, 'duty-officer');
 
-      assert.deepEqual((await s.readAlarms({ site: 'demo', state: 'active' })).map((a) => a.id), [other.id]);
-      assert.deepEqual((await s.readAlarms({ site: 'demo', state: 'all' })).map((a) => a.id), [other.id, base.id]);
+      assert.deepEqual(
+        (await s.readAlarms({ site: 'demo', state: 'active' })).map((a) => a.id),
+        [other.id],
+      );
+      assert.deepEqual(
+        (await s.readAlarms({ site: 'demo', state: 'all' })).map((a) => a.id),
+        [other.id, base.id],
+      );
       // Periods: the cleared one overlaps [T+15m, T+1h) but not [T+30m, T+1h); the open one both.
-      assert.deepEqual((await s.readAlarms({ from: T + 15 * MIN, to: T + HOUR })).map((a) => a.id), [other.id, base.id]);
-      assert.deepEqual((await s.readAlarms({ from: T + 30 * MIN, to: T + HOUR })).map((a) => a.id), [other.id]);
-      assert.deepEqual((await s.readAlarms({ from: T - HOUR, to: T })).map((a) => a.id), []);
+      assert.deepEqual(
+        (await s.readAlarms({ from: T + 15 * MIN, to: T + HOUR })).map((a) => a.id),
+        [other.id, base.id],
+      );
+      assert.deepEqual(
+        (await s.readAlarms({ from: T + 30 * MIN, to: T + HOUR })).map((a) => a.id),
+        [other.id],
+      );
+      assert.deepEqual(
+        (await s.readAlarms({ from: T - HOUR, to: T })).map((a) => a.id),
+        [],
+      );
       assert.deepEqual(await s.readAlarms({ site: 'elsewhere' }), []);
 
       // A clear record without clearedAt is cleared at its own time.
@@ -312,24 +402,38 @@ export function storeSuite(o: SuiteOptions): void {
         { site: 'other', device: 'edge-1', status: 'online', ts: T + 2000 },
       ]);
       const all = await s.readStatus({ site: 'demo', from: T, to: T + DAY });
-      assert.deepEqual(all.map((c) => [c.device, c.status, c.ts - T]), [
-        ['edge-1', 'online', 0],
-        ['eval-w01', 'online', 1000],
-        ['edge-1', 'offline', 2000],
-      ]);
+      assert.deepEqual(
+        all.map((c) => [c.device, c.status, c.ts - T]),
+        [
+          ['edge-1', 'online', 0],
+          ['eval-w01', 'online', 1000],
+          ['edge-1', 'offline', 2000],
+        ],
+      );
       assert.equal(all[0]?.site, 'demo');
       const edge = await s.readStatus({ site: 'demo', device: 'edge-1', from: T + 1, to: T + 2001 });
-      assert.deepEqual(edge.map((c) => c.status), ['offline']);
+      assert.deepEqual(
+        edge.map((c) => c.status),
+        ['offline'],
+      );
       assert.deepEqual(await s.readStatus({ site: 'demo', from: T, to: T + 1000 }).then((x) => x.length), 1);
     });
 
     test('a non-finite value that slipped past ingest is skipped; the rest of the batch is kept', async (t) => {
       const s = await fresh(t);
-      const res = await s.writeReadings([r(T, 1), r(T + 1000, Number.NaN), r(T + 2000, Number.POSITIVE_INFINITY), r(T + 3000, 4)]);
+      const res = await s.writeReadings([
+        r(T, 1),
+        r(T + 1000, Number.NaN),
+        r(T + 2000, Number.POSITIVE_INFINITY),
+        r(T + 3000, 4),
+      ]);
       assert.equal(res.inserted, 2);
       assert.equal(res.duplicates, 0);
       const raw = await s.readRaw({ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', from: T, to: T + MIN });
-      assert.deepEqual(raw.map((x) => x.value), [1, 4]);
+      assert.deepEqual(
+        raw.map((x) => x.value),
+        [1, 4],
+      );
     });
 
     test('countReadings counts per site and overall', async (t) => {
@@ -368,7 +472,8 @@ export function storeSuite(o: SuiteOptions): void {
 
     test('pruneRaw drops old raw rows and keeps their rollups (noise energy included)', async (t) => {
       const s = await fresh(t);
-      const noise = (ts: number, value: number): StoredReading => r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq' });
+      const noise = (ts: number, value: number): StoredReading =>
+        r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq' });
       await s.writeReadings([
         r(T, 10),
         r(T + 1000, 20),
@@ -385,24 +490,36 @@ export function storeSuite(o: SuiteOptions): void {
       const hourBefore = await s.readAggregate({ ...nq, step: '1h' });
       // Cut at T + 30 min: 2 temperature + 1 other-site + 2 noise readings go.
       assert.equal(await s.pruneRaw(T + 30 * MIN), 5);
-      assert.deepEqual((await s.readRaw(q)).map((x) => x.value), [25, 30, 40]);
+      assert.deepEqual(
+        (await s.readRaw(q)).map((x) => x.value),
+        [25, 30, 40],
+      );
       assert.equal(await s.countReadings(), 4);
       assert.equal(await s.countReadings('demo'), 4);
       assert.equal(await s.countReadings('other'), 0);
       // Rollups of the pruned period are still there, and the hour that straddles the cut merges
       // pruned sums with live raw rows: 10, 20, 25 -> count 3, mean 55/3.
       const hours = await s.readAggregate({ ...q, step: '1h' });
-      assert.deepEqual(hours.map((p) => [p.ts, p.count, p.min, p.max]), [[T, 3, 10, 25], [T + DAY, 2, 30, 40]]);
+      assert.deepEqual(
+        hours.map((p) => [p.ts, p.count, p.min, p.max]),
+        [
+          [T, 3, 10, 25],
+          [T + DAY, 2, 30, 40],
+        ],
+      );
       assert.ok(Math.abs((hours[0]?.mean ?? 0) - 55 / 3) < 1e-9);
       assert.deepEqual(await s.readAggregate({ ...q, step: '1m' }).then((a) => a.map((p) => [p.ts - T, p.count])), [
         [0, 2],
         [40 * MIN, 1],
         [DAY, 2],
       ]);
-      assert.deepEqual(await s.readAggregate({ ...q, step: '1d' }).then((a) => a.map((p) => [p.ts - T, p.count, p.mean])), [
-        [0, 3, 55 / 3],
-        [DAY, 2, 35],
-      ]);
+      assert.deepEqual(
+        await s.readAggregate({ ...q, step: '1d' }).then((a) => a.map((p) => [p.ts - T, p.count, p.mean])),
+        [
+          [0, 3, 55 / 3],
+          [DAY, 2, 35],
+        ],
+      );
       // Noise: 90, 60, 60 dB over 3 s -> 10·log10((10^9 + 2·10^6) / 3) = 10·log10(334,000,000) = 85.237 dB.
       const hourAfter = await s.readAggregate({ ...nq, step: '1h' });
       assert.equal(hourAfter[0]?.count, 3);
@@ -425,22 +542,42 @@ export function storeSuite(o: SuiteOptions): void {
       const hour0 = Array.from({ length: 60 }, (_, i) => r(T + i * MIN, 20 + (i % 3)));
       const hour1 = Array.from({ length: 30 }, (_, i) => r(T + H + i * MIN, 25));
       // Noise, 1-s readings: minute 0 alternates 90/60 dB, minute 1 is 60 dB throughout.
-      const noise = Array.from({ length: 120 }, (_, i) => r(T + i * 1000, i < 60 && i % 2 === 0 ? 90 : 60, { ...nq, dur: 1 }));
+      const noise = Array.from({ length: 120 }, (_, i) =>
+        r(T + i * 1000, i < 60 && i % 2 === 0 ? 90 : 60, { ...nq, dur: 1 }),
+      );
       await s.writeReadings([...hour0, ...hour1, r(T + 2 * H, 99, { sensor: 'mr-th-2' })]);
       await s.writeReadings(noise);
       // A re-written reading (a redelivered batch) changes nothing.
       await s.writeReadings([hour0[5]!, noise[7]!]);
-      const cols = (x: object) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Array.from(v as Float64Array)]));
+      const cols = (x: object) =>
+        Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Array.from(v as Float64Array)]));
       const hours = (from = T, to = T + 3 * H) => s.readHourRollups({ ...q, from, to }).then(cols);
-      assert.deepEqual(await hours(), { ts: [T, T + H], count: [60, 30], min: [20, 25], max: [22, 25], sum: [1260, 750], energy: [0, 0], durSum: [0, 0] });
+      assert.deepEqual(await hours(), {
+        ts: [T, T + H],
+        count: [60, 30],
+        min: [20, 25],
+        max: [22, 25],
+        sum: [1260, 750],
+        energy: [0, 0],
+        durSum: [0, 0],
+      });
       // from is rounded up to a whole hour (buckets whose start lies in [from, to)).
       assert.deepEqual((await hours(T + 1, T + 3 * H)).ts, [T + H]);
 
       // Late data: a second reading in hour 0's first minute (30) and one in the empty hour 2 (18).
       await s.writeReadings([r(T + 30_000, 30), r(T + 2 * H + 10 * MIN, 18)]);
-      const expectHours = { ts: [T, T + H, T + 2 * H], count: [61, 30, 1], min: [20, 25, 18], max: [30, 25, 18], sum: [1290, 750, 18], energy: [0, 0, 0], durSum: [0, 0, 0] };
+      const expectHours = {
+        ts: [T, T + H, T + 2 * H],
+        count: [61, 30, 1],
+        min: [20, 25, 18],
+        max: [30, 25, 18],
+        sum: [1290, 750, 18],
+        energy: [0, 0, 0],
+        durSum: [0, 0, 0],
+      };
       assert.deepEqual(await hours(), expectHours);
-      const stats = (hs: number[], from = T, to = T + 6 * H) => s.readMinuteHourStats({ ...q, from, to, hours: hs }).then(cols);
+      const stats = (hs: number[], from = T, to = T + 6 * H) =>
+        s.readMinuteHourStats({ ...q, from, to, hours: hs }).then(cols);
       // Minute 0 now has mean (20 + 30) / 2 = 25: hour 0's minute means span 20..25. Hour 5 is empty.
       const expectStats = {
         ts: [T, T + H, T + 2 * H, T + 5 * H],
@@ -453,22 +590,52 @@ export function storeSuite(o: SuiteOptions): void {
       };
       assert.deepEqual(await stats([T, T + H, T + 2 * H, T + 5 * H]), expectStats);
       // Clipped to [from, to): from T + 30 min + 1 ms keeps the buckets of minutes 31..59 (29 of them).
-      assert.deepEqual(await stats([T], T + 30 * MIN + 1), { ts: [T], minutes: [29], valued: [29], vmin: [20], vmax: [22], energy: [0], lmax: [NaN] });
-      const values = (from: number, to: number, qq: typeof q | typeof nq = q) => s.readMinuteValues({ ...qq, from, to }).then(cols);
+      assert.deepEqual(await stats([T], T + 30 * MIN + 1), {
+        ts: [T],
+        minutes: [29],
+        valued: [29],
+        vmin: [20],
+        vmax: [22],
+        energy: [0],
+        lmax: [NaN],
+      });
+      const values = (from: number, to: number, qq: typeof q | typeof nq = q) =>
+        s.readMinuteValues({ ...qq, from, to }).then(cols);
       assert.deepEqual(await values(T, T + 3 * MIN), { ts: [T, T + MIN, T + 2 * MIN], value: [25, 21, 22] });
       assert.deepEqual(await values(T + 1, T + 2 * MIN + 1), { ts: [T + MIN, T + 2 * MIN], value: [21, 22] });
 
       // Noise: minute 0 energy 30·10^9 + 30·10^6 over 60 s, minute 1 60·10^6 over 60 s.
       const laeq0 = 10 * Math.log10(500_500_000);
       assert.deepEqual(await s.readHourRollups({ ...nq, from: T, to: T + H }).then(cols), {
-        ts: [T], count: [120], min: [60], max: [90], sum: [30 * 90 + 90 * 60], energy: [30_090_000_000], durSum: [120],
+        ts: [T],
+        count: [120],
+        min: [60],
+        max: [90],
+        sum: [30 * 90 + 90 * 60],
+        energy: [30_090_000_000],
+        durSum: [120],
       });
-      const noiseStats = { ts: [T], minutes: [2], valued: [2], vmin: [10 * Math.log10(1_000_000)], vmax: [laeq0], energy: [501_500_000], lmax: [90] };
+      const noiseStats = {
+        ts: [T],
+        minutes: [2],
+        valued: [2],
+        vmin: [10 * Math.log10(1_000_000)],
+        vmax: [laeq0],
+        energy: [501_500_000],
+        lmax: [90],
+      };
       assert.deepEqual(await s.readMinuteHourStats({ ...nq, from: T, to: T + H, hours: [T] }).then(cols), noiseStats);
       assert.deepEqual(await values(T, T + H, nq), { ts: [T, T + MIN], value: [laeq0, 10 * Math.log10(1_000_000)] });
 
       // Level histogram: 30 s at 90 dB, 90 s at 60 dB.
-      const hist = { binDb: 0.5, bins: [{ level: 60, seconds: 90 }, { level: 90, seconds: 30 }], totalSeconds: 120 };
+      const hist = {
+        binDb: 0.5,
+        bins: [
+          { level: 60, seconds: 90 },
+          { level: 90, seconds: 30 },
+        ],
+        totalSeconds: 120,
+      };
       assert.deepEqual(await s.readNoiseHistogram({ ...nq, from: T, to: T + H }), hist);
 
       // Prune hour 0 and the first 15 minutes of hour 1: every evidence read answers as before.
@@ -482,22 +649,39 @@ export function storeSuite(o: SuiteOptions): void {
       // Late data into the pruned hour adds to what was kept: minute 45 (20) gets a 40 -> mean 30.
       await s.writeReadings([r(T + 45 * MIN + 30_000, 40)]);
       assert.deepEqual(await hours(), { ...expectHours, count: [62, 30, 1], max: [40, 25, 18], sum: [1330, 750, 18] });
-      assert.deepEqual(await stats([T]), { ts: [T], minutes: [60], valued: [60], vmin: [20], vmax: [30], energy: [0], lmax: [NaN] });
+      assert.deepEqual(await stats([T]), {
+        ts: [T],
+        minutes: [60],
+        valued: [60],
+        vmin: [20],
+        vmax: [30],
+        energy: [0],
+        lmax: [NaN],
+      });
       assert.deepEqual((await values(T + 45 * MIN, T + 46 * MIN)).value, [30]);
     });
 
     test('minute reads agree with each other and with the canonical seal text; flushRollups brings the rollups up to date', async (t) => {
       const s = await fresh(t);
       const H = HOUR;
-      const noise = (ts: number, value: number, dur: number): StoredReading => r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq', dur });
-      await s.writeReadings([r(T, 20), r(T + 30_000, 22), r(T + MIN, 30), r(T + MIN + 30_000, 10), r(T + 5 * MIN, 7.25), r(T + H + 5000, 5)]);
+      const noise = (ts: number, value: number, dur: number): StoredReading =>
+        r(ts, value, { sensor: 'hall-slm-1', metric: 'noise_laeq', dur });
+      await s.writeReadings([
+        r(T, 20),
+        r(T + 30_000, 22),
+        r(T + MIN, 30),
+        r(T + MIN + 30_000, 10),
+        r(T + 5 * MIN, 7.25),
+        r(T + H + 5000, 5),
+      ]);
       await s.writeReadings([noise(T, 90, 1), noise(T + 1000, 60, 1), noise(T + 2 * MIN, 60, 5)]);
       // Two hours were written (T and T + 1 h): SQLite rolled them up in the write, InfluxDB does now.
       assert.equal(await s.flushRollups(), o.rollupsAfterWrite ? 2 : 0);
       assert.equal(await s.flushRollups(), 0, 'nothing left to recompute');
       const q = { site: 'demo', sensor: 'mr-th-1', metric: 'temperature' as const, from: T, to: T + 2 * H };
       const nq = { site: 'demo', sensor: 'hall-slm-1', metric: 'noise_laeq' as const, from: T, to: T + H };
-      const cols = (x: object) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Array.from(v as Float64Array)]));
+      const cols = (x: object) =>
+        Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Array.from(v as Float64Array)]));
 
       // Minute rollups as columns are the 1m aggregates: 20+22, 30+10, 7.25, 5.
       const agg = await s.readAggregate({ ...q, step: '1m' });
@@ -508,44 +692,107 @@ export function storeSuite(o: SuiteOptions): void {
         { ts: T + H, count: 1, min: 5, max: 5, mean: 5 },
       ]);
       const minutes = cols(await s.readMinuteRollups(q));
-      assert.deepEqual(minutes, { ts: [T, T + MIN, T + 5 * MIN, T + H], count: [2, 2, 1, 1], min: [20, 10, 7.25, 5], max: [22, 30, 7.25, 5], sum: [42, 40, 7.25, 5], energy: [0, 0, 0, 0], durSum: [0, 0, 0, 0] });
-      assert.deepEqual(minutes.ts, agg.map((p) => p.ts));
-      assert.deepEqual(minutes.sum!.map((x, i) => x / minutes.count![i]!), agg.map((p) => p.mean));
+      assert.deepEqual(minutes, {
+        ts: [T, T + MIN, T + 5 * MIN, T + H],
+        count: [2, 2, 1, 1],
+        min: [20, 10, 7.25, 5],
+        max: [22, 30, 7.25, 5],
+        sum: [42, 40, 7.25, 5],
+        energy: [0, 0, 0, 0],
+        durSum: [0, 0, 0, 0],
+      });
+      assert.deepEqual(
+        minutes.ts,
+        agg.map((p) => p.ts),
+      );
+      assert.deepEqual(
+        minutes.sum!.map((x, i) => x / minutes.count![i]!),
+        agg.map((p) => p.mean),
+      );
       // Noise: minute 0 has 1 s at 90 dB and 1 s at 60 (energy 10^9 + 10^6 over 2 s), minute 2 5 s at 60 (5·10^6).
-      assert.deepEqual(cols(await s.readMinuteRollups(nq)), { ts: [T, T + 2 * MIN], count: [2, 1], min: [60, 60], max: [90, 60], sum: [150, 60], energy: [1_001_000_000, 5_000_000], durSum: [2, 5] });
+      assert.deepEqual(cols(await s.readMinuteRollups(nq)), {
+        ts: [T, T + 2 * MIN],
+        count: [2, 1],
+        min: [60, 60],
+        max: [90, 60],
+        sum: [150, 60],
+        energy: [1_001_000_000, 5_000_000],
+        durSum: [2, 5],
+      });
       const laeq0 = 10 * Math.log10(500_500_000);
       const nagg = await s.readAggregate({ ...nq, step: '1m' });
-      assert.deepEqual(nagg.map((p) => p.ts), [T, T + 2 * MIN]);
+      assert.deepEqual(
+        nagg.map((p) => p.ts),
+        [T, T + 2 * MIN],
+      );
 
       // Seal texts: the canonical text of readRaw / readAggregate, and the text worked out by hand.
       const rawText = await s.readRawSealText(q);
       assert.equal(rawText, rawSealText(await s.readRaw(q)));
-      assert.equal(rawText, [`${T},20000000,`, `${T + 30_000},22000000,`, `${T + MIN},30000000,`, `${T + MIN + 30_000},10000000,`, `${T + 5 * MIN},7250000,`, `${T + H + 5000},5000000,`].join('\n'));
+      assert.equal(
+        rawText,
+        [
+          `${T},20000000,`,
+          `${T + 30_000},22000000,`,
+          `${T + MIN},30000000,`,
+          `${T + MIN + 30_000},10000000,`,
+          `${T + 5 * MIN},7250000,`,
+          `${T + H + 5000},5000000,`,
+        ].join('\n'),
+      );
       const noiseRaw = await s.readRawSealText(nq);
       assert.equal(noiseRaw, rawSealText(await s.readRaw(nq)));
       assert.equal(noiseRaw, `${T},90000000,1000000\n${T + 1000},60000000,1000000\n${T + 2 * MIN},60000000,5000000`);
       const minuteText = await s.readMinuteSealText(q);
       assert.equal(minuteText, minuteSealText(agg, false));
-      assert.equal(minuteText, [`${T},2,20000000,22000000,21000000`, `${T + MIN},2,10000000,30000000,20000000`, `${T + 5 * MIN},1,7250000,7250000,7250000`, `${T + H},1,5000000,5000000,5000000`].join('\n'));
+      assert.equal(
+        minuteText,
+        [
+          `${T},2,20000000,22000000,21000000`,
+          `${T + MIN},2,10000000,30000000,20000000`,
+          `${T + 5 * MIN},1,7250000,7250000,7250000`,
+          `${T + H},1,5000000,5000000,5000000`,
+        ].join('\n'),
+      );
       const noiseMinutes = await s.readMinuteSealText(nq);
       assert.equal(noiseMinutes, minuteSealText(nagg, true));
-      assert.equal(noiseMinutes, `${T},2,60000000,90000000,75000000,${Math.round(laeq0 * 1e4)}\n${T + 2 * MIN},1,60000000,60000000,60000000,600000`);
+      assert.equal(
+        noiseMinutes,
+        `${T},2,60000000,90000000,75000000,${Math.round(laeq0 * 1e4)}\n${T + 2 * MIN},1,60000000,60000000,60000000,600000`,
+      );
       assert.equal(await s.readRawSealText({ ...q, from: T + 2 * H, to: T + 3 * H }), '');
       assert.equal(await s.readMinuteSealText({ ...q, from: T + 2 * H, to: T + 3 * H }), '');
 
       // The batched minute values answer each range as the single read does (sorted, disjoint, one empty).
-      const ranges: Array<[number, number]> = [[T, T + 2 * MIN], [T + 5 * MIN, T + 6 * MIN], [T + 10 * MIN, T + 10 * MIN], [T + H, T + H + MIN]];
-      const many = (await s.readMinuteValuesRanges({ site: q.site, sensor: q.sensor, metric: q.metric }, ranges)).map(cols);
+      const ranges: Array<[number, number]> = [
+        [T, T + 2 * MIN],
+        [T + 5 * MIN, T + 6 * MIN],
+        [T + 10 * MIN, T + 10 * MIN],
+        [T + H, T + H + MIN],
+      ];
+      const many = (await s.readMinuteValuesRanges({ site: q.site, sensor: q.sensor, metric: q.metric }, ranges)).map(
+        cols,
+      );
       const one = await Promise.all(ranges.map(([from, to]) => s.readMinuteValues({ ...q, from, to }).then(cols)));
       assert.deepEqual(many, one);
-      assert.deepEqual(many, [{ ts: [T, T + MIN], value: [21, 20] }, { ts: [T + 5 * MIN], value: [7.25] }, { ts: [], value: [] }, { ts: [T + H], value: [5] }]);
-      const noiseValues = (await s.readMinuteValuesRanges({ site: nq.site, sensor: nq.sensor, metric: nq.metric }, [[T, T + 3 * MIN]])).map(cols);
+      assert.deepEqual(many, [
+        { ts: [T, T + MIN], value: [21, 20] },
+        { ts: [T + 5 * MIN], value: [7.25] },
+        { ts: [], value: [] },
+        { ts: [T + H], value: [5] },
+      ]);
+      const noiseValues = (
+        await s.readMinuteValuesRanges({ site: nq.site, sensor: nq.sensor, metric: nq.metric }, [[T, T + 3 * MIN]])
+      ).map(cols);
       assert.deepEqual(noiseValues, [{ ts: [T, T + 2 * MIN], value: [laeq0, 60] }]);
     });
 
     // Last: the recorder has seen every method of the interface called by the cases above.
     test('every Store method was called by this suite', () => {
-      assert.deepEqual(STORE_METHODS.filter((m) => !called.has(m)), []);
+      assert.deepEqual(
+        STORE_METHODS.filter((m) => !called.has(m)),
+        [],
+      );
       assert.ok(STORE_METHODS.length >= 26, `${STORE_METHODS.length} methods listed`);
     });
   });

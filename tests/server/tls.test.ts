@@ -25,15 +25,23 @@ test('mqtts publish and HTTPS API with a self-signed certificate', async (t) => 
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, ca: tls.cert, reconnectPeriod: 0 });
   t.onTestFinished(() => gw.endAsync(true));
   const ts = Date.now() - 5_000;
-  await gw.publishAsync('hallmon/v1/demo/telemetry', JSON.stringify({ sensor: 'ar-th-1', metric: 'humidity', value: 55.5, ts }), { qos: 1 });
+  await gw.publishAsync(
+    'hallmon/v1/demo/telemetry',
+    JSON.stringify({ sensor: 'ar-th-1', metric: 'humidity', value: 55.5, ts }),
+    { qos: 1 },
+  );
 
   // Log in over HTTPS and read the reading back.
   const login = await new Promise<{ token: string }>((resolve, reject) => {
-    const req = request(`${server.url}/api/login`, { method: 'POST', ca: tls.cert, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { token: string }));
-    });
+    const req = request(
+      `${server.url}/api/login`,
+      { method: 'POST', ca: tls.cert, agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { token: string }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }));
   });
@@ -45,6 +53,9 @@ test('mqtts publish and HTTPS API with a self-signed certificate', async (t) => 
   assert.deepEqual(readings.body.points, [[new Date(ts).toISOString(), 55.5]]);
 
   // Without the CA the certificate is not trusted (no silent downgrade or skipped verification).
-  await assert.rejects(mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0, connectTimeout: 10_000 }), /self[- ]signed|certificate/i);
+  await assert.rejects(
+    mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0, connectTimeout: 10_000 }),
+    /self[- ]signed|certificate/i,
+  );
   await assert.rejects(httpsGetJson(`${server.url}/api/health`, Buffer.from('')), /self[- ]signed|certificate/i);
 });

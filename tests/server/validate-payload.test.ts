@@ -4,7 +4,12 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadProfiles, loadSites, MAX_BATCH } from '@hallmon/firmware-config';
 import { indexSite } from '../../server/src/ingest/site-index.ts';
-import { validateTelemetry, validateEvents, validateAlarms, validateStatus } from '../../server/src/ingest/validate-payload.ts';
+import {
+  validateTelemetry,
+  validateEvents,
+  validateAlarms,
+  validateStatus,
+} from '../../server/src/ingest/validate-payload.ts';
 import { parseTopic } from '../../server/src/ingest/topic.ts';
 
 const profiles = loadProfiles();
@@ -17,7 +22,9 @@ const reasons = (m: Map<string, number>) => Object.fromEntries(m);
 test('a good reading is accepted with its time in epoch ms and quality ok', () => {
   const r = validateTelemetry(JSON.stringify(good), ctx);
   assert.deepEqual(reasons(r.rejected), {});
-  assert.deepEqual(r.accepted, [{ site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: now, value: 24.6, quality: 'ok' }]);
+  assert.deepEqual(r.accepted, [
+    { site: 'demo', sensor: 'mr-th-1', metric: 'temperature', ts: now, value: 24.6, quality: 'ok' },
+  ]);
 });
 
 test('each bad reading is rejected with its reason; the rest of the batch is kept', () => {
@@ -44,7 +51,10 @@ test('each bad reading is rejected with its reason; the rest of the batch is kep
     'bad-timestamp': 1,
     'future-timestamp': 1,
   });
-  assert.deepEqual(r.accepted.map((a) => a.value), [24.6, 25]);
+  assert.deepEqual(
+    r.accepted.map((a) => a.value),
+    [24.6, 25],
+  );
 });
 
 test('JSON numbers too large for a double are not finite', () => {
@@ -58,11 +68,17 @@ test('malformed JSON and oversized batches are rejected as a whole', () => {
   const r = validateTelemetry(many, ctx);
   assert.deepEqual(reasons(r.rejected), { 'too-many': 1 });
   assert.equal(r.accepted.length, 0);
-  assert.equal(validateTelemetry(JSON.stringify(Array.from({ length: MAX_BATCH }, () => good)), ctx).accepted.length, MAX_BATCH);
+  assert.equal(
+    validateTelemetry(JSON.stringify(Array.from({ length: MAX_BATCH }, () => good)), ctx).accepted.length,
+    MAX_BATCH,
+  );
 });
 
 test('noise readings get the profile interval as dur when none is sent', () => {
-  const r = validateTelemetry(JSON.stringify({ sensor: 'hall-noise-1', metric: 'noise_laeq', value: 62.1, ts: now }), ctx);
+  const r = validateTelemetry(
+    JSON.stringify({ sensor: 'hall-noise-1', metric: 'noise_laeq', value: 62.1, ts: now }),
+    ctx,
+  );
   assert.equal(r.accepted.length, 1);
   assert.ok((r.accepted[0]!.dur ?? 0) > 0);
 });
@@ -76,7 +92,17 @@ test('events: known devices only, schema checked', () => {
 });
 
 test('alarms must name the topic site', () => {
-  const a = { id: 'a1', site: 'demo', clause: '5.2.2', rule: 'mr-temp-high', sensor: 'mr-th-1', severity: 'warning', state: 'raised', ts: now, startedAt: now };
+  const a = {
+    id: 'a1',
+    site: 'demo',
+    clause: '5.2.2',
+    rule: 'mr-temp-high',
+    sensor: 'mr-th-1',
+    severity: 'warning',
+    state: 'raised',
+    ts: now,
+    startedAt: now,
+  };
   const r = validateAlarms(JSON.stringify([a, { ...a, id: 'a2', site: 'other' }]), ctx);
   assert.deepEqual(reasons(r.rejected), { 'wrong-site': 1 });
   assert.equal(r.accepted[0]!.startedAt, now);

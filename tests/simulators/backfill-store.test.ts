@@ -21,14 +21,51 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
   const from = at('2025-05-06 00:00');
   const to = at('2025-05-09 00:00');
   const incidents: Incident[] = [
-    { scenario: 'machine-room-ac-failure', at: at('2025-05-06 14:00'), durationMs: 2 * 3_600_000, zones: ['machine-room'], events: false },
-    { scenario: 'archive-damp', at: at('2025-05-06 00:00'), durationMs: 7 * 86_400_000, zones: ['archive-room'], events: false },
-    { scenario: 'loud-morning-peak', at: at('2025-05-07 09:30'), durationMs: 3_600_000, zones: ['hall'], events: false },
+    {
+      scenario: 'machine-room-ac-failure',
+      at: at('2025-05-06 14:00'),
+      durationMs: 2 * 3_600_000,
+      zones: ['machine-room'],
+      events: false,
+    },
+    {
+      scenario: 'archive-damp',
+      at: at('2025-05-06 00:00'),
+      durationMs: 7 * 86_400_000,
+      zones: ['archive-room'],
+      events: false,
+    },
+    {
+      scenario: 'loud-morning-peak',
+      at: at('2025-05-07 09:30'),
+      durationMs: 3_600_000,
+      zones: ['hall'],
+      events: false,
+    },
     { scenario: 'evaluator-offline', at: at('2025-05-08 10:00'), durationMs: 30 * 60_000, zones: [], events: true },
   ];
   let lastProgress = { readings: 0, total: 0, final: false };
-  const r = await backfillStore({ scenario: base, site, seed: 3, from, to, dataDir: tmp.path, noiseStepS: 10, incidents, profiles, log: createLogger('test', 'warn'), onProgress: (p) => (lastProgress = p) });
-  const expected = estimateReadings({ scenario: yearScenario(base, site, incidents), site, seed: 3, from, to, stepS: { noise_laeq: 10 } });
+  const r = await backfillStore({
+    scenario: base,
+    site,
+    seed: 3,
+    from,
+    to,
+    dataDir: tmp.path,
+    noiseStepS: 10,
+    incidents,
+    profiles,
+    log: createLogger('test', 'warn'),
+    onProgress: (p) => (lastProgress = p),
+  });
+  const expected = estimateReadings({
+    scenario: yearScenario(base, site, incidents),
+    site,
+    seed: 3,
+    from,
+    to,
+    stepS: { noise_laeq: 10 },
+  });
   assert.equal(r.readings, expected, 'every generated reading is stored once');
   assert.equal(r.duplicates, 0);
   assert.ok(lastProgress.final && lastProgress.readings === r.readings);
@@ -42,21 +79,43 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
   const statuses = await store.readStatus({ site: 'demo', from, to });
   assert.deepEqual(
     statuses.filter((s) => s.device === 'eval-w03').map((s) => [s.status, s.ts]),
-    [['online', from], ['offline', incidents[3]!.at], ['online', incidents[3]!.at + 30 * 60_000]],
+    [
+      ['online', from],
+      ['offline', incidents[3]!.at],
+      ['online', incidents[3]!.at + 30 * 60_000],
+    ],
   );
   const seals = new SealStore(tmp.path);
   seals.open();
   t.onTestFinished(() => seals.close());
   assert.ok(seals.get('demo', '2025-05-08'), 'the last day is sealed');
 
-  const pack = await buildEvidence({ store, site, catalogue: loadCatalogue(), profiles, calendar: shippedCalendar(), from: '2025-05-06', to: '2025-05-08' });
-  const rules = (clause: string) => new Set(pack.clauses.find((c) => c.clause === clause)!.excursions.map((x) => x.rule));
-  assert.ok(rules('5.2.2').has('mr-temperature') && rules('5.2.2').has('mr-temperature-critical'), `AC failure: ${[...rules('5.2.2')]}`);
+  const pack = await buildEvidence({
+    store,
+    site,
+    catalogue: loadCatalogue(),
+    profiles,
+    calendar: shippedCalendar(),
+    from: '2025-05-06',
+    to: '2025-05-08',
+  });
+  const rules = (clause: string) =>
+    new Set(pack.clauses.find((c) => c.clause === clause)!.excursions.map((x) => x.rule));
+  assert.ok(
+    rules('5.2.2').has('mr-temperature') && rules('5.2.2').has('mr-temperature-critical'),
+    `AC failure: ${[...rules('5.2.2')]}`,
+  );
   assert.ok(rules('1.3.3').has('noise-laeq-5min'), `loud morning: ${[...rules('1.3.3')]}`);
   assert.ok(rules('5.3').has('ar-humidity'), `damp archive: ${[...rules('5.3')]}`);
   const loud = pack.clauses.find((c) => c.clause === '1.3.3')!.excursions.find((x) => x.rule === 'noise-laeq-5min')!;
-  assert.ok(Date.parse(loud.start) >= incidents[2]!.at && Date.parse(loud.start) < incidents[2]!.at + 3_600_000, loud.start);
-  assert.ok(pack.deviceFaults.some((f) => f.device === 'eval-w03' && f.source === 'status'), 'the evaluator offline is a device fault');
+  assert.ok(
+    Date.parse(loud.start) >= incidents[2]!.at && Date.parse(loud.start) < incidents[2]!.at + 3_600_000,
+    loud.start,
+  );
+  assert.ok(
+    pack.deviceFaults.some((f) => f.device === 'eval-w03' && f.source === 'status'),
+    'the evaluator offline is a device fault',
+  );
   // The normal days around the incidents stay clean: no hall climate excursion.
   assert.equal(pack.clauses.find((c) => c.clause === '1.3.2')!.excursions.length, 0);
 });

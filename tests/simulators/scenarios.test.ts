@@ -30,13 +30,23 @@ const SAMPLES: Array<[string, Metric]> = [
 function fingerprint(name: string, seed: number) {
   const s = scenario(name).signals(site, seed, { from: DAY_START });
   const values: Array<number | undefined> = [];
-  for (let t = DAY_START; t < DAY_START + 86_400_000; t += 7 * MIN + 13_000) for (const [id, m] of SAMPLES) values.push(s.value(id, m, t));
+  for (let t = DAY_START; t < DAY_START + 86_400_000; t += 7 * MIN + 13_000)
+    for (const [id, m] of SAMPLES) values.push(s.value(id, m, t));
   return { values, events: s.events(DAY_START, DAY_START + 86_400_000) };
 }
 
 test('registry lists every named scenario', () => {
   const names = listScenarios().map((s) => s.name);
-  for (const n of ['normal-day', 'loud-morning-peak', 'machine-room-ac-failure', 'archive-damp', 'evaluator-offline', 'bad-rating-unanswered', 'crc-errors', 'dead-device'])
+  for (const n of [
+    'normal-day',
+    'loud-morning-peak',
+    'machine-room-ac-failure',
+    'archive-damp',
+    'evaluator-offline',
+    'bad-rating-unanswered',
+    'crc-errors',
+    'dead-device',
+  ])
     assert.ok(names.includes(n), n);
   assert.equal(getScenario('no-such-thing'), undefined);
 });
@@ -69,7 +79,10 @@ test('events() gives the same answer however the span is split', () => {
   }
   assert.deepEqual(parts, whole);
   const times = whole.map((e) => Date.parse(String(e.ts)));
-  assert.ok(times.every((t, i) => t >= from && t < to && (i === 0 || t >= times[i - 1]!)), 'in span and sorted');
+  assert.ok(
+    times.every((t, i) => t >= from && t < to && (i === 0 || t >= times[i - 1]!)),
+    'in span and sorted',
+  );
   // The counter story hangs together: ~5 % abandoned, ~80 % of served rated, scores mostly 5.
   const day1 = s.events(DAY_START, DAY_START + 86_400_000);
   const n = (type: string) => day1.filter((e) => e.type === type).length;
@@ -84,7 +97,11 @@ test('events() gives the same answer however the span is split', () => {
   assert.equal(s.fault('eval-w03', at + 5 * MIN), 'silent');
   assert.equal(s.fault('eval-w03', at + 31 * MIN), 'none');
   assert.equal(s.fault('eval-w02', at + 5 * MIN), 'none');
-  assert.ok(!day1.some((e) => e.device === 'eval-w03' && Date.parse(String(e.ts)) >= at && Date.parse(String(e.ts)) < at + 30 * MIN));
+  assert.ok(
+    !day1.some(
+      (e) => e.device === 'eval-w03' && Date.parse(String(e.ts)) >= at && Date.parse(String(e.ts)) < at + 30 * MIN,
+    ),
+  );
   assert.ok(day1.some((e) => e.device === 'eval-w03'));
 });
 
@@ -113,7 +130,9 @@ test('loud-morning-peak exceeds 80 dB(A) LAeq,5min in the peak; normal-day does 
   assert.ok(normal < 75, `normal peak LAeq,5min ${normal.toFixed(1)}`);
   // Realistic spread: the 1 s values are not a flat line.
   const s = scenario('loud-morning-peak').signals(site, 11, { from: DAY_START });
-  const v = Array.from({ length: 300 }, (_, i) => s.value('hall-noise-1', 'noise_laeq', peakFrom + 10 * MIN + i * 1000)!);
+  const v = Array.from({ length: 300 }, (_, i) =>
+    s.value('hall-noise-1', 'noise_laeq', peakFrom + 10 * MIN + i * 1000)!,
+  );
   assert.ok(Math.max(...v) - Math.min(...v) > 8);
   // Quiet night, lively opening hours.
   const night = worst5MinLaeq('normal-day', 11, DAY_START + 2 * 3_600_000, DAY_START + 3 * 3_600_000);
@@ -126,7 +145,8 @@ test('machine-room-ac-failure passes 32 °C and recovers; the normal machine roo
   const at = fail.incidentAt!;
   const temps = (s: typeof fail, a: number, b: number) => {
     const out: number[] = [];
-    for (let t = a; t < b; t += MIN) out.push(s.value('mr-th-1', 'temperature', t)!, s.value('mr-th-2', 'temperature', t)!);
+    for (let t = a; t < b; t += MIN)
+      out.push(s.value('mr-th-1', 'temperature', t)!, s.value('mr-th-2', 'temperature', t)!);
     return out;
   };
   assert.ok(Math.max(...temps(fail, at, at + 60 * MIN)) > 32);
@@ -135,7 +155,9 @@ test('machine-room-ac-failure passes 32 °C and recovers; the normal machine roo
   const n = temps(normal, DAY_START, DAY_START + 86_400_000);
   assert.ok(Math.min(...n) >= 21.5 && Math.max(...n) <= 24.5, `normal ${Math.min(...n)}..${Math.max(...n)}`);
   // Warmer air at the same moisture: RH falls.
-  assert.ok(fail.value('mr-th-1', 'humidity', at + 40 * MIN)! < normal.value('mr-th-1', 'humidity', at + 40 * MIN)! - 8);
+  assert.ok(
+    fail.value('mr-th-1', 'humidity', at + 40 * MIN)! < normal.value('mr-th-1', 'humidity', at + 40 * MIN)! - 8,
+  );
 });
 
 test('faults: crc burst on mr-th-2, dead ar-th-1, damp archive', () => {
@@ -151,7 +173,9 @@ test('faults: crc burst on mr-th-2, dead ar-th-1, damp archive', () => {
   const rh2 = damp.value('ar-th-1', 'humidity', DAY_START + 2 * 86_400_000)!;
   assert.ok(rh0 > 49 && rh0 < 56 && rh2 > 64 && rh2 < 72, `${rh0} -> ${rh2}`);
   const bad = scenario('bad-rating-unanswered').signals(site, 1, { from: DAY_START });
-  const ones = bad.events(DAY_START, DAY_START + 86_400_000).filter((e) => e.type === 'rating' && e.score === 1 && e.window === 'W02');
+  const ones = bad
+    .events(DAY_START, DAY_START + 86_400_000)
+    .filter((e) => e.type === 'rating' && e.score === 1 && e.window === 'W02');
   assert.ok(ones.some((e) => Date.parse(String(e.ts)) === Date.parse('2025-05-06T10:15:00+08:00')));
 });
 
@@ -159,7 +183,16 @@ test('history yields time-ordered batches covering [from, to)', async () => {
   const from = Date.parse('2025-05-06T09:00:00+08:00');
   const to = from + 3 * 3_600_000;
   const batches = [];
-  for await (const b of generateHistory({ scenario: scenario('crc-errors'), site, seed: 2, from, to, batchSize: 2000, incidentAt: from + 30 * MIN })) batches.push(b);
+  for await (const b of generateHistory({
+    scenario: scenario('crc-errors'),
+    site,
+    seed: 2,
+    from,
+    to,
+    batchSize: 2000,
+    incidentAt: from + 30 * MIN,
+  }))
+    batches.push(b);
   assert.ok(batches.length > 5);
   assert.equal(batches[0]!.from, from);
   assert.equal(batches.at(-1)!.to, to);

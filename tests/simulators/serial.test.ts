@@ -64,7 +64,8 @@ test('modbus slave bus: replies, exceptions, silence for other units, resync aft
     await pair.close();
     dir.remove();
   });
-  const verify = (frame: Buffer) => assert.equal(frame.readUInt16LE(frame.length - 2), crc16(frame.subarray(0, -2)), 'reply CRC');
+  const verify = (frame: Buffer) =>
+    assert.equal(frame.readUInt16LE(frame.length - 2), crc16(frame.subarray(0, -2)), 'reply CRC');
 
   // Unit 1, fn 03, registers 0-1: RH×10 = 456, temperature×10 = -53 as two's complement.
   host.port.write(request(1, 3, 0, 2));
@@ -121,7 +122,13 @@ test('ascii meter: one formatted line per interval; garbage lines', async (t) =>
   const dir = tempDir();
   const pair = await ptyPair(dir.path, 'slm');
   let mode: 'none' | 'garbage' = 'none';
-  const meter = new AsciiMeter({ path: pair.device, baudRate: 9600, intervalMs: 50, value: () => 64.2, fault: () => mode });
+  const meter = new AsciiMeter({
+    path: pair.device,
+    baudRate: 9600,
+    intervalMs: 50,
+    value: () => 64.2,
+    fault: () => mode,
+  });
   await meter.start();
   const host = await openHost(pair.host);
   t.onTestFinished(async () => {
@@ -134,6 +141,13 @@ test('ascii meter: one formatted line per interval; garbage lines', async (t) =>
   assert.ok(host.text().startsWith('LAeq,1s= 064.2 dB\r\n'));
   mode = 'garbage';
   await waitFor(() => meter.stats().garbage >= 2, 'junk lines');
-  await waitFor(() => host.text().split('\r\n').some((l) => l && !l.startsWith('LAeq,1s= 064.2 dB')), 'a junk line on the wire');
+  await waitFor(
+    () =>
+      host
+        .text()
+        .split('\r\n')
+        .some((l) => l && !l.startsWith('LAeq,1s= 064.2 dB')),
+    'a junk line on the wire',
+  );
   assert.ok(meter.stats().lines >= 3);
 });

@@ -14,7 +14,10 @@ const BIN = fileURLToPath(new URL('../../bin/hallmon.js', import.meta.url));
 
 function hallmon(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, HALLMON_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -29,13 +32,26 @@ test('simulate --list names every scenario with its description', async () => {
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, listScenarios().length);
-  for (const s of listScenarios()) assert.ok(lines.some((l) => l.startsWith(s.name) && l.includes(s.description)), s.name);
+  for (const s of listScenarios())
+    assert.ok(
+      lines.some((l) => l.startsWith(s.name) && l.includes(s.description)),
+      s.name,
+    );
 });
 
 test('simulate --help exits 0 and documents the flags with their env twins', async () => {
   const r = await hallmon(['simulate', '--help']);
   assert.equal(r.code, 0);
-  for (const f of ['--scenario', '--seed', '--speed', '--serial-dir', '--devices-mqtt', '--backfill', 'HALLMON_SCENARIO']) assert.ok(r.stdout.includes(f), f);
+  for (const f of [
+    '--scenario',
+    '--seed',
+    '--speed',
+    '--serial-dir',
+    '--devices-mqtt',
+    '--backfill',
+    'HALLMON_SCENARIO',
+  ])
+    assert.ok(r.stdout.includes(f), f);
 });
 
 test('an unknown scenario or flag exits non-zero with a message that helps', async () => {
@@ -49,7 +65,22 @@ test('an unknown scenario or flag exits non-zero with a message that helps', asy
   const nothing = await hallmon(['simulate', '--scenario', 'normal-day']);
   assert.notEqual(nothing.code, 0);
   assert.match(nothing.stderr, /--serial-dir|--devices-mqtt|--backfill/);
-  const badDate = await hallmon(['simulate', '--scenario', 'normal-day', '--backfill', '--from', 'yesterday', '--to', '2025-05-07', '--uplink', 'mqtt://127.0.0.1:1', '--username', 'u', '--password', 'p']);
+  const badDate = await hallmon([
+    'simulate',
+    '--scenario',
+    'normal-day',
+    '--backfill',
+    '--from',
+    'yesterday',
+    '--to',
+    '2025-05-07',
+    '--uplink',
+    'mqtt://127.0.0.1:1',
+    '--username',
+    'u',
+    '--password',
+    'p',
+  ]);
   assert.notEqual(badDate.code, 0);
   assert.match(badDate.stderr, /--from must be/);
 });
@@ -75,9 +106,24 @@ test('simulate --backfill publishes CONTRACT batches as the gateway', async (t) 
     else assert.fail(`unexpected topic ${packet.topic}`);
   });
   const r = await hallmon([
-    'simulate', '--scenario', 'normal-day', '--seed', '4', '--backfill',
-    '--from', '2025-05-06T09:00:00+08:00', '--to', '2025-05-06T09:20:00+08:00', '--batch', '500',
-    '--uplink', broker.url, '--username', 'demo-gateway', '--password', 'demo-gateway-secret',
+    'simulate',
+    '--scenario',
+    'normal-day',
+    '--seed',
+    '4',
+    '--backfill',
+    '--from',
+    '2025-05-06T09:00:00+08:00',
+    '--to',
+    '2025-05-06T09:20:00+08:00',
+    '--batch',
+    '500',
+    '--uplink',
+    broker.url,
+    '--username',
+    'demo-gateway',
+    '--password',
+    'demo-gateway-secret',
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /backfill 100\.0 %/);
@@ -93,9 +139,26 @@ test('simulate --backfill publishes CONTRACT batches as the gateway', async (t) 
 test('simulate --backfill --data-dir writes a store and seals its days through the server writer', async (t) => {
   const dir = tempDir('hallmon-simulate-store-');
   t.onTestFinished(() => dir.remove());
-  const r = await hallmon(['simulate', '--scenario', 'normal-day', '--backfill', '--from', '2025-05-06', '--to', '2025-05-08', '--data-dir', dir.path, '--noise-step', '60', '--no-incidents']);
+  const r = await hallmon([
+    'simulate',
+    '--scenario',
+    'normal-day',
+    '--backfill',
+    '--from',
+    '2025-05-06',
+    '--to',
+    '2025-05-08',
+    '--data-dir',
+    dir.path,
+    '--noise-step',
+    '60',
+    '--no-incidents',
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const m = /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed$/m.exec(r.stdout);
+  const m =
+    /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed$/m.exec(
+      r.stdout,
+    );
   assert.ok(m, r.stdout);
   assert.equal(m[4], dir.path);
   assert.equal(m[5], '2');
@@ -104,9 +167,19 @@ test('simulate --backfill --data-dir writes a store and seals its days through t
   try {
     assert.equal((store.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n, Number(m[1]));
     assert.equal((store.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, Number(m[2]));
-    const rows = seals.prepare('SELECT day, records FROM seals ORDER BY day').all() as Array<{ day: string; records: number }>;
-    assert.deepEqual(rows.map((x) => x.day), ['2025-05-06', '2025-05-07']);
-    assert.equal(rows.reduce((s, x) => s + x.records, 0), Number(m[2]) + Number(m[3]), 'every event and status change is sealed');
+    const rows = seals.prepare('SELECT day, records FROM seals ORDER BY day').all() as Array<{
+      day: string;
+      records: number;
+    }>;
+    assert.deepEqual(
+      rows.map((x) => x.day),
+      ['2025-05-06', '2025-05-07'],
+    );
+    assert.equal(
+      rows.reduce((s, x) => s + x.records, 0),
+      Number(m[2]) + Number(m[3]),
+      'every event and status change is sealed',
+    );
   } finally {
     store.close();
     seals.close();

@@ -50,12 +50,19 @@ function qs(params: Record<string, string | number | undefined>): string {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export const api = {
-  login: (username: string, password: string) => request<Answer<'POST /api/login'>>('POST', '/api/login', { username, password }),
+  login: (username: string, password: string) =>
+    request<Answer<'POST /api/login'>>('POST', '/api/login', { username, password }),
   sites: (signal?: AbortSignal) => request<Answer<'GET /api/sites'>>('GET', '/api/sites', undefined, signal),
   readings: (
     q: { site: string; sensor: string; metric: Metric; from: number; to: number; step?: '1m' | '1h' | '1d' },
     signal?: AbortSignal,
-  ) => request<Answer<'GET /api/readings'>>('GET', `/api/readings${qs({ ...q, from: iso(q.from), to: iso(q.to) })}`, undefined, signal),
+  ) =>
+    request<Answer<'GET /api/readings'>>(
+      'GET',
+      `/api/readings${qs({ ...q, from: iso(q.from), to: iso(q.to) })}`,
+      undefined,
+      signal,
+    ),
   alarms: (q: { site?: string; state: 'active' | 'all'; from?: number; to?: number }, signal?: AbortSignal) =>
     request<Answer<'GET /api/alarms'>>(
       'GET',
@@ -63,11 +70,19 @@ export const api = {
       undefined,
       signal,
     ),
-  ack: (id: string, note: string) => request<Answer<'POST /api/alarms/:id/ack'>>('POST', `/api/alarms/${encodeURIComponent(id)}/ack`, { note }),
-  latest: (site?: string, signal?: AbortSignal) => request<Answer<'GET /api/latest'>>('GET', `/api/latest${qs({ site })}`, undefined, signal),
-  devices: (site?: string, signal?: AbortSignal) => request<Answer<'GET /api/devices'>>('GET', `/api/devices${qs({ site })}`, undefined, signal),
+  ack: (id: string, note: string) =>
+    request<Answer<'POST /api/alarms/:id/ack'>>('POST', `/api/alarms/${encodeURIComponent(id)}/ack`, { note }),
+  latest: (site?: string, signal?: AbortSignal) =>
+    request<Answer<'GET /api/latest'>>('GET', `/api/latest${qs({ site })}`, undefined, signal),
+  devices: (site?: string, signal?: AbortSignal) =>
+    request<Answer<'GET /api/devices'>>('GET', `/api/devices${qs({ site })}`, undefined, signal),
   events: (q: { site: string; from: number; to: number; type?: string }, signal?: AbortSignal) =>
-    request<Answer<'GET /api/events'>>('GET', `/api/events${qs({ site: q.site, from: iso(q.from), to: iso(q.to), type: q.type })}`, undefined, signal),
+    request<Answer<'GET /api/events'>>(
+      'GET',
+      `/api/events${qs({ site: q.site, from: iso(q.from), to: iso(q.to), type: q.type })}`,
+      undefined,
+      signal,
+    ),
   followups: (site: string, state: 'open' | 'all' = 'open', signal?: AbortSignal) =>
     request<Answer<'GET /api/followups'>>('GET', `/api/followups${qs({ site, state })}`, undefined, signal),
   /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
@@ -75,5 +90,10 @@ export const api = {
     request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
   /** What the rule engine judged for a sensor over a range: excursions and gaps for chart marks. */
   marks: (q: { site: string; sensor: string; from: number; to: number }, signal?: AbortSignal) =>
-    request<Answer<'GET /api/marks'>>('GET', `/api/marks${qs({ site: q.site, sensor: q.sensor, from: iso(q.from), to: iso(q.to) })}`, undefined, signal),
+    request<Answer<'GET /api/marks'>>(
+      'GET',
+      `/api/marks${qs({ site: q.site, sensor: q.sensor, from: iso(q.from), to: iso(q.to) })}`,
+      undefined,
+      signal,
+    ),
 };

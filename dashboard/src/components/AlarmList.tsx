@@ -27,7 +27,17 @@ export function AlarmList({ alarms, timeZoneOf, canAck, onAck }: AlarmListProps)
   );
 }
 
-function AlarmRow({ alarm: a, timeZone, canAck, onAck }: { alarm: Alarm; timeZone: string; canAck: boolean; onAck: AlarmListProps['onAck'] }) {
+function AlarmRow({
+  alarm: a,
+  timeZone,
+  canAck,
+  onAck,
+}: {
+  alarm: Alarm;
+  timeZone: string;
+  canAck: boolean;
+  onAck: AlarmListProps['onAck'];
+}) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');

@@ -47,7 +47,23 @@ export interface ChartProps {
 }
 
 const MIN = 60;
-const X_INCRS = [MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400];
+const X_INCRS = [
+  MIN,
+  5 * MIN,
+  10 * MIN,
+  15 * MIN,
+  30 * MIN,
+  3600,
+  2 * 3600,
+  3 * 3600,
+  6 * 3600,
+  12 * 3600,
+  86_400,
+  2 * 86_400,
+  7 * 86_400,
+  14 * 86_400,
+  30 * 86_400,
+];
 
 interface Overlays {
   spans: ShadeSpan[];
@@ -155,7 +171,12 @@ export function Chart(props: ChartProps) {
             );
           },
         },
-        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 64, ...(props.yLabel ? { label: props.yLabel } : {}) },
+        {
+          stroke: 'currentColor',
+          grid: { stroke: 'rgba(128,128,128,0.2)' },
+          size: 64,
+          ...(props.yLabel ? { label: props.yLabel } : {}),
+        },
       ],
       plugins: [overlayPlugin(overlays)],
     };
@@ -181,7 +202,14 @@ export function Chart(props: ChartProps) {
   }, [props.spans, props.hLines, props.markers]);
 
   return (
-    <div ref={holder} className="chart" role="img" aria-label={props.ariaLabel} data-testid={props.testId} data-points={props.data[0]?.length ?? 0}>
+    <div
+      ref={holder}
+      className="chart"
+      role="img"
+      aria-label={props.ariaLabel}
+      data-testid={props.testId}
+      data-points={props.data[0]?.length ?? 0}
+    >
       {hasData ? null : <p className="empty chart-empty">{props.emptyText ?? '—'}</p>}
     </div>
   );

@@ -7,7 +7,13 @@ export function ConnectionBanner({ state }: { state: ConnState }) {
   const { t } = useTranslation();
   if (state !== 'reconnecting') return null;
   return (
-    <div className="banner banner-error" role="status" aria-live="polite" data-testid="connection-banner" data-state={state}>
+    <div
+      className="banner banner-error"
+      role="status"
+      aria-live="polite"
+      data-testid="connection-banner"
+      data-state={state}
+    >
       {t('conn.lost')}
     </div>
   );

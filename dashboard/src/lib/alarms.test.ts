@@ -4,9 +4,23 @@ import { sortAlarms, mergeAlarm, filterAlarms, activeBySeverity, isNewCritical }
 
 function alarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {
-    id, site: 'demo', clause: '5.2.2', rule: 'mr-temperature', sensor: 'mr-th-1', severity: 'warning', state: 'raised',
-    startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: null, limit: null, message: null, ackedBy: null, ackedAt: null, ackNote: null,
-    ts: '2025-05-01T01:00:00Z', ...over,
+    id,
+    site: 'demo',
+    clause: '5.2.2',
+    rule: 'mr-temperature',
+    sensor: 'mr-th-1',
+    severity: 'warning',
+    state: 'raised',
+    startedAt: '2025-05-01T01:00:00Z',
+    clearedAt: null,
+    peak: null,
+    limit: null,
+    message: null,
+    ackedBy: null,
+    ackedAt: null,
+    ackNote: null,
+    ts: '2025-05-01T01:00:00Z',
+    ...over,
   };
 }
 
@@ -31,7 +45,11 @@ describe('alarm ordering and merging', () => {
     expect(mergeAlarm(list, alarm('y')).map((a) => a.id)).toEqual(['y', 'x']);
   });
   it('filters and counts', () => {
-    const list = [alarm('a', { severity: 'critical' }), alarm('b', { clause: '1.3.3', site: 'other' }), alarm('c', { state: 'cleared', clearedAt: 'x' })];
+    const list = [
+      alarm('a', { severity: 'critical' }),
+      alarm('b', { clause: '1.3.3', site: 'other' }),
+      alarm('c', { state: 'cleared', clearedAt: 'x' }),
+    ];
     expect(filterAlarms(list, { clause: '1.3.3' }).map((a) => a.id)).toEqual(['b']);
     expect(filterAlarms(list, { severity: 'critical' }).map((a) => a.id)).toEqual(['a']);
     expect(filterAlarms(list, { activeOnly: true, site: 'demo' }).map((a) => a.id)).toEqual(['a']);

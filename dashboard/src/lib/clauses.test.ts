@@ -10,7 +10,8 @@ describe('clause labels from the bundled catalogue', () => {
     expect(clauseLabel('9.9', 'zh-CN')).toBe('9.9');
   });
   it('every rule of the catalogue gets a label with its clause number', () => {
-    for (const c of catalogue.clauses) for (const r of c.rules) expect(ruleLabel(c.id, r.id, 'zh-CN').startsWith(`${c.id} `)).toBe(true);
+    for (const c of catalogue.clauses)
+      for (const r of c.rules) expect(ruleLabel(c.id, r.id, 'zh-CN').startsWith(`${c.id} `)).toBe(true);
   });
   it('reads limits and picks the seasonal hall rule', () => {
     expect(ruleLimits('noise-laeq-5min')).toMatchObject({ max: 80, clearMax: 77 });
@@ -20,7 +21,9 @@ describe('clause labels from the bundled catalogue', () => {
     expect(isSummer(site, Date.parse('2025-12-01T04:00:00Z'))).toBe(false);
     // Site-local day: 2025-09-30T17:00Z is already 10-01 in Shanghai.
     expect(isSummer(site, Date.parse('2025-09-30T17:00:00Z'))).toBe(false);
-    expect(isSummer({ ...site, summer: { from: '11-01', to: '02-28' } }, Date.parse('2026-01-10T04:00:00Z'))).toBe(true);
+    expect(isSummer({ ...site, summer: { from: '11-01', to: '02-28' } }, Date.parse('2026-01-10T04:00:00Z'))).toBe(
+      true,
+    );
     expect(hallRuleFor('temperature', false)).toBe('hall-temperature-winter');
     expect(ruleLimits(hallRuleFor('temperature', true))).toMatchObject({ min: 22, max: 28 });
   });

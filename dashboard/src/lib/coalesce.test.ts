@@ -5,7 +5,10 @@ describe('FrameCoalescer', () => {
   it('delivers everything pushed before a frame as one batch, one frame scheduled', () => {
     const frames: (() => void)[] = [];
     const batches: number[][] = [];
-    const c = new FrameCoalescer<number>((b) => batches.push(b), (cb) => frames.push(cb));
+    const c = new FrameCoalescer<number>(
+      (b) => batches.push(b),
+      (cb) => frames.push(cb),
+    );
     for (let i = 0; i < 100; i++) c.push(i);
     expect(frames).toHaveLength(1);
     expect(batches).toHaveLength(0);
@@ -19,7 +22,10 @@ describe('FrameCoalescer', () => {
   it('delivers nothing after stop', () => {
     const frames: (() => void)[] = [];
     const batches: number[][] = [];
-    const c = new FrameCoalescer<number>((b) => batches.push(b), (cb) => frames.push(cb));
+    const c = new FrameCoalescer<number>(
+      (b) => batches.push(b),
+      (cb) => frames.push(cb),
+    );
     c.push(1);
     c.stop();
     frames.forEach((f) => f());
@@ -27,7 +33,14 @@ describe('FrameCoalescer', () => {
     expect(batches).toEqual([]);
   });
   it('latestByKey keeps the newest per key', () => {
-    const m = latestByKey([{ k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'a', v: 3 }], (x) => x.k);
+    const m = latestByKey(
+      [
+        { k: 'a', v: 1 },
+        { k: 'b', v: 2 },
+        { k: 'a', v: 3 },
+      ],
+      (x) => x.k,
+    );
     expect(m.get('a')!.v).toBe(3);
     expect(m.size).toBe(2);
   });

@@ -4,10 +4,26 @@ import { deadlineView, formatSpan, sortFollowUps } from './deadlines.ts';
 
 function fu(over: Partial<Followup> = {}): Followup {
   return {
-    id: 'f1', site: 'demo', device: 'eval-w01', window: 'W01', score: 1, ratedAt: '2025-04-30T02:00:00Z',
-    responseDue: '2025-05-06T15:59:59Z', simpleDue: '2025-05-12T15:59:59Z', complexDue: '2025-05-26T15:59:59Z',
-    respondedAt: null, respondedBy: null, resolvedAt: null, resolvedBy: null, complex: false, complexAt: null, complexBy: null,
-    note: null, state: 'open', overdue: [], ...over,
+    id: 'f1',
+    site: 'demo',
+    device: 'eval-w01',
+    window: 'W01',
+    score: 1,
+    ratedAt: '2025-04-30T02:00:00Z',
+    responseDue: '2025-05-06T15:59:59Z',
+    simpleDue: '2025-05-12T15:59:59Z',
+    complexDue: '2025-05-26T15:59:59Z',
+    respondedAt: null,
+    respondedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    complex: false,
+    complexAt: null,
+    complexBy: null,
+    note: null,
+    state: 'open',
+    overdue: [],
+    ...over,
   };
 }
 
@@ -26,7 +42,10 @@ describe('"1、5、15" deadline display', () => {
     const late = deadlineView(answered, Date.parse('2025-05-20T00:00:00Z'));
     expect(late.stage).toBe('simple');
     expect(late.overdue).toBe(true);
-    const complex = deadlineView(fu({ respondedAt: '2025-05-06T01:00:00Z', state: 'responded', complex: true }), Date.parse('2025-05-20T00:00:00Z'));
+    const complex = deadlineView(
+      fu({ respondedAt: '2025-05-06T01:00:00Z', state: 'responded', complex: true }),
+      Date.parse('2025-05-20T00:00:00Z'),
+    );
     expect(complex.stage).toBe('complex');
     expect(complex.due).toBe(Date.parse('2025-05-26T15:59:59Z'));
     expect(complex.overdue).toBe(false);

@@ -24,7 +24,8 @@ const URGENT_MS = 6 * 3_600_000;
  * one when the case was classified complex, the simple one otherwise (overdue once it passed).
  */
 export function deadlineView(f: Followup, now: number): DeadlineView {
-  if (f.resolvedAt || f.state === 'resolved') return { stage: 'done', due: null, leftMs: null, overdue: false, urgent: false };
+  if (f.resolvedAt || f.state === 'resolved')
+    return { stage: 'done', due: null, leftMs: null, overdue: false, urgent: false };
   let stage: DeadlineStage;
   let due: number;
   if (!f.respondedAt) {

@@ -10,7 +10,10 @@ export type EvidenceFormat = 'json' | 'csv' | 'pdf';
 export type { Verdict };
 
 /** The part of a clause (the contract's EvidencePack) the checklist shows. */
-export type EvidenceClause = Pick<ClauseEvidence, 'clause' | 'title' | 'titleEn' | 'verdict' | 'reason' | 'coverage' | 'excursions' | 'gaps'>;
+export type EvidenceClause = Pick<
+  ClauseEvidence,
+  'clause' | 'title' | 'titleEn' | 'verdict' | 'reason' | 'coverage' | 'excursions' | 'gaps'
+>;
 
 /** The part of the pack the page reads. */
 export type EvidencePackJson = Pick<EvidencePack, 'site' | 'from' | 'to'> & { clauses: EvidenceClause[] };
@@ -51,7 +54,10 @@ export function presets(now: number, timeZone: string): Period[] {
 
 /** What is wrong with a period (null when fine): both dates, in order, at most MAX_DAYS days. */
 export function periodProblem(from: string, to: string): 'from' | 'to' | 'order' | 'too-long' | null {
-  const valid = (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+  const valid = (s: string) =>
+    DATE.test(s) &&
+    !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+    new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
   if (!valid(from)) return 'from';
   if (!valid(to)) return 'to';
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
@@ -115,7 +121,15 @@ export function isPack(v: unknown): v is EvidencePackJson {
   return (
     typeof p.site === 'string' &&
     Array.isArray(p.clauses) &&
-    p.clauses.every((c) => c && typeof c.clause === 'string' && typeof c.title === 'string' && ['pass', 'fail', 'insufficient-data'].includes(c.verdict) && Array.isArray(c.excursions) && Array.isArray(c.gaps))
+    p.clauses.every(
+      (c) =>
+        c &&
+        typeof c.clause === 'string' &&
+        typeof c.title === 'string' &&
+        ['pass', 'fail', 'insufficient-data'].includes(c.verdict) &&
+        Array.isArray(c.excursions) &&
+        Array.isArray(c.gaps),
+    )
   );
 }
 

@@ -4,7 +4,13 @@ import { queueStats, evaluationRates } from './hall-stats.ts';
 
 const base = Date.parse('2025-05-01T02:00:00Z');
 const at = (min: number) => new Date(base + min * 60_000).toISOString();
-const ev = (type: DeviceEvent['type'], min: number, over: Partial<DeviceEvent> = {}): DeviceEvent => ({ site: 'demo', device: 'queue-1', type, ts: at(min), ...over });
+const ev = (type: DeviceEvent['type'], min: number, over: Partial<DeviceEvent> = {}): DeviceEvent => ({
+  site: 'demo',
+  device: 'queue-1',
+  type,
+  ts: at(min),
+  ...over,
+});
 
 describe('queueStats', () => {
   it('counts waiting tickets and wait times', () => {
@@ -31,7 +37,10 @@ describe('queueStats', () => {
 
 describe('evaluationRates', () => {
   it('ratings / served per window and for the hall, with bad ratings', () => {
-    const windows = new Map([['eval-w01', 'W01'], ['eval-w02', 'W02']]);
+    const windows = new Map([
+      ['eval-w01', 'W01'],
+      ['eval-w02', 'W02'],
+    ]);
     const events: DeviceEvent[] = [
       ...Array.from({ length: 10 }, (_, i) => ev('ticket_served', i, { window: 'W01' })),
       ...Array.from({ length: 6 }, (_, i) => ev('rating', i, { device: 'eval-w01', score: i === 0 ? 1 : 5 })),
@@ -39,7 +48,10 @@ describe('evaluationRates', () => {
       ...Array.from({ length: 4 }, (_, i) => ev('rating', i, { device: 'eval-w02', score: 2 })),
     ];
     const r = evaluationRates(events, windows);
-    expect(r.windows.map((w) => [w.window, w.rate, w.bad])).toEqual([['W01', 60, 1], ['W02', 100, 4]]);
+    expect(r.windows.map((w) => [w.window, w.rate, w.bad])).toEqual([
+      ['W01', 60, 1],
+      ['W02', 100, 4],
+    ]);
     expect(r.hall.rate).toBeCloseTo((100 * 10) / 14, 9);
   });
   it('a window without service has no rate (not 0 %)', () => {

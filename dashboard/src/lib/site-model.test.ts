@@ -3,16 +3,33 @@ import type { DeviceRow, SiteInfo } from '@hallmon/contract';
 import { sensorsFor, windowOfDevice, primaryNoiseSensor, isIndicativeNoise, effectiveStatus } from './site-model.ts';
 
 const site: SiteInfo = {
-  id: 'demo', name: '演示', timezone: 'Asia/Shanghai', openingHours: [], summer: { from: '05-01', to: '09-30' },
+  id: 'demo',
+  name: '演示',
+  timezone: 'Asia/Shanghai',
+  openingHours: [],
+  summer: { from: '05-01', to: '09-30' },
   zones: [
-    { id: 'hall', kind: 'hall', name: '受理大厅',
+    {
+      id: 'hall',
+      kind: 'hall',
+      name: '受理大厅',
       sensors: [
         { id: 'hall-noise-1', profile: 'noise-modbus-f03', metrics: ['noise_laeq'] },
         { id: 'hall-slm-1', profile: 'slm-ascii-rs232', metrics: ['noise_laeq'] },
         { id: 'hall-th-1', profile: 'th-modbus-f03', metrics: ['temperature', 'humidity'] },
       ],
-      devices: [{ id: 'eval-w01', profile: 'evaluator-mqtt', window: 'W01' }, { id: 'queue-1', profile: 'queue-mqtt' }] },
-    { id: 'mr', kind: 'machine-room', name: '机房', sensors: [{ id: 'mr-th-1', profile: 'th-modbus-f03', metrics: ['temperature', 'humidity'] }], devices: [] },
+      devices: [
+        { id: 'eval-w01', profile: 'evaluator-mqtt', window: 'W01' },
+        { id: 'queue-1', profile: 'queue-mqtt' },
+      ],
+    },
+    {
+      id: 'mr',
+      kind: 'machine-room',
+      name: '机房',
+      sensors: [{ id: 'mr-th-1', profile: 'th-modbus-f03', metrics: ['temperature', 'humidity'] }],
+      devices: [],
+    },
   ],
 };
 
@@ -32,8 +49,12 @@ describe('site model', () => {
   });
   it('a newer live status overrides the fetched one', () => {
     const row = { status: 'online', lastSeen: '2025-05-01T01:00:00Z' } as DeviceRow;
-    expect(effectiveStatus(row, { site: 'demo', device: 'x', status: 'offline', ts: '2025-05-01T01:05:00Z' })).toBe('offline');
-    expect(effectiveStatus(row, { site: 'demo', device: 'x', status: 'offline', ts: '2025-05-01T00:05:00Z' })).toBe('online');
+    expect(effectiveStatus(row, { site: 'demo', device: 'x', status: 'offline', ts: '2025-05-01T01:05:00Z' })).toBe(
+      'offline',
+    );
+    expect(effectiveStatus(row, { site: 'demo', device: 'x', status: 'offline', ts: '2025-05-01T00:05:00Z' })).toBe(
+      'online',
+    );
     expect(effectiveStatus(row, undefined)).toBe('online');
   });
 });

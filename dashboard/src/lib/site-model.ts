@@ -19,7 +19,14 @@ export function sensorsFor(site: SiteInfo, kinds: readonly ZoneKind[], metric: M
     if (!kinds.includes(z.kind)) continue;
     for (const s of z.sensors)
       if (s.metrics.includes(metric))
-        out.push({ id: s.id, name: s.name ?? s.id, zoneId: z.id, zoneName: z.name, kind: z.kind, ...(s.profile ? { profile: s.profile } : {}) });
+        out.push({
+          id: s.id,
+          name: s.name ?? s.id,
+          zoneId: z.id,
+          zoneName: z.name,
+          kind: z.kind,
+          ...(s.profile ? { profile: s.profile } : {}),
+        });
   }
   return out;
 }
@@ -49,4 +56,3 @@ export function effectiveStatus(row: DeviceRow, live: StatusChange | undefined):
   if (live && (!row.lastSeen || Date.parse(live.ts) >= Date.parse(row.lastSeen))) return live.status;
   return row.status;
 }
-

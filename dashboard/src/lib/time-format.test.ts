@@ -1,5 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { formatDateTime, formatTime, startOfDay, dayKey, parseLocalInput, toLocalInput, zoneOffsetMs, formatAge } from './time-format.ts';
+import {
+  formatDateTime,
+  formatTime,
+  startOfDay,
+  dayKey,
+  parseLocalInput,
+  toLocalInput,
+  zoneOffsetMs,
+  formatAge,
+} from './time-format.ts';
 
 const T = Date.parse('2025-05-01T01:30:00Z'); // 09:30 in Shanghai, 03:30 in Berlin (CEST), 21:30 the day before in New York
 
@@ -19,9 +28,15 @@ describe('site time zone formatting', () => {
     expect(zoneOffsetMs(T, 'Asia/Shanghai')).toBe(8 * 3_600_000);
   });
   it('round-trips datetime-local values in the zone, across DST', () => {
-    expect(new Date(parseLocalInput('2025-05-01T09:00', 'Asia/Shanghai')!).toISOString()).toBe('2025-05-01T01:00:00.000Z');
-    expect(new Date(parseLocalInput('2025-07-01T12:00', 'Europe/Berlin')!).toISOString()).toBe('2025-07-01T10:00:00.000Z');
-    expect(new Date(parseLocalInput('2025-01-01T12:00', 'Europe/Berlin')!).toISOString()).toBe('2025-01-01T11:00:00.000Z');
+    expect(new Date(parseLocalInput('2025-05-01T09:00', 'Asia/Shanghai')!).toISOString()).toBe(
+      '2025-05-01T01:00:00.000Z',
+    );
+    expect(new Date(parseLocalInput('2025-07-01T12:00', 'Europe/Berlin')!).toISOString()).toBe(
+      '2025-07-01T10:00:00.000Z',
+    );
+    expect(new Date(parseLocalInput('2025-01-01T12:00', 'Europe/Berlin')!).toISOString()).toBe(
+      '2025-01-01T11:00:00.000Z',
+    );
     expect(toLocalInput(T, 'Asia/Shanghai')).toBe('2025-05-01T09:30');
     expect(parseLocalInput('garbage', 'Asia/Shanghai')).toBeNull();
   });

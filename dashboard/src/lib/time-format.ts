@@ -38,7 +38,11 @@ export function formatDateTime(t: TimeInput, timeZone: string, locale = 'zh-CN')
 export function formatTime(t: TimeInput, timeZone: string, locale = 'zh-CN', seconds = false): string {
   const ms = toMs(t);
   if (!Number.isFinite(ms)) return '—';
-  return fmt(locale, timeZone, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) }).format(ms);
+  return fmt(locale, timeZone, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
+  }).format(ms);
 }
 
 /** "05-01" (month and day) in the site's zone, for axis ticks over several days. */
@@ -68,7 +72,14 @@ export function zonedParts(ms: number, timeZone: string): ZonedParts {
     second: 'numeric',
   }).formatToParts(ms);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24, minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour') % 24,
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 /** The zone's UTC offset at an instant, in ms (Asia/Shanghai: +8 h). */

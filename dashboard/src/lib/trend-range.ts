@@ -28,7 +28,10 @@ export function presetRange(key: Exclude<RangeKey, 'custom'>, now: number): Rang
 }
 
 /** A custom range, or an error key when it is not usable (the API bounds aggregates at 400 days). */
-export function customRange(from: number | null, to: number | null): Range | { error: 'range-invalid' | 'range-too-long' } {
+export function customRange(
+  from: number | null,
+  to: number | null,
+): Range | { error: 'range-invalid' | 'range-too-long' } {
   if (from === null || to === null || !(to > from)) return { error: 'range-invalid' };
   if (to - from > 400 * DAY) return { error: 'range-too-long' };
   return { from, to, step: stepFor(from, to) };

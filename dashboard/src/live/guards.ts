@@ -6,7 +6,15 @@ const time = (v: unknown): boolean => str(v) && Number.isFinite(Date.parse(v));
 const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 export function isLiveReading(v: unknown): v is Reading {
-  return obj(v) && str(v.site) && str(v.sensor) && str(v.metric) && typeof v.value === 'number' && Number.isFinite(v.value) && time(v.ts);
+  return (
+    obj(v) &&
+    str(v.site) &&
+    str(v.sensor) &&
+    str(v.metric) &&
+    typeof v.value === 'number' &&
+    Number.isFinite(v.value) &&
+    time(v.ts)
+  );
 }
 
 export function isLiveEvent(v: unknown): v is DeviceEvent {
@@ -19,7 +27,13 @@ export function isLiveStatus(v: unknown): v is StatusChange {
 
 export function isAlarm(v: unknown): v is Alarm {
   return (
-    obj(v) && str(v.id) && str(v.site) && str(v.clause) && str(v.rule) &&
-    (v.severity === 'warning' || v.severity === 'critical') && (v.state === 'raised' || v.state === 'cleared') && time(v.startedAt)
+    obj(v) &&
+    str(v.id) &&
+    str(v.site) &&
+    str(v.clause) &&
+    str(v.rule) &&
+    (v.severity === 'warning' || v.severity === 'critical') &&
+    (v.state === 'raised' || v.state === 'cleared') &&
+    time(v.startedAt)
   );
 }

@@ -3,11 +3,29 @@ import type { Alarm, Reading } from '@hallmon/contract';
 import { LiveStore } from './live-store.ts';
 
 const r = (sec: number, value: number, metric: Reading['metric'] = 'noise_laeq'): Reading => ({
-  site: 'demo', sensor: 'hall-slm-1', metric, value, quality: 'ok', ts: new Date(Date.UTC(2025, 4, 1, 1, 0, sec)).toISOString(),
+  site: 'demo',
+  sensor: 'hall-slm-1',
+  metric,
+  value,
+  quality: 'ok',
+  ts: new Date(Date.UTC(2025, 4, 1, 1, 0, sec)).toISOString(),
 });
 const alarm = (id: string, severity: Alarm['severity']): Alarm => ({
-  id, site: 'demo', clause: '5.2.2', rule: 'mr-temperature-critical', sensor: 'mr-th-1', severity, state: 'raised',
-  startedAt: '2025-05-01T01:00:00Z', clearedAt: null, peak: 33, limit: 32, message: null, ackedBy: null, ackedAt: null, ackNote: null,
+  id,
+  site: 'demo',
+  clause: '5.2.2',
+  rule: 'mr-temperature-critical',
+  sensor: 'mr-th-1',
+  severity,
+  state: 'raised',
+  startedAt: '2025-05-01T01:00:00Z',
+  clearedAt: null,
+  peak: 33,
+  limit: 32,
+  message: null,
+  ackedBy: null,
+  ackedAt: null,
+  ackNote: null,
   ts: '2025-05-01T01:00:00Z',
 });
 
@@ -23,7 +41,10 @@ describe('LiveStore', () => {
   });
   it('the rolling window keeps the last 5 minutes and counts a reading seen twice (seed and live) once', () => {
     const s = new LiveStore();
-    const at = (i: number, value: number) => ({ ...r(0, value), ts: new Date(Date.UTC(2025, 4, 1, 1) + i * 1000).toISOString() });
+    const at = (i: number, value: number) => ({
+      ...r(0, value),
+      ts: new Date(Date.UTC(2025, 4, 1, 1) + i * 1000).toISOString(),
+    });
     s.apply(Array.from({ length: 600 }, (_, i) => ({ kind: 'reading' as const, data: at(i, i < 300 ? 90 : 60) })));
     s.seedReadings([at(599, 60)]);
     const w = s.rolling('demo', 'hall-slm-1');
@@ -33,7 +54,10 @@ describe('LiveStore', () => {
   });
   it('an older reading does not replace the latest one', () => {
     const s = new LiveStore();
-    s.apply([{ kind: 'reading', data: r(10, 24, 'temperature') }, { kind: 'reading', data: r(5, 30, 'temperature') }]);
+    s.apply([
+      { kind: 'reading', data: r(10, 24, 'temperature') },
+      { kind: 'reading', data: r(5, 30, 'temperature') },
+    ]);
     expect(s.reading('demo', 'hall-slm-1', 'temperature')!.value).toBe(24);
   });
   it('reports a new critical alarm once, not warnings or alarms already known', () => {

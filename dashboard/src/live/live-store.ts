@@ -86,7 +86,8 @@ export class LiveStore {
     const key = readingKey(r.site, r.sensor, r.metric);
     const prev = this.latest.get(key);
     if (!prev || Date.parse(prev.ts) <= Date.parse(r.ts)) this.latest.set(key, r);
-    if (r.metric === 'noise_laeq') this.rolling(r.site, r.sensor).push({ ts: Date.parse(r.ts), level: r.value, dur: r.dur ?? 1 });
+    if (r.metric === 'noise_laeq')
+      this.rolling(r.site, r.sensor).push({ ts: Date.parse(r.ts), level: r.value, dur: r.dur ?? 1 });
   }
 
   seedReadings(rs: readonly Reading[]): void {

@@ -25,7 +25,11 @@ export default function Alarms() {
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [acked, setAcked] = useState<Alarm[]>([]);
   const fetched = useApi(
-    (signal) => api.alarms(tab === 'active' ? { state: 'active' } : { state: 'all', from: Date.now() - HISTORY_DAYS * 86_400_000 }, signal),
+    (signal) =>
+      api.alarms(
+        tab === 'active' ? { state: 'active' } : { state: 'all', from: Date.now() - HISTORY_DAYS * 86_400_000 },
+        signal,
+      ),
     [tab, store.reconnects],
   );
 
@@ -33,7 +37,14 @@ export default function Alarms() {
     let all = fetched.data ?? [];
     for (const a of store.alarms) all = mergeAlarm(all, a);
     for (const a of acked) all = mergeAlarm(all, a);
-    return sortAlarms(filterAlarms(all, { ...(site ? { site } : {}), ...(clause ? { clause } : {}), ...(severity ? { severity } : {}), activeOnly: tab === 'active' }));
+    return sortAlarms(
+      filterAlarms(all, {
+        ...(site ? { site } : {}),
+        ...(clause ? { clause } : {}),
+        ...(severity ? { severity } : {}),
+        activeOnly: tab === 'active',
+      }),
+    );
   }, [fetched.data, store.alarms, acked, site, clause, severity, tab]);
 
   const tz = (id: string) => sites.find((s) => s.id === id)?.timezone ?? 'Asia/Shanghai';
@@ -49,10 +60,22 @@ export default function Alarms() {
       <h1 id="alarms-title">{t('alarms.title')}</h1>
       <div className="controls">
         <div className="seg" role="tablist" aria-label={t('alarms.title')}>
-          <button type="button" role="tab" aria-selected={tab === 'active'} onClick={() => setTab('active')} data-testid="alarms-tab-active">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'active'}
+            onClick={() => setTab('active')}
+            data-testid="alarms-tab-active"
+          >
             {t('alarms.active')}
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'all'} onClick={() => setTab('all')} data-testid="alarms-tab-history">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'all'}
+            onClick={() => setTab('all')}
+            data-testid="alarms-tab-history"
+          >
             {t('alarms.history')}
           </button>
         </div>
@@ -80,7 +103,11 @@ export default function Alarms() {
         </label>
         <label>
           {t('alarms.severity')}{' '}
-          <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')} data-testid="filter-severity">
+          <select
+            value={severity}
+            onChange={(e) => setSeverity(e.target.value as Severity | '')}
+            data-testid="filter-severity"
+          >
             <option value="">{t('common.all')}</option>
             <option value="critical">{t('common.critical')}</option>
             <option value="warning">{t('common.warning')}</option>
@@ -89,7 +116,11 @@ export default function Alarms() {
       </div>
       {!canAck(session.role) ? <p className="notice">{t('alarms.readOnly')}</p> : null}
       {fetched.error ? <p className="error">{t('common.error', { message: fetched.error })}</p> : null}
-      {fetched.loading && !fetched.data ? <p>{t('common.loading')}</p> : <AlarmList alarms={list} timeZoneOf={tz} canAck={canAck(session.role)} onAck={ack} />}
+      {fetched.loading && !fetched.data ? (
+        <p>{t('common.loading')}</p>
+      ) : (
+        <AlarmList alarms={list} timeZoneOf={tz} canAck={canAck(session.role)} onAck={ack} />
+      )}
     </section>
   );
 }

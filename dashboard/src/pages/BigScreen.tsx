@@ -94,7 +94,12 @@ function BigFor({ site }: { site: SiteInfo }) {
           {t('big.next')}
         </button>
         <LangToggle />
-        <button type="button" className="btn btn-primary" data-testid="bigscreen-button" onClick={() => void toggleFull()}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="bigscreen-button"
+          onClick={() => void toggleFull()}
+        >
           {full ? t('big.exitFullscreen') : t('big.fullscreen')}
         </button>
       </header>
@@ -110,7 +115,14 @@ function RoomsBig({ site }: { site: SiteInfo }) {
   const { t } = useTranslation();
   const store = useLive();
   const sensors = sensorsFor(site, ['machine-room', 'archive-room'], 'temperature');
-  useSeedLatest(store, site.id, sensors.flatMap((s) => [{ sensor: s.id, metric: 'temperature' as const }, { sensor: s.id, metric: 'humidity' as const }]));
+  useSeedLatest(
+    store,
+    site.id,
+    sensors.flatMap((s) => [
+      { sensor: s.id, metric: 'temperature' as const },
+      { sensor: s.id, metric: 'humidity' as const },
+    ]),
+  );
   return (
     <div className="stats">
       {sensors.map((s) => {
@@ -121,8 +133,20 @@ function RoomsBig({ site }: { site: SiteInfo }) {
           <div key={s.id} className="card">
             <h3>{s.name}</h3>
             <div className="stats">
-              <Stat big label={t('rooms.temperature')} value={num(tv)} unit="°C" state={rangeState(tv, ruleLimits(mr ? 'mr-temperature' : 'ar-temperature'))} />
-              <Stat big label={t('rooms.humidity')} value={num(hv, 0)} unit="%RH" state={rangeState(hv, ruleLimits(mr ? 'mr-humidity' : 'ar-humidity'))} />
+              <Stat
+                big
+                label={t('rooms.temperature')}
+                value={num(tv)}
+                unit="°C"
+                state={rangeState(tv, ruleLimits(mr ? 'mr-temperature' : 'ar-temperature'))}
+              />
+              <Stat
+                big
+                label={t('rooms.humidity')}
+                value={num(hv, 0)}
+                unit="%RH"
+                state={rangeState(hv, ruleLimits(mr ? 'mr-humidity' : 'ar-humidity'))}
+              />
             </div>
           </div>
         );
@@ -145,7 +169,8 @@ function AlarmsBig({ site }: { site: SiteInfo }) {
       <ul className="big-alarms">
         {active.slice(0, 8).map((a) => (
           <li key={a.id} className={`sev-${a.severity}`}>
-            {ruleLabel(a.clause, a.rule, i18n.language)} · {a.sensor} · {formatDateTime(a.startedAt, site.timezone, i18n.language)}
+            {ruleLabel(a.clause, a.rule, i18n.language)} · {a.sensor} ·{' '}
+            {formatDateTime(a.startedAt, site.timezone, i18n.language)}
           </li>
         ))}
       </ul>

@@ -9,9 +9,14 @@ import { clauseLabel, hallRuleFor, isSummer, ruleLimits, findRule } from '../lib
 import { sensorsFor } from '../lib/site-model.ts';
 import { useSeedLatest } from '../hooks.ts';
 
-
 // Display units, as firmware-config's METRIC_UNITS (that module builds the wire schemas on load: not for the bundle).
-const UNITS: Record<Metric, string> = { noise_laeq: 'dB(A)', temperature: '°C', humidity: '%RH', co2: 'ppm', illuminance: 'lx' };
+const UNITS: Record<Metric, string> = {
+  noise_laeq: 'dB(A)',
+  temperature: '°C',
+  humidity: '%RH',
+  co2: 'ppm',
+  illuminance: 'lx',
+};
 
 export function ClimatePanel({ site, big = false }: { site: SiteInfo; big?: boolean }) {
   const { t, i18n } = useTranslation();
@@ -23,7 +28,11 @@ export function ClimatePanel({ site, big = false }: { site: SiteInfo; big?: bool
     { metric: 'co2', rule: 'hall-co2', label: t('hall.co2'), digits: 0 },
     { metric: 'illuminance', rule: 'hall-illuminance', label: t('hall.illuminance'), digits: 0 },
   ];
-  useSeedLatest(store, site.id, items.flatMap((it) => sensorsFor(site, ['hall'], it.metric).map((s) => ({ sensor: s.id, metric: it.metric }))));
+  useSeedLatest(
+    store,
+    site.id,
+    items.flatMap((it) => sensorsFor(site, ['hall'], it.metric).map((s) => ({ sensor: s.id, metric: it.metric }))),
+  );
   return (
     <section className="card" aria-labelledby={`climate-${site.id}`}>
       <h2 id={`climate-${site.id}`}>

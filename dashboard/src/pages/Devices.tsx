@@ -65,10 +65,18 @@ export default function Devices() {
                         </th>
                         <td data-label={t('devices.zone')}>{d.zone}</td>
                         <td data-label={t('devices.status')}>
-                          <span className={`badge ${status === 'online' ? 'badge-ok' : status === 'offline' ? 'badge-critical' : ''}`}>{t(`common.${status}`)}</span>
+                          <span
+                            className={`badge ${status === 'online' ? 'badge-ok' : status === 'offline' ? 'badge-critical' : ''}`}
+                          >
+                            {t(`common.${status}`)}
+                          </span>
                         </td>
-                        <td data-label={t('devices.lastSeen')}>{lastSeen ? formatDateTime(lastSeen, site.timezone, lang) : '—'}</td>
-                        <td data-label={t('devices.errors')}>{errors.length ? errors.map(([k, n]) => `${k} ${n}`).join(', ') : '0'}</td>
+                        <td data-label={t('devices.lastSeen')}>
+                          {lastSeen ? formatDateTime(lastSeen, site.timezone, lang) : '—'}
+                        </td>
+                        <td data-label={t('devices.errors')}>
+                          {errors.length ? errors.map(([k, n]) => `${k} ${n}`).join(', ') : '0'}
+                        </td>
                         <td className={faultsBad ? 'bad' : ''} data-label={t('devices.faults')}>
                           {d.faultsThisMonth}
                           {faultsBad ? <small> ({t('devices.overLimit')})</small> : null}

@@ -21,7 +21,8 @@ import {
   type Period,
 } from '../lib/evidence.ts';
 
-type Job = { kind: 'idle' } | { kind: 'busy'; what: EvidenceFormat; since: number } | { kind: 'error'; message: string };
+type Job =
+  { kind: 'idle' } | { kind: 'busy'; what: EvidenceFormat; since: number } | { kind: 'error'; message: string };
 
 export default function Evidence({ siteId }: { siteId?: string }) {
   const { t, i18n } = useTranslation();
@@ -85,15 +86,33 @@ export default function Evidence({ siteId }: { siteId?: string }) {
           </select>
         </label>{' '}
         {choices.map((c) => (
-          <button key={c.id} type="button" className="btn" aria-pressed={period.id === c.id} onClick={() => setPeriod(c)}>
+          <button
+            key={c.id}
+            type="button"
+            className="btn"
+            aria-pressed={period.id === c.id}
+            onClick={() => setPeriod(c)}
+          >
             {t(`evidence.preset.${c.id}`)} ({c.from} … {c.to})
           </button>
         ))}{' '}
         <label>
-          {t('common.from')} <input type="date" value={period.from} onChange={(e) => setPeriod({ id: 'custom', from: e.target.value, to: period.to })} data-testid="evidence-from" />
+          {t('common.from')}{' '}
+          <input
+            type="date"
+            value={period.from}
+            onChange={(e) => setPeriod({ id: 'custom', from: e.target.value, to: period.to })}
+            data-testid="evidence-from"
+          />
         </label>{' '}
         <label>
-          {t('common.to')} <input type="date" value={period.to} onChange={(e) => setPeriod({ id: 'custom', from: period.from, to: e.target.value })} data-testid="evidence-to" />
+          {t('common.to')}{' '}
+          <input
+            type="date"
+            value={period.to}
+            onChange={(e) => setPeriod({ id: 'custom', from: period.from, to: e.target.value })}
+            data-testid="evidence-to"
+          />
         </label>{' '}
         <button type="submit" className="btn" disabled={busy || problem !== null || !site} data-testid="evidence-run">
           {t('evidence.compute')}
@@ -107,7 +126,8 @@ export default function Evidence({ siteId }: { siteId?: string }) {
 
       {busy ? (
         <p role="status" aria-live="polite" data-testid="evidence-busy">
-          <span className="spinner" aria-hidden="true" /> {t('evidence.working', { what: job.what.toUpperCase(), elapsed: formatElapsed(now - job.since) })}
+          <span className="spinner" aria-hidden="true" />{' '}
+          {t('evidence.working', { what: job.what.toUpperCase(), elapsed: formatElapsed(now - job.since) })}
         </p>
       ) : null}
       {job.kind === 'error' ? (
@@ -139,7 +159,11 @@ export default function Evidence({ siteId }: { siteId?: string }) {
                       {r.clause} {r.title}
                     </th>
                     <td data-label={t('evidence.verdict')} title={r.reason}>
-                      <span className={`badge ${r.verdict === 'pass' ? 'badge-ok' : r.verdict === 'fail' ? 'badge-critical' : ''}`}>{t(`evidence.v.${r.verdict}`)}</span>
+                      <span
+                        className={`badge ${r.verdict === 'pass' ? 'badge-ok' : r.verdict === 'fail' ? 'badge-critical' : ''}`}
+                      >
+                        {t(`evidence.v.${r.verdict}`)}
+                      </span>
                     </td>
                     <td data-label={t('evidence.coverage')}>{r.coveragePct === null ? '—' : `${r.coveragePct} %`}</td>
                     <td className={r.excursions ? 'bad' : ''} data-label={t('evidence.excursions')}>
@@ -156,7 +180,14 @@ export default function Evidence({ siteId }: { siteId?: string }) {
 
       <p>
         {(['pdf', 'csv', 'json'] as const).map((f) => (
-          <button key={f} type="button" className="btn" disabled={busy || problem !== null || !site} onClick={() => void run(f)} data-testid={`evidence-download-${f}`}>
+          <button
+            key={f}
+            type="button"
+            className="btn"
+            disabled={busy || problem !== null || !site}
+            onClick={() => void run(f)}
+            data-testid={`evidence-download-${f}`}
+          >
             {t('evidence.download', { format: f.toUpperCase() })}
           </button>
         ))}

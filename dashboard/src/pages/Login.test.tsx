@@ -37,7 +37,10 @@ describe('Login form', () => {
   });
 
   it("shows the server's message on a wrong password and stays signed out", async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(401, { error: 'unauthorized', message: 'wrong username or password' })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => jsonResponse(401, { error: 'unauthorized', message: 'wrong username or password' })),
+    );
     renderWithI18n(<Login />);
     fireEvent.change(screen.getByTestId('login-username'), { target: { value: 'wang' } });
     fireEvent.change(screen.getByTestId('login-password'), { target: { value: 'nope' } });

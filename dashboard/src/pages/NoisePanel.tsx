@@ -29,15 +29,24 @@ export function NoiseNow({ site, sensorId, big = false }: { site: SiteInfo; sens
   useEffect(() => {
     const ac = new AbortController();
     const to = Date.now();
-    api.readings({ site: site.id, sensor: sensorId, metric: 'noise_laeq', from: to - 300_000, to: to + 1000 }, ac.signal).then(
-      (ans) =>
-        s.seedReadings(
-          ans.points
-            .filter((p): p is [string, number] => typeof p[1] === 'number')
-            .map(([ts, value]) => ({ site: site.id, sensor: sensorId, metric: 'noise_laeq' as const, ts, value, quality: 'ok' as const })),
-        ),
-      () => undefined,
-    );
+    api
+      .readings({ site: site.id, sensor: sensorId, metric: 'noise_laeq', from: to - 300_000, to: to + 1000 }, ac.signal)
+      .then(
+        (ans) =>
+          s.seedReadings(
+            ans.points
+              .filter((p): p is [string, number] => typeof p[1] === 'number')
+              .map(([ts, value]) => ({
+                site: site.id,
+                sensor: sensorId,
+                metric: 'noise_laeq' as const,
+                ts,
+                value,
+                quality: 'ok' as const,
+              })),
+          ),
+        () => undefined,
+      );
     return () => ac.abort();
   }, [site.id, sensorId, s, s.reconnects]);
   const now = store.reading(site.id, sensorId, 'noise_laeq');
@@ -47,7 +56,14 @@ export function NoiseNow({ site, sensorId, big = false }: { site: SiteInfo; sens
   const state = laeq === null ? 'none' : laeq > MAX ? 'bad' : laeq > CLEAR ? 'warn' : 'ok';
   return (
     <div className="stats">
-      <Stat big={big} label={t('hall.noiseNow')} value={num(now?.value)} unit="dB(A)" testId="noise-now" state={now && now.value > MAX ? 'warn' : 'none'} />
+      <Stat
+        big={big}
+        label={t('hall.noiseNow')}
+        value={num(now?.value)}
+        unit="dB(A)"
+        testId="noise-now"
+        state={now && now.value > MAX ? 'warn' : 'none'}
+      />
       <Stat
         big={big}
         label={t('hall.laeq5')}
@@ -89,13 +105,18 @@ export function NoiseDay({ site, sensorId, height }: { site: SiteInfo; sensorId:
     const ex = (day.data?.marks.excursions ?? []).filter((x) => x.rule === NOISE_RULE);
     return {
       data: [tMs.map((x) => x / 1000), v] as uPlot.AlignedData,
-      spans: ex.map((e) => ({ from: Date.parse(e.start) / 1000, to: Date.parse(e.end) / 1000, color: 'rgba(220,38,38,0.18)' })),
+      spans: ex.map((e) => ({
+        from: Date.parse(e.start) / 1000,
+        to: Date.parse(e.end) / 1000,
+        color: 'rgba(220,38,38,0.18)',
+      })),
     };
   }, [day.data]);
   return (
     <figure className="card">
       <figcaption>
-        {t('hall.dayCurve')} · <span data-testid="noise-excursions">{t('hall.excursions', { count: spans.length })}</span>
+        {t('hall.dayCurve')} ·{' '}
+        <span data-testid="noise-excursions">{t('hall.excursions', { count: spans.length })}</span>
       </figcaption>
       {day.error ? <p className="error">{t('common.error', { message: day.error })}</p> : null}
       <Chart
@@ -121,5 +142,9 @@ export function useNoiseSensors(site: SiteInfo) {
 
 export function IndicativeTag({ profile }: { profile: string | undefined }) {
   const { t } = useTranslation();
-  return isIndicativeNoise(profile) ? <span className="badge" title="RS-485">{t('common.indicative')}</span> : null;
+  return isIndicativeNoise(profile) ? (
+    <span className="badge" title="RS-485">
+      {t('common.indicative')}
+    </span>
+  ) : null;
 }

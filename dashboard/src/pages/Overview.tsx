@@ -44,18 +44,46 @@ function maxLatest(store: LiveStore, site: SiteInfo, ids: string[], metric: 'tem
   return best;
 }
 
-function SiteCard({ site, store, devices, target }: { site: SiteInfo; store: LiveStore; devices: DeviceRow[] | undefined; target: string }) {
+function SiteCard({
+  site,
+  store,
+  devices,
+  target,
+}: {
+  site: SiteInfo;
+  store: LiveStore;
+  devices: DeviceRow[] | undefined;
+  target: string;
+}) {
   const { t, i18n } = useTranslation();
   const sev = activeBySeverity(store.alarms, site.id);
   const rows = devices?.filter((d) => d.site === site.id) ?? [];
-  const offline = devices ? rows.filter((d) => effectiveStatus(d, store.deviceStatus(site.id, d.id)) === 'offline').length : null;
+  const offline = devices
+    ? rows.filter((d) => effectiveStatus(d, store.deviceStatus(site.id, d.id)) === 'offline').length
+    : null;
   const noiseSensor = primaryNoiseSensor(sensorsFor(site, ['hall'], 'noise_laeq'));
   const noise = noiseSensor ? store.reading(site.id, noiseSensor.id, 'noise_laeq')?.value : undefined;
-  const mrT = maxLatest(store, site, sensorsFor(site, ['machine-room'], 'temperature').map((s) => s.id), 'temperature');
-  const mrH = maxLatest(store, site, sensorsFor(site, ['machine-room'], 'humidity').map((s) => s.id), 'humidity');
+  const mrT = maxLatest(
+    store,
+    site,
+    sensorsFor(site, ['machine-room'], 'temperature').map((s) => s.id),
+    'temperature',
+  );
+  const mrH = maxLatest(
+    store,
+    site,
+    sensorsFor(site, ['machine-room'], 'humidity').map((s) => s.id),
+    'humidity',
+  );
   const name = siteName(site, i18n.language);
   return (
-    <a className="card site-card" href={target} data-testid="site-card" data-site={site.id} aria-label={`${name}: ${t('overview.open')}`}>
+    <a
+      className="card site-card"
+      href={target}
+      data-testid="site-card"
+      data-site={site.id}
+      aria-label={`${name}: ${t('overview.open')}`}
+    >
       <h2>{name}</h2>
       <dl className="kv">
         <div className={sev.critical ? 'bad' : sev.warning ? 'warn' : 'ok'}>

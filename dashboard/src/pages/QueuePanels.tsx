@@ -24,7 +24,10 @@ const eventKey = (e: DeviceEvent) => `${e.device}|${e.type}|${e.ts}|${e.ticket ?
 export function useTodayEvents(site: SiteInfo): DeviceEvent[] {
   const store = useLive();
   const dayStart = startOfDay(Date.now(), site.timezone);
-  const fetched = useApi((signal) => api.events({ site: site.id, from: dayStart, to: Date.now() + 60_000 }, signal), [site.id, dayStart, store.reconnects]);
+  const fetched = useApi(
+    (signal) => api.events({ site: site.id, from: dayStart, to: Date.now() + 60_000 }, signal),
+    [site.id, dayStart, store.reconnects],
+  );
   const live = store.siteEvents(site.id);
   const liveLen = live.length;
   return useMemo(() => {
@@ -42,7 +45,15 @@ export function useTodayEvents(site: SiteInfo): DeviceEvent[] {
   }, [fetched.data, liveLen, dayStart, site.id]);
 }
 
-export function QueueStatsPanel({ site, events, big = false }: { site: SiteInfo; events: DeviceEvent[]; big?: boolean }) {
+export function QueueStatsPanel({
+  site,
+  events,
+  big = false,
+}: {
+  site: SiteInfo;
+  events: DeviceEvent[];
+  big?: boolean;
+}) {
   const { t } = useTranslation();
   const now = useNow(10_000);
   const q = queueStats(events, now);
@@ -78,12 +89,23 @@ export function EvaluationPanel({ site, events }: { site: SiteInfo; events: Devi
           return (
             <li key={r.window} className={low ? 'bad' : r.rate === null ? '' : 'ok'} data-testid="eval-row">
               <span className="bar-label">{r.window}</span>
-              <span className="bar" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={r.rate ?? 0} aria-label={`${r.window} ${t('queues.rate')}`}>
+              <span
+                className="bar"
+                role="meter"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={r.rate ?? 0}
+                aria-label={`${r.window} ${t('queues.rate')}`}
+              >
                 <span className="bar-fill" style={{ width: `${r.rate ?? 0}%` }} />
                 <span className="bar-target" style={{ left: `${TARGET}%` }} />
               </span>
               <span className="bar-value">
-                {r.rate === null ? '—' : `${r.rate.toFixed(0)} %`} <small>({r.rated}/{r.served}{r.bad ? ` · ${t('queues.bad')} ${r.bad}` : ''})</small>
+                {r.rate === null ? '—' : `${r.rate.toFixed(0)} %`}{' '}
+                <small>
+                  ({r.rated}/{r.served}
+                  {r.bad ? ` · ${t('queues.bad')} ${r.bad}` : ''})
+                </small>
               </span>
             </li>
           );
@@ -111,7 +133,7 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
       followupsMissing
         ? Promise.resolve(null)
         : api.followups(site.id, 'open', signal).catch((e: unknown) => {
-            if (e instanceof ApiError && e.status === 404) return (followupsMissing = true), null;
+            if (e instanceof ApiError && e.status === 404) return ((followupsMissing = true), null);
             throw e;
           }),
     [site.id, store.reconnects],
@@ -136,7 +158,9 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
       {list.error ? <p className="error">{t('common.error', { message: list.error })}</p> : null}
       {stepError ? <p className="error">{t('queues.actFailed', { message: stepError })}</p> : null}
       {list.data === null ? <p className="empty">{t('queues.followupsUnavailable')}</p> : null}
-      {rows.length === 0 && !list.loading && list.data !== null ? <p className="empty">{t('queues.noFollowups')}</p> : null}
+      {rows.length === 0 && !list.loading && list.data !== null ? (
+        <p className="empty">{t('queues.noFollowups')}</p>
+      ) : null}
       <ul className="followups">
         {rows.map((f) => {
           const v = deadlineView(f, now);
@@ -154,7 +178,11 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
                   <>
                     {' · '}
                     {t('queues.due')} {formatDateTime(v.due, site.timezone, i18n.language)} ·{' '}
-                    <b>{v.overdue ? t('queues.overdue', { span: formatSpan(v.leftMs ?? 0, i18n.language) }) : t('queues.left', { span: formatSpan(v.leftMs ?? 0, i18n.language) })}</b>
+                    <b>
+                      {v.overdue
+                        ? t('queues.overdue', { span: formatSpan(v.leftMs ?? 0, i18n.language) })
+                        : t('queues.left', { span: formatSpan(v.leftMs ?? 0, i18n.language) })}
+                    </b>
                   </>
                 ) : null}
               </div>
@@ -163,7 +191,13 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
                   {(['respond', 'complex', 'resolve'] as const)
                     .filter((a) => a !== 'respond' || !f.respondedAt)
                     .map((a) => (
-                      <button key={a} type="button" disabled={busy === f.id} onClick={() => step(f.id, a)} data-testid={`followup-${a}`}>
+                      <button
+                        key={a}
+                        type="button"
+                        disabled={busy === f.id}
+                        onClick={() => step(f.id, a)}
+                        data-testid={`followup-${a}`}
+                      >
                         {t(`queues.act.${a}`)}
                       </button>
                     ))}

@@ -19,7 +19,11 @@ type RoomMetric = 'temperature' | 'humidity';
 
 /** The rules whose limits are drawn, and whether the zone has a rate-of-change rule to count. */
 const RULES: Record<'machine-room' | 'archive-room', Record<RoomMetric, string[]> & { rate?: string }> = {
-  'machine-room': { temperature: ['mr-temperature', 'mr-temperature-critical'], humidity: ['mr-humidity'], rate: 'mr-rate-of-change' },
+  'machine-room': {
+    temperature: ['mr-temperature', 'mr-temperature-critical'],
+    humidity: ['mr-humidity'],
+    rate: 'mr-rate-of-change',
+  },
   'archive-room': { temperature: ['ar-temperature'], humidity: ['ar-humidity'] },
 };
 
@@ -34,12 +38,23 @@ function limitLines(rules: string[]): HLine[] {
   return out;
 }
 
-export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: SensorRef[]; kind: Extract<ZoneKind, 'machine-room' | 'archive-room'> }) {
+export function RoomTrend({
+  site,
+  sensors,
+  kind,
+}: {
+  site: SiteInfo;
+  sensors: SensorRef[];
+  kind: Extract<ZoneKind, 'machine-room' | 'archive-room'>;
+}) {
   const { t } = useTranslation();
   const [sensorId, setSensorId] = useState(sensors[0]?.id ?? '');
   const [metric, setMetric] = useState<RoomMetric>('temperature');
   const [key, setKey] = useState<RangeKey>('24h');
-  const [custom, setCustom] = useState(() => ({ from: toLocalInput(Date.now() - 3 * 86_400_000, site.timezone), to: toLocalInput(Date.now(), site.timezone) }));
+  const [custom, setCustom] = useState(() => ({
+    from: toLocalInput(Date.now() - 3 * 86_400_000, site.timezone),
+    to: toLocalInput(Date.now(), site.timezone),
+  }));
   const [applied, setApplied] = useState<Range | null>(null);
   const [rangeError, setRangeError] = useState<string>();
   const [nonce, setNonce] = useState(0);
@@ -57,7 +72,10 @@ export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: Se
     async (signal) => {
       if (!range || !sensorId) return undefined;
       const [readings, marks] = await Promise.all([
-        api.readings({ site: site.id, sensor: sensorId, metric, from: range.from, to: range.to, step: range.step }, signal),
+        api.readings(
+          { site: site.id, sensor: sensorId, metric, from: range.from, to: range.to, step: range.step },
+          signal,
+        ),
         api.marks({ site: site.id, sensor: sensorId, from: range.from, to: range.to }, signal),
       ]);
       return { readings, marks };
@@ -71,7 +89,10 @@ export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: Se
     const tMs = buckets.map((b) => Date.parse(b.ts));
     const mean = buckets.map((b) => b.mean);
     const marks = answer.data?.marks;
-    const fast = metric === 'temperature' ? (marks?.excursions ?? []).filter((x) => x.kind === 'rate-of-change' && x.metric === metric) : [];
+    const fast =
+      metric === 'temperature'
+        ? (marks?.excursions ?? []).filter((x) => x.kind === 'rate-of-change' && x.metric === metric)
+        : [];
     // A fast change is marked on the curve at the bucket it began in.
     const at = (ms: number) => {
       let i = 0;
@@ -80,8 +101,14 @@ export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: Se
     };
     return {
       data: [tMs.map((x) => x / 1000), buckets.map((b) => b.min), buckets.map((b) => b.max), mean] as uPlot.AlignedData,
-      spans: (marks?.gaps ?? []).map((g) => ({ from: Date.parse(g.start) / 1000, to: Date.parse(g.end) / 1000, color: 'rgba(107,114,128,0.25)' })),
-      markers: tMs.length ? fast.map((x) => ({ x: Date.parse(x.start) / 1000, y: mean[at(Date.parse(x.start))]!, color: '#dc2626' })) : [],
+      spans: (marks?.gaps ?? []).map((g) => ({
+        from: Date.parse(g.start) / 1000,
+        to: Date.parse(g.end) / 1000,
+        color: 'rgba(107,114,128,0.25)',
+      })),
+      markers: tMs.length
+        ? fast.map((x) => ({ x: Date.parse(x.start) / 1000, y: mean[at(Date.parse(x.start))]!, color: '#dc2626' }))
+        : [],
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [answer.data, metric, kind]);
@@ -109,7 +136,11 @@ export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: Se
               ))}
             </select>
           ) : null}
-          <select aria-label={t('rooms.trend')} value={metric} onChange={(e) => setMetric(e.target.value as RoomMetric)}>
+          <select
+            aria-label={t('rooms.trend')}
+            value={metric}
+            onChange={(e) => setMetric(e.target.value as RoomMetric)}
+          >
             <option value="temperature">{t('rooms.temperature')}</option>
             <option value="humidity">{t('rooms.humidity')}</option>
           </select>
@@ -134,7 +165,10 @@ export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: Se
             className="controls"
             onSubmit={(e) => {
               e.preventDefault();
-              const r = customRange(parseLocalInput(custom.from, site.timezone), parseLocalInput(custom.to, site.timezone));
+              const r = customRange(
+                parseLocalInput(custom.from, site.timezone),
+                parseLocalInput(custom.to, site.timezone),
+              );
               if ('error' in r) {
                 setRangeError(r.error === 'range-too-long' ? t('rooms.rangeTooLong') : t('rooms.rangeInvalid'));
                 return;
@@ -144,10 +178,20 @@ export function RoomTrend({ site, sensors, kind }: { site: SiteInfo; sensors: Se
             }}
           >
             <label>
-              {t('common.from')} <input type="datetime-local" value={custom.from} onChange={(e) => setCustom({ ...custom, from: e.target.value })} />
+              {t('common.from')}{' '}
+              <input
+                type="datetime-local"
+                value={custom.from}
+                onChange={(e) => setCustom({ ...custom, from: e.target.value })}
+              />
             </label>
             <label>
-              {t('common.to')} <input type="datetime-local" value={custom.to} onChange={(e) => setCustom({ ...custom, to: e.target.value })} />
+              {t('common.to')}{' '}
+              <input
+                type="datetime-local"
+                value={custom.to}
+                onChange={(e) => setCustom({ ...custom, to: e.target.value })}
+              />
             </label>
             <button type="submit" className="btn">
               {t('common.apply')}

@@ -24,7 +24,9 @@ export default function Rooms({ siteId }: { siteId?: string }) {
   const { sites } = useApp();
   const site = siteById(sites, siteId);
   if (!site) return <p>{t('common.noData')}</p>;
-  const zones = site.zones.filter((z): z is SiteZone & { kind: RoomKind } => z.kind === 'machine-room' || z.kind === 'archive-room');
+  const zones = site.zones.filter(
+    (z): z is SiteZone & { kind: RoomKind } => z.kind === 'machine-room' || z.kind === 'archive-room',
+  );
   return (
     <section aria-labelledby="rooms-title">
       <div className="page-head">
@@ -48,7 +50,14 @@ function RoomZone({ site, zone }: { site: SiteInfo; zone: SiteZone & { kind: Roo
   const rules = LIMIT_RULES[zone.kind];
   const single = { ...site, zones: [zone] };
   const sensors = sensorsFor(single, [zone.kind], 'temperature');
-  useSeedLatest(store, site.id, sensors.flatMap((s) => [{ sensor: s.id, metric: 'temperature' as const }, { sensor: s.id, metric: 'humidity' as const }]));
+  useSeedLatest(
+    store,
+    site.id,
+    sensors.flatMap((s) => [
+      { sensor: s.id, metric: 'temperature' as const },
+      { sensor: s.id, metric: 'humidity' as const },
+    ]),
+  );
   const tLim = ruleLimits(rules.temperature);
   const hLim = ruleLimits(rules.humidity);
   const dLim = rules.dew ? ruleLimits(rules.dew) : undefined;
@@ -68,8 +77,20 @@ function RoomZone({ site, zone }: { site: SiteInfo; zone: SiteZone & { kind: Roo
               {s.name} <small>{seen ? formatAge(Date.parse(seen.ts), now, i18n.language) : t('common.noData')}</small>
             </h3>
             <div className="stats">
-              <Stat label={t('rooms.temperature')} value={num(tr?.value)} unit="°C" state={rangeState(tr?.value, tLim)} stateText={t('rooms.band', { band: bandText(tLim, '°C') })} />
-              <Stat label={t('rooms.humidity')} value={num(hr?.value, 0)} unit="%RH" state={rangeState(hr?.value, hLim)} stateText={t('rooms.band', { band: bandText(hLim, '%RH') })} />
+              <Stat
+                label={t('rooms.temperature')}
+                value={num(tr?.value)}
+                unit="°C"
+                state={rangeState(tr?.value, tLim)}
+                stateText={t('rooms.band', { band: bandText(tLim, '°C') })}
+              />
+              <Stat
+                label={t('rooms.humidity')}
+                value={num(hr?.value, 0)}
+                unit="%RH"
+                state={rangeState(hr?.value, hLim)}
+                stateText={t('rooms.band', { band: bandText(hLim, '%RH') })}
+              />
               <Stat
                 label={t('rooms.dewPoint')}
                 value={num(dp)}

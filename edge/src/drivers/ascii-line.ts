@@ -99,10 +99,16 @@ export class AsciiLineDriver implements Driver {
   constructor(private readonly opts: AsciiLineDriverOptions) {
     const { meter, profile } = opts;
     this.name = `ascii-line ${meter.port}`;
-    if (profile.transport !== 'ascii-line') throw new Error(`${this.name}: profile "${profile.id}" of "${meter.id}" is ${profile.transport}, not ascii-line`);
+    if (profile.transport !== 'ascii-line')
+      throw new Error(`${this.name}: profile "${profile.id}" of "${meter.id}" is ${profile.transport}, not ascii-line`);
     this.patterns = profile.metrics
       .filter((m) => m.line)
-      .map((m) => ({ metric: m.metric, re: new RegExp(m.line!.pattern), scale: m.line!.scale ?? 1, intervalS: m.intervalS }));
+      .map((m) => ({
+        metric: m.metric,
+        re: new RegExp(m.line!.pattern),
+        scale: m.line!.scale ?? 1,
+        intervalS: m.intervalS,
+      }));
     if (!this.patterns.length) throw new Error(`${this.name}: profile "${profile.id}" has no line patterns`);
     const maxInterval = Math.max(...this.patterns.map((p) => p.intervalS ?? 1));
     this.lineIntervalMs = maxInterval * 1000;
@@ -128,7 +134,9 @@ export class AsciiLineDriver implements Driver {
     this.abort = new AbortController();
     this.lastValid = Date.now();
     this.watchdog = setInterval(() => this.checkAlive(), 1000);
-    this.loop = this.run().catch((err) => this.opts.log.error({ err, driver: this.name }, 'ascii-line loop ended by a bug'));
+    this.loop = this.run().catch((err) =>
+      this.opts.log.error({ err, driver: this.name }, 'ascii-line loop ended by a bug'),
+    );
   }
 
   async stop(): Promise<void> {
@@ -178,7 +186,10 @@ export class AsciiLineDriver implements Driver {
       backoff.reset();
       if (reported) log.info({ driver: this.name }, 'serial port reopened');
       reported = false;
-      await Promise.race([closed, new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+      await Promise.race([
+        closed,
+        new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true })),
+      ]);
       this.port = undefined;
       this.splitter.reset();
       if (this.stopping) {
@@ -208,7 +219,10 @@ export class AsciiLineDriver implements Driver {
   private checkAlive(): void {
     const now = Date.now();
     if (this.status !== 'offline' && now - this.lastValid > this.offlineAfterMs) {
-      this.opts.log.warn({ driver: this.name, device: this.opts.meter.id, ...errFields(ERR.DEVICE_OFFLINE) }, `no valid line for ${Math.round((now - this.lastValid) / 1000)} s`);
+      this.opts.log.warn(
+        { driver: this.name, device: this.opts.meter.id, ...errFields(ERR.DEVICE_OFFLINE) },
+        `no valid line for ${Math.round((now - this.lastValid) / 1000)} s`,
+      );
       this.setStatus('offline', now);
     }
     // A vanished device node (USB adapter pulled) does not always close the fd at once.
@@ -239,7 +253,13 @@ export class AsciiLineDriver implements Driver {
       const value = Number(v) * p.scale;
       if (!Number.isFinite(value)) continue;
       matched++;
-      sink.sample({ sensor: meter.id, metric: p.metric, value, ts, ...(p.intervalS !== undefined ? { dur: p.intervalS } : {}) });
+      sink.sample({
+        sensor: meter.id,
+        metric: p.metric,
+        value,
+        ts,
+        ...(p.intervalS !== undefined ? { dur: p.intervalS } : {}),
+      });
     }
     if (!matched) {
       this.parseError(`unrecognised line ${JSON.stringify(line.slice(0, 60))}`);
@@ -256,7 +276,10 @@ export class AsciiLineDriver implements Driver {
     this.opts.sink.fault('parse-error', this.opts.meter.id, detail, now);
     this.parseErrors++;
     if (now - this.parseLoggedAt >= PARSE_LOG_EVERY_MS) {
-      this.opts.log.warn({ driver: this.name, device: this.opts.meter.id, count: this.parseErrors, ...errFields(ERR.ASCII_PARSE) }, detail);
+      this.opts.log.warn(
+        { driver: this.name, device: this.opts.meter.id, count: this.parseErrors, ...errFields(ERR.ASCII_PARSE) },
+        detail,
+      );
       this.parseLoggedAt = now;
       this.parseErrors = 0;
     }

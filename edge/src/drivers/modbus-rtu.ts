@@ -2,9 +2,17 @@
 // (RS-485 is half duplex), decodes registers per the device profiles, and keeps a dead or noisy
 // slave from stalling the others. The port may vanish at any time (USB adapter unplugged): the
 // driver reports it, keeps running and reopens with backoff. modbus-serial does the framing.
-import { EventEmitter } from 'node:events';
+import { type EventEmitter } from 'node:events';
 import ModbusRTU from 'modbus-serial';
-import type { Bus, BusDevice, DeviceProfile, DeviceStatus, Metric, RegisterSpec, Logger } from '@hallmon/firmware-config';
+import type {
+  Bus,
+  BusDevice,
+  DeviceProfile,
+  DeviceStatus,
+  Metric,
+  RegisterSpec,
+  Logger,
+} from '@hallmon/firmware-config';
 import type { Driver, DriverSink, FaultKind, RawSample } from './driver.ts';
 import { Backoff, sleep } from './backoff.ts';
 import { ERR, FAULT_CODES, errFields } from '../errors.ts';
@@ -86,18 +94,21 @@ interface Failure {
 export function classifyModbusError(err: unknown): Failure {
   const e = err as { name?: string; message?: string; errno?: string; modbusCode?: number } | undefined;
   const msg = String(e?.message ?? err);
-  if (e?.name === 'TransactionTimedOutError' || e?.errno === 'ETIMEDOUT' || /timed out/i.test(msg)) return { kind: 'timeout', detail: 'no reply' };
+  if (e?.name === 'TransactionTimedOutError' || e?.errno === 'ETIMEDOUT' || /timed out/i.test(msg))
+    return { kind: 'timeout', detail: 'no reply' };
   if (typeof e?.modbusCode === 'number' || /^Modbus exception/.test(msg)) return { kind: 'exception', detail: msg };
   // A bad CRC, a short frame or a frame from the wrong unit are all a garbled line.
   if (/CRC error|Data length error|Unexpected data error/.test(msg)) return { kind: 'crc-error', detail: msg };
-  if (e?.name === 'PortNotOpenError' || /Port Not Open|not open|EIO|ENXIO|EBADF/i.test(msg)) return { kind: 'disconnected', detail: msg };
+  if (e?.name === 'PortNotOpenError' || /Port Not Open|not open|EIO|ENXIO|EBADF/i.test(msg))
+    return { kind: 'disconnected', detail: msg };
   return { kind: 'crc-error', detail: msg };
 }
 
 // modbus-serial can reject promises nobody holds (a reply or CRC error after its own timeout has
 // settled a transaction). Node would kill the process for them; this guard swallows exactly those
 // while a driver runs and rethrows anything else, which keeps Node's default for other bugs.
-const MODBUS_SERIAL_ERRORS = /^(CRC error|Data length error|Unexpected data error|Modbus exception|Timed out|Port Not Open)/;
+const MODBUS_SERIAL_ERRORS =
+  /^(CRC error|Data length error|Unexpected data error|Modbus exception|Timed out|Port Not Open)/;
 let guardUsers = 0;
 let guardLog: Logger | undefined;
 function onUnhandled(reason: unknown): void {
@@ -149,7 +160,10 @@ export class ModbusRtuDriver implements Driver {
     this.devices = bus.devices.map((cfg) => {
       const profile = profiles.get(cfg.profile);
       if (!profile) throw new Error(`${this.name}: device "${cfg.id}" names unknown profile "${cfg.profile}"`);
-      if (profile.transport !== 'modbus-rtu') throw new Error(`${this.name}: profile "${cfg.profile}" of "${cfg.id}" is ${profile.transport}, not modbus-rtu`);
+      if (profile.transport !== 'modbus-rtu')
+        throw new Error(
+          `${this.name}: profile "${cfg.profile}" of "${cfg.id}" is ${profile.transport}, not modbus-rtu`,
+        );
       return {
         cfg,
         profile,
@@ -175,7 +189,9 @@ export class ModbusRtuDriver implements Driver {
     if (this.loop) return;
     this.abort = new AbortController();
     guardOn(this.opts.log);
-    this.loop = this.run().catch((err) => this.opts.log.error({ err, driver: this.name }, 'modbus poll loop ended by a bug'));
+    this.loop = this.run().catch((err) =>
+      this.opts.log.error({ err, driver: this.name }, 'modbus poll loop ended by a bug'),
+    );
   }
 
   async stop(): Promise<void> {
@@ -289,7 +305,12 @@ export class ModbusRtuDriver implements Driver {
         break;
       }
       for (const m of r.metrics) {
-        const s: RawSample = { sensor: d.cfg.id, metric: m.metric, value: decodeRegister(m.spec, res.words, r.address), ts: res.ts };
+        const s: RawSample = {
+          sensor: d.cfg.id,
+          metric: m.metric,
+          value: decodeRegister(m.spec, res.words, r.address),
+          ts: res.ts,
+        };
         if (m.intervalS !== undefined) s.dur = m.intervalS;
         samples.push(s);
       }
@@ -316,12 +337,21 @@ export class ModbusRtuDriver implements Driver {
     d.failures++;
     sink.fault(failure.kind, d.cfg.id, failure.detail, now);
     // Log once per episode (first failure, then going offline), never per failed poll.
-    const fields = { device: d.cfg.id, unitId: d.cfg.unitId, driver: this.name, fault: failure.kind, ...errFields(FAULT_CODES[failure.kind]) };
+    const fields = {
+      device: d.cfg.id,
+      unitId: d.cfg.unitId,
+      driver: this.name,
+      fault: failure.kind,
+      ...errFields(FAULT_CODES[failure.kind]),
+    };
     if (d.failures === 1 && d.status !== 'offline') log.warn(fields, `modbus read failed: ${failure.detail}`);
     if (d.failures >= OFFLINE_AFTER_FAILURES && d.status !== 'offline') {
       d.status = 'offline';
       sink.status(d.cfg.id, 'offline', now);
-      log.warn({ ...fields, code: ERR.DEVICE_OFFLINE }, `device offline after ${d.failures} failed polls; retried every ${this.offlinePollMs / 1000} s`);
+      log.warn(
+        { ...fields, code: ERR.DEVICE_OFFLINE },
+        `device offline after ${d.failures} failed polls; retried every ${this.offlinePollMs / 1000} s`,
+      );
     }
     // An offline device is probed rarely so its timeouts do not eat the bus time of the others.
     d.nextDue = d.status === 'offline' ? now + this.offlinePollMs : this.next(dueAt, now, this.pollMs);
@@ -344,7 +374,8 @@ export class ModbusRtuDriver implements Driver {
       try {
         client.setID(d.cfg.unitId);
         client.setTimeout(d.timeoutMs);
-        const op = r.fn === 3 ? client.readHoldingRegisters(r.address, r.count) : client.readInputRegisters(r.address, r.count);
+        const op =
+          r.fn === 3 ? client.readHoldingRegisters(r.address, r.count) : client.readInputRegisters(r.address, r.count);
         const res = await withDeadline(op, d.timeoutMs + 1000);
         return { words: res.data, ts: Date.now() };
       } catch (err) {

@@ -33,7 +33,8 @@ export interface MqttDevicesDriverOptions {
 }
 
 /** Rejection reasons: the first word of every fault detail, so counters group by it. */
-export type RejectReason = 'auth' | 'topic' | 'too-large' | 'json' | 'schema' | 'batch' | 'identity' | 'event-type' | 'timestamp' | 'future';
+export type RejectReason =
+  'auth' | 'topic' | 'too-large' | 'json' | 'schema' | 'batch' | 'identity' | 'event-type' | 'timestamp' | 'future';
 
 interface DeviceEntry {
   id: string;
@@ -84,7 +85,12 @@ export class MqttDevicesDriver implements Driver {
     this.offlineAfterMs = (config.offlineAfterS ?? 120) * 1000;
     this.now = opts.now ?? Date.now;
     for (const d of config.devices ?? [])
-      this.devices.set(d.id, { id: d.id, digest: digest(d.password), profile: profiles.get(d.profile), window: d.window });
+      this.devices.set(d.id, {
+        id: d.id,
+        digest: digest(d.password),
+        profile: profiles.get(d.profile),
+        window: d.window,
+      });
   }
 
   /** The bound TCP port (useful with port 0). */
@@ -109,9 +115,15 @@ export class MqttDevicesDriver implements Driver {
     broker.on('clientReady', (client) => this.connected(client));
     broker.on('clientDisconnect', (client) => this.disconnected(client));
     broker.on('ping', (_p, client) => this.seen(client));
-    broker.on('clientError', (client, err) => this.opts.log.debug({ device: deviceOf(client), err: err.message }, 'device connection error'));
-    broker.on('connectionError', (_c, err) => this.opts.log.debug({ err: err.message }, 'device connection error before CONNECT'));
-    broker.on('keepaliveTimeout', (client) => this.opts.log.info({ device: deviceOf(client) }, 'device keepalive timed out'));
+    broker.on('clientError', (client, err) =>
+      this.opts.log.debug({ device: deviceOf(client), err: err.message }, 'device connection error'),
+    );
+    broker.on('connectionError', (_c, err) =>
+      this.opts.log.debug({ err: err.message }, 'device connection error before CONNECT'),
+    );
+    broker.on('keepaliveTimeout', (client) =>
+      this.opts.log.info({ device: deviceOf(client) }, 'device keepalive timed out'),
+    );
 
     const server = createServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
@@ -168,7 +180,12 @@ export class MqttDevicesDriver implements Driver {
     // Compare digests (equal length) so the time taken says nothing about the password.
     const ok = !!dev && !!password && timingSafeEqual(digest(password), dev.digest);
     if (!ok) {
-      const who = username === undefined ? 'no username' : dev ? `wrong password for "${username}"` : `unknown device "${String(username).slice(0, 64)}"`;
+      const who =
+        username === undefined
+          ? 'no username'
+          : dev
+            ? `wrong password for "${username}"`
+            : `unknown device "${String(username).slice(0, 64)}"`;
       this.reject('auth', undefined, who);
       return done(notAuthorized('not authorized'), false);
     }
@@ -210,10 +227,12 @@ export class MqttDevicesDriver implements Driver {
       return this.reject('json', dev.id, `not JSON: ${(err as Error).message.slice(0, 80)}`);
     }
     const items = Array.isArray(body) ? body : [body];
-    if (items.length > MAX_BATCH) return this.reject('batch', dev.id, `${items.length} elements, at most ${MAX_BATCH} per message`);
+    if (items.length > MAX_BATCH)
+      return this.reject('batch', dev.id, `${items.length} elements, at most ${MAX_BATCH} per message`);
     const now = this.now();
     let accepted = 0;
-    for (const item of items) if (kind === 'events' ? this.acceptEvent(dev, item, now) : this.acceptReading(dev, item, now)) accepted++;
+    for (const item of items)
+      if (kind === 'events' ? this.acceptEvent(dev, item, now) : this.acceptReading(dev, item, now)) accepted++;
     if (accepted) this.opts.sink.polled(dev.id);
   }
 
@@ -221,7 +240,11 @@ export class MqttDevicesDriver implements Driver {
   private time(dev: DeviceEntry, ts: unknown, now: number): number | null {
     const ms = parseTimestamp(ts);
     if (ms === null) {
-      this.reject('timestamp', dev.id, `ts ${JSON.stringify(ts).slice(0, 40)} is not ISO 8601 with an offset or epoch ms`);
+      this.reject(
+        'timestamp',
+        dev.id,
+        `ts ${JSON.stringify(ts).slice(0, 40)} is not ISO 8601 with an offset or epoch ms`,
+      );
       return null;
     }
     if (ms > now + MAX_FUTURE_MS) {
@@ -234,12 +257,18 @@ export class MqttDevicesDriver implements Driver {
   private acceptEvent(dev: DeviceEntry, item: unknown, now: number): boolean {
     if (!checkEvent.Check(item)) {
       const first = checkEvent.Errors(item).First();
-      return this.reject('schema', dev.id, first ? `${first.path || '/'}: ${first.message}` : 'not an event object'), false;
+      return (
+        this.reject('schema', dev.id, first ? `${first.path || '/'}: ${first.message}` : 'not an event object'),
+        false
+      );
     }
-    if (item.device !== dev.id) return this.reject('identity', dev.id, `event for "${item.device}" sent by "${dev.id}"`), false;
+    if (item.device !== dev.id)
+      return (this.reject('identity', dev.id, `event for "${item.device}" sent by "${dev.id}"`), false);
     const allowed = dev.profile?.events;
-    if (allowed && !allowed.includes(item.type)) return this.reject('event-type', dev.id, `"${item.type}" is not an event of profile ${dev.profile?.id}`), false;
-    if (item.type === 'rating' && item.score === undefined) return this.reject('schema', dev.id, '/score: a rating needs a score from 1 to 5'), false;
+    if (allowed && !allowed.includes(item.type))
+      return (this.reject('event-type', dev.id, `"${item.type}" is not an event of profile ${dev.profile?.id}`), false);
+    if (item.type === 'rating' && item.score === undefined)
+      return (this.reject('schema', dev.id, '/score: a rating needs a score from 1 to 5'), false);
     const ms = this.time(dev, item.ts, now);
     if (ms === null) return false;
     const event: DeviceEvent = { ...item, ts: toIso(ms) };
@@ -251,15 +280,28 @@ export class MqttDevicesDriver implements Driver {
   private acceptReading(dev: DeviceEntry, item: unknown, now: number): boolean {
     if (!checkReading.Check(item)) {
       const first = checkReading.Errors(item).First();
-      return this.reject('schema', dev.id, first ? `${first.path || '/'}: ${first.message}` : 'not a reading object'), false;
+      return (
+        this.reject('schema', dev.id, first ? `${first.path || '/'}: ${first.message}` : 'not a reading object'),
+        false
+      );
     }
-    if (item.sensor !== dev.id) return this.reject('identity', dev.id, `reading for "${item.sensor}" sent by "${dev.id}"`), false;
-    if (!Number.isFinite(item.value)) return this.reject('schema', dev.id, '/value: not a finite number'), false;
+    if (item.sensor !== dev.id)
+      return (this.reject('identity', dev.id, `reading for "${item.sensor}" sent by "${dev.id}"`), false);
+    if (!Number.isFinite(item.value)) return (this.reject('schema', dev.id, '/value: not a finite number'), false);
     if (dev.profile && !dev.profile.metrics.some((m) => m.metric === item.metric))
-      return this.reject('schema', dev.id, `/metric: "${item.metric}" is not measured by profile ${dev.profile.id}`), false;
+      return (
+        this.reject('schema', dev.id, `/metric: "${item.metric}" is not measured by profile ${dev.profile.id}`),
+        false
+      );
     const ms = this.time(dev, item.ts, now);
     if (ms === null) return false;
-    this.opts.sink.sample({ sensor: item.sensor, metric: item.metric, value: item.value, ts: ms, ...(item.dur !== undefined ? { dur: item.dur } : {}) });
+    this.opts.sink.sample({
+      sensor: item.sensor,
+      metric: item.metric,
+      value: item.value,
+      ts: ms,
+      ...(item.dur !== undefined ? { dur: item.dur } : {}),
+    });
     return true;
   }
 
@@ -290,7 +332,8 @@ export class MqttDevicesDriver implements Driver {
 
   private checkSilence(): void {
     const now = this.now();
-    for (const [id, st] of this.state) if (st.status === 'online' && now - st.lastSeen > this.offlineAfterMs) this.setStatus(id, st, 'offline');
+    for (const [id, st] of this.state)
+      if (st.status === 'online' && now - st.lastSeen > this.offlineAfterMs) this.setStatus(id, st, 'offline');
     this.flushLog(false);
   }
 
@@ -320,7 +363,10 @@ export class MqttDevicesDriver implements Driver {
     this.lastLog = now;
     for (const [key, p] of this.pendingLog) {
       const [reason, device] = key.split('|');
-      this.opts.log.warn({ reason, device: device || undefined, count: p.count }, `rejected device input (${p.count}×), last: ${p.last}`);
+      this.opts.log.warn(
+        { reason, device: device || undefined, count: p.count },
+        `rejected device input (${p.count}×), last: ${p.last}`,
+      );
     }
     this.pendingLog.clear();
   }

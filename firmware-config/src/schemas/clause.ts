@@ -81,7 +81,9 @@ export const ClauseCatalogue = Type.Object(
     $schema: Type.Optional(Type.String()),
     version: Type.Integer({ minimum: 1 }),
     /** Named alternative limit sets, e.g. the legacy 2008 class C machine room. */
-    profiles: Type.Optional(Type.Record(Type.String(), Type.Array(Type.Object({ rule: Type.String(), limits: Limits })))),
+    profiles: Type.Optional(
+      Type.Record(Type.String(), Type.Array(Type.Object({ rule: Type.String(), limits: Limits }))),
+    ),
     clauses: Type.Array(Clause, { minItems: 1 }),
   },
   { additionalProperties: false },

@@ -82,7 +82,10 @@ export const DeviceProfile = Type.Object(
     /** ASCII line meters: how lines end. */
     ascii: Type.Optional(
       Type.Object(
-        { delimiter: Type.String({ minLength: 1, maxLength: 4 }), maxLineLength: Type.Optional(Type.Integer({ minimum: 8 })) },
+        {
+          delimiter: Type.String({ minLength: 1, maxLength: 4 }),
+          maxLineLength: Type.Optional(Type.Integer({ minimum: 8 })),
+        },
         { additionalProperties: false },
       ),
     ),

@@ -95,7 +95,9 @@ export const SiteConfig = Type.Object(
     /** Unacknowledged critical alarms are notified again after this many seconds (default 900 = 15 min). */
     renotifyAfterS: Type.Optional(Type.Integer({ minimum: 1 })),
     /** Automatic self-test of the alarm path: every N days at a site-local time. */
-    selftest: Type.Optional(Type.Object({ everyDays: Type.Integer({ minimum: 1, maximum: 366 }), at: HHMM }, { additionalProperties: false })),
+    selftest: Type.Optional(
+      Type.Object({ everyDays: Type.Integer({ minimum: 1, maximum: 366 }), at: HHMM }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );

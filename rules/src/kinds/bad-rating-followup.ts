@@ -25,7 +25,12 @@ export interface FollowupDeadlines {
  * is overdue once the clock passes the start of the day after its last working day (site time zone).
  * Shared by this rule kind and the server's follow-up tracker so both judge alike.
  */
-export function followupDeadlines(ratingTs: number, schedule: Pick<Schedule, 'day' | 'dayStart'>, calendar: WorkingCalendar, params: Record<string, number> = {}): FollowupDeadlines {
+export function followupDeadlines(
+  ratingTs: number,
+  schedule: Pick<Schedule, 'day' | 'dayStart'>,
+  calendar: WorkingCalendar,
+  params: Record<string, number> = {},
+): FollowupDeadlines {
   const day = schedule.day(ratingTs);
   const at = (n: number): [string, number] => {
     const d = calendar.addWorkingDays(day, n);
@@ -56,7 +61,12 @@ export class BadRatingFollowupRule extends BaseRule<State> implements FollowupKe
   event(e: CounterEvent): void {
     const p = this.bound.rule.params ?? {};
     if (e.type !== 'rating' || e.score === undefined || e.score > (p.badScoreMax ?? 2)) return;
-    const { day, answerDeadline, answerMs, simpleDeadline, simpleMs, complexDeadline, complexMs } = followupDeadlines(e.ts, this.bound.schedule, this.bound.calendar, p);
+    const { day, answerDeadline, answerMs, simpleDeadline, simpleMs, complexDeadline, complexMs } = followupDeadlines(
+      e.ts,
+      this.bound.schedule,
+      this.bound.calendar,
+      p,
+    );
     this.s.open.push({
       id: `${this.bound.site}:${e.device}:${e.ts}`,
       device: e.device,
@@ -82,14 +92,21 @@ export class BadRatingFollowupRule extends BaseRule<State> implements FollowupKe
 
   private check(f: Open, t: number, out: Out): void {
     const missed: Array<['answer' | 'resolve', number]> = [];
-    if (f.answeredAt === undefined && t > f.answerMs && !f.overdue.includes('answer')) missed.push(['answer', f.answerMs]);
+    if (f.answeredAt === undefined && t > f.answerMs && !f.overdue.includes('answer'))
+      missed.push(['answer', f.answerMs]);
     const resolveMs = f.complex ? f.complexMs : f.simpleMs;
-    if (f.resolvedAt === undefined && t > resolveMs && !f.overdue.includes('resolve')) missed.push(['resolve', resolveMs]);
+    if (f.resolvedAt === undefined && t > resolveMs && !f.overdue.includes('resolve'))
+      missed.push(['resolve', resolveMs]);
     for (const [stage, at] of missed) {
       f.overdue.push(stage);
       if (f.alarmAt !== null) continue;
       f.alarmAt = at;
-      raise(out, this.bound, at, { sensor: f.device, startMs: f.ratingTs, peak: f.score, message: `${this.bound.rule.title}: ${stage} overdue (${f.id})` });
+      raise(out, this.bound, at, {
+        sensor: f.device,
+        startMs: f.ratingTs,
+        peak: f.score,
+        message: `${this.bound.rule.title}: ${stage} overdue (${f.id})`,
+      });
     }
   }
 
@@ -112,10 +129,24 @@ export class BadRatingFollowupRule extends BaseRule<State> implements FollowupKe
     f.resolvedAt = ts;
     const b = this.bound;
     if (f.alarmAt !== null) {
-      clear(out, b, ts, ts, { sensor: f.device, startMs: f.ratingTs, peak: f.score, message: `${b.rule.title} (${f.id})` });
+      clear(out, b, ts, ts, {
+        sensor: f.device,
+        startMs: f.ratingTs,
+        peak: f.score,
+        message: `${b.rule.title} (${f.id})`,
+      });
       const taken = b.calendar.workingDaysBetween(f.day, b.schedule.day(ts));
       const allowed = f.complex ? (b.rule.params?.complexWorkingDays ?? 15) : (b.rule.params?.simpleWorkingDays ?? 5);
-      out.excursion(excursion(b, { sensor: f.device, start: f.alarmAt, end: ts, peak: taken, limit: allowed, endReason: 'resolved' }));
+      out.excursion(
+        excursion(b, {
+          sensor: f.device,
+          start: f.alarmAt,
+          end: ts,
+          peak: taken,
+          limit: allowed,
+          endReason: 'resolved',
+        }),
+      );
     }
     out.followup(record(f));
     this.s.open = this.s.open.filter((x) => x !== f);

@@ -26,8 +26,22 @@ export class DailySwingRule extends BaseRule<State> {
     if (s.raisedAt !== null) {
       const peak = round6(s.max - s.min);
       const limit = this.bound.rule.limits?.max;
-      clear(out, this.bound, s.dayEnd, s.dayEnd, { startMs: s.raisedAt, peak, limit, message: `${this.bound.rule.title} (${s.day})` });
-      out.excursion(excursion(this.bound, { metric: this.bound.rule.metric, start: s.raisedAt, end: s.dayEnd, peak, limit, endReason: 'day-end' }));
+      clear(out, this.bound, s.dayEnd, s.dayEnd, {
+        startMs: s.raisedAt,
+        peak,
+        limit,
+        message: `${this.bound.rule.title} (${s.day})`,
+      });
+      out.excursion(
+        excursion(this.bound, {
+          metric: this.bound.rule.metric,
+          start: s.raisedAt,
+          end: s.dayEnd,
+          peak,
+          limit,
+          endReason: 'day-end',
+        }),
+      );
     }
     Object.assign(s, { day: null, raisedAt: null });
   }
@@ -77,7 +91,8 @@ export const dailySwingKind: RuleKindSpec<'daily-swing'> = {
         }
       }
       // The rule raises when round6(max − min) of the day's values exceeds the limit.
-      for (let k = 0; k < v.n; k++) for (const d of v.dayKeys(k)) if (round6((hi.get(d) ?? 0) - (lo.get(d) ?? 0)) > max) out[k] = 1;
+      for (let k = 0; k < v.n; k++)
+        for (const d of v.dayKeys(k)) if (round6((hi.get(d) ?? 0) - (lo.get(d) ?? 0)) > max) out[k] = 1;
     },
   },
 };

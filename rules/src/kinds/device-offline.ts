@@ -35,7 +35,11 @@ export class DeviceOfflineRule extends BaseRule<State> {
     s.raised = true;
     const maxPerMonth = b.rule.params?.maxFaultsPerMonth ?? 1;
     const note = s.faultInMonth > maxPerMonth ? `; fault ${s.faultInMonth} this month (limit ${maxPerMonth})` : '';
-    raise(out, b, s.confirmAt, { startMs: s.offlineSince, limit: this.thresholdMs / 1000, message: `${b.rule.title}${note}` });
+    raise(out, b, s.confirmAt, {
+      startMs: s.offlineSince,
+      limit: this.thresholdMs / 1000,
+      message: `${b.rule.title}${note}`,
+    });
   }
 
   status(c: StatusChange, out: Out): void {
@@ -44,7 +48,9 @@ export class DeviceOfflineRule extends BaseRule<State> {
     if (c.status === 'offline') {
       if (s.offlineSince !== null) return;
       s.offlineSince = c.ts;
-      s.confirmAt = b.rule.openingHoursOnly ? b.schedule.afterOpenTime(c.ts, this.thresholdMs) : c.ts + this.thresholdMs;
+      s.confirmAt = b.rule.openingHoursOnly
+        ? b.schedule.afterOpenTime(c.ts, this.thresholdMs)
+        : c.ts + this.thresholdMs;
       if (!Number.isFinite(s.confirmAt)) s.confirmAt = null;
       return;
     }
@@ -62,7 +68,12 @@ export class DeviceOfflineRule extends BaseRule<State> {
     const repairDeadline = cal.addWorkingDays(startDay, allowed);
     const repairWorkingDays = cal.workingDaysBetween(startDay, endDay);
     const maxPerMonth = b.rule.params?.maxFaultsPerMonth ?? 1;
-    clear(out, b, end, end, { startMs: start, peak: repairWorkingDays, limit: this.thresholdMs / 1000, message: b.rule.title });
+    clear(out, b, end, end, {
+      startMs: start,
+      peak: repairWorkingDays,
+      limit: this.thresholdMs / 1000,
+      message: b.rule.title,
+    });
     out.fault({
       rule: b.rule.id,
       clause: b.clause,

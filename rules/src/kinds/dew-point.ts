@@ -72,7 +72,13 @@ export const dewPointKind: RuleKindSpec<'dew-point'> = {
         const b = bounds(k);
         return b !== null && b[0] >= x.lo && b[1] <= x.hi;
       };
-      scanHours(out, act, (k) => (v.complete(t, k) && v.complete(rh, k)) || !act[k], (k) => !inside(k, lim), (k) => inside(k, band));
+      scanHours(
+        out,
+        act,
+        (k) => (v.complete(t, k) && v.complete(rh, k)) || !act[k],
+        (k) => !inside(k, lim),
+        (k) => inside(k, band),
+      );
     },
   },
 };

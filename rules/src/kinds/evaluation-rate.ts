@@ -53,7 +53,9 @@ export class EvaluationRateRule extends BaseRule<State> {
       const d = this.s.days[day]!;
       if (t < d.end) break;
       delete this.s.days[day];
-      const windows = Object.keys(d.served).filter((w) => w !== '').sort();
+      const windows = Object.keys(d.served)
+        .filter((w) => w !== '')
+        .sort();
       const judged: Array<[string, number, number]> = windows.map((w) => [w, d.ratings[w] ?? 0, d.served[w]!]);
       judged.push([b.zone.id, sum(d.ratings), sum(d.served)]);
       for (const [sensor, ratings, served] of judged) {
@@ -62,14 +64,23 @@ export class EvaluationRateRule extends BaseRule<State> {
         if (!(rate < min)) continue;
         const message = `${b.rule.title}: ${day} ${sensor} ${ratings}/${served}`;
         raise(out, b, d.end, { sensor, startMs: d.start, peak: rate, limit: min, message });
-        out.excursion(excursion(b, { sensor, start: d.start, end: d.end, peak: rate, limit: min, endReason: 'day-end' }));
+        out.excursion(
+          excursion(b, { sensor, start: d.start, end: d.end, peak: rate, limit: min, endReason: 'day-end' }),
+        );
         const next = b.schedule.dayInfo(d.end);
         this.s.open.push({ sensor, start: d.start, clearAt: next.end, peak: rate });
       }
     }
     const still: OpenAlarm[] = [];
     for (const a of this.s.open) {
-      if (t >= a.clearAt) clear(out, b, a.clearAt, a.clearAt, { sensor: a.sensor, startMs: a.start, peak: a.peak, limit: min, message: b.rule.title });
+      if (t >= a.clearAt)
+        clear(out, b, a.clearAt, a.clearAt, {
+          sensor: a.sensor,
+          startMs: a.start,
+          peak: a.peak,
+          limit: min,
+          message: b.rule.title,
+        });
       else still.push(a);
     }
     this.s.open = still;

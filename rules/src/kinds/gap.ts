@@ -29,7 +29,11 @@ export class GapRule extends BaseRule<State> {
     const s = this.s;
     if (s.last === null || s.raised || !(t > s.last + this.thresholdMs)) return;
     s.raised = true;
-    raise(out, this.bound, s.last + this.thresholdMs, { startMs: s.last, limit: this.thresholdMs / 1000, message: this.bound.rule.title });
+    raise(out, this.bound, s.last + this.thresholdMs, {
+      startMs: s.last,
+      limit: this.thresholdMs / 1000,
+      message: this.bound.rule.title,
+    });
   }
 
   reading(x: Sample, out: Out): void {
@@ -37,7 +41,12 @@ export class GapRule extends BaseRule<State> {
     if (s.last !== null && x.ts <= s.last) return;
     if (s.raised && s.last !== null) {
       const durationS = (x.ts - s.last) / 1000;
-      clear(out, this.bound, x.ts, x.ts, { startMs: s.last, peak: durationS, limit: this.thresholdMs / 1000, message: this.bound.rule.title });
+      clear(out, this.bound, x.ts, x.ts, {
+        startMs: s.last,
+        peak: durationS,
+        limit: this.thresholdMs / 1000,
+        message: this.bound.rule.title,
+      });
       const b = this.bound;
       out.gap({ rule: b.rule.id, clause: b.clause, sensor: b.sensor, start: s.last, end: x.ts, durationS });
     }

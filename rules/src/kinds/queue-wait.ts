@@ -55,7 +55,11 @@ export class QueueWaitRule extends BaseRule<State> {
 
   /** Waiting tickets and the per-day count of tickets dropped at closing (for listings and tests). */
   queueStats(): { waiting: number; abandonedAtClose: Record<string, number>; unmatched: number } {
-    return { waiting: this.s.waiting.length, abandonedAtClose: { ...this.s.abandonedAtClose }, unmatched: this.s.unmatched };
+    return {
+      waiting: this.s.waiting.length,
+      abandonedAtClose: { ...this.s.abandonedAtClose },
+      unmatched: this.s.unmatched,
+    };
   }
 
   event(e: CounterEvent, out: Out): void {
@@ -145,7 +149,14 @@ export class QueueWaitRule extends BaseRule<State> {
       if (r) r.peak = Math.max(r.peak, waitS);
       else {
         const ae = activeEnd(b, ts);
-        this.s.run = { start: ts, peak: waitS, raised: true, confirmAt: ts, end: ae?.end ?? null, endReason: ae?.reason ?? 'closing' };
+        this.s.run = {
+          start: ts,
+          peak: waitS,
+          raised: true,
+          confirmAt: ts,
+          end: ae?.end ?? null,
+          endReason: ae?.reason ?? 'closing',
+        };
         raise(out, b, ts, { startMs: ts, peak: waitS, limit: max, message: b.rule.title });
       }
     } else if (r) this.finish(ts, 'cleared', out);
@@ -174,7 +185,14 @@ export class QueueWaitRule extends BaseRule<State> {
     }
     const ae = activeEnd(b, ts);
     const confirmAt = ts + (b.rule.minDurationS ?? 0) * 1000;
-    this.s.run = { start: ts, peak: n, raised: false, confirmAt, end: ae?.end ?? null, endReason: ae?.reason ?? 'closing' };
+    this.s.run = {
+      start: ts,
+      peak: n,
+      raised: false,
+      confirmAt,
+      end: ae?.end ?? null,
+      endReason: ae?.reason ?? 'closing',
+    };
     this.time(ts, out);
   }
 

@@ -53,7 +53,8 @@ export class RangeRule extends TrackedRule<State> {
 }
 
 /** The rolling mean's window, ms, or null when each raw reading is judged. */
-const meanWindowMs = (rule: RuleDef): number | null => (rule.basis === 'mean' ? (rule.windowS ?? DEFAULT_MEAN_WINDOW_S) * 1000 : null);
+const meanWindowMs = (rule: RuleDef): number | null =>
+  rule.basis === 'mean' ? (rule.windowS ?? DEFAULT_MEAN_WINDOW_S) * 1000 : null;
 
 export const rangeKind: RuleKindSpec<'range'> = {
   kind: 'range',

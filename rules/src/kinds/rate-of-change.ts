@@ -69,7 +69,13 @@ export const rateOfChangeKind: RuleKindSpec<'rate-of-change'> = {
         }
         return top >= lo ? round6(top - lo) : 0;
       };
-      scanHours(out, act, (k) => v.complete(h, k) || !act[k], (k) => swing(k) > max, (k) => swing(k) <= clearMax);
+      scanHours(
+        out,
+        act,
+        (k) => v.complete(h, k) || !act[k],
+        (k) => swing(k) > max,
+        (k) => swing(k) <= clearMax,
+      );
     },
   },
 };

@@ -50,7 +50,11 @@ interface KindCommon<K extends RuleKind> {
  * 'device': one instance per device of the zone that the rule `watches` (its metrics, its class);
  * 'zone': one per zone, fed the events of all the zone's devices (counter statistics).
  */
-export type RuleKindSpec<K extends RuleKind = RuleKind> = KindCommon<K> & ({ readonly scope: 'zone' } | { readonly scope: 'device'; watches(rule: RuleDef, profile: DeviceProfile | undefined): boolean });
+export type RuleKindSpec<K extends RuleKind = RuleKind> = KindCommon<K> &
+  (
+    | { readonly scope: 'zone' }
+    | { readonly scope: 'device'; watches(rule: RuleDef, profile: DeviceProfile | undefined): boolean }
+  );
 
 /** Whether a device profile measures a metric. */
 export function measures(profile: DeviceProfile | undefined, metric: Metric | undefined): boolean {

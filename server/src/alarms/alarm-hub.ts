@@ -24,6 +24,8 @@ export class AlarmHub {
 
   /** Fire-and-forget variant for timers: failures are logged, never thrown. */
   submit(site: string, alarms: StoredAlarm[]): void {
-    this.publish(site, alarms).catch((err) => this.log.error({ err: (err as Error).message, site }, 'could not store a server-side alarm'));
+    this.publish(site, alarms).catch((err) =>
+      this.log.error({ err: (err as Error).message, site }, 'could not store a server-side alarm'),
+    );
   }
 }

@@ -44,7 +44,8 @@ export class AlarmLifecycle {
   /** Resumes reminders for critical alarms still open and unacknowledged (a server restart). */
   async start(): Promise<void> {
     const open = await this.opts.store.readAlarms({ state: 'active' });
-    for (const a of open) if (a.severity === 'critical' && a.ackedAt === undefined && this.opts.sites.has(a.site)) this.track(a);
+    for (const a of open)
+      if (a.severity === 'critical' && a.ackedAt === undefined && this.opts.sites.has(a.site)) this.track(a);
     this.timer = setInterval(() => void this.check(), this.opts.checkEveryMs ?? 1_000);
     this.timer.unref();
   }

@@ -21,35 +21,63 @@ const RangeQuery = Type.Object(
 
 export function lifecycleRoutes(deps: { runner: SelftestRunner; selftests: SelftestLog; deliveries: DeliveryLog }) {
   return async (app: ApiApp, ctx: ApiContext): Promise<void> => {
-    app.post('/api/selftest', { preHandler: requireAuth(ctx.signer, CAN_SELFTEST), schema: { querystring: SiteQuery, response: API['POST /api/selftest'].response } }, async (request, reply) => {
-      const { site } = request.query;
-      if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
-      if (deps.runner.isRunning(site)) return sendError(reply, 409, `a self-test of site "${site}" is already running; wait for it to finish`);
-      const record = await deps.runner.run(site, 'api', request.user!.sub);
-      ctx.log.info({ site, ok: record.ok, user: request.user!.sub }, 'self-test run');
-      return record;
-    });
+    app.post(
+      '/api/selftest',
+      {
+        preHandler: requireAuth(ctx.signer, CAN_SELFTEST),
+        schema: { querystring: SiteQuery, response: API['POST /api/selftest'].response },
+      },
+      async (request, reply) => {
+        const { site } = request.query;
+        if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
+        if (deps.runner.isRunning(site))
+          return sendError(reply, 409, `a self-test of site "${site}" is already running; wait for it to finish`);
+        const record = await deps.runner.run(site, 'api', request.user!.sub);
+        ctx.log.info({ site, ok: record.ok, user: request.user!.sub }, 'self-test run');
+        return record;
+      },
+    );
 
-    app.get('/api/selftest', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteQuery, response: API['GET /api/selftest'].response } }, async (request, reply) => {
-      const { site } = request.query;
-      if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
-      return deps.selftests.list(site);
-    });
+    app.get(
+      '/api/selftest',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: SiteQuery, response: API['GET /api/selftest'].response },
+      },
+      async (request, reply) => {
+        const { site } = request.query;
+        if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
+        return deps.selftests.list(site);
+      },
+    );
 
     app.get(
       '/api/alarms/:id/notifications',
-      { preHandler: requireAuth(ctx.signer), schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }), response: API['GET /api/alarms/:id/notifications'].response } },
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: {
+          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }),
+          response: API['GET /api/alarms/:id/notifications'].response,
+        },
+      },
       async (request) => deps.deliveries.forAlarm(request.params.id).map(deliveryJson),
     );
 
-    app.get('/api/notifications', { preHandler: requireAuth(ctx.signer), schema: { querystring: RangeQuery, response: API['GET /api/notifications'].response } }, async (request, reply) => {
-      const q = request.query;
-      if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
-      const from = q.from === undefined ? 0 : queryTime(q.from);
-      const to = q.to === undefined ? Date.now() + 1 : queryTime(q.to);
-      if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
-      if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
-      return deps.deliveries.forSite(q.site, from, to).map(deliveryJson);
-    });
+    app.get(
+      '/api/notifications',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: RangeQuery, response: API['GET /api/notifications'].response },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const from = q.from === undefined ? 0 : queryTime(q.from);
+        const to = q.to === undefined ? Date.now() + 1 : queryTime(q.to);
+        if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
+        if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
+        return deps.deliveries.forSite(q.site, from, to).map(deliveryJson);
+      },
+    );
   };
 }

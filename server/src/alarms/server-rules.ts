@@ -3,7 +3,19 @@
 // data dir as rules-state-<site>.json), fed with what ingest has just stored. Its alarms go through the
 // AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge.
 import { join } from 'node:path';
-import { JsonStateFile, loadCatalogue, shippedCalendar, toIso, type AlarmRecord, type ClauseCatalogue, type DeviceEvent, type DeviceProfile, type Logger, type NormalisedReading, type SiteConfig } from '@hallmon/firmware-config';
+import {
+  JsonStateFile,
+  loadCatalogue,
+  shippedCalendar,
+  toIso,
+  type AlarmRecord,
+  type ClauseCatalogue,
+  type DeviceEvent,
+  type DeviceProfile,
+  type Logger,
+  type NormalisedReading,
+  type SiteConfig,
+} from '@hallmon/firmware-config';
 import { kindsJudgedBy, RulesRuntime, type Clock } from '@hallmon/rules';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
 import { alarmFromRecord } from '../api/wire-json.ts';
@@ -26,12 +38,24 @@ export interface ServerRulesOptions {
 }
 
 function reading(r: StoredReading): NormalisedReading {
-  return { sensor: r.sensor, metric: r.metric, value: r.value, ts: toIso(r.ts), quality: r.quality, ...(r.dur !== undefined ? { dur: r.dur } : {}) };
+  return {
+    sensor: r.sensor,
+    metric: r.metric,
+    value: r.value,
+    ts: toIso(r.ts),
+    quality: r.quality,
+    ...(r.dur !== undefined ? { dur: r.dur } : {}),
+  };
 }
 
 function event(e: StoredEvent): DeviceEvent {
   const { site: _s, ts, start, end, ...rest } = e;
-  return { ...rest, ts: toIso(ts), ...(start !== undefined ? { start: toIso(start) } : {}), ...(end !== undefined ? { end: toIso(end) } : {}) };
+  return {
+    ...rest,
+    ts: toIso(ts),
+    ...(start !== undefined ? { start: toIso(start) } : {}),
+    ...(end !== undefined ? { end: toIso(end) } : {}),
+  };
 }
 
 export class ServerRules {

@@ -37,7 +37,9 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
     forceCloseConnections: true,
     // The HTTPS server is an http.Server in all that fastify uses; the cast keeps one set of types.
     serverFactory: (handler) =>
-      opts.tls ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) as unknown as HttpServer) : createHttpServer(handler),
+      opts.tls
+        ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) as unknown as HttpServer)
+        : createHttpServer(handler),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', null);
   // The contract's response schemas type the handlers (the TypeBox provider) and are checked in

@@ -14,7 +14,12 @@ export function bearer(header: string | undefined): string | undefined {
 export function requireAuth(signer: TokenSigner, roles?: ReadonlySet<Role>): preHandlerAsyncHookHandler {
   return async function (request: FastifyRequest, reply: FastifyReply) {
     const token = bearer(request.headers.authorization);
-    if (!token) return sendError(reply, 401, 'log in first: send "Authorization: Bearer <token>" with a token from POST /api/login');
+    if (!token)
+      return sendError(
+        reply,
+        401,
+        'log in first: send "Authorization: Bearer <token>" with a token from POST /api/login',
+      );
     const claims = signer.verify(token);
     if (!claims) return sendError(reply, 401, 'the token is invalid or expired: log in again with POST /api/login');
     request.user = claims;

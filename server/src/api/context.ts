@@ -39,7 +39,13 @@ export interface ApiContext {
 export type ExtraRoutes = (app: ApiApp, ctx: ApiContext) => Promise<void>;
 
 /** The fastify instance the API is built on (plain types; HTTPS is cast to them in app.ts). */
-export type ApiApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 declare module 'fastify' {
   interface FastifyRequest {

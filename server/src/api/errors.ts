@@ -35,5 +35,7 @@ export function installErrorHandler(app: ApiApp): void {
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'the server failed on this request; see its log' });
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
 }

@@ -3,7 +3,16 @@
 // that sensor alone, exactly as the evidence pack replays them (evidence/segment-replay.ts), from an
 // hour before the range so rolling windows and the gap rule start primed. Excursions and gaps the
 // engine closed come from its records; alarms still raised at the end are open ones, cut there.
-import { parseTimestamp, toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type RuleDef, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
+import {
+  parseTimestamp,
+  toIso,
+  type ClauseCatalogue,
+  type DeviceProfile,
+  type Metric,
+  type RuleDef,
+  type SiteConfig,
+  type WorkingCalendar,
+} from '@hallmon/firmware-config';
 import type { MarkExcursion, MarkGap, MarksAnswer } from '@hallmon/contract';
 import type { Store } from '../store/store.ts';
 import { replaySegments } from '../evidence/segment-replay.ts';
@@ -29,7 +38,16 @@ export async function sensorMarks(input: MarksInput): Promise<MarksAnswer> {
   const rules = new Map<string, RuleDef>();
   for (const c of input.catalogue.clauses) for (const r of c.rules) rules.set(r.id, r);
   const { records, open } = await replaySegments(
-    { store: input.store, site: input.site, catalogue: input.catalogue, calendar: input.calendar, profiles: input.profiles, sensor: input.sensor, metrics: input.metrics, to },
+    {
+      store: input.store,
+      site: input.site,
+      catalogue: input.catalogue,
+      calendar: input.calendar,
+      profiles: input.profiles,
+      sensor: input.sensor,
+      metrics: input.metrics,
+      to,
+    },
     [{ from: from - MARKS_WARMUP_MS, to }],
   );
   const inRange = (start: number, end: number) => end > from && start < to;

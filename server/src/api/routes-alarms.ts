@@ -26,20 +26,30 @@ const AckBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 
 
 export function alarmRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/alarms', { preHandler: requireAuth(ctx.signer), schema: { querystring: AlarmsQuery, response: API['GET /api/alarms'].response } }, async (request, reply) => {
-      const q = request.query;
-      if (q.site && !ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
-      const from = q.from === undefined ? undefined : queryTime(q.from);
-      const to = q.to === undefined ? undefined : queryTime(q.to);
-      if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
-      if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
-      const rows = await ctx.store.readAlarms({ site: q.site, state: q.state ?? 'all', from, to });
-      return rows.map(alarmJson);
-    });
+    app.get(
+      '/api/alarms',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: AlarmsQuery, response: API['GET /api/alarms'].response },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        if (q.site && !ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const from = q.from === undefined ? undefined : queryTime(q.from);
+        const to = q.to === undefined ? undefined : queryTime(q.to);
+        if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
+        if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
+        const rows = await ctx.store.readAlarms({ site: q.site, state: q.state ?? 'all', from, to });
+        return rows.map(alarmJson);
+      },
+    );
 
     app.post(
       '/api/alarms/:id/ack',
-      { preHandler: requireAuth(ctx.signer, CAN_ACK), schema: { params: AckParams, body: Type.Optional(AckBody), response: API['POST /api/alarms/:id/ack'].response } },
+      {
+        preHandler: requireAuth(ctx.signer, CAN_ACK),
+        schema: { params: AckParams, body: Type.Optional(AckBody), response: API['POST /api/alarms/:id/ack'].response },
+      },
       async (request, reply) => {
         const { id } = request.params;
         const existing = await ctx.store.getAlarm(id);

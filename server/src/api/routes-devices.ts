@@ -25,7 +25,8 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   for (const c of loadCatalogue().clauses)
     for (const r of c.rules) {
       const ms = ruleKind(r.kind).silenceMs?.(r);
-      if (ms !== undefined) for (const k of r.zoneKinds) silenceS.set(k, Math.min(silenceS.get(k) ?? Infinity, ms / 1000));
+      if (ms !== undefined)
+        for (const k of r.zoneKinds) silenceS.set(k, Math.min(silenceS.get(k) ?? Infinity, ms / 1000));
     }
 
   const siteRows = async (siteId: string, now: number) => {
@@ -45,7 +46,10 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const newest: StatusChange | undefined = mem?.status.get(d.id);
         // No change in the window: the newest stored one (older) still says where the device stands.
         if (history.length === 0 && newest) history = [newest];
-        const seenTimes = [mem?.seen.get(d.id), ...history.filter((s) => s.status === 'online').map((s) => s.ts)].filter((x): x is number => x !== undefined);
+        const seenTimes = [
+          mem?.seen.get(d.id),
+          ...history.filter((s) => s.status === 'online').map((s) => s.ts),
+        ].filter((x): x is number => x !== undefined);
         const f = faultLog({
           now,
           timezone: site.timezone,
@@ -74,12 +78,20 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   };
 
   return async (app) => {
-    app.get('/api/devices', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter, response: API['GET /api/devices'].response } }, async (request, reply) => {
-      const sites = selectSites(ctx, request.query.site);
-      if (!sites) return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
-      const now = Date.now();
-      return (await Promise.all(sites.map((s) => siteRows(s, now)))).flat();
-    });
+    app.get(
+      '/api/devices',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: SiteFilter, response: API['GET /api/devices'].response },
+      },
+      async (request, reply) => {
+        const sites = selectSites(ctx, request.query.site);
+        if (!sites)
+          return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
+        const now = Date.now();
+        return (await Promise.all(sites.map((s) => siteRows(s, now)))).flat();
+      },
+    );
   };
 }
 

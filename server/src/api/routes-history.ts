@@ -36,22 +36,41 @@ export function historyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       return { from, to };
     };
 
-    app.get('/api/events', { preHandler: requireAuth(ctx.signer), schema: { querystring: HistoryQuery, response: API['GET /api/events'].response } }, async (request, reply) => {
-      const q = request.query;
-      const r = range(q);
-      if (typeof r === 'string') return sendError(reply, 400, r);
-      if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
-      const rows = await ctx.store.readEvents({ site: q.site, ...r, device: q.device, types: q.type ? [q.type] : undefined });
-      return rows.map(eventJson);
-    });
+    app.get(
+      '/api/events',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: HistoryQuery, response: API['GET /api/events'].response },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const r = range(q);
+        if (typeof r === 'string') return sendError(reply, 400, r);
+        if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const rows = await ctx.store.readEvents({
+          site: q.site,
+          ...r,
+          device: q.device,
+          types: q.type ? [q.type] : undefined,
+        });
+        return rows.map(eventJson);
+      },
+    );
 
-    app.get('/api/status', { preHandler: requireAuth(ctx.signer), schema: { querystring: Type.Omit(HistoryQuery, ['type']), response: API['GET /api/status'].response } }, async (request, reply) => {
-      const q = request.query;
-      const r = range(q);
-      if (typeof r === 'string') return sendError(reply, 400, r);
-      if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
-      const rows = await ctx.store.readStatus({ site: q.site, ...r, device: q.device });
-      return rows.map(statusJson);
-    });
+    app.get(
+      '/api/status',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: Type.Omit(HistoryQuery, ['type']), response: API['GET /api/status'].response },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const r = range(q);
+        if (typeof r === 'string') return sendError(reply, 400, r);
+        if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const rows = await ctx.store.readStatus({ site: q.site, ...r, device: q.device });
+        return rows.map(statusJson);
+      },
+    );
   };
 }

@@ -11,7 +11,10 @@ import { API } from '@hallmon/contract';
 import { readingJson } from './wire-json.ts';
 import type { StoredReading } from '../store/store.ts';
 
-export const SiteFilter = Type.Object({ site: Type.Optional(Type.String({ pattern: SITE_ID_PATTERN })) }, { additionalProperties: false });
+export const SiteFilter = Type.Object(
+  { site: Type.Optional(Type.String({ pattern: SITE_ID_PATTERN })) },
+  { additionalProperties: false },
+);
 
 /** The sites a `?site=` filter selects, or null when it names an unknown site. */
 export function selectSites(ctx: ApiContext, site: string | undefined): string[] | null {
@@ -21,15 +24,24 @@ export function selectSites(ctx: ApiContext, site: string | undefined): string[]
 
 export function latestRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   // Without the live map (an API built on its own, e.g. in tests) every request asks the store.
-  const read = (site: string): Promise<StoredReading[]> => (ctx.latest ? ctx.latest.latest(site) : ctx.store.readLatest(site));
+  const read = (site: string): Promise<StoredReading[]> =>
+    ctx.latest ? ctx.latest.latest(site) : ctx.store.readLatest(site);
   return async (app) => {
-    app.get('/api/latest', { preHandler: requireAuth(ctx.signer), schema: { querystring: SiteFilter, response: API['GET /api/latest'].response } }, async (request, reply) => {
-      const sites = selectSites(ctx, request.query.site);
-      if (!sites) return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
-      const rows = (await Promise.all(sites.map(read))).flat();
-      rows.sort((a, b) => cmp(a.site, b.site) || cmp(a.sensor, b.sensor) || cmp(a.metric, b.metric));
-      return rows.map(readingJson);
-    });
+    app.get(
+      '/api/latest',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: SiteFilter, response: API['GET /api/latest'].response },
+      },
+      async (request, reply) => {
+        const sites = selectSites(ctx, request.query.site);
+        if (!sites)
+          return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
+        const rows = (await Promise.all(sites.map(read))).flat();
+        rows.sort((a, b) => cmp(a.site, b.site) || cmp(a.sensor, b.sensor) || cmp(a.metric, b.metric));
+        return rows.map(readingJson);
+      },
+    );
   };
 }
 

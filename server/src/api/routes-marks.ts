@@ -26,19 +26,38 @@ export function marksRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   const profiles = loadProfiles();
   const calendar = shippedCalendar();
   return async (app) => {
-    app.get('/api/marks', { preHandler: requireAuth(ctx.signer), schema: { querystring: MarksQuery, response: API['GET /api/marks'].response } }, async (request, reply) => {
-      const q = request.query;
-      const from = queryTime(q.from);
-      const to = queryTime(q.to);
-      if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
-      if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
-      if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
-      if (to - from > MARKS_MAX_DAYS * 86_400_000) return sendError(reply, 400, `querystring/to: the range may span at most ${MARKS_MAX_DAYS} days`);
-      const site = ctx.sites.get(q.site);
-      const metrics = ctx.siteIndex.get(q.site)?.metrics.get(q.sensor);
-      if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
-      if (!metrics || metrics.size === 0) return sendError(reply, 404, `site "${q.site}" has no sensor "${q.sensor}"`);
-      return sensorMarks({ store: ctx.store, site, catalogue, profiles, calendar, sensor: q.sensor, metrics: [...metrics], from, to });
-    });
+    app.get(
+      '/api/marks',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: MarksQuery, response: API['GET /api/marks'].response },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const from = queryTime(q.from);
+        const to = queryTime(q.to);
+        if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
+        if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
+        if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
+        if (to - from > MARKS_MAX_DAYS * 86_400_000)
+          return sendError(reply, 400, `querystring/to: the range may span at most ${MARKS_MAX_DAYS} days`);
+        const site = ctx.sites.get(q.site);
+        const metrics = ctx.siteIndex.get(q.site)?.metrics.get(q.sensor);
+        if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
+        if (!metrics || metrics.size === 0)
+          return sendError(reply, 404, `site "${q.site}" has no sensor "${q.sensor}"`);
+        return sensorMarks({
+          store: ctx.store,
+          site,
+          catalogue,
+          profiles,
+          calendar,
+          sensor: q.sensor,
+          metrics: [...metrics],
+          from,
+          to,
+        });
+      },
+    );
   };
 }

@@ -28,20 +28,24 @@ export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       ...ctx.health(),
     }));
 
-    app.post('/api/login', { schema: { body: LoginBody, response: API['POST /api/login'].response } }, async (request, reply) => {
-      const { username, password } = request.body;
-      const wait = ctx.limiter.attempt(request.ip, username);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        return sendError(reply, 429, `too many login attempts for "${username}"; try again in ${wait} s`);
-      }
-      const user = ctx.users.verify(username, password);
-      if (!user) {
-        ctx.log.warn({ username, ip: request.ip }, 'failed login');
-        return sendError(reply, 401, 'wrong username or password');
-      }
-      ctx.limiter.reset(request.ip, username);
-      return { token: ctx.signer.sign(user.username, user.role), role: user.role, username: user.username };
-    });
+    app.post(
+      '/api/login',
+      { schema: { body: LoginBody, response: API['POST /api/login'].response } },
+      async (request, reply) => {
+        const { username, password } = request.body;
+        const wait = ctx.limiter.attempt(request.ip, username);
+        if (wait > 0) {
+          reply.header('retry-after', String(wait));
+          return sendError(reply, 429, `too many login attempts for "${username}"; try again in ${wait} s`);
+        }
+        const user = ctx.users.verify(username, password);
+        if (!user) {
+          ctx.log.warn({ username, ip: request.ip }, 'failed login');
+          return sendError(reply, 401, 'wrong username or password');
+        }
+        ctx.limiter.reset(request.ip, username);
+        return { token: ctx.signer.sign(user.username, user.role), role: user.role, username: user.username };
+      },
+    );
   };
 }

@@ -30,35 +30,51 @@ const ReadingsQuery = Type.Object(
 
 export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/readings', { preHandler: requireAuth(ctx.signer), schema: { querystring: ReadingsQuery, response: API['GET /api/readings'].response } }, async (request, reply) => {
-      const q = request.query;
-      const from = queryTime(q.from);
-      const to = queryTime(q.to);
-      if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
-      if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
-      if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
-      const maxDays = q.step ? AGG_MAX_DAYS : RAW_MAX_DAYS;
-      if (to - from > maxDays * DAY)
-        return sendError(reply, 400, `querystring/to: the range may span at most ${maxDays} days${q.step ? '' : ' for raw data; use step=1m, 1h or 1d'}`);
-      const index = ctx.siteIndex.get(q.site);
-      if (!index) return sendError(reply, 404, `unknown site "${q.site}"`);
-      const metrics = index.metrics.get(q.sensor);
-      if (!metrics) return sendError(reply, 404, `site "${q.site}" has no sensor "${q.sensor}"`);
-      if (!metrics.has(q.metric)) return sendError(reply, 404, `sensor "${q.sensor}" does not measure ${q.metric} (it measures ${[...metrics].join(', ') || 'nothing'})`);
-      const base = { site: q.site, sensor: q.sensor, metric: q.metric, from, to };
-      if (!q.step) {
-        const rows = await ctx.store.readRaw({ ...base, limit: RAW_POINT_CAP + 1 });
-        const truncated = rows.length > RAW_POINT_CAP;
-        const points = (truncated ? rows.slice(0, RAW_POINT_CAP) : rows).map((r): Point => [toIso(r.ts), r.value]);
-        return truncated ? { points, truncated: true, limit: RAW_POINT_CAP } : { points };
-      }
-      const buckets = await ctx.store.readAggregate({ ...base, step: q.step });
-      const noise = q.metric === 'noise_laeq';
-      return {
-        step: q.step,
-        points: buckets.map((b): Point => [toIso(b.ts), noise && b.laeq !== undefined ? b.laeq : b.mean]),
-        buckets: buckets.map((b) => ({ ...b, ts: toIso(b.ts) })),
-      };
-    });
+    app.get(
+      '/api/readings',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: ReadingsQuery, response: API['GET /api/readings'].response },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const from = queryTime(q.from);
+        const to = queryTime(q.to);
+        if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
+        if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
+        if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
+        const maxDays = q.step ? AGG_MAX_DAYS : RAW_MAX_DAYS;
+        if (to - from > maxDays * DAY)
+          return sendError(
+            reply,
+            400,
+            `querystring/to: the range may span at most ${maxDays} days${q.step ? '' : ' for raw data; use step=1m, 1h or 1d'}`,
+          );
+        const index = ctx.siteIndex.get(q.site);
+        if (!index) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const metrics = index.metrics.get(q.sensor);
+        if (!metrics) return sendError(reply, 404, `site "${q.site}" has no sensor "${q.sensor}"`);
+        if (!metrics.has(q.metric))
+          return sendError(
+            reply,
+            404,
+            `sensor "${q.sensor}" does not measure ${q.metric} (it measures ${[...metrics].join(', ') || 'nothing'})`,
+          );
+        const base = { site: q.site, sensor: q.sensor, metric: q.metric, from, to };
+        if (!q.step) {
+          const rows = await ctx.store.readRaw({ ...base, limit: RAW_POINT_CAP + 1 });
+          const truncated = rows.length > RAW_POINT_CAP;
+          const points = (truncated ? rows.slice(0, RAW_POINT_CAP) : rows).map((r): Point => [toIso(r.ts), r.value]);
+          return truncated ? { points, truncated: true, limit: RAW_POINT_CAP } : { points };
+        }
+        const buckets = await ctx.store.readAggregate({ ...base, step: q.step });
+        const noise = q.metric === 'noise_laeq';
+        return {
+          step: q.step,
+          points: buckets.map((b): Point => [toIso(b.ts), noise && b.laeq !== undefined ? b.laeq : b.mean]),
+          buckets: buckets.map((b) => ({ ...b, ts: toIso(b.ts) })),
+        };
+      },
+    );
   };
 }

@@ -7,28 +7,36 @@ import { requireAuth } from './auth-hook.ts';
 
 export function siteRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/sites', { preHandler: requireAuth(ctx.signer), schema: { response: API['GET /api/sites'].response } }, async () =>
-      [...ctx.sites.values()].map((s) => {
-        const index = ctx.siteIndex.get(s.id);
-        return {
-          id: s.id,
-          name: s.name,
-          nameEn: s.nameEn,
-          timezone: s.timezone,
-          openingHours: s.openingHours,
-          // Absent in the config means the default season (GB/T 18883-2022 summer limits 05-01..09-30).
-          summer: s.summer ?? { from: '05-01', to: '09-30' },
-          zones: s.zones.map((z) => ({
-            id: z.id,
-            kind: z.kind,
-            name: z.name,
-            sensors: z.devices
-              .filter((d) => (index?.metrics.get(d.id)?.size ?? 0) > 0)
-              .map((d) => ({ id: d.id, name: d.name, profile: d.profile, metrics: [...(index?.metrics.get(d.id) ?? [])] })),
-            devices: z.devices.map((d) => ({ id: d.id, name: d.name, profile: d.profile, window: d.window })),
-          })),
-        };
-      }),
+    app.get(
+      '/api/sites',
+      { preHandler: requireAuth(ctx.signer), schema: { response: API['GET /api/sites'].response } },
+      async () =>
+        [...ctx.sites.values()].map((s) => {
+          const index = ctx.siteIndex.get(s.id);
+          return {
+            id: s.id,
+            name: s.name,
+            nameEn: s.nameEn,
+            timezone: s.timezone,
+            openingHours: s.openingHours,
+            // Absent in the config means the default season (GB/T 18883-2022 summer limits 05-01..09-30).
+            summer: s.summer ?? { from: '05-01', to: '09-30' },
+            zones: s.zones.map((z) => ({
+              id: z.id,
+              kind: z.kind,
+              name: z.name,
+              sensors: z.devices
+                .filter((d) => (index?.metrics.get(d.id)?.size ?? 0) > 0)
+                .map((d) => ({
+                  id: d.id,
+                  name: d.name,
+                  profile: d.profile,
+                  metrics: [...(index?.metrics.get(d.id) ?? [])],
+                })),
+              devices: z.devices.map((d) => ({ id: d.id, name: d.name, profile: d.profile, window: d.window })),
+            })),
+          };
+        }),
     );
   };
 }

@@ -19,7 +19,9 @@ function schemaFor(request: FastifyRequest, reply: FastifyReply): TSchema | unde
   const entry = response[code] ?? response[`${code[0]}xx`] ?? response.default;
   if (!entry) return undefined;
   if ('content' in entry && entry.content) {
-    const type = String(reply.getHeader('content-type') ?? 'application/json').split(';')[0]!.trim();
+    const type = String(reply.getHeader('content-type') ?? 'application/json')
+      .split(';')[0]!
+      .trim();
     return entry.content[type]?.schema;
   }
   return entry as TSchema;
@@ -32,7 +34,12 @@ export function installStrictResponses(app: ApiApp): void {
     if (!request.routeOptions.url?.startsWith('/api/')) return payload;
     const schema = schemaFor(request, reply);
     if (!schema) {
-      expected.set(request, { json: JSON.stringify(payload), problems: [`${request.method} ${request.routeOptions.url} declares no response schema for status ${reply.statusCode}`] });
+      expected.set(request, {
+        json: JSON.stringify(payload),
+        problems: [
+          `${request.method} ${request.routeOptions.url} declares no response schema for status ${reply.statusCode}`,
+        ],
+      });
       return payload;
     }
     expected.set(request, { json: JSON.stringify(payload), problems: contractProblems(schema, payload) });
@@ -43,7 +50,9 @@ export function installStrictResponses(app: ApiApp): void {
     if (!want || typeof payload !== 'string') return payload;
     const problems = [...want.problems];
     if (problems.length === 0 && !isDeepStrictEqual(JSON.parse(payload), JSON.parse(want.json)))
-      problems.push(`the serialised answer differs from the handler's: sent ${payload.slice(0, 300)}, the handler had ${want.json.slice(0, 300)}`);
+      problems.push(
+        `the serialised answer differs from the handler's: sent ${payload.slice(0, 300)}, the handler had ${want.json.slice(0, 300)}`,
+      );
     if (problems.length === 0) return payload;
     const message = `strict responses: ${request.method} ${request.routeOptions.url} status ${reply.statusCode}: ${problems.join('; ')}`;
     request.log.error(message);

@@ -3,12 +3,23 @@
 // evidence pack's alarm lists and the follow-up answers all use these, so an alarm or a reading
 // has one JSON shape everywhere. Output types are the contract schemas' (contract/src).
 import { parseTimestamp, toIso, type AlarmRecord } from '@hallmon/firmware-config';
-import { ALARM_ACK_KEYS, FOLLOWUP_STAGES, type Alarm, type AlarmAck, type Delivery, type DeviceEvent, type Followup, type Reading, type StatusChange } from '@hallmon/contract';
+import {
+  ALARM_ACK_KEYS,
+  FOLLOWUP_STAGES,
+  type Alarm,
+  type AlarmAck,
+  type Delivery,
+  type DeviceEvent,
+  type Followup,
+  type Reading,
+  type StatusChange,
+} from '@hallmon/contract';
 import type { StoredAlarm, StoredEvent, StoredReading, StatusChange as StoredStatus } from '../store/store.ts';
 import type { DeliveryRow } from '../notify/delivery-log.ts';
 import type { FollowupRow } from '../followups/db.ts';
 
-const isoOrNull = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : toIso(ms));
+const isoOrNull = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : toIso(ms);
 
 export function alarmJson(a: StoredAlarm): Alarm {
   return {
@@ -53,7 +64,14 @@ export function alarmFromRecord(a: AlarmRecord): StoredAlarm | null {
 }
 
 export function readingJson(r: StoredReading): Reading {
-  const m: Reading = { site: r.site, sensor: r.sensor, metric: r.metric, ts: toIso(r.ts), value: r.value, quality: r.quality };
+  const m: Reading = {
+    site: r.site,
+    sensor: r.sensor,
+    metric: r.metric,
+    ts: toIso(r.ts),
+    value: r.value,
+    quality: r.quality,
+  };
   if (r.dur !== undefined) m.dur = r.dur;
   return m;
 }

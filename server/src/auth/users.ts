@@ -64,8 +64,7 @@ export class UserStore {
   /** The user when the password is right, else undefined (same answer for unknown users). */
   verify(username: string, password: string): User | undefined {
     const row = this.conn.prepare(`SELECT role, password_hash FROM users WHERE username = ?`).get(username) as
-      | { role: string; password_hash: string }
-      | undefined;
+      { role: string; password_hash: string } | undefined;
     if (!row) {
       // Spend the same scrypt time for unknown users so timing does not reveal who exists.
       verifySecret(password, DUMMY_HASH);
@@ -76,7 +75,8 @@ export class UserStore {
   }
 
   get(username: string): User | undefined {
-    const row = this.conn.prepare(`SELECT role FROM users WHERE username = ?`).get(username) as { role: string } | undefined;
+    const row = this.conn.prepare(`SELECT role FROM users WHERE username = ?`).get(username) as
+      { role: string } | undefined;
     return row && isRole(row.role) ? { username, role: row.role } : undefined;
   }
 }

@@ -103,7 +103,9 @@ export function faultLog(input: FaultLogInput): FaultLog {
     errors,
     faultsThisMonth: merged.filter((e) => inMonth(e.start)).length,
     openFaultSince: openEp ? openEp.start : null,
-    lastRepairWorkingDays: closed ? calendar.workingDaysBetween(dayInZone(closed.start, timezone), dayInZone(closed.end, timezone)) : null,
+    lastRepairWorkingDays: closed
+      ? calendar.workingDaysBetween(dayInZone(closed.start, timezone), dayInZone(closed.end, timezone))
+      : null,
   };
 }
 

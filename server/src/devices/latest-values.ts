@@ -110,7 +110,9 @@ export class LatestValues implements LiveSink {
   }
 
   /** Newest status change and last-heard time per device of a site. */
-  async devices(site: string): Promise<{ status: ReadonlyMap<string, StatusChange>; seen: ReadonlyMap<string, number> }> {
+  async devices(
+    site: string,
+  ): Promise<{ status: ReadonlyMap<string, StatusChange>; seen: ReadonlyMap<string, number> }> {
     await this.warm(site);
     const s = this.state(site);
     return { status: s.status, seen: s.seen };

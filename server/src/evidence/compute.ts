@@ -54,7 +54,14 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   progress('tables', 1 - 0.5 / steps);
   // 5. Measured clauses: citations and excursions, coverage and gaps, noise or room tables.
   const knownSensors = new Set(series.map((s) => s.sensor));
-  const coverageInput = { coverage: sensors.coverage, ruleGaps: [...rec.gaps, ...open.gaps], dataGaps: dataGaps(counters.events, from, to), knownSensors, from, to };
+  const coverageInput = {
+    coverage: sensors.coverage,
+    ruleGaps: [...rec.gaps, ...open.gaps],
+    dataGaps: dataGaps(counters.events, from, to),
+    knownSensors,
+    from,
+    to,
+  };
   const rows = excursions.map((x) => ({ clause: x.clause, row: excursionJson(x) }));
   const clauses: ClauseEvidence[] = [];
   for (const c of catalogue.clauses) {
@@ -63,7 +70,12 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     const measured = clauseSeries(bound, series);
     if (measured.size > 0) {
       clauseCoverage(ev, measured, coverageInput);
-      Object.assign(ev, basesOf(c).has('noise') ? clauseNoise(measured.values(), noise) : roomTables(measured, sensors.room, ev.excursions, localDay));
+      Object.assign(
+        ev,
+        basesOf(c).has('noise')
+          ? clauseNoise(measured.values(), noise)
+          : roomTables(measured, sensors.room, ev.excursions, localDay),
+      );
     }
     clauses.push(ev);
   }
@@ -82,7 +94,14 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   const faults = deviceFaults(rec.faults, open.faults, counters.events, schedule, from, to);
   const figures: CounterFigures = {
     coverage: seen.coverage,
-    rateMonths: (rule) => evaluationMonths(counters.events.filter((e) => e.ts >= from), schedule, excursions, rule, site),
+    rateMonths: (rule) =>
+      evaluationMonths(
+        counters.events.filter((e) => e.ts >= from),
+        schedule,
+        excursions,
+        rule,
+        site,
+      ),
     followupExcursions: followups.excursions,
     deviceCoverage: (rules) => counterDeviceCoverage(site, profiles, rules, counters.statuses, seen.days, to),
     deviceFaults: faults,
@@ -96,8 +115,12 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   progress('tables', 1);
 
   // 7. The pack.
-  const alarmAcks: AlarmAck[] = alarms.filter((a) => a.rule !== 'selftest' && !/self-?test/.test(a.rule)).map(alarmAckJson);
-  const selfTests: AlarmAck[] = alarms.filter((a) => a.rule === 'selftest' || /self-?test/.test(a.rule)).map(alarmAckJson);
+  const alarmAcks: AlarmAck[] = alarms
+    .filter((a) => a.rule !== 'selftest' && !/self-?test/.test(a.rule))
+    .map(alarmAckJson);
+  const selfTests: AlarmAck[] = alarms
+    .filter((a) => a.rule === 'selftest' || /self-?test/.test(a.rule))
+    .map(alarmAckJson);
   const lastDay = schedule.day(to - 1);
   return {
     site: site.id,

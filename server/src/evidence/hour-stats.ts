@@ -24,9 +24,13 @@ export function hoursNeedingMinutes(h: HourSummary, cuts: number[]): number[] {
 }
 
 /** Reads the needed hours' minute buckets in runs of consecutive hours. */
-export async function fillMinuteCache(h: HourSummary, need: number[], read: (from: number, to: number) => Promise<AggregatePoint[]>): Promise<MinuteCache> {
+export async function fillMinuteCache(
+  h: HourSummary,
+  need: number[],
+  read: (from: number, to: number) => Promise<AggregatePoint[]>,
+): Promise<MinuteCache> {
   const cache: MinuteCache = new Map();
-  for (let i = 0; i < need.length; ) {
+  for (let i = 0; i < need.length;) {
     let j = i;
     while (j + 1 < need.length && need[j + 1] === need[j]! + 1) j++;
     const from = h.h0 + need[i]! * HOUR;
@@ -39,7 +43,14 @@ export async function fillMinuteCache(h: HourSummary, need: number[], read: (fro
 }
 
 /** Calls `whole(k)` for hours inside [a, b) and `part(p)` for each minute bucket of hours cut by it. */
-function eachIn(h: HourSummary, cache: MinuteCache, a: number, b: number, whole: (k: number) => void, part: (p: AggregatePoint) => void): void {
+function eachIn(
+  h: HourSummary,
+  cache: MinuteCache,
+  a: number,
+  b: number,
+  whole: (k: number) => void,
+  part: (p: AggregatePoint) => void,
+): void {
   const k0 = Math.max(0, Math.floor((a - h.h0) / HOUR));
   const k1 = Math.min(h.n, Math.ceil((b - h.h0) / HOUR));
   for (let k = k0; k < k1; k++) {
@@ -51,7 +62,12 @@ function eachIn(h: HourSummary, cache: MinuteCache, a: number, b: number, whole:
 }
 
 /** Same as series-stats coverage() over the minute buckets, computed hour-wise. */
-export function coverageFromHours(h: HourSummary, cache: MinuteCache, intervals: Array<[number, number]>, minGapMs: number): Coverage {
+export function coverageFromHours(
+  h: HourSummary,
+  cache: MinuteCache,
+  intervals: Array<[number, number]>,
+  minGapMs: number,
+): Coverage {
   let covered = 0;
   let expected = 0;
   const holes = new Holes();
@@ -115,7 +131,12 @@ export function roomDaysFromHours(h: HourSummary, cache: MinuteCache, days: DayS
 }
 
 /** Daily noise energy over opening hours, each minute as its LAeq over `durPerMinuteS`. */
-export function noiseDaysFromHours(h: HourSummary, cache: MinuteCache, days: DaySpan[], durPerMinuteS: number): NoiseDay[] {
+export function noiseDaysFromHours(
+  h: HourSummary,
+  cache: MinuteCache,
+  days: DaySpan[],
+  durPerMinuteS: number,
+): NoiseDay[] {
   const out: NoiseDay[] = [];
   for (const d of days) {
     let acc: NoiseDay | null = null;

@@ -34,7 +34,20 @@ export async function readHours(
   const r = await store.readHourRollups(q);
   const { h0, n } = hourIndexRange(from, to);
   const col = (fill: number) => new Float64Array(n).fill(fill);
-  const h: HourSummary = { h0, n, minutes: col(0), valued: col(0), count: col(0), min: col(NaN), max: col(NaN), sum: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+  const h: HourSummary = {
+    h0,
+    n,
+    minutes: col(0),
+    valued: col(0),
+    count: col(0),
+    min: col(NaN),
+    max: col(NaN),
+    sum: col(0),
+    vmin: col(NaN),
+    vmax: col(NaN),
+    energy: col(0),
+    lmax: col(NaN),
+  };
   const usual = usualCount(r.count);
   const exact: number[] = [];
   for (let i = 0; i < r.ts.length; i++) {

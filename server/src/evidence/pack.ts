@@ -68,7 +68,9 @@ export interface WritePackOptions {
 }
 
 /** Day digests and chain links of the pack's days: sealed links where sealed, else computed now. */
-export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 'site' | 'profiles' | 'seals' | 'now'>): Promise<{ previousChain: string; heads: ManifestHead[] }> {
+export async function chainHeads(
+  o: Pick<WritePackOptions, 'pack' | 'store' | 'site' | 'profiles' | 'seals' | 'now'>,
+): Promise<{ previousChain: string; heads: ManifestHead[] }> {
   const { pack, store, site, profiles, seals } = o;
   const schedule = siteSchedule(site);
   if (seals) await sealDays(store, seals, site, profiles, pack.lastDay, { now: o.now });
@@ -80,7 +82,14 @@ export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 's
   for (let day = pack.firstDay; day <= pack.lastDay; day = nextDay(day)) {
     const s = seals?.get(site.id, day);
     if (s) {
-      const head: ManifestHead = { day, digest: s.digest, chain: s.chain, readings: s.readings, alarms: s.alarms, sealedAt: new Date(s.sealedAt).toISOString() };
+      const head: ManifestHead = {
+        day,
+        digest: s.digest,
+        chain: s.chain,
+        readings: s.readings,
+        alarms: s.alarms,
+        sealedAt: new Date(s.sealedAt).toISOString(),
+      };
       if (s.rollupDigest !== null) head.rollupDigest = s.rollupDigest;
       if (s.recordsDigest !== null) {
         head.recordsDigest = s.recordsDigest;
@@ -92,7 +101,17 @@ export async function chainHeads(o: Pick<WritePackOptions, 'pack' | 'store' | 's
     }
     const d = await dayDigests(store, site, profiles, schedule, day);
     prev = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest);
-    heads.push({ day, digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: d.recordsDigest, chain: prev, readings: d.readings, alarms: d.alarms, records: d.records, sealedAt: null });
+    heads.push({
+      day,
+      digest: d.digest,
+      rollupDigest: d.rollupDigest,
+      recordsDigest: d.recordsDigest,
+      chain: prev,
+      readings: d.readings,
+      alarms: d.alarms,
+      records: d.records,
+      sealedAt: null,
+    });
   }
   return { previousChain, heads };
 }
@@ -119,10 +138,57 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   put('evidence.json', toJson(pack));
   put('csv/summary.csv', summaryCsv(pack));
   for (const c of pack.clauses) put(`csv/clause-${c.clause}.csv`, clauseCsv(c));
-  put('csv/device-faults.csv', listCsv(pack.deviceFaults, ['device', 'start', 'end', 'month', 'faultInMonth', 'exceedsMonthlyLimit', 'repairWorkingDays', 'repairDeadline', 'repairOverdue', 'source', 'detail']));
-  put('csv/followups.csv', listCsv(pack.followups, ['device', 'window', 'score', 'ratedAt', 'day', 'answerDeadline', 'simpleDeadline', 'complexDeadline', 'missedDeadlineAlarm']));
-  put('csv/alarm-acks.csv', listCsv([...pack.alarmAcks, ...pack.selfTests], ['id', 'clause', 'rule', 'sensor', 'severity', 'startedAt', 'clearedAt', 'ackedBy', 'ackedAt', 'ackNote']));
-  put('csv/chain.csv', listCsv(heads, ['day', 'digest', 'rollupDigest', 'recordsDigest', 'chain', 'readings', 'alarms', 'records', 'sealedAt']));
+  put(
+    'csv/device-faults.csv',
+    listCsv(pack.deviceFaults, [
+      'device',
+      'start',
+      'end',
+      'month',
+      'faultInMonth',
+      'exceedsMonthlyLimit',
+      'repairWorkingDays',
+      'repairDeadline',
+      'repairOverdue',
+      'source',
+      'detail',
+    ]),
+  );
+  put(
+    'csv/followups.csv',
+    listCsv(pack.followups, [
+      'device',
+      'window',
+      'score',
+      'ratedAt',
+      'day',
+      'answerDeadline',
+      'simpleDeadline',
+      'complexDeadline',
+      'missedDeadlineAlarm',
+    ]),
+  );
+  put(
+    'csv/alarm-acks.csv',
+    listCsv(
+      [...pack.alarmAcks, ...pack.selfTests],
+      ['id', 'clause', 'rule', 'sensor', 'severity', 'startedAt', 'clearedAt', 'ackedBy', 'ackedAt', 'ackNote'],
+    ),
+  );
+  put(
+    'csv/chain.csv',
+    listCsv(heads, [
+      'day',
+      'digest',
+      'rollupDigest',
+      'recordsDigest',
+      'chain',
+      'readings',
+      'alarms',
+      'records',
+      'sealedAt',
+    ]),
+  );
   progress('csv', 0);
   if (o.minuteData !== false) {
     const from = Date.parse(pack.from);

@@ -32,12 +32,19 @@ function axis(values: number[], extra: number[] = []): Axis {
 function frame(doc: Doc, b: Box, a: Axis, title: string, labels: string[]): (v: number) => number {
   doc.save();
   doc.lineWidth(0.5).strokeColor('#888').rect(b.x, b.y, b.w, b.h).stroke();
-  doc.fontSize(7).fillColor('#333').text(title, b.x, b.y - 11, { width: b.w, lineBreak: false });
+  doc
+    .fontSize(7)
+    .fillColor('#333')
+    .text(title, b.x, b.y - 11, { width: b.w, lineBreak: false });
   const yOf = (v: number) => b.y + b.h - ((v - a.lo) / (a.hi - a.lo)) * b.h;
   for (let i = 0; i <= 4; i++) {
     const v = a.lo + ((a.hi - a.lo) * i) / 4;
     const y = yOf(v);
-    doc.strokeColor('#ddd').moveTo(b.x, y).lineTo(b.x + b.w, y).stroke();
+    doc
+      .strokeColor('#ddd')
+      .moveTo(b.x, y)
+      .lineTo(b.x + b.w, y)
+      .stroke();
     doc.fillColor('#555').text(v.toFixed(1), b.x - 30, y - 3, { width: 27, align: 'right', lineBreak: false });
   }
   if (labels.length) {
@@ -53,14 +60,41 @@ function frame(doc: Doc, b: Box, a: Axis, title: string, labels: string[]): (v: 
 }
 
 function limitLine(doc: Doc, b: Box, y: number, label: string): void {
-  doc.save().lineWidth(0.8).strokeColor('#c0392b').dash(3, { space: 2 }).moveTo(b.x, y).lineTo(b.x + b.w, y).stroke().undash();
-  doc.fontSize(6.5).fillColor('#c0392b').text(label, b.x + b.w - 60, y - 8, { width: 58, align: 'right', lineBreak: false }).restore();
+  doc
+    .save()
+    .lineWidth(0.8)
+    .strokeColor('#c0392b')
+    .dash(3, { space: 2 })
+    .moveTo(b.x, y)
+    .lineTo(b.x + b.w, y)
+    .stroke()
+    .undash();
+  doc
+    .fontSize(6.5)
+    .fillColor('#c0392b')
+    .text(label, b.x + b.w - 60, y - 8, { width: 58, align: 'right', lineBreak: false })
+    .restore();
 }
 
 /** Daily min..max band (shaded) with the daily mean as a line. */
-export function bandChart(doc: Doc, b: Box, title: string, rows: Array<{ day: string; min: number; mean: number; max: number }>, limits: number[] = []): void {
-  const a = axis(rows.flatMap((r) => [r.min, r.max]), limits);
-  const yOf = frame(doc, b, a, title, rows.map((r) => r.day.slice(5)));
+export function bandChart(
+  doc: Doc,
+  b: Box,
+  title: string,
+  rows: Array<{ day: string; min: number; mean: number; max: number }>,
+  limits: number[] = [],
+): void {
+  const a = axis(
+    rows.flatMap((r) => [r.min, r.max]),
+    limits,
+  );
+  const yOf = frame(
+    doc,
+    b,
+    a,
+    title,
+    rows.map((r) => r.day.slice(5)),
+  );
   if (rows.length === 0) return;
   const xOf = (i: number) => b.x + (rows.length === 1 ? b.w / 2 : (i / (rows.length - 1)) * b.w);
   doc.save();
@@ -75,10 +109,23 @@ export function bandChart(doc: Doc, b: Box, title: string, rows: Array<{ day: st
 }
 
 /** A daily series (e.g. LAeq) as a line with markers against a limit. */
-export function lineChart(doc: Doc, b: Box, title: string, rows: Array<{ label: string; value: number | null }>, limit: number, limitLabel: string): void {
+export function lineChart(
+  doc: Doc,
+  b: Box,
+  title: string,
+  rows: Array<{ label: string; value: number | null }>,
+  limit: number,
+  limitLabel: string,
+): void {
   const vals = rows.map((r) => r.value).filter((v): v is number => v !== null);
   const a = axis(vals, [limit]);
-  const yOf = frame(doc, b, a, title, rows.map((r) => r.label));
+  const yOf = frame(
+    doc,
+    b,
+    a,
+    title,
+    rows.map((r) => r.label),
+  );
   const xOf = (i: number) => b.x + (rows.length === 1 ? b.w / 2 : (i / (rows.length - 1)) * b.w);
   doc.save().lineWidth(0.8).strokeColor('#08519c');
   let pen = false;
@@ -90,22 +137,40 @@ export function lineChart(doc: Doc, b: Box, title: string, rows: Array<{ label: 
   });
   doc.stroke();
   rows.forEach((r, i) => {
-    if (r.value !== null) doc.circle(xOf(i), yOf(r.value), 1.2).fillColor(r.value > limit ? '#c0392b' : '#08519c').fill();
+    if (r.value !== null)
+      doc
+        .circle(xOf(i), yOf(r.value), 1.2)
+        .fillColor(r.value > limit ? '#c0392b' : '#08519c')
+        .fill();
   });
   doc.restore();
   limitLine(doc, b, yOf(limit), limitLabel);
 }
 
 /** Monthly bars (e.g. evaluation rate, %) against a minimum. */
-export function barChart(doc: Doc, b: Box, title: string, rows: Array<{ label: string; value: number | null }>, min: number, limitLabel: string): void {
+export function barChart(
+  doc: Doc,
+  b: Box,
+  title: string,
+  rows: Array<{ label: string; value: number | null }>,
+  min: number,
+  limitLabel: string,
+): void {
   const a: Axis = { lo: 0, hi: Math.max(100, ...rows.map((r) => r.value ?? 0)) };
   const yOf = frame(doc, b, a, title, []);
   const bw = b.w / Math.max(1, rows.length);
   doc.save();
   rows.forEach((r, i) => {
     const x = b.x + i * bw + bw * 0.15;
-    if (r.value !== null) doc.rect(x, yOf(r.value), bw * 0.7, b.y + b.h - yOf(r.value)).fillColor(r.value < min ? '#c0392b' : '#31a354').fill();
-    doc.fontSize(6.5).fillColor('#555').text(r.label, x - 5, b.y + b.h + 2, { width: bw * 0.7 + 10, align: 'center', lineBreak: false });
+    if (r.value !== null)
+      doc
+        .rect(x, yOf(r.value), bw * 0.7, b.y + b.h - yOf(r.value))
+        .fillColor(r.value < min ? '#c0392b' : '#31a354')
+        .fill();
+    doc
+      .fontSize(6.5)
+      .fillColor('#555')
+      .text(r.label, x - 5, b.y + b.h + 2, { width: bw * 0.7 + 10, align: 'center', lineBreak: false });
   });
   doc.restore();
   limitLine(doc, b, yOf(min), limitLabel);

@@ -15,7 +15,9 @@ export function notoSansSc(): Buffer {
   try {
     cached = readFileSync(notoSansScPath());
   } catch (err) {
-    throw new Error(`The evidence PDF needs the Noto Sans SC font from @expo-google-fonts/noto-sans-sc: ${(err as Error).message}. Run npm install in the hallmon folder.`);
+    throw new Error(
+      `The evidence PDF needs the Noto Sans SC font from @expo-google-fonts/noto-sans-sc: ${(err as Error).message}. Run npm install in the hallmon folder.`,
+    );
   }
   return cached;
 }

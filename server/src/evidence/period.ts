@@ -16,12 +16,19 @@ export function siteSchedule(site: SiteConfig): Schedule {
 /** Epoch ms of a period bound: YYYY-MM-DD (site-local; `to` includes that day) or ISO 8601 / epoch ms. */
 export function periodBound(value: string | number, side: 'from' | 'to', schedule: Schedule, name = side): number {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    if (Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new PeriodError(`${name} "${value}" is not a calendar date`);
+    if (Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+      throw new PeriodError(`${name} "${value}" is not a calendar date`);
     const start = schedule.dayStart(value);
     return side === 'from' ? start : schedule.dayInfo(start).end;
   }
-  const ms = typeof value === 'number' ? parseTimestamp(value) : /^\d+$/.test(value) ? parseTimestamp(Number(value)) : parseTimestamp(value);
-  if (ms === null) throw new PeriodError(`${name} "${value}" is neither a date (2025-05-01) nor an ISO 8601 time with offset`);
+  const ms =
+    typeof value === 'number'
+      ? parseTimestamp(value)
+      : /^\d+$/.test(value)
+        ? parseTimestamp(Number(value))
+        : parseTimestamp(value);
+  if (ms === null)
+    throw new PeriodError(`${name} "${value}" is neither a date (2025-05-01) nor an ISO 8601 time with offset`);
   return ms;
 }
 
@@ -41,7 +48,9 @@ export function periodDays(schedule: Schedule, from: number, to: number): DaySpa
     const info = schedule.dayInfo(t);
     const start = Math.max(info.start, from);
     const end = Math.min(info.end, to);
-    const open = info.open.map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)]).filter(([a, b]) => b > a);
+    const open = info.open
+      .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
+      .filter(([a, b]) => b > a);
     out.push({ day: info.day, start, end, open });
     t = info.end;
   }

@@ -66,7 +66,12 @@ export function lookBackMs(rules: RuleInstance[]): number {
  * each rule's quiet test adds the hours where its judged value could leave its limits and those up
  * to where an excursion that started there ends. A rule whose kind has no quiet test replays all.
  */
-export function suspiciousHours(rules: RuleInstance[], hours: Map<Metric, HourSummary>, active: ActiveHours, dayKeys: (k: number) => [string, string]): Uint8Array {
+export function suspiciousHours(
+  rules: RuleInstance[],
+  hours: Map<Metric, HourSummary>,
+  active: ActiveHours,
+  dayKeys: (k: number) => [string, string],
+): Uint8Array {
   const first = hours.values().next().value as HourSummary | undefined;
   const n = first?.n ?? 0;
   const out = new Uint8Array(n);
@@ -90,7 +95,13 @@ export function suspiciousHours(rules: RuleInstance[], hours: Map<Metric, HourSu
 }
 
 /** Replay segments: suspicious hours padded (look-back before, POST_PAD after), merged, clipped. */
-export function segmentsOf(suspicious: Uint8Array, h0: number, lookBack: number, rangeFrom: number, rangeTo: number): Segment[] {
+export function segmentsOf(
+  suspicious: Uint8Array,
+  h0: number,
+  lookBack: number,
+  rangeFrom: number,
+  rangeTo: number,
+): Segment[] {
   const pre = Math.ceil((lookBack + MINUTE) / MINUTE) * MINUTE;
   const out: Segment[] = [];
   for (let k = 0; k < suspicious.length; k++) {

@@ -5,7 +5,15 @@
 //   await app.register(evidenceRoutes(ctx));
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { loadCatalogue, loadProfiles, SITE_ID_PATTERN, WorkingCalendar, type ClauseCatalogue, type DeviceProfile, shippedCalendar } from '@hallmon/firmware-config';
+import {
+  loadCatalogue,
+  loadProfiles,
+  SITE_ID_PATTERN,
+  type WorkingCalendar,
+  type ClauseCatalogue,
+  type DeviceProfile,
+  shippedCalendar,
+} from '@hallmon/firmware-config';
 import type { ApiContext } from '../api/context.ts';
 import { requireAuth } from '../api/auth-hook.ts';
 import { sendError } from '../api/errors.ts';
@@ -17,7 +25,11 @@ import { toPdf } from './to-pdf.ts';
 import type { EvidencePack } from './types.ts';
 import { API, type EvidencePack as EvidencePackJson } from '@hallmon/contract';
 
-const PeriodValue = Type.String({ minLength: 1, maxLength: 40, pattern: '^(\\d{4}-\\d{2}-\\d{2}|\\d{1,16}|\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2}))$' });
+const PeriodValue = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^(\\d{4}-\\d{2}-\\d{2}|\\d{1,16}|\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2}))$',
+});
 
 const EvidenceQuery = Type.Object(
   {
@@ -47,26 +59,51 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
     const calendar = o.calendar ?? shippedCalendar();
     // One pack at a time per server: a year's pack is CPU work; a second request waits its turn.
     let queue: Promise<unknown> = Promise.resolve();
-    app.get('/api/evidence', { preHandler: requireAuth(ctx.signer), schema: { querystring: EvidenceQuery, response: API['GET /api/evidence'].response } }, async (request, reply) => {
-      const q = request.query;
-      const site = ctx.sites.get(q.site);
-      if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
-      const job = queue.then(() => buildEvidence({ store: ctx.store, site, catalogue, profiles, calendar, from: q.from, to: q.to, followupOutcomes: ctx.followupOutcomes?.(site.id) ?? [] }));
-      queue = job.catch(() => undefined);
-      let pack;
-      try {
-        pack = await job;
-      } catch (err) {
-        if (err instanceof PeriodError || err instanceof RangeError) return sendError(reply, 400, `querystring/from..to: ${(err as Error).message}`);
-        throw err;
-      }
-      const name = `evidence-${pack.site}-${pack.firstDay}-${pack.lastDay}`;
-      const format = q.format ?? 'json';
-      if (format === 'pdf')
-        return reply.type('application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`).send(await toPdf(pack));
-      if (format === 'csv')
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-summary.csv"`).send(summaryCsv(pack));
-      return reply.type('application/json; charset=utf-8').send(toJson(pack));
-    });
+    app.get(
+      '/api/evidence',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: EvidenceQuery, response: API['GET /api/evidence'].response },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const site = ctx.sites.get(q.site);
+        if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const job = queue.then(() =>
+          buildEvidence({
+            store: ctx.store,
+            site,
+            catalogue,
+            profiles,
+            calendar,
+            from: q.from,
+            to: q.to,
+            followupOutcomes: ctx.followupOutcomes?.(site.id) ?? [],
+          }),
+        );
+        queue = job.catch(() => undefined);
+        let pack;
+        try {
+          pack = await job;
+        } catch (err) {
+          if (err instanceof PeriodError || err instanceof RangeError)
+            return sendError(reply, 400, `querystring/from..to: ${(err as Error).message}`);
+          throw err;
+        }
+        const name = `evidence-${pack.site}-${pack.firstDay}-${pack.lastDay}`;
+        const format = q.format ?? 'json';
+        if (format === 'pdf')
+          return reply
+            .type('application/pdf')
+            .header('content-disposition', `attachment; filename="${name}.pdf"`)
+            .send(await toPdf(pack));
+        if (format === 'csv')
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${name}-summary.csv"`)
+            .send(summaryCsv(pack));
+        return reply.type('application/json; charset=utf-8').send(toJson(pack));
+      },
+    );
   };
 }

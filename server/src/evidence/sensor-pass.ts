@@ -4,13 +4,27 @@
 // minute of the period through the engine; the reference the tests compare the default against).
 import type { Metric } from '@hallmon/firmware-config';
 import { ruleKind, type HourSummary, type RuleInstance } from '@hallmon/rules';
-import { coverageFromHours, fillMinuteCache, hoursNeedingMinutes, noiseDaysFromHours, roomDaysFromHours } from './hour-stats.ts';
+import {
+  coverageFromHours,
+  fillMinuteCache,
+  hoursNeedingMinutes,
+  noiseDaysFromHours,
+  roomDaysFromHours,
+} from './hour-stats.ts';
 import { readHours } from './hour-summary.ts';
 import type { DaySpan } from './period.ts';
-import { ActiveHours, lookBackMs, segmentsOf, suspiciousHours, type Segment } from './quiet-hours.ts';
+import { type ActiveHours, lookBackMs, segmentsOf, suspiciousHours, type Segment } from './quiet-hours.ts';
 import { NOISE_MINUTE_DUR_S } from './rollup-replay.ts';
 import { replaySegments, type SegmentReplayInput, type SegmentReplayResult } from './segment-replay.ts';
-import { coverage, judgedIntervals, noiseDays, roomDays, type Coverage, type DayStats, type NoiseDay } from './series-stats.ts';
+import {
+  coverage,
+  judgedIntervals,
+  noiseDays,
+  roomDays,
+  type Coverage,
+  type DayStats,
+  type NoiseDay,
+} from './series-stats.ts';
 
 export type EvidenceMethod = 'rollup-first' | 'full-replay';
 
@@ -53,12 +67,31 @@ function minGapMs(rules: RuleInstance[]): number {
 
 export async function rollupFirst(i: SensorPassInput, ctx: PassContext): Promise<SensorPass> {
   const { store, site, sensor } = i;
-  const out: SensorPass = { coverage: new Map(), room: new Map(), noise: null, segments: [], hoursReplayed: 0, records: { excursions: [], gaps: [], faults: [], followups: [] }, open: undefined!, fed: 0 };
+  const out: SensorPass = {
+    coverage: new Map(),
+    room: new Map(),
+    noise: null,
+    segments: [],
+    hoursReplayed: 0,
+    records: { excursions: [], gaps: [], faults: [], followups: [] },
+    open: undefined!,
+    fed: 0,
+  };
   const hours = new Map<Metric, HourSummary>();
   for (const metric of i.metrics) {
-    const h = await readHours(store, site.id, sensor, metric, i.rangeFrom, i.to, detailFor(metric, i.rules, ctx.active));
+    const h = await readHours(
+      store,
+      site.id,
+      sensor,
+      metric,
+      i.rangeFrom,
+      i.to,
+      detailFor(metric, i.rules, ctx.active),
+    );
     hours.set(metric, h);
-    const cache = await fillMinuteCache(h, hoursNeedingMinutes(h, ctx.cuts), (a, b) => store.readAggregate({ site: site.id, sensor, metric, from: a, to: b, step: '1m' }));
+    const cache = await fillMinuteCache(h, hoursNeedingMinutes(h, ctx.cuts), (a, b) =>
+      store.readAggregate({ site: site.id, sensor, metric, from: a, to: b, step: '1m' }),
+    );
     out.coverage.set(metric, coverageFromHours(h, cache, judgedIntervals(i.days, i.hall), minGapMs(i.rules)));
     if (metric === 'noise_laeq') out.noise = noiseDaysFromHours(h, cache, i.days, NOISE_MINUTE_DUR_S);
     else out.room.set(metric, roomDaysFromHours(h, cache, i.days));
@@ -72,7 +105,16 @@ export async function rollupFirst(i: SensorPassInput, ctx: PassContext): Promise
 
 export async function fullReplay(i: SensorPassInput): Promise<SensorPass> {
   const { store, site, sensor } = i;
-  const out: SensorPass = { coverage: new Map(), room: new Map(), noise: null, segments: [{ from: i.rangeFrom, to: i.to }], hoursReplayed: NaN, records: { excursions: [], gaps: [], faults: [], followups: [] }, open: undefined!, fed: 0 };
+  const out: SensorPass = {
+    coverage: new Map(),
+    room: new Map(),
+    noise: null,
+    segments: [{ from: i.rangeFrom, to: i.to }],
+    hoursReplayed: NaN,
+    records: { excursions: [], gaps: [], faults: [], followups: [] },
+    open: undefined!,
+    fed: 0,
+  };
   for (const metric of i.metrics) {
     const points = await store.readAggregate({ site: site.id, sensor, metric, from: i.from, to: i.to, step: '1m' });
     out.coverage.set(metric, coverage(points, judgedIntervals(i.days, i.hall), minGapMs(i.rules)));
@@ -87,7 +129,11 @@ export async function fullReplay(i: SensorPassInput): Promise<SensorPass> {
  * Full hours that the quiet test needs the exact minute values of (noise: hours whose loudest second
  * reaches a noise rule's clear level while it is active; a 95 dB second does not make a loud minute).
  */
-function detailFor(metric: Metric, rules: RuleInstance[], active: ActiveHours): ((k: number, h: HourSummary) => boolean) | undefined {
+function detailFor(
+  metric: Metric,
+  rules: RuleInstance[],
+  active: ActiveHours,
+): ((k: number, h: HourSummary) => boolean) | undefined {
   const tests = rules.flatMap((r) => {
     const t = ruleKind(r.bound.rule.kind).quiet?.minuteDetail?.(r.bound.rule, metric, active.of(r.bound.rule));
     return t ? [t] : [];

@@ -21,9 +21,35 @@ export function csvLine(cells: Cell[]): string {
 }
 
 export function summaryCsv(pack: EvidencePack): string {
-  let out = BOM + csvLine(['clause', 'title', 'title_en', 'verdict', 'coverage', 'excursions', 'gaps', 'reason', 'site', 'from', 'to']);
+  let out =
+    BOM +
+    csvLine([
+      'clause',
+      'title',
+      'title_en',
+      'verdict',
+      'coverage',
+      'excursions',
+      'gaps',
+      'reason',
+      'site',
+      'from',
+      'to',
+    ]);
   for (const c of pack.clauses)
-    out += csvLine([c.clause, c.title, c.titleEn, c.verdict, c.coverage, c.excursions.length, c.gaps.length, c.reason, pack.site, pack.from, pack.to]);
+    out += csvLine([
+      c.clause,
+      c.title,
+      c.titleEn,
+      c.verdict,
+      c.coverage,
+      c.excursions.length,
+      c.gaps.length,
+      c.reason,
+      pack.site,
+      pack.from,
+      pack.to,
+    ]);
   return out;
 }
 
@@ -33,18 +59,60 @@ function section(title: string, header: string[], rows: Cell[][]): string {
 
 export function clauseCsv(c: ClauseEvidence): string {
   let out = BOM;
-  out += section('clause', ['clause', 'title', 'verdict', 'coverage', 'hours', 'reason'], [[c.clause, c.title, c.verdict, c.coverage, c.hours, c.reason]]);
-  out += section('rules', ['rule', 'title', 'min', 'max', 'limit_source'], c.rules.map((r) => [r.rule, r.title, r.limits?.min, r.limits?.max, r.limitSource]));
-  out += section('coverage', ['sensor', 'metric', 'coverage', 'covered_minutes', 'expected_minutes'], c.coverageBySensor.map((s) => [s.sensor, s.metric, s.coverage, s.coveredMinutes, s.expectedMinutes]));
+  out += section(
+    'clause',
+    ['clause', 'title', 'verdict', 'coverage', 'hours', 'reason'],
+    [[c.clause, c.title, c.verdict, c.coverage, c.hours, c.reason]],
+  );
+  out += section(
+    'rules',
+    ['rule', 'title', 'min', 'max', 'limit_source'],
+    c.rules.map((r) => [r.rule, r.title, r.limits?.min, r.limits?.max, r.limitSource]),
+  );
+  out += section(
+    'coverage',
+    ['sensor', 'metric', 'coverage', 'covered_minutes', 'expected_minutes'],
+    c.coverageBySensor.map((s) => [s.sensor, s.metric, s.coverage, s.coveredMinutes, s.expectedMinutes]),
+  );
   out += section(
     'excursions',
     ['sensor', 'metric', 'rule', 'severity', 'start', 'end', 'duration_s', 'peak', 'limit', 'end_reason'],
-    c.excursions.map((x) => [x.sensor, x.metric, x.rule, x.severity, x.start, x.end, x.durationS, x.peak, x.limit, x.endReason]),
+    c.excursions.map((x) => [
+      x.sensor,
+      x.metric,
+      x.rule,
+      x.severity,
+      x.start,
+      x.end,
+      x.durationS,
+      x.peak,
+      x.limit,
+      x.endReason,
+    ]),
   );
-  out += section('gaps', ['sensor', 'metric', 'start', 'end', 'duration_s', 'source'], c.gaps.map((g) => [g.sensor, g.metric, g.start, g.end, g.durationS, g.source]));
-  if (c.daily?.length) out += section('daily', Object.keys(c.daily[0]!), c.daily.map((r) => Object.values(r) as Cell[]));
-  if (c.monthly.length) out += section('monthly', Object.keys(c.monthly[0]!), c.monthly.map((r) => Object.values(r) as Cell[]));
-  if (c.periodNoise?.length) out += section('period', Object.keys(c.periodNoise[0]!), c.periodNoise.map((r) => Object.values(r) as Cell[]));
+  out += section(
+    'gaps',
+    ['sensor', 'metric', 'start', 'end', 'duration_s', 'source'],
+    c.gaps.map((g) => [g.sensor, g.metric, g.start, g.end, g.durationS, g.source]),
+  );
+  if (c.daily?.length)
+    out += section(
+      'daily',
+      Object.keys(c.daily[0]!),
+      c.daily.map((r) => Object.values(r) as Cell[]),
+    );
+  if (c.monthly.length)
+    out += section(
+      'monthly',
+      Object.keys(c.monthly[0]!),
+      c.monthly.map((r) => Object.values(r) as Cell[]),
+    );
+  if (c.periodNoise?.length)
+    out += section(
+      'period',
+      Object.keys(c.periodNoise[0]!),
+      c.periodNoise.map((r) => Object.values(r) as Cell[]),
+    );
   return out;
 }
 
@@ -57,7 +125,14 @@ export function listCsv<T extends object>(rows: T[], header: string[]): string {
  * a pack's 30 series are ~800 MB). Per row only the numbers are formatted: bucket starts are whole
  * minutes, so the ISO time is the hour's "YYYY-MM-DDTHH:" (formatted once an hour) + "mm:00.000Z".
  */
-export async function* minuteCsv(store: Store, site: string, sensor: string, metric: EvidencePack['series'][number]['metric'], from: number, to: number): AsyncGenerator<string> {
+export async function* minuteCsv(
+  store: Store,
+  site: string,
+  sensor: string,
+  metric: EvidencePack['series'][number]['metric'],
+  from: number,
+  to: number,
+): AsyncGenerator<string> {
   const noise = metric === 'noise_laeq';
   yield BOM + csvLine(['minute_start', 'count', 'min', 'mean', 'max', ...(noise ? ['laeq'] : [])]);
   const DAY = 86_400_000 * 7;
@@ -80,7 +155,15 @@ export async function* minuteCsv(store: Store, site: string, sensor: string, met
     let buf = '';
     // Columns: the same numbers toAggregatePoint gives (mean = sum / count, LAeq from energy / duration).
     const c = await store.readMinuteRollups(q);
-    for (let i = 0; i < c.ts.length; i++) buf += line(c.ts[i]!, c.count[i]!, c.min[i]!, c.sum[i]! / c.count[i]!, c.max[i]!, noise ? laeqFromEnergy(c.energy[i]!, c.durSum[i]!) : undefined);
+    for (let i = 0; i < c.ts.length; i++)
+      buf += line(
+        c.ts[i]!,
+        c.count[i]!,
+        c.min[i]!,
+        c.sum[i]! / c.count[i]!,
+        c.max[i]!,
+        noise ? laeqFromEnergy(c.energy[i]!, c.durSum[i]!) : undefined,
+      );
     if (buf) yield buf;
   }
 }

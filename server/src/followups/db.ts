@@ -30,7 +30,10 @@ export interface FollowupRow {
   alarms: Record<AlarmStage, { raisedAt: number | null; clearedAt: number | null }>;
 }
 
-type NewFollowup = Pick<FollowupRow, 'id' | 'site' | 'device' | 'window' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'>;
+type NewFollowup = Pick<
+  FollowupRow,
+  'id' | 'site' | 'device' | 'window' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'
+>;
 
 interface Raw {
   id: string;
@@ -150,15 +153,21 @@ export class FollowupDb {
   }
 
   respond(id: string, at: number, by: string): void {
-    this.d.prepare('UPDATE followups SET responded_at = ?, responded_by = ? WHERE id = ? AND responded_at IS NULL').run(at, by, id);
+    this.d
+      .prepare('UPDATE followups SET responded_at = ?, responded_by = ? WHERE id = ? AND responded_at IS NULL')
+      .run(at, by, id);
   }
 
   markComplex(id: string, at: number, by: string): void {
-    this.d.prepare('UPDATE followups SET complex = 1, complex_at = ?, complex_by = ? WHERE id = ? AND complex = 0').run(at, by, id);
+    this.d
+      .prepare('UPDATE followups SET complex = 1, complex_at = ?, complex_by = ? WHERE id = ? AND complex = 0')
+      .run(at, by, id);
   }
 
   resolve(id: string, at: number, by: string): void {
-    this.d.prepare('UPDATE followups SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL').run(at, by, id);
+    this.d
+      .prepare('UPDATE followups SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL')
+      .run(at, by, id);
   }
 
   setNote(id: string, note: string): void {

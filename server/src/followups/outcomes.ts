@@ -6,7 +6,13 @@ import type { FollowupOutcome } from '../evidence/types.ts';
 import { FollowupDb, type FollowupRow } from './db.ts';
 
 export function outcomesOf(rows: FollowupRow[]): FollowupOutcome[] {
-  return rows.map((r) => ({ device: r.device, ratedAt: r.ratedAt, respondedAt: r.respondedAt, resolvedAt: r.resolvedAt, complex: r.complex }));
+  return rows.map((r) => ({
+    device: r.device,
+    ratedAt: r.ratedAt,
+    respondedAt: r.respondedAt,
+    resolvedAt: r.resolvedAt,
+    complex: r.complex,
+  }));
 }
 
 /** The site's follow-up outcomes from a server data dir; none when the server never tracked any. */

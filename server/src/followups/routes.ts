@@ -11,7 +11,10 @@ import { CAN_FOLLOW_UP } from '../auth/roles.ts';
 import type { FollowupTracker } from './tracker.ts';
 
 const ListQuery = Type.Object(
-  { site: Type.String({ pattern: SITE_ID_PATTERN }), state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])) },
+  {
+    site: Type.String({ pattern: SITE_ID_PATTERN }),
+    state: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('all')])),
+  },
   { additionalProperties: false },
 );
 const ActionBody = Type.Object(
@@ -25,21 +28,33 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 })
 
 export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
   return async (app: ApiApp, ctx: ApiContext): Promise<void> => {
-    app.get('/api/followups', { preHandler: requireAuth(ctx.signer), schema: { querystring: ListQuery, response: API['GET /api/followups'].response } }, async (request, reply) => {
-      const { site, state } = request.query;
-      if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
-      return tracker.list(site, state !== 'all');
-    });
+    app.get(
+      '/api/followups',
+      {
+        preHandler: requireAuth(ctx.signer),
+        schema: { querystring: ListQuery, response: API['GET /api/followups'].response },
+      },
+      async (request, reply) => {
+        const { site, state } = request.query;
+        if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
+        return tracker.list(site, state !== 'all');
+      },
+    );
 
     app.post(
       '/api/followups/:id',
-      { preHandler: requireAuth(ctx.signer, CAN_FOLLOW_UP), schema: { params: IdParams, body: ActionBody, response: API['POST /api/followups/:id'].response } },
+      {
+        preHandler: requireAuth(ctx.signer, CAN_FOLLOW_UP),
+        schema: { params: IdParams, body: ActionBody, response: API['POST /api/followups/:id'].response },
+      },
       async (request, reply) => {
         const { id } = request.params;
         const { action, note } = request.body;
         const res = tracker.act(id, action, note, request.user!.sub);
-        if (res === undefined) return sendError(reply, 404, `no follow-up "${id}": take the id from GET /api/followups?site=...`);
-        if (res === 'resolved') return sendError(reply, 409, `follow-up "${id}" is already resolved; nothing more to record`);
+        if (res === undefined)
+          return sendError(reply, 404, `no follow-up "${id}": take the id from GET /api/followups?site=...`);
+        if (res === 'resolved')
+          return sendError(reply, 409, `follow-up "${id}" is already resolved; nothing more to record`);
         ctx.log.info({ id, action, user: request.user!.sub }, 'follow-up step recorded');
         return res;
       },

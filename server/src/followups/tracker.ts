@@ -2,7 +2,15 @@
 // people record the answer and the fix here: each stored rating <= badScoreMax opens one (deadlines
 // from the rule kind's own pure followupDeadlines), a 1 s clock raises an overdue alarm per missed
 // stage through the AlarmHub, and respond / complex / resolve clear them.
-import { toIso, WorkingCalendar, type ClauseCatalogue, type Logger, type RuleDef, type SiteConfig, shippedCalendar } from '@hallmon/firmware-config';
+import {
+  toIso,
+  type WorkingCalendar,
+  type ClauseCatalogue,
+  type Logger,
+  type RuleDef,
+  type SiteConfig,
+  shippedCalendar,
+} from '@hallmon/firmware-config';
 import { followupDeadlines, ruleKind, Schedule } from '@hallmon/rules';
 import type { StoredAlarm, StoredEvent } from '../store/store.ts';
 import type { Followup, FollowupAction } from '@hallmon/contract';
@@ -31,7 +39,8 @@ function pending(f: FollowupRow, stage: AlarmStage): boolean {
   return stage === 'complex' ? f.complex : !f.complex;
 }
 
-const dueOf = (f: FollowupRow, stage: AlarmStage) => (stage === 'response' ? f.responseDue : stage === 'simple' ? f.simpleDue : f.complexDue);
+const dueOf = (f: FollowupRow, stage: AlarmStage) =>
+  stage === 'response' ? f.responseDue : stage === 'simple' ? f.simpleDue : f.complexDue;
 
 interface SiteRules {
   schedule: Schedule;
@@ -69,7 +78,11 @@ export class FollowupTracker {
         if (def && !def.zoneKinds.includes(zone.kind)) continue;
         for (const d of zone.devices) devices.set(d.id, d.window);
       }
-      this.sites.set(site.id, { schedule: new Schedule(site.timezone, site.openingHours, site.summer), params: def?.params ?? {}, devices });
+      this.sites.set(site.id, {
+        schedule: new Schedule(site.timezone, site.openingHours, site.summer),
+        params: def?.params ?? {},
+        devices,
+      });
     }
   }
 
@@ -92,7 +105,13 @@ export class FollowupTracker {
     if (!s || !this.db.isOpen) return;
     try {
       for (const e of items) {
-        if (e.type !== 'rating' || e.score === undefined || e.score > (s.params.badScoreMax ?? 2) || !s.devices.has(e.device)) continue;
+        if (
+          e.type !== 'rating' ||
+          e.score === undefined ||
+          e.score > (s.params.badScoreMax ?? 2) ||
+          !s.devices.has(e.device)
+        )
+          continue;
         const d = followupDeadlines(e.ts, s.schedule, this.calendar, s.params);
         this.db.insert({
           id: `${site}:${e.device}:${toIso(e.ts)}`,
@@ -164,7 +183,12 @@ export class FollowupTracker {
   }
 
   private alarm(f: FollowupRow, stage: AlarmStage, state: 'raised' | 'cleared', now: number, due: number): StoredAlarm {
-    const what = stage === 'response' ? 'no answer within 1 working day' : stage === 'simple' ? 'not put right within 5 working days' : 'complex case not put right within 15 working days';
+    const what =
+      stage === 'response'
+        ? 'no answer within 1 working day'
+        : stage === 'simple'
+          ? 'not put right within 5 working days'
+          : 'complex case not put right within 15 working days';
     return {
       id: `${f.id}:${stage}`,
       site: f.site,
@@ -176,7 +200,11 @@ export class FollowupTracker {
       ts: now,
       startedAt: due,
       peak: f.score,
-      message: `${this.title}: ${what} (rating ${f.score} at ${toIso(f.ratedAt)}${f.window ? `, window ${f.window}` : ''})`.slice(0, 500),
+      message:
+        `${this.title}: ${what} (rating ${f.score} at ${toIso(f.ratedAt)}${f.window ? `, window ${f.window}` : ''})`.slice(
+          0,
+          500,
+        ),
     };
   }
 }

@@ -37,7 +37,10 @@ export class WriteBatcher<T, R = unknown> {
       this.waiters.push({ resolve, reject });
       if (this.items.length >= this.opts.maxItems) this.kick();
       else if (!this.timer && !this.inFlight)
-        this.timer = this.opts.maxDelayMs > 0 ? setTimeout(() => this.kick(), this.opts.maxDelayMs) : setImmediate(() => this.kick());
+        this.timer =
+          this.opts.maxDelayMs > 0
+            ? setTimeout(() => this.kick(), this.opts.maxDelayMs)
+            : setImmediate(() => this.kick());
     });
   }
 
@@ -52,19 +55,21 @@ export class WriteBatcher<T, R = unknown> {
     const waiters = this.waiters;
     this.items = [];
     this.waiters = [];
-    this.inFlight = this.write(batch).then(
-      (res) => {
-        this.onWritten(res, batch);
-        for (const w of waiters) w.resolve();
-      },
-      (err: unknown) => {
-        for (const w of waiters) w.reject(err);
-      },
-    ).finally(() => {
-      this.inFlight = undefined;
-      // What queued up during the write goes out at once: under load batches grow by themselves.
-      if (this.items.length) this.kick();
-    });
+    this.inFlight = this.write(batch)
+      .then(
+        (res) => {
+          this.onWritten(res, batch);
+          for (const w of waiters) w.resolve();
+        },
+        (err: unknown) => {
+          for (const w of waiters) w.reject(err);
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        // What queued up during the write goes out at once: under load batches grow by themselves.
+        if (this.items.length) this.kick();
+      });
   }
 
   /** Writes whatever is waiting and waits for the write in flight. */

@@ -45,7 +45,11 @@ export class IngestCounters {
   }
 
   /** Counts rejections; `who` (site or client id) goes into the rate-limited warn summary. */
-  rejected(stream: Stream | 'unrouted', reasons: ReadonlyMap<RejectReason, number> | [RejectReason, number][], who: string): void {
+  rejected(
+    stream: Stream | 'unrouted',
+    reasons: ReadonlyMap<RejectReason, number> | [RejectReason, number][],
+    who: string,
+  ): void {
     const c = this.byStream.get(stream)!;
     for (const [reason, n] of reasons) {
       c.rejected[reason] = (c.rejected[reason] ?? 0) + n;

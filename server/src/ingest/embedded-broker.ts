@@ -69,7 +69,10 @@ export class EmbeddedBroker {
         if (!client) return callback(null); // the broker's own messages (wills are checked at CONNECT time below)
         const site = this.siteOf.get(client);
         const who = `${site ?? '?'} (client ${client.id})`;
-        const drop = (stream: 'unrouted' | 'telemetry' | 'events' | 'alarms' | 'status', reason: 'bad-topic' | 'wrong-site' | 'oversized') => {
+        const drop = (
+          stream: 'unrouted' | 'telemetry' | 'events' | 'alarms' | 'status',
+          reason: 'bad-topic' | 'wrong-site' | 'oversized',
+        ) => {
           this.pipeline.refuse(stream, reason, who);
           this.dropped.add(packet.payload as Buffer);
           packet.retain = false;
@@ -96,14 +99,19 @@ export class EmbeddedBroker {
       authorizeSubscribe: (client, sub, callback) => {
         // A gateway may watch its own site's topics (e.g. status), nothing else.
         const site = this.siteOf.get(client);
-        if (site && (sub.topic === `hallmon/v1/${site}/#` || sub.topic.startsWith(`hallmon/v1/${site}/`))) return callback(null, sub);
+        if (site && (sub.topic === `hallmon/v1/${site}/#` || sub.topic.startsWith(`hallmon/v1/${site}/`)))
+          return callback(null, sub);
         callback(null, null);
       },
       authorizeForward: (_client, packet) => (this.dropped.has(packet.payload as Buffer) ? null : packet),
     });
     this.broker = broker;
-    broker.on('clientError', (client, err) => this.log.debug({ client: client.id, err: err.message }, 'mqtt client error'));
-    broker.on('connectionError', (client, err) => this.log.debug({ client: client?.id, err: err.message }, 'mqtt connection error'));
+    broker.on('clientError', (client, err) =>
+      this.log.debug({ client: client.id, err: err.message }, 'mqtt client error'),
+    );
+    broker.on('connectionError', (client, err) =>
+      this.log.debug({ client: client?.id, err: err.message }, 'mqtt connection error'),
+    );
 
     const handle = (socket: Socket) => {
       socket.setNoDelay(true);

@@ -94,7 +94,11 @@ export class ExternalBroker {
         if ((err as { code?: number }).code === 4 || (err as { code?: number }).code === 5) {
           client.off('connect', onConnect);
           client.end(true);
-          reject(new Error(`the external broker ${this.opts.url} refused our credentials: check --broker-username/--broker-password`));
+          reject(
+            new Error(
+              `the external broker ${this.opts.url} refused our credentials: check --broker-username/--broker-password`,
+            ),
+          );
         }
       };
       client.once('connect', onConnect);

@@ -49,9 +49,13 @@ export class IngestPipeline {
     readonly counters: IngestCounters,
     private readonly log: Logger,
   ) {
-    this.readings = new WriteBatcher((b) => store.writeReadings(b), BATCH, (res) => {
-      if (res.duplicates) counters.duplicates('telemetry', res.duplicates);
-    });
+    this.readings = new WriteBatcher(
+      (b) => store.writeReadings(b),
+      BATCH,
+      (res) => {
+        if (res.duplicates) counters.duplicates('telemetry', res.duplicates);
+      },
+    );
     this.events = new WriteBatcher((b) => store.writeEvents(b), BATCH);
     this.alarms = new WriteBatcher((b) => store.writeAlarms(b), { maxItems: 500, maxDelayMs: 0 });
     this.statuses = new WriteBatcher((b) => store.writeStatus(b), { maxItems: 500, maxDelayMs: 0 });
@@ -125,7 +129,10 @@ export class IngestPipeline {
       const now = Date.now();
       if (now - this.lastStoreErrorLog > 10_000) {
         this.lastStoreErrorLog = now;
-        this.log.error({ err, site, stream }, 'store write failed; messages are not acknowledged and will be redelivered');
+        this.log.error(
+          { err, site, stream },
+          'store write failed; messages are not acknowledged and will be redelivered',
+        );
       }
       throw err;
     }

@@ -19,6 +19,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (!site || !SITE.test(site)) return null;
   const s = parts[3];
   if (parts.length === 4 && (s === 'telemetry' || s === 'events' || s === 'alarms')) return { site, stream: s };
-  if (parts.length === 5 && s === 'status' && parts[4] && DEVICE.test(parts[4])) return { site, stream: 'status', device: parts[4] };
+  if (parts.length === 5 && s === 'status' && parts[4] && DEVICE.test(parts[4]))
+    return { site, stream: 'status', device: parts[4] };
   return null;
 }

@@ -190,7 +190,11 @@ export function validateAlarms(payload: Buffer | string, ctx: ValidateContext): 
  * it), or JSON `"online"` / `{"status":"online","ts":...}`. An empty payload clears a retained
  * message (MQTT-3.3.1-10) and is not a status change.
  */
-export function validateStatus(payload: Buffer | string, device: string, ctx: ValidateContext): Validated<StatusChange> {
+export function validateStatus(
+  payload: Buffer | string,
+  device: string,
+  ctx: ValidateContext,
+): Validated<StatusChange> {
   const rejected: Rejections = new Map();
   const text = (typeof payload === 'string' ? payload : payload.toString('utf8')).trim();
   if (text === '') return { accepted: [], rejected };
@@ -226,7 +230,12 @@ export type ValidatedAny =
   | { stream: 'alarms'; result: Validated<StoredAlarm> }
   | { stream: 'status'; result: Validated<StatusChange> };
 
-export function validatePayload(stream: Stream, payload: Buffer | string, ctx: ValidateContext, device = ''): ValidatedAny {
+export function validatePayload(
+  stream: Stream,
+  payload: Buffer | string,
+  ctx: ValidateContext,
+  device = '',
+): ValidatedAny {
   switch (stream) {
     case 'telemetry':
       return { stream, result: validateTelemetry(payload, ctx) };

@@ -58,7 +58,11 @@ export class LivePush implements LiveSink {
 
   start(): void {
     // destroyUpgrade: false, because MQTT over WebSocket shares this server's upgrade event.
-    const io = new IoServer<ClientToServerEvents, ServerToClientEvents>(this.server, { serveClient: false, destroyUpgrade: false, maxHttpBufferSize: 64 * 1024 });
+    const io = new IoServer<ClientToServerEvents, ServerToClientEvents>(this.server, {
+      serveClient: false,
+      destroyUpgrade: false,
+      maxHttpBufferSize: 64 * 1024,
+    });
     this.io = io;
     io.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -73,7 +77,9 @@ export class LivePush implements LiveSink {
       if (typeof q === 'string') this.join(socket, q);
       socket.on('subscribe', (msg: unknown, ack?: unknown) => {
         const site = typeof msg === 'string' ? msg : (msg as { site?: unknown } | null)?.site;
-        const answer: SubscribeAck = this.join(socket, site) ? { ok: true, site: site as string } : { ok: false, error: `unknown site ${JSON.stringify(site)}` };
+        const answer: SubscribeAck = this.join(socket, site)
+          ? { ok: true, site: site as string }
+          : { ok: false, error: `unknown site ${JSON.stringify(site)}` };
         if (typeof ack === 'function') (ack as (a: SubscribeAck) => void)(answer);
       });
       socket.on('unsubscribe', (msg: unknown) => {
@@ -99,19 +105,31 @@ export class LivePush implements LiveSink {
   }
 
   readings(site: string, items: StoredReading[]): void {
-    this.fanOut(site, items.map((r) => ({ event: 'reading' as const, data: readingJson(r), key: `${r.sensor}\u0000${r.metric}` })));
+    this.fanOut(
+      site,
+      items.map((r) => ({ event: 'reading' as const, data: readingJson(r), key: `${r.sensor}\u0000${r.metric}` })),
+    );
   }
 
   events(site: string, items: StoredEvent[]): void {
-    this.fanOut(site, items.map((e) => ({ event: 'event' as const, data: eventJson(e) })));
+    this.fanOut(
+      site,
+      items.map((e) => ({ event: 'event' as const, data: eventJson(e) })),
+    );
   }
 
   alarms(site: string, items: StoredAlarm[]): void {
-    this.fanOut(site, items.map((a) => ({ event: 'alarm' as const, data: alarmJson(a) })));
+    this.fanOut(
+      site,
+      items.map((a) => ({ event: 'alarm' as const, data: alarmJson(a) })),
+    );
   }
 
   status(site: string, items: StatusChange[]): void {
-    this.fanOut(site, items.map((s) => ({ event: 'status' as const, data: statusJson(s) })));
+    this.fanOut(
+      site,
+      items.map((s) => ({ event: 'status' as const, data: statusJson(s) })),
+    );
   }
 
   private fanOut(site: string, msgs: (Outgoing & { key?: string })[]): void {
@@ -184,7 +202,10 @@ export class LivePush implements LiveSink {
 
 /** True when the client's transport has more queued than we let it have. */
 function congested(socket: LiveSocket): boolean {
-  const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+  const conn = socket.conn as unknown as {
+    writeBuffer?: unknown[];
+    transport?: { socket?: { bufferedAmount?: number } };
+  };
   if ((conn.writeBuffer?.length ?? 0) > HIGH_WATER_PACKETS) return true;
   return (conn.transport?.socket?.bufferedAmount ?? 0) > HIGH_WATER_BYTES;
 }

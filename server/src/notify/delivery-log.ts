@@ -100,31 +100,52 @@ export class DeliveryLog {
 
   /** Whether a notice of this kind was already started for the alarm (at-least-once input repeats). */
   has(alarmId: string, event: string, reminder = 0): boolean {
-    return !!this.handle.prepare('SELECT 1 FROM notifications WHERE alarm_id = ? AND event = ? AND reminder = ? LIMIT 1').get(alarmId, event, reminder);
+    return !!this.handle
+      .prepare('SELECT 1 FROM notifications WHERE alarm_id = ? AND event = ? AND reminder = ? LIMIT 1')
+      .get(alarmId, event, reminder);
   }
 
-  begin(r: { alarmId: string; site: string; routeId: string; url: string; event: string; reminder: number; at: number }): number {
+  begin(r: {
+    alarmId: string;
+    site: string;
+    routeId: string;
+    url: string;
+    event: string;
+    reminder: number;
+    at: number;
+  }): number {
     const res = this.handle
-      .prepare("INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)")
+      .prepare(
+        "INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+      )
       .run(r.alarmId, r.site, r.routeId, r.url, r.event, r.reminder, r.at);
     return Number(res.lastInsertRowid);
   }
 
   attempt(id: number, a: Attempt, final: 'delivered' | 'failed' | 'pending'): void {
     if (!this.db) return; // closed while a retry was in flight
-    const row = this.db.prepare('SELECT attempts FROM notifications WHERE id = ?').get(id) as { attempts: string } | undefined;
+    const row = this.db.prepare('SELECT attempts FROM notifications WHERE id = ?').get(id) as
+      { attempts: string } | undefined;
     if (!row) return;
     const attempts = [...(JSON.parse(row.attempts) as Attempt[]), a];
     this.db
-      .prepare('UPDATE notifications SET attempts = ?, status = ?, delivered_at = coalesce(delivered_at, ?), last_error = ? WHERE id = ?')
+      .prepare(
+        'UPDATE notifications SET attempts = ?, status = ?, delivered_at = coalesce(delivered_at, ?), last_error = ? WHERE id = ?',
+      )
       .run(JSON.stringify(attempts), final, a.ok ? a.at : null, a.ok ? null : (a.error ?? `HTTP ${a.status}`), id);
   }
 
   forAlarm(alarmId: string): DeliveryRow[] {
-    return (this.handle.prepare('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY id').all(alarmId) as Row[]).map(fromRow);
+    return (
+      this.handle.prepare('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY id').all(alarmId) as Row[]
+    ).map(fromRow);
   }
 
   forSite(site: string, from: number, to: number): DeliveryRow[] {
-    return (this.handle.prepare('SELECT * FROM notifications WHERE site = ? AND created_at >= ? AND created_at < ? ORDER BY id').all(site, from, to) as Row[]).map(fromRow);
+    return (
+      this.handle
+        .prepare('SELECT * FROM notifications WHERE site = ? AND created_at >= ? AND created_at < ? ORDER BY id')
+        .all(site, from, to) as Row[]
+    ).map(fromRow);
   }
 }

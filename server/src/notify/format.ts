@@ -21,11 +21,24 @@ export interface NotifyContext {
 }
 
 const EVENT_ZH: Record<NotifyEvent, string> = { raised: '告警', cleared: '已恢复', reminder: '告警未确认提醒' };
-const EVENT_EN: Record<NotifyEvent, string> = { raised: 'Alarm raised', cleared: 'Alarm cleared', reminder: 'Reminder: alarm not acknowledged' };
+const EVENT_EN: Record<NotifyEvent, string> = {
+  raised: 'Alarm raised',
+  cleared: 'Alarm cleared',
+  reminder: 'Reminder: alarm not acknowledged',
+};
 const SEVERITY_ZH = { warning: '警告', critical: '严重' } as const;
 
 function localTime(ms: number, tz: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(ms);
+  return new Intl.DateTimeFormat('zh-CN', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(ms);
 }
 
 function num(x: number | undefined): string {
@@ -41,7 +54,9 @@ function title(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext): string {
 /** Markdown lines shared by WeCom and DingTalk (both render >, **, [text](url)). */
 function lines(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext, colour: boolean): string[] {
   const tz = c.site.timezone;
-  const sev = colour ? `<font color="${a.severity === 'critical' ? 'warning' : 'comment'}">${SEVERITY_ZH[a.severity]}</font>` : SEVERITY_ZH[a.severity];
+  const sev = colour
+    ? `<font color="${a.severity === 'critical' ? 'warning' : 'comment'}">${SEVERITY_ZH[a.severity]}</font>`
+    : SEVERITY_ZH[a.severity];
   const out = [
     `**${title(a, ev, c)}**`,
     `> 站点：${c.site.name}`,
@@ -53,7 +68,11 @@ function lines(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext, colour: boolea
   if (a.clearedAt !== undefined) out.push(`> 恢复：${localTime(a.clearedAt, tz)}`);
   if (a.message) out.push(`> 说明：${a.message}`);
   if (isSelftest(a)) out.push('> 这是系统自检发送的测试告警，无需处理。');
-  out.push(`> [查看详情 / Details](${c.link})`, '', `${EVENT_EN[ev]}: clause ${a.clause}, ${a.sensor}, ${a.severity}${isSelftest(a) ? ' (TEST, self-test: no action needed)' : ''}`);
+  out.push(
+    `> [查看详情 / Details](${c.link})`,
+    '',
+    `${EVENT_EN[ev]}: clause ${a.clause}, ${a.sensor}, ${a.severity}${isSelftest(a) ? ' (TEST, self-test: no action needed)' : ''}`,
+  );
   return out;
 }
 
@@ -79,7 +98,10 @@ export function wecomBody(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext) {
 
 export function dingtalkBody(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext) {
   // DingTalk: the title shows in the conversation list; the text is the markdown message.
-  return { msgtype: 'markdown', markdown: { title: title(a, ev, c), text: clip(lines(a, ev, c, false).join('\n\n'), 4000) } };
+  return {
+    msgtype: 'markdown',
+    markdown: { title: title(a, ev, c), text: clip(lines(a, ev, c, false).join('\n\n'), 4000) },
+  };
 }
 
 export function body(format: NotifyFormat, a: StoredAlarm, ev: NotifyEvent, c: NotifyContext): unknown {

@@ -85,35 +85,76 @@ export class Notifier {
     return p;
   }
 
-  private async deliver(route: NotificationRoute, a: StoredAlarm, event: NotifyEvent, reminder: number, payload: unknown): Promise<DeliveryOutcome> {
+  private async deliver(
+    route: NotificationRoute,
+    a: StoredAlarm,
+    event: NotifyEvent,
+    reminder: number,
+    payload: unknown,
+  ): Promise<DeliveryOutcome> {
     const shown = safeUrl(route.url);
     const log = this.opts.log;
-    const row = this.opts.deliveries.begin({ alarmId: a.id, site: a.site, routeId: route.id, url: shown, event, reminder, at: Date.now() });
+    const row = this.opts.deliveries.begin({
+      alarmId: a.id,
+      site: a.site,
+      routeId: route.id,
+      url: shown,
+      event,
+      reminder,
+      at: Date.now(),
+    });
     let last: string | undefined;
     for (let i = 1; i <= this.retry.tries; i++) {
       if (this.abort.signal.aborted) break;
       // DingTalk signs each attempt anew: the signed timestamp must be fresh.
-      const url = route.format === 'dingtalk' && route.secret ? signedDingtalkUrl(route.url, route.secret, Date.now()) : route.url;
+      const url =
+        route.format === 'dingtalk' && route.secret
+          ? signedDingtalkUrl(route.url, route.secret, Date.now())
+          : route.url;
       const at = await postJson(url, payload, this.retry.timeoutMs);
       const final = at.ok ? 'delivered' : i === this.retry.tries ? 'failed' : 'pending';
       this.opts.deliveries.attempt(row, at, final);
-      const fields = { alarm: a.id, route: route.id, url: shown, event, attempt: i, of: this.retry.tries, status: at.status };
+      const fields = {
+        alarm: a.id,
+        route: route.id,
+        url: shown,
+        event,
+        attempt: i,
+        of: this.retry.tries,
+        status: at.status,
+      };
       if (at.ok) {
         log.info(fields, `notification delivered to ${route.id}`);
         return { routeId: route.id, url: shown, delivered: true, deliveredAt: at.at, attempts: i };
       }
       last = at.error;
-      if (i === this.retry.tries) log.error({ ...fields, err: at.error }, `notification to ${route.id} failed after ${i} attempts; check the route's URL and that the robot accepts posts from this server`);
+      if (i === this.retry.tries)
+        log.error(
+          { ...fields, err: at.error },
+          `notification to ${route.id} failed after ${i} attempts; check the route's URL and that the robot accepts posts from this server`,
+        );
       else {
         log.warn({ ...fields, err: at.error }, `notification to ${route.id} failed; retrying`);
-        await sleep(this.retry.baseDelayMs * 2 ** (i - 1), undefined, { signal: this.abort.signal }).catch(() => undefined);
+        await sleep(this.retry.baseDelayMs * 2 ** (i - 1), undefined, { signal: this.abort.signal }).catch(
+          () => undefined,
+        );
       }
     }
     if (this.abort.signal.aborted) {
-      this.opts.deliveries.attempt(row, { at: Date.now(), ok: false, error: 'server stopped before delivery' }, 'failed');
+      this.opts.deliveries.attempt(
+        row,
+        { at: Date.now(), ok: false, error: 'server stopped before delivery' },
+        'failed',
+      );
       last = 'server stopped before delivery';
     }
-    return { routeId: route.id, url: shown, delivered: false, attempts: this.retry.tries, ...(last ? { error: last } : {}) };
+    return {
+      routeId: route.id,
+      url: shown,
+      delivered: false,
+      attempts: this.retry.tries,
+      ...(last ? { error: last } : {}),
+    };
   }
 
   /** Abandons waiting retries (recorded as failed) and waits for attempts in flight. */

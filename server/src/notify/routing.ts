@@ -24,7 +24,11 @@ export function isSelftest(a: { rule: string }): boolean {
   return a.rule === 'selftest';
 }
 
-export function matchRoutes(site: SiteConfig, kinds: ReadonlyMap<string, ZoneKind>, a: RoutableAlarm): NotificationRoute[] {
+export function matchRoutes(
+  site: SiteConfig,
+  kinds: ReadonlyMap<string, ZoneKind>,
+  a: RoutableAlarm,
+): NotificationRoute[] {
   const routes = (site.notifications ?? []).filter((r) => r.enabled !== false);
   if (isSelftest(a)) return routes;
   const kind = kinds.get(a.sensor);

@@ -3,7 +3,12 @@
 // the key is wrong or the robot is rate-limited). Never throws: the outcome is an Attempt.
 import type { Attempt } from './delivery-log.ts';
 
-export async function postJson(url: string, body: unknown, timeoutMs: number, now: () => number = Date.now): Promise<Attempt> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<Attempt> {
   const at = now();
   try {
     const res = await fetch(url, {
@@ -14,14 +19,16 @@ export async function postJson(url: string, body: unknown, timeoutMs: number, no
       redirect: 'error',
     });
     const text = (await res.text()).slice(0, 2000);
-    if (res.status < 200 || res.status >= 300) return { at, ok: false, status: res.status, error: `HTTP ${res.status}` };
+    if (res.status < 200 || res.status >= 300)
+      return { at, ok: false, status: res.status, error: `HTTP ${res.status}` };
     let errcode: unknown;
     try {
       errcode = (JSON.parse(text) as { errcode?: unknown })?.errcode;
     } catch {
       /* a generic receiver may answer anything on 2xx */
     }
-    if (errcode !== undefined && errcode !== 0) return { at, ok: false, status: res.status, error: `robot errcode ${String(errcode)}` };
+    if (errcode !== undefined && errcode !== 0)
+      return { at, ok: false, status: res.status, error: `robot errcode ${String(errcode)}` };
     return { at, ok: true, status: res.status };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };

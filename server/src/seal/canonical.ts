@@ -62,7 +62,20 @@ export function recordsSealText(events: readonly StoredEvent[], statuses: readon
   const lines: string[] = [];
   for (const e of events)
     lines.push(
-      ['e', int(e.ts), str(e.device), str(e.type), int(e.score), str(e.window), str(e.ticket), str(e.fault), int(e.count), int(e.start), int(e.end), str(e.detail)].join('\t'),
+      [
+        'e',
+        int(e.ts),
+        str(e.device),
+        str(e.type),
+        int(e.score),
+        str(e.window),
+        str(e.ticket),
+        str(e.fault),
+        int(e.count),
+        int(e.start),
+        int(e.end),
+        str(e.detail),
+      ].join('\t'),
     );
   for (const s of statuses) lines.push(['s', int(s.ts), str(s.device), str(s.status)].join('\t'));
   return lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join('\n');

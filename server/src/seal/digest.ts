@@ -46,7 +46,9 @@ export function siteSeries(site: SiteConfig, profiles: Map<string, DeviceProfile
       if (p?.deviceClass !== 'sensor') continue;
       for (const m of p.metrics) out.push({ sensor: d.id, metric: m.metric });
     }
-  return out.sort((a, b) => (a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+  return out.sort((a, b) =>
+    a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0,
+  );
 }
 
 function dayRange(schedule: Schedule, day: string): { start: number; end: number } {
@@ -70,7 +72,13 @@ const lineCount = (text: string) => {
 };
 
 /** Format-2 raw digest: per series with readings `s\tsensor\tmetric\n` + rawSealText + "\n", then alarms. */
-export async function rawDigest(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigest> {
+export async function rawDigest(
+  store: Store,
+  site: SiteConfig,
+  profiles: Map<string, DeviceProfile>,
+  schedule: Schedule,
+  day: string,
+): Promise<DayDigest> {
   const { start, end } = dayRange(schedule, day);
   const h = createHash('sha256').update(`hallmon-day-digest-v2\n${site.id}\n${day}\n`);
   let readings = 0;
@@ -87,7 +95,13 @@ export async function rawDigest(store: Store, site: SiteConfig, profiles: Map<st
 }
 
 /** Format-2 rollup digest: the same over each series' 1-minute rollups of the day. */
-export async function rollupDigest(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<{ digest: string; minutes: number; alarms: number }> {
+export async function rollupDigest(
+  store: Store,
+  site: SiteConfig,
+  profiles: Map<string, DeviceProfile>,
+  schedule: Schedule,
+  day: string,
+): Promise<{ digest: string; minutes: number; alarms: number }> {
   const { start, end } = dayRange(schedule, day);
   const h = createHash('sha256').update(`hallmon-day-rollups-v1\n${site.id}\n${day}\n`);
   let minutes = 0;
@@ -103,7 +117,12 @@ export async function rollupDigest(store: Store, site: SiteConfig, profiles: Map
 }
 
 /** Format-3 records digest: the day's device events and status changes (recordsSealText). */
-export async function recordsDigest(store: Store, site: SiteConfig, schedule: Schedule, day: string): Promise<{ digest: string; records: number; events: number; statuses: number }> {
+export async function recordsDigest(
+  store: Store,
+  site: SiteConfig,
+  schedule: Schedule,
+  day: string,
+): Promise<{ digest: string; records: number; events: number; statuses: number }> {
   const { start, end } = dayRange(schedule, day);
   const q = { site: site.id, from: start, to: end };
   const [events, statuses] = await Promise.all([store.readEvents(q), store.readStatus(q)]);
@@ -113,7 +132,13 @@ export async function recordsDigest(store: Store, site: SiteConfig, schedule: Sc
 }
 
 /** All three format-3 digests of a day (what sealing stores). */
-export async function dayDigests(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigests> {
+export async function dayDigests(
+  store: Store,
+  site: SiteConfig,
+  profiles: Map<string, DeviceProfile>,
+  schedule: Schedule,
+  day: string,
+): Promise<DayDigests> {
   const raw = await rawDigest(store, site, profiles, schedule, day);
   const roll = await rollupDigest(store, site, profiles, schedule, day);
   const rec = await recordsDigest(store, site, schedule, day);
@@ -121,7 +146,13 @@ export async function dayDigests(store: Store, site: SiteConfig, profiles: Map<s
 }
 
 /** Format-1 digest (seals made before format 2): readRaw per series with JS-printed values, then alarms. */
-export async function dayDigestV1(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>, schedule: Schedule, day: string): Promise<DayDigest> {
+export async function dayDigestV1(
+  store: Store,
+  site: SiteConfig,
+  profiles: Map<string, DeviceProfile>,
+  schedule: Schedule,
+  day: string,
+): Promise<DayDigest> {
   const { start, end } = dayRange(schedule, day);
   const h = createHash('sha256');
   h.update(`hallmon-day-digest-v1\n${site.id}\n${day}\n`);

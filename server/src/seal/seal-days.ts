@@ -28,14 +28,34 @@ export interface SealResult {
 }
 
 /** The first site-local day holding a reading of the site (from the 1d rollups), or null. */
-export async function firstDataDay(store: Store, site: SiteConfig, profiles: Map<string, DeviceProfile>): Promise<string | null> {
+export async function firstDataDay(
+  store: Store,
+  site: SiteConfig,
+  profiles: Map<string, DeviceProfile>,
+): Promise<string | null> {
   const schedule = siteSchedule(site);
   let first = Infinity;
   for (const s of siteSeries(site, profiles)) {
-    const [d] = await store.readAggregate({ site: site.id, sensor: s.sensor, metric: s.metric, from: 0, to: Date.now() + 86_400_000, step: '1d', limit: 1 });
+    const [d] = await store.readAggregate({
+      site: site.id,
+      sensor: s.sensor,
+      metric: s.metric,
+      from: 0,
+      to: Date.now() + 86_400_000,
+      step: '1d',
+      limit: 1,
+    });
     if (!d || d.ts >= first) continue;
     // 1d buckets are UTC days: find the first minute inside it, whose site-local day is the real one.
-    const [m] = await store.readAggregate({ site: site.id, sensor: s.sensor, metric: s.metric, from: d.ts, to: d.ts + 86_400_000, step: '1m', limit: 1 });
+    const [m] = await store.readAggregate({
+      site: site.id,
+      sensor: s.sensor,
+      metric: s.metric,
+      from: d.ts,
+      to: d.ts + 86_400_000,
+      step: '1m',
+      limit: 1,
+    });
     first = Math.min(first, m?.ts ?? d.ts);
   }
   return Number.isFinite(first) ? schedule.day(first) : null;
@@ -71,7 +91,12 @@ export async function sealDays(
         // A format-2 seal has no records digest: its records are not compared (nor noted).
         const records = s.recordsDigest === null ? null : d.recordsDigest;
         if (d.digest !== s.digest || d.rollupDigest !== s.rollupDigest || records !== s.recordsDigest) {
-          seals.noteLate(site.id, s.day, { digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: records }, now);
+          seals.noteLate(
+            site.id,
+            s.day,
+            { digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: records },
+            now,
+          );
           result.changed.push(s.day);
         }
       }

@@ -101,11 +101,15 @@ export class SealStore {
       const db = new Database(this.file);
       db.pragma('journal_mode = WAL');
       db.exec(DDL);
-      const have = new Set((db.prepare('PRAGMA table_info(seals)').all() as Array<{ name: string }>).map((c) => c.name));
+      const have = new Set(
+        (db.prepare('PRAGMA table_info(seals)').all() as Array<{ name: string }>).map((c) => c.name),
+      );
       for (const [c, type] of ADDED_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE seals ADD COLUMN ${c} ${type}`);
       this.db = db;
     } catch (err) {
-      throw new Error(`Cannot open the seal table ${this.file}: ${(err as Error).message}. Check that --data-dir is writable.`);
+      throw new Error(
+        `Cannot open the seal table ${this.file}: ${(err as Error).message}. Check that --data-dir is writable.`,
+      );
     }
   }
 
@@ -125,35 +129,64 @@ export class SealStore {
   }
 
   last(site: string): SealRow | undefined {
-    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day DESC LIMIT 1').get(site) as Row | undefined;
+    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day DESC LIMIT 1').get(site) as
+      Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 
   first(site: string): SealRow | undefined {
-    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day ASC LIMIT 1').get(site) as Row | undefined;
+    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day ASC LIMIT 1').get(site) as
+      Row | undefined;
     return r ? fromRow(r) : undefined;
   }
 
   range(site: string, fromDay: string, toDay: string): SealRow[] {
-    return (this.conn().prepare('SELECT * FROM seals WHERE site = ? AND day >= ? AND day <= ? ORDER BY day').all(site, fromDay, toDay) as Row[]).map(fromRow);
+    return (
+      this.conn()
+        .prepare('SELECT * FROM seals WHERE site = ? AND day >= ? AND day <= ? ORDER BY day')
+        .all(site, fromDay, toDay) as Row[]
+    ).map(fromRow);
   }
 
   /** Inserts a seal; an existing one is kept (first sealed value wins). Returns whether it went in. */
   insert(
-    s: Omit<SealRow, 'lateDigest' | 'lateAt' | 'lateRollupDigest' | 'lateRecordsDigest' | 'rollupDigest' | 'recordsDigest' | 'records'> &
+    s: Omit<
+      SealRow,
+      'lateDigest' | 'lateAt' | 'lateRollupDigest' | 'lateRecordsDigest' | 'rollupDigest' | 'recordsDigest' | 'records'
+    > &
       Partial<Pick<SealRow, 'rollupDigest' | 'recordsDigest' | 'records'>>,
   ): boolean {
     return (
       this.conn()
-        .prepare('INSERT OR IGNORE INTO seals (site, day, digest, rollup_digest, records_digest, records, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(s.site, s.day, s.digest, s.rollupDigest ?? null, s.recordsDigest ?? null, s.records ?? null, s.chain, s.readings, s.alarms, s.sealedAt).changes > 0
+        .prepare(
+          'INSERT OR IGNORE INTO seals (site, day, digest, rollup_digest, records_digest, records, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          s.site,
+          s.day,
+          s.digest,
+          s.rollupDigest ?? null,
+          s.recordsDigest ?? null,
+          s.records ?? null,
+          s.chain,
+          s.readings,
+          s.alarms,
+          s.sealedAt,
+        ).changes > 0
     );
   }
 
   /** Records a differing recomputation of a sealed day beside its seal (the seal itself stays). */
-  noteLate(site: string, day: string, late: { digest: string; rollupDigest?: string | null; recordsDigest?: string | null }, at: number): void {
+  noteLate(
+    site: string,
+    day: string,
+    late: { digest: string; rollupDigest?: string | null; recordsDigest?: string | null },
+    at: number,
+  ): void {
     this.conn()
-      .prepare('UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_records_digest = ?, late_at = ? WHERE site = ? AND day = ?')
+      .prepare(
+        'UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_records_digest = ?, late_at = ? WHERE site = ? AND day = ?',
+      )
       .run(late.digest, late.rollupDigest ?? null, late.recordsDigest ?? null, at, site, day);
   }
 }

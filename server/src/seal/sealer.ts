@@ -45,8 +45,14 @@ export class Sealer {
       if (this.stopped || !this.seals) return;
       try {
         const today = siteSchedule(site).day(Date.now());
-        const r = await sealDays(this.o.store, this.seals, site, this.o.profiles, today, { closedAfterH: this.o.closedAfterH });
-        if (r.sealed.length) this.o.log.info({ site: site.id, days: r.sealed.length, last: r.sealed.at(-1) }, 'sealed days into the evidence chain');
+        const r = await sealDays(this.o.store, this.seals, site, this.o.profiles, today, {
+          closedAfterH: this.o.closedAfterH,
+        });
+        if (r.sealed.length)
+          this.o.log.info(
+            { site: site.id, days: r.sealed.length, last: r.sealed.at(-1) },
+            'sealed days into the evidence chain',
+          );
       } catch (err) {
         this.o.log.warn({ site: site.id, err: (err as Error).message }, 'sealing failed; will retry on the next pass');
       }

@@ -19,7 +19,11 @@ import type { SealStore } from './seal-store.ts';
 
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const ManifestSchema = Type.Object({
-  format: Type.Union([Type.Literal('hallmon-evidence-pack/1'), Type.Literal('hallmon-evidence-pack/2'), Type.Literal('hallmon-evidence-pack/3')]),
+  format: Type.Union([
+    Type.Literal('hallmon-evidence-pack/1'),
+    Type.Literal('hallmon-evidence-pack/2'),
+    Type.Literal('hallmon-evidence-pack/3'),
+  ]),
   site: Type.String(),
   firstDay: Type.String(),
   lastDay: Type.String(),
@@ -90,7 +94,8 @@ export function readManifest(packDir: string): Manifest {
   } catch (err) {
     throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!isValid(ManifestSchema, m)) throw new Error(`${file} is not a hallmon evidence manifest (format hallmon-evidence-pack/1, /2 or /3)`);
+  if (!isValid(ManifestSchema, m))
+    throw new Error(`${file} is not a hallmon evidence manifest (format hallmon-evidence-pack/1, /2 or /3)`);
   return m as Manifest;
 }
 
@@ -98,7 +103,20 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
   const m = readManifest(packDir);
   if (m.site !== o.site.id) throw new Error(`the pack is for site "${m.site}", not "${o.site.id}"`);
   const rawFrom = o.rawFrom ?? retentionCutoff((o.now ?? Date.now)(), DEFAULT_RETENTION_DAYS);
-  const r: VerifyResult = { ok: true, site: m.site, format: m.format, filesChecked: 0, daysChecked: 0, recordsChecked: 0, alteredFiles: [], alteredDays: [], unverifiableDays: [], days: [], rawFrom, problems: [] };
+  const r: VerifyResult = {
+    ok: true,
+    site: m.site,
+    format: m.format,
+    filesChecked: 0,
+    daysChecked: 0,
+    recordsChecked: 0,
+    alteredFiles: [],
+    alteredDays: [],
+    unverifiableDays: [],
+    days: [],
+    rawFrom,
+    problems: [],
+  };
   for (const f of m.files) {
     r.filesChecked++;
     const full = join(packDir, f.path);
@@ -144,11 +162,25 @@ type Head = Manifest['chain'][number];
  * sealed rollups only when it lies before the cut (pastCut) AND fewer raw readings are left than
  * were sealed. Events and status changes are never pruned: their digest is always recomputed.
  */
-async function checkDay(store: Store, o: VerifyOptions, schedule: ReturnType<typeof siteSchedule>, h: Head, prev: string, pastCut: boolean, cut: string): Promise<{ check: DayCheck; problem?: string }> {
+async function checkDay(
+  store: Store,
+  o: VerifyOptions,
+  schedule: ReturnType<typeof siteSchedule>,
+  h: Head,
+  prev: string,
+  pastCut: boolean,
+  cut: string,
+): Promise<{ check: DayCheck; problem?: string }> {
   if (h.recordsDigest !== undefined && h.rollupDigest === undefined)
-    return { check: 'altered', problem: 'the day in manifest.json has a records digest but no rollup digest (the manifest was edited)' };
+    return {
+      check: 'altered',
+      problem: 'the day in manifest.json has a records digest but no rollup digest (the manifest was edited)',
+    };
   if (chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest) !== h.chain)
-    return { check: 'altered', problem: 'the chain link in manifest.json does not follow from the previous day (the manifest was edited)' };
+    return {
+      check: 'altered',
+      problem: 'the chain link in manifest.json does not follow from the previous day (the manifest was edited)',
+    };
   const readings = await checkReadings(store, o, schedule, h, pastCut, cut);
   if (h.recordsDigest === undefined) return readings;
   const rec = await recordsDigest(store, o.site, schedule, h.day);
@@ -159,9 +191,18 @@ async function checkDay(store: Store, o: VerifyOptions, schedule: ReturnType<typ
 }
 
 /** The day's readings: against the raw digest, or once pruned against the sealed rollup digest. */
-async function checkReadings(store: Store, o: VerifyOptions, schedule: ReturnType<typeof siteSchedule>, h: Head, pastCut: boolean, cut: string): Promise<{ check: DayCheck; problem?: string }> {
+async function checkReadings(
+  store: Store,
+  o: VerifyOptions,
+  schedule: ReturnType<typeof siteSchedule>,
+  h: Head,
+  pastCut: boolean,
+  cut: string,
+): Promise<{ check: DayCheck; problem?: string }> {
   const v2 = h.rollupDigest !== undefined;
-  const d = v2 ? await rawDigest(store, o.site, o.profiles, schedule, h.day) : await dayDigestV1(store, o.site, o.profiles, schedule, h.day);
+  const d = v2
+    ? await rawDigest(store, o.site, o.profiles, schedule, h.day)
+    : await dayDigestV1(store, o.site, o.profiles, schedule, h.day);
   if (d.digest === h.digest) return { check: 'raw' };
   if (!pastCut || d.readings >= h.readings) return { check: 'altered', problem: rawMismatch(d, h, pastCut, cut) };
   if (!v2)
@@ -177,7 +218,12 @@ async function checkReadings(store: Store, o: VerifyOptions, schedule: ReturnTyp
   };
 }
 
-function rawMismatch(d: { readings: number; alarms: number }, h: { readings: number; alarms: number }, pastCut: boolean, cut: string): string {
+function rawMismatch(
+  d: { readings: number; alarms: number },
+  h: { readings: number; alarms: number },
+  pastCut: boolean,
+  cut: string,
+): string {
   const base = `the stored data no longer match the pack (${d.readings} readings and ${d.alarms} alarms now, ${h.readings} and ${h.alarms} when packed)`;
   // Rows missing inside the retention: deleted, or pruned by a server with a shorter retention.
   if (!pastCut && d.readings < h.readings)

@@ -105,7 +105,16 @@ export class BatchRollup {
         const bucket = bucketStart(s.bucket, step);
         cur = cur?.bucket === bucket ? cur : byBucket.get(bucket);
         if (cur === undefined) {
-          cur = { seriesId: s.seriesId, bucket, count: s.count, min: s.min, max: s.max, sum: s.sum, energy: s.energy, durSum: s.durSum };
+          cur = {
+            seriesId: s.seriesId,
+            bucket,
+            count: s.count,
+            min: s.min,
+            max: s.max,
+            sum: s.sum,
+            energy: s.energy,
+            durSum: s.durSum,
+          };
           byBucket.set(bucket, cur);
           out.push(cur);
         } else mergeSums(cur, s);

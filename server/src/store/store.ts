@@ -138,7 +138,10 @@ export interface Store {
    * (the evidence asks for every opening interval of a year: a remote store batches them into few
    * round trips, a local one reads them one by one).
    */
-  readNoiseHistograms(q: { site: string; sensor: string; metric?: Metric }, ranges: ReadonlyArray<readonly [number, number]>): Promise<NoiseHistogram[]>;
+  readNoiseHistograms(
+    q: { site: string; sensor: string; metric?: Metric },
+    ranges: ReadonlyArray<readonly [number, number]>,
+  ): Promise<NoiseHistogram[]>;
   /** 1h rollups with start in [from, to) as columns: what the evidence reads first for a year. */
   readHourRollups(q: ReadingQuery): Promise<HourRollups>;
   /** Minute facts of the given hour starts (the hours the evidence must look into minute by minute). */
@@ -152,7 +155,10 @@ export interface Store {
    * readMinuteValues of many sorted, disjoint ranges of one series at once, one answer per range in
    * the same order (a remote store batches them into few round trips).
    */
-  readMinuteValuesRanges(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>>;
+  readMinuteValuesRanges(
+    q: Omit<ReadingQuery, 'from' | 'to'>,
+    ranges: ReadonlyArray<readonly [number, number]>,
+  ): Promise<Array<{ ts: Float64Array; value: Float64Array }>>;
   /**
    * The 1m rollups with start in [from, to) as columns shaped like HourRollups (the evidence pack's
    * minute CSVs: ~16 M rows a year, without an object per row).
@@ -175,7 +181,9 @@ export interface Store {
 }
 
 /** The names of Store's methods (everything but `kind`). */
-export type StoreMethod = { [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? K : never }[keyof Store];
+export type StoreMethod = {
+  [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof Store];
 
 /**
  * Every method of Store, once: a Record over StoreMethod, so a method added to the interface and not

@@ -81,7 +81,8 @@ export class CounterDevices {
     });
     let warned = false;
     client.on('error', (err) => {
-      if (!warned) this.opts.log.warn({ device: d.id, err: err.message }, 'simulated device cannot connect to the device broker');
+      if (!warned)
+        this.opts.log.warn({ device: d.id, err: err.message }, 'simulated device cannot connect to the device broker');
       warned = true;
     });
     client.on('connect', () => {

@@ -17,7 +17,10 @@ export const badRatingUnanswered = makeScenario({
       const device = ctx.model.evaluatorByWindow.get(WINDOW);
       if (!device) return events;
       // The rating lands at the incident time itself, so a live run shows it right away.
-      const bad: TimedEvent = { t: ctx.at, event: { device, type: 'rating', score: 1, window: WINDOW, ts: ctx.model.localIso(ctx.at) } };
+      const bad: TimedEvent = {
+        t: ctx.at,
+        event: { device, type: 'rating', score: 1, window: WINDOW, ts: ctx.model.localIso(ctx.at) },
+      };
       return [...events, bad].sort((a, b) => a.t - b.t);
     },
   },

@@ -10,8 +10,19 @@ const MIN = 60_000;
 
 /** Relative arrival intensity by local minute of day (1 = the 09:30-10:30 peak). */
 const ARRIVALS: Array<[number, number]> = [
-  [540, 0.55], [570, 0.95], [600, 1.0], [630, 0.95], [660, 0.75], [705, 0.6], [720, 0.45],
-  [780, 0.45], [810, 0.65], [870, 0.7], [930, 0.65], [990, 0.45], [1020, 0.3],
+  [540, 0.55],
+  [570, 0.95],
+  [600, 1.0],
+  [630, 0.95],
+  [660, 0.75],
+  [705, 0.6],
+  [720, 0.45],
+  [780, 0.45],
+  [810, 0.65],
+  [870, 0.7],
+  [930, 0.65],
+  [990, 0.45],
+  [1020, 0.3],
 ];
 
 export function arrivalWeight(minute: number): number {
@@ -62,7 +73,14 @@ function serviceWeight(model: SiteModel, t: number, lead: number, lag: number, r
   for (const [a, b] of model.openingMinutes(l.weekday)) {
     const s = a - lead;
     const e = b + lag;
-    const v = l.minute < s - ramp || l.minute > e + ramp ? 0 : l.minute < s ? 1 - (s - l.minute) / ramp : l.minute > e ? 1 - (l.minute - e) / ramp : 1;
+    const v =
+      l.minute < s - ramp || l.minute > e + ramp
+        ? 0
+        : l.minute < s
+          ? 1 - (s - l.minute) / ramp
+          : l.minute > e
+            ? 1 - (l.minute - e) / ramp
+            : 1;
     w = Math.max(w, v);
   }
   return w;
@@ -85,10 +103,16 @@ function bias(seed: number, sensor: string, metric: Metric, span: number): numbe
 function hallNoise(model: SiteModel, seed: number, sensor: string, t: number): number {
   const s = Math.floor(t / 1000);
   const occ = occupancy(model, t);
-  if (occ === 0) return 34 + 1.5 * smoothNoise(seed, 'hall-night', t, 10 * MIN) + 1.2 * gauss(seed, `noise:${sensor}`, s);
+  if (occ === 0)
+    return 34 + 1.5 * smoothNoise(seed, 'hall-night', t, 10 * MIN) + 1.2 * gauss(seed, `noise:${sensor}`, s);
   // Per-second spread: a shared hall component plus the sensor's own; now and then a burst
   // (a child, a raised voice, a dropped tray) of 8-16 dB for a second.
-  let l = 53 + 10 * occ + 2 * smoothNoise(seed, 'hall-talk', t, MIN) + 2.5 * gauss(seed, 'hall-noise', s) + 0.8 * gauss(seed, `noise:${sensor}`, s);
+  let l =
+    53 +
+    10 * occ +
+    2 * smoothNoise(seed, 'hall-talk', t, MIN) +
+    2.5 * gauss(seed, 'hall-noise', s) +
+    0.8 * gauss(seed, `noise:${sensor}`, s);
   const u = unit(seed, 'hall-burst', s);
   if (u < 0.008) l += 8 + 8 * (u / 0.008);
   return l + bias(seed, sensor, 'noise_laeq', 1);
@@ -104,23 +128,42 @@ function hallClimate(model: SiteModel, seed: number, sensor: string, metric: Met
     case 'temperature': {
       const target = (summer ? 25 : out < 12 ? 20.5 : 22.5) + 1.5 * occ;
       const night = 0.5 * out + 0.5 * 21 + 1.5 * Math.sin((2 * Math.PI * (l.minute - 540)) / 1440);
-      return night + (target - night) * hvac + 0.4 * smoothNoise(seed, `t:${sensor}`, t, 40 * MIN) + bias(seed, sensor, metric, 0.3);
+      return (
+        night +
+        (target - night) * hvac +
+        0.4 * smoothNoise(seed, `t:${sensor}`, t, 40 * MIN) +
+        bias(seed, sensor, metric, 0.3)
+      );
     }
     case 'humidity': {
       const target = (summer ? 60 : 42) + 5 * occ;
       const night = summer ? 72 : 55;
-      return night + (target - night) * hvac + 3 * smoothNoise(seed, `h:${sensor}`, t, 90 * MIN) + bias(seed, sensor, metric, 1);
+      return (
+        night +
+        (target - night) * hvac +
+        3 * smoothNoise(seed, `h:${sensor}`, t, 90 * MIN) +
+        bias(seed, sensor, metric, 1)
+      );
     }
     case 'co2': {
       // CO2 follows the people with a lag: the mean occupancy of the last hour.
       let sum = 0;
       for (let k = 0; k < 12; k++) sum += occupancy(model, t - k * 5 * MIN);
-      return 450 + 430 * (sum / 12) + 15 * smoothNoise(seed, `c:${sensor}`, t, 20 * MIN) + 6 * gauss(seed, `c:${sensor}`, Math.floor(t / MIN));
+      return (
+        450 +
+        430 * (sum / 12) +
+        15 * smoothNoise(seed, `c:${sensor}`, t, 20 * MIN) +
+        6 * gauss(seed, `c:${sensor}`, Math.floor(t / MIN))
+      );
     }
     case 'illuminance': {
       const lights = serviceWeight(model, t, 30, 30, 5);
       if (lights === 0) return 6 + 2 * unit(seed, `lx:${sensor}`, Math.floor(t / MIN));
-      return 6 + lights * (480 + 70 * smoothNoise(seed, 'daylight', t, 2 * 60 * MIN)) + 8 * gauss(seed, `lx:${sensor}`, Math.floor(t / 10_000));
+      return (
+        6 +
+        lights * (480 + 70 * smoothNoise(seed, 'daylight', t, 2 * 60 * MIN)) +
+        8 * gauss(seed, `lx:${sensor}`, Math.floor(t / 10_000))
+      );
     }
     default:
       return NaN;
@@ -130,9 +173,19 @@ function hallClimate(model: SiteModel, seed: number, sensor: string, metric: Met
 function machineRoom(seed: number, sensor: string, metric: Metric, t: number): number {
   const s = Math.floor(t / 1000);
   if (metric === 'temperature')
-    return 23 + bias(seed, sensor, metric, 0.6) + 0.4 * smoothNoise(seed, `mr-t:${sensor}`, t, 30 * MIN) + 0.05 * gauss(seed, `mr-t:${sensor}`, s);
+    return (
+      23 +
+      bias(seed, sensor, metric, 0.6) +
+      0.4 * smoothNoise(seed, `mr-t:${sensor}`, t, 30 * MIN) +
+      0.05 * gauss(seed, `mr-t:${sensor}`, s)
+    );
   if (metric === 'humidity')
-    return 45 + bias(seed, sensor, metric, 1.5) + 2.5 * smoothNoise(seed, `mr-h:${sensor}`, t, 120 * MIN) + 0.15 * gauss(seed, `mr-h:${sensor}`, s);
+    return (
+      45 +
+      bias(seed, sensor, metric, 1.5) +
+      2.5 * smoothNoise(seed, `mr-h:${sensor}`, t, 120 * MIN) +
+      0.15 * gauss(seed, `mr-h:${sensor}`, s)
+    );
   return NaN;
 }
 
@@ -140,9 +193,20 @@ function archiveRoom(model: SiteModel, seed: number, sensor: string, metric: Met
   const s = Math.floor(t / 1000);
   const season = Math.cos((2 * Math.PI * (model.local(t).doy - 200)) / 365);
   if (metric === 'temperature')
-    return 19 + 0.8 * season + bias(seed, sensor, metric, 0.3) + 0.3 * smoothNoise(seed, `ar-t:${sensor}`, t, 60 * MIN) + 0.05 * gauss(seed, `ar-t:${sensor}`, s);
+    return (
+      19 +
+      0.8 * season +
+      bias(seed, sensor, metric, 0.3) +
+      0.3 * smoothNoise(seed, `ar-t:${sensor}`, t, 60 * MIN) +
+      0.05 * gauss(seed, `ar-t:${sensor}`, s)
+    );
   if (metric === 'humidity')
-    return 52.5 + bias(seed, sensor, metric, 0.8) + 1.5 * smoothNoise(seed, `ar-h:${sensor}`, t, 6 * 60 * MIN) + 0.15 * gauss(seed, `ar-h:${sensor}`, s);
+    return (
+      52.5 +
+      bias(seed, sensor, metric, 0.8) +
+      1.5 * smoothNoise(seed, `ar-h:${sensor}`, t, 6 * 60 * MIN) +
+      0.15 * gauss(seed, `ar-h:${sensor}`, s)
+    );
   return NaN;
 }
 
@@ -151,11 +215,17 @@ export function baseValue(model: SiteModel, seed: number, sensor: SensorInfo, me
   switch (sensor.zone) {
     case 'hall':
     case 'other':
-      return metric === 'noise_laeq' ? hallNoise(model, seed, sensor.id, t) : hallClimate(model, seed, sensor.id, metric, t);
+      return metric === 'noise_laeq'
+        ? hallNoise(model, seed, sensor.id, t)
+        : hallClimate(model, seed, sensor.id, metric, t);
     case 'machine-room':
-      return metric === 'noise_laeq' ? 68 + gauss(seed, `mr-n:${sensor.id}`, Math.floor(t / 1000)) : machineRoom(seed, sensor.id, metric, t);
+      return metric === 'noise_laeq'
+        ? 68 + gauss(seed, `mr-n:${sensor.id}`, Math.floor(t / 1000))
+        : machineRoom(seed, sensor.id, metric, t);
     case 'archive-room':
-      return metric === 'noise_laeq' ? 33 + gauss(seed, `ar-n:${sensor.id}`, Math.floor(t / 1000)) : archiveRoom(model, seed, sensor.id, metric, t);
+      return metric === 'noise_laeq'
+        ? 33 + gauss(seed, `ar-n:${sensor.id}`, Math.floor(t / 1000))
+        : archiveRoom(model, seed, sensor.id, metric, t);
   }
 }
 

@@ -45,7 +45,8 @@ export function placeIncident(site: SiteConfig, spec: IncidentSpec, fromMs: numb
 
 export function makeScenario(def: ScenarioDef): Scenario {
   const overlay = def.overlay ?? {};
-  const place = (site: SiteConfig, fromMs: number) => (def.incident ? placeIncident(site, def.incident, fromMs) : undefined);
+  const place = (site: SiteConfig, fromMs: number) =>
+    def.incident ? placeIncident(site, def.incident, fromMs) : undefined;
   return {
     name: def.name,
     title: def.title,

@@ -17,7 +17,8 @@ export const loudMorningPeak = makeScenario({
       if (metric !== 'noise_laeq' || sensor.zone !== 'hall') return base;
       // Ramp up over 2 minutes and down over 3, around a crowd level of 83 dB with a per-second
       // spread of 3 dB (energy mean about 84 dB(A)).
-      const w = smoothstep(ctx.at, ctx.at + 2 * MIN, t) * (1 - smoothstep(ctx.at + LOUD_MS, ctx.at + LOUD_MS + 3 * MIN, t));
+      const w =
+        smoothstep(ctx.at, ctx.at + 2 * MIN, t) * (1 - smoothstep(ctx.at + LOUD_MS, ctx.at + LOUD_MS + 3 * MIN, t));
       if (w === 0) return base;
       const loud = 83 + 3 * gauss(ctx.seed, `crowd:${sensor.id}`, Math.floor(t / 1000));
       // Energy sum of the normal hall and the crowd, weighted by the ramp.

@@ -31,14 +31,16 @@ export function simulateDay(model: SiteModel, seed: number, day: string): TimedE
   const rand = mulberry32(hash3(seed, `queue-day:${day}`, 0));
   const queue = model.queueDevice;
   const out: TimedEvent[] = [];
-  const push = (t: number, event: Omit<DeviceEvent, 'ts'>) => out.push({ t, event: { ...event, ts: model.localIso(t) } as DeviceEvent });
+  const push = (t: number, event: Omit<DeviceEvent, 'ts'>) =>
+    out.push({ t, event: { ...event, ts: model.localIso(t) } as DeviceEvent });
 
   // Arrivals: a Poisson count per minute (hash-derived, so independent of anything else).
   const arrivals: number[] = [];
   for (const [a, b] of intervals)
     for (let m = a; m < b - LAST_TICKET_BEFORE_CLOSE_MIN; m++) {
       const n = poisson((PEAK_PER_HOUR / 60) * factor * arrivalWeight(m + 0.5), unit(seed, `arrivals:${day}`, m));
-      for (let i = 0; i < n; i++) arrivals.push(midnight + m * MIN + Math.floor(unit(seed, `arrival-at:${day}:${m}`, i) * MIN));
+      for (let i = 0; i < n; i++)
+        arrivals.push(midnight + m * MIN + Math.floor(unit(seed, `arrival-at:${day}:${m}`, i) * MIN));
     }
   arrivals.sort((x, y) => x - y);
 

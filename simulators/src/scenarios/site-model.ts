@@ -4,7 +4,7 @@
 // instants (a month of 1 s noise) does not call Intl for each one.
 import {
   loadProfiles,
-  WorkingCalendar,
+  type WorkingCalendar,
   ZoneOffset,
   type DeviceProfile,
   type Metric,
@@ -50,7 +50,10 @@ export class SiteModel {
   private readonly zone: ZoneOffset;
   private readonly calendar: WorkingCalendar;
 
-  constructor(readonly site: SiteConfig, profiles: Map<string, DeviceProfile> = (profileCache ??= loadProfiles())) {
+  constructor(
+    readonly site: SiteConfig,
+    profiles: Map<string, DeviceProfile> = (profileCache ??= loadProfiles()),
+  ) {
     this.calendar = calendarCache ??= shippedCalendar();
     this.zone = new ZoneOffset(site.timezone);
     let queue: string | undefined;
@@ -126,8 +129,7 @@ export class SiteModel {
 
   private computeOpening(weekday: number): Array<[number, number]> {
     const out: Array<[number, number]> = [];
-    for (const o of this.site.openingHours)
-      if (o.days.includes(weekday)) out.push([hhmm(o.from), hhmm(o.to)]);
+    for (const o of this.site.openingHours) if (o.days.includes(weekday)) out.push([hhmm(o.from), hhmm(o.to)]);
     return out.sort((a, b) => a[0] - b[0]);
   }
 

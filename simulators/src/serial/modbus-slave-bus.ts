@@ -72,7 +72,8 @@ export class ModbusSlaveBus {
     this.clock = opts.clock ?? realClock;
     this.silenceMs = Math.max(20, Math.ceil((3.5 * 11 * 1000) / opts.baudRate));
     for (const s of opts.slaves) {
-      if (this.slaves.has(s.unitId)) throw new Error(`ModbusSlaveBus: unit ${s.unitId} is configured twice on ${opts.path}`);
+      if (this.slaves.has(s.unitId))
+        throw new Error(`ModbusSlaveBus: unit ${s.unitId} is configured twice on ${opts.path}`);
       const maps = new Map<number, { regs: MappedRegister[]; end: number }>();
       for (const m of s.profile.metrics) {
         if (!m.register) continue;
@@ -177,7 +178,14 @@ export class ModbusSlaveBus {
     this.write(reply.frame);
   }
 
-  private answer(slave: Slave, unit: number, fn: number, addr: number, count: number, now: number): { frame: Buffer; exception: boolean } {
+  private answer(
+    slave: Slave,
+    unit: number,
+    fn: number,
+    addr: number,
+    count: number,
+    now: number,
+  ): { frame: Buffer; exception: boolean } {
     const exc = (code: number) => ({ frame: exceptionFrame(unit, fn, code), exception: true });
     if (fn !== 3 && fn !== 4) return exc(EXC.ILLEGAL_FUNCTION);
     if (count < 1 || count > MAX_READ) return exc(EXC.ILLEGAL_DATA_VALUE);

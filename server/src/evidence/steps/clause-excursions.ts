@@ -11,8 +11,15 @@ type ClauseDef = ClauseCatalogue['clauses'][number];
  * The clause with its citations and excursions; verdict, coverage and tables still empty.
  * `excursions` are the period's excursions (as pack rows) with the clause of each.
  */
-export function clauseExcursions(c: ClauseDef, bound: RuleInstance[], excursions: Array<{ clause: string; row: EvidenceExcursion }>, ongoing: EvidenceExcursion[]): ClauseEvidence {
-  const citations: RuleCitation[] = [...new Map(bound.map((r) => [r.bound.rule.id, r.bound.rule])).values()].map(citation);
+export function clauseExcursions(
+  c: ClauseDef,
+  bound: RuleInstance[],
+  excursions: Array<{ clause: string; row: EvidenceExcursion }>,
+  ongoing: EvidenceExcursion[],
+): ClauseEvidence {
+  const citations: RuleCitation[] = [...new Map(bound.map((r) => [r.bound.rule.id, r.bound.rule])).values()].map(
+    citation,
+  );
   if (citations.length === 0) for (const r of c.rules) citations.push(citation(r));
   const xs: EvidenceExcursion[] = [
     ...excursions.filter((x) => x.clause === c.id).map((x) => x.row),

@@ -19,7 +19,12 @@ export interface CounterFigures {
   deviceFaults: DeviceFault[];
 }
 
-export function counterClause(ev: ClauseEvidence, c: ClauseCatalogue['clauses'][number], bases: Set<Basis>, f: CounterFigures): void {
+export function counterClause(
+  ev: ClauseEvidence,
+  c: ClauseCatalogue['clauses'][number],
+  bases: Set<Basis>,
+  f: CounterFigures,
+): void {
   const on = (basis: Basis) => c.rules.filter((r) => ruleKind(r.kind).evidence.basis === basis);
   if (bases.has('rate')) {
     ev.hours = 'opening-days';

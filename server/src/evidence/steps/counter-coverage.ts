@@ -16,6 +16,11 @@ export interface CounterDays {
 
 export function counterDays(days: DaySpan[], events: StoredEvent[], from: number, schedule: Schedule): CounterDays {
   const openDays = days.filter((d) => d.open.length > 0);
-  const seen = new Set(events.filter((e) => e.ts >= from && COUNTER_TYPES.includes(e.type)).map((e) => schedule.day(e.ts)));
-  return { days: seen, coverage: openDays.length ? round(openDays.filter((d) => seen.has(d.day)).length / openDays.length, 4) : 0 };
+  const seen = new Set(
+    events.filter((e) => e.ts >= from && COUNTER_TYPES.includes(e.type)).map((e) => schedule.day(e.ts)),
+  );
+  return {
+    days: seen,
+    coverage: openDays.length ? round(openDays.filter((d) => seen.has(d.day)).length / openDays.length, 4) : 0,
+  };
 }

@@ -23,7 +23,14 @@ export interface CounterEvidence {
   openFollowups: FollowupRecord[];
 }
 
-export async function replayCounters(store: Store, site: SiteConfig, engine: RuleEngine, from: number, to: number, open: OpenAlarms): Promise<CounterEvidence> {
+export async function replayCounters(
+  store: Store,
+  site: SiteConfig,
+  engine: RuleEngine,
+  from: number,
+  to: number,
+  open: OpenAlarms,
+): Promise<CounterEvidence> {
   const events = await store.readEvents({ site: site.id, from: from - LOOK_BACK_MS, to });
   const statuses = await store.readStatus({ site: site.id, from: from - LOOK_BACK_MS, to });
   const counterInputs = [

@@ -17,7 +17,14 @@ export function dataGaps(events: StoredEvent[], from: number, to: number): Evide
     .map((e) => {
       const s = e.start ?? e.ts;
       const en = e.end ?? e.ts;
-      return { sensor: e.device, metric: null, start: toIso(s), end: toIso(en), durationS: (en - s) / 1000, source: 'data_gap' as const };
+      return {
+        sensor: e.device,
+        metric: null,
+        start: toIso(s),
+        end: toIso(en),
+        durationS: (en - s) / 1000,
+        source: 'data_gap' as const,
+      };
     })
     .filter((g) => Date.parse(g.end) > from);
 }
@@ -43,16 +50,40 @@ export function clauseCoverage(ev: ClauseEvidence, series: Map<string, SeriesInf
     const cv = i.coverage.get(key)!;
     cSum += cv.covered;
     eSum += cv.expected;
-    ev.coverageBySensor.push({ sensor: s.sensor, metric: s.metric, coverage: cv.expected ? round(cv.covered / cv.expected, 4) : 0, coveredMinutes: cv.covered, expectedMinutes: cv.expected });
-    for (const [a, b] of cv.spans) ev.gaps.push({ sensor: s.sensor, metric: s.metric, start: toIso(a), end: toIso(b), durationS: (b - a) / 1000, source: 'coverage' });
+    ev.coverageBySensor.push({
+      sensor: s.sensor,
+      metric: s.metric,
+      coverage: cv.expected ? round(cv.covered / cv.expected, 4) : 0,
+      coveredMinutes: cv.covered,
+      expectedMinutes: cv.expected,
+    });
+    for (const [a, b] of cv.spans)
+      ev.gaps.push({
+        sensor: s.sensor,
+        metric: s.metric,
+        start: toIso(a),
+        end: toIso(b),
+        durationS: (b - a) / 1000,
+        source: 'coverage',
+      });
   }
   ev.coverage = eSum ? round(cSum / eSum, 4) : 0;
   // The engine's gap records, where coverage did not already list that silence.
   const sensorsHere = new Set([...series.values()].map((s) => s.sensor));
   for (const g of i.ruleGaps) {
     if (g.clause !== ev.clause || g.end <= i.from || g.start >= i.to) continue;
-    const dup = ev.gaps.some((x) => x.sensor === g.sensor && Date.parse(x.start) < g.end && Date.parse(x.end) > g.start);
-    if (!dup) ev.gaps.push({ sensor: g.sensor, metric: null, start: toIso(g.start), end: toIso(g.end), durationS: g.durationS, source: 'rule' });
+    const dup = ev.gaps.some(
+      (x) => x.sensor === g.sensor && Date.parse(x.start) < g.end && Date.parse(x.end) > g.start,
+    );
+    if (!dup)
+      ev.gaps.push({
+        sensor: g.sensor,
+        metric: null,
+        start: toIso(g.start),
+        end: toIso(g.end),
+        durationS: g.durationS,
+        source: 'rule',
+      });
   }
   // The edge's data_gap events: for one sensor, or (from the gateway itself) for every measured clause.
   for (const g of i.dataGaps) if (sensorsHere.has(g.sensor) || !i.knownSensors.has(g.sensor)) ev.gaps.push(g);

@@ -9,7 +9,14 @@ import type { StatusChange, StoredEvent } from '../../store/store.ts';
 import type { DeviceFault, FaultMonth } from '../types.ts';
 import { monthOf, round } from './format.ts';
 
-export function deviceFaults(faults: FaultRecord[], ongoing: DeviceFault[], events: StoredEvent[], schedule: Schedule, from: number, to: number): DeviceFault[] {
+export function deviceFaults(
+  faults: FaultRecord[],
+  ongoing: DeviceFault[],
+  events: StoredEvent[],
+  schedule: Schedule,
+  from: number,
+  to: number,
+): DeviceFault[] {
   return [
     ...faults
       .filter((f) => f.end > from && f.start < to)
@@ -49,7 +56,14 @@ export function faultMonths(faults: DeviceFault[]): FaultMonth[] {
   const m = new Map<string, FaultMonth>();
   for (const f of faults) {
     const k = `${f.month}|${f.device}`;
-    const r = m.get(k) ?? { month: f.month, device: f.device, faults: 0, exceedsMonthlyLimit: false, maxRepairWorkingDays: 0, repairOverdue: 0 };
+    const r = m.get(k) ?? {
+      month: f.month,
+      device: f.device,
+      faults: 0,
+      exceedsMonthlyLimit: false,
+      maxRepairWorkingDays: 0,
+      repairOverdue: 0,
+    };
     r.faults++;
     r.exceedsMonthlyLimit ||= f.exceedsMonthlyLimit;
     r.maxRepairWorkingDays = Math.max(r.maxRepairWorkingDays, f.repairWorkingDays ?? 0);
@@ -64,7 +78,14 @@ export function faultMonths(faults: DeviceFault[]): FaultMonth[] {
  * from in the period: a status change of the device, or any counter event of the site at all; null
  * when the site has none.
  */
-export function counterDeviceCoverage(site: SiteConfig, profiles: Map<string, DeviceProfile>, rules: RuleDef[], statuses: StatusChange[], counterDays: Set<string>, to: number): number | null {
+export function counterDeviceCoverage(
+  site: SiteConfig,
+  profiles: Map<string, DeviceProfile>,
+  rules: RuleDef[],
+  statuses: StatusChange[],
+  counterDays: Set<string>,
+  to: number,
+): number | null {
   const watched = (z: SiteConfig['zones'][number], profile: DeviceProfile | undefined) =>
     rules.some((r) => {
       const spec = ruleKind(r.kind);

@@ -9,7 +9,13 @@ import type { RateMonth } from '../types.ts';
 import { round } from './format.ts';
 
 /** `events` from the period start on. */
-export function evaluationMonths(events: StoredEvent[], schedule: Schedule, excursions: Excursion[], rule: RuleDef, site: SiteConfig): RateMonth[] {
+export function evaluationMonths(
+  events: StoredEvent[],
+  schedule: Schedule,
+  excursions: Excursion[],
+  rule: RuleDef,
+  site: SiteConfig,
+): RateMonth[] {
   const min = ruleKind(rule.kind).evidence.monthlyLimit?.(rule);
   const zones = site.zones.filter((z) => rule.zoneKinds.includes(z.kind)).map((z) => z.id);
   const m = new Map<string, { ratings: number; served: number }>();
@@ -31,7 +37,9 @@ export function evaluationMonths(events: StoredEvent[], schedule: Schedule, excu
         served: r.served,
         rate,
         belowLimit: rate !== null && min !== undefined && rate < min,
-        daysBelowLimit: excursions.filter((x) => x.rule === rule.id && zones.includes(x.sensor) && schedule.day(x.start).startsWith(month)).length,
+        daysBelowLimit: excursions.filter(
+          (x) => x.rule === rule.id && zones.includes(x.sensor) && schedule.day(x.start).startsWith(month),
+        ).length,
       };
     });
 }

@@ -55,7 +55,12 @@ export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excur
           durationS: (end - due) / 1000,
           peak: f.score,
           limit: null,
-          endReason: doneAt !== null && doneAt < judgedUntil ? (stage === 'answer' ? 'answered-late' : 'resolved-late') : 'no-record',
+          endReason:
+            doneAt !== null && doneAt < judgedUntil
+              ? stage === 'answer'
+                ? 'answered-late'
+                : 'resolved-late'
+              : 'no-record',
           ongoing: !(doneAt !== null && doneAt < judgedUntil),
         });
       };
@@ -74,7 +79,8 @@ export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excur
         resolvedAt: resolvedAt !== null ? toIso(resolvedAt) : null,
         complex,
         missed,
-        missedDeadlineAlarm: i.alarms.find((a) => a.rule === rule && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
+        missedDeadlineAlarm:
+          i.alarms.find((a) => a.rule === rule && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
       };
     });
   return { followups, excursions };

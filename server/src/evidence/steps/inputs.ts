@@ -2,7 +2,14 @@
 // DATE is a site-local day), its days, every measured series of the site by zone, and the rule
 // instances the catalogue binds to each sensor. Every clause is judged over these; later steps do
 // not read the site config for them again.
-import { toIso, type ClauseCatalogue, type DeviceProfile, type Metric, type SiteConfig, type WorkingCalendar } from '@hallmon/firmware-config';
+import {
+  toIso,
+  type ClauseCatalogue,
+  type DeviceProfile,
+  type Metric,
+  type SiteConfig,
+  type WorkingCalendar,
+} from '@hallmon/firmware-config';
 import { RuleEngine, type RuleInstance, type Schedule } from '@hallmon/rules';
 import type { Store } from '../../store/store.ts';
 import { periodBound, periodDays, siteSchedule, type DaySpan } from '../period.ts';
@@ -76,8 +83,10 @@ export function resolveInputs(input: EvidenceInput): BuildInputs {
   const schedule = siteSchedule(site);
   const from = periodBound(input.from, 'from', schedule);
   const to = periodBound(input.to, 'to', schedule);
-  if (!(to > from)) throw new RangeError(`the period is empty: "to" (${toIso(to)}) must be after "from" (${toIso(from)})`);
-  if (to - from > MAX_PERIOD_DAYS * 86_400_000) throw new RangeError(`the period is longer than ${MAX_PERIOD_DAYS} days: split it into shorter packs`);
+  if (!(to > from))
+    throw new RangeError(`the period is empty: "to" (${toIso(to)}) must be after "from" (${toIso(from)})`);
+  if (to - from > MAX_PERIOD_DAYS * 86_400_000)
+    throw new RangeError(`the period is longer than ${MAX_PERIOD_DAYS} days: split it into shorter packs`);
   const days = periodDays(schedule, from, to);
   const engine = new RuleEngine({ site, catalogue, calendar, profiles });
   const rulesBySensor = new Map<string, RuleInstance[]>();
@@ -90,5 +99,15 @@ export function resolveInputs(input: EvidenceInput): BuildInputs {
       for (const m of p.metrics) series.push({ sensor: d.id, metric: m.metric, zone: z.id, zoneKind: z.kind });
     }
   const sensors = [...new Set(series.map((s) => s.sensor))];
-  return { schedule, from, to, days, threshold: input.coverageThreshold ?? 0.9, engine, rulesBySensor, series, sensors };
+  return {
+    schedule,
+    from,
+    to,
+    days,
+    threshold: input.coverageThreshold ?? 0.9,
+    engine,
+    rulesBySensor,
+    series,
+    sensors,
+  };
 }

@@ -16,7 +16,14 @@ export interface NoiseTable {
   period: NoiseRow;
 }
 
-export async function noiseTables(store: Store, site: string, noise: Map<string, NoiseDay[]>, excursions: Excursion[], kinds: CatalogueKinds, localDay: (ms: number) => string): Promise<Map<string, NoiseTable>> {
+export async function noiseTables(
+  store: Store,
+  site: string,
+  noise: Map<string, NoiseDay[]>,
+  excursions: Excursion[],
+  kinds: CatalogueKinds,
+  localDay: (ms: number) => string,
+): Promise<Map<string, NoiseTable>> {
   const tables = new Map<string, NoiseTable>();
   // Noise excursions counted once per sensor, day, month and period (a loud year has 10 k excursions
   // and 730 noise days: filtering the list per row was a quarter of a second).
@@ -30,7 +37,9 @@ export async function noiseTables(store: Store, site: string, noise: Map<string,
     bump(`${x.sensor}|`);
   }
   /** Noise excursions of a sensor starting on a site-local day, in a month (YYYY-MM) or (neither) in the period. */
-  const xsOf = (sensor: string, day?: string, month?: string) => noiseXs.get(day !== undefined ? `${sensor}|${day}` : month !== undefined ? `${sensor}|${month}` : `${sensor}|`) ?? 0;
+  const xsOf = (sensor: string, day?: string, month?: string) =>
+    noiseXs.get(day !== undefined ? `${sensor}|${day}` : month !== undefined ? `${sensor}|${month}` : `${sensor}|`) ??
+    0;
   for (const [sensor, nd] of noise) {
     const daily: NoiseRow[] = [];
     const months = new Map<string, { e: number; t: number; lmax: number; minutes: number; h: NoiseHistogram[] }>();
@@ -49,21 +58,54 @@ export async function noiseTables(store: Store, site: string, noise: Map<string,
       }
       months.set(monthOf(d.day), m);
     }
-    const monthly = [...months].map(([mo, m]) => noiseRow(mo, sensor, m.e, m.t, m.lmax, m.minutes, mergeHist(m.h), xsOf(sensor, undefined, mo)));
-    tables.set(sensor, { daily, monthly, period: noiseRow('period', sensor, all.e, all.t, all.minutes ? all.lmax : NaN, all.minutes, mergeHist(all.h), xsOf(sensor)) });
+    const monthly = [...months].map(([mo, m]) =>
+      noiseRow(mo, sensor, m.e, m.t, m.lmax, m.minutes, mergeHist(m.h), xsOf(sensor, undefined, mo)),
+    );
+    tables.set(sensor, {
+      daily,
+      monthly,
+      period: noiseRow(
+        'period',
+        sensor,
+        all.e,
+        all.t,
+        all.minutes ? all.lmax : NaN,
+        all.minutes,
+        mergeHist(all.h),
+        xsOf(sensor),
+      ),
+    });
   }
   return tables;
 }
 
 /** The noise rows of a clause's noise series: daily, monthly, and one period row per sensor. */
-export function clauseNoise(clauseSeries: Iterable<SeriesInfo>, tables: Map<string, NoiseTable>): { daily: NoiseRow[]; monthly: NoiseRow[]; periodNoise: NoiseRow[] } {
-  const rows = [...clauseSeries].filter((s) => s.metric === 'noise_laeq').map((s) => tables.get(s.sensor)).filter((x) => x !== undefined);
-  return { daily: rows.flatMap((r) => r.daily), monthly: rows.flatMap((r) => r.monthly), periodNoise: rows.map((r) => r.period) };
+export function clauseNoise(
+  clauseSeries: Iterable<SeriesInfo>,
+  tables: Map<string, NoiseTable>,
+): { daily: NoiseRow[]; monthly: NoiseRow[]; periodNoise: NoiseRow[] } {
+  const rows = [...clauseSeries]
+    .filter((s) => s.metric === 'noise_laeq')
+    .map((s) => tables.get(s.sensor))
+    .filter((x) => x !== undefined);
+  return {
+    daily: rows.flatMap((r) => r.daily),
+    monthly: rows.flatMap((r) => r.monthly),
+    periodNoise: rows.map((r) => r.period),
+  };
 }
 
 /** A noise sensor's histogram per opening-hours interval of each day (one list per day), in one batched read. */
-async function openingHistograms(store: Store, site: string, sensor: string, nd: NoiseDay[]): Promise<NoiseHistogram[][]> {
-  const all = await store.readNoiseHistograms({ site, sensor }, nd.flatMap((d) => d.open));
+async function openingHistograms(
+  store: Store,
+  site: string,
+  sensor: string,
+  nd: NoiseDay[],
+): Promise<NoiseHistogram[][]> {
+  const all = await store.readNoiseHistograms(
+    { site, sensor },
+    nd.flatMap((d) => d.open),
+  );
   let k = 0;
   return nd.map((d) => d.open.map(() => all[k++]!));
 }
@@ -77,14 +119,37 @@ function mergeHist(hs: NoiseHistogram[]): NoiseHistogram {
     for (const b of h.bins) bins.set(b.level, (bins.get(b.level) ?? 0) + b.seconds);
     total += h.totalSeconds;
   }
-  return { binDb, bins: [...bins].sort((a, b) => a[0] - b[0]).map(([level, seconds]) => ({ level, seconds })), totalSeconds: total };
+  return {
+    binDb,
+    bins: [...bins].sort((a, b) => a[0] - b[0]).map(([level, seconds]) => ({ level, seconds })),
+    totalSeconds: total,
+  };
 }
 
-function noiseRow(period: string, sensor: string, e: number, t: number, lmax: number, minutes: number, h: NoiseHistogram, excursions: number): NoiseRow {
+function noiseRow(
+  period: string,
+  sensor: string,
+  e: number,
+  t: number,
+  lmax: number,
+  minutes: number,
+  h: NoiseHistogram,
+  excursions: number,
+): NoiseRow {
   const l = (n: number) => {
     const v = exceedanceLevel(h, n);
     return v === undefined ? null : v;
   };
   const eq = laeqOf(e, t);
-  return { period, sensor, laeq: eq === null ? null : round(eq, 1), l10: l(10), l50: l(50), l90: l(90), lmax: Number.isFinite(lmax) ? round(lmax, 1) : null, minutes, excursions };
+  return {
+    period,
+    sensor,
+    laeq: eq === null ? null : round(eq, 1),
+    l10: l(10),
+    l50: l(50),
+    l90: l(90),
+    lmax: Number.isFinite(lmax) ? round(lmax, 1) : null,
+    minutes,
+    excursions,
+  };
 }

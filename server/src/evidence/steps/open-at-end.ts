@@ -16,14 +16,29 @@ export interface OpenAtEnd {
   faults: DeviceFault[];
 }
 
-export function openAtPeriodEnd(open: OpenAlarms, catalogue: ClauseCatalogue, kinds: CatalogueKinds, schedule: Schedule, calendar: WorkingCalendar, to: number): OpenAtEnd {
+export function openAtPeriodEnd(
+  open: OpenAlarms,
+  catalogue: ClauseCatalogue,
+  kinds: CatalogueKinds,
+  schedule: Schedule,
+  calendar: WorkingCalendar,
+  to: number,
+): OpenAtEnd {
   const out: OpenAtEnd = { excursions: [], gaps: [], faults: [] };
   for (const t of open.open.values()) {
     const a = t.alarm;
     const start = parseTimestamp(a.startedAt) ?? to;
     const means = kinds.ofRule(a.rule)?.evidence.openAtEnd ?? 'excursion';
     if (start >= to || means === 'none') continue;
-    if (means === 'gap') out.gaps.push({ rule: a.rule, clause: a.clause, sensor: a.sensor, start, end: to, durationS: (to - start) / 1000 });
+    if (means === 'gap')
+      out.gaps.push({
+        rule: a.rule,
+        clause: a.clause,
+        sensor: a.sensor,
+        start,
+        end: to,
+        durationS: (to - start) / 1000,
+      });
     else if (means === 'fault') {
       const startDay = schedule.day(start);
       out.faults.push({

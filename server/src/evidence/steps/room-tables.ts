@@ -7,7 +7,12 @@ import type { EvidenceExcursion, RoomDay, RoomMonth } from '../types.ts';
 import { monthOf, round } from './format.ts';
 import type { SeriesInfo } from './inputs.ts';
 
-export function roomTables(series: Map<string, SeriesInfo>, room: Map<string, DayStats[]>, excursions: EvidenceExcursion[], localDay: (ms: number) => string): { daily: RoomDay[]; monthly: RoomMonth[] } {
+export function roomTables(
+  series: Map<string, SeriesInfo>,
+  room: Map<string, DayStats[]>,
+  excursions: EvidenceExcursion[],
+  localDay: (ms: number) => string,
+): { daily: RoomDay[]; monthly: RoomMonth[] } {
   const daily: RoomDay[] = [];
   const monthly: RoomMonth[] = [];
   // This clause's excursions per sensor|metric|month (metric '' = a rule without one, counted for every metric).
@@ -18,12 +23,28 @@ export function roomTables(series: Map<string, SeriesInfo>, room: Map<string, Da
   }
   for (const [key, s] of series) {
     const ds = room.get(key) ?? [];
-    for (const d of ds) daily.push({ day: d.day, sensor: s.sensor, metric: s.metric, min: round(d.min), mean: round(d.sum / d.count), max: round(d.max), minutes: d.minutes });
+    for (const d of ds)
+      daily.push({
+        day: d.day,
+        sensor: s.sensor,
+        metric: s.metric,
+        min: round(d.min),
+        mean: round(d.sum / d.count),
+        max: round(d.max),
+        minutes: d.minutes,
+      });
     const byMonth = new Map<string, DayStats>();
     for (const d of ds) {
       const m = byMonth.get(monthOf(d.day));
       if (!m) byMonth.set(monthOf(d.day), { ...d, day: monthOf(d.day) });
-      else Object.assign(m, { min: Math.min(m.min, d.min), max: Math.max(m.max, d.max), sum: m.sum + d.sum, count: m.count + d.count, minutes: m.minutes + d.minutes });
+      else
+        Object.assign(m, {
+          min: Math.min(m.min, d.min),
+          max: Math.max(m.max, d.max),
+          sum: m.sum + d.sum,
+          count: m.count + d.count,
+          minutes: m.minutes + d.minutes,
+        });
     }
     for (const [mo, m] of byMonth)
       monthly.push({

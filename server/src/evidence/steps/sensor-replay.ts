@@ -37,7 +37,13 @@ export async function replaySensors(input: EvidenceInput, b: BuildInputs, progre
   const { store, site, catalogue, calendar, profiles } = input;
   const { series, sensors, days, from, to } = b;
   const method = input.method ?? 'rollup-first';
-  const out: SensorEvidence = { coverage: new Map(), room: new Map(), noise: new Map(), open: new OpenAlarms(), records: [] };
+  const out: SensorEvidence = {
+    coverage: new Map(),
+    room: new Map(),
+    noise: new Map(),
+    open: new OpenAlarms(),
+    records: [],
+  };
   const rangeFrom = from - WARMUP_MS;
   const { h0, n: nHours } = hourIndexRange(rangeFrom, to);
   const ctx: PassContext = {
@@ -60,7 +66,21 @@ export async function replaySensors(input: EvidenceInput, b: BuildInputs, progre
     }
     const mine = series.filter((s) => s.sensor === sensor);
     const metrics: Metric[] = mine.map((s) => s.metric);
-    const passInput = { store, site, catalogue, calendar, profiles, sensor, metrics, hall: mine[0]!.zoneKind === 'hall', rules, days, rangeFrom, from, to };
+    const passInput = {
+      store,
+      site,
+      catalogue,
+      calendar,
+      profiles,
+      sensor,
+      metrics,
+      hall: mine[0]!.zoneKind === 'hall',
+      rules,
+      days,
+      rangeFrom,
+      from,
+      to,
+    };
     const r = method === 'full-replay' ? await fullReplay(passInput) : await rollupFirst(passInput, ctx);
     progress('replay', ++done / (sensors.length + 2));
     return r;

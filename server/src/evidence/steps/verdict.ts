@@ -16,14 +16,20 @@ export function judge(ev: ClauseEvidence, bases: Set<Basis>, faults: DeviceFault
       reason = `${bad.length} fault(s) beyond the monthly limit or repaired late`;
     } else if (ev.coverage === null || ev.coverage < threshold) {
       verdict = 'insufficient-data';
-      reason = ev.coverage === null ? 'no counter devices are configured for this site' : 'no status or counter records from the counter devices in the period';
+      reason =
+        ev.coverage === null
+          ? 'no counter devices are configured for this site'
+          : 'no status or counter records from the counter devices in the period';
     } else reason = `${faults.filter((f) => f.source === 'status').length} fault(s), none beyond the limits`;
   } else if (ev.excursions.length > 0) {
     verdict = 'fail';
     reason = `${ev.excursions.length} excursion(s)`;
   } else if (ev.coverage === null || ev.coverage < threshold) {
     verdict = 'insufficient-data';
-    reason = ev.coverage === null ? 'no sensor of this site measures this clause' : `coverage ${pct(ev.coverage)} is below ${pct(threshold)}`;
+    reason =
+      ev.coverage === null
+        ? 'no sensor of this site measures this clause'
+        : `coverage ${pct(ev.coverage)} is below ${pct(threshold)}`;
   } else reason = `no excursion; coverage ${pct(ev.coverage)}`;
   ev.verdict = verdict;
   ev.reason = reason;

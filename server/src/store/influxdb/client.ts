@@ -48,7 +48,8 @@ export function parseInfluxUrl(raw: string): { base: string; database?: string; 
   const t = influxTarget(raw);
   const out: { base: string; database?: string; auth?: string } = { base: t.base };
   if (t.database !== undefined) out.database = t.database;
-  if (t.username !== undefined) out.auth = `Basic ${Buffer.from(`${t.username}:${t.password ?? ''}`).toString('base64')}`;
+  if (t.username !== undefined)
+    out.auth = `Basic ${Buffer.from(`${t.username}:${t.password ?? ''}`).toString('base64')}`;
   return out;
 }
 
@@ -77,7 +78,9 @@ export class InfluxClient implements InfluxReader {
     this.database = database;
     const u = new URL(target.base);
     const secure = u.protocol === 'https:';
-    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 16 }) : new http.Agent({ keepAlive: true, maxSockets: 16 });
+    this.agent = secure
+      ? new https.Agent({ keepAlive: true, maxSockets: 16 })
+      : new http.Agent({ keepAlive: true, maxSockets: 16 });
     const schema: ISchemaOptions[] = Object.entries(INTEGER_FIELDS).map(([measurement, s]) => ({
       measurement,
       tags: s.tags,
@@ -115,7 +118,9 @@ export class InfluxClient implements InfluxReader {
     }
     const version = p.version ?? '';
     if (!/^v?1\./.test(version)) {
-      throw new Error(`${this.url} answers /ping as InfluxDB ${version || 'of no version'}; hallmon needs InfluxDB 1.x (InfluxQL and /query).`);
+      throw new Error(
+        `${this.url} answers /ping as InfluxDB ${version || 'of no version'}; hallmon needs InfluxDB 1.x (InfluxQL and /query).`,
+      );
     }
     return version;
   }
@@ -146,16 +151,33 @@ export class InfluxClient implements InfluxReader {
     const db = JSON.stringify(this.database);
     try {
       if (!current) {
-        await this.call('create a retention policy', () => this.db.createRetentionPolicy('autogen', { database: this.database, duration: 'INF', replication: 1, isDefault: true }));
-        log.warn({ database: this.database, policy: 'autogen' }, 'the database had no default retention policy; created one that keeps data for ever');
+        await this.call('create a retention policy', () =>
+          this.db.createRetentionPolicy('autogen', {
+            database: this.database,
+            duration: 'INF',
+            replication: 1,
+            isDefault: true,
+          }),
+        );
+        log.warn(
+          { database: this.database, policy: 'autogen' },
+          'the database had no default retention policy; created one that keeps data for ever',
+        );
         return 'created';
       }
       if (current.duration === '0s') return 'kept';
       await this.call(`alter the retention policy "${current.name}"`, () =>
-        this.db.alterRetentionPolicy(current.name, { database: this.database, duration: 'INF', replication: current.replicaN || 1, isDefault: true }),
+        this.db.alterRetentionPolicy(current.name, {
+          database: this.database,
+          duration: 'INF',
+          replication: current.replicaN || 1,
+          isDefault: true,
+        }),
       );
     } catch (err) {
-      const fix = current ? `ALTER RETENTION POLICY ${JSON.stringify(current.name)} ON ${db} DURATION INF DEFAULT` : `CREATE RETENTION POLICY "autogen" ON ${db} DURATION INF REPLICATION 1 DEFAULT`;
+      const fix = current
+        ? `ALTER RETENTION POLICY ${JSON.stringify(current.name)} ON ${db} DURATION INF DEFAULT`
+        : `CREATE RETENTION POLICY "autogen" ON ${db} DURATION INF REPLICATION 1 DEFAULT`;
       throw new Error(
         `The InfluxDB database ${db} must keep data for ever (hallmon prunes raw readings itself after --retention-days and keeps the rollups evidence packs need), ` +
           `and its default retention policy could not be changed: ${(err as Error).message}. As an InfluxDB admin, run: ${fix}`,
@@ -185,7 +207,9 @@ export class InfluxClient implements InfluxReader {
 
   /** InfluxQL (statements separated by `;`), times as epoch ms, POSTed (DELETE and SELECT INTO need it). */
   async query(q: string): Promise<InfluxSeries[][]> {
-    const answer: unknown = await this.call('run a query', () => this.db.queryRaw(q, { precision: 'ms', method: 'POST' }));
+    const answer: unknown = await this.call('run a query', () =>
+      this.db.queryRaw(q, { precision: 'ms', method: 'POST' }),
+    );
     return seriesOf(answer, this.url, 200, 0);
   }
 
@@ -201,7 +225,9 @@ export class InfluxClient implements InfluxReader {
     } catch (err) {
       const e = err as Error & { code?: string };
       if (e.code !== undefined || /No host available|Request timed out/.test(e.message)) {
-        throw new Error(`InfluxDB at ${this.url} did not answer (${e.code ?? e.message}) when asked to ${what}. Start InfluxDB 1.x there or pass the right --influx-url.`);
+        throw new Error(
+          `InfluxDB at ${this.url} did not answer (${e.code ?? e.message}) when asked to ${what}. Start InfluxDB 1.x there or pass the right --influx-url.`,
+        );
       }
       throw new Error(`InfluxDB at ${this.url} refused to ${what}: ${e.message.slice(0, 300)}`);
     }

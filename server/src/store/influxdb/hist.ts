@@ -46,7 +46,12 @@ export function addKeptBins(into: Map<string, Map<number, number>>, series: Infl
 }
 
 /** Bins the raw noise points in [from, to) per series-minute into rollup_hist (call before deleting them). */
-export async function keepMinuteHistograms(bulk: InfluxReader, lines: LineWriter, from: number, to: number): Promise<void> {
+export async function keepMinuteHistograms(
+  bulk: InfluxReader,
+  lines: LineWriter,
+  from: number,
+  to: number,
+): Promise<void> {
   const [series] = await bulk.query(
     `SELECT value, edur FROM reading WHERE metric = 'noise_laeq' AND time >= ${qlTime(from)} AND time < ${qlTime(to)} GROUP BY site, sensor, metric`,
   );
@@ -62,7 +67,7 @@ export async function keepMinuteHistograms(bulk: InfluxReader, lines: LineWriter
     for (const [ts, value, edur] of s.values) {
       if (typeof ts !== 'number' || typeof value !== 'number') continue;
       const m = bucketStart(ts, '1m');
-      if (m !== minute) flush(), (minute = m);
+      if (m !== minute) (flush(), (minute = m));
       const b = histBin(value);
       bins.set(b, (bins.get(b) ?? 0) + (typeof edur === 'number' ? edur : DEFAULT_NOISE_DUR_S));
     }

@@ -77,14 +77,18 @@ export class HourRollupKeeper {
 
   /** Loads the persisted dirty hours (and dirties an existing pre-rollup database once), starts the timer. */
   async start(): Promise<void> {
-    const [state, marks] = await this.client.query(`SELECT version, pruned_before FROM ${STATE}; SELECT pending FROM ${DIRTY} WHERE pending = 1`);
+    const [state, marks] = await this.client.query(
+      `SELECT version, pruned_before FROM ${STATE}; SELECT pending FROM ${DIRTY} WHERE pending = 1`,
+    );
     const pruned = state?.[0]?.values.at(-1)?.[2];
     this.prunedBefore = typeof pruned === 'number' ? pruned : -Infinity;
     const now = Date.now();
     for (const s of marks ?? []) for (const [ts] of s.values) if (typeof ts === 'number') this.dirty.set(ts, 0);
     if (state?.[0]?.values.at(-1)?.[1] !== LAYOUT_VERSION) {
       // From the oldest pruned minute (rollup_1m) or raw reading to the newest raw reading.
-      const [first, last, firstPruned] = await this.client.query('SELECT first(value) FROM reading; SELECT last(value) FROM reading; SELECT first("count") FROM rollup_1m');
+      const [first, last, firstPruned] = await this.client.query(
+        'SELECT first(value) FROM reading; SELECT last(value) FROM reading; SELECT first("count") FROM rollup_1m',
+      );
       const a0 = first?.[0]?.values[0]?.[0];
       const p0 = firstPruned?.[0]?.values[0]?.[0];
       const a = typeof p0 === 'number' && (typeof a0 !== 'number' || p0 < a0) ? p0 : a0;
@@ -96,7 +100,9 @@ export class HourRollupKeeper {
         for (const h of hours) this.dirty.set(h, 0);
         this.log.info({ hours: hours.length }, 'building the hourly rollups of existing readings in the background');
       }
-      await this.client.writePoints([{ measurement: STATE, fields: { version: LAYOUT_VERSION }, timestamp: msTime(0) }]);
+      await this.client.writePoints([
+        { measurement: STATE, fields: { version: LAYOUT_VERSION }, timestamp: msTime(0) },
+      ]);
     }
     if (this.dirty.size > 0) this.log.info({ hours: this.dirty.size, since: now }, 'hourly rollups to recompute');
     this.timer = setInterval(() => void this.backgroundPass(), TICK_MS);
@@ -136,7 +142,9 @@ export class HourRollupKeeper {
 
   /** Recomputes the dirty hours overlapping [from, to) (all of them without a range). Returns hours done. */
   compact(range?: { from: number; to: number }): Promise<number> {
-    return this.exclusive(() => this.compactWhere((h) => range === undefined || (h + HOUR > range.from && h < range.to)));
+    return this.exclusive(() =>
+      this.compactWhere((h) => range === undefined || (h + HOUR > range.from && h < range.to)),
+    );
   }
 
   /** Runs fn with compaction held off (pruneRaw moves raw sums into rollup_1m: never half-seen). */
@@ -161,7 +169,9 @@ export class HourRollupKeeper {
     if (cut <= this.prunedBefore) return;
     // Set before the write: a reader racing the prune must look at rollup_1m rather than miss it.
     this.prunedBefore = cut;
-    await this.client.writePoints([{ measurement: STATE, fields: { pruned_before: Math.trunc(cut) }, timestamp: msTime(0) }]);
+    await this.client.writePoints([
+      { measurement: STATE, fields: { pruned_before: Math.trunc(cut) }, timestamp: msTime(0) },
+    ]);
   }
 
   /** Bumped whenever hours are recomputed: a reader's cache of compacted data is stale after it. */
@@ -179,7 +189,8 @@ export class HourRollupKeeper {
       this.failures = 0;
     } catch (err) {
       // Rate-limited: the first failure and then every 60th (about hourly); readers still compact.
-      if (this.failures++ % 60 === 0) this.log.warn({ err: (err as Error).message }, 'hourly rollup compaction failed; will retry');
+      if (this.failures++ % 60 === 0)
+        this.log.warn({ err: (err as Error).message }, 'hourly rollup compaction failed; will retry');
     }
   }
 
@@ -194,7 +205,8 @@ export class HourRollupKeeper {
     }
     try {
       const runs: Array<[number, number]> = [];
-      for (const [a, b] of hourRuns(take, HOUR)) for (let t = a; t < b; t += RUN_HOURS * HOUR) runs.push([t, Math.min(b, t + RUN_HOURS * HOUR)]);
+      for (const [a, b] of hourRuns(take, HOUR))
+        for (let t = a; t < b; t += RUN_HOURS * HOUR) runs.push([t, Math.min(b, t + RUN_HOURS * HOUR)]);
       await mapLimit(runs, PARALLEL, ([a, b]) => this.recompute(a, b));
     } catch (err) {
       for (const h of take) if (!this.dirty.has(h)) this.dirty.set(h, touchedAt.get(h) ?? 0);
@@ -252,7 +264,22 @@ export class HourRollupKeeper {
         if (cur === undefined || cur.ts !== m) {
           key = `${site}\0${sensor}\0${metric}\0${m}`;
           cur = minutes.get(key);
-          if (!cur) minutes.set(key, (cur = { site, sensor, metric, ts: m, count: 0, min: value, max: value, sum: 0, energy: null, edur: null }));
+          if (!cur)
+            minutes.set(
+              key,
+              (cur = {
+                site,
+                sensor,
+                metric,
+                ts: m,
+                count: 0,
+                min: value,
+                max: value,
+                sum: 0,
+                energy: null,
+                edur: null,
+              }),
+            );
           bins = hist.get(key);
           if (!bins) hist.set(key, (bins = new Map()));
         }
@@ -268,7 +295,9 @@ export class HourRollupKeeper {
     for (const [key, bins] of hist) {
       const m = minutes.get(key);
       if (!m || bins.size === 0) continue;
-      lines.push(`${NOISE_HIST},metric=${escTag(m.metric)},sensor=${escTag(m.sensor)},site=${escTag(m.site)} ${histFields(bins)} ${m.ts}`);
+      lines.push(
+        `${NOISE_HIST},metric=${escTag(m.metric)},sensor=${escTag(m.sensor)},site=${escTag(m.site)} ${histFields(bins)} ${m.ts}`,
+      );
       // Runs are whole hours, so every minute of an hour is here: its hour's histogram is complete.
       const h = floorHour(m.ts);
       const hk = `${m.site}\0${m.sensor}\0${m.metric}\0${h}`;
@@ -277,13 +306,17 @@ export class HourRollupKeeper {
       for (const [b, sec] of bins) acc.bins.set(b, (acc.bins.get(b) ?? 0) + sec);
     }
     for (const { m, h, bins } of hourHist.values()) {
-      lines.push(`${NOISE_HIST_1H},metric=${escTag(m.metric)},sensor=${escTag(m.sensor)},site=${escTag(m.site)} ${histFields(bins)} ${h}`);
+      lines.push(
+        `${NOISE_HIST_1H},metric=${escTag(m.metric)},sensor=${escTag(m.sensor)},site=${escTag(m.site)} ${histFields(bins)} ${h}`,
+      );
     }
     const line = (s: HourSums) => {
       let f = `count=${fieldFloat(s.count)},min=${fieldFloat(s.min)},max=${fieldFloat(s.max)},sum=${fieldFloat(s.sum)}`;
       if (s.energy !== null && s.edur !== null) f += `,energy=${fieldFloat(s.energy)},edur=${fieldFloat(s.edur)}`;
       f += packs.fields(seriesKeyOf(s.site, s.sensor, s.metric), s.ts);
-      lines.push(`${ROLLUP_1H},metric=${escTag(s.metric)},sensor=${escTag(s.sensor)},site=${escTag(s.site)} ${f} ${s.ts}`);
+      lines.push(
+        `${ROLLUP_1H},metric=${escTag(s.metric)},sensor=${escTag(s.sensor)},site=${escTag(s.site)} ${f} ${s.ts}`,
+      );
     };
     // Minutes arrive per series in time order: fold them into their hours in that order.
     for (const m of minutes.values()) {
@@ -297,7 +330,8 @@ export class HourRollupKeeper {
       else mergeInto(prev, m.count, m.min, m.max, m.sum, m.energy, m.edur);
     }
     for (const s of sums.values()) line(s);
-    for (let i = 0; i < lines.length; i += LINES_PER_WRITE) await this.lines.write(lines.slice(i, i + LINES_PER_WRITE).join('\n'));
+    for (let i = 0; i < lines.length; i += LINES_PER_WRITE)
+      await this.lines.write(lines.slice(i, i + LINES_PER_WRITE).join('\n'));
   }
 
   private chainMarkers(hours: number[], pending: 0 | 1): Promise<void> {
@@ -308,7 +342,11 @@ export class HourRollupKeeper {
 
   private async writeMarkers(hours: number[], pending: 0 | 1): Promise<void> {
     for (let i = 0; i < hours.length; i += LINES_PER_WRITE) {
-      await this.client.writePoints(hours.slice(i, i + LINES_PER_WRITE).map((h) => ({ measurement: DIRTY, fields: { pending }, timestamp: msTime(h) })));
+      await this.client.writePoints(
+        hours
+          .slice(i, i + LINES_PER_WRITE)
+          .map((h) => ({ measurement: DIRTY, fields: { pending }, timestamp: msTime(h) })),
+      );
     }
   }
 }
@@ -338,7 +376,18 @@ function addSeries(into: Map<string, HourSums>, series: InfluxSeries[] | undefin
       const key = `${site}\0${sensor}\0${metric}\0${ts}`;
       const prev = into.get(key);
       if (!prev) {
-        into.set(key, { site, sensor, metric, ts, count, min: min as number, max: max as number, sum: sum as number, energy: e, edur: d });
+        into.set(key, {
+          site,
+          sensor,
+          metric,
+          ts,
+          count,
+          min: min as number,
+          max: max as number,
+          sum: sum as number,
+          energy: e,
+          edur: d,
+        });
         continue;
       }
       mergeInto(prev, count, min as number, max as number, sum as number, e, d);
@@ -346,7 +395,15 @@ function addSeries(into: Map<string, HourSums>, series: InfluxSeries[] | undefin
   }
 }
 
-function mergeInto(prev: HourSums, count: number, min: number, max: number, sum: number, e: number | null, d: number | null): void {
+function mergeInto(
+  prev: HourSums,
+  count: number,
+  min: number,
+  max: number,
+  sum: number,
+  e: number | null,
+  d: number | null,
+): void {
   prev.count += count;
   prev.min = Math.min(prev.min, min);
   prev.max = Math.max(prev.max, max);

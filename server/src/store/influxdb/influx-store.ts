@@ -31,7 +31,16 @@ import { HourRollupKeeper, NOISE_HIST, NOISE_HIST_1H, ROLLUP_1H } from './hour-r
 import { readMinutePacks, type MinuteColumns } from './minute-pack.ts';
 import { addSummedBins, fieldBin, keepMinuteHistograms, keptHistogramQuery } from './hist.ts';
 import { batchedWindows } from './minutes.ts';
-import { alarmFromRow, alarmLine, eventFromRow, eventLine, mergeAlarm, normaliseNew, readingLine, readingPoint } from './points.ts';
+import {
+  alarmFromRow,
+  alarmLine,
+  eventFromRow,
+  eventLine,
+  mergeAlarm,
+  normaliseNew,
+  readingLine,
+  readingPoint,
+} from './points.ts';
 import { bucketCeil, bucketStart, mergeSums, type BucketSums, isNoise, toAggregatePoint } from '../rollup.ts';
 import { binLevel, HIST_BIN_DB, type NoiseHistogram } from '@hallmon/rules';
 import { minuteSealText, rawSealText } from '../../seal/canonical.ts';
@@ -113,7 +122,12 @@ export class InfluxStore implements Store {
       const present = new Set(await this.client.measurements());
       for (const m of RETIRED_MEASUREMENTS) {
         // Space only: a user without the right to drop it keeps a measurement nothing reads.
-        if (present.has(m)) await this.client.dropMeasurement(m).catch((err: Error) => this.log.warn({ err: err.message, measurement: m }, 'could not drop a measurement of an older layout'));
+        if (present.has(m))
+          await this.client
+            .dropMeasurement(m)
+            .catch((err: Error) =>
+              this.log.warn({ err: err.message, measurement: m }, 'could not drop a measurement of an older layout'),
+            );
       }
     }
     await this.hours.start();
@@ -154,7 +168,8 @@ export class InfluxStore implements Store {
     // The touched hours' dirty markers are durable before the readings are (crash safety of rollup_1h).
     await this.hours.noteWrite(batch);
     if (this.writeViaPackage) {
-      for (let i = 0; i < ok.length; i += WRITE_BATCH) await this.client.writePoints(ok.slice(i, i + WRITE_BATCH).map(readingPoint));
+      for (let i = 0; i < ok.length; i += WRITE_BATCH)
+        await this.client.writePoints(ok.slice(i, i + WRITE_BATCH).map(readingPoint));
     } else await this.writeLines(ok.map(readingLine));
     return { inserted: ok.length, duplicates: 0 };
   }
@@ -207,7 +222,9 @@ export class InfluxStore implements Store {
    * materialised before deleting older raw points. Sums from both are merged per bucket.
    */
   async readAggregate(q: ReadingQuery & { step: Step }): Promise<AggregatePoint[]> {
-    const out = (await this.bucketSums(q)).map((b) => toAggregatePoint(b.bucket, b.count, b.min, b.max, b.sum, b.energy, b.durSum));
+    const out = (await this.bucketSums(q)).map((b) =>
+      toAggregatePoint(b.bucket, b.count, b.min, b.max, b.sum, b.energy, b.durSum),
+    );
     return q.limit !== undefined ? out.slice(0, q.limit) : out;
   }
 
@@ -215,7 +232,15 @@ export class InfluxStore implements Store {
   async readMinuteRollups(q: ReadingQuery): Promise<HourRollups> {
     const sums = await this.bucketSums({ ...q, step: '1m' });
     const n = sums.length;
-    const out: HourRollups = { ts: new Float64Array(n), count: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), sum: new Float64Array(n), energy: new Float64Array(n), durSum: new Float64Array(n) };
+    const out: HourRollups = {
+      ts: new Float64Array(n),
+      count: new Float64Array(n),
+      min: new Float64Array(n),
+      max: new Float64Array(n),
+      sum: new Float64Array(n),
+      energy: new Float64Array(n),
+      durSum: new Float64Array(n),
+    };
     for (let i = 0; i < n; i++) {
       const b = sums[i]!;
       out.ts[i] = b.bucket;
@@ -294,10 +319,17 @@ export class InfluxStore implements Store {
    * a year, addHourlyHist), the partial hours at each range's ends from the minute histograms
    * (noise_hist), those statements batched a few dozen per request.
    */
-  async readNoiseHistograms(q: { site: string; sensor: string; metric?: Metric }, ranges: ReadonlyArray<readonly [number, number]>): Promise<NoiseHistogram[]> {
+  async readNoiseHistograms(
+    q: { site: string; sensor: string; metric?: Metric },
+    ranges: ReadonlyArray<readonly [number, number]>,
+  ): Promise<NoiseHistogram[]> {
     this.ensureOpen();
     const where = this.seriesWhere({ site: q.site, sensor: q.sensor, metric: q.metric ?? 'noise_laeq' });
-    const parts = ranges.map(([f, t]) => ({ from: bucketCeil(f, '1m'), to: bucketCeil(t, '1m'), bins: new Map<number, number>() }));
+    const parts = ranges.map(([f, t]) => ({
+      from: bucketCeil(f, '1m'),
+      to: bucketCeil(t, '1m'),
+      bins: new Map<number, number>(),
+    }));
     const asked = parts.filter((p) => p.to > p.from);
     if (asked.length > 0) {
       let from = Infinity;
@@ -314,7 +346,11 @@ export class InfluxStore implements Store {
           if (hb < p.to) edges.push({ bins: p.bins, window: [hb, p.to] });
         } else edges.push({ bins: p.bins, window: [p.from, p.to] });
       }
-      const answers = await batchedWindows(this.bulk, edges.map((e) => e.window), ([a, b]) => [keptHistogramQuery(NOISE_HIST, where, a, b)]);
+      const answers = await batchedWindows(
+        this.bulk,
+        edges.map((e) => e.window),
+        ([a, b]) => [keptHistogramQuery(NOISE_HIST, where, a, b)],
+      );
       answers.forEach(([series], i) => addSummedBins(series, edges[i]!.bins));
     }
     return parts.map(({ bins }) => {
@@ -328,14 +364,25 @@ export class InfluxStore implements Store {
     });
   }
 
-  private histCache: { where: string; generation: number; from: number; to: number; hours: Map<number, Map<number, number>> } | undefined;
+  private histCache:
+    | { where: string; generation: number; from: number; to: number; hours: Map<number, Map<number, number>> }
+    | undefined;
 
   private async addHourlyHist(where: string, a: number, b: number, bins: Map<number, number>): Promise<void> {
     let c = this.histCache;
-    if (!c || c.where !== where || c.generation !== this.hours.generation || a < c.from || b > c.to || this.hours.isDirty(a, b)) {
+    if (
+      !c ||
+      c.where !== where ||
+      c.generation !== this.hours.generation ||
+      a < c.from ||
+      b > c.to ||
+      this.hours.isDirty(a, b)
+    ) {
       const generation = this.hours.generation;
       const to = Math.max(b, a + HIST_CACHE_MS);
-      const [series] = await this.bulk.query(`SELECT * FROM ${NOISE_HIST_1H} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(to)}`);
+      const [series] = await this.bulk.query(
+        `SELECT * FROM ${NOISE_HIST_1H} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(to)}`,
+      );
       const hours = new Map<number, Map<number, number>>();
       for (const s of series ?? []) {
         const cols = s.columns.map(fieldBin);
@@ -350,7 +397,8 @@ export class InfluxStore implements Store {
       }
       c = this.histCache = { where, generation, from: a, to, hours };
     }
-    for (let h = a; h < b; h += 3_600_000) for (const [bin, sec] of c.hours.get(h) ?? []) bins.set(bin, (bins.get(bin) ?? 0) + sec);
+    for (let h = a; h < b; h += 3_600_000)
+      for (const [bin, sec] of c.hours.get(h) ?? []) bins.set(bin, (bins.get(bin) ?? 0) + sec);
   }
 
   /**
@@ -447,7 +495,14 @@ export class InfluxStore implements Store {
     this.ensureOpen();
     for (let i = 0; i < batch.length; i += WRITE_BATCH) {
       await this.client.writePoints(
-        batch.slice(i, i + WRITE_BATCH).map((c) => ({ measurement: 'status', tags: { device: c.device, site: c.site }, fields: { status: c.status }, timestamp: msTime(c.ts) })),
+        batch
+          .slice(i, i + WRITE_BATCH)
+          .map((c) => ({
+            measurement: 'status',
+            tags: { device: c.device, site: c.site },
+            fields: { status: c.status },
+            timestamp: msTime(c.ts),
+          })),
       );
     }
   }
@@ -514,7 +569,13 @@ export class InfluxStore implements Store {
     const out: StoredReading[] = [];
     for (const s of series ?? []) {
       for (const row of rowsOf(s)) {
-        if (typeof row.time !== 'number' || typeof row.value !== 'number' || typeof row.sensor !== 'string' || typeof row.metric !== 'string') continue;
+        if (
+          typeof row.time !== 'number' ||
+          typeof row.value !== 'number' ||
+          typeof row.sensor !== 'string' ||
+          typeof row.metric !== 'string'
+        )
+          continue;
         const r: StoredReading = {
           site,
           sensor: row.sensor,
@@ -538,7 +599,8 @@ export class InfluxStore implements Store {
     this.ensureOpen();
     const from = bucketCeil(q.from, '1h');
     const empty = new Float64Array(0);
-    if (q.to <= from) return { ts: empty, count: empty, min: empty, max: empty, sum: empty, energy: empty, durSum: empty };
+    if (q.to <= from)
+      return { ts: empty, count: empty, min: empty, max: empty, sum: empty, energy: empty, durSum: empty };
     await this.hours.compact({ from, to: q.to });
     // influxd's answer is the cost of a year's read (~100 k rows/s): the noise-only fields only for noise.
     const noise = isNoise(q.metric);
@@ -548,7 +610,15 @@ export class InfluxStore implements Store {
     const rows = series?.[0]?.values ?? [];
     const col = (i: number) => Float64Array.from(rows, (r) => (typeof r[i] === 'number' ? (r[i] as number) : 0));
     const zeros = noise ? undefined : new Float64Array(rows.length);
-    return { ts: col(0), count: col(1), min: col(2), max: col(3), sum: col(4), energy: zeros ?? col(5), durSum: zeros ?? col(6) };
+    return {
+      ts: col(0),
+      count: col(1),
+      min: col(2),
+      max: col(3),
+      sum: col(4),
+      energy: zeros ?? col(5),
+      durSum: zeros ?? col(6),
+    };
   }
 
   /** Evidence replay: 1m buckets with start in [from, to) as (start, mean or noise LAeq) columns. */
@@ -561,16 +631,23 @@ export class InfluxStore implements Store {
    * readMinuteValues of many sorted, disjoint ranges in one go: the hours they touch are read in a
    * few batched requests (minuteColumns), then the time-ordered minutes are split per range.
    */
-  async readMinuteValuesRanges(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>> {
+  async readMinuteValuesRanges(
+    q: Omit<ReadingQuery, 'from' | 'to'>,
+    ranges: ReadonlyArray<readonly [number, number]>,
+  ): Promise<Array<{ ts: Float64Array; value: Float64Array }>> {
     this.ensureOpen();
     const cut = ranges.map(([a, b]) => [bucketCeil(a, '1m'), bucketCeil(b, '1m')] as [number, number]);
     const asked = cut.filter(([a, b]) => b > a);
     for (let i = 1; i < asked.length; i++) {
       // Overlapping or unsorted ranges would share buckets: answer them one at a time instead.
-      if (asked[i]![0] < asked[i - 1]![1]) return Promise.all(ranges.map(([a, b]) => this.readMinuteValuesRanges(q, [[a, b]]).then((r) => r[0]!)));
+      if (asked[i]![0] < asked[i - 1]![1])
+        return Promise.all(ranges.map(([a, b]) => this.readMinuteValuesRanges(q, [[a, b]]).then((r) => r[0]!)));
     }
     const none = new Float64Array(0);
-    const m = asked.length > 0 ? await this.minuteColumns({ ...q, from: asked[0]![0], to: asked[asked.length - 1]![1] }, asked) : { ts: none, value: none, max: none };
+    const m =
+      asked.length > 0
+        ? await this.minuteColumns({ ...q, from: asked[0]![0], to: asked[asked.length - 1]![1] }, asked)
+        : { ts: none, value: none, max: none };
     const noise = isNoise(q.metric);
     let i = 0;
     return cut.map(([from, to]) => {
@@ -595,7 +672,15 @@ export class InfluxStore implements Store {
     const H = 3_600_000;
     const n = q.hours.length;
     const col = (fill: number) => new Float64Array(n).fill(fill);
-    const out: MinuteHourStats = { ts: Float64Array.from(q.hours), minutes: col(0), valued: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+    const out: MinuteHourStats = {
+      ts: Float64Array.from(q.hours),
+      minutes: col(0),
+      valued: col(0),
+      vmin: col(NaN),
+      vmax: col(NaN),
+      energy: col(0),
+      lmax: col(NaN),
+    };
     const ranges: Array<[number, number]> = [];
     for (const h of [...q.hours].sort((a, b) => a - b)) {
       const a = bucketCeil(Math.max(h, q.from), '1m');

@@ -42,7 +42,9 @@ export function seriesOf(answer: unknown, url: string, status: number, bytes: nu
   }
   const firstError = answer.error ?? answer.results?.find((r) => r.error)?.error;
   if (firstError !== undefined || status !== 200) {
-    throw new Error(`InfluxDB query failed (HTTP ${status}): ${firstError ?? `answer of ${bytes} bytes without an error text`}`);
+    throw new Error(
+      `InfluxDB query failed (HTTP ${status}): ${firstError ?? `answer of ${bytes} bytes without an error text`}`,
+    );
   }
   return (answer.results ?? []).map((r) => r.series ?? []);
 }

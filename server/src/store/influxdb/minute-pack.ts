@@ -57,7 +57,14 @@ export class MinutePacks {
  * time order. A pack that is not an array of numbers and nulls (an edited or foreign point) is an
  * error naming the hour.
  */
-export function unpackMinutes(hour: number, means: string, maxes: string | undefined, from: number, to: number, out: ColumnsBuilder): void {
+export function unpackMinutes(
+  hour: number,
+  means: string,
+  maxes: string | undefined,
+  from: number,
+  to: number,
+  out: ColumnsBuilder,
+): void {
   const m = parsePack(hour, means);
   const x = maxes === undefined ? undefined : parsePack(hour, maxes);
   const a = Math.max(0, Math.ceil((from - hour) / MINUTE));
@@ -103,7 +110,11 @@ export class ColumnsBuilder {
   }
 
   columns(): MinuteColumns {
-    return { ts: this.ts.subarray(0, this.n), value: this.value.subarray(0, this.n), max: this.max.subarray(0, this.n) };
+    return {
+      ts: this.ts.subarray(0, this.n),
+      value: this.value.subarray(0, this.n),
+      max: this.max.subarray(0, this.n),
+    };
   }
 }
 
@@ -145,9 +156,12 @@ export async function readMinutePacks(
     else runs.push([s, e]);
   }
   const windows: Array<[number, number]> = [];
-  for (const [s, e] of runs) for (let t = s; t < e; t += PACK_WINDOW_MS) windows.push([t, Math.min(e, t + PACK_WINDOW_MS)]);
+  for (const [s, e] of runs)
+    for (let t = s; t < e; t += PACK_WINDOW_MS) windows.push([t, Math.min(e, t + PACK_WINDOW_MS)]);
   const fields = withMax ? `${MINUTE_MEANS}, ${MINUTE_MAX}` : MINUTE_MEANS;
-  const parts = await batchedWindows(reader, windows, ([a, b]) => [`SELECT ${fields} FROM ${measurement} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`]);
+  const parts = await batchedWindows(reader, windows, ([a, b]) => [
+    `SELECT ${fields} FROM ${measurement} WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`,
+  ]);
   const out = new ColumnsBuilder();
   let r = 0;
   for (const [series] of parts) {
@@ -157,7 +171,8 @@ export async function readMinutePacks(
         const mx = withMax ? (typeof maxes === 'string' ? maxes : '[]') : undefined;
         // Only the parts of the hour inside a range (ranges and hours both ascend).
         while (r < ranges.length && ranges[r]![1] <= hour) r++;
-        for (let k = r; k < ranges.length && ranges[k]![0] < hour + HOUR; k++) unpackMinutes(hour, means, mx, ranges[k]![0], ranges[k]![1], out);
+        for (let k = r; k < ranges.length && ranges[k]![0] < hour + HOUR; k++)
+          unpackMinutes(hour, means, mx, ranges[k]![0], ranges[k]![1], out);
       }
     }
   }

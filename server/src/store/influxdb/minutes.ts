@@ -36,11 +36,14 @@ export async function readMinuteBuckets(
   withPruned: boolean,
 ): Promise<Map<string, MinuteBucket[]>> {
   const windows: Array<[number, number]> = [];
-  for (const [a, b] of ranges) for (let t = a; t < b; t += MINUTE_WINDOW_MS) windows.push([t, Math.min(b, t + MINUTE_WINDOW_MS)]);
+  for (const [a, b] of ranges)
+    for (let t = a; t < b; t += MINUTE_WINDOW_MS) windows.push([t, Math.min(b, t + MINUTE_WINDOW_MS)]);
   const parts = await batchedWindows(reader, windows, ([a, b]) => {
     const w = `WHERE ${where} AND time >= ${qlTime(a)} AND time < ${qlTime(b)}`;
     const raw = `SELECT value FROM reading ${w} GROUP BY site, sensor, metric`;
-    return withPruned ? [raw, `SELECT sum("count"), sum("sum") FROM rollup_1m ${w} GROUP BY time(1m), site, sensor, metric fill(none)`] : [raw];
+    return withPruned
+      ? [raw, `SELECT sum("count"), sum("sum") FROM rollup_1m ${w} GROUP BY time(1m), site, sensor, metric fill(none)`]
+      : [raw];
   });
   const out = new Map<string, MinuteBucket[]>();
   for (const [raw, rolled] of parts) {
@@ -81,7 +84,8 @@ export async function batchedWindows(
   statements: (w: [number, number]) => string[],
 ): Promise<Array<Array<InfluxSeries[] | undefined>>> {
   const batches: Array<Array<[number, number]>> = [];
-  for (let i = 0; i < windows.length; i += STATEMENTS_PER_REQUEST) batches.push(windows.slice(i, i + STATEMENTS_PER_REQUEST));
+  for (let i = 0; i < windows.length; i += STATEMENTS_PER_REQUEST)
+    batches.push(windows.slice(i, i + STATEMENTS_PER_REQUEST));
   const answers = await mapLimit(batches, MINUTE_PARALLEL, async (batch) => {
     const per = batch.map(statements);
     const results = await reader.query(per.flat().join('; '));

@@ -40,7 +40,8 @@ export class MsgpackHttp implements InfluxReader {
     // An InfluxDB on this machine answers uncompressed: compressing a year of rollups costs influxd
     // and this process more CPU than loopback bytes cost (measured: zlib was the largest item of a
     // year's evidence read). A remote one is asked for gzip.
-    if (!/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url)) this.headers['accept-encoding'] = 'gzip';
+    if (!/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url))
+      this.headers['accept-encoding'] = 'gzip';
     // InfluxDB 1.x matches Accept exactly (a list or q-values get JSON): name the one format.
     this.queryHeaders = { ...this.headers, accept: 'application/x-msgpack' };
     this.lib = url.startsWith('https:') ? https : http;
@@ -51,26 +52,46 @@ export class MsgpackHttp implements InfluxReader {
    * One request on node:http (its body read straight into Buffers: fetch's web streams cost more
    * CPU than decoding the answer did). Network failures name the URL and the fix.
    */
-  private call(path: string, method: 'GET' | 'POST', body: string | undefined, headers = this.headers): Promise<Answer> {
+  private call(
+    path: string,
+    method: 'GET' | 'POST',
+    body: string | undefined,
+    headers = this.headers,
+  ): Promise<Answer> {
     const url = this.url;
     return new Promise<Answer>((resolve, reject) => {
       const fail = (err: Error & { code?: string }): void =>
-        reject(new Error(`InfluxDB at ${url} did not answer (${err.code ?? err.message}). Start InfluxDB 1.x there or pass the right --influx-url.`));
+        reject(
+          new Error(
+            `InfluxDB at ${url} did not answer (${err.code ?? err.message}). Start InfluxDB 1.x there or pass the right --influx-url.`,
+          ),
+        );
       const h: Record<string, string | number> = { ...headers };
       if (body !== undefined) h['content-length'] = Buffer.byteLength(body);
       if (path.startsWith('/query')) h['content-type'] = 'application/x-www-form-urlencoded';
-      const req = this.lib.request(`${url}${path}`, { method, headers: h, agent: this.agent, timeout: this.timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', fail);
-        res.on('end', () => {
-          const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          const done = (b: Buffer) => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: b });
-          if (res.headers['content-encoding'] !== 'gzip') return done(raw);
-          zlib.gunzip(raw, (err, b) => (err ? reject(new Error(`InfluxDB at ${url} sent a gzip answer that does not inflate: ${err.message}`)) : done(b)));
-        });
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer in ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
+      const req = this.lib.request(
+        `${url}${path}`,
+        { method, headers: h, agent: this.agent, timeout: this.timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', fail);
+          res.on('end', () => {
+            const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            const done = (b: Buffer) =>
+              resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: b });
+            if (res.headers['content-encoding'] !== 'gzip') return done(raw);
+            zlib.gunzip(raw, (err, b) =>
+              err
+                ? reject(new Error(`InfluxDB at ${url} sent a gzip answer that does not inflate: ${err.message}`))
+                : done(b),
+            );
+          });
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error(`no answer in ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', fail);
       req.end(body);
     });
@@ -85,7 +106,9 @@ export class MsgpackHttp implements InfluxReader {
   async write(lines: string): Promise<void> {
     const res = await this.call(`/write?db=${encodeURIComponent(this.database)}&precision=ms`, 'POST', lines);
     if (res.status !== 204) {
-      throw new Error(`InfluxDB refused a write to database "${this.database}" (HTTP ${res.status}): ${res.body.toString('utf8').slice(0, 300)}`);
+      throw new Error(
+        `InfluxDB refused a write to database "${this.database}" (HTTP ${res.status}): ${res.body.toString('utf8').slice(0, 300)}`,
+      );
     }
   }
 
@@ -103,7 +126,9 @@ export class MsgpackHttp implements InfluxReader {
     try {
       answer = packed ? msgpack.decode(bytes) : JSON.parse(bytes.toString('utf8'));
     } catch {
-      throw new Error(`InfluxDB at ${this.url} answered a query with HTTP ${res.status} and nothing readable: ${bytes.subarray(0, 200).toString('utf8')}`);
+      throw new Error(
+        `InfluxDB at ${this.url} answered a query with HTTP ${res.status} and nothing readable: ${bytes.subarray(0, 200).toString('utf8')}`,
+      );
     }
     return seriesOf(answer, this.url, res.status, bytes.length);
   }

@@ -47,7 +47,12 @@ export function readingPoint(r: StoredReading): IPoint {
     fields.energy = noiseEnergy(r.value, d);
     fields.edur = d;
   }
-  return { measurement: 'reading', tags: { metric: r.metric, sensor: r.sensor, site: r.site }, fields, timestamp: msTime(r.ts) };
+  return {
+    measurement: 'reading',
+    tags: { metric: r.metric, sensor: r.sensor, site: r.site },
+    fields,
+    timestamp: msTime(r.ts),
+  };
 }
 
 export function eventLine(e: StoredEvent): string {

@@ -176,11 +176,16 @@ export class SqliteStore implements Store {
       seriesInsert: db.prepare('INSERT OR IGNORE INTO series (site, sensor, metric) VALUES (?, ?, ?)'),
       seriesGet: db.prepare('SELECT id FROM series WHERE site = ? AND sensor = ? AND metric = ?').pluck(),
       seriesAdd: db.prepare('UPDATE series SET n = n + ? WHERE id = ?'),
-      readingInsert: db.prepare('INSERT OR IGNORE INTO readings (series_id, ts, value, quality, dur) VALUES (?, ?, ?, ?, ?)'),
+      readingInsert: db.prepare(
+        'INSERT OR IGNORE INTO readings (series_id, ts, value, quality, dur) VALUES (?, ?, ?, ?, ?)',
+      ),
       readRaw: db.prepare(
         'SELECT ts, value, quality, dur FROM readings WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
       ),
-      rollupUpsert: { '1m': rollupUpsert('1m'), '1h': rollupUpsert('1h'), '1d': rollupUpsert('1d') } as Record<Step, Stmt>,
+      rollupUpsert: { '1m': rollupUpsert('1m'), '1h': rollupUpsert('1h'), '1d': rollupUpsert('1d') } as Record<
+        Step,
+        Stmt
+      >,
       rollupRead: { '1m': rollupRead('1m'), '1h': rollupRead('1h'), '1d': rollupRead('1d') } as Record<Step, Stmt>,
       histUpsert: db.prepare(
         `INSERT INTO noise_hist_1m (series_id, bucket_ts, bin, seconds) VALUES (?, ?, ?, ?)
@@ -226,26 +231,56 @@ export class SqliteStore implements Store {
       countSite: db.prepare('SELECT coalesce(sum(n), 0) FROM series WHERE site = ?').pluck(),
       siteSeries: db.prepare('SELECT id, sensor, metric FROM series WHERE site = ?'),
       // Per series, newest first on the (series_id, ts) primary key: one index seek each.
-      lastReading: db.prepare('SELECT ts, value, quality, dur FROM readings WHERE series_id = ? ORDER BY ts DESC LIMIT 1'),
-      minuteMeans: db.prepare('SELECT sum / count FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').pluck(),
-      minuteRatios: db
-        .prepare('SELECT CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts')
+      lastReading: db.prepare(
+        'SELECT ts, value, quality, dur FROM readings WHERE series_id = ? ORDER BY ts DESC LIMIT 1',
+      ),
+      minuteMeans: db
+        .prepare(
+          'SELECT sum / count FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts',
+        )
         .pluck(),
-      minuteStarts: db.prepare('SELECT bucket_ts FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').pluck(),
+      minuteRatios: db
+        .prepare(
+          'SELECT CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts',
+        )
+        .pluck(),
+      minuteStarts: db
+        .prepare(
+          'SELECT bucket_ts FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts',
+        )
+        .pluck(),
       // Evidence: 1h rollups as raw rows, and minute facts of one hour (the PK range of 60 rows).
-      hourRollups: db.prepare('SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
-      hourRollupsPlain: db.prepare('SELECT bucket_ts, count, min, max, sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
-      minuteRollups: db.prepare('SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
-      minuteRollupsPlain: db.prepare('SELECT bucket_ts, count, min, max, sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts').raw(),
-      minuteHour: db.prepare(
-        `SELECT count(*), min(sum / count), max(sum / count),
+      hourRollups: db
+        .prepare(
+          'SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts',
+        )
+        .raw(),
+      hourRollupsPlain: db
+        .prepare(
+          'SELECT bucket_ts, count, min, max, sum FROM rollup_1h WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts',
+        )
+        .raw(),
+      minuteRollups: db
+        .prepare(
+          'SELECT bucket_ts, count, min, max, sum, energy, dur_sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts',
+        )
+        .raw(),
+      minuteRollupsPlain: db
+        .prepare(
+          'SELECT bucket_ts, count, min, max, sum FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ? ORDER BY bucket_ts',
+        )
+        .raw(),
+      minuteHour: db
+        .prepare(
+          `SELECT count(*), min(sum / count), max(sum / count),
            sum(CASE WHEN dur_sum > 0 AND energy > 0 THEN 1 ELSE 0 END),
            sum(CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END),
            min(CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END),
            max(CASE WHEN dur_sum > 0 AND energy > 0 THEN energy / dur_sum END),
            max(CASE WHEN dur_sum > 0 AND energy > 0 THEN max END)
          FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ?`,
-      ).raw(),
+        )
+        .raw(),
     };
   }
 
@@ -372,7 +407,10 @@ export class SqliteStore implements Store {
   }
 
   /** readNoiseHistogram per range: each is one indexed range read on the local file, nothing to batch. */
-  async readNoiseHistograms(q: { site: string; sensor: string; metric?: Metric }, ranges: ReadonlyArray<readonly [number, number]>): Promise<NoiseHistogram[]> {
+  async readNoiseHistograms(
+    q: { site: string; sensor: string; metric?: Metric },
+    ranges: ReadonlyArray<readonly [number, number]>,
+  ): Promise<NoiseHistogram[]> {
     const out: NoiseHistogram[] = [];
     for (const [from, to] of ranges) out.push(await this.readNoiseHistogram({ ...q, from, to }));
     return out;
@@ -416,7 +454,9 @@ export class SqliteStore implements Store {
       where.push(`type IN (${q.types.map(() => '?').join(', ')})`);
       args.push(...q.types);
     }
-    const rows = db.prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY ts, device, type`).all(...args) as EventRow[];
+    const rows = db
+      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY ts, device, type`)
+      .all(...args) as EventRow[];
     return rows.map(eventFromRow);
   }
 
@@ -476,7 +516,9 @@ export class SqliteStore implements Store {
     const args: Array<string | number> = [q.site, q.from, q.to];
     if (q.device !== undefined) args.push(q.device);
     return db
-      .prepare(`SELECT site, device, ts, status FROM status WHERE site = ? AND ts >= ? AND ts < ?${dev} ORDER BY ts, device`)
+      .prepare(
+        `SELECT site, device, ts, status FROM status WHERE site = ? AND ts >= ? AND ts < ?${dev} ORDER BY ts, device`,
+      )
       .all(...args) as StatusChange[];
   }
 
@@ -502,7 +544,14 @@ export class SqliteStore implements Store {
     for (const sr of this.s.siteSeries.all(site) as Array<{ id: number; sensor: string; metric: Metric }>) {
       const row = this.s.lastReading.get(sr.id) as ReadingRow | undefined;
       if (!row) continue;
-      const r: StoredReading = { site, sensor: sr.sensor, metric: sr.metric, ts: row.ts, value: row.value, quality: QUALITIES[row.quality] ?? 'ok' };
+      const r: StoredReading = {
+        site,
+        sensor: sr.sensor,
+        metric: sr.metric,
+        ts: row.ts,
+        value: row.value,
+        quality: QUALITIES[row.quality] ?? 'ok',
+      };
       if (row.dur !== null) r.dur = row.dur;
       out.push(r);
     }
@@ -524,11 +573,26 @@ export class SqliteStore implements Store {
     const id = this.seriesId(q.site, q.sensor, q.metric, false);
     // Energy and duration exist for noise only (NULL, read as 0, for every other metric): not fetched there.
     const noise = isNoise(q.metric);
-    const st = step === '1h' ? (noise ? this.s.hourRollups : this.s.hourRollupsPlain) : noise ? this.s.minuteRollups : this.s.minuteRollupsPlain;
+    const st =
+      step === '1h'
+        ? noise
+          ? this.s.hourRollups
+          : this.s.hourRollupsPlain
+        : noise
+          ? this.s.minuteRollups
+          : this.s.minuteRollupsPlain;
     // Raw rows (arrays): a named-column object per row costs several times as much.
     const rows = id === undefined ? [] : (st.all(id, bucketCeil(q.from, step), q.to) as Array<Array<number | null>>);
     const n = rows.length;
-    const out = { ts: new Float64Array(n), count: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n), sum: new Float64Array(n), energy: new Float64Array(n), durSum: new Float64Array(n) };
+    const out = {
+      ts: new Float64Array(n),
+      count: new Float64Array(n),
+      min: new Float64Array(n),
+      max: new Float64Array(n),
+      sum: new Float64Array(n),
+      energy: new Float64Array(n),
+      durSum: new Float64Array(n),
+    };
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
       out.ts[i] = r[0] ?? 0;
@@ -545,7 +609,10 @@ export class SqliteStore implements Store {
   }
 
   /** readMinuteValues per range: each is one indexed range read on the local file, nothing to batch. */
-  async readMinuteValuesRanges(q: Omit<ReadingQuery, 'from' | 'to'>, ranges: ReadonlyArray<readonly [number, number]>): Promise<Array<{ ts: Float64Array; value: Float64Array }>> {
+  async readMinuteValuesRanges(
+    q: Omit<ReadingQuery, 'from' | 'to'>,
+    ranges: ReadonlyArray<readonly [number, number]>,
+  ): Promise<Array<{ ts: Float64Array; value: Float64Array }>> {
     const out: Array<{ ts: Float64Array; value: Float64Array }> = [];
     for (const [from, to] of ranges) out.push(await this.readMinuteValues({ ...q, from, to }));
     return out;
@@ -591,13 +658,25 @@ export class SqliteStore implements Store {
     const id = this.seriesId(q.site, q.sensor, q.metric, false);
     const n = q.hours.length;
     const col = (fill: number) => new Float64Array(n).fill(fill);
-    const out: MinuteHourStats = { ts: Float64Array.from(q.hours), minutes: col(0), valued: col(0), vmin: col(NaN), vmax: col(NaN), energy: col(0), lmax: col(NaN) };
+    const out: MinuteHourStats = {
+      ts: Float64Array.from(q.hours),
+      minutes: col(0),
+      valued: col(0),
+      vmin: col(NaN),
+      vmax: col(NaN),
+      energy: col(0),
+      lmax: col(NaN),
+    };
     if (id === undefined) return out;
     const noise = isNoise(q.metric);
     const db = (e: number | null | undefined) => (e != null && e > 0 ? 10 * Math.log10(e) : NaN);
     for (let i = 0; i < n; i++) {
       const h = q.hours[i]!;
-      const [minutes, vmin, vmax, nl, er, ermin, ermax, lmax] = this.s.minuteHour.get(id, Math.max(h, q.from), Math.min(h + 3_600_000, q.to)) as Array<number | null>;
+      const [minutes, vmin, vmax, nl, er, ermin, ermax, lmax] = this.s.minuteHour.get(
+        id,
+        Math.max(h, q.from),
+        Math.min(h + 3_600_000, q.to),
+      ) as Array<number | null>;
       out.minutes[i] = minutes ?? 0;
       if (noise) {
         out.valued[i] = nl ?? 0;
@@ -627,28 +706,29 @@ export class SqliteStore implements Store {
   private sealText(kind: 'raw' | 'minute' | 'noiseMinute', q: ReadingQuery): string {
     const db = this.conn();
     // Prepared per connection: a close() and open() gives a new one.
-    if (this.sealStmts?.db !== db) this.sealStmts = {
-      db,
-      raw: db
-        .prepare(
-          `SELECT group_concat(ts || ',' || CAST(round(value * 1e6) AS INTEGER) || ',' || coalesce(CAST(round(dur * 1e6) AS INTEGER), ''), char(10) ORDER BY ts)
+    if (this.sealStmts?.db !== db)
+      this.sealStmts = {
+        db,
+        raw: db
+          .prepare(
+            `SELECT group_concat(ts || ',' || CAST(round(value * 1e6) AS INTEGER) || ',' || coalesce(CAST(round(dur * 1e6) AS INTEGER), ''), char(10) ORDER BY ts)
            FROM readings WHERE series_id = ? AND ts >= ? AND ts < ?`,
-        )
-        .pluck(),
-      minute: db
-        .prepare(
-          `SELECT group_concat(bucket_ts || ',' || count || ',' || CAST(round(min * 1e6) AS INTEGER) || ',' || CAST(round(max * 1e6) AS INTEGER) || ',' || CAST(round(sum / count * 1e6) AS INTEGER), char(10) ORDER BY bucket_ts)
+          )
+          .pluck(),
+        minute: db
+          .prepare(
+            `SELECT group_concat(bucket_ts || ',' || count || ',' || CAST(round(min * 1e6) AS INTEGER) || ',' || CAST(round(max * 1e6) AS INTEGER) || ',' || CAST(round(sum / count * 1e6) AS INTEGER), char(10) ORDER BY bucket_ts)
            FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ?`,
-        )
-        .pluck(),
-      noiseMinute: db
-        .prepare(
-          `SELECT group_concat(bucket_ts || ',' || count || ',' || CAST(round(min * 1e6) AS INTEGER) || ',' || CAST(round(max * 1e6) AS INTEGER) || ',' || CAST(round(sum / count * 1e6) AS INTEGER) || ',' ||
+          )
+          .pluck(),
+        noiseMinute: db
+          .prepare(
+            `SELECT group_concat(bucket_ts || ',' || count || ',' || CAST(round(min * 1e6) AS INTEGER) || ',' || CAST(round(max * 1e6) AS INTEGER) || ',' || CAST(round(sum / count * 1e6) AS INTEGER) || ',' ||
              CASE WHEN energy > 0 AND dur_sum > 0 THEN CAST(round(10 * log10(energy / dur_sum) * 1e4) AS INTEGER) ELSE '' END, char(10) ORDER BY bucket_ts)
            FROM rollup_1m WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts < ?`,
-        )
-        .pluck(),
-    };
+          )
+          .pluck(),
+      };
     const id = this.seriesId(q.site, q.sensor, q.metric, false);
     if (id === undefined) return '';
     const from = kind === 'raw' ? q.from : bucketCeil(q.from, '1m');
