@@ -121,7 +121,10 @@ async function fill(store: ReturnType<typeof createStore>): Promise<void> {
         ...(s.metric === 'noise_laeq' ? { dur: 60 } : {}),
       });
     }
-    if (batch.length >= 5000) (await store.writeReadings(batch), (batch = []));
+    if (batch.length >= 5000) {
+      await store.writeReadings(batch);
+      batch = [];
+    }
   }
   if (batch.length) await store.writeReadings(batch);
 }

@@ -268,7 +268,10 @@ async function main(): Promise<void> {
         });
       }
     }
-    if (batch.length) (await store.writeReadings(batch), (rows += batch.length));
+    if (batch.length) {
+      await store.writeReadings(batch);
+      rows += batch.length;
+    }
     const fillS = (Date.now() - t) / 1000;
     out(
       `fill: ${rows.toLocaleString('en')} readings in ${fillS.toFixed(1)} s (${Math.round(rows / fillS).toLocaleString('en')}/s)`,
@@ -280,10 +283,9 @@ async function main(): Promise<void> {
     input: Parameters<typeof buildEvidence>[0],
     pack: Awaited<ReturnType<typeof buildEvidence>>,
   ): Promise<void> {
-    let t = Date.now();
     const seals = new SealStore(dir);
     seals.open();
-    t = Date.now();
+    let t = Date.now();
     const sealed = await sealDays(store, seals, site, profiles, pack.lastDay, { fromDay: pack.firstDay });
     out(
       `sealDays (first seal of the whole period, runs once in the background): ${sealed.sealed.length} days in ${((Date.now() - t) / 1000).toFixed(1)} s`,

@@ -165,8 +165,10 @@ async function untilStored(
     const n = await count(nr);
     const at = performance.now();
     if (n >= target || at - t0 > maxMs) return { n, at };
-    if (n !== last) ((last = n), (movedAt = at));
-    else if (at - movedAt > stallMs) return { n, at };
+    if (n !== last) {
+      last = n;
+      movedAt = at;
+    } else if (at - movedAt > stallMs) return { n, at };
     await sleep(200);
   }
 }

@@ -155,7 +155,10 @@ async function writesAndRecompute(): Promise<void> {
         nodeCpuS: +(selfCpu() - c0).toFixed(2),
         influxdCpuS: +(cpuOf(influx.pid) - d0).toFixed(2),
       });
-      if (round >= 0) (rebuild[path].push(+rs.toFixed(2)), rebuildCpu[path].push(+(cpuOf(influx.pid) - d0).toFixed(2)));
+      if (round >= 0) {
+        rebuild[path].push(+rs.toFixed(2));
+        rebuildCpu[path].push(+(cpuOf(influx.pid) - d0).toFixed(2));
+      }
       await store.close();
     }
     summary('recompute of 1 M readings', 's', rebuild, 'lower');

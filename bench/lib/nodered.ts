@@ -127,7 +127,7 @@ export async function startNodeRed(installDir: string, userDir: string, flows: u
     );
   } catch (e) {
     await stop();
-    throw new Error(`${(e as Error).message}\nnode-red log:\n${log}`);
+    throw new Error(`${(e as Error).message}\nnode-red log:\n${log}`, { cause: e });
   }
   return {
     url,

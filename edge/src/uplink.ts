@@ -88,6 +88,7 @@ export class Uplink {
       } catch (err) {
         throw new Error(
           `cannot read the uplink CA certificate ${this.opts.uplink.ca} (uplink.ca in the edge config): ${(err as Error).message}`,
+          { cause: err },
         );
       }
     }

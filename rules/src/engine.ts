@@ -161,17 +161,16 @@ export class RuleEngine {
         streams: new Map(),
       });
     }
-    const self = this;
-    this.sink = {
+    // One sink for the engine's life: each call points `into` at its own output array.
+    const sink: Out & { into: Transition[] } = {
       into: [],
-      transition(t) {
-        this.into.push(t);
-      },
-      excursion: (x) => self.excursions.push(x),
-      gap: (g) => self.gaps.push(g),
-      fault: (f) => self.faults.push(f),
-      followup: (f) => self.followups.push(f),
+      transition: (t) => sink.into.push(t),
+      excursion: (x) => this.excursions.push(x),
+      gap: (g) => this.gaps.push(g),
+      fault: (f) => this.faults.push(f),
+      followup: (f) => this.followups.push(f),
     };
+    this.sink = sink;
   }
 
   /** Every bound rule instance (for listings and tests). */

@@ -208,7 +208,10 @@ export class RulesRuntime implements AgentRules {
   private records(ts: Transition[]): AlarmRecord[] {
     if (ts.length === 0) return [];
     this.dirty = true;
-    for (const t of ts) t.type === 'raise' ? this.raised++ : this.cleared++;
+    for (const t of ts) {
+      if (t.type === 'raise') this.raised++;
+      else this.cleared++;
+    }
     return ts.map((t) => t.alarm);
   }
 

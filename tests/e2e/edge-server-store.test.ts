@@ -2,7 +2,7 @@
 // devices on socat ptys, the real `hallmon edge` process, the real `hallmon server` process (SQLite,
 // then a real influxd), and the HTTP API. Values, scaling, signed negatives and calibration arrive
 // intact; every reading the edge acknowledged is stored exactly once; rollups agree with raw data.
-import { test } from 'vitest';
+import { test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp.ts';
@@ -11,7 +11,7 @@ import { startInfluxd } from '../helpers/influxd.ts';
 import { waitFor, sleep } from '../helpers/wait.ts';
 import { api, drained, EXPECTED, rawPoints, rollupCount, SERIES, startHall } from './harness.ts';
 
-async function endToEnd(t: import('vitest').TestContext, storeArgs: string[]) {
+async function endToEnd(t: TestContext, storeArgs: string[]) {
   const dir = tempDir('hallmon-e2e-');
   t.onTestFinished(() => dir.remove());
   const server = await spawnServer(['--data-dir', join(dir.path, 'server'), ...storeArgs]);

@@ -185,7 +185,6 @@ export class AsciiLineDriver implements Driver {
       this.port = port;
       backoff.reset();
       if (reported) log.info({ driver: this.name }, 'serial port reopened');
-      reported = false;
       await Promise.race([
         closed,
         new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true })),

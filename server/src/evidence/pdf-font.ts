@@ -17,6 +17,7 @@ export function notoSansSc(): Buffer {
   } catch (err) {
     throw new Error(
       `The evidence PDF needs the Noto Sans SC font from @expo-google-fonts/noto-sans-sc: ${(err as Error).message}. Run npm install in the hallmon folder.`,
+      { cause: err },
     );
   }
   return cached;

@@ -61,8 +61,8 @@ function lines(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext, colour: boolea
     `**${title(a, ev, c)}**`,
     `> 站点：${c.site.name}`,
     `> 位置：${c.sensorName ? `${c.sensorName}（${a.sensor}）` : a.sensor}`,
-    `> 级别：${sev}　规则：${a.rule}`,
-    `> 峰值：${num(a.peak)}　限值：${num(a.limit)}`,
+    `> 级别：${sev}\u3000规则：${a.rule}`,
+    `> 峰值：${num(a.peak)}\u3000限值：${num(a.limit)}`,
     `> 开始：${localTime(a.startedAt, tz)}`,
   ];
   if (a.clearedAt !== undefined) out.push(`> 恢复：${localTime(a.clearedAt, tz)}`);

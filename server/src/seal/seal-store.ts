@@ -109,6 +109,7 @@ export class SealStore {
     } catch (err) {
       throw new Error(
         `Cannot open the seal table ${this.file}: ${(err as Error).message}. Check that --data-dir is writable.`,
+        { cause: err },
       );
     }
   }

@@ -92,7 +92,7 @@ export function readManifest(packDir: string): Manifest {
   try {
     m = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!isValid(ManifestSchema, m))
     throw new Error(`${file} is not a hallmon evidence manifest (format hallmon-evidence-pack/1, /2 or /3)`);

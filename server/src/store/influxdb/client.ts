@@ -181,6 +181,7 @@ export class InfluxClient implements InfluxReader {
       throw new Error(
         `The InfluxDB database ${db} must keep data for ever (hallmon prunes raw readings itself after --retention-days and keeps the rollups evidence packs need), ` +
           `and its default retention policy could not be changed: ${(err as Error).message}. As an InfluxDB admin, run: ${fix}`,
+        { cause: err },
       );
     }
     log.warn(
@@ -227,9 +228,10 @@ export class InfluxClient implements InfluxReader {
       if (e.code !== undefined || /No host available|Request timed out/.test(e.message)) {
         throw new Error(
           `InfluxDB at ${this.url} did not answer (${e.code ?? e.message}) when asked to ${what}. Start InfluxDB 1.x there or pass the right --influx-url.`,
+          { cause: err },
         );
       }
-      throw new Error(`InfluxDB at ${this.url} refused to ${what}: ${e.message.slice(0, 300)}`);
+      throw new Error(`InfluxDB at ${this.url} refused to ${what}: ${e.message.slice(0, 300)}`, { cause: err });
     }
   }
 }

@@ -67,7 +67,10 @@ export async function keepMinuteHistograms(
     for (const [ts, value, edur] of s.values) {
       if (typeof ts !== 'number' || typeof value !== 'number') continue;
       const m = bucketStart(ts, '1m');
-      if (m !== minute) (flush(), (minute = m));
+      if (m !== minute) {
+        flush();
+        minute = m;
+      }
       const b = histBin(value);
       bins.set(b, (bins.get(b) ?? 0) + (typeof edur === 'number' ? edur : DEFAULT_NOISE_DUR_S));
     }

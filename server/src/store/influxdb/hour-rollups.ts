@@ -255,7 +255,7 @@ export class HourRollupKeeper {
       const site = s.tags?.site ?? '';
       const sensor = s.tags?.sensor ?? '';
       const metric = s.tags?.metric ?? '';
-      let key = '';
+      let key: string;
       let cur: HourSums | undefined;
       let bins: Map<number, number> | undefined;
       for (const [ts, value, energy, edur] of s.values) {

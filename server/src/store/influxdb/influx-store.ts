@@ -495,14 +495,12 @@ export class InfluxStore implements Store {
     this.ensureOpen();
     for (let i = 0; i < batch.length; i += WRITE_BATCH) {
       await this.client.writePoints(
-        batch
-          .slice(i, i + WRITE_BATCH)
-          .map((c) => ({
-            measurement: 'status',
-            tags: { device: c.device, site: c.site },
-            fields: { status: c.status },
-            timestamp: msTime(c.ts),
-          })),
+        batch.slice(i, i + WRITE_BATCH).map((c) => ({
+          measurement: 'status',
+          tags: { device: c.device, site: c.site },
+          fields: { status: c.status },
+          timestamp: msTime(c.ts),
+        })),
       );
     }
   }

@@ -116,7 +116,9 @@ export class SqliteStore implements Store {
       mkdirSync(this.opts.dataDir, { recursive: true });
       db = new Database(this.file);
     } catch (err) {
-      throw new Error(`Cannot create the SQLite store at ${this.file}: ${(err as Error).message}. Check --data-dir.`);
+      throw new Error(`Cannot create the SQLite store at ${this.file}: ${(err as Error).message}. Check --data-dir.`, {
+        cause: err,
+      });
     }
     try {
       db.pragma('journal_mode = WAL');
@@ -131,6 +133,7 @@ export class SqliteStore implements Store {
       throw new Error(
         `Cannot open the SQLite store at ${this.file}: ${(err as Error).message}. ` +
           'Check that --data-dir is writable and that no other hallmon server uses it.',
+        { cause: err },
       );
     }
     const version = Number(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get());
