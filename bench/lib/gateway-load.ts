@@ -35,7 +35,7 @@ export class ReadingSource {
     return { sensor, metric, value: 20 + (i % 100) / 10, ts: this.base + Math.floor(i / SERIES.length) };
   }
 
-  /** One JSON payload: an object for 1 reading per message, an array otherwise (CONTRACT). */
+  /** One JSON payload: an object for 1 reading per message, an array otherwise (docs/contract.md). */
   payload(perMessage: number): string {
     return JSON.stringify(perMessage === 1 ? this.next() : Array.from({ length: perMessage }, () => this.next()));
   }

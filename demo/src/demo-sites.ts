@@ -1,4 +1,4 @@
-// `hallmon demo`'s other halls: sites with no edge, where a third-party gateway publishes CONTRACT
+// `hallmon demo`'s other halls: sites with no edge, where a third-party gateway publishes contract
 // telemetry and counter events straight to the server's broker with the site's own credential
 // (rulesAt: "server"). One MQTT client per site; values come from a simulator scenario, so the
 // district overview has more than one live hall to show.

@@ -10,7 +10,7 @@ import { toIso, type DeviceEvent } from '@hallmon/firmware-config';
 export const STREAMS = ['telemetry', 'events', 'alarms', 'status'] as const;
 export type Stream = (typeof STREAMS)[number];
 
-/** What the agent hands in: `body` is the JSON text of one CONTRACT object (status: the payload). */
+/** What the agent hands in: `body` is the JSON text of one contract object (status: the payload). */
 export interface OutboxInput {
   /** Sensor or device id (status: the device whose retained topic this is). */
   key: string;

@@ -1,5 +1,5 @@
 // Shared command-line handling for every `hallmon` subcommand: flags declared once with their help
-// text, each with a HALLMON_* environment twin (CONTRACT "every flag has a HALLMON_* twin"), and
+// text, each with a HALLMON_* environment twin (docs/contract.md, "every flag has a HALLMON_* twin"), and
 // errors that say what to type instead. Boolean flags also take --no-NAME (node:util parseArgs
 // learnt allowNegative only in Node 22.4; this works on Node 20 as well).
 import { parseArgs } from 'node:util';

@@ -1,6 +1,6 @@
 // Builds the alarm records and evidence records rules emit, so every kind shapes them alike.
 // Alarm ids are stable (`${site}:${rule}:${sensor}:${startMs}`): the raise and the clear of one
-// excursion carry the same id, and a replay of the same data yields the same ids (CONTRACT alarms).
+// excursion carry the same id, and a replay of the same data yields the same ids (contract alarms).
 import { toIso } from '@hallmon/firmware-config/core';
 import type { Bound, EndReason, Excursion, Out } from './types.ts';
 import type { Metric } from '@hallmon/firmware-config/core';

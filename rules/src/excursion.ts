@@ -1,7 +1,7 @@
 // The excursion state machine shared by the threshold kinds (laeq-window, range, dew-point,
 // rate-of-change): hysteresis, minimum duration, peak, and the three ways an excursion ends:
 // cleared by a reading, a gap in the data (ends at the last reading that showed it), or the end of
-// the rule's active period (closing time, end of season). BRIEF "Definitions: Excursion".
+// the rule's active period (closing time, end of season).
 import type { Limits, Metric } from '@hallmon/firmware-config/core';
 import type { Static } from '@sinclair/typebox';
 import { clear, excursion, raise } from './alarm.ts';

@@ -1,5 +1,5 @@
 // Site-local time for the rules: calendar days, opening hours and seasons in the site's time zone.
-// Hall clauses are judged in opening hours only (BRIEF "Opening hours"), hall climate limits switch
+// Hall clauses are judged in opening hours only, hall climate limits switch
 // with the season (GB/T 18883-2022), days and working days are the site's, not UTC's.
 import { nextDay, ZoneOffset, type Day } from '@hallmon/firmware-config/core';
 

@@ -22,7 +22,7 @@ export interface Transition {
 
 export type EndReason = 'cleared' | 'gap' | 'closing' | 'season-end' | 'day-end' | 'online' | 'resolved';
 
-/** A continuous period in which a rule's condition held (BRIEF "Excursion"); times are epoch ms. */
+/** A continuous period in which a rule's condition held; times are epoch ms. */
 export interface Excursion {
   rule: string;
   clause: string;
@@ -37,7 +37,7 @@ export interface Excursion {
   endReason: EndReason;
 }
 
-/** A period with no data from a sensor longer than its gap threshold (BRIEF "Gap"). */
+/** A period with no data from a sensor longer than its gap threshold. */
 export interface GapRecord {
   rule: string;
   clause: string;

@@ -1,4 +1,4 @@
-// `hallmon server` options (CONTRACT "CLI"): every flag with its HALLMON_* twin, validated up
+// `hallmon server` options (docs/contract.md, "CLI"): every flag with its HALLMON_* twin, validated up
 // front so a bad value fails at start-up naming the flag, before any port is opened.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

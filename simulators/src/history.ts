@@ -1,4 +1,4 @@
-// History for backfills and evidence tests: a scenario evaluated over [from, to) as CONTRACT
+// History for backfills and evidence tests: a scenario evaluated over [from, to) as contract
 // readings and counter events with their event times, in time order, in bounded batches. It walks
 // time in short slices, so memory stays flat however long the span (a year is fine).
 import { toIso, type DeviceEvent, type Metric, type Reading, type SiteConfig } from '@hallmon/firmware-config';
@@ -15,7 +15,7 @@ export interface HistoryOptions {
   to: number;
   /** Seconds between readings per metric (default: noise 1 s, everything else 60 s). */
   stepS?: Partial<Record<Metric, number>>;
-  /** Most readings in one batch (default 5000, the CONTRACT maximum per message). */
+  /** Most readings in one batch (default 5000, the contract maximum per message). */
   batchSize?: number;
   /** The scenario's incident time (default: placed at or after `from`). */
   incidentAt?: number;

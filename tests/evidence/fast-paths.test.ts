@@ -1,4 +1,4 @@
-// The shortcuts the one-year evidence build and pack take (issue 6) give what the general paths
+// The shortcuts the one-year evidence build and pack take give what the general paths
 // give: engine.ingestAt on a shared binding plan == engine.ingest of ISO readings on a fresh binding;
 // plucked minute values (with and without missing minutes) and minute rollup columns == readAggregate;
 // the minute CSV from columns == the minute CSV from aggregate points, byte for byte.

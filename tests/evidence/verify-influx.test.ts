@@ -1,4 +1,4 @@
-// Issue 6: the seal digests are the same bytes on both stores. The same readings, alarm, device
+// The seal digests are the same bytes on both stores. The same readings, alarm, device
 // events and status changes written to SQLite (SQL fast path) and to a real influxd (generic
 // readRaw/readAggregate path) give the same raw, minute-rollup and records digests, and the rollup
 // and records digests are unchanged on both after pruneRaw (InfluxDB keeps pruned minutes in

@@ -1,4 +1,4 @@
-// Issue 6: verify over days whose raw readings were pruned. A format-2/3 seal carries a digest of the
+// Verify over days whose raw readings were pruned. A format-2/3 seal carries a digest of the
 // day's minute rollups: a pruned day verifies against it (and the report says so), and a changed
 // minute rollup is named. A format-1 seal (older seals.db) over a pruned day is "cannot be
 // re-verified" with exit code 3, never "altered". The SQL fast path gives the generic text.

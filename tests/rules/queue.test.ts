@@ -1,4 +1,4 @@
-// The queue-wait kind (issue 4: queue waiting time and length, operating targets, not a scored
+// The queue-wait kind (queue waiting time and length, operating targets, not a scored
 // clause): the 30-minute wait and 30-ticket/10-minute length boundaries, order within the late bound,
 // a restart mid-duration, and closing time dropping tickets never called.
 import { test } from 'vitest';

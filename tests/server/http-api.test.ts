@@ -156,7 +156,7 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
       assessor,
     );
     assert.equal(n.body.points.length, 1);
-    // 90 and 60 dB alternating: LAeq 87.0 dB, not the arithmetic 75 (BRIEF "Definitions").
+    // 90 and 60 dB alternating: LAeq 87.0 dB, not the arithmetic 75.
     assert.ok(Math.abs(n.body.points[0]![1] - 87.0) < 0.05, `LAeq ${n.body.points[0]![1]}`);
     assert.equal(n.body.buckets[0]!.mean, 75);
   });

@@ -8,7 +8,7 @@ import { serverCommand, serverOptions } from '../../server/src/options.ts';
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
   serverOptions(parseCommand(serverCommand, argv, env, () => undefined)!.flags);
 
-test('defaults follow the CONTRACT', () => {
+test('defaults follow docs/contract.md', () => {
   const o = parse([]);
   assert.equal(o.httpPort, 8080);
   assert.equal(o.mqttPort, 1883);

@@ -85,7 +85,7 @@ test('an unknown scenario or flag exits non-zero with a message that helps', asy
   assert.match(badDate.stderr, /--from must be/);
 });
 
-test('simulate --backfill publishes CONTRACT batches as the gateway', async (t) => {
+test('simulate --backfill publishes contract batches as the gateway', async (t) => {
   const broker = await startAedes();
   t.onTestFinished(() => broker.stop());
   const users: string[] = [];

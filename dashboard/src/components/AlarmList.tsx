@@ -1,6 +1,6 @@
 // The alarm list: each alarm with its clause number and rule, sensor, start/clear times in the
 // site's zone, peak, acknowledgement, and (for roles that may) an acknowledge form with a note
-// (BRIEF: the network administrator acknowledges with a note; the record is the evidence).
+// (the network administrator acknowledges with a note; the record is the evidence).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Alarm } from '@hallmon/contract';

@@ -24,7 +24,7 @@ export interface Period {
   to: string;
 }
 
-/** The 2025 assessment's back-office sampling year (BRIEF: 2024-05-01 to 2025-04-30). */
+/** The 2025 assessment's back-office sampling year (2024-05-01 to 2025-04-30). */
 export const ASSESSMENT_YEAR: Period = { id: 'assessment', from: '2024-05-01', to: '2025-04-30' };
 /** The server refuses longer periods (the contract's bound). */
 export const MAX_DAYS = EVIDENCE_MAX_DAYS;

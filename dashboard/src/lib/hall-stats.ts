@@ -1,4 +1,4 @@
-// Queue and evaluation figures from the day's counter events (CONTRACT events: ticket_issued,
+// Queue and evaluation figures from the day's counter events (contract events: ticket_issued,
 // ticket_called, ticket_served, ticket_abandoned, rating). Evaluation rate = ratings / tickets
 // served, per window and for the hall (青浦 2021 评分细则 三.4: below 70 % loses a point).
 import type { DeviceEvent } from '@hallmon/contract';

@@ -1,4 +1,4 @@
-// Who sees which page (BRIEF "Who uses what"): the network administrator works the machine and
+// Who sees which page: the network administrator works the machine and
 // archive rooms, the hall manager the hall and its queues; both handle alarms and devices. The
 // assessor reads everything and changes nothing. The roles and their rights are the contract's
 // (@hallmon/contract roles.ts, the same the server checks); the pages are the dashboard's.

@@ -39,7 +39,7 @@ export function windowOfDevice(site: SiteInfo): Map<string, string> {
 }
 
 /**
- * Cheap RS-485 noise transmitters give a smoothed level, not a certified LAeq (BRIEF): their data
+ * Cheap RS-485 noise transmitters give a smoothed level, not a certified LAeq: their data
  * is labelled "indicative". A sound level meter (slm) profile is treated as measured LAeq.
  */
 export function isIndicativeNoise(profile: string | undefined): boolean {

@@ -1,4 +1,4 @@
-// The socket.io link (CONTRACT: same port, `auth: { token }`, `emit('subscribe', { site })`). It
+// The socket.io link (contract: same port, `auth: { token }`, `emit('subscribe', { site })`). It
 // re-subscribes on every (re)connect, feeds messages through a per-frame coalescer into the
 // LiveStore, and reports the connection state for the "连接已断开" banner. An auth failure means
 // the token is no longer valid: the session is dropped and the app shows login.

@@ -1,4 +1,4 @@
-// Big-screen mode for the hall (BRIEF: "a big-screen view for the hall"): large type, full screen
+// Big-screen mode for the hall ("a big-screen view for the hall"): large type, full screen
 // on request (requestFullscreen needs a click), and panels that rotate every 15 s: noise, queues and
 // ratings, rooms, active alarms.
 import { useEffect, useRef, useState } from 'react';

@@ -1,4 +1,4 @@
-// The district page (BRIEF: every centre of the district on one page; Qingpu has 11, the city
+// The district page (every centre of the district on one page; Qingpu has 11, the city
 // about 220): one card per site with active alarms by severity, devices offline, noise now and the
 // machine room's temperature and RH now. A card opens the site's first page for the role.
 import { useTranslation } from 'react-i18next';

@@ -1,6 +1,6 @@
 // Counter devices (好差评 evaluators, queue machines) and MQTT sensors publish to a broker embedded in
 // the edge. This driver is that broker (aedes on a noDelay TCP server): it authenticates each device
-// by its own credential, accepts only CONTRACT events/telemetry under its own identity, validates
+// by its own credential, accepts only contract events/telemetry under its own identity, validates
 // every element, and reports accepted input, rejections by reason and online/offline to the sink.
 import { createServer, type Server, type Socket } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';

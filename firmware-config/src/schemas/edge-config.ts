@@ -1,4 +1,4 @@
-// The edge agent's config (CONTRACT "Edge config"): what an installer writes for one hall.
+// The edge agent's config (docs/contract.md, "Edge config"): what an installer writes for one hall.
 import { Type, type Static } from '@sinclair/typebox';
 import { SITE_ID_PATTERN, ID_PATTERN, Metric } from './wire.ts';
 import { ZoneKind } from './site.ts';
@@ -72,7 +72,7 @@ export const EdgeConfig = Type.Object(
         password: Type.String({ minLength: 1 }),
         /** CA certificate (PEM file) for mqtts with a private CA. */
         ca: Type.Optional(Type.String()),
-        /** Readings per telemetry message (default 500, CONTRACT maximum 5000). */
+        /** Readings per telemetry message (default 500, contract maximum 5000). */
         batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
         /** Messages awaiting PUBACK at once (default 8). */
         inflight: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

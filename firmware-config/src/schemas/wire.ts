@@ -1,11 +1,11 @@
-// The wire shapes of CONTRACT v1 (telemetry, events, alarms, status), as TypeBox schemas that are
+// The wire shapes of contract v1 (telemetry, events, alarms, status), as TypeBox schemas that are
 // also the TypeScript types. Edge, server and simulators import these; nothing redefines them.
 import { Type, type Static } from '@sinclair/typebox';
 
 export const SITE_ID_PATTERN = '^[a-z0-9-]{1,40}$';
 export const SiteId = Type.String({ pattern: SITE_ID_PATTERN });
 
-/** Fixed metric vocabulary (CONTRACT "metrics"). */
+/** Fixed metric vocabulary (docs/contract.md, "metrics"). */
 export const METRICS = ['noise_laeq', 'temperature', 'humidity', 'co2', 'illuminance'] as const;
 export const Metric = Type.Union(METRICS.map((m) => Type.Literal(m)));
 export type Metric = (typeof METRICS)[number];
@@ -27,7 +27,7 @@ export const QUALITIES = ['ok', 'out-of-range', 'crc-error', 'timeout', 'stale']
 export const Quality = Type.Union(QUALITIES.map((q) => Type.Literal(q)));
 export type Quality = (typeof QUALITIES)[number];
 
-/** ISO 8601 with offset, or epoch milliseconds (CONTRACT "time"). Checked further by parseTimestamp. */
+/** ISO 8601 with offset, or epoch milliseconds (docs/contract.md, "time"). Checked further by parseTimestamp. */
 export const Timestamp = Type.Union([Type.String({ minLength: 10, maxLength: 40 }), Type.Number()]);
 export type Timestamp = Static<typeof Timestamp>;
 
@@ -125,7 +125,7 @@ export type AlarmRecord = Static<typeof AlarmRecord>;
 export const STATUS_VALUES = ['online', 'offline'] as const;
 export type DeviceStatus = (typeof STATUS_VALUES)[number];
 
-/** MQTT topics of CONTRACT v1. */
+/** MQTT topics of contract v1. */
 export const topics = {
   telemetry: (site: string) => `hallmon/v1/${site}/telemetry`,
   events: (site: string) => `hallmon/v1/${site}/events`,
@@ -133,12 +133,12 @@ export const topics = {
   status: (site: string, device: string) => `hallmon/v1/${site}/status/${device}`,
 } as const;
 
-/** Upper bound of readings in one telemetry message (CONTRACT). */
+/** Upper bound of readings in one telemetry message (docs/contract.md). */
 export const MAX_BATCH = 5_000;
-/** Readings more than this far in the future are rejected (CONTRACT). */
+/** Readings more than this far in the future are rejected (docs/contract.md). */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-/** Parses a CONTRACT timestamp to epoch ms, or null when it is not one (no offset, bad date). */
+/** Parses a contract timestamp to epoch ms, or null when it is not one (no offset, bad date). */
 export function parseTimestamp(ts: unknown): number | null {
   if (typeof ts === 'number') return Number.isFinite(ts) && ts > 0 && ts < 8.64e15 ? Math.trunc(ts) : null;
   if (typeof ts !== 'string') return null;

@@ -1,4 +1,4 @@
-// queue-wait: the queue machine's tickets as operating targets (issue 4; not a scored clause).
+// queue-wait: the queue machine's tickets as operating targets (not a scored clause).
 // One kind, two catalogue rules chosen by params: params.maxWaitS judges each called ticket's wait
 // (ticket_called − ticket_issued, matched by `ticket`); params.maxLength judges the tickets issued and
 // not yet called/served/abandoned, held > maxLength for minDurationS. Uncalled tickets drop at closing.

@@ -1,5 +1,5 @@
 // Bearer-token checks for /api routes: 401 when the token is missing, forged or expired, 403 when
-// the role may not do this (CONTRACT "HTTP").
+// the role may not do this (docs/contract.md, "HTTP").
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { Role } from '../auth/roles.ts';

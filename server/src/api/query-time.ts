@@ -1,4 +1,4 @@
-// Time bounds in query strings: ISO 8601 with an offset or epoch milliseconds (CONTRACT "time").
+// Time bounds in query strings: ISO 8601 with an offset or epoch milliseconds (docs/contract.md, "time").
 import { Type } from '@sinclair/typebox';
 import { parseTimestamp } from '@hallmon/firmware-config';
 

@@ -1,4 +1,4 @@
-// GET /api/alarms and POST /api/alarms/:id/ack (CONTRACT). Acknowledging needs admin, netadmin or
+// GET /api/alarms and POST /api/alarms/:id/ack (docs/contract.md). Acknowledging needs admin, netadmin or
 // hall; the assessor role reads only (403).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';

@@ -1,6 +1,6 @@
 // GET /api/events and GET /api/status: counter-device events (ratings, tickets, faults) and device
 // online/offline changes for a period, so the hall view can show evaluator use, bad ratings to
-// follow up and devices offline. Additions to CONTRACT v1 (same auth, time and error rules).
+// follow up and devices offline. Additions to contract v1 (same auth, time and error rules).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SITE_ID_PATTERN, ID_PATTERN, EVENT_TYPES } from '@hallmon/firmware-config';

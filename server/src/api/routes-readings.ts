@@ -1,4 +1,4 @@
-// GET /api/readings: raw points or 1m/1h/1d aggregates for one sensor metric (CONTRACT). Ranges are
+// GET /api/readings: raw points or 1m/1h/1d aggregates for one sensor metric (docs/contract.md). Ranges are
 // bounded so one request cannot pull a year of raw data: raw <= 31 days and a point cap (the answer
 // says `truncated`), aggregates <= 400 days. For noise the aggregate point is the energy-mean LAeq,
 // not the arithmetic mean (IEC 61672-1: LAeq = 10·log10(Σ tᵢ·10^(Lᵢ/10) / Σ tᵢ)).

@@ -1,5 +1,5 @@
 // GET /api/sites: the halls this server knows, their zones and what each sensor measures
-// (CONTRACT shape), plus the counter devices so the dashboard can render everything generically.
+// (contract shape), plus the counter devices so the dashboard can render everything generically.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { API } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';

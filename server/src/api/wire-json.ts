@@ -50,7 +50,7 @@ export function alarmAckJson(a: StoredAlarm): AlarmAck {
 
 /**
  * An alarm record of the rule engine (ISO times, as an edge sends it) as the store keeps it, or
- * null when one of its times is not a CONTRACT timestamp.
+ * null when one of its times is not a contract timestamp.
  */
 export function alarmFromRecord(a: AlarmRecord): StoredAlarm | null {
   const { ts, startedAt, clearedAt, ...rest } = a;

@@ -1,4 +1,4 @@
-// GET /api/evidence?site=&from=&to=&format=json|csv|pdf (CONTRACT "HTTP"): the evidence pack of a
+// GET /api/evidence?site=&from=&to=&format=json|csv|pdf (docs/contract.md, "HTTP"): the evidence pack of a
 // site for a period, for every authenticated role. json = the whole pack; pdf = the Chinese paper
 // pack; csv = the clause summary CSV only (one file per response: the per-clause and minute CSVs
 // and the manifest come with `hallmon evidence --out DIR`). The lead registers it in api/app.ts:

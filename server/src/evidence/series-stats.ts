@@ -1,5 +1,5 @@
 // What one minute series says beyond the rules: coverage of the judged hours (a minute bucket with
-// data counts as covered; BRIEF "Coverage"), the uncovered spans, and site-local daily min/mean/max
+// data counts as covered), the uncovered spans, and site-local daily min/mean/max
 // (rooms) or daily LAeq over opening hours (noise). Pure functions over the 1-minute rollups.
 import type { AggregatePoint } from '../store/store.ts';
 import { laeqFromEnergy } from '@hallmon/rules';

@@ -1,4 +1,4 @@
-// The evidence pack's shape (CONTRACT "GET /api/evidence"): one object per clause with its verdict,
+// The evidence pack's shape (docs/contract.md, "GET /api/evidence"): one object per clause with its verdict,
 // the rules and limit sources it was judged by, coverage, excursions, gaps and the tables an assessor
 // reads. JSON, CSV and PDF are all rendered from this one object, so they carry the same facts.
 import type { Metric } from '@hallmon/firmware-config';

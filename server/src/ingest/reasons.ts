@@ -20,5 +20,5 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-/** Streams a site publishes on (CONTRACT topics). */
+/** Streams a site publishes on (contract topics). */
 export type Stream = 'telemetry' | 'events' | 'alarms' | 'status';

@@ -1,4 +1,4 @@
-// Parses CONTRACT v1 topics: hallmon/v1/{site}/(telemetry|events|alarms|status/{device}).
+// Parses contract v1 topics: hallmon/v1/{site}/(telemetry|events|alarms|status/{device}).
 // Anything else is not ours and is refused (a gateway has no business publishing elsewhere).
 import { ID_PATTERN } from '@hallmon/firmware-config';
 import type { Stream } from './reasons.ts';

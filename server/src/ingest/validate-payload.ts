@@ -1,5 +1,5 @@
 // Turns one MQTT payload into storable records for a site, keeping the good items of a batch and
-// counting the bad ones by reason (CONTRACT "the rest of the batch is kept"). Pure: no I/O, no
+// counting the bad ones by reason (docs/contract.md, "the rest of the batch is kept"). Pure: no I/O, no
 // clock of its own (the caller passes now), so every rule is unit-tested.
 import {
   Reading,
@@ -56,7 +56,7 @@ function items(payload: Buffer | string, rejected: Rejections): unknown[] | null
   return parsed;
 }
 
-/** ts rules common to every record: a CONTRACT timestamp, at most 5 min ahead of now. */
+/** ts rules common to every record: a contract timestamp, at most 5 min ahead of now. */
 function time(ts: unknown, now: number, rejected: Rejections): number | null {
   const ms = parseTimestamp(ts);
   if (ms === null) {

@@ -1,6 +1,6 @@
 // Simulated 好差评 evaluators and queue machines: one MQTT client per device, connected to the edge's
 // device broker with the device's own credential, publishing the scenario's counter events as
-// CONTRACT JSON (QoS 1) when their event time comes on the (simulated) clock. A device whose fault
+// contract JSON (QoS 1) when their event time comes on the (simulated) clock. A device whose fault
 // is 'silent' disconnects, like an evaluator that lost its network, and reconnects afterwards.
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics, type DeviceEvent, type Logger, type SiteConfig } from '@hallmon/firmware-config';

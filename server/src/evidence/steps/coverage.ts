@@ -1,5 +1,5 @@
 // Coverage and gaps of a measured clause: the share of its judged hours with data (around the clock
-// for rooms, opening hours for the hall; BRIEF "Coverage") and every silence an assessor should
+// for rooms, opening hours for the hall) and every silence an assessor should
 // see: uncovered spans of its series, the gap rule's records (clauses 5.2.2 / 5.3 "持续监控并记录")
 // where coverage did not already list that silence, and the edge's data_gap events.
 import { toIso } from '@hallmon/firmware-config';

@@ -701,7 +701,7 @@ export class SqliteStore implements Store {
     return (site === undefined ? this.s.countAll.get() : this.s.countSite.get(site)) as number;
   }
 
-  // Seal digests (issue 6): the canonical text of server/src/seal/canonical.ts built by SQLite in one
+  // Seal digests: the canonical text of server/src/seal/canonical.ts built by SQLite in one
   // ordered range read, integers only (CAST(round(x*1e6) AS INTEGER) is canonical.ts q6 exactly), so
   // no row object or float printing happens in JS. Statements are prepared on first use.
   private sealStmts: { db: Database.Database; raw: Stmt; minute: Stmt; noiseMinute: Stmt } | undefined;
