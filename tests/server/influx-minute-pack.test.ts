@@ -1,4 +1,4 @@
-// Pure unit tests of the InfluxDB minute packs (server/src/store/influx-minute-pack.ts): what the keeper
+// Pure unit tests of the InfluxDB minute packs (server/src/store/influxdb/minute-pack.ts): what the keeper
 // writes into rollup_1h is read back as the same doubles, minute for minute, for any range cut.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';

@@ -3,10 +3,11 @@
 // raised and cleared, so a restarted server neither loses a follow-up nor raises an alarm twice.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { FOLLOWUP_STAGES, type FollowupStage } from '@hallmon/contract';
 
-/** The overdue alarms a follow-up can raise, one per stage (alarm id `${followupId}:${stage}`). */
-export const ALARM_STAGES = ['response', 'simple', 'complex'] as const;
-export type AlarmStage = (typeof ALARM_STAGES)[number];
+/** The overdue stages of a follow-up, each with its own alarm (id `${followupId}:${stage}`). */
+export const ALARM_STAGES = FOLLOWUP_STAGES;
+export type AlarmStage = FollowupStage;
 
 export interface FollowupRow {
   id: string;
