@@ -7,7 +7,7 @@ import { SITE_ID_PATTERN, ID_PATTERN, EVENT_TYPES } from '@hallmon/firmware-conf
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
-import { QueryTime, queryTime } from './query-time.ts';
+import { QueryTime, queryRange } from './query-time.ts';
 import { API } from '@hallmon/contract';
 import { eventJson, statusJson } from './wire-json.ts';
 
@@ -26,15 +26,7 @@ const HistoryQuery = Type.Object(
 
 export function historyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const range = (q: { site: string; from: string; to: string }) => {
-      const from = queryTime(q.from);
-      const to = queryTime(q.to);
-      if (from === null) return `querystring/from is not a valid time: "${q.from}"`;
-      if (to === null) return `querystring/to is not a valid time: "${q.to}"`;
-      if (to <= from) return 'querystring/to must be after querystring/from';
-      if (to - from > MAX_DAYS * 86_400_000) return `querystring/to: the range may span at most ${MAX_DAYS} days`;
-      return { from, to };
-    };
+    const range = (q: { from: string; to: string }) => queryRange(q, MAX_DAYS);
 
     app.get(
       '/api/events',

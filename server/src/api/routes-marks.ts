@@ -8,7 +8,7 @@ import { API, MARKS_MAX_DAYS } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
-import { QueryTime, queryTime } from './query-time.ts';
+import { QueryTime, queryRange } from './query-time.ts';
 import { sensorMarks } from './marks.ts';
 
 const MarksQuery = Type.Object(
@@ -34,13 +34,9 @@ export function marksRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const q = request.query;
-        const from = queryTime(q.from);
-        const to = queryTime(q.to);
-        if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
-        if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
-        if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
-        if (to - from > MARKS_MAX_DAYS * 86_400_000)
-          return sendError(reply, 400, `querystring/to: the range may span at most ${MARKS_MAX_DAYS} days`);
+        const range = queryRange(q, MARKS_MAX_DAYS);
+        if (typeof range === 'string') return sendError(reply, 400, range);
+        const { from, to } = range;
         const site = ctx.sites.get(q.site);
         const metrics = ctx.siteIndex.get(q.site)?.metrics.get(q.sensor);
         if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);

@@ -9,9 +9,8 @@ import { API, type Point } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
 import { requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
-import { QueryTime, queryTime } from './query-time.ts';
+import { QueryTime, queryRange } from './query-time.ts';
 
-const DAY = 86_400_000;
 export const RAW_MAX_DAYS = 31;
 export const AGG_MAX_DAYS = 400;
 export const RAW_POINT_CAP = 200_000;
@@ -38,18 +37,15 @@ export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const q = request.query;
-        const from = queryTime(q.from);
-        const to = queryTime(q.to);
-        if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
-        if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
-        if (to <= from) return sendError(reply, 400, 'querystring/to must be after querystring/from');
         const maxDays = q.step ? AGG_MAX_DAYS : RAW_MAX_DAYS;
-        if (to - from > maxDays * DAY)
+        const range = queryRange(q, maxDays);
+        if (typeof range === 'string')
           return sendError(
             reply,
             400,
-            `querystring/to: the range may span at most ${maxDays} days${q.step ? '' : ' for raw data; use step=1m, 1h or 1d'}`,
+            range.endsWith(' days') && !q.step ? `${range} for raw data; use step=1m, 1h or 1d` : range,
           );
+        const { from, to } = range;
         const index = ctx.siteIndex.get(q.site);
         if (!index) return sendError(reply, 404, `unknown site "${q.site}"`);
         const metrics = index.metrics.get(q.sensor);
