@@ -31,19 +31,6 @@ export type Alarm = Static<typeof Alarm>;
 export const AlarmList = Type.Array(Alarm);
 
 /** The evidence pack's alarm-acknowledgement rows: the alarm's acknowledgement facts. */
-export const AlarmAck = Type.Pick(Alarm, [
-  'id',
-  'clause',
-  'rule',
-  'sensor',
-  'severity',
-  'startedAt',
-  'clearedAt',
-  'ackedBy',
-  'ackedAt',
-  'ackNote',
-]);
-export type AlarmAck = Static<typeof AlarmAck>;
 export const ALARM_ACK_KEYS = [
   'id',
   'clause',
@@ -56,3 +43,5 @@ export const ALARM_ACK_KEYS = [
   'ackedAt',
   'ackNote',
 ] as const satisfies readonly (keyof Alarm)[];
+export const AlarmAck = Type.Pick(Alarm, ALARM_ACK_KEYS);
+export type AlarmAck = Static<typeof AlarmAck>;
