@@ -15,29 +15,41 @@ import { EvidencePack } from './evidence.ts';
 import { MarksAnswer } from './marks.ts';
 import { Followup, FollowupList } from './followups.ts';
 import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
+import { Me, User, UserList } from './users.ts';
+import { AuditList } from './audit.ts';
 
-/** Statuses every token-checked GET can answer besides 200: bad query, no/bad token, unknown site, failure. */
-const READ = errors(400, 401, 404, 500);
-/** A POST with a JSON body adds the body parser's refusals and the role check. */
+/** A POST with a JSON body adds the body parser's refusals and the role or site check. */
 const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
+/** A read of one site's data adds 403: the account does not cover that site. */
+const SCOPED = errors(400, 401, 403, 404, 500);
+/** A body-less answer (logout, delete). */
+const NoContent = Type.Null({ description: 'no body (204)' });
 
 export const API = {
   'GET /api/health': { response: { 200: Health, ...errors(500) } },
   'POST /api/login': { response: { 200: LoginAnswer, ...errors(400, 401, 413, 415, 429, 500) } },
+  'POST /api/logout': { response: { 204: NoContent, ...errors(401, 500) } },
+  'GET /api/me': { response: { 200: Me, ...errors(401, 500) } },
+  'POST /api/me/password': { response: { 204: NoContent, ...errors(400, 401, 403, 413, 415, 429, 500) } },
+  'GET /api/users': { response: { 200: UserList, ...errors(401, 403, 500) } },
+  'POST /api/users': { response: { 201: User, ...WRITE, ...errors(409) } },
+  'PATCH /api/users/:username': { response: { 200: User, ...WRITE } },
+  'DELETE /api/users/:username': { response: { 204: NoContent, ...errors(400, 401, 403, 404, 409, 500) } },
+  'GET /api/audit': { response: { 200: AuditList, ...SCOPED } },
   'GET /api/sites': { response: { 200: SiteList, ...errors(401, 500) } },
-  'GET /api/readings': { response: { 200: ReadingsAnswer, ...READ } },
-  'GET /api/latest': { response: { 200: LatestList, ...READ } },
-  'GET /api/alarms': { response: { 200: AlarmList, ...READ } },
+  'GET /api/readings': { response: { 200: ReadingsAnswer, ...SCOPED } },
+  'GET /api/latest': { response: { 200: LatestList, ...SCOPED } },
+  'GET /api/alarms': { response: { 200: AlarmList, ...SCOPED } },
   'POST /api/alarms/:id/ack': { response: { 200: Alarm, ...WRITE } },
-  'GET /api/alarms/:id/notifications': { response: { 200: DeliveryList, ...READ } },
-  'GET /api/notifications': { response: { 200: DeliveryList, ...READ } },
-  'GET /api/events': { response: { 200: EventList, ...READ } },
-  'GET /api/status': { response: { 200: StatusList, ...READ } },
-  'GET /api/devices': { response: { 200: DeviceList, ...READ } },
-  'GET /api/marks': { response: { 200: MarksAnswer, ...READ } },
-  'GET /api/followups': { response: { 200: FollowupList, ...READ } },
+  'GET /api/alarms/:id/notifications': { response: { 200: DeliveryList, ...SCOPED } },
+  'GET /api/notifications': { response: { 200: DeliveryList, ...SCOPED } },
+  'GET /api/events': { response: { 200: EventList, ...SCOPED } },
+  'GET /api/status': { response: { 200: StatusList, ...SCOPED } },
+  'GET /api/devices': { response: { 200: DeviceList, ...SCOPED } },
+  'GET /api/marks': { response: { 200: MarksAnswer, ...SCOPED } },
+  'GET /api/followups': { response: { 200: FollowupList, ...SCOPED } },
   'POST /api/followups/:id': { response: { 200: Followup, ...WRITE, ...errors(409) } },
-  'GET /api/selftest': { response: { 200: SelftestList, ...READ } },
+  'GET /api/selftest': { response: { 200: SelftestList, ...SCOPED } },
   'POST /api/selftest': { response: { 200: Selftest, ...errors(400, 401, 403, 404, 409, 500) } },
   /** json: the pack; csv: the clause summary; pdf: the Chinese paper pack (files, not JSON). */
   'GET /api/evidence': {
@@ -51,7 +63,7 @@ export const API = {
           },
         },
       },
-      ...READ,
+      ...SCOPED,
     },
   },
 } as const satisfies Record<
@@ -61,11 +73,21 @@ export const API = {
 
 export type ApiRoute = keyof typeof API;
 
-/** The JSON a route answers with status 200. */
-export type Answer<R extends ApiRoute> = (typeof API)[R]['response'] extends { 200: infer S }
-  ? S extends TSchema
-    ? Static<S>
-    : S extends { content: { 'application/json': { schema: infer J extends TSchema } } }
-      ? Static<J>
-      : never
-  : never;
+/** The schema of a route's success: 200, else 201, else 204. */
+type Success<R extends ApiRoute> = (typeof API)[R]['response'] extends { 200: infer S }
+  ? S
+  : (typeof API)[R]['response'] extends { 201: infer S }
+    ? S
+    : (typeof API)[R]['response'] extends { 204: infer S }
+      ? S
+      : never;
+
+/** The JSON a route answers on success (null for 204). */
+export type Answer<R extends ApiRoute> =
+  Success<R> extends infer S
+    ? S extends TSchema
+      ? Static<S>
+      : S extends { content: { 'application/json': { schema: infer J extends TSchema } } }
+        ? Static<J>
+        : never
+    : never;

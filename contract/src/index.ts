@@ -6,6 +6,8 @@ export * from './common.ts';
 export * from './errors.ts';
 export * from './roles.ts';
 export * from './login.ts';
+export * from './users.ts';
+export * from './audit.ts';
 export * from './health.ts';
 export * from './sites.ts';
 export * from './readings.ts';

@@ -44,7 +44,7 @@ export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           return sendError(reply, 401, 'wrong username or password');
         }
         ctx.limiter.reset(request.ip, username);
-        return { token: ctx.signer.sign(user.username, user.role), role: user.role, username: user.username };
+        return { token: ctx.signer.sign(user.username, user.role), role: user.role, username: user.username, sites: '*' as const, name: null };
       },
     );
   };
