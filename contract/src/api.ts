@@ -33,7 +33,7 @@ export const API = {
   'POST /api/me/password': { response: { 204: NoContent, ...errors(400, 401, 403, 413, 415, 429, 500) } },
   'GET /api/users': { response: { 200: UserList, ...errors(401, 403, 500) } },
   'POST /api/users': { response: { 201: User, ...WRITE, ...errors(409) } },
-  'PATCH /api/users/:username': { response: { 200: User, ...WRITE } },
+  'PATCH /api/users/:username': { response: { 200: User, ...WRITE, ...errors(409) } },
   'DELETE /api/users/:username': { response: { 204: NoContent, ...errors(400, 401, 403, 404, 409, 500) } },
   'GET /api/audit': { response: { 200: AuditList, ...SCOPED } },
   'GET /api/sites': { response: { 200: SiteList, ...errors(401, 500) } },

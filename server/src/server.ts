@@ -18,6 +18,8 @@ import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import type { ServerOptions } from './options.ts';
 import { UserStore } from './auth/users.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { TokenSigner, loadOrCreateSecret } from './auth/tokens.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { indexSite, type SiteIndex } from './ingest/site-index.ts';
@@ -82,6 +84,8 @@ export interface RunningServer {
   mqttUrl?: string;
   store: Store;
   users: UserStore;
+  /** The audit trail (audit.db): who did what. */
+  audit: AuditLog;
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
   alarms: {
@@ -152,6 +156,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       print('');
     }
     const signer = new TokenSigner(loadOrCreateSecret(dataDir));
+    const auth = new Authenticator(signer, users);
+    const audit = new AuditLog(dataDir).open();
+    cleanups.push(() => audit.close());
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
     const pipeline = new IngestPipeline(store, siteIndex, counters, log.child({ component: 'ingest' }));
@@ -236,6 +243,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         siteIndex,
         signer,
         users,
+        auth,
+        audit,
         limiter: new LoginLimiter(),
         log,
         extraRoutes: [
@@ -265,7 +274,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     );
     cleanups.push(() => app.close());
 
-    live = new LivePush(app.server, signer, new Set(sites.keys()), log.child({ component: 'live' }));
+    live = new LivePush(app.server, auth, new Set(sites.keys()), log.child({ component: 'live' }));
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
@@ -339,6 +348,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       mqttUrl: mqttPort ? `${tls ? 'mqtts' : 'mqtt'}://${shownHost}:${mqttPort}` : undefined,
       store,
       users,
+      audit,
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,

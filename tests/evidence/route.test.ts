@@ -1,5 +1,6 @@
 // GET /api/evidence on a real fastify instance over a real SqliteStore: 401 without a token, 400
-// naming the field for a bad period, JSON/CSV/PDF for an assessor (every authenticated role reads).
+// naming the field for a bad period, JSON/CSV/PDF for an assessor of the site (every role reads its
+// sites), 403 for an account of another site, and each download in the audit trail.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -7,6 +8,10 @@ import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createLogger, loadSites } from '@hallmon/firmware-config';
 import { TokenSigner } from '../../server/src/auth/tokens.ts';
+import { UserStore } from '../../server/src/auth/users.ts';
+import { Authenticator } from '../../server/src/auth/authenticator.ts';
+import { AuditLog } from '../../server/src/audit/audit-log.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { installErrorHandler } from '../../server/src/api/errors.ts';
 import type { ApiContext } from '../../server/src/api/context.ts';
 import { evidenceRoutes } from '../../server/src/evidence/route.ts';
@@ -19,18 +24,42 @@ test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
     readings('mr-th-1', 'temperature', at('2025-05-06 00:00'), MIN, 1440, (i) => (i >= 600 && i < 630 ? 27.5 : 24)),
   );
   const signer = new TokenSigner(randomBytes(32));
+  const dir = tempDir();
+  const users = new UserStore(dir.path).open();
+  const audit = new AuditLog(dir.path).open();
+  t.onTestFinished(() => {
+    users.close();
+    audit.close();
+    dir.remove();
+  });
+  const expires = Date.now() + 86_400_000;
+  const assessor = users.create({
+    username: 'assessor1',
+    password: 'assessor-password',
+    role: 'assessor',
+    sites: ['demo'],
+    expires,
+  });
+  const other = users.create({
+    username: 'assessor2',
+    password: 'assessor-password',
+    role: 'assessor',
+    sites: ['elsewhere'],
+    expires,
+  });
   const ctx = {
     store,
     sites: loadSites(undefined, profiles),
-    signer,
+    auth: new Authenticator(signer, users),
+    audit,
     log: createLogger('test', 'warn'),
   } as unknown as ApiContext;
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
-  app.decorateRequest('user', null);
+  app.decorateRequest('principal', null);
   installErrorHandler(app as never);
   await app.register(evidenceRoutes(ctx, { profiles }));
   t.onTestFinished(() => app.close());
-  const auth = { authorization: `Bearer ${signer.sign('assessor1', 'assessor')}` };
+  const auth = { authorization: `Bearer ${ctx.auth.issue(assessor)}` };
   const url = '/api/evidence?site=demo&from=2025-05-06&to=2025-05-06';
 
   assert.equal((await app.inject({ url })).statusCode, 401);
@@ -41,6 +70,10 @@ test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
     (await app.inject({ url: '/api/evidence?site=nope&from=2025-05-06&to=2025-05-06', headers: auth })).statusCode,
     404,
   );
+
+  const elsewhere = await app.inject({ url, headers: { authorization: `Bearer ${ctx.auth.issue(other)}` } });
+  assert.equal(elsewhere.statusCode, 403);
+  assert.match(elsewhere.json().message, /does not cover site "demo"/);
 
   const json = await app.inject({ url, headers: auth });
   assert.equal(json.statusCode, 200);
@@ -59,4 +92,9 @@ test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
   const pdf = await app.inject({ url: `${url}&format=pdf`, headers: auth });
   assert.equal(pdf.statusCode, 200);
   assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+  const downloads = audit.list().filter((e) => e.action === 'evidence');
+  assert.deepEqual(
+    downloads.map((e) => [e.actor, e.site, e.target, e.detail.format]),
+    ['json', 'csv', 'pdf'].map((f) => ['assessor1', 'demo', '2025-05-06..2025-05-06', f]),
+  );
 });

@@ -15,13 +15,13 @@ test('follow-up API: list, steps by role, validation, alarms through the hub', {
   const clock = { t: Date.now() };
   const server = await startTestServer({ clock: { now: () => clock.t } });
   t.onTestFinished(() => server.stop());
-  server.users.upsert('assessor1', 'assessor', 'assessor-pass');
-  server.users.upsert('hall1', 'hall', 'hall-pass');
+  server.addUser('assessor1', 'assessor');
+  server.addUser('hall1', 'hall');
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
   t.onTestFinished(() => gw.endAsync(true));
   const admin = await server.login();
-  const hall = await server.login('hall1', 'hall-pass');
-  const assessor = await server.login('assessor1', 'assessor-pass');
+  const hall = await server.login('hall1', 'hall1-password');
+  const assessor = await server.login('assessor1', 'assessor1-password');
 
   const ts = Math.floor((Date.now() - 600_000) / 1000) * 1000;
   const events = [

@@ -5,6 +5,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadProfiles, loadSites } from '@hallmon/firmware-config';
 import { startServer, type StartOptions, type RunningServer } from '@hallmon/server';
+import type { Role, SiteScope } from '@hallmon/contract';
 import { freePort } from './ports.ts';
 import { tempDir } from './tmp.ts';
 
@@ -21,6 +22,13 @@ export interface TestServer extends RunningServer {
   login(username?: string, password?: string): Promise<string>;
   get<T = unknown>(path: string, token?: string): Promise<{ status: number; body: T }>;
   post<T = unknown>(path: string, body: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /** Any method, for PATCH and DELETE. */
+  call<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /**
+   * Makes an account straight in the user store (assessors get an expiry 30 days on) and returns its
+   * password, `${username}-password` unless given.
+   */
+  addUser(username: string, role: Role, sites?: SiteScope, password?: string): string;
 }
 
 /** demo + the second fixture site, so wrong-site publishing can be tested. */
@@ -70,6 +78,12 @@ export async function startTestServer(extra: Partial<StartOptions> = {}): Promis
       return r.body.token;
     },
     get: (path, token) => call('GET', path, undefined, token),
+    call: (method, path, body, token) => call(method, path, body, token),
+    addUser: (username, role, sites = '*', password = `${username}-password`) => {
+      const expires = role === 'assessor' ? Date.now() + 30 * 86_400_000 : null;
+      server.users.create({ username, password, role, sites, expires });
+      return password;
+    },
     post: (path, body, token) => call('POST', path, body, token),
     stop: async () => {
       try {

@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait.ts';
 interface Call {
   route: ApiRoute;
   path: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   token?: string;
   status?: number;
@@ -32,11 +32,18 @@ const schemaOf = (route: ApiRoute, status: number): TSchema | undefined => {
 test('every /api route answers what its contract schema says, errors included', async (t) => {
   const server = await startTestServer();
   t.onTestFinished(() => server.stop());
-  server.users.upsert('hall1', 'hall', 'hall-pass');
-  server.users.upsert('assessor1', 'assessor', 'assessor-pass');
+  server.addUser('hall1', 'hall');
+  server.addUser('assessor1', 'assessor');
+  server.addUser('net1', 'netadmin');
+  server.addUser('pw1', 'hall');
+  server.addUser('demo-hall', 'hall', ['demo']);
   const admin = await server.login();
-  const hall = await server.login('hall1', 'hall-pass');
-  const assessor = await server.login('assessor1', 'assessor-pass');
+  const hall = await server.login('hall1', 'hall1-password');
+  const assessor = await server.login('assessor1', 'assessor1-password');
+  const net = await server.login('net1', 'net1-password');
+  const pw1 = await server.login('pw1', 'pw1-password');
+  const spare = await server.login('hall1', 'hall1-password');
+  const demoHall = await server.login('demo-hall', 'demo-hall-password');
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
   t.onTestFinished(() => gw.endAsync(true));
 
@@ -104,9 +111,44 @@ test('every /api route answers what its contract schema says, errors included', 
       route: 'POST /api/login',
       path: '/api/login',
       method: 'POST',
-      body: { username: 'hall1', password: 'hall-pass' },
+      body: { username: 'hall1', password: 'hall1-password' },
     },
     { route: 'GET /api/sites', path: '/api/sites', token: assessor },
+    { route: 'GET /api/me', path: '/api/me', token: demoHall },
+    { route: 'POST /api/logout', path: '/api/logout', method: 'POST', token: spare, status: 204 },
+    {
+      route: 'POST /api/me/password',
+      path: '/api/me/password',
+      method: 'POST',
+      body: { oldPassword: 'pw1-password', newPassword: 'pw1-new-password' },
+      token: pw1,
+      status: 204,
+    },
+    { route: 'GET /api/users', path: '/api/users', token: admin },
+    {
+      route: 'POST /api/users',
+      path: '/api/users',
+      method: 'POST',
+      body: {
+        username: 'visitor',
+        password: 'visitor-password',
+        role: 'assessor',
+        sites: ['demo'],
+        expires: '2099-12-31',
+      },
+      token: admin,
+      status: 201,
+    },
+    {
+      route: 'PATCH /api/users/:username',
+      path: '/api/users/visitor',
+      method: 'PATCH',
+      body: { name: '第三方测评', sites: '*' },
+      token: admin,
+    },
+    { route: 'DELETE /api/users/:username', path: '/api/users/visitor', method: 'DELETE', token: admin, status: 204 },
+    { route: 'GET /api/audit', path: '/api/audit', token: admin },
+    { route: 'GET /api/audit', path: '/api/audit?site=demo', token: demoHall },
     {
       route: 'GET /api/readings',
       path: `/api/readings?site=demo&sensor=mr-th-1&metric=temperature&${range}`,
@@ -129,7 +171,7 @@ test('every /api route answers what its contract schema says, errors included', 
       path: `${alarmPath}/ack`,
       method: 'POST',
       body: { note: '空调已报修' },
-      token: hall,
+      token: net,
     },
     { route: 'GET /api/alarms/:id/notifications', path: `${alarmPath}/notifications`, token: assessor },
     { route: 'GET /api/notifications', path: '/api/notifications?site=demo', token: assessor },
@@ -164,6 +206,59 @@ test('every /api route answers what its contract schema says, errors included', 
       status: 401,
     },
     { route: 'GET /api/sites', path: '/api/sites', status: 401 },
+    { route: 'POST /api/logout', path: '/api/logout', method: 'POST', token: spare, status: 401 },
+    { route: 'GET /api/me', path: '/api/me', token: pw1, status: 401 },
+    {
+      route: 'POST /api/me/password',
+      path: '/api/me/password',
+      method: 'POST',
+      body: { oldPassword: 'not-the-password', newPassword: 'another-password' },
+      token: hall,
+      status: 403,
+    },
+    {
+      route: 'POST /api/me/password',
+      path: '/api/me/password',
+      method: 'POST',
+      body: { oldPassword: 'hall1-password', newPassword: 'short' },
+      token: hall,
+      status: 400,
+    },
+    { route: 'GET /api/users', path: '/api/users', token: hall, status: 403 },
+    {
+      route: 'POST /api/users',
+      path: '/api/users',
+      method: 'POST',
+      body: { username: 'hall1', password: 'hall1-password', role: 'hall', sites: ['demo'] },
+      token: admin,
+      status: 409,
+    },
+    {
+      route: 'POST /api/users',
+      path: '/api/users',
+      method: 'POST',
+      body: { username: 'x1', password: 'x1-password-long', role: 'hall', sites: ['nowhere'] },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'PATCH /api/users/:username',
+      path: '/api/users/nobody',
+      method: 'PATCH',
+      body: { disabled: true },
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'PATCH /api/users/:username',
+      path: '/api/users/admin',
+      method: 'PATCH',
+      body: { role: 'hall' },
+      token: admin,
+      status: 409,
+    },
+    { route: 'DELETE /api/users/:username', path: '/api/users/admin', method: 'DELETE', token: admin, status: 409 },
+    { route: 'GET /api/audit', path: '/api/audit?site=other', token: demoHall, status: 403 },
     {
       route: 'GET /api/readings',
       path: `/api/readings?site=demo&sensor=mr-th-1&metric=pressure&${range}`,
@@ -225,15 +320,16 @@ test('every /api route answers what its contract schema says, errors included', 
     },
   ];
 
-  const call = (c: Call) =>
-    c.method === 'POST' ? server.post<unknown>(c.path, c.body, c.token) : server.get<unknown>(c.path, c.token);
+  const call = (c: Call) => server.call<unknown>(c.method ?? 'GET', c.path, c.body, c.token);
 
   // Step: 200 answers conform to their closed schemas
   {
     for (const c of ok) {
       const res = await call(c);
-      assert.equal(res.status, 200, `${c.route} ${c.path}: ${JSON.stringify(res.body)}`);
-      assert.deepEqual(contractProblems(schemaOf(c.route, 200)!, res.body), [], `${c.route} ${c.path}`);
+      const status = c.status ?? 200;
+      assert.equal(res.status, status, `${c.route} ${c.path}: ${JSON.stringify(res.body)}`);
+      if (status === 204) assert.equal(res.body, undefined, `${c.route} answers no body`);
+      else assert.deepEqual(contractProblems(schemaOf(c.route, status)!, res.body), [], `${c.route} ${c.path}`);
     }
   }
 
@@ -254,7 +350,7 @@ test('every /api route answers what its contract schema says, errors included', 
       { id: string; ackedBy: string | null; ackNote: string | null; limit: number | null; message: string | null }[]
     >('/api/alarms?site=demo', admin);
     const a = acked.body.find((x) => x.id === alarm.id)!;
-    assert.deepEqual([a.ackedBy, a.ackNote, a.limit, a.message], ['hall1', '空调已报修', 27, '机房温度高于 27 °C']);
+    assert.deepEqual([a.ackedBy, a.ackNote, a.limit, a.message], ['net1', '空调已报修', 27, '机房温度高于 27 °C']);
     const events = await server.get<{ type: string; start?: string; end?: string; count?: number }[]>(
       `/api/events?site=demo&${range}&type=device_fault`,
       admin,

@@ -22,6 +22,7 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
   let admin = '';
   let assessor = '';
   let hall = '';
+  let net = '';
   // A fixed minute in the past, so buckets are predictable.
   const minute = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
   const temps = [
@@ -33,8 +34,9 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
 
   beforeAll(async () => {
     server = await startTestServer();
-    server.users.upsert('assessor1', 'assessor', 'assessor-pass');
-    server.users.upsert('hall1', 'hall', 'hall-pass');
+    server.addUser('assessor1', 'assessor');
+    server.addUser('hall1', 'hall');
+    server.addUser('net1', 'netadmin');
     gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
     const noise = [90, 60, 90, 60].map((v, i) => ({
       sensor: 'hall-noise-1',
@@ -49,8 +51,9 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
       { qos: 1 },
     );
     admin = await server.login();
-    assessor = await server.login('assessor1', 'assessor-pass');
-    hall = await server.login('hall1', 'hall-pass');
+    assessor = await server.login('assessor1', 'assessor1-password');
+    hall = await server.login('hall1', 'hall1-password');
+    net = await server.login('net1', 'net1-password');
   });
   afterAll(async () => {
     await gw?.endAsync(true);
@@ -75,15 +78,15 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
   test('tokens: missing, forged and expired are 401', async () => {
     assert.equal((await server.get('/api/sites')).status, 401);
     const [body, sig] = admin.split('.') as [string, string];
-    const forgedBody = Buffer.from(JSON.stringify({ sub: 'admin', role: 'admin', exp: 9_999_999_999 })).toString(
-      'base64url',
-    );
+    const forgedBody = Buffer.from(
+      JSON.stringify({ sub: 'admin', role: 'admin', exp: 9_999_999_999, ver: 0, jti: 'x' }),
+    ).toString('base64url');
     assert.equal((await server.get('/api/sites', `${forgedBody}.${sig}`)).status, 401);
     assert.equal((await server.get('/api/sites', `${body}.${sig.slice(0, -2)}AA`)).status, 401);
     const signer = new TokenSigner(loadOrCreateSecret(server.dataDir));
-    const expired = signer.sign('admin', 'admin', Date.now() - 13 * 3600_000);
+    const expired = signer.sign('admin', 'admin', 0, Date.now() - 13 * 3600_000);
     assert.equal((await server.get('/api/sites', expired)).status, 401);
-    const fresh = signer.sign('admin', 'admin');
+    const fresh = signer.sign('admin', 'admin', 0);
     assert.equal((await server.get('/api/sites', fresh)).status, 200);
   });
 
@@ -161,7 +164,7 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
     assert.equal(n.body.buckets[0]!.mean, 75);
   });
 
-  test('alarm acknowledgement: assessor 403, hall user acks', async () => {
+  test('alarm acknowledgement: assessor and hall 403 for a machine-room alarm, netadmin acks', async () => {
     const alarm = {
       id: 'demo:5.2.2:mr-temp-high:mr-th-1:1',
       site: 'demo',
@@ -189,11 +192,15 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
     const denied = await server.post<Err>(path, { note: 'looking' }, assessor);
     assert.equal(denied.status, 403);
     assert.equal((await server.post(`/api/alarms/nope/ack`, { note: 'x' }, hall)).status, 404);
-    const ok = await server.post<{ ackedBy: string; ackNote: string }>(path, { note: '空调已报修' }, hall);
+    // A machine-room alarm is the network administrator's, not the hall manager's.
+    const hallDenied = await server.post<Err>(path, { note: 'looking' }, hall);
+    assert.equal(hallDenied.status, 403);
+    assert.match(hallDenied.body.message, /machine-room/);
+    const ok = await server.post<{ ackedBy: string; ackNote: string }>(path, { note: '空调已报修' }, net);
     assert.equal(ok.status, 200);
-    assert.equal(ok.body.ackedBy, 'hall1');
+    assert.equal(ok.body.ackedBy, 'net1');
     const after = await server.get<{ id: string; ackedBy: string | null }[]>('/api/alarms?site=demo&state=all', admin);
-    assert.equal(after.body.find((a) => a.id === alarm.id)!.ackedBy, 'hall1');
+    assert.equal(after.body.find((a) => a.id === alarm.id)!.ackedBy, 'net1');
   });
 
   test('events and device status history', async () => {
@@ -236,8 +243,11 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
     assert.deepEqual(statuses.slice(10), [429, 429]);
     // Even the right password is refused while limited; other users are not affected.
-    assert.equal((await server.post('/api/login', { username: 'hall1', password: 'hall-pass' })).status, 429);
-    assert.equal((await server.post('/api/login', { username: 'assessor1', password: 'assessor-pass' })).status, 200);
+    assert.equal((await server.post('/api/login', { username: 'hall1', password: 'hall1-password' })).status, 429);
+    assert.equal(
+      (await server.post('/api/login', { username: 'assessor1', password: 'assessor1-password' })).status,
+      200,
+    );
   });
 
   test('the dashboard root answers', async () => {

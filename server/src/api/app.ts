@@ -17,6 +17,9 @@ import { alarmRoutes } from './routes-alarms.ts';
 import { historyRoutes } from './routes-history.ts';
 import { latestRoutes } from './routes-latest.ts';
 import { deviceRoutes } from './routes-devices.ts';
+import { sessionRoutes } from './routes-session.ts';
+import { userRoutes } from './routes-users.ts';
+import { auditRoutes } from './routes-audit.ts';
 import { evidenceRoutes } from '../evidence/route.ts';
 import { registerDashboard } from './dashboard.ts';
 
@@ -41,7 +44,7 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
         ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) as unknown as HttpServer)
         : createHttpServer(handler),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.decorateRequest('user', null);
+  app.decorateRequest('principal', null);
   // The contract's response schemas type the handlers (the TypeBox provider) and are checked in
   // strict mode, but the bytes are JSON.stringify's: fast-json-stringify would put required keys
   // before optional ones, drop properties a schema lacks, coerce types (null -> 0 for a number), and
@@ -50,6 +53,9 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
   installErrorHandler(app);
   if (opts.strictResponses) installStrictResponses(app);
   await app.register(publicRoutes(ctx));
+  await app.register(sessionRoutes(ctx));
+  await app.register(userRoutes(ctx));
+  await app.register(auditRoutes(ctx));
   await app.register(siteRoutes(ctx));
   await app.register(readingRoutes(ctx));
   await app.register(alarmRoutes(ctx));

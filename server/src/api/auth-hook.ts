@@ -1,7 +1,9 @@
-// Bearer-token checks for /api routes: 401 when the token is missing, forged or expired, 403 when
-// the role may not do this (docs/contract.md, "HTTP").
+// Bearer-token checks for /api routes: 401 when the token is missing, forged, expired, signed out
+// or older than the account's last password change; 403 when the role may not do this
+// (docs/contract.md, "HTTP"). The person found is `request.principal`; which sites it may touch is
+// api/scope.ts.
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { TokenSigner } from '../auth/tokens.ts';
+import { isPrincipal, type Authenticator, type Principal } from '../auth/authenticator.ts';
 import type { Role } from '../auth/roles.ts';
 import { sendError } from './errors.ts';
 
@@ -11,7 +13,7 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export function requireAuth(signer: TokenSigner, roles?: ReadonlySet<Role>): preHandlerAsyncHookHandler {
+export function requireAuth(auth: Authenticator, roles?: ReadonlySet<Role>): preHandlerAsyncHookHandler {
   return async function (request: FastifyRequest, reply: FastifyReply) {
     const token = bearer(request.headers.authorization);
     if (!token)
@@ -20,10 +22,17 @@ export function requireAuth(signer: TokenSigner, roles?: ReadonlySet<Role>): pre
         401,
         'log in first: send "Authorization: Bearer <token>" with a token from POST /api/login',
       );
-    const claims = signer.verify(token);
-    if (!claims) return sendError(reply, 401, 'the token is invalid or expired: log in again with POST /api/login');
-    request.user = claims;
-    if (roles && !roles.has(claims.role))
-      return sendError(reply, 403, `role "${claims.role}" may not do this (needs ${[...roles].join(' or ')})`);
+    const p = auth.principal(token);
+    if (!isPrincipal(p)) return sendError(reply, 401, p.refused);
+    request.principal = p;
+    if (roles && !roles.has(p.role))
+      return sendError(reply, 403, `role "${p.role}" may not do this (needs ${[...roles].join(' or ')})`);
   };
+}
+
+/** The principal a requireAuth pre-handler found (routes without one have none: a programming error). */
+export function principalOf(request: FastifyRequest): Principal {
+  const p = request.principal;
+  if (!p) throw new Error(`${request.method} ${request.url} has no requireAuth pre-handler`);
+  return p;
 }

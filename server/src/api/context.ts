@@ -6,7 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger, LoadedSite } from '@hallmon/firmware-config';
 import type { HealthDetail } from '@hallmon/contract';
 import type { Store, StoredAlarm } from '../store/store.ts';
-import type { TokenSigner, TokenClaims } from '../auth/tokens.ts';
+import type { TokenSigner } from '../auth/tokens.ts';
+import type { Authenticator, Principal } from '../auth/authenticator.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { UserStore } from '../auth/users.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { SiteIndex } from '../ingest/site-index.ts';
@@ -19,6 +21,10 @@ export interface ApiContext {
   siteIndex: ReadonlyMap<string, SiteIndex>;
   signer: TokenSigner;
   users: UserStore;
+  /** Token -> principal against the user store (auth-hook.ts, socket.io). */
+  auth: Authenticator;
+  /** Who did what: logins, acknowledgements, follow-ups, downloads, self-tests, user changes. */
+  audit: AuditLog;
   limiter: LoginLimiter;
   log: Logger;
   /** Everything /api/health reports beyond status and version. */
@@ -49,6 +55,7 @@ export type ApiApp = FastifyInstance<
 
 declare module 'fastify' {
   interface FastifyRequest {
-    user: TokenClaims | null;
+    /** Who is calling: set by requireAuth (auth-hook.ts). */
+    principal: Principal | null;
   }
 }

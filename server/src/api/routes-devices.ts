@@ -7,9 +7,9 @@ import { loadCatalogue, shippedCalendar, toIso, type ZoneKind } from '@hallmon/f
 import { API } from '@hallmon/contract';
 import { ruleKind } from '@hallmon/rules';
 import type { ApiContext } from './context.ts';
-import { requireAuth } from './auth-hook.ts';
-import { sendError } from './errors.ts';
-import { SiteFilter, selectSites } from './routes-latest.ts';
+import { principalOf, requireAuth } from './auth-hook.ts';
+import { SiteFilter } from './routes-latest.ts';
+import { selectSites } from './scope.ts';
 import { faultLog, type FaultEventPoint, type StatusPoint } from '../devices/fault-log.ts';
 import type { StatusChange } from '../store/store.ts';
 
@@ -81,13 +81,12 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/devices',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: SiteFilter, response: API['GET /api/devices'].response },
       },
       async (request, reply) => {
-        const sites = selectSites(ctx, request.query.site);
-        if (!sites)
-          return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
+        const sites = selectSites(ctx, principalOf(request), request.query.site, reply);
+        if (!Array.isArray(sites)) return sites;
         const now = Date.now();
         return (await Promise.all(sites.map((s) => siteRows(s, now)))).flat();
       },

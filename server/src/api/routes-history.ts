@@ -5,7 +5,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SITE_ID_PATTERN, ID_PATTERN, EVENT_TYPES } from '@hallmon/firmware-config';
 import type { ApiContext } from './context.ts';
-import { requireAuth } from './auth-hook.ts';
+import { principalOf, requireAuth } from './auth-hook.ts';
+import { denySite } from './scope.ts';
 import { sendError } from './errors.ts';
 import { QueryTime, queryRange } from './query-time.ts';
 import { API } from '@hallmon/contract';
@@ -31,14 +32,15 @@ export function historyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/events',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: HistoryQuery, response: API['GET /api/events'].response },
       },
       async (request, reply) => {
         const q = request.query;
         const r = range(q);
         if (typeof r === 'string') return sendError(reply, 400, r);
-        if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const denied = denySite(ctx, principalOf(request), q.site, reply);
+        if (denied) return denied;
         const rows = await ctx.store.readEvents({
           site: q.site,
           ...r,
@@ -52,14 +54,15 @@ export function historyRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/status',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: Type.Omit(HistoryQuery, ['type']), response: API['GET /api/status'].response },
       },
       async (request, reply) => {
         const q = request.query;
         const r = range(q);
         if (typeof r === 'string') return sendError(reply, 400, r);
-        if (!ctx.sites.has(q.site)) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const denied = denySite(ctx, principalOf(request), q.site, reply);
+        if (denied) return denied;
         const rows = await ctx.store.readStatus({ site: q.site, ...r, device: q.device });
         return rows.map(statusJson);
       },

@@ -5,8 +5,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SITE_ID_PATTERN } from '@hallmon/firmware-config';
 import type { ApiContext } from './context.ts';
-import { requireAuth } from './auth-hook.ts';
-import { sendError } from './errors.ts';
+import { principalOf, requireAuth } from './auth-hook.ts';
+import { selectSites } from './scope.ts';
 import { API } from '@hallmon/contract';
 import { readingJson } from './wire-json.ts';
 import type { StoredReading } from '../store/store.ts';
@@ -16,12 +16,6 @@ export const SiteFilter = Type.Object(
   { additionalProperties: false },
 );
 
-/** The sites a `?site=` filter selects, or null when it names an unknown site. */
-export function selectSites(ctx: ApiContext, site: string | undefined): string[] | null {
-  if (site === undefined) return [...ctx.sites.keys()];
-  return ctx.sites.has(site) ? [site] : null;
-}
-
 export function latestRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   // Without the live map (an API built on its own, e.g. in tests) every request asks the store.
   const read = (site: string): Promise<StoredReading[]> =>
@@ -30,13 +24,12 @@ export function latestRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/latest',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: SiteFilter, response: API['GET /api/latest'].response },
       },
       async (request, reply) => {
-        const sites = selectSites(ctx, request.query.site);
-        if (!sites)
-          return sendError(reply, 404, `unknown site "${request.query.site}"; GET /api/sites lists the known ones`);
+        const sites = selectSites(ctx, principalOf(request), request.query.site, reply);
+        if (!Array.isArray(sites)) return sites;
         const rows = (await Promise.all(sites.map(read))).flat();
         rows.sort((a, b) => cmp(a.site, b.site) || cmp(a.sensor, b.sensor) || cmp(a.metric, b.metric));
         return rows.map(readingJson);

@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ID_PATTERN, SITE_ID_PATTERN, loadCatalogue, loadProfiles, shippedCalendar } from '@hallmon/firmware-config';
 import { API, MARKS_MAX_DAYS } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
-import { requireAuth } from './auth-hook.ts';
+import { principalOf, requireAuth } from './auth-hook.ts';
+import { denySite } from './scope.ts';
 import { sendError } from './errors.ts';
 import { QueryTime, queryRange } from './query-time.ts';
 import { sensorMarks } from './marks.ts';
@@ -29,7 +30,7 @@ export function marksRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/marks',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: MarksQuery, response: API['GET /api/marks'].response },
       },
       async (request, reply) => {
@@ -37,6 +38,8 @@ export function marksRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const range = queryRange(q, MARKS_MAX_DAYS);
         if (typeof range === 'string') return sendError(reply, 400, range);
         const { from, to } = range;
+        const denied = denySite(ctx, principalOf(request), q.site, reply);
+        if (denied) return denied;
         const site = ctx.sites.get(q.site);
         const metrics = ctx.siteIndex.get(q.site)?.metrics.get(q.sensor);
         if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);

@@ -1,8 +1,11 @@
 // The two routes that need no token: GET /api/health (status, version, uptime, store, ingest
-// counters, broker and live-push figures) and POST /api/login (rate-limited per IP and username;
-// failed attempts are logged without the password).
+// counters, broker and live-push figures) and POST /api/login. Logins are limited per address and
+// username, per address and per username (login-limiter.ts) and every attempt, good or bad, goes
+// to the audit trail with the client address (never the password). An unknown username costs the
+// same scrypt time as a wrong password and gets the same answer.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toIso } from '@hallmon/firmware-config';
 import { API } from '@hallmon/contract';
 import { VERSION } from '../version.ts';
 import type { ApiContext } from './context.ts';
@@ -17,6 +20,12 @@ const LoginBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const LIMIT_WORDS = {
+  pair: (u: string) => `too many login attempts for "${u}" from this address`,
+  address: () => 'too many failed logins from this address',
+  user: (u: string) => `too many failed logins for "${u}"`,
+};
 
 export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -33,18 +42,50 @@ export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       { schema: { body: LoginBody, response: API['POST /api/login'].response } },
       async (request, reply) => {
         const { username, password } = request.body;
-        const wait = ctx.limiter.attempt(request.ip, username);
-        if (wait > 0) {
-          reply.header('retry-after', String(wait));
-          return sendError(reply, 429, `too many login attempts for "${username}"; try again in ${wait} s`);
+        const ip = request.ip;
+        const limited = ctx.limiter.attempt(ip, username);
+        if (limited.wait > 0) {
+          ctx.audit.record({
+            actor: username,
+            action: 'login-failed',
+            ip,
+            ok: false,
+            detail: { reason: 'rate-limited', limit: limited.limit ?? null },
+          });
+          reply.header('retry-after', String(limited.wait));
+          return sendError(
+            reply,
+            429,
+            `${LIMIT_WORDS[limited.limit ?? 'pair'](username)}; try again in ${limited.wait} s`,
+          );
         }
-        const user = ctx.users.verify(username, password);
-        if (!user) {
-          ctx.log.warn({ username, ip: request.ip }, 'failed login');
+        const found = ctx.users.verify(username, password);
+        if (!found || found.refused) {
+          ctx.limiter.failed(ip, username);
+          const reason = found?.refused ?? 'wrong-password';
+          ctx.audit.record({ actor: username, action: 'login-failed', ip, ok: false, detail: { reason } });
+          ctx.log.warn({ username, ip, reason }, 'failed login');
+          if (found?.refused === 'expired')
+            return sendError(
+              reply,
+              401,
+              `the account "${username}" expired on ${toIso(found.user.expires!)}; ask an administrator to extend it`,
+            );
+          if (found?.refused === 'disabled')
+            return sendError(reply, 401, `the account "${username}" is disabled; ask an administrator`);
           return sendError(reply, 401, 'wrong username or password');
         }
-        ctx.limiter.reset(request.ip, username);
-        return { token: ctx.signer.sign(user.username, user.role), role: user.role, username: user.username, sites: '*' as const, name: null };
+        const { user } = found;
+        ctx.limiter.reset(ip, username);
+        ctx.users.recordLogin(user.username);
+        ctx.audit.record({ actor: user.username, action: 'login', ip, detail: { role: user.role } });
+        return {
+          token: ctx.auth.issue(user),
+          role: user.role,
+          username: user.username,
+          sites: user.sites === '*' ? ('*' as const) : [...user.sites],
+          name: user.name,
+        };
       },
     );
   };

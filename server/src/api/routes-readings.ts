@@ -7,7 +7,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Metric, SITE_ID_PATTERN, ID_PATTERN, toIso } from '@hallmon/firmware-config';
 import { API, type Point } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
-import { requireAuth } from './auth-hook.ts';
+import { principalOf, requireAuth } from './auth-hook.ts';
+import { denySite } from './scope.ts';
 import { sendError } from './errors.ts';
 import { QueryTime, queryRange } from './query-time.ts';
 
@@ -32,7 +33,7 @@ export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/readings',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: ReadingsQuery, response: API['GET /api/readings'].response },
       },
       async (request, reply) => {
@@ -46,6 +47,8 @@ export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
             range.endsWith(' days') && !q.step ? `${range} for raw data; use step=1m, 1h or 1d` : range,
           );
         const { from, to } = range;
+        const denied = denySite(ctx, principalOf(request), q.site, reply);
+        if (denied) return denied;
         const index = ctx.siteIndex.get(q.site);
         if (!index) return sendError(reply, 404, `unknown site "${q.site}"`);
         const metrics = index.metrics.get(q.sensor);

@@ -33,6 +33,8 @@ export interface AuditQuery {
   /** Include server-wide entries (logins, user changes). Default true. */
   global?: boolean;
   actor?: string;
+  /** Also the entries this actor made, whatever their site (a user's own logins). */
+  orActor?: string;
   /** Most recent first when limited; default 10,000. */
   limit?: number;
 }
@@ -115,8 +117,9 @@ export class AuditLog {
     const global = q.global ?? true;
     if (q.sites) {
       const inList = q.sites.length ? `site IN (${q.sites.map(() => '?').join(', ')})` : '0';
-      where.push(global ? `(${inList} OR site IS NULL)` : inList);
-      args.push(...q.sites);
+      const any = [inList, ...(global ? ['site IS NULL'] : []), ...(q.orActor !== undefined ? ['actor = ?'] : [])];
+      where.push(`(${any.join(' OR ')})`);
+      args.push(...q.sites, ...(q.orActor !== undefined ? [q.orActor] : []));
     } else if (!global) where.push('site IS NOT NULL');
     if (q.actor !== undefined) {
       where.push('actor = ?');

@@ -1,6 +1,9 @@
-// Bearer tokens for the API and socket.io: base64url(JSON {sub, role, exp}) + "." + HMAC-SHA256 of
-// it. The HMAC secret is generated once and kept in `${dataDir}/token-secret` with mode 0600, so
-// tokens survive a restart; deleting the file signs everyone out. Verified with timingSafeEqual.
+// Bearer tokens for the API and socket.io: base64url(JSON {sub, role, exp, ver, jti}) + "." +
+// HMAC-SHA256 of it. The HMAC secret is generated once and kept in `${dataDir}/token-secret` with mode
+// 0600, so tokens survive a restart; deleting the file signs everyone out. Verified with
+// timingSafeEqual. A signature only proves the server made the token: whether it still works (the
+// account's token version `ver`, logout by `jti`, disabled or expired accounts) is decided against
+// the user store on each use (api/principal.ts).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +14,10 @@ export interface TokenClaims {
   role: Role;
   /** Expiry, epoch seconds. */
   exp: number;
+  /** The account's token version when signed; a password change or disabling raises it. */
+  ver: number;
+  /** This token's id, what logout revokes. */
+  jti: string;
 }
 
 export const DEFAULT_TOKEN_TTL_S = 12 * 3600;
@@ -37,8 +44,14 @@ export class TokenSigner {
     return createHmac('sha256', this.secret).update(body).digest();
   }
 
-  sign(sub: string, role: Role, nowMs = Date.now(), ttlS = this.ttlS): string {
-    const claims: TokenClaims = { sub, role, exp: Math.floor(nowMs / 1000) + ttlS };
+  sign(sub: string, role: Role, ver: number, nowMs = Date.now(), ttlS = this.ttlS): string {
+    const claims: TokenClaims = {
+      sub,
+      role,
+      exp: Math.floor(nowMs / 1000) + ttlS,
+      ver,
+      jti: randomBytes(12).toString('base64url'),
+    };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${this.mac(body).toString('base64url')}`;
   }
@@ -61,7 +74,9 @@ export class TokenSigner {
     if (typeof claims !== 'object' || claims === null) return null;
     const c = claims as Record<string, unknown>;
     if (typeof c.sub !== 'string' || !isRole(c.role) || typeof c.exp !== 'number') return null;
+    // Tokens from before token versions have neither: they are refused, the user logs in again.
+    if (typeof c.ver !== 'number' || typeof c.jti !== 'string') return null;
     if (c.exp * 1000 <= nowMs) return null;
-    return { sub: c.sub, role: c.role, exp: c.exp };
+    return { sub: c.sub, role: c.role, exp: c.exp, ver: c.ver, jti: c.jti };
   }
 }

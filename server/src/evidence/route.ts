@@ -1,5 +1,6 @@
 // GET /api/evidence?site=&from=&to=&format=json|csv|pdf (docs/contract.md, "HTTP"): the evidence pack of a
-// site for a period, for every authenticated role. json = the whole pack; pdf = the Chinese paper
+// site for a period, for every role of an account that covers the site (403 otherwise); each
+// download is recorded in the audit trail. json = the whole pack; pdf = the Chinese paper
 // pack; csv = the clause summary CSV only (one file per response: the per-clause and minute CSVs
 // and the manifest come with `hallmon evidence --out DIR`). The lead registers it in api/app.ts:
 //   await app.register(evidenceRoutes(ctx));
@@ -15,7 +16,8 @@ import {
   shippedCalendar,
 } from '@hallmon/firmware-config';
 import type { ApiContext } from '../api/context.ts';
-import { requireAuth } from '../api/auth-hook.ts';
+import { principalOf, requireAuth } from '../api/auth-hook.ts';
+import { denySite } from '../api/scope.ts';
 import { sendError } from '../api/errors.ts';
 import { buildEvidence } from './compute.ts';
 import { PeriodError } from './period.ts';
@@ -62,13 +64,15 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
     app.get(
       '/api/evidence',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: EvidenceQuery, response: API['GET /api/evidence'].response },
       },
       async (request, reply) => {
         const q = request.query;
-        const site = ctx.sites.get(q.site);
-        if (!site) return sendError(reply, 404, `unknown site "${q.site}"`);
+        const p = principalOf(request);
+        const denied = denySite(ctx, p, q.site, reply);
+        if (denied) return denied;
+        const site = ctx.sites.get(q.site)!;
         const job = queue.then(() =>
           buildEvidence({
             store: ctx.store,
@@ -92,6 +96,14 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
         }
         const name = `evidence-${pack.site}-${pack.firstDay}-${pack.lastDay}`;
         const format = q.format ?? 'json';
+        ctx.audit.record({
+          actor: p.username,
+          action: 'evidence',
+          site: site.id,
+          target: `${pack.firstDay}..${pack.lastDay}`,
+          ip: request.ip,
+          detail: { format },
+        });
         if (format === 'pdf')
           return reply
             .type('application/pdf')

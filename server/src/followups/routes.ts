@@ -1,11 +1,13 @@
 // API of the bad-rating follow-ups (10.1.3 "1、5、15"): GET /api/followups?site=&state=open|all
-// for any signed-in role; POST /api/followups/:id { action: respond|complex|resolve, note } for admin
-// and hall (the people who answer the citizen), recording who did it and when.
+// for any signed-in role of the site; POST /api/followups/:id { action: respond|complex|resolve, note }
+// for admin and hall (the people who answer the citizen) of the follow-up's site, recording who did it
+// and when, also in the audit trail.
 import { Type } from '@sinclair/typebox';
 import { SITE_ID_PATTERN } from '@hallmon/firmware-config';
 import { API, FOLLOWUP_ACTIONS } from '@hallmon/contract';
 import type { ApiApp, ApiContext, ExtraRoutes } from '../api/context.ts';
-import { requireAuth } from '../api/auth-hook.ts';
+import { principalOf, requireAuth } from '../api/auth-hook.ts';
+import { canRead, denySite } from '../api/scope.ts';
 import { sendError } from '../api/errors.ts';
 import { CAN_FOLLOW_UP } from '../auth/roles.ts';
 import type { FollowupTracker } from './tracker.ts';
@@ -31,12 +33,13 @@ export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
     app.get(
       '/api/followups',
       {
-        preHandler: requireAuth(ctx.signer),
+        preHandler: requireAuth(ctx.auth),
         schema: { querystring: ListQuery, response: API['GET /api/followups'].response },
       },
       async (request, reply) => {
         const { site, state } = request.query;
-        if (!ctx.sites.has(site)) return sendError(reply, 404, `unknown site "${site}"`);
+        const denied = denySite(ctx, principalOf(request), site, reply);
+        if (denied) return denied;
         return tracker.list(site, state !== 'all');
       },
     );
@@ -44,18 +47,30 @@ export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
     app.post(
       '/api/followups/:id',
       {
-        preHandler: requireAuth(ctx.signer, CAN_FOLLOW_UP),
+        preHandler: requireAuth(ctx.auth, CAN_FOLLOW_UP),
         schema: { params: IdParams, body: ActionBody, response: API['POST /api/followups/:id'].response },
       },
       async (request, reply) => {
         const { id } = request.params;
         const { action, note } = request.body;
-        const res = tracker.act(id, action, note, request.user!.sub);
-        if (res === undefined)
-          return sendError(reply, 404, `no follow-up "${id}": take the id from GET /api/followups?site=...`);
+        const p = principalOf(request);
+        const site = tracker.siteOf(id);
+        const unknown = () =>
+          sendError(reply, 404, `no follow-up "${id}": take the id from GET /api/followups?site=...`);
+        if (site === undefined || !canRead(p, site)) return unknown();
+        const res = tracker.act(id, action, note, p.username);
+        if (res === undefined) return unknown();
         if (res === 'resolved')
           return sendError(reply, 409, `follow-up "${id}" is already resolved; nothing more to record`);
-        ctx.log.info({ id, action, user: request.user!.sub }, 'follow-up step recorded');
+        ctx.audit.record({
+          actor: p.username,
+          action: 'followup',
+          site,
+          target: id,
+          ip: request.ip,
+          detail: { step: action, note },
+        });
+        ctx.log.info({ id, action, user: p.username }, 'follow-up step recorded');
         return res;
       },
     );

@@ -130,6 +130,11 @@ export class FollowupTracker {
     }
   }
 
+  /** The site a follow-up belongs to (undefined: no such follow-up). */
+  siteOf(id: string): string | undefined {
+    return this.db.get(id)?.site;
+  }
+
   list(site: string, openOnly: boolean): Followup[] {
     return this.db.list(site, openOnly).map(followupJson);
   }

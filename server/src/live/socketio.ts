@@ -1,14 +1,17 @@
 // Live push over socket.io on the API's HTTP server: clients authenticate with the API token in
 // the handshake (`auth: { token }`), join per-site rooms with `emit('subscribe', { site })` (or
 // `?site=` in the handshake query) and receive `reading`, `event`, `alarm` and `status` as data is
-// stored. A slow client must not slow ingest: when its transport has more than HIGH_WATER bytes (or
+// stored. A socket joins only the sites its account covers, and every RECHECK_MS its token is judged
+// again against the user store (authenticator.ts): a signed-out, disabled or re-passworded account
+// is disconnected, and sites taken off the account are left. A slow client must not slow ingest: when its transport has more than HIGH_WATER bytes (or
 // packets) queued, its readings are coalesced to the latest value per (site, sensor, metric) and
 // other messages queued up to a cap; everything waiting goes out once it drains. Coalesced and
 // dropped messages are counted for /api/health.
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
 import { SITE_ID_PATTERN, type Logger } from '@hallmon/firmware-config';
-import type { TokenSigner } from '../auth/tokens.ts';
+import { inScope } from '@hallmon/contract';
+import { isPrincipal, type Authenticator, type Principal } from '../auth/authenticator.ts';
 import type { LiveSink } from '../ingest/pipeline.ts';
 import type { ClientToServerEvents, LiveMessageName, ServerToClientEvents, SubscribeAck } from '@hallmon/contract';
 import type { StoredReading, StoredEvent, StoredAlarm, StatusChange } from '../store/store.ts';
@@ -19,9 +22,16 @@ const HIGH_WATER_PACKETS = 2_000;
 /** Non-reading messages kept per congested client before the oldest are dropped. */
 const MAX_QUEUED = 5_000;
 const DRAIN_CHECK_MS = 50;
+/** How often connected sockets have their token and sites checked again. */
+const RECHECK_MS = 10_000;
 const SITE = new RegExp(SITE_ID_PATTERN);
 
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+interface SocketData {
+  token: string;
+  principal: Principal;
+}
+
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** One message of the contract: its name and the data typed by it. */
 type Outgoing = { [K in LiveMessageName]: { event: K; data: Parameters<ServerToClientEvents[K]>[0] } }[LiveMessageName];
@@ -44,32 +54,42 @@ export interface LiveStats {
 }
 
 export class LivePush implements LiveSink {
-  private io: IoServer<ClientToServerEvents, ServerToClientEvents> | undefined;
+  private io: IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> | undefined;
   private readonly backlog = new Map<LiveSocket, Backlog>();
   private drainTimer: NodeJS.Timeout | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
   private readonly stats = { sent: 0, coalesced: 0, dropped: 0 };
 
   constructor(
     private readonly server: HttpServer,
-    private readonly signer: TokenSigner,
+    private readonly auth: Authenticator,
     private readonly sites: ReadonlySet<string>,
     private readonly log: Logger,
   ) {}
 
   start(): void {
     // destroyUpgrade: false, because MQTT over WebSocket shares this server's upgrade event.
-    const io = new IoServer<ClientToServerEvents, ServerToClientEvents>(this.server, {
-      serveClient: false,
-      destroyUpgrade: false,
-      maxHttpBufferSize: 64 * 1024,
-    });
+    const io = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
+      this.server,
+      {
+        serveClient: false,
+        destroyUpgrade: false,
+        maxHttpBufferSize: 64 * 1024,
+      },
+    );
     this.io = io;
     io.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token = typeof auth?.token === 'string' ? auth.token : undefined;
-      const claims = this.signer.verify(token);
-      if (!claims) return next(new Error('unauthorized: connect with auth: { token } from POST /api/login'));
-      socket.data.user = claims;
+      const p = this.auth.principal(token);
+      if (!token || !isPrincipal(p))
+        return next(
+          new Error(
+            `unauthorized: ${isPrincipal(p) ? 'connect with auth: { token } from POST /api/login' : p.refused}`,
+          ),
+        );
+      socket.data.token = token;
+      socket.data.principal = p;
       next();
     });
     io.on('connection', (socket) => {
@@ -77,9 +97,16 @@ export class LivePush implements LiveSink {
       if (typeof q === 'string') this.join(socket, q);
       socket.on('subscribe', (msg: unknown, ack?: unknown) => {
         const site = typeof msg === 'string' ? msg : (msg as { site?: unknown } | null)?.site;
-        const answer: SubscribeAck = this.join(socket, site)
-          ? { ok: true, site: site as string }
-          : { ok: false, error: `unknown site ${JSON.stringify(site)}` };
+        const joined = this.join(socket, site);
+        const answer: SubscribeAck =
+          joined === true
+            ? { ok: true, site: site as string }
+            : joined === 'unknown'
+              ? { ok: false, error: `unknown site ${JSON.stringify(site)}` }
+              : {
+                  ok: false,
+                  error: `the account "${socket.data.principal.username}" does not cover site "${site as string}"`,
+                };
         if (typeof ack === 'function') (ack as (a: SubscribeAck) => void)(answer);
       });
       socket.on('unsubscribe', (msg: unknown) => {
@@ -88,12 +115,32 @@ export class LivePush implements LiveSink {
       });
       socket.on('disconnect', () => this.backlog.delete(socket));
     });
+    this.recheckTimer = setInterval(() => this.recheck(), RECHECK_MS);
+    this.recheckTimer.unref();
   }
 
-  private join(socket: LiveSocket, site: unknown): boolean {
-    if (typeof site !== 'string' || !SITE.test(site) || !this.sites.has(site)) return false;
+  private join(socket: LiveSocket, site: unknown): true | 'unknown' | 'denied' {
+    if (typeof site !== 'string' || !SITE.test(site) || !this.sites.has(site)) return 'unknown';
+    if (!inScope(socket.data.principal.sites, site)) return 'denied';
     void socket.join(`site:${site}`);
     return true;
+  }
+
+  /** Judges every connected socket's token again; public so tests need not wait for the timer. */
+  recheck(now = Date.now()): void {
+    const io = this.io;
+    if (!io) return;
+    for (const socket of io.sockets.sockets.values()) {
+      const p = this.auth.principal(socket.data.token, now);
+      if (!isPrincipal(p)) {
+        this.log.info({ user: socket.data.principal.username, why: p.refused }, 'live client signed out');
+        socket.disconnect(true);
+        continue;
+      }
+      socket.data.principal = p;
+      for (const room of socket.rooms)
+        if (room.startsWith('site:') && !inScope(p.sites, room.slice(5))) void socket.leave(room);
+    }
   }
 
   get clients(): number {
@@ -190,6 +237,8 @@ export class LivePush implements LiveSink {
   async stop(): Promise<void> {
     if (this.drainTimer) clearInterval(this.drainTimer);
     this.drainTimer = undefined;
+    clearInterval(this.recheckTimer);
+    this.recheckTimer = undefined;
     this.backlog.clear();
     const io = this.io;
     this.io = undefined;
