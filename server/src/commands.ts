@@ -10,6 +10,10 @@ export const commands: Record<string, Command> = {
     summary: 'raise and clear a TEST alarm through the real alarm path; report deliveries',
     load: () => import('./selftest-cli.ts'),
   },
+  user: {
+    summary: 'manage the people who sign in: hallmon user add|list|passwd|disable|enable|remove',
+    load: () => import('./user-cli.ts'),
+  },
   evidence: {
     summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR',
     load: () => import('./evidence-cli.ts'),

@@ -11,6 +11,7 @@ export type Page = (typeof PAGES)[number];
 
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
+  district: ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'],
   netadmin: ['rooms', 'alarms', 'devices', 'evidence'],
   hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence'],
   assessor: PAGES,
