@@ -10,168 +10,31 @@
 // restores the earlier version on the edge too.
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { loadProfiles, type Metric, type SiteConfig } from '@hallmon/firmware-config';
 import type { ApiError, Commissioning, ConfigSite, CredentialInfo, NewCredentialAnswer } from '@hallmon/contract';
-import { ModbusSlaveBus } from '@hallmon/simulators';
-import {
-  ADMIN_PASSWORD,
-  DEMO_GATEWAY,
-  DEMO_SITE_FILE,
-  spawnServer,
-  type ServerProcess,
-} from '../helpers/server-process.ts';
-import { runHallmon, type EdgeProcess } from '../helpers/edge-process.ts';
-import { ptyPair, type PtyPair } from '../helpers/socat.ts';
 import { freePort } from '../helpers/ports.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
-
-/** What the slaves measure (fixed, so what arrives can be checked exactly). */
-const TRUTH: Record<string, Partial<Record<Metric, number>>> = {
-  'mr-th-1': { temperature: 22.4, humidity: 44.1 },
-  'mr-th-2': { temperature: 23.9, humidity: 41.5 },
-  'hall-noise-1': { noise_laeq: 61.2 },
-  'mr-th-3': { temperature: 24.6, humidity: 47.3 },
-  lux: { illuminance: 412 },
-};
-
-interface EdgeHealth {
-  config: { mode: string; state: string; running: number | null; error: string | null };
-  devices: { id: string; polled: number }[];
-  uplink: { connected: boolean; reconnects: number };
-  counters: { dropped: number };
-}
+import { startRemoteHall, TRUTH, type RemoteHall } from './remote-hall.ts';
 
 describe('an edge configured by the server: add, refuse, roll back, credentials, commissioning', () => {
   const dir = tempDir('hallmon-remote-');
-  let pty: PtyPair;
-  let bus: ModbusSlaveBus;
-  let server: ServerProcess;
-  let edge: EdgeProcess;
-  let health: () => Promise<EdgeHealth>;
-  let token = '';
-  let devicePort = 0;
-  let started = 0;
-  const cleanups: Array<() => unknown> = [];
-
-  const call = async <T>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  const site = async () => (await call<ConfigSite>('GET', '/api/config/sites/demo')).body;
-  /** Until the edge reports it runs exactly what the server holds now. */
-  const edgeRuns = (version: number) =>
-    waitFor(
-      async () => {
-        const s = await site();
-        return s.version.version === version && s.edge.running === version && s.edge.inSync ? s : undefined;
-      },
-      `the edge to run version ${version}`,
-      60_000,
-      200,
-    );
-  const raw = async (sensor: string, metric: string) => {
-    const from = new Date(started - 60_000).toISOString();
-    const to = new Date(Date.now() + 60_000).toISOString();
-    const r = await call<{ points: [string, number][] }>(
-      'GET',
-      `/api/readings?site=demo&sensor=${sensor}&metric=${metric}&from=${from}&to=${to}`,
-    );
-    return r.status === 200 ? r.body.points : [];
-  };
+  let hall: RemoteHall;
+  // Shorthands over the hall.
+  const call = <T>(method: string, path: string, body?: unknown) => hall.call<T>(method, path, body);
+  const site = () => hall.site();
+  const edgeRuns = (v: number) => hall.edgeRuns(v);
+  const raw = (sensor: string, metric: string) => hall.raw(sensor, metric);
+  const health = () => hall.health();
 
   beforeAll(async () => {
-    started = Date.now();
-    cleanups.push(() => dir.remove());
-    pty = await ptyPair(dir.path, 'bus');
-    cleanups.push(() => pty.close());
-    const profiles = loadProfiles();
-    const constant = (id: string) => (m: Metric) => TRUTH[id]![m];
-    bus = new ModbusSlaveBus({
-      path: pty.device,
-      baudRate: 9600,
-      slaves: [
-        { unitId: 1, profile: profiles.get('th-modbus-f03')!, value: constant('mr-th-1') },
-        { unitId: 2, profile: profiles.get('th-modbus-f04')!, value: constant('mr-th-2') },
-        { unitId: 3, profile: profiles.get('noise-modbus-f03')!, value: constant('hall-noise-1') },
-        // Installed on the bus but not in the config yet: the transmitter the installer adds.
-        { unitId: 5, profile: profiles.get('th-modbus-f03')!, value: constant('mr-th-3') },
-        // A light sensor: a T/H transmitter configured at its address reads zeros.
-        { unitId: 6, profile: profiles.get('lux-modbus-f03')!, value: constant('lux') },
-      ],
-    });
-    await bus.start();
-    cleanups.push(() => bus.stop());
-
-    // The site file an installer starts from: the shipped demo site plus its edge's bus.
-    devicePort = await freePort();
-    const demo = JSON.parse(readFileSync(DEMO_SITE_FILE, 'utf8')) as SiteConfig;
-    demo.edge = {
-      buses: [{ id: 'bus-1', name: '机房总线', port: pty.host, baudRate: 9600, pollMs: 250 }],
-      mqttDevices: { port: devicePort, host: '127.0.0.1' },
-    };
-    const attach: Record<string, number> = { 'mr-th-1': 1, 'mr-th-2': 2, 'hall-noise-1': 3 };
-    for (const z of demo.zones)
-      for (const d of z.devices)
-        if (attach[d.id] !== undefined) {
-          d.bus = 'bus-1';
-          d.unitId = attach[d.id];
-        }
-    const siteFile = join(dir.path, 'demo.json');
-    writeFileSync(siteFile, JSON.stringify(demo, null, 2));
-    server = await spawnServer(['--data-dir', join(dir.path, 'server'), '--config', siteFile]);
-    cleanups.push(() => server.stop());
-    const login = await fetch(`${server.url}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-    });
-    token = ((await login.json()) as { token: string }).token;
-
-    // The edge knows only the server, its site and its gateway credential.
-    const healthPort = await freePort();
-    edge = runHallmon(
-      [
-        'edge',
-        '--server',
-        server.mqttUrl,
-        '--site',
-        'demo',
-        '--username',
-        DEMO_GATEWAY.username,
-        '--data-dir',
-        join(dir.path, 'edge'),
-        '--health-port',
-        String(healthPort),
-      ],
-      { HALLMON_LOG_LEVEL: 'warn', HALLMON_PASSWORD: DEMO_GATEWAY.password },
-    );
-    cleanups.push(() => edge.stop());
-    health = async () => (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as EdgeHealth;
-    await waitFor(
-      () => {
-        if (edge.proc.exitCode !== null) throw new Error(`the edge exited: ${edge.stderr().slice(-2000)}`);
-        return health().catch(() => undefined);
-      },
-      'the edge health endpoint',
-      60_000,
-    );
+    hall = await startRemoteHall(dir.path);
   }, 120_000);
 
   afterAll(async () => {
-    for (const undo of cleanups.reverse()) await undo();
+    await hall?.stop();
+    dir.remove();
   });
 
   test('started with only --server, --site and a credential, the edge fetches its config and reads its devices', async () => {
@@ -213,7 +76,7 @@ describe('an edge configured by the server: add, refuse, roll back, credentials,
   });
 
   test('a Modbus device added through the API is read without a restart and without a gap in the others', async () => {
-    const pid = edge.proc.pid;
+    const pid = hall.edge.proc.pid;
     const before = (await raw('mr-th-1', 'temperature')).length;
     const added = await call<ConfigSite>('POST', '/api/config/sites/demo/devices', {
       zone: 'machine-room',
@@ -260,8 +123,8 @@ describe('an edge configured by the server: add, refuse, roll back, credentials,
     const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
     // 250 ms polling: a stopped or reopened bus would leave its mark; the gap rule's own threshold is minutes.
     assert.ok(Math.max(...gaps) < 5_000, `largest interval between mr-th-1 readings: ${Math.max(...gaps)} ms`);
-    assert.equal(edge.proc.pid, pid);
-    assert.equal(edge.proc.exitCode, null, 'the edge was not restarted');
+    assert.equal(hall.edge.proc.pid, pid);
+    assert.equal(hall.edge.proc.exitCode, null, 'the edge was not restarted');
     const h = await health();
     assert.equal(h.counters.dropped, 0);
     assert.ok(h.devices.some((d) => d.id === 'mr-th-3' && d.polled > 0));
@@ -359,7 +222,7 @@ describe('an edge configured by the server: add, refuse, roll back, credentials,
     const { credential, password } = made.body;
     // The credential changes what the edge holds (same site version, new digest).
     await edgeRuns(6);
-    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${devicePort}`, {
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${hall.devicePort}`, {
       username: 'eval-w01',
       password,
       reconnectPeriod: 0,
@@ -390,7 +253,7 @@ describe('an edge configured by the server: add, refuse, roll back, credentials,
     assert.equal(revoked.status, 200);
     await closed;
     await assert.rejects(
-      mqtt.connectAsync(`mqtt://127.0.0.1:${devicePort}`, { username: 'eval-w01', password, reconnectPeriod: 0 }),
+      mqtt.connectAsync(`mqtt://127.0.0.1:${hall.devicePort}`, { username: 'eval-w01', password, reconnectPeriod: 0 }),
       /Not authorized/i,
     );
     await device.endAsync(true);

@@ -1,10 +1,16 @@
 import { describe, it, expect } from 'vitest';
-import { pagesFor, canView, canAck, canFollowUp, homePage, isRole, PAGES } from './roles.ts';
+import { pagesFor, canView, canAck, canConfigure, canFollowUp, homePage, isRole, PAGES } from './roles.ts';
 
 describe('role permissions', () => {
-  it('admin and assessor see every page', () => {
+  it('admin sees every page; the assessor every page but device management and site settings', () => {
     expect([...pagesFor('admin')]).toEqual([...PAGES]);
-    expect([...pagesFor('assessor')]).toEqual([...PAGES]);
+    expect([...pagesFor('assessor')]).toEqual(PAGES.filter((p) => p !== 'device-admin' && p !== 'site-settings'));
+    for (const role of ['district', 'netadmin', 'hall', 'assessor'] as const) {
+      expect(canView(role, 'device-admin')).toBe(false);
+      expect(canView(role, 'site-settings')).toBe(false);
+      expect(canConfigure(role)).toBe(false);
+    }
+    expect(canConfigure('admin')).toBe(true);
   });
   it('netadmin: machine and archive rooms, alarms, devices; not the hall', () => {
     expect(canView('netadmin', 'rooms')).toBe(true);
