@@ -99,7 +99,7 @@ export function resolvePaths(config: EdgeConfig, configFile: string): EdgeConfig
 }
 
 /** Creates dataDir and proves it is writable, or says what to fix. */
-function checkDataDir(dir: string, configFile: string): string | undefined {
+function checkDataDir(dir: string, what: string): string | undefined {
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
@@ -108,7 +108,7 @@ function checkDataDir(dir: string, configFile: string): string | undefined {
     rmSync(probe);
     return undefined;
   } catch (err) {
-    return `the data folder ${dir} (dataDir in ${configFile}) cannot be created or written: ${(err as Error).message}. Point dataDir at a writable folder or fix its permissions.`;
+    return `the data folder ${dir} (${what}) cannot be created or written: ${(err as Error).message}. Point it at a writable folder or fix its permissions.`;
   }
 }
 
@@ -123,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
     return runRemote(parsed.flags, healthPort);
   if (typeof configArg !== 'string' || !configArg)
     throw new UsageError(
-      `give --config FILE (a local edge config) or --server URL --site ID --username U --password P (configured by the server)\nRun 'hallmon edge --help' for the options.`,
+      `--config FILE is required (or set HALLMON_CONFIG), or --server URL --site ID --username U --password P for an edge configured by the server\nRun 'hallmon edge --help' for the options.`,
     );
   const file = resolve(configArg);
 
@@ -142,7 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   }
   const config = resolvePaths(loaded.config, file);
-  const dirProblem = checkDataDir(config.dataDir, file);
+  const dirProblem = checkDataDir(config.dataDir, `dataDir in ${file}`);
   if (dirProblem) {
     process.stderr.write(`hallmon edge: ${dirProblem}\n`);
     return 2;

@@ -44,6 +44,8 @@ export interface NewCredential {
   /** Gateway credentials only; default `<site>-gw-<4 hex>`. Device credentials use the device id. */
   username?: string;
   note?: string;
+  /** A secret chosen by the caller (the demo's documented one); default: 18 random bytes. */
+  secret?: string;
 }
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$/;
@@ -299,7 +301,9 @@ export class ConfigEditor {
         'exists',
         `gateway username "${username}" is in use; pick another or revoke that credential first`,
       );
-    const password = randomBytes(18).toString('base64url');
+    if (n.secret !== undefined && n.secret.length < 12)
+      throw new EditorError('invalid', 'secret: at least 12 characters');
+    const password = n.secret ?? randomBytes(18).toString('base64url');
     const credential = this.store.addCredential({
       id: newId(),
       site: n.site,
