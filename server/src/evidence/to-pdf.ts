@@ -155,6 +155,7 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
       [120, 100, 140, 135],
       pack.selfTests.map((a) => [a.rule, a.sensor, local(a.startedAt), a.ackedBy ?? '']),
     );
+  auditSection(doc, pack);
 
   // Page numbers on every page (buffered pages).
   const range = doc.bufferedPageRange();
@@ -442,4 +443,56 @@ function fmtLocal(iso: string, tz: string): string {
     localFormats.set(tz, f);
   }
   return `${f.day.format(ms)} ${f.hm.format(ms)}`;
+}
+
+/** Chinese names of the audit actions, as the pack prints them. */
+const AUDIT_ZH: Record<EvidencePack['auditTrail'][number]['action'], string> = {
+  login: '登录',
+  'login-failed': '登录失败',
+  logout: '退出登录',
+  'password-change': '修改密码',
+  'user-create': '新建用户',
+  'user-update': '修改用户',
+  'user-delete': '删除用户',
+  'alarm-ack': '确认告警',
+  followup: '差评处理',
+  evidence: '下载证据包',
+  selftest: '告警自检',
+};
+
+/** Rows of the audit table on paper; the whole trail is in csv/audit.csv and evidence.json. */
+const AUDIT_PDF_ROWS = 300;
+
+/** Who did what at this site in the period, sealed day by day with the data (docs/evidence.md). */
+function auditSection(doc: Doc, pack: EvidencePack): void {
+  h1(doc, '操作审计记录 (audit trail)');
+  const trail = pack.auditTrail;
+  if (trail.length === 0) {
+    doc.fontSize(9).text('本期间本站点无操作记录。');
+    return;
+  }
+  const counts = new Map<string, number>();
+  for (const e of trail) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  doc
+    .fontSize(9)
+    .text(
+      `共 ${trail.length} 条：${[...counts].map(([a, n]) => `${AUDIT_ZH[a as keyof typeof AUDIT_ZH] ?? a} ${n}`).join('，')}。` +
+        '每日审计记录的摘要已计入当日封存链（见 manifest.json）。' +
+        (trail.length > AUDIT_PDF_ROWS ? `下表列出最近 ${AUDIT_PDF_ROWS} 条，全部记录见 csv/audit.csv。` : ''),
+    );
+  table(
+    doc,
+    ['时间', '操作人', '操作', '对象', '地址', '结果'],
+    [95, 70, 60, 150, 70, 30],
+    trail
+      .slice(-AUDIT_PDF_ROWS)
+      .map((e) => [
+        fmtLocal(e.ts, pack.timezone),
+        e.actor,
+        AUDIT_ZH[e.action],
+        e.target ?? '',
+        e.ip ?? '',
+        e.ok ? '成功' : '失败',
+      ]),
+  );
 }
