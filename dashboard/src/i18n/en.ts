@@ -239,6 +239,7 @@ export const en: Messages = {
     title: 'Audit trail',
     intro:
       'Sign-ins, sign-outs, alarm acknowledgements, follow-up steps, evidence downloads, self-tests and user changes, recorded as they happen and never changed; each day is sealed into the evidence chain.',
+    span: 'Period',
     time: 'Time',
     actor: 'Who',
     action: 'Action',

@@ -58,7 +58,7 @@ export default function Audit() {
         }}
       >
         <label>
-          {t('common.from')}
+          {t('audit.span')}
           <select value={days} onChange={(e) => setDays(Number(e.target.value) as (typeof SPANS)[number])}>
             {SPANS.map((n) => (
               <option key={n} value={n}>

@@ -62,9 +62,11 @@ export default function Users() {
           }}
         />
       ) : (
-        <button type="button" className="btn btn-primary" data-testid="user-add" onClick={() => setAdding(true)}>
-          {t('users.add')}
-        </button>
+        <p>
+          <button type="button" className="btn btn-primary" data-testid="user-add" onClick={() => setAdding(true)}>
+            {t('users.add')}
+          </button>
+        </p>
       )}
       {list.error ? <p className="error">{t('common.error', { message: list.error })}</p> : null}
       {list.loading && !list.data ? <p>{t('common.loading')}</p> : null}
@@ -180,58 +182,65 @@ function UserRow({
       <td data-label={t('users.lastLogin')}>
         {u.lastLoginAt ? formatDateTime(u.lastLoginAt, tz, lang) : t('users.never')}
       </td>
-      <td data-label={t('users.actions')} className="row-actions">
-        <button type="button" className="btn" onClick={onEdit} data-testid="user-edit">
-          {t('users.edit')}
-        </button>
-        {self ? null : (
-          <button type="button" className="btn" onClick={() => void onDisable(!u.disabled)} data-testid="user-disable">
-            {u.disabled ? t('users.enable') : t('users.disable')}
+      <td data-label={t('users.actions')}>
+        <div className="row-actions">
+          <button type="button" className="btn" onClick={onEdit} data-testid="user-edit">
+            {t('users.edit')}
           </button>
-        )}
-        {pw === null ? (
-          <button type="button" className="btn" onClick={() => setPw('')} data-testid="user-password">
-            {t('users.resetPassword')}
-          </button>
-        ) : (
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (pw && !problem) void onPassword(pw).then((ok) => ok && setPw(null));
-            }}
-          >
-            <label>
-              {t('users.newPassword')}
-              <input
-                type="password"
-                autoComplete="new-password"
-                value={pw}
-                onChange={(e) => setPw(e.target.value)}
-                data-testid="user-new-password"
-              />
-            </label>
-            {problem ? <small className="error">{problem}</small> : null}
-            <button type="submit" className="btn btn-primary" disabled={!pw || problem !== null}>
-              {t('users.save')}
+          {self ? null : (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void onDisable(!u.disabled)}
+              data-testid="user-disable"
+            >
+              {u.disabled ? t('users.enable') : t('users.disable')}
             </button>
-            <button type="button" className="btn" onClick={() => setPw(null)}>
-              {t('users.cancel')}
+          )}
+          {pw === null ? (
+            <button type="button" className="btn" onClick={() => setPw('')} data-testid="user-password">
+              {t('users.resetPassword')}
             </button>
-          </form>
-        )}
-        {self ? null : (
-          <button
-            type="button"
-            className="btn"
-            data-testid="user-remove"
-            onClick={() => {
-              if (window.confirm(t('users.confirmRemove', { user: u.username }))) void onRemove();
-            }}
-          >
-            {t('users.remove')}
-          </button>
-        )}
+          ) : (
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (pw && !problem) void onPassword(pw).then((ok) => ok && setPw(null));
+              }}
+            >
+              <label>
+                {t('users.newPassword')}
+                <input
+                  type="password"
+                  autoComplete="new-password"
+                  value={pw}
+                  onChange={(e) => setPw(e.target.value)}
+                  data-testid="user-new-password"
+                />
+              </label>
+              {problem ? <small className="error">{problem}</small> : null}
+              <button type="submit" className="btn btn-primary" disabled={!pw || problem !== null}>
+                {t('users.save')}
+              </button>
+              <button type="button" className="btn" onClick={() => setPw(null)}>
+                {t('users.cancel')}
+              </button>
+            </form>
+          )}
+          {self ? null : (
+            <button
+              type="button"
+              className="btn"
+              data-testid="user-remove"
+              onClick={() => {
+                if (window.confirm(t('users.confirmRemove', { user: u.username }))) void onRemove();
+              }}
+            >
+              {t('users.remove')}
+            </button>
+          )}
+        </div>
       </td>
     </tr>
   );
