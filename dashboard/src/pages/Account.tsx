@@ -4,7 +4,7 @@
 // signed in here and every other session of the account is over.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { passwordProblem, PASSWORD_MIN } from '@hallmon/contract';
+import { passwordProblem, PASSWORD_MIN } from '@hallmon/contract/accounts';
 import { useApp, siteName } from '../app-context.ts';
 import { api } from '../api/client.ts';
 import { setSession } from '../auth/auth.ts';

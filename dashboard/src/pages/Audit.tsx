@@ -3,7 +3,8 @@
 // of it; everyone else the entries of their sites and their own sign-ins (the server decides).
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AUDIT_ACTIONS, type AuditEntry } from '@hallmon/contract';
+import { AUDIT_ACTIONS } from '@hallmon/contract/accounts';
+import type { AuditEntry } from '@hallmon/contract';
 import { useApp, siteName } from '../app-context.ts';
 import { api } from '../api/client.ts';
 import { useApi } from '../hooks.ts';

@@ -6,7 +6,8 @@
 // server's own message when it refuses.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { passwordProblem, PASSWORD_MIN, type NewUser, type User, type UserPatch } from '@hallmon/contract';
+import { passwordProblem, PASSWORD_MIN } from '@hallmon/contract/accounts';
+import type { NewUser, User, UserPatch } from '@hallmon/contract';
 import { useApp, siteName } from '../app-context.ts';
 import { api } from '../api/client.ts';
 import { useApi } from '../hooks.ts';
