@@ -38,3 +38,18 @@ export const AUDIT_ACTIONS = [
   'selftest',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The actions in Chinese, as the dashboard and the evidence PDF name them. */
+export const AUDIT_ACTION_ZH: Record<AuditAction, string> = {
+  login: '登录',
+  'login-failed': '登录失败',
+  logout: '退出登录',
+  'password-change': '修改密码',
+  'user-create': '新建用户',
+  'user-update': '修改用户',
+  'user-delete': '删除用户',
+  'alarm-ack': '确认告警',
+  followup: '差评处理',
+  evidence: '下载证据包',
+  selftest: '告警自检',
+};

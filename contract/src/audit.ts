@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IsoTime, Nullable } from './common.ts';
 import { AUDIT_ACTIONS } from './accounts.ts';
 
-export { AUDIT_ACTIONS, type AuditAction } from './accounts.ts';
+export { AUDIT_ACTIONS, AUDIT_ACTION_ZH, type AuditAction } from './accounts.ts';
 export const AuditActionName = Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)));
 
 export const AuditDetail = Type.Record(

@@ -6,54 +6,33 @@
 // 操作记录 page shows the trail. No console error or page error may occur on the way.
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadProfiles, loadSites } from '@hallmon/firmware-config';
 import type { Me } from '@hallmon/contract';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server-process.ts';
 import { REPO } from '../helpers/edge-process.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { ensureDashboardBuilt, openBrowser } from '../helpers/browser.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SHOTS = join(REPO, 'test-artifacts', 'dashboard');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('dashboard: an admin creates a hall manager, who sees one site only', () => {
   let server: TestServer;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const cleanups: Array<() => unknown> = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO, 'dashboard', 'dist', 'index.html')))
-      execFileSync('npm', ['run', '-w', '@hallmon/dashboard', 'build'], { cwd: REPO, stdio: 'inherit' });
+    ensureDashboardBuilt();
     mkdirSync(SHOTS, { recursive: true });
     server = await startTestServer({ sites: loadSites(undefined, loadProfiles()) });
     cleanups.push(() => server.stop());
-    const profile = tempDir('hallmon-chromium-');
-    cleanups.push(() => profile.remove());
-    const context: BrowserContext = await chromium.launchPersistentContext(profile.path, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
-    cleanups.push(() => context.close());
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    const browser = await openBrowser();
+    cleanups.push(() => browser.close());
+    page = browser.page;
+    problems = browser.problems;
     // window.confirm for deletions is answered yes.
     page.on('dialog', (d) => void d.accept());
   }, 300_000);

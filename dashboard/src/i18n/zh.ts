@@ -1,4 +1,6 @@
 // Simplified Chinese: the default language of the halls and the assessment.
+import { AUDIT_ACTION_ZH } from '@hallmon/contract/accounts';
+
 export const zh = {
   app: { title: 'hallmon 大厅环境监测', skip: '跳到主要内容' },
   nav: {
@@ -242,19 +244,7 @@ export const zh = {
     days: '近 {{n}} 天',
     empty: '这段时间没有操作记录',
     count: '共 {{count}} 条',
-    a: {
-      login: '登录',
-      'login-failed': '登录失败',
-      logout: '退出登录',
-      'password-change': '修改密码',
-      'user-create': '新建用户',
-      'user-update': '修改用户',
-      'user-delete': '删除用户',
-      'alarm-ack': '确认告警',
-      followup: '差评处理',
-      evidence: '下载证据包',
-      selftest: '告警自检',
-    },
+    a: AUDIT_ACTION_ZH,
   },
   account: {
     title: '我的账号',

@@ -8,6 +8,7 @@ import { passwordProblem, PASSWORD_MIN } from '@hallmon/contract/accounts';
 import { useApp, siteName } from '../app-context.ts';
 import { api } from '../api/client.ts';
 import { setSession } from '../auth/auth.ts';
+import { PasswordField } from '../components/PasswordField.tsx';
 import { useApi } from '../hooks.ts';
 import { isRole } from '../lib/roles.ts';
 import { formatDateTime } from '../lib/time-format.ts';
@@ -92,35 +93,21 @@ export default function Account() {
       <form className="card user-form" onSubmit={submit} data-testid="password-form" aria-labelledby="pw-title">
         <h2 id="pw-title">{t('account.change')}</h2>
         <input type="text" autoComplete="username" value={session.username} readOnly hidden />
-        <label htmlFor="pw-old">{t('account.old')}</label>
-        <input
+        <PasswordField
           id="pw-old"
-          type="password"
-          autoComplete="current-password"
-          required
+          label={t('account.old')}
           value={oldPassword}
-          onChange={(e) => setOld(e.target.value)}
-          data-testid="pw-old"
+          onChange={setOld}
+          testId="pw-old"
+          autoComplete="current-password"
         />
-        <label htmlFor="pw-new">{t('account.new')}</label>
-        <input
-          id="pw-new"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
-          data-testid="pw-new"
-        />
-        <label htmlFor="pw-repeat">{t('account.repeat')}</label>
-        <input
+        <PasswordField id="pw-new" label={t('account.new')} value={newPassword} onChange={setNew} testId="pw-new" />
+        <PasswordField
           id="pw-repeat"
-          type="password"
-          autoComplete="new-password"
-          required
+          label={t('account.repeat')}
           value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          data-testid="pw-repeat"
+          onChange={setRepeat}
+          testId="pw-repeat"
         />
         <small className="muted">{t('account.hint', { min: PASSWORD_MIN })}</small>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="pw-submit">

@@ -10,6 +10,7 @@ import { passwordProblem, PASSWORD_MIN } from '@hallmon/contract/accounts';
 import type { NewUser, User, UserPatch } from '@hallmon/contract';
 import { useApp, siteName } from '../app-context.ts';
 import { api } from '../api/client.ts';
+import { PasswordField } from '../components/PasswordField.tsx';
 import { useApi } from '../hooks.ts';
 import { ROLES, type Role } from '../lib/roles.ts';
 import { formatDateTime } from '../lib/time-format.ts';
@@ -379,25 +380,21 @@ export function UserForm({
         onChange={(e) => setExpires(e.target.value)}
       />
       <small className="muted">{t('users.expiresHint')}</small>
-      <label htmlFor={`${id}-password`}>{user ? t('users.newPassword') : t('users.password')}</label>
-      <input
+      <PasswordField
         id={`${id}-password`}
-        data-testid="user-password-input"
-        type="password"
-        autoComplete="new-password"
-        required={!user}
+        label={user ? t('users.newPassword') : t('users.password')}
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={setPassword}
+        testId="user-password-input"
+        required={!user}
       />
-      <label htmlFor={`${id}-repeat`}>{t('users.passwordRepeat')}</label>
-      <input
+      <PasswordField
         id={`${id}-repeat`}
-        data-testid="user-password-repeat"
-        type="password"
-        autoComplete="new-password"
-        required={!user || password !== ''}
+        label={t('users.passwordRepeat')}
         value={repeat}
-        onChange={(e) => setRepeat(e.target.value)}
+        onChange={setRepeat}
+        testId="user-password-repeat"
+        required={!user || password !== ''}
       />
       <small className="muted">{t('users.passwordHint', { min: PASSWORD_MIN })}</small>
       {problem ? (

@@ -3,6 +3,7 @@
 // vector charts, excursion and gap tables, then device faults, follow-ups, alarm acknowledgements
 // and self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
 import PDFDocument from 'pdfkit';
+import { AUDIT_ACTION_ZH } from '@hallmon/contract';
 import { findRuleKind, type KindEvidence } from '@hallmon/rules';
 import { notoSansSc } from './pdf-font.ts';
 import { bandChart, barChart, lineChart } from './pdf-charts.ts';
@@ -445,21 +446,6 @@ function fmtLocal(iso: string, tz: string): string {
   return `${f.day.format(ms)} ${f.hm.format(ms)}`;
 }
 
-/** Chinese names of the audit actions, as the pack prints them. */
-const AUDIT_ZH: Record<EvidencePack['auditTrail'][number]['action'], string> = {
-  login: '登录',
-  'login-failed': '登录失败',
-  logout: '退出登录',
-  'password-change': '修改密码',
-  'user-create': '新建用户',
-  'user-update': '修改用户',
-  'user-delete': '删除用户',
-  'alarm-ack': '确认告警',
-  followup: '差评处理',
-  evidence: '下载证据包',
-  selftest: '告警自检',
-};
-
 /** Rows of the audit table on paper; the whole trail is in csv/audit.csv and evidence.json. */
 const AUDIT_PDF_ROWS = 300;
 
@@ -476,7 +462,7 @@ function auditSection(doc: Doc, pack: EvidencePack): void {
   doc
     .fontSize(9)
     .text(
-      `共 ${trail.length} 条：${[...counts].map(([a, n]) => `${AUDIT_ZH[a as keyof typeof AUDIT_ZH] ?? a} ${n}`).join('，')}。` +
+      `共 ${trail.length} 条：${[...counts].map(([a, n]) => `${AUDIT_ACTION_ZH[a as keyof typeof AUDIT_ACTION_ZH] ?? a} ${n}`).join('，')}。` +
         '每日审计记录的摘要已计入当日封存链（见 manifest.json）。' +
         (trail.length > AUDIT_PDF_ROWS ? `下表列出最近 ${AUDIT_PDF_ROWS} 条，全部记录见 csv/audit.csv。` : ''),
     );
@@ -489,7 +475,7 @@ function auditSection(doc: Doc, pack: EvidencePack): void {
       .map((e) => [
         fmtLocal(e.ts, pack.timezone),
         e.actor,
-        AUDIT_ZH[e.action],
+        AUDIT_ACTION_ZH[e.action],
         e.target ?? '',
         e.ip ?? '',
         e.ok ? '成功' : '失败',
