@@ -9,7 +9,10 @@ import type {
   DeviceBody,
   FollowupAction,
   NewCredentialBody,
+  NewUser,
+  PasswordChange,
   PatchSiteBody,
+  UserPatch,
   ZoneBody,
   ZonePatchBody,
 } from '@hallmon/contract';
@@ -53,7 +56,7 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
   }
   if (!res.ok) {
     const err = json as Partial<ApiErrorBody> | undefined;
-    if (res.status === 401 && path !== '/api/login') setSession(null, 'expired');
+    if (res.status === 401 && path !== '/api/login' && path !== '/api/logout') setSession(null, 'expired');
     throw new ApiError(
       res.status,
       typeof err?.message === 'string' ? err.message : `HTTP ${res.status}`,
@@ -73,9 +76,28 @@ function qs(params: Record<string, string | number | undefined>): string {
 const iso = (ms: number) => new Date(ms).toISOString();
 const seg = encodeURIComponent;
 
+const user = (username: string) => `/api/users/${encodeURIComponent(username)}`;
+
 export const api = {
   login: (username: string, password: string) =>
     request<Answer<'POST /api/login'>>('POST', '/api/login', { username, password }),
+  /** Ends this token on the server (the next request with it is 401). */
+  logout: () => request<Answer<'POST /api/logout'>>('POST', '/api/logout'),
+  me: (signal?: AbortSignal) => request<Answer<'GET /api/me'>>('GET', '/api/me', undefined, signal),
+  changePassword: (body: PasswordChange) => request<Answer<'POST /api/me/password'>>('POST', '/api/me/password', body),
+  /** People (admin only). */
+  users: (signal?: AbortSignal) => request<Answer<'GET /api/users'>>('GET', '/api/users', undefined, signal),
+  createUser: (body: NewUser) => request<Answer<'POST /api/users'>>('POST', '/api/users', body),
+  updateUser: (username: string, patch: UserPatch) =>
+    request<Answer<'PATCH /api/users/:username'>>('PATCH', user(username), patch),
+  deleteUser: (username: string) => request<Answer<'DELETE /api/users/:username'>>('DELETE', user(username)),
+  audit: (q: { from: number; to: number; site?: string; actor?: string }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/audit'>>(
+      'GET',
+      `/api/audit${qs({ from: iso(q.from), to: iso(q.to), site: q.site, actor: q.actor })}`,
+      undefined,
+      signal,
+    ),
   sites: (signal?: AbortSignal) => request<Answer<'GET /api/sites'>>('GET', '/api/sites', undefined, signal),
   readings: (
     q: { site: string; sensor: string; metric: Metric; from: number; to: number; step?: '1m' | '1h' | '1d' },
