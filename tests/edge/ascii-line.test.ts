@@ -145,14 +145,27 @@ test('ascii-line: a backlog of lines in one read becomes one reading per line, a
   });
   await meterSim.start();
   await driver.start();
+  // Opening a port discards what was already waiting in it, so first prove the driver is
+  // reading: one line, one sample (resent until it lands, in case it raced the open).
+  await waitFor(
+    () => {
+      if (c.samples.length === 0) meterSim.writeRaw('LAeq,1s= 060.0 dB\r\n');
+      return c.samples.length > 0;
+    },
+    'the driver reading the port',
+    10_000,
+    500,
+  );
   // A stalled reader finds three measurements waiting: one write, so one read on the host side.
   meterSim.writeRaw('LAeq,1s= 061.0 dB\r\nLAeq,1s= 062.0 dB\r\nLAeq,1s= 063.0 dB\r\n');
-  await waitFor(() => c.samples.length >= 3, 'three samples', 10_000);
+  const backlogOf = () => c.samples.filter((s) => s.value !== 60);
+  await waitFor(() => backlogOf().length >= 3, 'three samples', 10_000);
+  const backlog = backlogOf();
   assert.deepEqual(
-    c.samples.map((s) => s.value),
+    backlog.map((s) => s.value),
     [61, 62, 63],
   );
-  const ts = c.samples.map((s) => s.ts);
+  const ts = backlog.map((s) => s.ts);
   // Three readings, not one: distinct, increasing sample times (one interval apart when they
   // arrived in one read, as they do here).
   assert.ok(ts[0]! < ts[1]! && ts[1]! < ts[2]!, `sample times ${ts.join(', ')}`);
