@@ -3,6 +3,7 @@
 // It is the DriverSink of every driver: samples are buffered for a few milliseconds and appended to
 // the outbox in one transaction; a reading counts as acknowledged only once it is in the outbox.
 import {
+  deviceProfile,
   toIso,
   type AlarmRecord,
   type Calibration,
@@ -18,6 +19,7 @@ import type { Driver, DriverSink, FaultKind, RawSample } from './drivers/driver.
 import type { MqttDevicesDriver } from './drivers/mqtt-devices.ts';
 import { createNormaliser } from './normalise.ts';
 import { Outbox, type OutboxInput, type Stream } from './outbox.ts';
+import { StateChanges } from './state-changes.ts';
 import { Uplink } from './uplink.ts';
 import { EdgeCounters } from './counters.ts';
 import { HealthServer } from './health.ts';
@@ -76,6 +78,9 @@ export class EdgeAgent {
   private readonly episodes = new Map<string, FaultEpisode>();
   private readonly logGate = new Map<string, number>();
   private readonly normalise: (s: RawSample) => NormalisedReading | null | undefined;
+  /** Effective profiles by device id (a DI module's with its site-config channels). */
+  private readonly deviceProfiles = new Map<string, DeviceProfile>();
+  private readonly states = new StateChanges();
   private readonly flushMs: number;
   private readonly flushRecords: number;
   private running = false;
@@ -97,18 +102,23 @@ export class EdgeAgent {
     this.uplink = new Uplink({ site: config.site, uplink: config.uplink, outbox: this.outbox, log });
 
     const normDevices = new Map<string, { profile: DeviceProfile; calibration?: Calibration }>();
-    const profile = (id: string) => {
-      const p = profiles.get(id);
+    const declared = new Map(opts.site.zones.flatMap((z) => z.devices.map((d) => [d.id, d] as const)));
+    const profile = (device: string, id: string) => {
+      const d = declared.get(device);
+      const p = d?.profile === id ? deviceProfile(profiles, d) : profiles.get(id);
       if (!p) throw new Error(`unknown profile "${id}"`); // loadEdgeConfig has already checked this
       return p;
     };
     const add = (id: string, driver: string, profileId: string, calibration: Calibration | undefined) => {
-      normDevices.set(id, { profile: profile(profileId), calibration });
+      const p = profile(id, profileId);
+      this.deviceProfiles.set(id, p);
+      normDevices.set(id, { profile: p, calibration });
       this.devices.set(id, { id, driver, status: 'unknown', lastSeen: null });
     };
     for (const bus of config.buses ?? [])
       for (const dev of bus.devices) add(dev.id, `modbus-rtu ${bus.port}`, dev.profile, dev.calibration);
     for (const m of config.serialMeters ?? []) add(m.id, `ascii-line ${m.port}`, m.profile, m.calibration);
+    for (const d of config.snmpDevices ?? []) add(d.id, `snmp ${d.host}`, d.profile, d.calibration);
     for (const dev of config.mqttDevices?.devices ?? []) add(dev.id, 'mqtt-devices', dev.profile, dev.calibration);
     this.normalise = createNormaliser({ devices: normDevices });
   }
@@ -160,7 +170,9 @@ export class EdgeAgent {
     const sink = this.sink();
     if (config.buses?.length) {
       const { ModbusRtuDriver } = await import('./drivers/modbus-rtu.ts');
-      for (const bus of config.buses) this.drivers.push(new ModbusRtuDriver({ bus, profiles, sink, log }));
+      const deviceProfiles = this.deviceProfiles;
+      for (const bus of config.buses)
+        this.drivers.push(new ModbusRtuDriver({ bus, profiles, deviceProfiles, sink, log }));
     }
     if (config.serialMeters?.length) {
       const { AsciiLineDriver } = await import('./drivers/ascii-line.ts');
@@ -169,6 +181,10 @@ export class EdgeAgent {
         if (!profile) throw new Error(`unknown profile "${meter.profile}" for ${meter.id}`);
         this.drivers.push(new AsciiLineDriver({ meter, profile, sink, log }));
       }
+    }
+    if (config.snmpDevices?.length) {
+      const { SnmpDriver } = await import('./drivers/snmp.ts');
+      this.drivers.push(new SnmpDriver({ devices: config.snmpDevices, profiles, sink, log }));
     }
     if (config.mqttDevices) {
       const { MqttDevicesDriver } = await import('./drivers/mqtt-devices.ts');
@@ -226,6 +242,7 @@ export class EdgeAgent {
         // records lost to the outbox disk budget plus any dropped from memory while the disk failed
         dropped: this.counters.dropped + (ob?.dropped ?? 0),
         queued: ob?.count ?? 0,
+        statesUnchanged: this.states.held,
         forwarded: up.forwarded,
         buffered: this.buffer.length,
       },
@@ -301,10 +318,15 @@ export class EdgeAgent {
       return;
     }
     this.seen(s.sensor, s.ts);
+    // A state goes on the wire only when it changed (or for its refresh): the rules see exactly the
+    // series the server stores, so the evidence replay judges what the edge judged.
+    const verdict = this.states.judge(r, s.ts);
+    if (verdict === 'hold') return;
     this.counters.readings++;
     this.push('telemetry', r.sensor, s.ts, JSON.stringify(r));
     if (this.opts.onReading) this.pushAlarms(this.opts.onReading(r), s.ts);
     if (this.opts.rules) this.pushAlarms(this.opts.rules.reading(r), s.ts);
+    if (verdict === 'send-now') this.flush();
   }
 
   /** Alarm records (from the rules) onto the 'alarms' stream. */
@@ -336,6 +358,8 @@ export class EdgeAgent {
       d.status = status;
     }
     if (status === 'online') this.seen(device, ts);
+    // After an outage (or at its first answer) a device's states are sent again as first values.
+    this.states.forget(device);
     this.opts.log.info({ device, status }, `device ${status}`);
     this.push('status', device, ts, status);
     if (this.opts.rules) this.pushAlarms(this.opts.rules.status(device, status, ts), ts);

@@ -7,6 +7,7 @@ export * from './schemas/site.ts';
 export * from './schemas/clause.ts';
 export * from './schemas/calendar.ts';
 export * from './schemas/edge-config.ts';
+export * from './device-profile.ts';
 export * from './validate.ts';
 export * from './calendar.ts';
 export * from './time-zone.ts';

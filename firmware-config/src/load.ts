@@ -10,9 +10,10 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import { schemaIssues } from './validate.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { WorkingCalendar } from './calendar.ts';
-import { ProfileFile, type DeviceProfile } from './schemas/profile.ts';
+import { ProfileFile, type DeviceProfile, type RegisterSpec } from './schemas/profile.ts';
 import { SiteConfig } from './schemas/site.ts';
-import type { SiteConfig as SiteConfigT } from './schemas/site.ts';
+import type { SiteConfig as SiteConfigT, SiteDevice } from './schemas/site.ts';
+import { isStateMetric } from './schemas/wire.ts';
 import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
 import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
@@ -82,13 +83,29 @@ export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, Devi
     parsed.profiles.forEach((p, i) => {
       const at = (rest: string) => `/profiles/${i}${rest}`;
       if (out.has(p.id)) problems.push({ file, path: at('/id'), message: `duplicate profile id "${p.id}"` });
-      if (p.transport !== 'mqtt' && !p.serial)
+      if ((p.transport === 'modbus-rtu' || p.transport === 'ascii-line') && !p.serial)
         problems.push({ file, path: at('/serial'), message: `${p.transport} profiles need serial defaults` });
+      if (p.transport === 'snmp' && !p.snmp)
+        problems.push({ file, path: at('/snmp'), message: 'snmp profiles need an snmp block (version)' });
+      if (p.inputs && p.transport !== 'modbus-rtu')
+        problems.push({ file, path: at('/inputs'), message: 'input channels are read over modbus-rtu only' });
       p.metrics.forEach((m, j) => {
         if (m.plausible.min >= m.plausible.max)
           problems.push({ file, path: at(`/metrics/${j}/plausible`), message: 'min must be below max' });
-        if (p.transport === 'modbus-rtu' && !m.register)
-          problems.push({ file, path: at(`/metrics/${j}/register`), message: 'modbus-rtu metrics need a register' });
+        if (p.transport === 'modbus-rtu') {
+          if (!m.register)
+            problems.push({ file, path: at(`/metrics/${j}/register`), message: 'modbus-rtu metrics need a register' });
+          else problems.push(...registerProblems(m.register, isStateMetric(m.metric), file, at(`/metrics/${j}/register`)));
+        }
+        if (p.transport === 'snmp') {
+          if (!m.snmp) problems.push({ file, path: at(`/metrics/${j}/snmp`), message: 'snmp metrics need an oid' });
+          else if (isStateMetric(m.metric) && !m.snmp.oneWhen)
+            problems.push({
+              file,
+              path: at(`/metrics/${j}/snmp/oneWhen`),
+              message: `state metric ${m.metric} needs oneWhen (which values mean 1)`,
+            });
+        }
         if (p.transport === 'ascii-line') {
           if (!m.line)
             problems.push({ file, path: at(`/metrics/${j}/line`), message: 'ascii-line metrics need a line pattern' });
@@ -117,6 +134,65 @@ export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, Devi
   return out;
 }
 
+/** Register specs beyond the schema: what each function code can hold, and states as one bit. */
+function registerProblems(r: RegisterSpec, state: boolean, file: string, path: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const bitRead = r.function === 1 || r.function === 2;
+  if (bitRead && (r.words !== undefined || r.type !== undefined || r.signed || r.scale !== undefined || r.bit !== undefined))
+    out.push({
+      file,
+      path,
+      message: `function ${r.function} reads single bits: words, type, signed, scale and bit do not apply`,
+    });
+  if (r.bit !== undefined && ((r.words ?? 1) !== 1 || r.type === 'float32' || r.scale !== undefined || r.signed))
+    out.push({ file, path: `${path}/bit`, message: 'a bit field is one bit of one 16-bit register (no words, type, scale or sign)' });
+  if (r.invert && !bitRead && r.bit === undefined)
+    out.push({ file, path: `${path}/invert`, message: 'invert applies to one-bit values (functions 01/02 or a bit field)' });
+  if (state && !bitRead && r.bit === undefined)
+    out.push({
+      file,
+      path,
+      message: 'a state metric is one bit: read it with function 01/02 or name its bit in a register',
+    });
+  return out;
+}
+
+/** A device's input channels against its profile's input block (site configs). */
+function inputProblems(d: SiteDevice, p: DeviceProfile, file: string, path: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (!p.inputs) {
+    if (d.inputs)
+      out.push({ file, path: `${path}/inputs`, message: `profile "${p.id}" has no input channels to map` });
+    return out;
+  }
+  if (!d.inputs?.length) {
+    out.push({
+      file,
+      path,
+      message: `"${d.id}" is a ${p.inputs.count}-channel input module: map its wired channels in "inputs"`,
+    });
+    return out;
+  }
+  const channels = new Set<number>();
+  const metrics = new Set(p.metrics.map((m) => m.metric as string));
+  d.inputs.forEach((ch, k) => {
+    const at = `${path}/inputs/${k}`;
+    if (ch.channel > p.inputs!.count)
+      out.push({ file, path: `${at}/channel`, message: `channel ${ch.channel}: "${p.id}" has ${p.inputs!.count}` });
+    if (channels.has(ch.channel))
+      out.push({ file, path: `${at}/channel`, message: `channel ${ch.channel} is mapped twice` });
+    if (metrics.has(ch.metric))
+      out.push({
+        file,
+        path: `${at}/metric`,
+        message: `${ch.metric} is reported twice by "${d.id}"; put a second detector on another module`,
+      });
+    channels.add(ch.channel);
+    metrics.add(ch.metric);
+  });
+  return out;
+}
+
 export type LoadedSite = SiteConfigT & { file: string };
 
 /** One site config, checked against the schema and the profiles it names. */
@@ -129,12 +205,14 @@ export function loadSite(file: string, profiles = loadProfiles()): LoadedSite {
       const path = `/zones/${zi}/devices/${di}`;
       if (ids.has(d.id)) problems.push({ file, path: `${path}/id`, message: `duplicate device id "${d.id}"` });
       ids.add(d.id);
-      if (!profiles.has(d.profile))
+      const p = profiles.get(d.profile);
+      if (!p)
         problems.push({
           file,
           path: `${path}/profile`,
           message: `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})`,
         });
+      else problems.push(...inputProblems(d, p, file, path));
     }),
   );
   try {
@@ -253,6 +331,7 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
     });
   });
   config.serialMeters?.forEach((m, i) => check(m.id, m.profile, `/serialMeters/${i}`, 'ascii-line'));
+  config.snmpDevices?.forEach((d, i) => check(d.id, d.profile, `/snmpDevices/${i}`, 'snmp'));
   config.mqttDevices?.devices?.forEach((d, i) => check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt'));
   if (problems.length) throw new ConfigError(problems);
   return { config, site };

@@ -20,31 +20,43 @@ import { ERR, FAULT_CODES, errFields } from '../errors.ts';
 export interface ModbusRtuDriverOptions {
   bus: Bus;
   profiles: Map<string, DeviceProfile>;
+  /**
+   * Effective profiles by device id (firmware-config deviceProfile: a DI module's profile with the
+   * channels its site config wires); a device not in it uses its model's profile from `profiles`.
+   */
+  deviceProfiles?: ReadonlyMap<string, DeviceProfile>;
   sink: DriverSink;
   log: Logger;
 }
 
-/** One read request: a contiguous register range of one function code, and the metrics in it. */
+/**
+ * One read request: a contiguous range of one function code, and the metrics in it. Functions
+ * 01/02 answer bits (coils, discrete inputs), 03/04 16-bit registers; `words` of a reply holds one
+ * number per bit or register either way.
+ */
 export interface PlannedRead {
-  fn: 3 | 4;
+  fn: 1 | 2 | 3 | 4;
   address: number;
   count: number;
   metrics: { metric: Metric; spec: RegisterSpec; intervalS?: number }[];
 }
 
-/** Modbus Application Protocol V1.1b3 §6.3: at most 125 registers in one read. */
+/** Modbus Application Protocol V1.1b3 §6.3/6.4: at most 125 registers in one read; §6.1/6.2: 2000 bits. */
 const MAX_REGS_PER_READ = 125;
+const MAX_BITS_PER_READ = 2000;
 /** Failed polls in a row before a device is reported offline. */
 const OFFLINE_AFTER_FAILURES = 3;
 
 export function registerCount(spec: RegisterSpec): number {
+  if (spec.function === 1 || spec.function === 2) return 1;
   return spec.type === 'float32' ? 2 : (spec.words ?? 1);
 }
 
 /** The fewest reads that cover a profile's registers: per function code, merge touching ranges. */
 export function planReads(profile: DeviceProfile): PlannedRead[] {
   const out: PlannedRead[] = [];
-  for (const fn of [3, 4] as const) {
+  for (const fn of [1, 2, 3, 4] as const) {
+    const max = fn <= 2 ? MAX_BITS_PER_READ : MAX_REGS_PER_READ;
     const regs = profile.metrics
       .filter((m) => m.register?.function === fn)
       .map((m) => ({ metric: m.metric, spec: m.register!, intervalS: m.intervalS }))
@@ -52,7 +64,7 @@ export function planReads(profile: DeviceProfile): PlannedRead[] {
     let cur: PlannedRead | undefined;
     for (const r of regs) {
       const end = r.spec.address + registerCount(r.spec);
-      if (cur && r.spec.address <= cur.address + cur.count && end - cur.address <= MAX_REGS_PER_READ) {
+      if (cur && r.spec.address <= cur.address + cur.count && end - cur.address <= max) {
         cur.count = Math.max(cur.count, end - cur.address);
         cur.metrics.push(r);
       } else {
@@ -67,11 +79,18 @@ export function planReads(profile: DeviceProfile): PlannedRead[] {
 /** Drops binary float noise of raw × scale (e.g. -53 × 0.1 = -5.300000000000001). */
 const clean = (v: number) => Number.parseFloat(v.toPrecision(12));
 
-/** Engineering value of a register spec, given the words of a read that starts at `start`. */
+/**
+ * Engineering value of a register spec, given the words (or bits, for functions 01/02) of a read that
+ * starts at `start`. One-bit values (a coil, an input, a register's `bit`) are 0 or 1, flipped by `invert`.
+ */
 export function decodeRegister(spec: RegisterSpec, words: readonly number[], start: number): number {
   const at = spec.address - start;
   const w0 = words[at] ?? 0;
   const scale = spec.scale ?? 1;
+  if (spec.function === 1 || spec.function === 2 || spec.bit !== undefined) {
+    const bit = spec.bit === undefined ? (w0 ? 1 : 0) : (w0 >> spec.bit) & 1;
+    return spec.invert ? 1 - bit : bit;
+  }
   if (registerCount(spec) === 1) {
     const raw = spec.signed && w0 >= 0x8000 ? w0 - 0x10000 : w0;
     return clean(raw * scale);
@@ -158,7 +177,7 @@ export class ModbusRtuDriver implements Driver {
     this.pollMs = bus.pollMs ?? 1000;
     this.offlinePollMs = Math.max(10_000, 10 * this.pollMs);
     this.devices = bus.devices.map((cfg) => {
-      const profile = profiles.get(cfg.profile);
+      const profile = opts.deviceProfiles?.get(cfg.id) ?? profiles.get(cfg.profile);
       if (!profile) throw new Error(`${this.name}: device "${cfg.id}" names unknown profile "${cfg.profile}"`);
       if (profile.transport !== 'modbus-rtu')
         throw new Error(
@@ -374,10 +393,8 @@ export class ModbusRtuDriver implements Driver {
       try {
         client.setID(d.cfg.unitId);
         client.setTimeout(d.timeoutMs);
-        const op =
-          r.fn === 3 ? client.readHoldingRegisters(r.address, r.count) : client.readInputRegisters(r.address, r.count);
-        const res = await withDeadline(op, d.timeoutMs + 1000);
-        return { words: res.data, ts: Date.now() };
+        const res = await withDeadline(read(client, r), d.timeoutMs + 1000);
+        return { words: res, ts: Date.now() };
       } catch (err) {
         last = classifyModbusError(err);
         if (last.kind === 'exception' || last.kind === 'disconnected') break;
@@ -385,6 +402,20 @@ export class ModbusRtuDriver implements Driver {
     }
     const where = `unit ${d.cfg.unitId} fn ${r.fn} @${r.address}+${r.count}`;
     return { kind: last.kind, detail: `${last.detail} (${where}, ${attempts} attempt${attempts === 1 ? '' : 's'})` };
+  }
+}
+
+/** One read of a plan entry: registers as words, coils and inputs as 0/1 (modbus-serial pads bits to whole bytes). */
+async function read(client: ModbusRTU, r: PlannedRead): Promise<number[]> {
+  switch (r.fn) {
+    case 1:
+      return (await client.readCoils(r.address, r.count)).data.slice(0, r.count).map((b) => (b ? 1 : 0));
+    case 2:
+      return (await client.readDiscreteInputs(r.address, r.count)).data.slice(0, r.count).map((b) => (b ? 1 : 0));
+    case 3:
+      return (await client.readHoldingRegisters(r.address, r.count)).data;
+    case 4:
+      return (await client.readInputRegisters(r.address, r.count)).data;
   }
 }
 

@@ -59,6 +59,27 @@ export const MqttDevice = Type.Object(
 );
 export type MqttDevice = Static<typeof MqttDevice>;
 
+/**
+ * A device read over SNMP on the hall's LAN (a UPS's network card speaking UPS-MIB, RFC 1628). The
+ * community is a read-only one; it stays on the edge (never logged, never forwarded).
+ */
+export const SnmpDevice = Type.Object(
+  {
+    ...DeviceBase,
+    host: Type.String({ minLength: 1, maxLength: 253 }),
+    /** UDP port of the agent (default 161). */
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
+    /** Read community (default "public"). */
+    community: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** How often the device is read (default 5000 ms). */
+    pollMs: Type.Optional(Type.Integer({ minimum: 200, maximum: 3_600_000 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 30_000 })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+  },
+  { additionalProperties: false },
+);
+export type SnmpDevice = Static<typeof SnmpDevice>;
+
 export const EdgeConfig = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -86,6 +107,7 @@ export const EdgeConfig = Type.Object(
     healthPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
     buses: Type.Optional(Type.Array(Bus)),
     serialMeters: Type.Optional(Type.Array(SerialMeter)),
+    snmpDevices: Type.Optional(Type.Array(SnmpDevice)),
     mqttDevices: Type.Optional(
       Type.Object(
         {

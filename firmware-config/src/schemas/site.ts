@@ -1,7 +1,7 @@
 // A site config: one hall with its zones, the devices in them, opening hours, time zone, seasons
 // and the gateway credential (hashed). The server loads these; an edge checks its own against it.
 import { Type, type Static } from '@sinclair/typebox';
-import { SITE_ID_PATTERN, ID_PATTERN } from './wire.ts';
+import { SITE_ID_PATTERN, ID_PATTERN, STATE_METRICS } from './wire.ts';
 
 export const ZONE_KINDS = ['hall', 'machine-room', 'archive-room', 'other'] as const;
 export const ZoneKind = Type.Union(ZONE_KINDS.map((k) => Type.Literal(k)));
@@ -20,6 +20,25 @@ export const OpeningHours = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * One channel of a digital-input module (a profile with `inputs`) wired to a dry contact: the state
+ * metric it reports and the contact type. A normally-open contact (NO, the default) closes when
+ * the condition holds (input 1 = water, smoke, door open); a normally-closed one (NC) opens then,
+ * so its input is inverted. A broken NC wire therefore reads as the alarm, which is why detectors
+ * are wired NC.
+ */
+export const InputChannel = Type.Object(
+  {
+    /** 1-based channel number as printed on the module. */
+    channel: Type.Integer({ minimum: 1, maximum: 64 }),
+    metric: Type.Union(STATE_METRICS.map((m) => Type.Literal(m))),
+    contact: Type.Optional(Type.Union([Type.Literal('NO'), Type.Literal('NC')])),
+    name: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type InputChannel = Static<typeof InputChannel>;
+
 export const SiteDevice = Type.Object(
   {
     id: Type.String({ pattern: ID_PATTERN }),
@@ -27,6 +46,8 @@ export const SiteDevice = Type.Object(
     name: Type.Optional(Type.String()),
     /** Counter window the device serves (evaluators, queue calls). */
     window: Type.Optional(Type.String({ maxLength: 32 })),
+    /** Digital-input modules: what each wired channel reports (the profile's `inputs` block). */
+    inputs: Type.Optional(Type.Array(InputChannel, { minItems: 1 })),
   },
   { additionalProperties: false },
 );

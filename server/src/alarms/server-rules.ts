@@ -16,7 +16,7 @@ import {
   type NormalisedReading,
   type SiteConfig,
 } from '@hallmon/firmware-config';
-import { kindsJudgedBy, RulesRuntime, type Clock } from '@hallmon/rules';
+import { kindsNotForEngines, RulesRuntime, type Clock } from '@hallmon/rules';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
 import { alarmFromRecord } from '../api/wire-json.ts';
 
@@ -79,7 +79,7 @@ export class ServerRules {
           slackMs: opts.slackMs ?? 10_000,
           lateBoundS: 0,
           // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
-          excludeKinds: kindsJudgedBy('followup-tracker'),
+          excludeKinds: kindsNotForEngines(),
         }),
       );
     }

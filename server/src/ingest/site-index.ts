@@ -1,6 +1,6 @@
 // What ingest needs to know about a site, precomputed once: which sensors exist and which metrics
 // each one's profile exposes, which devices may send events. Lookups on the hot path are Map hits.
-import type { DeviceProfile, Metric, SiteConfig } from '@hallmon/firmware-config';
+import { deviceProfile, type DeviceProfile, type Metric, type SiteConfig } from '@hallmon/firmware-config';
 
 export interface SiteIndex {
   id: string;
@@ -15,7 +15,7 @@ export function indexSite(site: SiteConfig, profiles: ReadonlyMap<string, Device
   const noiseDur = new Map<string, number>();
   for (const zone of site.zones)
     for (const d of zone.devices) {
-      const p = profiles.get(d.profile);
+      const p = deviceProfile(profiles, d);
       metrics.set(d.id, new Set(p?.metrics.map((m) => m.metric) ?? []));
       const noise = p?.metrics.find((m) => m.metric === 'noise_laeq');
       if (noise) noiseDur.set(d.id, noise.intervalS ?? 1);

@@ -3,6 +3,7 @@
 // instances the catalogue binds to each sensor. Every clause is judged over these; later steps do
 // not read the site config for them again.
 import {
+  deviceProfile,
   toIso,
   type ClauseCatalogue,
   type DeviceProfile,
@@ -94,7 +95,7 @@ export function resolveInputs(input: EvidenceInput): BuildInputs {
   const series: SeriesInfo[] = [];
   for (const z of site.zones)
     for (const d of z.devices) {
-      const p = profiles.get(d.profile);
+      const p = deviceProfile(profiles, d);
       if (p?.deviceClass !== 'sensor') continue;
       for (const m of p.metrics) series.push({ sensor: d.id, metric: m.metric, zone: z.id, zoneKind: z.kind });
     }
