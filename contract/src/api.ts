@@ -14,6 +14,7 @@ import { DeviceList } from './devices.ts';
 import { EvidencePack } from './evidence.ts';
 import { MarksAnswer } from './marks.ts';
 import { Followup, FollowupList } from './followups.ts';
+import { Visit, VisitList } from './visits.ts';
 import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
 import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
@@ -49,6 +50,9 @@ export const API = {
   'GET /api/marks': { response: { 200: MarksAnswer, ...SCOPED } },
   'GET /api/followups': { response: { 200: FollowupList, ...SCOPED } },
   'POST /api/followups/:id': { response: { 200: Followup, ...WRITE, ...errors(409) } },
+  'GET /api/visits': { response: { 200: VisitList, ...SCOPED } },
+  'POST /api/visits': { response: { 201: Visit, ...WRITE } },
+  'POST /api/visits/:id/out': { response: { 200: Visit, ...WRITE, ...errors(409) } },
   'GET /api/selftest': { response: { 200: SelftestList, ...SCOPED } },
   'POST /api/selftest': { response: { 200: Selftest, ...errors(400, 401, 403, 404, 409, 500) } },
   /** json: the pack; csv: the clause summary; pdf: the Chinese paper pack (files, not JSON). */

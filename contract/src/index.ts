@@ -15,6 +15,7 @@ export * from './alarms.ts';
 export * from './events.ts';
 export * from './devices.ts';
 export * from './followups.ts';
+export * from './visits.ts';
 export * from './alarm-path.ts';
 export * from './evidence.ts';
 export * from './marks.ts';

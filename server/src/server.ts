@@ -45,6 +45,9 @@ import { FollowupTracker } from './followups/tracker.ts';
 import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
+import { VisitDb } from './visits/db.ts';
+import { EntryRegister } from './visits/entry-register.ts';
+import { visitRoutes } from './visits/routes.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -99,6 +102,8 @@ export interface RunningServer {
   };
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
+  /** The machine-room entry register (5.2.2 机房登记) and its check of door openings. */
+  visits: { db: VisitDb; register: EntryRegister };
   stop(): Promise<void>;
 }
 
@@ -213,9 +218,27 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     followups.start();
     cleanups.push(() => followups.stop());
+    // The machine-room entry register: visits written here, door openings checked against them.
+    const visits = new VisitDb(dataDir).open();
+    cleanups.push(() => visits.close());
+    const register = new EntryRegister({
+      sites: sites.values(),
+      profiles,
+      catalogue,
+      store,
+      visits,
+      log: log.child({ component: 'visits' }),
+      publish: (site, alarms) => hub.publish(site, alarms),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
+    await register.start();
+    cleanups.push(() => register.stop());
     const alarmLog = log.child({ component: 'alarms' });
     pipeline.setHooks({
-      readings: (site, items) => serverRules.readings(site, items),
+      readings: (site, items) => {
+        serverRules.readings(site, items);
+        register.readings(site, items);
+      },
       events: (site, items) => {
         serverRules.events(site, items);
         followups.events(site, items);
@@ -251,6 +274,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           ...(opts.extraRoutes ?? []),
           lifecycleRoutes({ runner: selftest, selftests, deliveries }),
           followupRoutes(followups),
+          visitRoutes({
+            db: visits,
+            added: (v) =>
+              void register
+                .visitAdded(v)
+                .catch((err) => alarmLog.error({ err: (err as Error).message }, 'entry register: visit not applied')),
+            ...(opts.clock ? { clock: opts.clock } : {}),
+          }),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
@@ -352,6 +383,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
+      visits: { db: visits, register },
       stop: stopAll,
     };
   } catch (err) {

@@ -101,6 +101,15 @@ test('every /api route answers what its contract schema says, errors included', 
     async () => (await server.get<{ id: string }[]>('/api/followups?site=demo', admin)).body[0]?.id,
     'the bad rating to open a follow-up',
   );
+  const visitBody = {
+    site: 'demo',
+    visitor: '张工',
+    organisation: '电信青浦分公司',
+    reason: '更换光猫',
+    escort: '李网管',
+  };
+  const visit = await server.post<{ id: string }>('/api/visits', visitBody, net);
+  assert.equal(visit.status, 201, JSON.stringify(visit.body));
   const alarmPath = `/api/alarms/${encodeURIComponent(alarm.id)}`;
   const range = `from=${start}&to=${end + 60_000}`;
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(end);
@@ -189,6 +198,16 @@ test('every /api route answers what its contract schema says, errors included', 
     },
     { route: 'POST /api/selftest', path: '/api/selftest?site=demo', method: 'POST', token: admin },
     { route: 'GET /api/selftest', path: '/api/selftest?site=demo', token: assessor },
+    { route: 'POST /api/visits', path: '/api/visits', method: 'POST', body: visitBody, token: net, status: 201 },
+    { route: 'GET /api/visits', path: '/api/visits?site=demo', token: assessor },
+    { route: 'GET /api/visits', path: `/api/visits?site=demo&${range}&state=inside`, token: hall },
+    {
+      route: 'POST /api/visits/:id/out',
+      path: `/api/visits/${visit.body.id}/out`,
+      method: 'POST',
+      body: {},
+      token: net,
+    },
     {
       route: 'GET /api/evidence',
       path: `/api/evidence?site=demo&from=${today}&to=${today}&format=json`,
@@ -312,6 +331,33 @@ test('every /api route answers what its contract schema says, errors included', 
     },
     { route: 'POST /api/selftest', path: '/api/selftest?site=demo', method: 'POST', token: assessor, status: 403 },
     { route: 'GET /api/selftest', path: '/api/selftest?site=nowhere', token: admin, status: 404 },
+    { route: 'GET /api/visits', path: '/api/visits?site=nowhere', token: admin, status: 404 },
+    { route: 'GET /api/visits', path: '/api/visits?site=demo&state=gone', token: admin, status: 400 },
+    { route: 'POST /api/visits', path: '/api/visits', method: 'POST', body: visitBody, token: hall, status: 403 },
+    {
+      route: 'POST /api/visits',
+      path: '/api/visits',
+      method: 'POST',
+      body: { ...visitBody, inAt: '2001-01-01T00:00:00Z' },
+      token: net,
+      status: 400,
+    },
+    {
+      route: 'POST /api/visits/:id/out',
+      path: `/api/visits/${visit.body.id}/out`,
+      method: 'POST',
+      body: {},
+      token: net,
+      status: 409,
+    },
+    {
+      route: 'POST /api/visits/:id/out',
+      path: '/api/visits/v-nope/out',
+      method: 'POST',
+      body: {},
+      token: admin,
+      status: 404,
+    },
     {
       route: 'GET /api/evidence',
       path: `/api/evidence?site=demo&from=${today}&to=2000-01-01`,

@@ -13,10 +13,12 @@ import {
   type Followup,
   type Reading,
   type StatusChange,
+  type Visit,
 } from '@hallmon/contract';
 import type { StoredAlarm, StoredEvent, StoredReading, StatusChange as StoredStatus } from '../store/store.ts';
 import type { DeliveryRow } from '../notify/delivery-log.ts';
 import type { FollowupRow } from '../followups/db.ts';
+import type { VisitRow } from '../visits/db.ts';
 
 const isoOrNull = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : toIso(ms);
@@ -111,6 +113,24 @@ export function followupJson(f: FollowupRow): Followup {
     note: f.note,
     state: f.resolvedAt !== null ? 'resolved' : f.respondedAt !== null ? 'responded' : 'open',
     overdue: FOLLOWUP_STAGES.filter((s) => f.alarms[s].raisedAt !== null && f.alarms[s].clearedAt === null),
+  };
+}
+
+export function visitJson(v: VisitRow): Visit {
+  return {
+    id: v.id,
+    site: v.site,
+    zone: v.zone,
+    visitor: v.visitor,
+    organisation: v.organisation,
+    reason: v.reason,
+    escort: v.escort,
+    inAt: toIso(v.inAt),
+    outAt: isoOrNull(v.outAt),
+    state: v.outAt === null ? 'inside' : 'left',
+    createdAt: toIso(v.createdAt),
+    createdBy: v.createdBy,
+    closedBy: v.closedBy,
   };
 }
 

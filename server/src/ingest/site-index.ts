@@ -8,17 +8,21 @@ export interface SiteIndex {
   metrics: Map<string, ReadonlySet<Metric>>;
   /** device id -> seconds a noise value integrates over, from the profile (default 1). */
   noiseDur: Map<string, number>;
+  /** Noise sensors whose profile gives a smoothed level, not a certified LAeq (RS-485 transmitters). */
+  indicative: ReadonlySet<string>;
 }
 
 export function indexSite(site: SiteConfig, profiles: ReadonlyMap<string, DeviceProfile>): SiteIndex {
   const metrics = new Map<string, ReadonlySet<Metric>>();
   const noiseDur = new Map<string, number>();
+  const indicative = new Set<string>();
   for (const zone of site.zones)
     for (const d of zone.devices) {
       const p = deviceProfile(profiles, d);
       metrics.set(d.id, new Set(p?.metrics.map((m) => m.metric) ?? []));
       const noise = p?.metrics.find((m) => m.metric === 'noise_laeq');
       if (noise) noiseDur.set(d.id, noise.intervalS ?? 1);
+      if (noise?.indicative) indicative.add(d.id);
     }
-  return { id: site.id, metrics, noiseDur };
+  return { id: site.id, metrics, noiseDur, indicative };
 }
