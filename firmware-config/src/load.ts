@@ -12,7 +12,7 @@ import { ConfigError, type ConfigProblem } from './errors.ts';
 import { WorkingCalendar } from './calendar.ts';
 import { ProfileFile, type DeviceProfile, type RegisterSpec } from './schemas/profile.ts';
 import { SiteConfig } from './schemas/site.ts';
-import type { SiteConfig as SiteConfigT, SiteDevice } from './schemas/site.ts';
+import type { NotificationRoute, SiteConfig as SiteConfigT, SiteDevice } from './schemas/site.ts';
 import { isStateMetric } from './schemas/wire.ts';
 import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
@@ -95,7 +95,8 @@ export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, Devi
         if (p.transport === 'modbus-rtu') {
           if (!m.register)
             problems.push({ file, path: at(`/metrics/${j}/register`), message: 'modbus-rtu metrics need a register' });
-          else problems.push(...registerProblems(m.register, isStateMetric(m.metric), file, at(`/metrics/${j}/register`)));
+          else
+            problems.push(...registerProblems(m.register, isStateMetric(m.metric), file, at(`/metrics/${j}/register`)));
         }
         if (p.transport === 'snmp') {
           if (!m.snmp) problems.push({ file, path: at(`/metrics/${j}/snmp`), message: 'snmp metrics need an oid' });
@@ -138,16 +139,27 @@ export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, Devi
 function registerProblems(r: RegisterSpec, state: boolean, file: string, path: string): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const bitRead = r.function === 1 || r.function === 2;
-  if (bitRead && (r.words !== undefined || r.type !== undefined || r.signed || r.scale !== undefined || r.bit !== undefined))
+  if (
+    bitRead &&
+    (r.words !== undefined || r.type !== undefined || r.signed || r.scale !== undefined || r.bit !== undefined)
+  )
     out.push({
       file,
       path,
       message: `function ${r.function} reads single bits: words, type, signed, scale and bit do not apply`,
     });
   if (r.bit !== undefined && ((r.words ?? 1) !== 1 || r.type === 'float32' || r.scale !== undefined || r.signed))
-    out.push({ file, path: `${path}/bit`, message: 'a bit field is one bit of one 16-bit register (no words, type, scale or sign)' });
+    out.push({
+      file,
+      path: `${path}/bit`,
+      message: 'a bit field is one bit of one 16-bit register (no words, type, scale or sign)',
+    });
   if (r.invert && !bitRead && r.bit === undefined)
-    out.push({ file, path: `${path}/invert`, message: 'invert applies to one-bit values (functions 01/02 or a bit field)' });
+    out.push({
+      file,
+      path: `${path}/invert`,
+      message: 'invert applies to one-bit values (functions 01/02 or a bit field)',
+    });
   if (state && !bitRead && r.bit === undefined)
     out.push({
       file,
@@ -161,8 +173,7 @@ function registerProblems(r: RegisterSpec, state: boolean, file: string, path: s
 function inputProblems(d: SiteDevice, p: DeviceProfile, file: string, path: string): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   if (!p.inputs) {
-    if (d.inputs)
-      out.push({ file, path: `${path}/inputs`, message: `profile "${p.id}" has no input channels to map` });
+    if (d.inputs) out.push({ file, path: `${path}/inputs`, message: `profile "${p.id}" has no input channels to map` });
     return out;
   }
   if (!d.inputs?.length) {
@@ -193,6 +204,40 @@ function inputProblems(d: SiteDevice, p: DeviceProfile, file: string, path: stri
   return out;
 }
 
+/** A notification route: where each escalation level sends, and levels in order. */
+function routeProblems(r: NotificationRoute, file: string, path: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const levels = r.levels ?? [{ afterS: 0 }];
+  if (r.format === 'email') {
+    if (r.url || r.secret || levels.some((l) => l.url || l.secret))
+      out.push({ file, path, message: 'an e-mail route has addresses ("to"), not a url or secret' });
+    levels.forEach((l, k) => {
+      if (!l.to && !r.to)
+        out.push({
+          file,
+          path: r.levels ? `${path}/levels/${k}/to` : `${path}/to`,
+          message: 'an e-mail level needs its addresses ("to")',
+        });
+    });
+  } else {
+    if (r.to || levels.some((l) => l.to))
+      out.push({ file, path, message: `a ${r.format} route posts to a url; "to" is for e-mail routes` });
+    levels.forEach((l, k) => {
+      if (!l.url && !r.url)
+        out.push({
+          file,
+          path: r.levels ? `${path}/levels/${k}/url` : `${path}/url`,
+          message: `a ${r.format} route needs a url (the route's, or its level's own)`,
+        });
+    });
+  }
+  levels.forEach((l, k) => {
+    if (k > 0 && l.afterS <= levels[k - 1]!.afterS)
+      out.push({ file, path: `${path}/levels/${k}/afterS`, message: 'levels go in order: each afterS above the last' });
+  });
+  return out;
+}
+
 export type LoadedSite = SiteConfigT & { file: string };
 
 /** One site config, checked against the schema and the profiles it names. */
@@ -215,6 +260,7 @@ export function loadSite(file: string, profiles = loadProfiles()): LoadedSite {
       else problems.push(...inputProblems(d, p, file, path));
     }),
   );
+  (site.notifications ?? []).forEach((r, i) => problems.push(...routeProblems(r, file, `/notifications/${i}`)));
   try {
     new Intl.DateTimeFormat('en', { timeZone: site.timezone });
   } catch {

@@ -37,6 +37,7 @@ import { Sealer } from './seal/sealer.ts';
 import { outcomesOf } from './followups/outcomes.ts';
 import { DeliveryLog } from './notify/delivery-log.ts';
 import { Notifier, type RetryPolicy } from './notify/notifier.ts';
+import { Mailer, safeSmtp } from './notify/email.ts';
 import { AlarmLifecycle } from './alarms/lifecycle.ts';
 import { AlarmHub } from './alarms/alarm-hub.ts';
 import { ServerRules } from './alarms/server-rules.ts';
@@ -176,6 +177,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     deliveries.open();
     cleanups.push(() => deliveries.close());
     let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
+    const mailer = mailerFor(opts, sites);
+    if (mailer) {
+      cleanups.push(() => mailer.close());
+      log.info({ relay: safeSmtp(opts.smtpUrl!), from: mailer.from }, 'alarm e-mail goes through this SMTP relay');
+    }
+    // One clock for notices and escalation: the server's event-time clock (a SimClock in tests).
+    const now = opts.clock ? () => opts.clock!.now() : Date.now;
     const notifier = new Notifier({
       sites,
       catalogue,
@@ -183,6 +191,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       deliveries,
       baseUrl: () => baseUrl,
       retry: opts.notifyRetry,
+      ...(mailer ? { mailer } : {}),
+      now,
     });
     cleanups.push(() => notifier.stop());
     const lifecycle = new AlarmLifecycle({
@@ -192,6 +202,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       sites,
       log: log.child({ component: 'alarms' }),
       checkEveryMs: opts.reminderCheckMs,
+      now,
     });
     await lifecycle.start();
     cleanups.push(() => lifecycle.stop());
@@ -390,6 +401,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The SMTP relay for the sites' e-mail routes; none when no enabled route sends e-mail. An e-mail
+ * route without --smtp-url stops the start: its alarms would go nowhere.
+ */
+function mailerFor(opts: StartOptions, sites: ReadonlyMap<string, LoadedSite>): Mailer | undefined {
+  const email = [...sites.values()].flatMap((s) =>
+    (s.notifications ?? []).filter((r) => r.format === 'email' && r.enabled !== false).map((r) => `${s.id}/${r.id}`),
+  );
+  if (!email.length) return undefined;
+  if (!opts.smtpUrl)
+    throw new Error(
+      `notification route(s) ${email.join(', ')} send e-mail, but no SMTP relay is set: start with --smtp-url smtp://user:password@host:port (or HALLMON_SMTP_URL), or set "enabled": false on the route`,
+    );
+  return new Mailer({ url: opts.smtpUrl, ...(opts.smtpFrom ? { from: opts.smtpFrom } : {}) });
 }
 
 /** A broker URL without its password, for health output and logs. */

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  deviceProfile,
   loadProfiles,
   loadSites,
   loadSite,
@@ -162,4 +163,96 @@ test('unknown profiles, duplicate devices and bad time zones are caught beyond t
   writeFileSync(file, '{ "id": "x", ');
   assert.throws(() => loadSite(file), /x\.json: not valid json/i);
   assert.throws(() => loadSite(join(dir.path, 'missing.json')), /missing\.json: file not found/);
+});
+
+test('input channels and notification routes are checked beyond the schema', (t) => {
+  const dir = tempDir();
+  t.onTestFinished(() => dir.remove());
+  const file = join(dir.path, 'mr.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: 'mr',
+      name: 'mr',
+      timezone: 'Asia/Shanghai',
+      openingHours: [{ days: [1], from: '09:00', to: '17:00' }],
+      gateway: { username: 'gw', passwordHash: hashSecret('s', 1024) },
+      notifications: [
+        { id: 'robot', format: 'wecom' },
+        { id: 'mail', format: 'email', url: 'https://x.example/hook', to: ['a@b.cn'] },
+        {
+          id: 'ladder',
+          format: 'email',
+          levels: [
+            { afterS: 0, to: ['a@b.cn'] },
+            { afterS: 0, to: ['c@d.cn'] },
+          ],
+        },
+      ],
+      zones: [
+        {
+          id: 'mr',
+          kind: 'machine-room',
+          name: 'mr',
+          devices: [
+            {
+              id: 'di-1',
+              profile: 'di8-modbus-f02',
+              inputs: [
+                { channel: 9, metric: 'water_leak' },
+                { channel: 2, metric: 'smoke' },
+                { channel: 2, metric: 'water_leak', contact: 'NC' },
+              ],
+            },
+            { id: 'di-2', profile: 'di8-modbus-f02' },
+            { id: 'th-1', profile: 'th-modbus-f03', inputs: [{ channel: 1, metric: 'door_open' }] },
+          ],
+        },
+      ],
+    }),
+  );
+  assert.throws(
+    () => loadSite(file),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      const msgs = err.problems.map((p) => `${p.path} ${p.message}`).join('\n');
+      assert.match(msgs, /\/zones\/0\/devices\/0\/inputs\/0\/channel channel 9: "di8-modbus-f02" has 8/);
+      assert.match(msgs, /\/zones\/0\/devices\/0\/inputs\/2\/channel channel 2 is mapped twice/);
+      assert.match(msgs, /\/zones\/0\/devices\/0\/inputs\/2\/metric water_leak is reported twice/);
+      assert.match(msgs, /\/zones\/0\/devices\/1 "di-2" is a 8-channel input module: map its wired channels/);
+      assert.match(msgs, /\/zones\/0\/devices\/2\/inputs profile "th-modbus-f03" has no input channels/);
+      assert.match(msgs, /\/notifications\/0\/url a wecom route needs a url/);
+      assert.match(msgs, /\/notifications\/1 an e-mail route has addresses \("to"\), not a url/);
+      assert.match(msgs, /\/notifications\/2\/levels\/1\/afterS levels go in order/);
+      return true;
+    },
+  );
+});
+
+test('a DI module measures what its site config wires: each channel a state metric, NC inverted', () => {
+  const profiles = loadProfiles();
+  const demo = loadSites(undefined, profiles).get('demo')!;
+  const di = demo.zones.flatMap((z) => z.devices).find((d) => d.id === 'mr-di-1')!;
+  const p = deviceProfile(profiles, di)!;
+  assert.deepEqual(
+    p.metrics.map((m) => [m.metric, m.register?.function, m.register?.address, m.register?.invert ?? false]),
+    [
+      ['water_leak', 2, 0, false],
+      ['smoke', 2, 1, true],
+      ['door_open', 2, 2, true],
+      ['ac_running', 2, 3, false],
+    ],
+  );
+  assert.equal(deviceProfile(profiles, di), p, 'the same object on every call');
+  assert.deepEqual(profiles.get('di8-modbus-f02')!.metrics, [], 'the model itself measures nothing');
+  const ups = profiles.get('ups-modbus-f03')!;
+  assert.deepEqual(
+    ups.metrics
+      .filter((m) => m.register?.bit !== undefined)
+      .map((m) => [m.metric, m.register?.bit, !!m.register?.invert]),
+    [
+      ['ups_on_battery', 7, false],
+      ['mains_ok', 7, true],
+    ],
+  );
 });

@@ -142,6 +142,7 @@ export function deliveryJson(r: DeliveryRow): Delivery {
     url: r.url,
     event: r.event,
     reminder: r.reminder,
+    level: r.level,
     status: r.status,
     createdAt: toIso(r.createdAt),
     deliveredAt: isoOrNull(r.deliveredAt),
