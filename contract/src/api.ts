@@ -13,6 +13,7 @@ import { EventList, StatusList } from './events.ts';
 import { DeviceList } from './devices.ts';
 import { EvidencePack } from './evidence.ts';
 import { MarksAnswer } from './marks.ts';
+import { NoiseAnswer } from './noise.ts';
 import { Followup, FollowupList } from './followups.ts';
 import { Visit, VisitList } from './visits.ts';
 import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
@@ -48,6 +49,7 @@ export const API = {
   'GET /api/status': { response: { 200: StatusList, ...SCOPED } },
   'GET /api/devices': { response: { 200: DeviceList, ...SCOPED } },
   'GET /api/marks': { response: { 200: MarksAnswer, ...SCOPED } },
+  'GET /api/noise': { response: { 200: NoiseAnswer, ...SCOPED } },
   'GET /api/followups': { response: { 200: FollowupList, ...SCOPED } },
   'POST /api/followups/:id': { response: { 200: Followup, ...WRITE, ...errors(409) } },
   'GET /api/visits': { response: { 200: VisitList, ...SCOPED } },

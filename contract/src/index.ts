@@ -19,6 +19,7 @@ export * from './visits.ts';
 export * from './alarm-path.ts';
 export * from './evidence.ts';
 export * from './marks.ts';
+export * from './noise.ts';
 export * from './live.ts';
 export * from './api.ts';
 export * from './check.ts';
