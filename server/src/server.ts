@@ -46,7 +46,7 @@ import { FollowupTracker } from './followups/tracker.ts';
 import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
-import { VisitDb } from './visits/db.ts';
+import { evidenceVisits, VisitDb } from './visits/db.ts';
 import { EntryRegister } from './visits/entry-register.ts';
 import { visitRoutes } from './visits/routes.ts';
 
@@ -273,6 +273,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         store,
         latest,
         followupOutcomes: (site) => outcomesOf(followups.db.list(site, false)),
+        visits: (site) => evidenceVisits(visits, site),
         sites,
         siteIndex,
         signer,

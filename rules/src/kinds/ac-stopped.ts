@@ -107,5 +107,6 @@ export const acStoppedKind: RuleKindSpec<'ac-stopped'> = {
   create: (b) => new AcStoppedRule(b),
   reads: (_rule, metrics) => metrics.filter((m) => m === 'ac_running' || m === 'temperature'),
   liveBy: 'engine',
-  evidence: { basis: 'states', openAtEnd: 'excursion' },
+  // Still raised at the period end: the pack's state step lists it as an ongoing state event.
+  evidence: { basis: 'states', openAtEnd: 'none' },
 };

@@ -1,5 +1,5 @@
 // state: a state input in its alarm state (params.alarmWhen, default 1) for at least minDurationS
-// (default 0: at once). Water on the floor and smoke are critical at once, mains lost and the UPS
+// (default 0: at once; a longer limit must be exceeded). Water on the floor and smoke are critical at once, mains lost and the UPS
 // on battery are critical with the UPS's estimated runtime in the message (params.runtime = 1),
 // a door open longer than its limit is a warning (clauses 5.2.2 "配备防盗、防火和电力保障设施设备"
 // and 5.3 "防火、防盗"; limitSource in the catalogue). A state series is kept as its changes
@@ -71,9 +71,11 @@ export class StateRule extends BaseRule<State> {
     }
   }
 
+  /** A limit of 0 raises at once; a duration limit (the door) raises once it is exceeded, not reached. */
   time(t: number, out: Out): void {
     const s = this.s;
-    if (s.since === null || s.raised || t - s.since < this.minDurMs) return;
+    if (s.since === null || s.raised) return;
+    if (this.minDurMs === 0 ? t < s.since : t - s.since <= this.minDurMs) return;
     s.raised = true;
     const at = s.since + this.minDurMs;
     raise(out, this.bound, at, {
@@ -110,5 +112,6 @@ export const stateKind: RuleKindSpec<'state'> = {
     ...(rule.params?.runtime && metrics.includes(RUNTIME) ? [RUNTIME] : []),
   ],
   liveBy: 'engine',
-  evidence: { basis: 'states', openAtEnd: 'excursion' },
+  // Still raised at the period end: the pack's state step lists it as an ongoing state event.
+  evidence: { basis: 'states', openAtEnd: 'none' },
 };

@@ -3,6 +3,7 @@
 // came and left, and who wrote each entry when. Entries are never deleted; a leaving is recorded
 // once. The evidence pack and the "未登记进入机房" check read the same rows.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -124,5 +125,21 @@ export class VisitDb {
       opts.insideOnly ? ' AND out_at IS NULL' : ''
     } ORDER BY in_at DESC, id LIMIT ?`;
     return (this.d.prepare(sql).all(site, to, from, opts.limit ?? 5000) as Raw[]).map(row);
+  }
+}
+
+/** Every entry of a site's register as the evidence pack reads it (oldest first). */
+export function evidenceVisits(db: VisitDb, site: string): VisitRow[] {
+  return db.list(site, 0, Number.MAX_SAFE_INTEGER, { limit: 1_000_000 }).reverse();
+}
+
+/** The site's register from a server data dir (hallmon evidence); none when the server never kept one. */
+export function readVisits(dataDir: string, site: string): VisitRow[] {
+  if (!existsSync(join(dataDir, 'visits.db'))) return [];
+  const db = new VisitDb(dataDir).open();
+  try {
+    return evidenceVisits(db, site);
+  } finally {
+    db.close();
   }
 }

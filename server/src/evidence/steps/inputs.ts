@@ -15,7 +15,7 @@ import { RuleEngine, type RuleInstance, type Schedule } from '@hallmon/rules';
 import type { Store } from '../../store/store.ts';
 import { periodBound, periodDays, siteSchedule, type DaySpan } from '../period.ts';
 import type { EvidenceMethod } from '../sensor-pass.ts';
-import type { FollowupOutcome, Progress } from '../types.ts';
+import type { EvidenceVisit, FollowupOutcome, Progress } from '../types.ts';
 
 export interface EvidenceInput {
   store: Store;
@@ -37,6 +37,11 @@ export interface EvidenceInput {
    * record counts as missed: the assessor asks for the record, not for the absence of an alarm.
    */
   followupOutcomes?: FollowupOutcome[];
+  /**
+   * The machine-room entry register of the site (the server's visits.db): door openings are judged
+   * against it (5.2.2 "先进行登记"). None given: every opening is unregistered.
+   */
+  visits?: EvidenceVisit[];
   /** 'rollup-first' (default) or 'full-replay' (every minute through the engine: the reference). */
   method?: EvidenceMethod;
   /** How much was replayed (benchmarks, the CLI's --verbose). */
