@@ -3,7 +3,7 @@
 // what to do). A 401 means the token expired or the server restarted with a new key: the session is
 // dropped and the app shows login.
 import { getSession, setSession } from '../auth/auth.ts';
-import type { Answer, ApiError as ApiErrorBody, FollowupAction } from '@hallmon/contract';
+import type { Answer, ApiError as ApiErrorBody, FollowupAction, NoiseWindowName } from '@hallmon/contract';
 import type { Metric } from '@hallmon/firmware-config/core';
 
 export class ApiError extends Error {
@@ -88,6 +88,18 @@ export const api = {
   /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
   followupStep: (id: string, action: FollowupAction, note = '') =>
     request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
+  /** The machine-room entry register (机房登记): visits of a site, the newest first. */
+  visits: (q: { site: string; state?: 'inside' | 'all' }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/visits'>>('GET', `/api/visits${qs({ site: q.site, state: q.state })}`, undefined, signal),
+  /** A visitor comes in (admin and netadmin; the server answers 403 to others). */
+  addVisit: (v: { site: string; visitor: string; organisation: string; reason: string; escort: string }) =>
+    request<Answer<'POST /api/visits'>>('POST', '/api/visits', v),
+  /** The visitor left (now). */
+  visitOut: (id: string) =>
+    request<Answer<'POST /api/visits/:id/out'>>('POST', `/api/visits/${encodeURIComponent(id)}/out`, {}),
+  /** Rolling noise windows (1/5/15/60 min) of one noise sensor, from the store. */
+  noise: (q: { site: string; sensor: string; window?: NoiseWindowName }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/noise'>>('GET', `/api/noise${qs(q)}`, undefined, signal),
   /** What the rule engine judged for a sensor over a range: excursions and gaps for chart marks. */
   marks: (q: { site: string; sensor: string; from: number; to: number }, signal?: AbortSignal) =>
     request<Answer<'GET /api/marks'>>(

@@ -6,14 +6,14 @@ import { ROLES, isRole, may, type Role } from '@hallmon/contract/roles';
 
 export { ROLES, isRole, type Role };
 
-export const PAGES = ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'] as const;
+export const PAGES = ['overview', 'hall', 'queues', 'rooms', 'visits', 'alarms', 'devices', 'big', 'evidence'] as const;
 export type Page = (typeof PAGES)[number];
 
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
-  district: ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'],
-  netadmin: ['rooms', 'alarms', 'devices', 'evidence'],
-  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence'],
+  district: ['overview', 'hall', 'queues', 'rooms', 'visits', 'alarms', 'devices', 'big', 'evidence'],
+  netadmin: ['rooms', 'visits', 'alarms', 'devices', 'evidence'],
+  hall: ['hall', 'queues', 'visits', 'alarms', 'devices', 'big', 'evidence'],
   assessor: PAGES,
 };
 
@@ -33,6 +33,11 @@ export function canAck(role: Role): boolean {
 /** Recording a follow-up step (answered, complex, resolved): the contract's `followup` right. */
 export function canFollowUp(role: Role): boolean {
   return may(role, 'followup');
+}
+
+/** Writing the machine-room entry register (机房登记): the contract's `visits` right. */
+export function canRegisterVisits(role: Role): boolean {
+  return may(role, 'visits');
 }
 
 /** Where a role lands after login. */
