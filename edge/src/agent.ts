@@ -358,8 +358,8 @@ export class EdgeAgent {
       d.status = status;
     }
     if (status === 'online') this.seen(device, ts);
-    // After an outage (or at its first answer) a device's states are sent again as first values.
-    this.states.forget(device);
+    // After an outage a device's states are sent again as first values (its first answer ever sends them anyway).
+    if (status === 'offline') this.states.forget(device);
     this.opts.log.info({ device, status }, `device ${status}`);
     this.push('status', device, ts, status);
     if (this.opts.rules) this.pushAlarms(this.opts.rules.status(device, status, ts), ts);
