@@ -27,7 +27,13 @@ const engine = new RuleEngine({
 });
 
 // The analogue series at their poll rate (state inputs send changes only: not a throughput load).
-const base: Partial<Record<Metric, number>> = { noise_laeq: 70, temperature: 23, humidity: 50, co2: 700, illuminance: 450 };
+const base: Partial<Record<Metric, number>> = {
+  noise_laeq: 70,
+  temperature: 23,
+  humidity: 50,
+  co2: 700,
+  illuminance: 450,
+};
 const series: [string, Metric][] = [];
 for (const z of site.zones)
   for (const d of z.devices)

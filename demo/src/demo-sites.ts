@@ -3,7 +3,15 @@
 // (rulesAt: "server"). One MQTT client per site; values come from a simulator scenario, so the
 // district overview has more than one live hall to show.
 import mqtt, { type MqttClient } from 'mqtt';
-import { deviceProfile, loadProfiles, topics, toIso, type LoadedSite, type Logger, type Metric } from '@hallmon/firmware-config';
+import {
+  deviceProfile,
+  loadProfiles,
+  topics,
+  toIso,
+  type LoadedSite,
+  type Logger,
+  type Metric,
+} from '@hallmon/firmware-config';
 import { getScenario, type ScenarioSignals } from '@hallmon/simulators';
 
 export interface DemoGatewayOptions {

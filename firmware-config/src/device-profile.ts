@@ -30,7 +30,8 @@ export function effectiveProfile(profile: DeviceProfile, device: SiteDevice): De
   let byProfile = cache.get(device);
   if (!byProfile) cache.set(device, (byProfile = new WeakMap()));
   let p = byProfile.get(profile);
-  if (!p) byProfile.set(profile, (p = { ...profile, metrics: [...profile.metrics, ...channelMetrics(profile, device)] }));
+  if (!p)
+    byProfile.set(profile, (p = { ...profile, metrics: [...profile.metrics, ...channelMetrics(profile, device)] }));
   return p;
 }
 

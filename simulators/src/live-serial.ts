@@ -36,7 +36,9 @@ export async function startSerialDevices(opts: SerialDevicesOptions): Promise<Ru
   const baud = opts.baud ?? 9600;
   mkdirSync(dir, { recursive: true });
   const profiles = loadProfiles();
-  const devices = site.zones.flatMap((z) => z.devices.map((d) => ({ ...d, zone: z.id, p: deviceProfile(profiles, d) })));
+  const devices = site.zones.flatMap((z) =>
+    z.devices.map((d) => ({ ...d, zone: z.id, p: deviceProfile(profiles, d) })),
+  );
   const modbus = devices.filter((d) => d.p?.transport === 'modbus-rtu');
   const meters = devices.filter((d) => d.p?.transport === 'ascii-line');
   const stops: Array<() => Promise<void>> = [];
