@@ -71,13 +71,20 @@ interface Channel {
 
 const REFRESH_MS = STATE_REFRESH_S * 1000;
 
-/** The number of readings a history run will produce at most (for progress and ETA). */
+/**
+ * About how many readings a history run will produce (for progress and ETA): every step of a
+ * sampled series, and a state series' refreshes (its few changes are not counted), so exact for a
+ * site without state inputs and a few readings short with them.
+ */
 export function estimateReadings(opts: HistoryOptions): number {
   const model = siteModel(opts.site);
   let n = 0;
   for (const s of model.sensors.values()) {
     if (opts.sensors && !opts.sensors.includes(s.id)) continue;
-    for (const m of s.metrics) n += Math.ceil((opts.to - opts.from) / (1000 * (opts.stepS?.[m] ?? DEFAULT_STEP_S[m])));
+    for (const m of s.metrics)
+      n += Math.ceil(
+        (opts.to - opts.from) / (isStateMetric(m) ? REFRESH_MS : 1000 * (opts.stepS?.[m] ?? DEFAULT_STEP_S[m])),
+      );
   }
   return n;
 }
