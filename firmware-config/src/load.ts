@@ -296,9 +296,17 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
   const ids = new Set<string>();
   cat.clauses.forEach((c, ci) =>
     c.rules.forEach((r, ri) => {
-      if (ids.has(r.id))
-        problems.push({ file, path: `/clauses/${ci}/rules/${ri}/id`, message: `duplicate rule id "${r.id}"` });
+      const at = `/clauses/${ci}/rules/${ri}`;
+      if (ids.has(r.id)) problems.push({ file, path: `${at}/id`, message: `duplicate rule id "${r.id}"` });
       ids.add(r.id);
+      // A state rule watches a state input, in its alarm state 0 or 1.
+      if (r.kind === 'state') {
+        if (!r.metric || !isStateMetric(r.metric))
+          problems.push({ file, path: `${at}/metric`, message: 'a state rule names a state metric (water_leak, smoke, …)' });
+        const when = r.params?.alarmWhen;
+        if (when !== undefined && when !== 0 && when !== 1)
+          problems.push({ file, path: `${at}/params/alarmWhen`, message: 'alarmWhen is 0 or 1' });
+      }
     }),
   );
   for (const [name, overrides] of Object.entries(cat.profiles ?? {}))
