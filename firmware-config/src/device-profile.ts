@@ -3,7 +3,6 @@
 // by itself: channel 3 is a water-leak rope in one machine room and a door contact in another, so
 // the site config, not the model, says what it reports. Everything that asks "what does this
 // device measure" (ingest, rules, evidence, seals, simulators, the edge) asks here.
-import { isStateMetric } from './schemas/wire.ts';
 import type { DeviceProfile, ProfileMetric } from './schemas/profile.ts';
 import type { SiteDevice } from './schemas/site.ts';
 
@@ -42,9 +41,4 @@ export function deviceProfile(
 ): DeviceProfile | undefined {
   const p = profiles.get(device.profile);
   return p ? effectiveProfile(p, device) : undefined;
-}
-
-/** Whether a profile measures only state metrics (a DI module): its silence between changes is no gap. */
-export function onlyStates(profile: DeviceProfile | undefined): boolean {
-  return !!profile && profile.metrics.length > 0 && profile.metrics.every((m) => isStateMetric(m.metric));
 }

@@ -54,7 +54,7 @@ interface Opening {
   raised: boolean;
 }
 
-export const visitSpan = (v: VisitRow): VisitSpan => ({
+const visitSpan = (v: VisitRow): VisitSpan => ({
   id: v.id,
   inAt: v.inAt,
   outAt: v.outAt,

@@ -34,11 +34,6 @@ export interface StateEvidence {
 
 const STATE_KINDS: ReadonlySet<RuleKind> = new Set(RULE_KINDS.filter((k) => ruleKind(k).evidence.basis === 'states'));
 
-/** Whether a rule kind is replayed here (and so left out of the sensor passes). */
-export function isStateKind(kind: RuleKind): boolean {
-  return STATE_KINDS.has(kind);
-}
-
 /** Coverage of a state series from its readings (ascending): each known until the next, HOLD_MS at most. */
 export function stateCoverage(ts: readonly number[], intervals: Array<[number, number]>): Coverage {
   let coveredMs = 0;
