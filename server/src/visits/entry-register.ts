@@ -44,6 +44,8 @@ interface Door {
   graceMs: number;
   /** The door's last known state (null: not known since the start). */
   last: number | null;
+  /** The door's readings are applied one after another, in the order they were stored. */
+  queue: Promise<void>;
 }
 
 interface Opening {
@@ -88,6 +90,7 @@ export class EntryRegister {
                 rule,
                 graceMs: (rule.params?.graceS ?? DEFAULT_ENTRY_GRACE_S) * 1000,
                 last: null,
+                queue: Promise.resolve(),
               });
             }
           }
@@ -132,9 +135,11 @@ export class EntryRegister {
     for (const r of items) {
       const door = this.doors.get(`${site}\u0000${r.sensor}\u0000${r.metric}`);
       if (!door) continue;
-      void this.door(door, r).catch((err) =>
-        this.opts.log.error({ err: (err as Error).message, site, sensor: r.sensor }, 'entry register: door reading'),
-      );
+      door.queue = door.queue
+        .then(() => this.door(door, r))
+        .catch((err) =>
+          this.opts.log.error({ err: (err as Error).message, site, sensor: r.sensor }, 'entry register: door reading'),
+        );
     }
   }
 
