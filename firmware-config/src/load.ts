@@ -302,7 +302,11 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
       // A state rule watches a state input, in its alarm state 0 or 1.
       if (r.kind === 'state') {
         if (!r.metric || !isStateMetric(r.metric))
-          problems.push({ file, path: `${at}/metric`, message: 'a state rule names a state metric (water_leak, smoke, …)' });
+          problems.push({
+            file,
+            path: `${at}/metric`,
+            message: 'a state rule names a state metric (water_leak, smoke, …)',
+          });
         const when = r.params?.alarmWhen;
         if (when !== undefined && when !== 0 && when !== 1)
           problems.push({ file, path: `${at}/params/alarmWhen`, message: 'alarmWhen is 0 or 1' });
