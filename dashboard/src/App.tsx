@@ -12,7 +12,7 @@ import { LangToggle } from './components/LangToggle.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { useApi } from './hooks.ts';
 import { armAudio, beep, audioReady, onAudioReady } from './lib/beep.ts';
-import { canView, homePage, pagesFor, type Page } from './lib/roles.ts';
+import { canView, homePage, navPagesFor, type Page } from './lib/roles.ts';
 import { LiveConnection } from './live/connection.ts';
 import { LiveStore } from './live/live-store.ts';
 import { Login } from './pages/Login.tsx';
@@ -27,9 +27,22 @@ const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
 const Evidence = lazy(() => import('./pages/Evidence.tsx'));
+const DeviceAdmin = lazy(() => import('./pages/DeviceAdmin.tsx'));
+const SiteSettings = lazy(() => import('./pages/SiteSettings.tsx'));
+const Audit = lazy(() => import('./pages/Audit.tsx'));
+const Users = lazy(() => import('./pages/Users.tsx'));
+const Account = lazy(() => import('./pages/Account.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
-const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'visits', 'big']);
+const SITE_PAGES: ReadonlySet<Page> = new Set([
+  'hall',
+  'queues',
+  'rooms',
+  'visits',
+  'big',
+  'device-admin',
+  'site-settings',
+]);
 const TOAST_MS = 30_000;
 
 export function App() {
@@ -39,7 +52,8 @@ export function App() {
     if (session && route.page === 'login') navigate(homePage(session.role));
   }, [session, route.page]);
   if (!session || route.page === 'login') return <Login expired={!session && sessionEndReason() === 'expired'} />;
-  return <Shell key={session.token} session={session} route={route} />;
+  // Keyed by the person: a new token of the same account (after a password change) keeps the page.
+  return <Shell key={session.username} session={session} route={route} />;
 }
 
 function Shell({ session, route }: { session: Session; route: Route }) {
@@ -92,7 +106,7 @@ function Shell({ session, route }: { session: Session; route: Route }) {
     return () => ac.abort();
   }, [store, store.reconnects]);
 
-  const state: AppState | null = sites.data ? { session, sites: sites.data, store } : null;
+  const state: AppState | null = sites.data ? { session, sites: sites.data, store, reloadSites: sites.reload } : null;
   const big = route.page === 'big';
 
   return (
@@ -154,12 +168,30 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <BigScreen {...(site ? { siteId: site } : {})} />;
     case 'evidence':
       return <Evidence {...(site ? { siteId: site } : {})} />;
+    case 'device-admin':
+      return <DeviceAdmin {...(site ? { siteId: site } : {})} />;
+    case 'site-settings':
+      return <SiteSettings {...(site ? { siteId: site } : {})} />;
+    case 'audit':
+      return <Audit />;
+    case 'users':
+      return <Users />;
+    case 'account':
+      return <Account />;
   }
 }
 
 function Redirect({ to }: { to: Page }) {
   useEffect(() => navigate(to), [to]);
   return null;
+}
+
+/** Ends the token on the server too (a copied token stops working), then forgets it here. */
+function signOut(): void {
+  api.logout().then(
+    () => setSession(null),
+    () => setSession(null),
+  );
 }
 
 function Header({
@@ -184,7 +216,7 @@ function Header({
       </a>
       <nav aria-label={t('app.title')} className="nav">
         <ul>
-          {pagesFor(session.role).map((p) => (
+          {navPagesFor(session.role).map((p) => (
             <li key={p}>
               <a
                 href={SITE_PAGES.has(p) && site ? href(p, site) : href(p)}
@@ -210,11 +242,18 @@ function Header({
             {sound ? null : <path d="M3 3l18 18" stroke="currentColor" strokeWidth="2" />}
           </svg>
         </span>
-        <span className="who" aria-label={t('header.user')}>
+        <a
+          className="who"
+          href={href('account')}
+          title={t('header.account')}
+          aria-label={`${t('header.user')} ${session.username}: ${t('header.account')}`}
+          aria-current={current === 'account' ? 'page' : undefined}
+          data-testid="nav-account"
+        >
           {session.username} · {t(`role.${session.role}`)}
-        </span>
+        </a>
         <LangToggle />
-        <button type="button" className="btn" data-testid="logout" onClick={() => setSession(null)}>
+        <button type="button" className="btn" data-testid="logout" onClick={signOut}>
           {t('header.logout')}
         </button>
       </div>

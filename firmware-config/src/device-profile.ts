@@ -6,7 +6,7 @@
 import type { DeviceProfile, ProfileMetric } from './schemas/profile.ts';
 import type { SiteDevice } from './schemas/site.ts';
 
-const cache = new WeakMap<SiteDevice, WeakMap<DeviceProfile, DeviceProfile>>();
+const cache = new WeakMap<object, WeakMap<DeviceProfile, DeviceProfile>>();
 
 /** The metrics the site config maps onto a profile's input channels (none for other profiles). */
 export function channelMetrics(profile: DeviceProfile, device: Pick<SiteDevice, 'inputs'>): ProfileMetric[] {
@@ -23,8 +23,11 @@ export function channelMetrics(profile: DeviceProfile, device: Pick<SiteDevice, 
   }));
 }
 
-/** The device's effective profile (the same object for a device without input channels). */
-export function effectiveProfile(profile: DeviceProfile, device: SiteDevice): DeviceProfile {
+/**
+ * The device's effective profile (the same object for a device without input channels); `device`
+ * is a site device or an edge config's bus device, which carries the same `inputs`.
+ */
+export function effectiveProfile(profile: DeviceProfile, device: Pick<SiteDevice, 'inputs'>): DeviceProfile {
   if (!profile.inputs || !device.inputs?.length) return profile;
   let byProfile = cache.get(device);
   if (!byProfile) cache.set(device, (byProfile = new WeakMap()));

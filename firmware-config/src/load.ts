@@ -5,18 +5,20 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { schemaIssues } from './validate.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { WorkingCalendar } from './calendar.ts';
 import { ProfileFile, type DeviceProfile, type RegisterSpec } from './schemas/profile.ts';
 import { SiteConfig } from './schemas/site.ts';
-import type { NotificationRoute, SiteConfig as SiteConfigT, SiteDevice } from './schemas/site.ts';
+import type { SiteConfig as SiteConfigT } from './schemas/site.ts';
 import { isStateMetric } from './schemas/wire.ts';
 import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
 import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
+import { siteProblems } from './site-check.ts';
+import { RoomRanges, type RoomRanges as RoomRangesT } from './schemas/commissioning.ts';
 
 /**
  * The shipped data folder (firmware-config/). Found through the package resolver rather than this
@@ -50,6 +52,21 @@ export function readDataFile(file: string): unknown {
       { file, path: '', message: `not valid ${extname(file).slice(1) || 'JSON'}: ${(err as Error).message}` },
     ]);
   }
+}
+
+/** A data file's text (JSON, else YAML), e.g. an uploaded site file; syntax errors name `where`. */
+export function parseDataText(text: string, where: string): unknown {
+  const t = text.trimStart();
+  try {
+    return t.startsWith('{') || t.startsWith('[') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([{ file: where, path: '', message: `not valid JSON or YAML: ${(err as Error).message}` }]);
+  }
+}
+
+/** A value as a data file's text: JSON (two-space indent) or YAML. */
+export function formatDataFile(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'yaml' ? stringifyYaml(value) : `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /** Validates a value read from `file` against a schema, or throws a ConfigError listing all issues. */
@@ -169,104 +186,26 @@ function registerProblems(r: RegisterSpec, state: boolean, file: string, path: s
   return out;
 }
 
-/** A device's input channels against its profile's input block (site configs). */
-function inputProblems(d: SiteDevice, p: DeviceProfile, file: string, path: string): ConfigProblem[] {
-  const out: ConfigProblem[] = [];
-  if (!p.inputs) {
-    if (d.inputs) out.push({ file, path: `${path}/inputs`, message: `profile "${p.id}" has no input channels to map` });
-    return out;
-  }
-  if (!d.inputs?.length) {
-    out.push({
-      file,
-      path,
-      message: `"${d.id}" is a ${p.inputs.count}-channel input module: map its wired channels in "inputs"`,
-    });
-    return out;
-  }
-  const channels = new Set<number>();
-  const metrics = new Set(p.metrics.map((m) => m.metric as string));
-  d.inputs.forEach((ch, k) => {
-    const at = `${path}/inputs/${k}`;
-    if (ch.channel > p.inputs!.count)
-      out.push({ file, path: `${at}/channel`, message: `channel ${ch.channel}: "${p.id}" has ${p.inputs!.count}` });
-    if (channels.has(ch.channel))
-      out.push({ file, path: `${at}/channel`, message: `channel ${ch.channel} is mapped twice` });
-    if (metrics.has(ch.metric))
-      out.push({
-        file,
-        path: `${at}/metric`,
-        message: `${ch.metric} is reported twice by "${d.id}"; put a second detector on another module`,
-      });
-    channels.add(ch.channel);
-    metrics.add(ch.metric);
-  });
-  return out;
-}
-
-/** A notification route: where each escalation level sends, and levels in order. */
-function routeProblems(r: NotificationRoute, file: string, path: string): ConfigProblem[] {
-  const out: ConfigProblem[] = [];
-  const levels = r.levels ?? [{ afterS: 0 }];
-  if (r.format === 'email') {
-    if (r.url || r.secret || levels.some((l) => l.url || l.secret))
-      out.push({ file, path, message: 'an e-mail route has addresses ("to"), not a url or secret' });
-    levels.forEach((l, k) => {
-      if (!l.to && !r.to)
-        out.push({
-          file,
-          path: r.levels ? `${path}/levels/${k}/to` : `${path}/to`,
-          message: 'an e-mail level needs its addresses ("to")',
-        });
-    });
-  } else {
-    if (r.to || levels.some((l) => l.to))
-      out.push({ file, path, message: `a ${r.format} route posts to a url; "to" is for e-mail routes` });
-    levels.forEach((l, k) => {
-      if (!l.url && !r.url)
-        out.push({
-          file,
-          path: r.levels ? `${path}/levels/${k}/url` : `${path}/url`,
-          message: `a ${r.format} route needs a url (the route's, or its level's own)`,
-        });
-    });
-  }
-  levels.forEach((l, k) => {
-    if (k > 0 && l.afterS <= levels[k - 1]!.afterS)
-      out.push({ file, path: `${path}/levels/${k}/afterS`, message: 'levels go in order: each afterS above the last' });
-  });
-  return out;
-}
-
 export type LoadedSite = SiteConfigT & { file: string };
 
 /** One site config, checked against the schema and the profiles it names. */
 export function loadSite(file: string, profiles = loadProfiles()): LoadedSite {
-  const site = checkSchema(SiteConfig, readDataFile(file), file);
-  const problems: ConfigProblem[] = [];
-  const ids = new Set<string>();
-  site.zones.forEach((z, zi) =>
-    z.devices.forEach((d, di) => {
-      const path = `/zones/${zi}/devices/${di}`;
-      if (ids.has(d.id)) problems.push({ file, path: `${path}/id`, message: `duplicate device id "${d.id}"` });
-      ids.add(d.id);
-      const p = profiles.get(d.profile);
-      if (!p)
-        problems.push({
-          file,
-          path: `${path}/profile`,
-          message: `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})`,
-        });
-      else problems.push(...inputProblems(d, p, file, path));
-    }),
-  );
-  (site.notifications ?? []).forEach((r, i) => problems.push(...routeProblems(r, file, `/notifications/${i}`)));
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: site.timezone });
-  } catch {
-    problems.push({ file, path: '/timezone', message: `unknown time zone "${site.timezone}"` });
-  }
-  if (problems.length) throw new ConfigError(problems);
+  return checkSite(readDataFile(file), file, profiles);
+}
+
+/**
+ * A site config value (read from `file`, or a body or message naming where it came from) checked
+ * against the schema and the profiles (site-check.ts), or a ConfigError listing every problem.
+ */
+export function checkSite(
+  value: unknown,
+  file: string,
+  profiles: ReadonlyMap<string, DeviceProfile> = loadProfiles(),
+  catalogue?: ClauseCatalogueT,
+): LoadedSite {
+  const site = checkSchema(SiteConfig, value, file);
+  const problems = siteProblems(site, profiles, catalogue);
+  if (problems.length) throw new ConfigError(problems.map((p) => ({ file, ...p })));
   return { ...site, file };
 }
 
@@ -320,6 +259,11 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
     });
   if (problems.length) throw new ConfigError(problems);
   return cat;
+}
+
+/** What a newly added device's first readings may show in a service hall's rooms (commissioning check). */
+export function loadRoomRanges(file = join(DATA_DIR, 'commissioning', 'room-ranges.json')): RoomRangesT {
+  return checkSchema(RoomRanges, readDataFile(file), file);
 }
 
 export function loadCalendarYears(dir = join(DATA_DIR, 'calendar')): CalendarYearT[] {
@@ -390,8 +334,22 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
   });
   config.serialMeters?.forEach((m, i) => check(m.id, m.profile, `/serialMeters/${i}`, 'ascii-line'));
   config.snmpDevices?.forEach((d, i) => check(d.id, d.profile, `/snmpDevices/${i}`, 'snmp'));
-  config.mqttDevices?.devices?.forEach((d, i) => check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt'));
+  config.mqttDevices?.devices?.forEach((d, i) => {
+    check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt');
+    if (d.password === undefined && d.passwordHashes === undefined)
+      problems.push({
+        file,
+        path: `/mqttDevices/devices/${i}/password`,
+        message: `device "${d.id}" needs a password (or passwordHashes) to connect to the edge's broker`,
+      });
+  });
   if (problems.length) throw new ConfigError(problems);
+  // A DI module's channels are the site config's: the edge is given them with its bus device.
+  for (const b of config.buses ?? [])
+    for (const d of b.devices) {
+      const inputs = declared.get(d.id)?.inputs;
+      if (inputs) d.inputs = inputs;
+    }
   return { config, site };
 }
 

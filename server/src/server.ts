@@ -1,15 +1,18 @@
-// Wires the server together with an explicit lifecycle: store, users, token signer, ingest
-// pipeline, HTTP API, socket.io live push, and either the embedded broker or a client of an
-// external one. stop() closes everything in reverse order so a test process exits by itself.
+// Wires the server together with an explicit lifecycle: store, users, token signer, the site
+// configuration (config.db, applied live), ingest pipeline, HTTP API, socket.io live push, and either
+// the embedded broker or a client of an external one. stop() closes everything in reverse order so a
+// test process exits by itself.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
   createLogger,
+  EdgeConfigState,
   loadCatalogue,
   loadProfiles,
-  loadSites,
+  schemaIssues,
+  topics,
   type ClauseCatalogue,
   type Logger,
   type LoadedSite,
@@ -22,7 +25,11 @@ import { Authenticator } from './auth/authenticator.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { TokenSigner, loadOrCreateSecret } from './auth/tokens.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
-import { indexSite, type SiteIndex } from './ingest/site-index.ts';
+import { ConfigStore } from './config/config-store.ts';
+import { ConfigEditor } from './config/config-editor.ts';
+import { LiveConfig } from './config/live-config.ts';
+import { seedConfig } from './config/config-seed.ts';
+import { configRoutes } from './config/routes.ts';
 import { IngestCounters } from './ingest/counters.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import { GatewayAuth } from './ingest/gateway-auth.ts';
@@ -53,7 +60,10 @@ import { visitRoutes } from './visits/routes.ts';
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
   log?: Logger;
-  /** Sites already loaded (tests); otherwise from opts.config or the shipped ones. */
+  /**
+   * Sites already loaded (tests, the demo): they seed an empty config store; otherwise opts.config
+   * or the shipped ones do (config/config-seed.ts). A store that has sites keeps them.
+   */
   sites?: Map<string, LoadedSite>;
   /** HALLMON_ADMIN_PASSWORD unless given. */
   adminPassword?: string;
@@ -90,6 +100,8 @@ export interface RunningServer {
   users: UserStore;
   /** The audit trail (audit.db): who did what. */
   audit: AuditLog;
+  /** The site configuration (config.db) and what runs from it. */
+  config: { store: ConfigStore; editor: ConfigEditor; live: LiveConfig };
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
   alarms: {
@@ -115,8 +127,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const profiles = loadProfiles();
-  const sites = opts.sites ?? loadSites(opts.config && opts.config.length ? opts.config : undefined, profiles);
-  const siteIndex = new Map<string, SiteIndex>([...sites.values()].map((s) => [s.id, indexSite(s, profiles)]));
   const host = opts.host ?? '0.0.0.0';
   const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
   const maxPayload = opts.maxPayload ?? 1024 * 1024;
@@ -134,6 +144,25 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 
   try {
+    // The site configuration first: everything below reads the site map it keeps up to date.
+    const catalogue = opts.catalogue ?? loadCatalogue();
+    const audit = new AuditLog(dataDir).open();
+    cleanups.push(() => audit.close());
+    const configStore = new ConfigStore(dataDir).open();
+    cleanups.push(() => configStore.close());
+    const editor = new ConfigEditor(configStore, audit, profiles, catalogue);
+    seedConfig(editor, { files: opts.config ?? [], ...(opts.sites ? { sites: opts.sites } : {}) }, log);
+    const liveConfig = new LiveConfig({
+      store: configStore,
+      profiles,
+      catalogue,
+      log: log.child({ component: 'config' }),
+    });
+    liveConfig.load();
+    cleanups.push(() => liveConfig.stop());
+    const sites = liveConfig.sites;
+    const siteIndex = liveConfig.siteIndex;
+
     const store =
       opts.store === 'influxdb'
         ? createStore(
@@ -163,8 +192,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     }
     const signer = new TokenSigner(loadOrCreateSecret(dataDir));
     const auth = new Authenticator(signer, users);
-    const audit = new AuditLog(dataDir).open();
-    cleanups.push(() => audit.close());
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
     const pipeline = new IngestPipeline(store, siteIndex, counters, log.child({ component: 'ingest' }));
@@ -172,7 +199,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => pipeline.flush());
 
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
-    const catalogue = opts.catalogue ?? loadCatalogue();
     const deliveries = new DeliveryLog(dataDir);
     deliveries.open();
     cleanups.push(() => deliveries.close());
@@ -268,6 +294,65 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     let external: ExternalBroker | undefined;
     let live: LivePush | undefined;
 
+    const gateways = () =>
+      liveConfig
+        .activeCredentials()
+        .filter((c) => c.device === null)
+        .map((c) => ({ username: c.username, site: c.site, passwordHash: c.passwordHash }));
+    const gatewayAuth = new GatewayAuth(gateways());
+    const configLog = log.child({ component: 'config' });
+    const onConfigState = (site: string, payload: Buffer) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(payload.toString('utf8'));
+      } catch {
+        return configLog.warn({ site }, 'an edge sent a config state that is not JSON (ignored)');
+      }
+      const issues = schemaIssues(EdgeConfigState, value);
+      if (issues.length)
+        return configLog.warn(
+          { site, issues: issues.slice(0, 3) },
+          'an edge sent a config state that does not fit (ignored)',
+        );
+      liveConfig.receiveEdgeState(site, value as EdgeConfigState);
+    };
+
+    // A new site config applies at once: rules rebound, follow-ups, notifications, gateway logins,
+    // and the site's edge gets its part as a retained message (docs/contract.md).
+    const publish = (topic: string, payload: string) =>
+      (broker ?? external)
+        ?.publishRetained(topic, payload)
+        .catch((err: Error) =>
+          configLog.warn({ topic, err: err.message }, 'could not publish a site config (retried on change)'),
+        );
+    const hook = (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        configLog.error({ err: (err as Error).message }, `applying a configuration change failed: ${what}`);
+      }
+    };
+    liveConfig.setHooks({
+      siteChanged: (site) => {
+        hook('rules', () => serverRules.setSite(site));
+        hook('follow-ups', () => followups.setSite(site));
+        hook('notifications', () => notifier.setSite(site));
+        hook('entry register', () => register.setSite(site));
+      },
+      siteRemoved: (id) => {
+        hook('rules', () => serverRules.removeSite(id));
+        hook('follow-ups', () => followups.removeSite(id));
+        hook('notifications', () => notifier.removeSite(id));
+        hook('entry register', () => register.removeSite(id));
+      },
+      credentialsChanged: (_active, revoked) => {
+        gatewayAuth.reload(gateways());
+        const n = broker?.disconnectUsers(revoked.filter((c) => c.device === null).map((c) => c.username)) ?? 0;
+        if (n) configLog.info({ disconnected: n }, 'revoked gateway credentials: their connections were closed');
+      },
+      edgeMessage: (site, msg) => void publish(topics.config(site), msg ? JSON.stringify(msg) : ''),
+    });
+
     const app = await buildApi(
       {
         store,
@@ -294,6 +379,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
                 .catch((err) => alarmLog.error({ err: (err as Error).message }, 'entry register: visit not applied')),
             ...(opts.clock ? { clock: opts.clock } : {}),
           }),
+          configRoutes({
+            editor,
+            live: liveConfig,
+            profiles,
+            connected: (u: string) => broker?.isConnected(u) ?? null,
+          }),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
@@ -317,7 +408,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     );
     cleanups.push(() => app.close());
 
-    live = new LivePush(app.server, auth, new Set(sites.keys()), log.child({ component: 'live' }));
+    live = new LivePush(app.server, auth, sites, log.child({ component: 'live' }));
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
@@ -337,6 +428,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           password: opts.brokerPassword,
           clientId: stableClientId(dataDir),
           maxPayload,
+          onConfigState,
         },
         pipeline,
         log.child({ component: 'external-broker' }),
@@ -353,8 +445,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           tls,
           maxPayload,
           wsServer: opts.mqttWs !== false ? app.server : undefined,
+          onConfigState,
         },
-        new GatewayAuth(sites.values()),
+        gatewayAuth,
         pipeline,
         log.child({ component: 'broker' }),
       );
@@ -364,6 +457,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (opts.mqttPort === 0 && opts.mqttWs === false)
         log.warn('no MQTT listener at all (--mqtt-port 0 and MQTT over WebSocket off): nothing can publish data');
     }
+
+    liveConfig.republish();
+    liveConfig.startPolling();
 
     const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log);
     pruner.start();
@@ -378,7 +474,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => serverRules.stop());
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
-    const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
+    const scheduler = new SelftestScheduler(sites, selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.start();
     cleanups.push(() => scheduler.stop());
 
@@ -392,6 +488,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       store,
       users,
       audit,
+      config: { store: configStore, editor, live: liveConfig },
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,

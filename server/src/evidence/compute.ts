@@ -7,7 +7,7 @@
 // faults; verdicts.
 import { deviceProfile, toIso } from '@hallmon/firmware-config';
 import type { Excursion } from '@hallmon/rules';
-import { alarmAckJson } from '../api/wire-json.ts';
+import { alarmAckJson, auditJson } from '../api/wire-json.ts';
 import { VERSION } from '../version.ts';
 import { clauseExcursions } from './steps/clause-excursions.ts';
 import { clauseSeries } from './steps/clause-series.ts';
@@ -158,6 +158,7 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     alarmAcks,
     selfTests,
     dataGaps: coverageInput.dataGaps,
+    auditTrail: auditTrail(input, from, to),
     series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
   };
 }
@@ -226,6 +227,15 @@ function stateEvents(
   }
   return out.sort((a, b) => a.start.localeCompare(b.start) || a.sensor.localeCompare(b.sensor));
 }
+
+/** The site's own audit entries of the period (server-wide ones, such as logins, are sealed, not listed). */
+function auditTrail(input: EvidenceInput, from: number, to: number) {
+  if (!input.audit) return [];
+  return input.audit.list({ from, to, sites: [input.site.id], global: false, limit: AUDIT_PACK_LIMIT }).map(auditJson);
+}
+
+/** Most audit entries a pack lists (the newest, for a period busier than any hall's year). */
+const AUDIT_PACK_LIMIT = 100_000;
 
 function excursionJson(x: Excursion): EvidenceExcursion {
   return {

@@ -84,6 +84,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
             to: q.to,
             followupOutcomes: ctx.followupOutcomes?.(site.id) ?? [],
             visits: ctx.visits?.(site.id) ?? [],
+            audit: ctx.audit,
           }),
         );
         queue = job.catch(() => undefined);

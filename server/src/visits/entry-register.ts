@@ -7,6 +7,7 @@
 // series); the state before a sensor's first reading after a restart is read back from the store.
 import {
   deviceProfile,
+  shippedCalendar,
   STATE_HOLD_S,
   toIso,
   type ClauseCatalogue,
@@ -16,7 +17,14 @@ import {
   type RuleDef,
   type SiteConfig,
 } from '@hallmon/firmware-config';
-import { coveringVisit, DEFAULT_ENTRY_GRACE_S, doorOpenings, ruleKind, type VisitSpan } from '@hallmon/rules';
+import {
+  coveringVisit,
+  DEFAULT_ENTRY_GRACE_S,
+  doorOpenings,
+  effectiveRule,
+  ruleKind,
+  type VisitSpan,
+} from '@hallmon/rules';
 import type { Store, StoredAlarm, StoredReading } from '../store/store.ts';
 import type { VisitDb, VisitRow } from './db.ts';
 
@@ -73,28 +81,56 @@ export class EntryRegister {
 
   constructor(private readonly opts: EntryRegisterOptions) {
     this.clock = opts.clock ?? { now: () => Date.now() };
+    for (const site of opts.sites) this.setSite(site);
+  }
+
+  /**
+   * A new or changed site config: the door sensors the rule watches there, with the rule as the
+   * site's overrides make it (its grace). A door's state and open checks survive the change.
+   */
+  setSite(site: SiteConfig): void {
     const mine = (r: RuleDef) => ruleKind(r.kind).liveBy === 'entry-register';
-    for (const site of opts.sites)
-      for (const c of opts.catalogue.clauses)
-        for (const rule of c.rules.filter(mine)) {
+    const doors = new Map<string, Door>();
+    const bind = {
+      site,
+      catalogue: this.opts.catalogue,
+      calendar: shippedCalendar(),
+      profiles: this.opts.profiles,
+      ...(site.overrides ? { overrides: site.overrides } : {}),
+      ...(site.limitProfiles ? { limitProfiles: site.limitProfiles } : {}),
+    };
+    for (const c of this.opts.catalogue.clauses)
+      for (const def of c.rules.filter(mine))
+        for (const zone of site.zones) {
+          if (!def.zoneKinds.includes(zone.kind)) continue;
+          const rule = effectiveRule(def, zone.id, bind);
           const metric = rule.metric ?? 'door_open';
-          for (const zone of site.zones) {
-            if (!rule.zoneKinds.includes(zone.kind)) continue;
-            for (const d of zone.devices) {
-              if (!deviceProfile(opts.profiles, d)?.metrics.some((m) => m.metric === metric)) continue;
-              this.doors.set(`${site.id}\u0000${d.id}\u0000${metric}`, {
-                site: site.id,
-                sensor: d.id,
-                metric,
-                clause: c.id,
-                rule,
-                graceMs: (rule.params?.graceS ?? DEFAULT_ENTRY_GRACE_S) * 1000,
-                last: null,
-                queue: Promise.resolve(),
-              });
-            }
+          for (const d of zone.devices) {
+            if (!deviceProfile(this.opts.profiles, d)?.metrics.some((m) => m.metric === metric)) continue;
+            const key = `${site.id}\u0000${d.id}\u0000${metric}`;
+            const old = this.doors.get(key);
+            const door: Door = {
+              site: site.id,
+              sensor: d.id,
+              metric,
+              clause: c.id,
+              rule,
+              graceMs: (rule.params?.graceS ?? DEFAULT_ENTRY_GRACE_S) * 1000,
+              last: old?.last ?? null,
+              queue: old?.queue ?? Promise.resolve(),
+            };
+            doors.set(key, door);
+            for (const o of this.open) if (o.door === old) o.door = door;
           }
         }
+    this.removeSite(site.id);
+    for (const [k, d] of doors) this.doors.set(k, d);
+  }
+
+  /** A removed site: its doors are no longer watched (raised alarms stay in the store). */
+  removeSite(id: string): void {
+    for (const [k, d] of this.doors) if (d.site === id) this.doors.delete(k);
+    this.open = this.open.filter((o) => o.door.site !== id || [...this.doors.values()].includes(o.door));
   }
 
   /** Door sensors watched, as `site/sensor` (health, logs). */
