@@ -5,6 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   deviceProfile,
+  edgeConfigFromSite,
+  siteProblems,
   loadProfiles,
   loadSites,
   loadSite,
@@ -254,5 +256,44 @@ test('a DI module measures what its site config wires: each channel a state metr
       ['ups_on_battery', 7, false],
       ['mains_ok', 7, true],
     ],
+  );
+});
+
+test('the edge config built from a server-kept site carries the DI channels and the SNMP devices', () => {
+  const profiles = loadProfiles();
+  const site = structuredClone(loadSites(undefined, profiles).get('demo')!);
+  site.edge = { buses: [{ id: 'b1', port: '/dev/ttyUSB0', baudRate: 9600 }], mqttDevices: { port: 1884 } };
+  const mr = site.zones.find((z) => z.id === 'machine-room')!;
+  for (const d of mr.devices) if (d.id === 'mr-di-1') Object.assign(d, { bus: 'b1', unitId: 7 });
+  mr.devices.push({
+    id: 'mr-ups-2',
+    profile: 'ups-snmp-rfc1628',
+    snmp: { host: '192.168.1.50', community: 'hallmon' },
+  });
+  assert.deepEqual(siteProblems(site, profiles), []);
+  const edge = edgeConfigFromSite(site, profiles, {
+    uplink: { url: 'mqtt://x:1883', username: 'u', password: 'p' },
+    dataDir: '/tmp/x',
+  });
+  const di = edge.buses![0]!.devices.find((d) => d.id === 'mr-di-1')!;
+  assert.equal(di.unitId, 7);
+  assert.deepEqual(
+    di.inputs!.map((c) => [c.channel, c.metric, c.contact]),
+    [
+      [1, 'water_leak', 'NO'],
+      [2, 'smoke', 'NC'],
+      [3, 'door_open', 'NC'],
+      [4, 'ac_running', 'NO'],
+    ],
+  );
+  assert.deepEqual(edge.snmpDevices, [
+    { id: 'mr-ups-2', profile: 'ups-snmp-rfc1628', zone: 'machine-room', host: '192.168.1.50', community: 'hallmon' },
+  ]);
+  // A T/H transmitter with an SNMP host is refused, naming the field.
+  const th = mr.devices.find((d) => d.id === 'mr-th-1')!;
+  th.snmp = { host: '10.0.0.1' };
+  assert.deepEqual(
+    siteProblems(site, profiles).map((p) => p.path),
+    ['/zones/1/devices/0/snmp'],
   );
 });
