@@ -47,9 +47,10 @@ test('the bundled edge polls a UPS card over SNMP and forwards what it says', { 
           host: '127.0.0.1',
           port: snmpd.port,
           community: snmpd.community,
-          pollMs: 500,
-          timeoutMs: 300,
-          retries: 0,
+          // snmpd answers UPS-MIB through a forked script: generous on a loaded machine.
+          pollMs: 1000,
+          timeoutMs: 3000,
+          retries: 1,
         },
       ],
     }),
