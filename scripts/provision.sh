@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system parts the tests use are present: socat (pseudo-terminals), mosquitto
 # (external broker), influxd (InfluxDB 1.x), chromium (dashboard tests), pdftotext/pdffonts/pdftoppm
-# (evidence PDF and install sheet checks; all three come with poppler-utils). As root it installs what is missing from Debian; otherwise it names
+# (evidence PDF and install sheet checks; all three come with poppler-utils), snmpd (Net-SNMP's
+# agent, playing a UPS network card in the SNMP tests). As root it installs what is missing from Debian; otherwise it names
 # what is missing and how to install it, and fails.
 set -euo pipefail
 
@@ -19,6 +20,8 @@ for cmd in "${!need[@]}"; do
 done
 # influxd is installed to /usr/bin by Debian's package; CJK fonts are for the browser screenshots.
 [[ -d /usr/share/fonts/opentype/noto ]] || missing_pkgs+=(fonts-noto-cjk)
+# snmpd lives in /usr/sbin, which is not on every user's PATH.
+[[ -x /usr/sbin/snmpd ]] || missing_pkgs+=(snmpd)
 
 if ((${#missing_pkgs[@]} == 0)); then
   exit 0
@@ -30,7 +33,7 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
   # Debian starts nothing here, but stop the services if an init system did: tests start their own.
-  for svc in mosquitto influxdb; do
+  for svc in mosquitto influxdb snmpd; do
     (command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1) || true
   done
   echo "provision: done" >&2

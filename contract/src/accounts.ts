@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'config-change',
   'credential-create',
   'credential-revoke',
+  'visit',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -58,4 +59,5 @@ export const AUDIT_ACTION_ZH: Record<AuditAction, string> = {
   'config-change': '配置变更',
   'credential-create': '新建接入凭据',
   'credential-revoke': '吊销接入凭据',
+  visit: '机房登记',
 };

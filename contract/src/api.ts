@@ -13,7 +13,9 @@ import { EventList, StatusList } from './events.ts';
 import { DeviceList } from './devices.ts';
 import { EvidencePack } from './evidence.ts';
 import { MarksAnswer } from './marks.ts';
+import { NoiseAnswer } from './noise.ts';
 import { Followup, FollowupList } from './followups.ts';
+import { Visit, VisitList } from './visits.ts';
 import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
 import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
@@ -69,8 +71,12 @@ export const API = {
   'GET /api/status': { response: { 200: StatusList, ...SCOPED } },
   'GET /api/devices': { response: { 200: DeviceList, ...SCOPED } },
   'GET /api/marks': { response: { 200: MarksAnswer, ...SCOPED } },
+  'GET /api/noise': { response: { 200: NoiseAnswer, ...SCOPED } },
   'GET /api/followups': { response: { 200: FollowupList, ...SCOPED } },
   'POST /api/followups/:id': { response: { 200: Followup, ...WRITE, ...errors(409) } },
+  'GET /api/visits': { response: { 200: VisitList, ...SCOPED } },
+  'POST /api/visits': { response: { 201: Visit, ...WRITE } },
+  'POST /api/visits/:id/out': { response: { 200: Visit, ...WRITE, ...errors(409) } },
   'GET /api/selftest': { response: { 200: SelftestList, ...SCOPED } },
   'POST /api/selftest': { response: { 200: Selftest, ...errors(400, 401, 403, 404, 409, 500) } },
   'GET /api/config/profiles': { response: { 200: ProfileList, ...ADMIN_READ } },

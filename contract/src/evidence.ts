@@ -92,6 +92,8 @@ export const NoiseRow = Type.Object({
   /** YYYY-MM-DD, YYYY-MM or 'period'. */
   period: Type.String(),
   sensor: Type.String(),
+  /** An RS-485 transmitter's smoothed level, not a certified LAeq ("indicative" in the PDF too). */
+  indicative: Type.Boolean(),
   laeq: Nullable(Type.Number()),
   l10: Nullable(Type.Number()),
   l50: Nullable(Type.Number()),
@@ -119,6 +121,58 @@ export const FaultMonth = Type.Object({
   repairOverdue: Type.Number(),
 });
 
+/**
+ * A state event of the period (water, smoke, door open too long, mains lost, UPS on battery, AC
+ * stopped while the room warmed), replayed from the stored state changes, with the acknowledgement
+ * of its alarm. A record of how the room's facilities were watched and answered, not a failure.
+ */
+export const StateEvent = Type.Object({
+  sensor: Type.String(),
+  metric: Nullable(Type.String()),
+  rule: Type.String(),
+  title: Type.String(),
+  severity: Type.String(),
+  start: IsoTime,
+  end: IsoTime,
+  durationS: Type.Number(),
+  /** Still going at the end of the period (cut there). */
+  ongoing: Type.Boolean(),
+  /** The stored alarm of the event (same id live and in replay), null when none was stored. */
+  alarmId: Nullable(Type.String()),
+  ackedBy: Nullable(Type.String()),
+  ackedAt: Nullable(IsoTime),
+  ackNote: Nullable(Type.String()),
+  /** The alarm's message (mains and battery alarms carry the UPS's estimated runtime). */
+  message: Nullable(Type.String()),
+});
+export type StateEvent = Static<typeof StateEvent>;
+
+/** A register entry (机房登记) as the pack shows it beside the door opening it covers. */
+export const RegisterEntry = Type.Object({
+  id: Type.String(),
+  visitor: Type.String(),
+  organisation: Type.String(),
+  reason: Type.String(),
+  escort: Type.String(),
+  inAt: IsoTime,
+  outAt: Nullable(IsoTime),
+  createdAt: IsoTime,
+});
+
+/** One opening of a machine-room door against the entry register; unregistered ones come first. */
+export const DoorOpening = Type.Object({
+  sensor: Type.String(),
+  start: IsoTime,
+  end: Nullable(IsoTime),
+  durationS: Nullable(Type.Number()),
+  /** A visit covers it (registered before it, or within the rule's grace after). */
+  registered: Type.Boolean(),
+  /** Covered by an entry written only after the grace (recorded after the fact). */
+  late: Type.Boolean(),
+  visit: Nullable(RegisterEntry),
+});
+export type DoorOpening = Static<typeof DoorOpening>;
+
 export const ClauseEvidence = Type.Object({
   clause: Type.String(),
   title: Type.String(),
@@ -138,6 +192,10 @@ export const ClauseEvidence = Type.Object({
   daily: Type.Optional(Type.Union([Type.Array(RoomDay), Type.Array(NoiseRow)])),
   monthly: Type.Union([Type.Array(RoomMonth), Type.Array(NoiseRow), Type.Array(RateMonth), Type.Array(FaultMonth)]),
   periodNoise: Type.Optional(Type.Array(NoiseRow)),
+  /** State events of the period (clauses with state inputs: 5.2.2, 5.3). */
+  stateEvents: Type.Optional(Type.Array(StateEvent)),
+  /** Door openings against the entry register (5.2.2), unregistered first. */
+  doorOpenings: Type.Optional(Type.Array(DoorOpening)),
 });
 export type ClauseEvidence = Static<typeof ClauseEvidence>;
 

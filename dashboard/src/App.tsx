@@ -22,6 +22,7 @@ const Overview = lazy(() => import('./pages/Overview.tsx'));
 const Hall = lazy(() => import('./pages/Hall.tsx'));
 const Queues = lazy(() => import('./pages/Queues.tsx'));
 const Rooms = lazy(() => import('./pages/Rooms.tsx'));
+const Visits = lazy(() => import('./pages/Visits.tsx'));
 const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
@@ -33,7 +34,15 @@ const Users = lazy(() => import('./pages/Users.tsx'));
 const Account = lazy(() => import('./pages/Account.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
-const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big', 'device-admin', 'site-settings']);
+const SITE_PAGES: ReadonlySet<Page> = new Set([
+  'hall',
+  'queues',
+  'rooms',
+  'visits',
+  'big',
+  'device-admin',
+  'site-settings',
+]);
 const TOAST_MS = 30_000;
 
 export function App() {
@@ -149,6 +158,8 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <Queues {...(site ? { siteId: site } : {})} />;
     case 'rooms':
       return <Rooms {...(site ? { siteId: site } : {})} />;
+    case 'visits':
+      return <Visits {...(site ? { siteId: site } : {})} />;
     case 'alarms':
       return <Alarms />;
     case 'devices':

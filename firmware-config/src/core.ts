@@ -7,6 +7,8 @@ export * from './schemas/site.ts';
 export * from './schemas/clause.ts';
 export * from './schemas/calendar.ts';
 export * from './schemas/edge-config.ts';
+export * from './schemas/input-channel.ts';
+export * from './device-profile.ts';
 export * from './schemas/remote-config.ts';
 export * from './schemas/commissioning.ts';
 export * from './site-check.ts';

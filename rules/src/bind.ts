@@ -4,6 +4,7 @@
 // counter statistics.
 import {
   ConfigError,
+  deviceProfile,
   type ClauseCatalogue,
   type DeviceProfile,
   type Limits,
@@ -195,7 +196,7 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
   };
   for (const zone of o.site.zones) {
     for (const device of zone.devices) {
-      b.devices.set(device.id, { device, zone, profile: o.profiles.get(device.profile) });
+      b.devices.set(device.id, { device, zone, profile: deviceProfile(o.profiles, device) });
       b.byKey.set(device.id, []);
     }
     for (const clause of o.catalogue.clauses) {
@@ -220,7 +221,7 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
           continue;
         }
         for (const d of zone.devices) {
-          if (!spec.watches(rule, o.profiles.get(d.profile))) continue;
+          if (!spec.watches(rule, b.devices.get(d.id)!.profile)) continue;
           add(d.id, spec.create(bound(d.id)));
           if (spec.silenceMs) b.zoneGapMs.set(d.id, spec.silenceMs(rule));
         }

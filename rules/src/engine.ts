@@ -96,6 +96,8 @@ interface Lane {
   ks: KeyState;
   rules: RuleInstance[];
   readers: RuleInstance[];
+  /** Zone rules that read this device's readings too (ac-stopped: the AC contact and the room's temperatures). */
+  zoneReaders: RuleInstance[];
   /** metric -> default dur (the profile's intervalS, else 1); absent metrics are not the device's. */
   durS: Map<Metric, number>;
   zoneGapMs: number | undefined;
@@ -151,11 +153,13 @@ export class RuleEngine {
       for (const m of this.bind.devices.get(key)?.profile?.metrics ?? [])
         if (!durS.has(m.metric)) durS.set(m.metric, m.intervalS ?? 1);
       const readers = rules.filter((r) => r.reading !== undefined);
+      const zoneReaders = (this.bind.zoneRulesByDevice.get(key) ?? []).filter((r) => r.reading !== undefined);
       this.lanes.set(key, {
         key,
         ks,
         rules,
         readers,
+        zoneReaders,
         durS,
         zoneGapMs: this.bind.zoneGapMs.get(key),
         streams: new Map(),
@@ -417,6 +421,8 @@ export class RuleEngine {
     sample.gapMs = gapMs;
     const readers = lane.readers;
     for (let i = 0; i < readers.length; i++) readers[i]!.reading!(sample, this.sink);
+    const zr = lane.zoneReaders;
+    for (let i = 0; i < zr.length; i++) zr[i]!.reading!(sample, this.sink);
   }
 
   /** The zone's gap threshold, else 5× the stream's usual (median) interval, else the default. */

@@ -21,6 +21,7 @@ import { buildEvidence } from './evidence/compute.ts';
 import { writePack } from './evidence/pack.ts';
 import { SealStore } from './seal/seal-store.ts';
 import { readFollowupOutcomes } from './followups/outcomes.ts';
+import { readVisits } from './visits/db.ts';
 import { readManifest, verifyPack, type DayCheck } from './seal/verify.ts';
 
 const common = {
@@ -173,6 +174,7 @@ export async function run(argv: string[]): Promise<number> {
       coverageThreshold: pct / 100,
       onProgress: bar,
       followupOutcomes: readFollowupOutcomes(dataDir, site.id),
+      visits: readVisits(dataDir, site.id),
       audit: seals.audit,
     }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD')

@@ -27,6 +27,10 @@ export interface ServerOptions {
   retentionDays: number;
   /** MQTT over WebSocket at /mqtt on the HTTP port. */
   mqttWs: boolean;
+  /** SMTP relay for e-mail notification routes (smtp:// or smtps://, credentials in the URL). */
+  smtpUrl?: string;
+  /** From address of alarm e-mail (default hallmon@<relay host>). */
+  smtpFrom?: string;
 }
 
 export const serverCommand: CommandSpec = {
@@ -86,6 +90,12 @@ export const serverCommand: CommandSpec = {
       help: 'days of raw readings kept (rollups are kept for ever)',
       default: '400',
     },
+    'smtp-url': {
+      type: 'string',
+      arg: 'URL',
+      help: 'SMTP relay for e-mail notification routes, e.g. smtp://hallmon:secret@mail.example.cn:587 (smtps:// for TLS on connect)',
+    },
+    'smtp-from': { type: 'string', arg: 'ADDR', help: 'From address of alarm e-mail (default hallmon@<relay host>)' },
     'mqtt-ws': {
       type: 'boolean',
       help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, --no-mqtt-ws or HALLMON_MQTT_WS=0 turns it off',
@@ -97,6 +107,7 @@ export const serverCommand: CommandSpec = {
     'hallmon server --http-port 8080 --mqtt-port 1883 --data-dir /var/lib/hallmon',
     'hallmon server --store influxdb --influx-url http://127.0.0.1:8086/hallmon',
     'hallmon server --broker mqtt://broker.local:1883 --broker-username hallmon --broker-password secret',
+    'HALLMON_SMTP_URL=smtp://hallmon:secret@mail.example.cn:587 hallmon server --smtp-from hallmon@example.cn',
   ],
 };
 
@@ -163,5 +174,7 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     maxPayload: intFlag(flags, 'max-payload', 1024, 256 * 1024 * 1024) ?? 1024 * 1024,
     retentionDays: intFlag(flags, 'retention-days', 1, 36_500) ?? 400,
     mqttWs: flags['mqtt-ws'] !== false,
+    smtpUrl: url(flags, 'smtp-url', ['smtp:', 'smtps:']),
+    smtpFrom: str(flags, 'smtp-from'),
   };
 }

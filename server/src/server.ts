@@ -44,6 +44,7 @@ import { Sealer } from './seal/sealer.ts';
 import { outcomesOf } from './followups/outcomes.ts';
 import { DeliveryLog } from './notify/delivery-log.ts';
 import { Notifier, type RetryPolicy } from './notify/notifier.ts';
+import { Mailer, safeSmtp } from './notify/email.ts';
 import { AlarmLifecycle } from './alarms/lifecycle.ts';
 import { AlarmHub } from './alarms/alarm-hub.ts';
 import { ServerRules } from './alarms/server-rules.ts';
@@ -52,6 +53,9 @@ import { FollowupTracker } from './followups/tracker.ts';
 import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
+import { evidenceVisits, VisitDb } from './visits/db.ts';
+import { EntryRegister } from './visits/entry-register.ts';
+import { visitRoutes } from './visits/routes.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -111,6 +115,8 @@ export interface RunningServer {
   };
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
+  /** The machine-room entry register (5.2.2 机房登记) and its check of door openings. */
+  visits: { db: VisitDb; register: EntryRegister };
   stop(): Promise<void>;
 }
 
@@ -197,6 +203,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     deliveries.open();
     cleanups.push(() => deliveries.close());
     let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
+    const mailer = mailerFor(opts, sites);
+    if (mailer) {
+      cleanups.push(() => mailer.close());
+      log.info({ relay: safeSmtp(opts.smtpUrl!), from: mailer.from }, 'alarm e-mail goes through this SMTP relay');
+    }
+    // One clock for notices and escalation: the server's event-time clock (a SimClock in tests).
+    const now = opts.clock ? () => opts.clock!.now() : Date.now;
     const notifier = new Notifier({
       sites,
       catalogue,
@@ -204,6 +217,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       deliveries,
       baseUrl: () => baseUrl,
       retry: opts.notifyRetry,
+      ...(mailer ? { mailer } : {}),
+      now,
     });
     cleanups.push(() => notifier.stop());
     const lifecycle = new AlarmLifecycle({
@@ -213,6 +228,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       sites,
       log: log.child({ component: 'alarms' }),
       checkEveryMs: opts.reminderCheckMs,
+      now,
     });
     await lifecycle.start();
     cleanups.push(() => lifecycle.stop());
@@ -239,9 +255,27 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     followups.start();
     cleanups.push(() => followups.stop());
+    // The machine-room entry register: visits written here, door openings checked against them.
+    const visits = new VisitDb(dataDir).open();
+    cleanups.push(() => visits.close());
+    const register = new EntryRegister({
+      sites: sites.values(),
+      profiles,
+      catalogue,
+      store,
+      visits,
+      log: log.child({ component: 'visits' }),
+      publish: (site, alarms) => hub.publish(site, alarms),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
+    await register.start();
+    cleanups.push(() => register.stop());
     const alarmLog = log.child({ component: 'alarms' });
     pipeline.setHooks({
-      readings: (site, items) => serverRules.readings(site, items),
+      readings: (site, items) => {
+        serverRules.readings(site, items);
+        register.readings(site, items);
+      },
       events: (site, items) => {
         serverRules.events(site, items);
         followups.events(site, items);
@@ -303,11 +337,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         hook('rules', () => serverRules.setSite(site));
         hook('follow-ups', () => followups.setSite(site));
         hook('notifications', () => notifier.setSite(site));
+        hook('entry register', () => register.setSite(site));
       },
       siteRemoved: (id) => {
         hook('rules', () => serverRules.removeSite(id));
         hook('follow-ups', () => followups.removeSite(id));
         hook('notifications', () => notifier.removeSite(id));
+        hook('entry register', () => register.removeSite(id));
       },
       credentialsChanged: (_active, revoked) => {
         gatewayAuth.reload(gateways());
@@ -322,6 +358,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         store,
         latest,
         followupOutcomes: (site) => outcomesOf(followups.db.list(site, false)),
+        visits: (site) => evidenceVisits(visits, site),
         sites,
         siteIndex,
         signer,
@@ -334,6 +371,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           ...(opts.extraRoutes ?? []),
           lifecycleRoutes({ runner: selftest, selftests, deliveries }),
           followupRoutes(followups),
+          visitRoutes({
+            db: visits,
+            added: (v) =>
+              void register
+                .visitAdded(v)
+                .catch((err) => alarmLog.error({ err: (err as Error).message }, 'entry register: visit not applied')),
+            ...(opts.clock ? { clock: opts.clock } : {}),
+          }),
           configRoutes({
             editor,
             live: liveConfig,
@@ -447,12 +492,29 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
+      visits: { db: visits, register },
       stop: stopAll,
     };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The SMTP relay for the sites' e-mail routes; none when no enabled route sends e-mail. An e-mail
+ * route without --smtp-url stops the start: its alarms would go nowhere.
+ */
+function mailerFor(opts: StartOptions, sites: ReadonlyMap<string, LoadedSite>): Mailer | undefined {
+  const email = [...sites.values()].flatMap((s) =>
+    (s.notifications ?? []).filter((r) => r.format === 'email' && r.enabled !== false).map((r) => `${s.id}/${r.id}`),
+  );
+  if (!email.length) return undefined;
+  if (!opts.smtpUrl)
+    throw new Error(
+      `notification route(s) ${email.join(', ')} send e-mail, but no SMTP relay is set: start with --smtp-url smtp://user:password@host:port (or HALLMON_SMTP_URL), or set "enabled": false on the route`,
+    );
+  return new Mailer({ url: opts.smtpUrl, ...(opts.smtpFrom ? { from: opts.smtpFrom } : {}) });
 }
 
 /** A broker URL without its password, for health output and logs. */

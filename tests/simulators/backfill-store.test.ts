@@ -6,7 +6,7 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger, loadCatalogue, loadProfiles, loadSites, shippedCalendar } from '@hallmon/firmware-config';
 import { backfillStore } from '@hallmon/demo';
-import { yearScenario, type Incident, estimateReadings, getScenario } from '@hallmon/simulators';
+import { yearScenario, type Incident, estimateReadings, generateHistory, getScenario } from '@hallmon/simulators';
 import { createStore, buildEvidence, SealStore } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -58,15 +58,17 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
     log: createLogger('test', 'warn'),
     onProgress: (p) => (lastProgress = p),
   });
-  const expected = estimateReadings({
-    scenario: yearScenario(base, site, incidents),
-    site,
-    seed: 3,
-    from,
-    to,
-    stepS: { noise_laeq: 10 },
-  });
+  const hist = { scenario: yearScenario(base, site, incidents), site, seed: 3, from, to, stepS: { noise_laeq: 10 } };
+  let expected = 0;
+  let changes = 0;
+  for await (const b of generateHistory(hist)) {
+    expected += b.readings.length;
+    changes += b.readings.filter((x) => x.metric === 'ac_running' && x.value === 0).length;
+  }
   assert.equal(r.readings, expected, 'every generated reading is stored once');
+  // The estimate counts every sampled step and each state's 5-minute refreshes, not its changes.
+  assert.ok(expected - estimateReadings(hist) >= 0 && expected - estimateReadings(hist) <= 20);
+  assert.ok(changes > 0, 'the AC failure stopped the AC contact');
   assert.equal(r.duplicates, 0);
   assert.ok(lastProgress.final && lastProgress.readings === r.readings);
   assert.ok(r.events > 500, `three days of tickets and ratings, got ${r.events}`);

@@ -127,8 +127,11 @@ test('simulate --backfill publishes contract batches as the gateway', async (t) 
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /backfill 100\.0 %/);
-  assert.match(r.stdout, /backfilled 2600 readings/);
-  await waitFor(() => [...readings.values()].reduce((a, b) => a + b, 0) === 2600, 'all readings at the broker');
+  // 2600 sampled (noise at 1 s, climate every minute) + the machine room's UPS figures every minute
+  // (3 × 20) + its states as changes with a 5-minute refresh (DI 4 and UPS 2 states × 4 readings).
+  assert.match(r.stdout, /backfilled 2684 readings/);
+  await waitFor(() => [...readings.values()].reduce((a, b) => a + b, 0) === 2684, 'all readings at the broker');
+  assert.equal(readings.get('mr-di-1'), 16, 'four states, each at 0, 5, 10 and 15 min');
   assert.equal(readings.get('hall-noise-1'), 1200);
   assert.equal(readings.get('mr-th-1'), 40, 'temperature and humidity every minute');
   assert.ok(events > 0);

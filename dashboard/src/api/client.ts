@@ -10,6 +10,7 @@ import type {
   FollowupAction,
   NewCredentialBody,
   NewUser,
+  NoiseWindowName,
   PasswordChange,
   PatchSiteBody,
   UserPatch,
@@ -134,6 +135,18 @@ export const api = {
   /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
   followupStep: (id: string, action: FollowupAction, note = '') =>
     request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
+  /** The machine-room entry register (机房登记): visits of a site, the newest first. */
+  visits: (q: { site: string; state?: 'inside' | 'all' }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/visits'>>('GET', `/api/visits${qs({ site: q.site, state: q.state })}`, undefined, signal),
+  /** A visitor comes in (admin and netadmin; the server answers 403 to others). */
+  addVisit: (v: { site: string; visitor: string; organisation: string; reason: string; escort: string }) =>
+    request<Answer<'POST /api/visits'>>('POST', '/api/visits', v),
+  /** The visitor left (now). */
+  visitOut: (id: string) =>
+    request<Answer<'POST /api/visits/:id/out'>>('POST', `/api/visits/${encodeURIComponent(id)}/out`, {}),
+  /** Rolling noise windows (1/5/15/60 min) of one noise sensor, from the store. */
+  noise: (q: { site: string; sensor: string; window?: NoiseWindowName }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/noise'>>('GET', `/api/noise${qs(q)}`, undefined, signal),
   /** /api/config (admin): profiles, sites, zones, devices, versions, credentials, commissioning. */
   config: {
     profiles: (signal?: AbortSignal) =>

@@ -15,6 +15,7 @@ export const PAGES = [
   'hall',
   'queues',
   'rooms',
+  'visits',
   'alarms',
   'devices',
   'big',
@@ -35,6 +36,7 @@ const READ_ALL: readonly Page[] = [
   'hall',
   'queues',
   'rooms',
+  'visits',
   'alarms',
   'devices',
   'big',
@@ -46,8 +48,8 @@ const READ_ALL: readonly Page[] = [
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
   district: READ_ALL,
-  netadmin: ['rooms', 'alarms', 'devices', 'evidence', 'audit', 'account'],
-  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence', 'audit', 'account'],
+  netadmin: ['rooms', 'visits', 'alarms', 'devices', 'evidence', 'audit', 'account'],
+  hall: ['hall', 'queues', 'visits', 'alarms', 'devices', 'big', 'evidence', 'audit', 'account'],
   assessor: READ_ALL,
 };
 
@@ -80,6 +82,11 @@ export function canAckZone(role: Role, zoneKind: string | undefined): boolean {
 /** Recording a follow-up step (answered, complex, resolved): the contract's `followup` right. */
 export function canFollowUp(role: Role): boolean {
   return may(role, 'followup');
+}
+
+/** Writing the machine-room entry register (机房登记): the contract's `visits` right. */
+export function canRegisterVisits(role: Role): boolean {
+  return may(role, 'visits');
 }
 
 /** Managing people: the contract's `users` right. */

@@ -15,6 +15,9 @@ export const RULE_KINDS = [
   'evaluation-rate',
   'bad-rating-followup',
   'queue-wait',
+  'state',
+  'ac-stopped',
+  'unregistered-entry',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 

@@ -16,8 +16,13 @@ export interface KindEvidence {
    * - 'rate': the monthly evaluation rate, over opening days;
    * - 'followups': the "1、5、15" deadlines, judged from what people recorded, not from the engine;
    * - 'faults': device faults per device and month; the verdict is on the faults.
+   * - 'states': the state inputs (water, smoke, door, mains, UPS, AC), replayed from their stored
+   *   changes: coverage of the state series and a table of state events with their acknowledgements;
+   *   a state event (a mains cut the UPS carried) is a record, not a failure of the clause;
+   * - 'entries': door openings against the entry register (机房登记), judged by the server's register,
+   *   not by an engine; an unregistered opening fails the clause.
    */
-  readonly basis: 'readings' | 'noise' | 'events' | 'rate' | 'followups' | 'faults';
+  readonly basis: 'readings' | 'noise' | 'events' | 'rate' | 'followups' | 'faults' | 'states' | 'entries';
   /**
    * What an alarm of this kind still raised at the period end is: an excursion (cut there), a gap
    * still open, a device fault not yet repaired, or nothing (its own table judges it).
@@ -37,10 +42,11 @@ interface KindCommon<K extends RuleKind> {
   /** A silence longer than this (ms) is a gap of the sensor and ends its open excursions. */
   silenceMs?(rule: RuleDef): number;
   /**
-   * Who judges it live: a rule engine (the edge, or the server for gateway sites), or the server's
-   * follow-up tracker, where people record the answer and the fix (live engines leave it out).
+   * Who judges it live: a rule engine (the edge, or the server for gateway sites), the server's
+   * follow-up tracker, where people record the answer and the fix, or the server's entry register,
+   * which holds the visits a door opening is checked against (live engines leave both out).
    */
-  readonly liveBy: 'engine' | 'followup-tracker';
+  readonly liveBy: 'engine' | 'followup-tracker' | 'entry-register';
   readonly evidence: KindEvidence;
   /** The evidence fast path's test; without one every hour of a sensor with this rule is replayed. */
   readonly quiet?: QuietTest;

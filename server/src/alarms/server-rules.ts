@@ -18,7 +18,7 @@ import {
   type NormalisedReading,
   type SiteConfig,
 } from '@hallmon/firmware-config';
-import { kindsJudgedBy, RulesRuntime, type Clock } from '@hallmon/rules';
+import { kindsNotForEngines, RulesRuntime, type Clock } from '@hallmon/rules';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
 import { alarmFromRecord } from '../api/wire-json.ts';
 
@@ -83,8 +83,8 @@ export class ServerRules {
       ...(opts.clock ? { clock: opts.clock } : {}),
       slackMs: opts.slackMs ?? 10_000,
       lateBoundS: 0,
-      // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
-      excludeKinds: kindsJudgedBy('followup-tracker'),
+      // Follow-ups and the entry register are the server's own judges (followups/, visits/), for every site.
+      excludeKinds: kindsNotForEngines(),
     });
   }
 

@@ -13,6 +13,7 @@ import { marksRoutes } from './routes-marks.ts';
 import { publicRoutes } from './routes-public.ts';
 import { siteRoutes } from './routes-sites.ts';
 import { readingRoutes } from './routes-readings.ts';
+import { noiseRoutes } from './routes-noise.ts';
 import { alarmRoutes } from './routes-alarms.ts';
 import { historyRoutes } from './routes-history.ts';
 import { latestRoutes } from './routes-latest.ts';
@@ -58,6 +59,7 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
   await app.register(auditRoutes(ctx));
   await app.register(siteRoutes(ctx));
   await app.register(readingRoutes(ctx));
+  await app.register(noiseRoutes(ctx));
   await app.register(alarmRoutes(ctx));
   await app.register(historyRoutes(ctx));
   await app.register(latestRoutes(ctx));

@@ -12,7 +12,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { UserStore } from '../auth/users.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { SiteIndex } from '../ingest/site-index.ts';
-import type { FollowupOutcome } from '../evidence/types.ts';
+import type { EvidenceVisit, FollowupOutcome } from '../evidence/types.ts';
 import type { LatestValues } from '../devices/latest-values.ts';
 
 export interface ApiContext {
@@ -37,6 +37,8 @@ export interface ApiContext {
   latest?: LatestValues;
   /** What people recorded for a site's bad ratings (evidence judges 10.1.3 with it). */
   followupOutcomes?(site: string): FollowupOutcome[];
+  /** The site's machine-room entry register (evidence judges door openings with it). */
+  visits?(site: string): EvidenceVisit[];
   /** Folder with the built dashboard (index.html), when present. */
   dashboardDir?: string;
 }

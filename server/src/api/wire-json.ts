@@ -14,11 +14,13 @@ import {
   type Followup,
   type Reading,
   type StatusChange,
+  type Visit,
 } from '@hallmon/contract';
 import type { StoredAlarm, StoredEvent, StoredReading, StatusChange as StoredStatus } from '../store/store.ts';
 import type { DeliveryRow } from '../notify/delivery-log.ts';
 import type { FollowupRow } from '../followups/db.ts';
 import type { AuditRecord } from '../audit/audit-log.ts';
+import type { VisitRow } from '../visits/db.ts';
 
 const isoOrNull = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : toIso(ms);
@@ -116,6 +118,24 @@ export function followupJson(f: FollowupRow): Followup {
   };
 }
 
+export function visitJson(v: VisitRow): Visit {
+  return {
+    id: v.id,
+    site: v.site,
+    zone: v.zone,
+    visitor: v.visitor,
+    organisation: v.organisation,
+    reason: v.reason,
+    escort: v.escort,
+    inAt: toIso(v.inAt),
+    outAt: isoOrNull(v.outAt),
+    state: v.outAt === null ? 'inside' : 'left',
+    createdAt: toIso(v.createdAt),
+    createdBy: v.createdBy,
+    closedBy: v.closedBy,
+  };
+}
+
 export function deliveryJson(r: DeliveryRow): Delivery {
   return {
     alarmId: r.alarmId,
@@ -124,6 +144,7 @@ export function deliveryJson(r: DeliveryRow): Delivery {
     url: r.url,
     event: r.event,
     reminder: r.reminder,
+    level: r.level,
     status: r.status,
     createdAt: toIso(r.createdAt),
     deliveredAt: isoOrNull(r.deliveredAt),

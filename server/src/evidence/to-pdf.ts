@@ -231,6 +231,49 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
     undefined,
     c.excursions.length,
   );
+  if (c.doorOpenings) {
+    const bad = c.doorOpenings.filter((o) => !o.registered).length;
+    h2(doc, `机房进出登记核对（开门 ${c.doorOpenings.length} 次，未登记 ${bad} 次）`);
+    table(
+      doc,
+      ['门磁', '开门', '关门', '登记', '来访人 / 单位', '事由', '陪同网管'],
+      [55, 80, 80, 55, 95, 80, 50],
+      c.doorOpenings
+        .slice(0, MAX_ROWS)
+        .map((o) => [
+          o.sensor,
+          local(o.start),
+          o.end ? local(o.end) : '（未关）',
+          !o.registered ? '未登记' : o.late ? '补录登记' : '已登记',
+          o.visit ? `${o.visit.visitor} / ${o.visit.organisation}` : '—',
+          o.visit?.reason ?? '—',
+          o.visit?.escort ?? '—',
+        ]),
+      (row) => (row[3] === '未登记' ? '#b91c1c' : row[3] === '补录登记' ? '#b45309' : undefined),
+      c.doorOpenings.length,
+    );
+  }
+  if (c.stateEvents) {
+    h2(doc, `动环状态告警（${c.stateEvents.length}）`);
+    table(
+      doc,
+      ['设备', '告警', '开始', '结束', '时长', '确认人', '确认说明'],
+      [60, 95, 85, 85, 45, 50, 75],
+      c.stateEvents
+        .slice(0, MAX_ROWS)
+        .map((x) => [
+          x.sensor,
+          x.title,
+          local(x.start),
+          local(x.end) + (x.ongoing ? '（持续）' : ''),
+          dur(x.durationS),
+          x.ackedBy ?? '未确认',
+          x.ackNote ?? '',
+        ]),
+      undefined,
+      c.stateEvents.length,
+    );
+  }
   h2(doc, `数据中断（${c.gaps.length}）`);
   table(
     doc,
@@ -260,7 +303,7 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
       ['传感器', 'LAeq', 'L10', 'L50', 'L90', 'Lmax', '分钟'],
       [90, 65, 65, 65, 65, 65, 80],
       c.periodNoise.map((r) => [
-        r.sensor,
+        r.indicative ? `${r.sensor}（指示值）` : r.sensor,
         fmt(r.laeq),
         fmt(r.l10),
         fmt(r.l50),
@@ -270,6 +313,14 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
       ]),
     );
   }
+  if (c.periodNoise?.some((r) => r.indicative))
+    doc
+      .fontSize(8)
+      .fillColor('#555')
+      .text(
+        '指示值：RS-485 噪声变送器输出的是平滑后的声级，不是经检定的声级计测得的等效声级（LAeq），仅供参考 / indicative: a transmitter’s smoothed level, not a certified LAeq.',
+      )
+      .fillColor('#000');
   void pack;
 }
 

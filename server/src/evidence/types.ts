@@ -77,6 +77,8 @@ export interface NoiseRow {
   period: string;
   sensor: string;
   laeq: number | null;
+  /** An RS-485 transmitter's smoothed level, not a certified LAeq. */
+  indicative: boolean;
   l10: number | null;
   l50: number | null;
   l90: number | null;
@@ -103,6 +105,56 @@ export interface FaultMonth {
   repairOverdue: number;
 }
 
+export interface StateEvent {
+  sensor: string;
+  metric: string | null;
+  rule: string;
+  title: string;
+  severity: string;
+  start: string;
+  end: string;
+  durationS: number;
+  ongoing: boolean;
+  alarmId: string | null;
+  ackedBy: string | null;
+  ackedAt: string | null;
+  ackNote: string | null;
+  message: string | null;
+}
+
+export interface RegisterEntry {
+  id: string;
+  visitor: string;
+  organisation: string;
+  reason: string;
+  escort: string;
+  inAt: string;
+  outAt: string | null;
+  createdAt: string;
+}
+
+export interface DoorOpening {
+  sensor: string;
+  start: string;
+  end: string | null;
+  durationS: number | null;
+  registered: boolean;
+  late: boolean;
+  visit: RegisterEntry | null;
+}
+
+/** A register entry as the pack reads it (the server's visits.db, epoch ms). */
+export interface EvidenceVisit {
+  id: string;
+  visitor: string;
+  organisation: string;
+  reason: string;
+  escort: string;
+  inAt: number;
+  outAt: number | null;
+  createdAt: number;
+}
+
 export interface ClauseEvidence {
   clause: string;
   title: string;
@@ -123,6 +175,8 @@ export interface ClauseEvidence {
   daily?: RoomDay[] | NoiseRow[];
   monthly: RoomMonth[] | NoiseRow[] | RateMonth[] | FaultMonth[];
   periodNoise?: NoiseRow[];
+  stateEvents?: StateEvent[];
+  doorOpenings?: DoorOpening[];
 }
 
 export interface DeviceFault {

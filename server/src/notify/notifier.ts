@@ -1,13 +1,15 @@
-// Sends an alarm notice to every matching route of its site, each delivery retried with exponential
+// Sends an alarm notice to the levels of its site's matching routes (routing.ts routeLevels): a
+// webhook post or an e-mail through the server's SMTP relay, each delivery retried with exponential
 // backoff (1 s, 2 s, 4 s, ... up to `tries` attempts), every attempt logged with its outcome and
-// written to the delivery log. Secrets and robot keys never reach the log (safeUrl).
+// written to the delivery log. Secrets, robot keys and the relay's password never reach the log.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClauseCatalogue, Logger, NotificationRoute, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
+import type { ClauseCatalogue, Logger, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
 import type { StoredAlarm } from '../store/store.ts';
-import type { DeliveryLog } from './delivery-log.ts';
+import type { Attempt, DeliveryLog } from './delivery-log.ts';
 import { signedDingtalkUrl } from './dingtalk-sign.ts';
-import { body, type NotifyEvent } from './format.ts';
-import { matchRoutes, zoneKinds } from './routing.ts';
+import type { Mailer } from './email.ts';
+import { body, emailBody, type NotifyEvent } from './format.ts';
+import { matchRoutes, routeLevels, zoneKinds, type Target } from './routing.ts';
 import { safeUrl } from './safe-url.ts';
 import { postJson } from './webhook.ts';
 
@@ -22,6 +24,8 @@ export interface RetryPolicy {
 
 export interface DeliveryOutcome {
   routeId: string;
+  /** The escalation level it went to (1 = the first). */
+  level: number;
   url: string;
   delivered: boolean;
   deliveredAt?: number;
@@ -37,6 +41,10 @@ export interface NotifierOptions {
   /** Base URL of the dashboard for links (e.g. http://hallmon.local:8080). */
   baseUrl: () => string;
   retry?: Partial<RetryPolicy>;
+  /** The SMTP relay for e-mail routes (none: e-mail routes are refused at start, see server.ts). */
+  mailer?: Mailer;
+  /** The clock the delivery log's notices are stamped with (the lifecycle's, so escalation counts alike). */
+  now?: () => number;
 }
 
 export class Notifier {
@@ -70,37 +78,79 @@ export class Notifier {
     this.names.delete(id);
   }
 
-  routesFor(a: StoredAlarm): NotificationRoute[] {
+  routesFor(a: StoredAlarm): ReturnType<typeof matchRoutes> {
     const site = this.opts.sites.get(a.site);
     return site ? matchRoutes(site, this.kinds.get(a.site)!, a) : [];
   }
 
-  /** Delivers to every matching route; resolves when each one is delivered or has used its tries. */
-  notify(a: StoredAlarm, event: NotifyEvent, reminder = 0): Promise<DeliveryOutcome[]> {
+  /** Every level of every route the alarm goes to. */
+  targets(a: StoredAlarm): Target[] {
+    return this.routesFor(a).flatMap(routeLevels);
+  }
+
+  /** The levels that hear of an alarm at once: each route's levels due at 0 s (its first, normally). */
+  firstTargets(a: StoredAlarm): Target[] {
+    return this.targets(a).filter((t) => t.afterS === 0);
+  }
+
+  /**
+   * Delivers a notice to each target (default: the first levels); resolves when each one is
+   * delivered or has used its tries.
+   */
+  notify(
+    a: StoredAlarm,
+    event: NotifyEvent,
+    reminder = 0,
+    targets: Target[] = this.firstTargets(a),
+  ): Promise<DeliveryOutcome[]> {
     const site = this.opts.sites.get(a.site);
     if (!site) return Promise.resolve([]);
-    const routes = this.routesFor(a);
-    const ctx = {
+    const base = {
       site: { id: site.id, name: site.name, timezone: site.timezone },
       clauseTitle: this.clauseTitles.get(a.clause) ?? a.clause,
       ...(this.names.get(a.site)?.get(a.sensor) ? { sensorName: this.names.get(a.site)!.get(a.sensor)! } : {}),
       link: `${this.opts.baseUrl()}/#/alarms/${site.id}`,
       ...(reminder ? { reminder } : {}),
     };
-    const p = Promise.all(routes.map((r) => this.deliver(r, a, event, reminder, body(r.format, a, event, ctx))));
+    const p = Promise.all(targets.map((t) => this.deliver(t, a, event, reminder, { ...base, level: t.level })));
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p));
     return p;
   }
 
+  /** Where a target's notices go, as shown and stored (no secret, no key, no password). */
+  private shown(t: Target): string {
+    return t.route.format === 'email' ? `mailto:${(t.to ?? []).join(',')}` : safeUrl(t.url ?? '');
+  }
+
+  /** One attempt of one notice. */
+  private async attempt(
+    t: Target,
+    a: StoredAlarm,
+    event: NotifyEvent,
+    ctx: Parameters<typeof body>[3],
+  ): Promise<Attempt> {
+    if (t.route.format === 'email') {
+      const mailer = this.opts.mailer;
+      if (!mailer) return { at: Date.now(), ok: false, error: 'no SMTP relay configured (--smtp-url)' };
+      const m = emailBody(a, event, ctx);
+      return mailer.send(t.to ?? [], m.subject, m.text);
+    }
+    const url = t.url ?? '';
+    // DingTalk signs each attempt anew: the signed timestamp must be fresh.
+    const signed = t.route.format === 'dingtalk' && t.secret ? signedDingtalkUrl(url, t.secret, Date.now()) : url;
+    return postJson(signed, body(t.route.format, a, event, ctx), this.retry.timeoutMs);
+  }
+
   private async deliver(
-    route: NotificationRoute,
+    t: Target,
     a: StoredAlarm,
     event: NotifyEvent,
     reminder: number,
-    payload: unknown,
+    ctx: Parameters<typeof body>[3],
   ): Promise<DeliveryOutcome> {
-    const shown = safeUrl(route.url);
+    const route = t.route;
+    const shown = this.shown(t);
     const log = this.opts.log;
     const row = this.opts.deliveries.begin({
       alarmId: a.id,
@@ -109,22 +159,19 @@ export class Notifier {
       url: shown,
       event,
       reminder,
-      at: Date.now(),
+      level: t.level,
+      at: (this.opts.now ?? Date.now)(),
     });
     let last: string | undefined;
     for (let i = 1; i <= this.retry.tries; i++) {
       if (this.abort.signal.aborted) break;
-      // DingTalk signs each attempt anew: the signed timestamp must be fresh.
-      const url =
-        route.format === 'dingtalk' && route.secret
-          ? signedDingtalkUrl(route.url, route.secret, Date.now())
-          : route.url;
-      const at = await postJson(url, payload, this.retry.timeoutMs);
+      const at = await this.attempt(t, a, event, ctx);
       const final = at.ok ? 'delivered' : i === this.retry.tries ? 'failed' : 'pending';
       this.opts.deliveries.attempt(row, at, final);
       const fields = {
         alarm: a.id,
         route: route.id,
+        level: t.level,
         url: shown,
         event,
         attempt: i,
@@ -133,13 +180,15 @@ export class Notifier {
       };
       if (at.ok) {
         log.info(fields, `notification delivered to ${route.id}`);
-        return { routeId: route.id, url: shown, delivered: true, deliveredAt: at.at, attempts: i };
+        return { routeId: route.id, level: t.level, url: shown, delivered: true, deliveredAt: at.at, attempts: i };
       }
       last = at.error;
       if (i === this.retry.tries)
         log.error(
           { ...fields, err: at.error },
-          `notification to ${route.id} failed after ${i} attempts; check the route's URL and that the robot accepts posts from this server`,
+          route.format === 'email'
+            ? `e-mail via ${route.id} failed after ${i} attempts; check --smtp-url (host, port, login) and the addresses`
+            : `notification to ${route.id} failed after ${i} attempts; check the route's URL and that the robot accepts posts from this server`,
         );
       else {
         log.warn({ ...fields, err: at.error }, `notification to ${route.id} failed; retrying`);
@@ -158,6 +207,7 @@ export class Notifier {
     }
     return {
       routeId: route.id,
+      level: t.level,
       url: shown,
       delivered: false,
       attempts: this.retry.tries,

@@ -1,5 +1,5 @@
-// A clause's verdict and the reason in words: fail on any excursion; insufficient-data when coverage
-// is below the threshold; else pass. A clause of device faults (1.2.1) is judged by its faults
+// A clause's verdict and the reason in words: fail on any excursion or any door opening without a
+// register entry (5.2.2); insufficient-data when coverage is below the threshold; else pass. A clause of device faults (1.2.1) is judged by its faults
 // instead: a fault beyond the monthly limit or repaired late fails it (2021 Qingpu rules 三.3).
 import type { ClauseEvidence, DeviceFault, Verdict } from '../types.ts';
 import { round } from './format.ts';
@@ -21,9 +21,16 @@ export function judge(ev: ClauseEvidence, bases: Set<Basis>, faults: DeviceFault
           ? 'no counter devices are configured for this site'
           : 'no status or counter records from the counter devices in the period';
     } else reason = `${faults.filter((f) => f.source === 'status').length} fault(s), none beyond the limits`;
-  } else if (ev.excursions.length > 0) {
+  } else if (ev.excursions.length > 0 || unregistered(ev) > 0) {
     verdict = 'fail';
-    reason = `${ev.excursions.length} excursion(s)`;
+    reason = [
+      ev.excursions.length ? `${ev.excursions.length} excursion(s)` : '',
+      unregistered(ev)
+        ? `${unregistered(ev)} machine-room entr${unregistered(ev) === 1 ? 'y' : 'ies'} without a register entry`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
   } else if (ev.coverage === null || ev.coverage < threshold) {
     verdict = 'insufficient-data';
     reason =
@@ -34,3 +41,6 @@ export function judge(ev: ClauseEvidence, bases: Set<Basis>, faults: DeviceFault
   ev.verdict = verdict;
   ev.reason = reason;
 }
+
+/** Door openings no visit covers (clause 5.2.2 "先进行登记"). */
+const unregistered = (ev: ClauseEvidence) => ev.doorOpenings?.filter((o) => !o.registered).length ?? 0;
