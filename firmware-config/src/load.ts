@@ -170,13 +170,34 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
   const cat = checkSchema(ClauseCatalogue, readDataFile(file), file);
   const problems: ConfigProblem[] = [];
   const ids = new Set<string>();
-  cat.clauses.forEach((c, ci) =>
+  const clauseIds = new Set<string>();
+  cat.clauses.forEach((c, ci) => {
+    if (clauseIds.has(c.id))
+      problems.push({ file, path: `/clauses/${ci}/id`, message: `duplicate clause id "${c.id}"` });
+    clauseIds.add(c.id);
     c.rules.forEach((r, ri) => {
       if (ids.has(r.id))
         problems.push({ file, path: `/clauses/${ci}/rules/${ri}/id`, message: `duplicate rule id "${r.id}"` });
       ids.add(r.id);
-    }),
-  );
+      if (r.kind === 'followup-rate' && (r.measure === undefined || r.limits?.min === undefined))
+        problems.push({
+          file,
+          path: `/clauses/${ci}/rules/${ri}`,
+          message: 'a followup-rate rule names its measure and its target as limits.min (%)',
+        });
+    });
+    const s = c.scoring;
+    if (s && s.points > 0 && !s.pointsSource)
+      problems.push({ file, path: `/clauses/${ci}/scoring/pointsSource`, message: 'points need their source' });
+    s?.deductions?.forEach((d, di) => {
+      if (d.upTo !== undefined && d.upTo < d.points)
+        problems.push({
+          file,
+          path: `/clauses/${ci}/scoring/deductions/${di}/upTo`,
+          message: `upTo (${d.upTo}) is below points (${d.points})`,
+        });
+    });
+  });
   for (const [name, overrides] of Object.entries(cat.profiles ?? {}))
     overrides.forEach((o, i) => {
       if (!ids.has(o.rule))

@@ -183,9 +183,12 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
     b.byKey.set(key, list);
   };
   for (const zone of o.site.zones) {
+    const classes = new Map<string, DeviceProfile['deviceClass']>();
     for (const device of zone.devices) {
-      b.devices.set(device.id, { device, zone, profile: o.profiles.get(device.profile) });
+      const profile = o.profiles.get(device.profile);
+      b.devices.set(device.id, { device, zone, profile });
       b.byKey.set(device.id, []);
+      if (profile) classes.set(device.id, profile.deviceClass);
     }
     for (const clause of o.catalogue.clauses) {
       for (const def of clause.rules) {
@@ -199,6 +202,7 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
           zone,
           schedule,
           calendar: o.calendar,
+          classes,
         });
         const spec = ruleKind(rule.kind);
         if (spec.scope === 'zone') {

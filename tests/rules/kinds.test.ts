@@ -47,7 +47,7 @@ test('the binding makes the instances the specs say: one per watched device, one
 });
 
 test("live engines leave the follow-up tracker's kinds out by default, and only those", () => {
-  assert.deepEqual(kindsJudgedBy('followup-tracker'), ['bad-rating-followup']);
+  assert.deepEqual(kindsJudgedBy('followup-tracker'), ['bad-rating-followup', 'followup-rate']);
   const live = new RuleEngine({
     site: demoSite(),
     catalogue,
