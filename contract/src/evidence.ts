@@ -3,14 +3,12 @@
 // object per clause with its verdict, the rules and limit sources it was judged by, coverage,
 // excursions, gaps and the tables an assessor reads.
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoTime, MetricName, Nullable } from './common.ts';
+import { IsoTime, MetricName, Nullable, Verdict } from './common.ts';
+import { Scorecard } from './scorecard.ts';
 import { AlarmAck } from './alarms.ts';
 
 /** The longest period one pack may cover (a sampling year plus a leap day and slack). */
 export const EVIDENCE_MAX_DAYS = 400;
-
-export const Verdict = Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('insufficient-data')]);
-export type Verdict = Static<typeof Verdict>;
 
 const Limits = Type.Object({
   min: Type.Optional(Type.Number()),
@@ -44,6 +42,10 @@ export const EvidenceExcursion = Type.Object({
   endReason: Type.String(),
   /** Still going at the end of the period (cut there). */
   ongoing: Type.Boolean(),
+  /** A detector's record: what it found (rating-without-service, window-idle, …). */
+  finding: Type.Optional(Type.String()),
+  /** How many it involves (ratings of a burst, tickets waiting or served). */
+  count: Type.Optional(Type.Number()),
 });
 export type EvidenceExcursion = Static<typeof EvidenceExcursion>;
 
@@ -109,6 +111,27 @@ export const RateMonth = Type.Object({
   daysBelowLimit: Type.Number(),
 });
 
+/** A follow-up rate per month of the ratings ('period': the whole period). */
+export const FollowupRateMonth = Type.Object({
+  month: Type.String(),
+  measure: Type.String(),
+  numerator: Type.Number(),
+  denominator: Type.Number(),
+  rate: Nullable(Type.Number()),
+  belowTarget: Type.Boolean(),
+});
+
+/** The evaluation rate of one window, or of the whole hall (`hall`), over the period. */
+export const WindowRate = Type.Object({
+  window: Type.String(),
+  hall: Type.Boolean(),
+  ratings: Type.Number(),
+  served: Type.Number(),
+  rate: Nullable(Type.Number()),
+  belowLimit: Type.Boolean(),
+  daysBelowLimit: Type.Number(),
+});
+
 export const FaultMonth = Type.Object({
   month: Type.String(),
   device: Type.String(),
@@ -135,8 +158,16 @@ export const ClauseEvidence = Type.Object({
   excursions: Type.Array(EvidenceExcursion),
   gaps: Type.Array(EvidenceGap),
   daily: Type.Optional(Type.Union([Type.Array(RoomDay), Type.Array(NoiseRow)])),
-  monthly: Type.Union([Type.Array(RoomMonth), Type.Array(NoiseRow), Type.Array(RateMonth), Type.Array(FaultMonth)]),
+  monthly: Type.Union([
+    Type.Array(RoomMonth),
+    Type.Array(NoiseRow),
+    Type.Array(RateMonth),
+    Type.Array(FaultMonth),
+    Type.Array(FollowupRateMonth),
+  ]),
   periodNoise: Type.Optional(Type.Array(NoiseRow)),
+  /** 6.1.1: the evaluation rate per window and for the hall over the period. */
+  byWindow: Type.Optional(Type.Array(WindowRate)),
 });
 export type ClauseEvidence = Static<typeof ClauseEvidence>;
 
@@ -166,6 +197,11 @@ export const EvidenceFollowup = Type.Object({
   respondedAt: Nullable(IsoTime),
   resolvedAt: Nullable(IsoTime),
   complex: Type.Boolean(),
+  /** The served ticket the rating names (a real-name rating). */
+  ticket: Nullable(Type.String()),
+  /** The last callback (回访) by the period end, and whether the resident was satisfied. */
+  lastCallbackAt: Nullable(IsoTime),
+  satisfied: Nullable(Type.Boolean()),
   /** Stages whose deadline passed, within the period, without being met. */
   missed: Type.Array(Type.Union([Type.Literal('answer'), Type.Literal('fix')])),
   /** A stored bad-rating-followup alarm for this rating, if any. */
@@ -202,6 +238,8 @@ export const EvidencePack = Type.Object({
   dataGaps: Type.Array(EvidenceGap),
   /** The minute series behind the tables, for the CSV export. */
   series: Type.Array(Type.Object({ sensor: Type.String(), metric: MetricName, zone: Type.String() })),
+  /** The scorecard (scorecard.ts): the first section of the PDF, built from the clauses above. */
+  scorecard: Scorecard,
   chainHeads: Type.Optional(Type.Array(ChainHead)),
 });
 export type EvidencePack = Static<typeof EvidencePack>;

@@ -17,6 +17,7 @@ export * from './devices.ts';
 export * from './followups.ts';
 export * from './alarm-path.ts';
 export * from './evidence.ts';
+export * from './scorecard.ts';
 export * from './marks.ts';
 export * from './live.ts';
 export * from './api.ts';

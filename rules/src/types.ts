@@ -79,6 +79,8 @@ export interface FollowupRecord {
   id: string;
   device: string;
   window?: string;
+  /** The served ticket the rating names (a real-name rating). */
+  ticket?: string;
   score: number;
   ratingTs: number;
   day: string;

@@ -238,7 +238,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       {
         store,
         latest,
-        followupOutcomes: (site) => outcomesOf(followups.db.list(site, false)),
+        followupOutcomes: (site) => outcomesOf(followups.db.list(site, false, true)),
         sites,
         siteIndex,
         signer,

@@ -118,6 +118,7 @@ test('10.1.3 is judged from what people recorded: in time passes, a late fix is 
         respondedAt: at('2025-10-09 16:00'),
         resolvedAt: at('2025-10-14 23:59'),
         complex: false,
+        callbacks: [],
       },
     ],
   });
@@ -136,6 +137,7 @@ test('10.1.3 is judged from what people recorded: in time passes, a late fix is 
         respondedAt: at('2025-10-09 09:00'),
         resolvedAt: at('2025-10-29 10:00'),
         complex: true,
+        callbacks: [],
       },
     ],
   });

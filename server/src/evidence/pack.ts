@@ -137,6 +137,26 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   };
   put('evidence.json', toJson(pack));
   put('csv/summary.csv', summaryCsv(pack));
+  put(
+    'csv/scorecard.csv',
+    listCsv(pack.scorecard.lines, [
+      'clause',
+      'title',
+      'titleEn',
+      'group',
+      'figure',
+      'unit',
+      'threshold',
+      'coverage',
+      'verdict',
+      'findings',
+      'points',
+      'pointsAtRisk',
+      'deductionTotal',
+      'target',
+      'reason',
+    ]),
+  );
   for (const c of pack.clauses) put(`csv/clause-${c.clause}.csv`, clauseCsv(c));
   put(
     'csv/device-faults.csv',
@@ -165,6 +185,12 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
       'answerDeadline',
       'simpleDeadline',
       'complexDeadline',
+      'ticket',
+      'respondedAt',
+      'resolvedAt',
+      'complex',
+      'lastCallbackAt',
+      'satisfied',
       'missedDeadlineAlarm',
     ]),
   );

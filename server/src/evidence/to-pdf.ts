@@ -1,11 +1,14 @@
-// evidence.pdf: the pack on paper, in Chinese, for an assessor: a cover page, the clause checklist
-// (clause, title, verdict, coverage), one section per clause with its rules and limit sources,
-// vector charts, excursion and gap tables, then device faults, follow-ups, alarm acknowledgements
-// and self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
+// evidence.pdf: the pack on paper, in Chinese, for an assessor: a cover page, the scorecard (each
+// scored clause's figure, target, verdict, points at stake and deductions, with their sources), the
+// clause checklist (clause, title, verdict, coverage), one section per clause with its rules and
+// limit sources, vector charts, excursion and gap tables (a detector's findings in words, the
+// evaluation rate per window), then device faults, follow-ups, alarm acknowledgements and
+// self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
 import PDFDocument from 'pdfkit';
 import { findRuleKind, type KindEvidence } from '@hallmon/rules';
 import { notoSansSc } from './pdf-font.ts';
 import { bandChart, barChart, lineChart } from './pdf-charts.ts';
+import type { Scorecard, ScoreLine } from '@hallmon/contract';
 import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, RuleCitation, Verdict } from './types.ts';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -74,6 +77,8 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
       { align: 'left' },
     )
     .fillColor('#000');
+
+  scorecardSection(doc, pack.scorecard);
 
   // Checklist.
   doc.addPage();
@@ -177,6 +182,77 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
   return done;
 }
 
+const GROUP_ZH: Record<ScoreLine['group'], string> = {
+  environment: '环境',
+  devices: '设备',
+  ratings: '好差评',
+  followups: '差评整改',
+  'service-hours': '服务时间',
+  staffing: '窗口人员',
+  operations: '运营',
+};
+
+function figureText(l: ScoreLine): string {
+  if (l.figure === null) return '—';
+  return l.unit === '%' ? `${fmt(l.figure)} %` : `${l.figure} 项`;
+}
+
+/** The scorecard: one line per scored clause, then where every point and deduction comes from. */
+export function scorecardSection(doc: Doc, sc: Scorecard, title = '评估计分卡 (scorecard)'): void {
+  doc.addPage();
+  h1(doc, title);
+  doc
+    .fontSize(8)
+    .fillColor('#555')
+    .text(
+      '分值：2025 年第三方评估标准各条款分值（未通过或数据不足即为风险分）；扣分：青浦区 2021 年考核评分细则按本期记录计算（区间扣分取下限）。' +
+        ' Points: the 2025 standard; at risk unless passed. Deductions: the Qingpu 2021 rules, from this period’s records.',
+    )
+    .fillColor('#000')
+    .moveDown(0.4);
+  table(
+    doc,
+    ['条款', '标题', '类别', '实测', '目标', '结论', '分值', '风险分', '扣分'],
+    [42, 88, 42, 48, 120, 42, 32, 38, 43],
+    sc.lines.map((l) => [
+      l.clause,
+      l.title,
+      GROUP_ZH[l.group],
+      figureText(l),
+      l.target,
+      VERDICT[l.verdict],
+      fmt(l.points),
+      fmt(l.pointsAtRisk),
+      fmt(l.deductionTotal),
+    ]),
+    (row) => (row[5] === VERDICT.fail ? VERDICT_COLOR.fail : undefined),
+  );
+  const t = sc.totals;
+  doc
+    .fontSize(9)
+    .text(
+      `合计：分值 ${fmt(t.points)}，风险分 ${fmt(t.pointsAtRisk)}，扣分 ${fmt(t.deductions)}；` +
+        `符合 ${t.pass} 项，不符合 ${t.fail} 项，数据不足 ${t.insufficient} 项。`,
+    )
+    .moveDown(0.5);
+  h2(doc, '分值与扣分依据 (sources)');
+  doc.fontSize(7.5);
+  for (const l of sc.lines) {
+    const src = l.pointsSource
+      ? `${l.pointsSource.standard} ${l.pointsSource.clause}（${l.pointsSource.year}）${fmt(l.points)} 分`
+      : `${l.document}（无分值）`;
+    doc.text(`• ${l.clause} ${l.title}：${src}`);
+    for (const d of l.deductions)
+      doc
+        .fillColor('#555')
+        .text(
+          `   扣分：${d.what}（${d.source.standard} ${d.source.clause}）— 本期 ${d.count} 次，计 ${fmt(d.total)} 分` +
+            (d.upTo !== null ? `（最多 ${fmt(d.upTo)} 分）` : ''),
+        )
+        .fillColor('#000');
+  }
+}
+
 function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (iso: string) => string): void {
   doc.addPage();
   h1(doc, `${c.clause} ${c.title}`);
@@ -229,6 +305,24 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
     undefined,
     c.excursions.length,
   );
+  findingsTable(doc, c, local);
+  if (c.byWindow?.length) {
+    h2(doc, '各窗口及全厅评价率 (evaluation rate per window)');
+    table(
+      doc,
+      ['窗口', '评价数', '办结数', '评价率', '低于限值', '低于限值天数'],
+      [90, 70, 70, 80, 80, 105],
+      c.byWindow.map((w) => [
+        w.hall ? `全厅（${w.window}）` : w.window,
+        String(w.ratings),
+        String(w.served),
+        w.rate === null ? '—' : `${fmt(w.rate)} %`,
+        w.belowLimit ? '是' : '',
+        String(w.daysBelowLimit),
+      ]),
+      (row) => (row[4] === '是' ? VERDICT_COLOR.fail : undefined),
+    );
+  }
   h2(doc, `数据中断（${c.gaps.length}）`);
   table(
     doc,
@@ -269,6 +363,32 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
     );
   }
   void pack;
+}
+
+/** A detector's findings in words (its kind says what each means). */
+function findingsTable(doc: Doc, c: ClauseEvidence, local: (iso: string) => string): void {
+  const labels = new Map<string, string>();
+  for (const r of c.rules)
+    for (const [k, v] of Object.entries(findRuleKind(r.kind)?.evidence.findings ?? {})) labels.set(k, v.zh);
+  if (labels.size === 0) return;
+  const rows = c.excursions.filter((x) => x.finding !== undefined);
+  h2(doc, `检测结果（${rows.length}）：以下为疑似情况，需人工核实`);
+  table(
+    doc,
+    ['发现', '对象', '开始', '结束', '数量'],
+    [170, 70, 95, 95, 65],
+    rows
+      .slice(0, MAX_ROWS)
+      .map((x) => [
+        labels.get(x.finding!) ?? x.finding!,
+        x.sensor,
+        local(x.start),
+        local(x.end) + (x.ongoing ? '（持续）' : ''),
+        x.count === undefined ? '' : String(x.count),
+      ]),
+    undefined,
+    rows.length,
+  );
 }
 
 function charts(doc: Doc, c: ClauseEvidence): void {
