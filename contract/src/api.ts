@@ -17,6 +17,7 @@ import { Followup, FollowupList } from './followups.ts';
 import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
 import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
+import { DistrictView, Scorecard } from './scorecard.ts';
 
 /** A POST with a JSON body adds the body parser's refusals and the role or site check. */
 const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
@@ -64,6 +65,21 @@ export const API = {
         },
       },
       ...SCOPED,
+    },
+  },
+  'GET /api/scorecard': { response: { 200: Scorecard, ...SCOPED } },
+  /** json: every covered centre × every scored clause; pdf: the district PDF. */
+  'GET /api/district': {
+    response: {
+      200: {
+        content: {
+          'application/json': { schema: DistrictView },
+          'application/pdf': {
+            schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'PDF bytes' }),
+          },
+        },
+      },
+      ...errors(400, 401, 500),
     },
   },
 } as const satisfies Record<

@@ -10,6 +10,7 @@ import {
   loadCatalogue,
   loadProfiles,
   loadSites,
+  shippedCalendar,
   type ClauseCatalogue,
   type Logger,
   type LoadedSite,
@@ -45,6 +46,7 @@ import { FollowupTracker } from './followups/tracker.ts';
 import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
+import { EvidenceService } from './evidence/service.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -99,6 +101,8 @@ export interface RunningServer {
   };
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
+  /** Evidence packs, scorecards and the district view, one build at a time. */
+  evidence: EvidenceService;
   stop(): Promise<void>;
 }
 
@@ -233,12 +237,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     let broker: EmbeddedBroker | undefined;
     let external: ExternalBroker | undefined;
     let live: LivePush | undefined;
+    const followupOutcomes = (site: string) => outcomesOf(followups.db.list(site, false, true));
+    const evidence = new EvidenceService({
+      store,
+      catalogue,
+      profiles,
+      calendar: shippedCalendar(),
+      followupOutcomes,
+      ...(opts.clock ? { now: () => opts.clock!.now() } : {}),
+    });
 
     const app = await buildApi(
       {
         store,
         latest,
-        followupOutcomes: (site) => outcomesOf(followups.db.list(site, false, true)),
+        followupOutcomes,
+        evidence,
         sites,
         siteIndex,
         signer,
@@ -352,6 +366,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
+      evidence,
       stop: stopAll,
     };
   } catch (err) {

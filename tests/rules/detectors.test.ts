@@ -20,6 +20,7 @@ import {
   status,
   type RunResult,
   type Step,
+  demoSite,
 } from './fixture.ts';
 
 const find = (r: RunResult, rule: string) =>
@@ -162,6 +163,35 @@ test('service hours: nothing is judged before the first ticket event, nor the ho
   assert.deepEqual(
     find(run(steps), 'service-hours').map((x) => [x[2], x[3]]),
     [[iso(at('2025-05-06 12:00')), iso(at('2025-05-06 13:00'))]],
+  );
+});
+
+test('service hours: a hall closed on a Sunday that is no public holiday misses the seven-day week', () => {
+  // The demo hall as if open Monday to Saturday only.
+  const site = demoSite();
+  site.openingHours = [
+    { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' },
+    { days: [6], from: '09:00', to: '12:00' },
+  ];
+  const week = (sat: string, mon: string): Step[] => [
+    issued(at(`${sat} 08:55`), 'A001'),
+    ...['09:10', '10:10', '11:10'].map((h, i) => called('W01', at(`${sat} ${h}`), `A00${i + 1}`)),
+    ...['09:10', '10:10', '11:10', '12:10', '13:10', '14:10', '15:10', '16:10'].map((h, i) =>
+      called('W01', at(`${mon} ${h}`), `B00${i + 1}`),
+    ),
+    { advance: at(`${mon} 18:00`) },
+  ];
+  const closed = find(run(week('2025-05-10', '2025-05-12'), { site }), 'service-hours');
+  assert.deepEqual(closed, [['closed-day', 'hall', iso(at('2025-05-11 00:00')), iso(at('2025-05-12 00:00')), 0, null]]);
+  // Sunday 2025-05-04 falls in the May Day holiday: not a finding (and the holiday hours are not judged).
+  assert.deepEqual(
+    find(run(week('2025-05-03', '2025-05-05'), { site }), 'service-hours').filter((x) => x[0] === 'closed-day'),
+    [],
+  );
+  // The demo hall itself opens every day: no closed day in the same week.
+  assert.deepEqual(
+    find(run(week('2025-05-10', '2025-05-12')), 'service-hours').filter((x) => x[0] === 'closed-day'),
+    [],
   );
 });
 

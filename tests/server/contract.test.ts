@@ -194,6 +194,15 @@ test('every /api route answers what its contract schema says, errors included', 
       path: `/api/evidence?site=demo&from=${today}&to=${today}&format=json`,
       token: assessor,
     },
+    { route: 'GET /api/scorecard', path: `/api/scorecard?site=demo&from=${today}&to=${today}`, token: assessor },
+    { route: 'GET /api/district', path: '/api/district?period=month', token: assessor },
+    {
+      route: 'POST /api/followups/:id',
+      path: `/api/followups/${encodeURIComponent(followupId)}`,
+      method: 'POST',
+      body: { action: 'callback', note: '满意', outcome: 'reached', satisfied: true },
+      token: hall,
+    },
   ];
   const errors: Call[] = [
     { route: 'GET /api/health', path: '/api/health', status: 200 },
@@ -318,6 +327,20 @@ test('every /api route answers what its contract schema says, errors included', 
       token: admin,
       status: 400,
     },
+    {
+      route: 'GET /api/scorecard',
+      path: `/api/scorecard?site=other&from=${today}&to=${today}`,
+      token: demoHall,
+      status: 403,
+    },
+    {
+      route: 'GET /api/scorecard',
+      path: `/api/scorecard?site=demo&from=${today}&to=2000-01-01`,
+      token: admin,
+      status: 400,
+    },
+    { route: 'GET /api/district', path: '/api/district?period=week', token: admin, status: 400 },
+    { route: 'GET /api/district', path: '/api/district', status: 401 },
   ];
 
   const call = (c: Call) => server.call<unknown>(c.method ?? 'GET', c.path, c.body, c.token);

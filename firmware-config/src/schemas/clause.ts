@@ -34,6 +34,7 @@ export const FINDING_KINDS = [
   'rating-burst',
   'served-while-evaluator-offline',
   'hour-without-calls',
+  'closed-day',
   'window-idle',
   'workload-imbalance',
 ] as const;

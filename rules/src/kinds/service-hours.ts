@@ -9,6 +9,9 @@
 // one that begins after the rule's first ticket event, so a rule started mid-hour does not judge
 // the hour it saw only part of, and a hall whose queue machine never reported is not judged at all
 // (its silence is the device clause's, 1.2.1).
+// A day on which the site's opening hours give no opening at all (a Sunday of a hall open Monday to
+// Saturday) is a finding "closed-day" unless it is a public holiday (the 2013 opinion's 一周七天工作
+// 制; Qingpu 2021 rules 五.2 全年无休); params.sevenDays 0 turns this off.
 import type { EventType } from '@hallmon/firmware-config/core';
 import { excursion } from '../alarm.ts';
 import type { Bound, Out } from '../types.ts';
@@ -20,6 +23,8 @@ const HOUR = 3_600_000;
 interface State extends OrderedState {
   /** Start of the next slot to judge; null until the first ticket event. */
   next: number | null;
+  /** Start of the next day to check for a closed day; null until the first ticket event. */
+  nextDay: number | null;
   /** Calls and issued tickets per slot start (slots not yet judged). */
   calls: Record<string, number>;
   issued: Record<string, number>;
@@ -31,7 +36,7 @@ export class ServiceHoursRule extends OrderedZoneRule<State> {
   protected readonly types = TYPES;
 
   constructor(b: Bound) {
-    super(b, { pending: [], open: [], next: null, calls: {}, issued: {} });
+    super(b, { pending: [], open: [], next: null, nextDay: null, calls: {}, issued: {} });
   }
 
   /** The opening slot containing `ms`: [start, end), or null outside opening hours. */
@@ -65,6 +70,7 @@ export class ServiceHoursRule extends OrderedZoneRule<State> {
   protected input(i: Input): void {
     if (i.k !== 'e') return;
     this.s.next ??= this.slotFrom(i.ts + 1)?.[0] ?? null;
+    this.s.nextDay ??= this.dayEnd(i.ts);
     const slot = this.slotAt(i.ts);
     if (!slot) return;
     const key = String(slot[0]);
@@ -82,6 +88,7 @@ export class ServiceHoursRule extends OrderedZoneRule<State> {
     const b = this.bound;
     const min = b.rule.params?.minCalls ?? 1;
     const skipHolidays = (b.rule.params?.skipHolidays ?? 1) !== 0;
+    this.closedDays(t, skipHolidays, out);
     for (let slot = this.slotFrom(this.s.next); slot && slot[1] <= t; slot = this.slotFrom(slot[1])) {
       this.s.next = slot[1];
       const key = String(slot[0]);
@@ -104,6 +111,28 @@ export class ServiceHoursRule extends OrderedZoneRule<State> {
       );
     }
   }
+
+  /** Days that ended by `t` with no opening hours at all. */
+  private closedDays(t: number, skipHolidays: boolean, out: Out): void {
+    const b = this.bound;
+    const judge = (b.rule.params?.sevenDays ?? 1) !== 0;
+    for (let info = b.schedule.dayInfo(this.s.nextDay ?? t); this.s.nextDay !== null && info.end <= t;) {
+      this.s.nextDay = info.end;
+      if (judge && info.open.length === 0 && !(skipHolidays && b.calendar.isHoliday(info.day))) {
+        out.excursion({
+          ...excursion(b, { start: info.start, end: info.end, peak: 0, endReason: 'day-end' }),
+          finding: 'closed-day',
+        });
+        this.raiseFinding(
+          out,
+          { sensor: b.zone.id, start: info.start, clearAt: info.end, peak: 0 },
+          info.end,
+          `${b.rule.title}: ${info.day} has no opening hours (seven-day service)`,
+        );
+      }
+      info = b.schedule.dayInfo(info.end);
+    }
+  }
 }
 
 export const serviceHoursKind: RuleKindSpec<'service-hours'> = {
@@ -117,6 +146,10 @@ export const serviceHoursKind: RuleKindSpec<'service-hours'> = {
     openAtEnd: 'none',
     findings: {
       'hour-without-calls': { zh: '营业小时内无叫号', en: 'no ticket called in a scheduled opening hour' },
+      'closed-day': {
+        zh: '非节假日全天不营业（未做到全年无休）',
+        en: 'a day with no opening hours that is no public holiday',
+      },
     },
   },
 };

@@ -4,17 +4,28 @@
 // limit sources, vector charts, excursion and gap tables (a detector's findings in words, the
 // evaluation rate per window), then device faults, follow-ups, alarm acknowledgements and
 // self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
-import PDFDocument from 'pdfkit';
 import { findRuleKind, type KindEvidence } from '@hallmon/rules';
-import { notoSansSc } from './pdf-font.ts';
 import { bandChart, barChart, lineChart } from './pdf-charts.ts';
-import type { Scorecard, ScoreLine } from '@hallmon/contract';
-import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, RuleCitation, Verdict } from './types.ts';
+import {
+  dur,
+  fmt,
+  fmtCell,
+  fmtLocal,
+  h1,
+  h2,
+  M,
+  MAX_ROWS,
+  newDoc,
+  pageNumbers,
+  pct,
+  table,
+  VERDICT,
+  VERDICT_COLOR,
+  type Doc,
+} from './pdf-layout.ts';
+import { scorecardSection } from './pdf-scorecard.ts';
+import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, RuleCitation } from './types.ts';
 
-type Doc = InstanceType<typeof PDFDocument>;
-
-const VERDICT: Record<Verdict, string> = { pass: '符合', fail: '不符合', 'insufficient-data': '数据不足' };
-const VERDICT_COLOR: Record<Verdict, string> = { pass: '#1a7f37', fail: '#c0392b', 'insufficient-data': '#b7791f' };
 const HOURS: Record<ClauseEvidence['hours'], string> = {
   'around-the-clock': '全天 24 小时',
   'opening-hours': '营业时间',
@@ -27,28 +38,12 @@ const METRIC_ZH: Record<string, string> = {
   co2: '二氧化碳 ppm',
   illuminance: '照度 lx',
 };
-/** Rows shown per table on paper; the CSV has all of them. */
-const MAX_ROWS = 60;
-const M = 50;
 
 export async function toPdf(pack: EvidencePack): Promise<Buffer> {
-  const doc: Doc = new PDFDocument({
-    size: 'A4',
-    margin: M,
-    bufferPages: true,
-    info: {
-      Title: `${pack.siteName} 条款合规证据包 ${pack.firstDay}–${pack.lastDay}`,
-      Author: `hallmon ${pack.softwareVersion}`,
-    },
+  const { doc, done } = newDoc({
+    Title: `${pack.siteName} 条款合规证据包 ${pack.firstDay}–${pack.lastDay}`,
+    Author: `hallmon ${pack.softwareVersion}`,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('cjk', notoSansSc());
-  doc.font('cjk');
   const local = (iso: string) => fmtLocal(iso, pack.timezone);
 
   // Cover.
@@ -161,96 +156,9 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
       pack.selfTests.map((a) => [a.rule, a.sensor, local(a.startedAt), a.ackedBy ?? '']),
     );
 
-  // Page numbers on every page (buffered pages).
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc
-      .fontSize(8)
-      .fillColor('#666')
-      .text(
-        `${pack.siteName} · ${pack.firstDay}–${pack.lastDay} · 第 ${i + 1} / ${range.count} 页`,
-        M,
-        doc.page.height - 30,
-        { width: doc.page.width - 2 * M, align: 'center', lineBreak: false },
-      );
-    doc.page.margins.bottom = bottom;
-  }
+  pageNumbers(doc, `${pack.siteName} · ${pack.firstDay}–${pack.lastDay}`);
   doc.end();
   return done;
-}
-
-const GROUP_ZH: Record<ScoreLine['group'], string> = {
-  environment: '环境',
-  devices: '设备',
-  ratings: '好差评',
-  followups: '差评整改',
-  'service-hours': '服务时间',
-  staffing: '窗口人员',
-  operations: '运营',
-};
-
-function figureText(l: ScoreLine): string {
-  if (l.figure === null) return '—';
-  return l.unit === '%' ? `${fmt(l.figure)} %` : `${l.figure} 项`;
-}
-
-/** The scorecard: one line per scored clause, then where every point and deduction comes from. */
-export function scorecardSection(doc: Doc, sc: Scorecard, title = '评估计分卡 (scorecard)'): void {
-  doc.addPage();
-  h1(doc, title);
-  doc
-    .fontSize(8)
-    .fillColor('#555')
-    .text(
-      '分值：2025 年第三方评估标准各条款分值（未通过或数据不足即为风险分）；扣分：青浦区 2021 年考核评分细则按本期记录计算（区间扣分取下限）。' +
-        ' Points: the 2025 standard; at risk unless passed. Deductions: the Qingpu 2021 rules, from this period’s records.',
-    )
-    .fillColor('#000')
-    .moveDown(0.4);
-  table(
-    doc,
-    ['条款', '标题', '类别', '实测', '目标', '结论', '分值', '风险分', '扣分'],
-    [42, 88, 42, 48, 120, 42, 32, 38, 43],
-    sc.lines.map((l) => [
-      l.clause,
-      l.title,
-      GROUP_ZH[l.group],
-      figureText(l),
-      l.target,
-      VERDICT[l.verdict],
-      fmt(l.points),
-      fmt(l.pointsAtRisk),
-      fmt(l.deductionTotal),
-    ]),
-    (row) => (row[5] === VERDICT.fail ? VERDICT_COLOR.fail : undefined),
-  );
-  const t = sc.totals;
-  doc
-    .fontSize(9)
-    .text(
-      `合计：分值 ${fmt(t.points)}，风险分 ${fmt(t.pointsAtRisk)}，扣分 ${fmt(t.deductions)}；` +
-        `符合 ${t.pass} 项，不符合 ${t.fail} 项，数据不足 ${t.insufficient} 项。`,
-    )
-    .moveDown(0.5);
-  h2(doc, '分值与扣分依据 (sources)');
-  doc.fontSize(7.5);
-  for (const l of sc.lines) {
-    const src = l.pointsSource
-      ? `${l.pointsSource.standard} ${l.pointsSource.clause}（${l.pointsSource.year}）${fmt(l.points)} 分`
-      : `${l.document}（无分值）`;
-    doc.text(`• ${l.clause} ${l.title}：${src}`);
-    for (const d of l.deductions)
-      doc
-        .fillColor('#555')
-        .text(
-          `   扣分：${d.what}（${d.source.standard} ${d.source.clause}）— 本期 ${d.count} 次，计 ${fmt(d.total)} 分` +
-            (d.upTo !== null ? `（最多 ${fmt(d.upTo)} 分）` : ''),
-        )
-        .fillColor('#000');
-  }
 }
 
 function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (iso: string) => string): void {
@@ -463,103 +371,4 @@ function ruleMetricMatches(rule: string, metric: string): boolean {
             ? 'illuminance'
             : metric;
   return rule.includes(m) && !rule.includes('critical') && !rule.includes('winter');
-}
-
-function h1(doc: Doc, s: string): void {
-  if (doc.y > doc.page.height - M - 80) doc.addPage();
-  doc.x = M;
-  doc.moveDown(0.5).fontSize(15).fillColor('#000').text(s).moveDown(0.3);
-}
-
-function h2(doc: Doc, s: string): void {
-  if (doc.y > doc.page.height - M - 60) doc.addPage();
-  doc.x = M;
-  doc.moveDown(0.3).fontSize(11).fillColor('#000').text(s).moveDown(0.2);
-}
-
-/** `total`: the row count when the caller passed only the first MAX_ROWS (the rest are never drawn). */
-function table(
-  doc: Doc,
-  header: string[],
-  widths: number[],
-  rows: string[][],
-  colorOf?: (row: string[]) => string | undefined,
-  total = rows.length,
-): void {
-  const rowH = 13;
-  const x0 = M;
-  const draw = (cells: string[], bold: boolean, color?: string) => {
-    if (doc.y + rowH > doc.page.height - M) {
-      doc.addPage();
-      if (!bold) draw(header, true);
-    }
-    const y = doc.y;
-    if (bold)
-      doc
-        .save()
-        .rect(
-          x0,
-          y - 1,
-          widths.reduce((a, b) => a + b, 0),
-          rowH,
-        )
-        .fillColor('#eee')
-        .fill()
-        .restore();
-    let x = x0;
-    doc.fontSize(7.5).fillColor(color ?? '#000');
-    cells.forEach((cell, i) => {
-      doc.text(cell, x + 2, y + 1, { width: widths[i]! - 4, height: rowH, lineBreak: false, ellipsis: true });
-      x += widths[i]!;
-    });
-    doc.fillColor('#000');
-    doc.x = x0;
-    doc.y = y + rowH;
-  };
-  draw(header, true);
-  if (total === 0) {
-    draw(['无'], false);
-    return;
-  }
-  for (const r of rows.slice(0, MAX_ROWS)) draw(r, false, colorOf?.(r));
-  if (total > MAX_ROWS) draw([`…… 另有 ${total - MAX_ROWS} 行，见 CSV`], false);
-  doc.moveDown(0.5);
-}
-
-function pct(v: number | null): string {
-  return v === null ? '—' : `${(v * 100).toFixed(1)} %`;
-}
-
-function fmt(v: number | null): string {
-  return v === null || !Number.isFinite(v) ? '—' : String(Math.round(v * 100) / 100);
-}
-
-function fmtCell(v: unknown): string {
-  if (typeof v === 'number') return fmt(v);
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  return v === null || v === undefined ? '' : String(v);
-}
-
-function dur(s: number): string {
-  if (s < 3600) return `${Math.round(s / 60)} 分钟`;
-  if (s < 86_400) return `${(s / 3600).toFixed(1)} 小时`;
-  return `${(s / 86_400).toFixed(1)} 天`;
-}
-
-/** Formatters per time zone: creating an Intl.DateTimeFormat per cell was most of a loud year's PDF. */
-const localFormats = new Map<string, { day: Intl.DateTimeFormat; hm: Intl.DateTimeFormat }>();
-
-function fmtLocal(iso: string, tz: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  let f = localFormats.get(tz);
-  if (!f) {
-    // The same formats as dayInZone (firmware-config calendar.ts) and the hour:minute before.
-    f = {
-      day: new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }),
-      hm: new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-    };
-    localFormats.set(tz, f);
-  }
-  return `${f.day.format(ms)} ${f.hm.format(ms)}`;
 }
