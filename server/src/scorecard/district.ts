@@ -59,7 +59,11 @@ export async function districtView(
     view: {
       period,
       firstDay: days.map((d) => d.from).sort()[0] ?? fallback.from,
-      lastDay: days.map((d) => d.to).sort().reverse()[0] ?? fallback.to,
+      lastDay:
+        days
+          .map((d) => d.to)
+          .sort()
+          .reverse()[0] ?? fallback.to,
       generatedAt: new Date(now).toISOString(),
       clauses: scoredClauses(svc.catalogue).map((c) => ({
         clause: c.id,
