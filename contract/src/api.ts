@@ -18,6 +18,7 @@ import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
 import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
 import { DistrictView, Scorecard } from './scorecard.ts';
+import { ReportList } from './reports.ts';
 
 /** A POST with a JSON body adds the body parser's refusals and the role or site check. */
 const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
@@ -82,6 +83,24 @@ export const API = {
       ...errors(400, 401, 500),
     },
   },
+  'GET /api/reports': { response: { 200: ReportList, ...errors(401, 500) } },
+  /** 202: the packs queued (they build in the background; GET /api/reports shows their progress). */
+  'POST /api/reports': { response: { 202: ReportList, ...WRITE } },
+  /** A file of a finished pack, with a token or a signed link (?exp=&sig=). */
+  'GET /api/reports/:id/file/*': {
+    response: {
+      200: {
+        content: {
+          'application/pdf': {
+            schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'PDF bytes' }),
+          },
+          'application/json': { schema: Type.Unknown() },
+          'text/csv': { schema: Type.String() },
+        },
+      },
+      ...SCOPED,
+    },
+  },
 } as const satisfies Record<
   string,
   { response: Record<number, TSchema | { content: Record<string, { schema: TSchema }> }> }
@@ -89,14 +108,16 @@ export const API = {
 
 export type ApiRoute = keyof typeof API;
 
-/** The schema of a route's success: 200, else 201, else 204. */
+/** The schema of a route's success: 200, else 201, else 202, else 204. */
 type Success<R extends ApiRoute> = (typeof API)[R]['response'] extends { 200: infer S }
   ? S
   : (typeof API)[R]['response'] extends { 201: infer S }
     ? S
-    : (typeof API)[R]['response'] extends { 204: infer S }
+    : (typeof API)[R]['response'] extends { 202: infer S }
       ? S
-      : never;
+      : (typeof API)[R]['response'] extends { 204: infer S }
+        ? S
+        : never;
 
 /** The JSON a route answers on success (null for 204). */
 export type Answer<R extends ApiRoute> =

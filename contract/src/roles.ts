@@ -21,6 +21,8 @@ export const RIGHTS = {
   followup: ['admin', 'hall'],
   /** /api/users, every account's sites and the whole audit trail */
   users: ['admin'],
+  /** POST /api/reports: build a scheduled report now */
+  reports: ['admin', 'district'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Right = keyof typeof RIGHTS;
 

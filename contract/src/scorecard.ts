@@ -104,7 +104,8 @@ export const DistrictCell = Type.Object({
 });
 export type DistrictCell = Static<typeof DistrictCell>;
 
-export const DistrictPeriod = Type.Union([Type.Literal('month'), Type.Literal('year')]);
+/** month / year: so far (GET /api/district); month / quarter: a whole one (the scheduled district packs). */
+export const DistrictPeriod = Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')]);
 export type DistrictPeriod = Static<typeof DistrictPeriod>;
 
 export const DistrictRow = Type.Object({
@@ -119,7 +120,7 @@ export const DistrictRow = Type.Object({
 export type DistrictRow = Static<typeof DistrictRow>;
 
 export const DistrictView = Type.Object({
-  /** month: this month so far; year: the assessment year so far (from its start, catalogue). */
+  /** month: this month so far; year: the assessment year so far (from its start, catalogue); quarter: a scheduled pack's. */
   period: DistrictPeriod,
   firstDay: Type.String(),
   lastDay: Type.String(),

@@ -16,6 +16,7 @@ import type { SiteConfig as SiteConfigT } from './schemas/site.ts';
 import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
 import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
+import { ReportSchedule, type ReportSchedule as ReportScheduleT } from './schemas/reports.ts';
 
 /**
  * The shipped data folder (firmware-config/). Found through the package resolver rather than this
@@ -205,6 +206,24 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
     });
   if (problems.length) throw new ConfigError(problems);
   return cat;
+}
+
+/** The scheduled reports (the shipped firmware-config/reports/schedule.json unless a file is given). */
+export function loadReportSchedule(file = join(DATA_DIR, 'reports', 'schedule.json')): ReportScheduleT {
+  const s = checkSchema(ReportSchedule, readDataFile(file), file);
+  const problems: ConfigProblem[] = [];
+  const ids = new Set<string>();
+  s.plans.forEach((p, i) => {
+    if (ids.has(p.id)) problems.push({ file, path: `/plans/${i}/id`, message: `duplicate plan id "${p.id}"` });
+    ids.add(p.id);
+  });
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: s.timezone });
+  } catch {
+    problems.push({ file, path: '/timezone', message: `unknown time zone "${s.timezone}" (e.g. Asia/Shanghai)` });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return s;
 }
 
 export function loadCalendarYears(dir = join(DATA_DIR, 'calendar')): CalendarYearT[] {

@@ -27,6 +27,10 @@ export interface ServerOptions {
   retentionDays: number;
   /** MQTT over WebSocket at /mqtt on the HTTP port. */
   mqttWs: boolean;
+  /** The scheduled reports file; undefined = the shipped firmware-config/reports/schedule.json. */
+  reports?: string;
+  /** The address people reach the server at, for links in notifications and report messages. */
+  publicUrl?: string;
 }
 
 export const serverCommand: CommandSpec = {
@@ -85,6 +89,16 @@ export const serverCommand: CommandSpec = {
       arg: 'N',
       help: 'days of raw readings kept (rollups are kept for ever)',
       default: '400',
+    },
+    reports: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'scheduled reports (plans, keep, routes of the district packs); default: the shipped schedule',
+    },
+    'public-url': {
+      type: 'string',
+      arg: 'URL',
+      help: 'the address people open the dashboard at, for links sent to robots (default: this server on 127.0.0.1)',
     },
     'mqtt-ws': {
       type: 'boolean',
@@ -163,5 +177,7 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     maxPayload: intFlag(flags, 'max-payload', 1024, 256 * 1024 * 1024) ?? 1024 * 1024,
     retentionDays: intFlag(flags, 'retention-days', 1, 36_500) ?? 400,
     mqttWs: flags['mqtt-ws'] !== false,
+    reports: readable('reports', str(flags, 'reports')),
+    publicUrl: url(flags, 'public-url', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
 }

@@ -9,8 +9,10 @@ import {
   createLogger,
   loadCatalogue,
   loadProfiles,
+  loadReportSchedule,
   loadSites,
   shippedCalendar,
+  type ReportSchedule,
   type ClauseCatalogue,
   type Logger,
   type LoadedSite,
@@ -47,6 +49,9 @@ import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
 import { EvidenceService } from './evidence/service.ts';
+import { ReportScheduler } from './reports/scheduler.ts';
+import { ReportLinks } from './reports/links.ts';
+import { reportRoutes } from './reports/routes.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -74,6 +79,10 @@ export type StartOptions = Partial<ServerOptions> & {
   reminderCheckMs?: number;
   /** Every API answer checked against its contract schema (api/strict-responses.ts); tests turn it on. */
   strictResponses?: boolean;
+  /** The scheduled reports (tests); otherwise opts.reports or the shipped schedule. */
+  reportSchedule?: ReportSchedule;
+  /** How often the report schedule is checked, ms (default 60 s). */
+  reportCheckMs?: number;
 };
 
 export interface RunningServer {
@@ -103,6 +112,8 @@ export interface RunningServer {
   followups: FollowupTracker;
   /** Evidence packs, scorecards and the district view, one build at a time. */
   evidence: EvidenceService;
+  /** The scheduled report packs. */
+  reports: ReportScheduler;
   stop(): Promise<void>;
 }
 
@@ -159,7 +170,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       print('  ================================================================');
       print('');
     }
-    const signer = new TokenSigner(loadOrCreateSecret(dataDir));
+    const secret = loadOrCreateSecret(dataDir);
+    const signer = new TokenSigner(secret);
     const auth = new Authenticator(signer, users);
     const audit = new AuditLog(dataDir).open();
     cleanups.push(() => audit.close());
@@ -247,6 +259,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       ...(opts.clock ? { now: () => opts.clock!.now() } : {}),
     });
 
+    const reportLinks = new ReportLinks(secret);
+    const reports = new ReportScheduler({
+      schedule: opts.reportSchedule ?? loadReportSchedule(...(opts.reports ? [opts.reports] : [])),
+      dataDir,
+      store,
+      sites,
+      profiles,
+      svc: evidence,
+      notifier,
+      links: reportLinks,
+      baseUrl: () => baseUrl,
+      log: log.child({ component: 'reports' }),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.reportCheckMs !== undefined ? { checkEveryMs: opts.reportCheckMs } : {}),
+    });
+
     const app = await buildApi(
       {
         store,
@@ -265,6 +293,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           ...(opts.extraRoutes ?? []),
           lifecycleRoutes({ runner: selftest, selftests, deliveries }),
           followupRoutes(followups),
+          reportRoutes(reports, reportLinks, () => (opts.clock ?? Date).now()),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
@@ -349,6 +378,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => serverRules.stop());
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
+    reports.start();
+    cleanups.push(() => reports.stop());
     const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.start();
     cleanups.push(() => scheduler.stop());
@@ -367,6 +398,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
       evidence,
+      reports,
       stop: stopAll,
     };
   } catch (err) {

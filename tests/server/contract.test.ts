@@ -197,6 +197,15 @@ test('every /api route answers what its contract schema says, errors included', 
     { route: 'GET /api/scorecard', path: `/api/scorecard?site=demo&from=${today}&to=${today}`, token: assessor },
     { route: 'GET /api/district', path: '/api/district?period=month', token: assessor },
     {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'monthly' },
+      token: admin,
+      status: 202,
+    },
+    { route: 'GET /api/reports', path: '/api/reports', token: assessor },
+    {
       route: 'POST /api/followups/:id',
       path: `/api/followups/${encodeURIComponent(followupId)}`,
       method: 'POST',
@@ -341,6 +350,29 @@ test('every /api route answers what its contract schema says, errors included', 
     },
     { route: 'GET /api/district', path: '/api/district?period=week', token: admin, status: 400 },
     { route: 'GET /api/district', path: '/api/district', status: 401 },
+    { route: 'GET /api/reports', path: '/api/reports', status: 401 },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'hourly' },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'monthly' },
+      token: hall,
+      status: 403,
+    },
+    { route: 'GET /api/reports/:id/file/*', path: '/api/reports/nope/file/evidence.pdf', token: admin, status: 404 },
+    {
+      route: 'GET /api/reports/:id/file/*',
+      path: '/api/reports/nope/file/evidence.pdf?exp=1&sig=abc',
+      status: 403,
+    },
   ];
 
   const call = (c: Call) => server.call<unknown>(c.method ?? 'GET', c.path, c.body, c.token);
@@ -398,6 +430,23 @@ test('every /api route answers what its contract schema says, errors included', 
     });
     assert.equal(evidence.status, 200);
     assert.match(evidence.headers.get('content-type') ?? '', /^text\/csv/);
+  }
+
+  // Step: a report queued above builds in the background; its PDF downloads with a token
+  {
+    const done = await waitFor(
+      async () =>
+        (await server.get<Array<{ id: string; state: string; scope: string }>>('/api/reports', admin)).body.find(
+          (r) => r.scope === 'demo' && r.state === 'done',
+        ),
+      'the demo monthly pack to be built',
+    );
+    const file = await fetch(`${server.url}/api/reports/${encodeURIComponent(done.id)}/file/evidence.pdf`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-type') ?? '', /^application\/pdf/);
+    ok.push({ route: 'GET /api/reports/:id/file/*', path: '' });
   }
 
   // Step: every route of the contract was called

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClauseCatalogue, Logger, NotificationRoute, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
 import type { StoredAlarm } from '../store/store.ts';
-import type { DeliveryLog } from './delivery-log.ts';
+import type { Attempt, DeliveryLog } from './delivery-log.ts';
 import { signedDingtalkUrl } from './dingtalk-sign.ts';
 import { body, type NotifyEvent } from './format.ts';
 import { matchRoutes, zoneKinds } from './routing.ts';
@@ -92,17 +92,32 @@ export class Notifier {
     reminder: number,
     payload: unknown,
   ): Promise<DeliveryOutcome> {
-    const shown = safeUrl(route.url);
-    const log = this.opts.log;
     const row = this.opts.deliveries.begin({
       alarmId: a.id,
       site: a.site,
       routeId: route.id,
-      url: shown,
+      url: safeUrl(route.url),
       event,
       reminder,
       at: Date.now(),
     });
+    return this.sendTo(route, payload, { alarm: a.id, event }, (at, final) =>
+      this.opts.deliveries.attempt(row, at, final),
+    );
+  }
+
+  /**
+   * Posts one payload to one route with the retries, DingTalk signing and logging of an alarm notice
+   * (the scheduled reports and the published day digests use it too); `record` sees every attempt.
+   */
+  async sendTo(
+    route: NotificationRoute,
+    payload: unknown,
+    what: Record<string, unknown>,
+    record?: (at: Attempt, final: 'delivered' | 'failed' | 'pending') => void,
+  ): Promise<DeliveryOutcome> {
+    const shown = safeUrl(route.url);
+    const log = this.opts.log;
     let last: string | undefined;
     for (let i = 1; i <= this.retry.tries; i++) {
       if (this.abort.signal.aborted) break;
@@ -113,16 +128,8 @@ export class Notifier {
           : route.url;
       const at = await postJson(url, payload, this.retry.timeoutMs);
       const final = at.ok ? 'delivered' : i === this.retry.tries ? 'failed' : 'pending';
-      this.opts.deliveries.attempt(row, at, final);
-      const fields = {
-        alarm: a.id,
-        route: route.id,
-        url: shown,
-        event,
-        attempt: i,
-        of: this.retry.tries,
-        status: at.status,
-      };
+      record?.(at, final);
+      const fields = { ...what, route: route.id, url: shown, attempt: i, of: this.retry.tries, status: at.status };
       if (at.ok) {
         log.info(fields, `notification delivered to ${route.id}`);
         return { routeId: route.id, url: shown, delivered: true, deliveredAt: at.at, attempts: i };
@@ -141,11 +148,7 @@ export class Notifier {
       }
     }
     if (this.abort.signal.aborted) {
-      this.opts.deliveries.attempt(
-        row,
-        { at: Date.now(), ok: false, error: 'server stopped before delivery' },
-        'failed',
-      );
+      record?.({ at: Date.now(), ok: false, error: 'server stopped before delivery' }, 'failed');
       last = 'server stopped before delivery';
     }
     return {

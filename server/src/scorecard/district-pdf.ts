@@ -7,14 +7,19 @@ import { scorecardSection } from '../evidence/pdf-scorecard.ts';
 import { VERSION } from '../version.ts';
 
 const MARK = { pass: '合', fail: '否', 'insufficient-data': '缺' } as const;
-const PERIOD = { month: '本月至今', year: '评估年度至今' } as const;
+const PERIOD = { month: '本月', quarter: '本季度', year: '评估年度至今' } as const;
 
-export async function districtPdf(view: DistrictView, scorecards: readonly Scorecard[]): Promise<Buffer> {
+/** `caption`: what the period is (default: this month / the assessment year so far). */
+export async function districtPdf(
+  view: DistrictView,
+  scorecards: readonly Scorecard[],
+  caption: string = PERIOD[view.period],
+): Promise<Buffer> {
   const { doc, done } = newDoc(
     { Title: `区级受理中心评估总览 ${view.firstDay}–${view.lastDay}`, Author: `hallmon ${VERSION}` },
     'landscape',
   );
-  h1(doc, `区级受理中心评估总览（${PERIOD[view.period]}：${view.firstDay} 至 ${view.lastDay}）`);
+  h1(doc, `区级受理中心评估总览（${caption}：${view.firstDay} 至 ${view.lastDay}）`);
   doc
     .fontSize(8)
     .fillColor('#555')

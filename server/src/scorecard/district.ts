@@ -3,13 +3,13 @@
 // day, 05-01: the 2025 standard's back-office sampling period), each centre's cells taken from its
 // own scorecard, so a drill-down shows the same figures.
 import { dayInZone, type ClauseCatalogue, type SiteConfig } from '@hallmon/firmware-config';
-import type { DistrictPeriod, DistrictRow, DistrictView, Scorecard } from '@hallmon/contract';
+import type { DistrictRow, DistrictView, Scorecard } from '@hallmon/contract';
 import type { EvidenceService } from '../evidence/service.ts';
 import { scoredClauses } from './scorecard.ts';
 
 /** The site-local days of a district period that contains `now`: from its first day to today. */
 export function districtDays(
-  period: DistrictPeriod,
+  period: 'month' | 'year',
   site: Pick<SiteConfig, 'timezone'>,
   now: number,
   catalogue: Pick<ClauseCatalogue, 'assessmentYear'>,
@@ -41,39 +41,43 @@ export function districtRow(site: SiteConfig, sc: Scorecard): DistrictRow {
   };
 }
 
-/** Every given centre's scorecard for the period, one after another (the evidence line). */
+/** The view of centres whose scorecards (in the same order) cover the given days. */
+export function districtOf(
+  svc: Pick<EvidenceService, 'now' | 'catalogue'>,
+  sites: readonly SiteConfig[],
+  scorecards: readonly Scorecard[],
+  period: DistrictView['period'],
+  firstDay: string,
+  lastDay: string,
+): DistrictView {
+  return {
+    period,
+    firstDay,
+    lastDay,
+    generatedAt: new Date(svc.now()).toISOString(),
+    clauses: scoredClauses(svc.catalogue).map((c) => ({
+      clause: c.id,
+      title: c.title,
+      titleEn: c.titleEn,
+      group: c.scoring.group,
+      points: c.scoring.points,
+    })),
+    rows: sites.map((s, i) => districtRow(s, scorecards[i]!)),
+  };
+}
+
+/** Every given centre's scorecard for this month or the assessment year so far, one after another. */
 export async function districtView(
   svc: EvidenceService,
   sites: readonly SiteConfig[],
-  period: DistrictPeriod,
+  period: 'month' | 'year',
 ): Promise<{ view: DistrictView; scorecards: Scorecard[] }> {
   const now = svc.now();
   const scorecards: Scorecard[] = [];
-  for (const site of sites) {
-    const { from, to } = districtDays(period, site, now, svc.catalogue);
-    scorecards.push(await svc.scorecard(site, from, to));
-  }
   const days = sites.map((s) => districtDays(period, s, now, svc.catalogue));
+  for (const [i, site] of sites.entries()) scorecards.push(await svc.scorecard(site, days[i]!.from, days[i]!.to));
   const fallback = districtDays(period, { timezone: 'Asia/Shanghai' }, now, svc.catalogue);
-  return {
-    view: {
-      period,
-      firstDay: days.map((d) => d.from).sort()[0] ?? fallback.from,
-      lastDay:
-        days
-          .map((d) => d.to)
-          .sort()
-          .reverse()[0] ?? fallback.to,
-      generatedAt: new Date(now).toISOString(),
-      clauses: scoredClauses(svc.catalogue).map((c) => ({
-        clause: c.id,
-        title: c.title,
-        titleEn: c.titleEn,
-        group: c.scoring.group,
-        points: c.scoring.points,
-      })),
-      rows: sites.map((s, i) => districtRow(s, scorecards[i]!)),
-    },
-    scorecards,
-  };
+  const firstDay = days.map((d) => d.from).sort()[0] ?? fallback.from;
+  const lastDay = days.map((d) => d.to).sort().reverse()[0] ?? fallback.to;
+  return { view: districtOf(svc, sites, scorecards, period, firstDay, lastDay), scorecards };
 }
