@@ -78,6 +78,10 @@ export async function districtView(
   for (const [i, site] of sites.entries()) scorecards.push(await svc.scorecard(site, days[i]!.from, days[i]!.to));
   const fallback = districtDays(period, { timezone: 'Asia/Shanghai' }, now, svc.catalogue);
   const firstDay = days.map((d) => d.from).sort()[0] ?? fallback.from;
-  const lastDay = days.map((d) => d.to).sort().reverse()[0] ?? fallback.to;
+  const lastDay =
+    days
+      .map((d) => d.to)
+      .sort()
+      .reverse()[0] ?? fallback.to;
   return { view: districtOf(svc, sites, scorecards, period, firstDay, lastDay), scorecards };
 }
