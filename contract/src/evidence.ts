@@ -208,6 +208,43 @@ export const EvidenceFollowup = Type.Object({
   missedDeadlineAlarm: Nullable(Type.String()),
 });
 
+/** One opening hour (or the mean of a clock hour of the day) of the environment × service section. */
+export const EnvHour = Type.Object({
+  start: IsoTime,
+  end: IsoTime,
+  /** Site-local clock hour, "09:00". */
+  hour: Type.String(),
+  laeq: Nullable(Type.Number()),
+  co2: Nullable(Type.Number()),
+  temperature: Nullable(Type.Number()),
+  tickets: Type.Number(),
+  meanWaitMin: Nullable(Type.Number()),
+  badRatings: Type.Number(),
+});
+export type EnvHour = Static<typeof EnvHour>;
+
+export const EnvCorrelation = Type.Object({
+  environment: Type.Union([Type.Literal('laeq'), Type.Literal('co2'), Type.Literal('temperature')]),
+  service: Type.Union([Type.Literal('meanWaitMin'), Type.Literal('tickets'), Type.Literal('badRatings')]),
+  n: Type.Integer(),
+  r: Nullable(Type.Number()),
+  /** 95 % interval of r (Fisher z). */
+  low: Nullable(Type.Number()),
+  high: Nullable(Type.Number()),
+});
+export type EnvCorrelation = Static<typeof EnvCorrelation>;
+
+/** The hall's environment beside its service, per opening hour (docs/evidence.md). */
+export const EnvironmentService = Type.Object({
+  hours: Type.Array(EnvHour),
+  /** Means per clock hour of the day. */
+  profile: Type.Array(EnvHour),
+  correlations: Type.Array(EnvCorrelation),
+  /** Correlation is not cause, and why the intervals are optimistic. */
+  caveat: Type.String(),
+});
+export type EnvironmentService = Static<typeof EnvironmentService>;
+
 export const ChainHead = Type.Object({
   day: Type.String(),
   digest: Type.String(),
@@ -240,6 +277,7 @@ export const EvidencePack = Type.Object({
   series: Type.Array(Type.Object({ sensor: Type.String(), metric: MetricName, zone: Type.String() })),
   /** The scorecard (scorecard.ts): the first section of the PDF, built from the clauses above. */
   scorecard: Scorecard,
+  environmentService: EnvironmentService,
   chainHeads: Type.Optional(Type.Array(ChainHead)),
 });
 export type EvidencePack = Static<typeof EvidencePack>;

@@ -26,6 +26,7 @@ export {
 export { Schedule, DEFAULT_SUMMER, type OpeningSpan, type SeasonRange } from './schedule.ts';
 export { round6, alarmId } from './alarm.ts';
 export { followupDeadlines, type FollowupDeadlines } from './kinds/bad-rating-followup.ts';
+export { rateTarget } from './kinds/followup-rate.ts';
 export { ruleKind, findRuleKind, kindsJudgedBy, type RuleKindSpec, type KindEvidence } from './kinds/index.ts';
 export { clearBand, scanHours, limitHours, type HourSummary, type QuietView, type QuietTest } from './quiet-hours.ts';
 export type { QueueWaitRule } from './kinds/queue-wait.ts';
@@ -47,3 +48,4 @@ export type {
 } from './types.ts';
 export * from './acoustics.ts';
 export { dewPoint } from './dew-point.ts';
+export { pearson, type Correlation } from './correlation.ts';

@@ -117,6 +117,10 @@ test('PDF: clause numbers and Chinese titles in the text, Noto Sans SC embedded'
     '不符合',
     'GB 50174-2017',
     '空调已重启',
+    '评估计分卡',
+    '沪民便函〔2025〕9号',
+    '环境与服务',
+    '相关不等于因果',
   ])
     assert.ok(text.includes(s), `the PDF text lacks "${s}"`);
   assert.match(text, /第 1 \/ \d+ 页/);

@@ -16,6 +16,7 @@ import { clauseCoverage, dataGaps } from './steps/coverage.ts';
 import { counterDeviceCoverage, deviceFaults } from './steps/device-faults.ts';
 import { evaluationMonths, windowRates } from './steps/evaluation-rate.ts';
 import { followupRateClause } from './steps/followup-rates.ts';
+import { environmentService } from './steps/environment-service.ts';
 import { memoDay } from './steps/format.ts';
 import { judgeFollowups } from './steps/followups.ts';
 import { resolveInputs, type EvidenceInput } from './steps/inputs.ts';
@@ -121,7 +122,10 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     .filter((a) => a.rule === 'selftest' || /self-?test/.test(a.rule))
     .map(alarmAckJson);
   const lastDay = schedule.day(to - 1);
-  const pack: Omit<EvidencePack, 'scorecard'> = {
+  // 8. The hall's environment beside its service, hour by hour.
+  const badScoreMax = kinds.rulesOn('followups')[0]?.params?.badScoreMax ?? 2;
+  const env = await environmentService(store, site, series, schedule, counters.events, badScoreMax, from, to);
+  const pack: Omit<EvidencePack, 'scorecard' | 'environmentService'> = {
     site: site.id,
     siteName: site.name,
     from: toIso(from),
@@ -141,7 +145,11 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     dataGaps: coverageInput.dataGaps,
     series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
   };
-  return { ...pack, scorecard: buildScorecard(pack, catalogue, (input.now ?? Date.now)()) };
+  return {
+    ...pack,
+    scorecard: buildScorecard(pack, catalogue, (input.now ?? Date.now)()),
+    environmentService: env,
+  };
 }
 
 function excursionJson(x: Excursion): EvidenceExcursion {

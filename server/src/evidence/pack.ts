@@ -159,6 +159,20 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   );
   for (const c of pack.clauses) put(`csv/clause-${c.clause}.csv`, clauseCsv(c));
   put(
+    'csv/environment-service.csv',
+    listCsv(pack.environmentService.hours, [
+      'start',
+      'end',
+      'hour',
+      'laeq',
+      'co2',
+      'temperature',
+      'tickets',
+      'meanWaitMin',
+      'badRatings',
+    ]),
+  );
+  put(
     'csv/device-faults.csv',
     listCsv(pack.deviceFaults, [
       'device',

@@ -5,7 +5,7 @@
 // evaluation rate per window), then device faults, follow-ups, alarm acknowledgements and
 // self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
 import { findRuleKind, type KindEvidence } from '@hallmon/rules';
-import { bandChart, barChart, lineChart } from './pdf-charts.ts';
+import { bandChart, barChart, lineChart, scatterChart } from './pdf-charts.ts';
 import {
   dur,
   fmt,
@@ -98,6 +98,8 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
   for (const m of pack.method) doc.text(`• ${m}`).moveDown(0.2);
 
   for (const c of pack.clauses) clauseSection(doc, c, pack, local);
+
+  environmentSection(doc, pack);
 
   doc.addPage();
   h1(doc, '设备故障 (device faults)');
@@ -271,6 +273,67 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
     );
   }
   void pack;
+}
+
+const ENV_ZH = { laeq: '噪声 LAeq', co2: '二氧化碳', temperature: '温度' } as const;
+const SERVICE_ZH = { meanWaitMin: '平均等候（分钟）', tickets: '取号数', badRatings: '差评数' } as const;
+
+/** Environment × service: correlations with their caveat, the hour-of-day profile and a scatter. */
+function environmentSection(doc: Doc, pack: EvidencePack): void {
+  const e = pack.environmentService;
+  doc.addPage();
+  h1(doc, '环境与服务 (environment × service)');
+  doc
+    .fontSize(8.5)
+    .text(
+      `营业时间内每小时的大厅噪声、二氧化碳、温度与取号、等候、差评并列（共 ${e.hours.length} 个营业小时），下表为相关系数 r 及其 95 % 区间。`,
+    )
+    .moveDown(0.3)
+    .fillColor('#c0392b')
+    .text(e.caveat)
+    .fillColor('#000')
+    .moveDown(0.4);
+  table(
+    doc,
+    ['环境', '服务', '小时数', 'r', '95 % 区间'],
+    [110, 120, 70, 70, 125],
+    e.correlations.map((c) => [
+      ENV_ZH[c.environment],
+      SERVICE_ZH[c.service],
+      String(c.n),
+      c.r === null ? '—' : c.r.toFixed(2),
+      c.low === null || c.high === null ? '—' : `${c.low.toFixed(2)} … ${c.high.toFixed(2)}`,
+    ]),
+  );
+  h2(doc, '按时段平均 (by hour of day)');
+  table(
+    doc,
+    ['时段', 'LAeq dB(A)', 'CO2 ppm', '温度 °C', '取号', '等候 分钟', '差评'],
+    [60, 75, 70, 65, 65, 85, 75],
+    e.profile.map((p) => [
+      p.hour,
+      fmt(p.laeq),
+      fmt(p.co2),
+      fmt(p.temperature),
+      fmt(p.tickets),
+      fmt(p.meanWaitMin),
+      fmt(p.badRatings),
+    ]),
+  );
+  const pts = (k: 'laeq' | 'co2') =>
+    e.hours.flatMap((h) => (h[k] !== null && h.meanWaitMin !== null ? [{ x: h[k]!, y: h.meanWaitMin }] : []));
+  for (const [k, label] of [
+    ['laeq', '噪声 LAeq dB(A)'],
+    ['co2', '二氧化碳 ppm'],
+  ] as const) {
+    const p = pts(k);
+    if (p.length < 3) continue;
+    if (doc.y + 130 > doc.page.height - M) doc.addPage();
+    const y = doc.y + 16;
+    scatterChart(doc, { x: M + 35, y, w: 440, h: 100 }, `每个营业小时：${label} 与平均等候（分钟）`, p, label);
+    doc.x = M;
+    doc.y = y + 118;
+  }
 }
 
 /** A detector's findings in words (its kind says what each means). */

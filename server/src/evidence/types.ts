@@ -2,7 +2,7 @@
 // the rules and limit sources it was judged by, coverage, excursions, gaps and the tables an assessor
 // reads. JSON, CSV and PDF are all rendered from this one object, so they carry the same facts.
 import type { Metric } from '@hallmon/firmware-config';
-import type { AlarmAck, Scorecard } from '@hallmon/contract';
+import type { AlarmAck, EnvironmentService, Scorecard } from '@hallmon/contract';
 
 export type Verdict = 'pass' | 'fail' | 'insufficient-data';
 
@@ -242,6 +242,8 @@ export interface EvidencePack {
   series: Array<{ sensor: string; metric: Metric; zone: string }>;
   /** The scorecard: what each scored clause is worth and what the period put at risk (built from the clauses). */
   scorecard: Scorecard;
+  /** The hall's environment beside its service, per opening hour, and their correlations. */
+  environmentService: EnvironmentService;
   chainHeads?: ChainHead[];
 }
 

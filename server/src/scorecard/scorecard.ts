@@ -20,7 +20,7 @@ function records(ev: ClauseEvidence, pack: PackBody, bases: Set<string>): Array<
 }
 
 /** The pack without its scorecard (what the scorecard is built from). */
-type PackBody = Omit<EvidencePack, 'scorecard'>;
+type PackBody = Omit<EvidencePack, 'scorecard' | 'environmentService'>;
 
 function deduction(d: Deduction, failed: boolean, found: Array<{ finding?: string }>): DeductionLine {
   const count =
