@@ -151,7 +151,7 @@ export class Schedule {
     const out: Array<[number, number]> = [];
     for (let info = this.dayInfo(from); info.start < to; info = this.dayInfo(info.end))
       for (const [a, b] of info.open)
-        for (let s = Math.max(a, from); s < Math.min(b, to); ) {
+        for (let s = Math.max(a, from); s < Math.min(b, to);) {
           const e = Math.min(b, to, info.start + (Math.floor((s - info.start) / 3_600_000) + 1) * 3_600_000);
           out.push([s, e]);
           s = e;
