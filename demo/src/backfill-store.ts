@@ -31,7 +31,15 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
       : planIncidents(o.site, o.seed, o.from, o.to);
   const scenario = incidents.length ? yearScenario(o.scenario, o.site, incidents) : o.scenario;
   const stepS: Partial<Record<Metric, number>> = { noise_laeq: o.noiseStepS ?? 1 };
-  const hist = { scenario, site: o.site, seed: o.seed, from: o.from, to: o.to, stepS };
+  const hist = {
+    scenario,
+    site: o.site,
+    seed: o.seed,
+    from: o.from,
+    to: o.to,
+    stepS,
+    ...(o.sensors ? { sensors: o.sensors } : {}),
+  };
   const total = Math.max(1, estimateReadings(hist));
   const store = createStore({ kind: 'sqlite', dataDir: o.dataDir }, log);
   await store.open();

@@ -14,6 +14,8 @@ export interface StoreBackfillOptions {
   dataDir: string;
   /** Seconds between noise readings (default 1; 10 makes a year about 8× smaller and faster). */
   noiseStepS?: number;
+  /** Only these sensors' readings (default every sensor); counter events are always written. */
+  sensors?: string[];
   /** Place the year's incidents (default true), or exactly these. */
   incidents?: boolean | Incident[];
   /** Seal the closed days at the end (default true). */
