@@ -18,7 +18,7 @@ import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
 import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
 import { DistrictView, Scorecard } from './scorecard.ts';
-import { ReportList } from './reports.ts';
+import { ReportList, ReportsAnswer } from './reports.ts';
 
 /** A POST with a JSON body adds the body parser's refusals and the role or site check. */
 const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
@@ -83,7 +83,7 @@ export const API = {
       ...errors(400, 401, 500),
     },
   },
-  'GET /api/reports': { response: { 200: ReportList, ...errors(401, 500) } },
+  'GET /api/reports': { response: { 200: ReportsAnswer, ...errors(401, 500) } },
   /** 202: the packs queued (they build in the background; GET /api/reports shows their progress). */
   'POST /api/reports': { response: { 202: ReportList, ...WRITE } },
   /** A file of a finished pack, with a token or a signed link (?exp=&sig=). */

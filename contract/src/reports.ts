@@ -43,3 +43,19 @@ export const Report = Type.Object({
 });
 export type Report = Static<typeof Report>;
 export const ReportList = Type.Array(Report);
+
+/** A plan of the schedule (firmware-config ReportPlan). */
+export const ReportPlanInfo = Type.Object({
+  id: Type.String(),
+  period: Type.Union([Type.Literal('month'), Type.Literal('quarter')]),
+  scope: Type.Union([Type.Literal('sites'), Type.Literal('district')]),
+  day: Type.Integer(),
+  at: Type.String(),
+  enabled: Type.Boolean(),
+});
+
+/** GET /api/reports: the schedule's plans and the packs the account may read, newest first. */
+export const ReportsAnswer = Type.Object({
+  plans: Type.Array(ReportPlanInfo),
+  reports: ReportList,
+});

@@ -26,9 +26,12 @@ const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
 const Evidence = lazy(() => import('./pages/Evidence.tsx'));
+const Scorecard = lazy(() => import('./pages/Scorecard.tsx'));
+const District = lazy(() => import('./pages/District.tsx'));
+const Reports = lazy(() => import('./pages/Reports.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
-const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big']);
+const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big', 'scorecard']);
 const TOAST_MS = 30_000;
 
 export function App() {
@@ -151,6 +154,18 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <BigScreen {...(site ? { siteId: site } : {})} />;
     case 'evidence':
       return <Evidence {...(site ? { siteId: site } : {})} />;
+    case 'scorecard':
+      return (
+        <Scorecard
+          key={`${site ?? ''}|${'range' in route ? (route.range ?? '') : ''}`}
+          {...(site ? { siteId: site } : {})}
+          {...('range' in route && route.range ? { range: route.range } : {})}
+        />
+      );
+    case 'district':
+      return <District />;
+    case 'reports':
+      return <Reports />;
   }
 }
 

@@ -47,7 +47,7 @@ test('monthly packs on a simulated clock: built, kept, listed, delivered with a 
     { site: 'demo', device: 'eval-w01', type: 'rating', score: 5, window: 'W01', ts: served + 30_000 },
   ]);
   const admin = await server.login();
-  const list = async () => (await server.get<Report[]>('/api/reports', admin)).body;
+  const list = async () => (await server.get<{ reports: Report[] }>('/api/reports', admin)).body.reports;
 
   await server.reports.tick();
   assert.deepEqual(await list(), [], 'August is not built: it ended before the schedule started');

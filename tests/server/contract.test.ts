@@ -436,9 +436,9 @@ test('every /api route answers what its contract schema says, errors included', 
   {
     const done = await waitFor(
       async () =>
-        (await server.get<Array<{ id: string; state: string; scope: string }>>('/api/reports', admin)).body.find(
-          (r) => r.scope === 'demo' && r.state === 'done',
-        ),
+        (
+          await server.get<{ reports: Array<{ id: string; state: string; scope: string }> }>('/api/reports', admin)
+        ).body.reports.find((r) => r.scope === 'demo' && r.state === 'done'),
       'the demo monthly pack to be built',
     );
     const file = await fetch(`${server.url}/api/reports/${encodeURIComponent(done.id)}/file/evidence.pdf`, {

@@ -3,7 +3,7 @@
 // what to do). A 401 means the token expired or the server restarted with a new key: the session is
 // dropped and the app shows login.
 import { getSession, setSession } from '../auth/auth.ts';
-import type { Answer, ApiError as ApiErrorBody, FollowupAction } from '@hallmon/contract';
+import type { Answer, ApiError as ApiErrorBody, CallbackOutcome, FollowupAction } from '@hallmon/contract';
 import type { Metric } from '@hallmon/firmware-config/core';
 
 export class ApiError extends Error {
@@ -86,8 +86,23 @@ export const api = {
   followups: (site: string, state: 'open' | 'all' = 'open', signal?: AbortSignal) =>
     request<Answer<'GET /api/followups'>>('GET', `/api/followups${qs({ site, state })}`, undefined, signal),
   /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
-  followupStep: (id: string, action: FollowupAction, note = '') =>
+  followupStep: (id: string, action: Exclude<FollowupAction, 'callback'>, note = '') =>
     request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
+  /** A callback (回访): how it went and, when the resident was reached, whether they were satisfied. */
+  callback: (id: string, c: { outcome: CallbackOutcome; satisfied: boolean | null; note: string }) =>
+    request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, {
+      action: 'callback',
+      note: c.note,
+      outcome: c.outcome,
+      ...(c.outcome === 'reached' ? { satisfied: c.satisfied } : {}),
+    }),
+  scorecard: (q: { site: string; from: string; to: string }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/scorecard'>>('GET', `/api/scorecard${qs(q)}`, undefined, signal),
+  district: (period: 'month' | 'year', signal?: AbortSignal) =>
+    request<Answer<'GET /api/district'>>('GET', `/api/district${qs({ period })}`, undefined, signal),
+  reports: (signal?: AbortSignal) => request<Answer<'GET /api/reports'>>('GET', '/api/reports', undefined, signal),
+  /** Builds a plan's latest period now (admin, district). */
+  buildReport: (plan: string) => request<Answer<'POST /api/reports'>>('POST', '/api/reports', { plan }),
   /** What the rule engine judged for a sensor over a range: excursions and gaps for chart marks. */
   marks: (q: { site: string; sensor: string; from: number; to: number }, signal?: AbortSignal) =>
     request<Answer<'GET /api/marks'>>(

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { pagesFor, canView, canAck, canFollowUp, homePage, isRole, PAGES } from './roles.ts';
+import { pagesFor, canView, canAck, canBuildReports, canFollowUp, homePage, isRole, PAGES } from './roles.ts';
 
 describe('role permissions', () => {
   it('admin and assessor see every page', () => {
@@ -27,6 +27,13 @@ describe('role permissions', () => {
   it('follow-up steps: admin and the hall manager only', () => {
     expect(canFollowUp('admin') && canFollowUp('hall')).toBe(true);
     expect(canFollowUp('netadmin') || canFollowUp('assessor')).toBe(false);
+  });
+  it('the district office lands on the centres’ scores and may build the scheduled reports', () => {
+    expect(homePage('district')).toBe('district');
+    expect(canView('district', 'scorecard') && canView('district', 'reports')).toBe(true);
+    expect(canBuildReports('district') && canBuildReports('admin')).toBe(true);
+    expect(canBuildReports('hall') || canBuildReports('assessor')).toBe(false);
+    expect(canView('netadmin', 'district')).toBe(false);
   });
   it('recognises roles', () => {
     expect(isRole('netadmin')).toBe(true);

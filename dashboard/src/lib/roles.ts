@@ -6,14 +6,39 @@ import { ROLES, isRole, may, type Role } from '@hallmon/contract/roles';
 
 export { ROLES, isRole, type Role };
 
-export const PAGES = ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'] as const;
+export const PAGES = [
+  'overview',
+  'hall',
+  'queues',
+  'rooms',
+  'alarms',
+  'devices',
+  'big',
+  'evidence',
+  'scorecard',
+  'district',
+  'reports',
+] as const;
 export type Page = (typeof PAGES)[number];
 
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
-  district: ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'],
+  // The district office starts from every centre's scores (区级评估) and the packs it receives.
+  district: [
+    'district',
+    'overview',
+    'scorecard',
+    'reports',
+    'hall',
+    'queues',
+    'rooms',
+    'alarms',
+    'devices',
+    'big',
+    'evidence',
+  ],
   netadmin: ['rooms', 'alarms', 'devices', 'evidence'],
-  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence'],
+  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence', 'scorecard', 'reports'],
   assessor: PAGES,
 };
 
@@ -33,6 +58,11 @@ export function canAck(role: Role): boolean {
 /** Recording a follow-up step (answered, complex, resolved): the contract's `followup` right. */
 export function canFollowUp(role: Role): boolean {
   return may(role, 'followup');
+}
+
+/** Building a scheduled report now: the contract's `reports` right. */
+export function canBuildReports(role: Role): boolean {
+  return may(role, 'reports');
 }
 
 /** Where a role lands after login. */

@@ -49,7 +49,17 @@ export function reportRoutes(reports: ReportScheduler, links: ReportLinks, now: 
       { preHandler: requireAuth(ctx.auth), schema: { response: API['GET /api/reports'].response } },
       async (request) => {
         const p = principalOf(request);
-        return reports.list().filter((r) => mayRead(p, r));
+        return {
+          plans: reports.plans.map((x) => ({
+            id: x.id,
+            period: x.period,
+            scope: x.scope,
+            day: x.day,
+            at: x.at,
+            enabled: x.enabled !== false,
+          })),
+          reports: reports.list().filter((r) => mayRead(p, r)),
+        };
       },
     );
 
