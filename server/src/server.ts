@@ -256,6 +256,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       profiles,
       calendar: shippedCalendar(),
       followupOutcomes,
+      audit,
       ...(opts.clock ? { now: () => opts.clock!.now() } : {}),
     });
 

@@ -1,8 +1,12 @@
-// Who sees which page: the network administrator works the machine and
-// archive rooms, the hall manager the hall and its queues; both handle alarms and devices. The
-// assessor reads everything and changes nothing. The roles and their rights are the contract's
-// (@hallmon/contract roles.ts, the same the server checks); the pages are the dashboard's.
-import { ROLES, isRole, may, type Role } from '@hallmon/contract/roles';
+// Who sees which page: the network administrator works the machine and archive rooms, the hall
+// manager the hall and its queues; both handle alarms and devices. The district office and the
+// assessor read every page of their sites and change nothing; only the administrator manages
+// people. Everyone reads the audit trail of their own sites and changes their own password. The
+// roles and their rights are the contract's (@hallmon/contract roles.ts, the same the server
+// checks); the pages are the dashboard's. Which sites a person sees is the server's answer to
+// GET /api/sites (the account's sites), not the role's. The district office starts from every
+// centre's scores (区级评估); the scorecard and the report packs are for whoever reads the hall.
+import { ROLES, isRole, may, mayAckZone, type Role } from '@hallmon/contract/roles';
 
 export { ROLES, isRole, type Role };
 
@@ -18,32 +22,46 @@ export const PAGES = [
   'scorecard',
   'district',
   'reports',
+  'audit',
+  'users',
+  'account',
 ] as const;
 export type Page = (typeof PAGES)[number];
 
+/** Pages reached from the header's user name rather than the navigation bar. */
+export const OFF_NAV: ReadonlySet<Page> = new Set(['account']);
+
+const READ_ALL: readonly Page[] = [
+  'overview',
+  'hall',
+  'queues',
+  'rooms',
+  'alarms',
+  'devices',
+  'big',
+  'evidence',
+  'scorecard',
+  'district',
+  'reports',
+  'audit',
+  'account',
+];
+
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
-  // The district office starts from every centre's scores (区级评估) and the packs it receives.
-  district: [
-    'district',
-    'overview',
-    'scorecard',
-    'reports',
-    'hall',
-    'queues',
-    'rooms',
-    'alarms',
-    'devices',
-    'big',
-    'evidence',
-  ],
-  netadmin: ['rooms', 'alarms', 'devices', 'evidence'],
-  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence', 'scorecard', 'reports'],
-  assessor: PAGES,
+  district: ['district', ...READ_ALL.filter((p) => p !== 'district')],
+  netadmin: ['rooms', 'alarms', 'devices', 'evidence', 'audit', 'account'],
+  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence', 'scorecard', 'reports', 'audit', 'account'],
+  assessor: READ_ALL,
 };
 
 export function pagesFor(role: Role): readonly Page[] {
   return BY_ROLE[role];
+}
+
+/** The pages of the navigation bar. */
+export function navPagesFor(role: Role): readonly Page[] {
+  return BY_ROLE[role].filter((p) => !OFF_NAV.has(p));
 }
 
 export function canView(role: Role, page: Page): boolean {
@@ -55,9 +73,22 @@ export function canAck(role: Role): boolean {
   return may(role, 'ack');
 }
 
+/**
+ * Whether the role may acknowledge an alarm raised in a zone of this kind (undefined: no zone, the
+ * self-test's alarm): the hall manager the hall and counters, the network administrator the rooms.
+ */
+export function canAckZone(role: Role, zoneKind: string | undefined): boolean {
+  return mayAckZone(role, zoneKind);
+}
+
 /** Recording a follow-up step (answered, complex, resolved): the contract's `followup` right. */
 export function canFollowUp(role: Role): boolean {
   return may(role, 'followup');
+}
+
+/** Managing people: the contract's `users` right. */
+export function canManageUsers(role: Role): boolean {
+  return may(role, 'users');
 }
 
 /** Building a scheduled report now: the contract's `reports` right. */

@@ -13,6 +13,7 @@ import {
 } from '@hallmon/firmware-config';
 import type { Scorecard } from '@hallmon/contract';
 import type { Store } from '../store/store.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { buildEvidence } from './compute.ts';
 import type { EvidencePack, FollowupOutcome, Progress } from './types.ts';
 
@@ -23,6 +24,8 @@ export interface EvidenceServiceOptions {
   calendar: WorkingCalendar;
   /** What people recorded for a site's bad ratings (the server's followups.db). */
   followupOutcomes?(site: string): FollowupOutcome[];
+  /** The audit trail: the site's entries of the period go into each pack. */
+  audit?: Pick<AuditLog, 'list'>;
   /** Clock for "now" (judged-until instants, the current month, the cache); tests simulate it. */
   now?: () => number;
   /** How long a scorecard is reused, ms (default 10 min). */
@@ -55,6 +58,7 @@ export class EvidenceService {
         to,
         now: this.now,
         followupOutcomes: this.o.followupOutcomes?.(site.id) ?? [],
+        ...(this.o.audit ? { audit: this.o.audit } : {}),
         ...(onProgress ? { onProgress } : {}),
       }),
     );
@@ -81,7 +85,12 @@ export class EvidenceService {
  * without a running server, as the route tests do).
  */
 export function evidenceServiceOf(
-  ctx: { store: Store; evidence?: EvidenceService; followupOutcomes?(site: string): FollowupOutcome[] },
+  ctx: {
+    store: Store;
+    evidence?: EvidenceService;
+    followupOutcomes?(site: string): FollowupOutcome[];
+    audit?: Pick<AuditLog, 'list'>;
+  },
   o: Partial<Pick<EvidenceServiceOptions, 'catalogue' | 'profiles' | 'calendar'>> = {},
 ): EvidenceService {
   if (ctx.evidence) return ctx.evidence;
@@ -91,6 +100,7 @@ export function evidenceServiceOf(
     profiles: o.profiles ?? loadProfiles(),
     calendar: o.calendar ?? shippedCalendar(),
     ...(ctx.followupOutcomes ? { followupOutcomes: (site) => ctx.followupOutcomes!(site) } : {}),
+    ...(ctx.audit ? { audit: ctx.audit } : {}),
   });
   return ctx.evidence;
 }
