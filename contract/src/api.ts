@@ -19,6 +19,7 @@ import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
 import { DistrictView, Scorecard } from './scorecard.ts';
 import { ReportList, ReportsAnswer } from './reports.ts';
+import { DigestsAccepted, DigestsAnswer } from './digests.ts';
 
 /** A POST with a JSON body adds the body parser's refusals and the role or site check. */
 const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
@@ -101,6 +102,9 @@ export const API = {
       ...SCOPED,
     },
   },
+  /** No token: the records' Ed25519 signatures and the site's first key authenticate them. */
+  'POST /api/digests': { response: { 200: DigestsAccepted, ...errors(400, 404, 409, 413, 415, 500) } },
+  'GET /api/digests': { response: { 200: DigestsAnswer, ...SCOPED } },
 } as const satisfies Record<
   string,
   { response: Record<number, TSchema | { content: Record<string, { schema: TSchema }> }> }

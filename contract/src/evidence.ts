@@ -285,5 +285,9 @@ export const EvidencePack = Type.Object({
   scorecard: Scorecard,
   environmentService: EnvironmentService,
   chainHeads: Type.Optional(Type.Array(ChainHead)),
+  /** The site's Ed25519 public key that signed the pack's manifest and day links (written packs). */
+  signingKey: Type.Optional(
+    Type.Object({ algorithm: Type.Literal('Ed25519'), keyId: Type.String(), publicKey: Type.String() }),
+  ),
 });
 export type EvidencePack = Static<typeof EvidencePack>;

@@ -19,6 +19,7 @@ export * from './alarm-path.ts';
 export * from './evidence.ts';
 export * from './scorecard.ts';
 export * from './reports.ts';
+export * from './digests.ts';
 export * from './marks.ts';
 export * from './live.ts';
 export * from './api.ts';

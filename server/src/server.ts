@@ -2,7 +2,7 @@
 // pipeline, HTTP API, socket.io live push, and either the embedded broker or a client of an
 // external one. stop() closes everything in reverse order so a test process exits by itself.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
@@ -52,6 +52,11 @@ import { EvidenceService } from './evidence/service.ts';
 import { ReportScheduler } from './reports/scheduler.ts';
 import { ReportLinks } from './reports/links.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { SigningKeys } from './signing/keys.ts';
+import { DigestPublisher } from './signing/publisher.ts';
+import { DigestStore } from './signing/digest-store.ts';
+import { digestRoutes } from './signing/digest-routes.ts';
+import { SealStore } from './seal/seal-store.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -83,6 +88,8 @@ export type StartOptions = Partial<ServerOptions> & {
   reportSchedule?: ReportSchedule;
   /** How often the report schedule is checked, ms (default 60 s). */
   reportCheckMs?: number;
+  /** How often sealed days are signed and published, ms (default 60 s; tests call publisher.pass()). */
+  publishEveryMs?: number;
 };
 
 export interface RunningServer {
@@ -114,6 +121,8 @@ export interface RunningServer {
   evidence: EvidenceService;
   /** The scheduled report packs. */
   reports: ReportScheduler;
+  /** The sites' signing keys; each sealed day signed and published outside the data folder. */
+  signing: { keys: SigningKeys; publisher: DigestPublisher; digests: DigestStore };
   stop(): Promise<void>;
 }
 
@@ -260,6 +269,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       ...(opts.clock ? { now: () => opts.clock!.now() } : {}),
     });
 
+    // Signing keys: each sealed day's link and each pack's manifest are signed with the site's key.
+    const keysDir = opts.signingKeys ?? join(dataDir, 'keys');
+    const keys = new SigningKeys(keysDir);
+    if (!opts.signingKeys)
+      log.info(
+        { keys: keysDir },
+        'the signing keys are in the data folder: keep them elsewhere with --signing-keys, or whoever holds the folder can re-sign a rewritten day',
+      );
+    const digests = new DigestStore(dataDir).open();
+    cleanups.push(() => digests.close());
     const reportLinks = new ReportLinks(secret);
     const reports = new ReportScheduler({
       schedule: opts.reportSchedule ?? loadReportSchedule(...(opts.reports ? [opts.reports] : [])),
@@ -270,6 +289,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       svc: evidence,
       notifier,
       links: reportLinks,
+      keys,
       baseUrl: () => baseUrl,
       log: log.child({ component: 'reports' }),
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -295,6 +315,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           lifecycleRoutes({ runner: selftest, selftests, deliveries }),
           followupRoutes(followups),
           reportRoutes(reports, reportLinks, () => (opts.clock ?? Date).now()),
+          digestRoutes(digests, () => Date.now()),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
@@ -381,6 +402,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
     reports.start();
     cleanups.push(() => reports.stop());
+    // Each sealed day signed and posted outside the data folder (--publish-digests).
+    const publishSeals = new SealStore(dataDir);
+    publishSeals.open();
+    cleanups.push(() => publishSeals.close());
+    const publisher = new DigestPublisher({
+      dataDir,
+      sites,
+      seals: publishSeals,
+      keys,
+      targets: opts.publishDigests ?? [],
+      log: log.child({ component: 'digests' }),
+      ...(opts.publishEveryMs !== undefined ? { everyMs: opts.publishEveryMs } : {}),
+    });
+    publisher.start();
+    cleanups.push(() => publisher.stop());
     const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.start();
     cleanups.push(() => scheduler.stop());
@@ -400,6 +436,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       followups,
       evidence,
       reports,
+      signing: { keys, publisher, digests },
       stop: stopAll,
     };
   } catch (err) {

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { TSchema } from '@sinclair/typebox';
 import { API, ApiError, contractProblems, type ApiRoute } from '@hallmon/contract';
+import { SigningKeys, dayLinkText } from '@hallmon/server';
 import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 interface Call {
@@ -102,6 +104,27 @@ test('every /api route answers what its contract schema says, errors included', 
     'the bad rating to open a follow-up',
   );
   const alarmPath = `/api/alarms/${encodeURIComponent(alarm.id)}`;
+  // A day digest as a hall publishes it, signed with a key of its own.
+  const keyDir = tempDir('hallmon-contract-keys-');
+  t.onTestFinished(() => keyDir.remove());
+  const digestOf = (site: string) => {
+    const k = new SigningKeys(keyDir.path).forSite(site);
+    const chain = 'a'.repeat(64);
+    return {
+      format: 'hallmon-day-digest/1',
+      site,
+      day: '2025-05-06',
+      digest: 'b'.repeat(64),
+      rollupDigest: null,
+      recordsDigest: null,
+      auditDigest: null,
+      chain,
+      sealedAt: new Date(start).toISOString(),
+      keyId: k.keyId,
+      publicKey: k.publicKey,
+      signature: k.sign(dayLinkText(site, '2025-05-06', chain)),
+    };
+  };
   const range = `from=${start}&to=${end + 60_000}`;
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(end);
 
@@ -205,6 +228,8 @@ test('every /api route answers what its contract schema says, errors included', 
       status: 202,
     },
     { route: 'GET /api/reports', path: '/api/reports', token: assessor },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: [digestOf('demo')] },
+    { route: 'GET /api/digests', path: '/api/digests?site=demo&from=2025-05-01&to=2025-05-31', token: assessor },
     {
       route: 'POST /api/followups/:id',
       path: `/api/followups/${encodeURIComponent(followupId)}`,
@@ -351,6 +376,16 @@ test('every /api route answers what its contract schema says, errors included', 
     { route: 'GET /api/district', path: '/api/district?period=week', token: admin, status: 400 },
     { route: 'GET /api/district', path: '/api/district', status: 401 },
     { route: 'GET /api/reports', path: '/api/reports', status: 401 },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: { site: 'demo' }, status: 400 },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: digestOf('nowhere'), status: 404 },
+    {
+      route: 'POST /api/digests',
+      path: '/api/digests',
+      method: 'POST',
+      body: { ...digestOf('demo'), chain: 'c'.repeat(64) },
+      status: 400,
+    },
+    { route: 'GET /api/digests', path: '/api/digests?site=demo', status: 401 },
     {
       route: 'POST /api/reports',
       path: '/api/reports',

@@ -73,6 +73,22 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
       { align: 'left' },
     )
     .fillColor('#000');
+  if (pack.signingKey)
+    doc
+      .moveDown(1)
+      .fontSize(9)
+      .text(`本站点签名公钥（${pack.signingKey.algorithm}，manifest.sig.json 与每日链接均由其签名）：`)
+      .font('Courier')
+      .fontSize(9)
+      .text(`key id ${pack.signingKey.keyId}`)
+      .text(pack.signingKey.publicKey)
+      .font('cjk')
+      .fontSize(8)
+      .fillColor('#555')
+      .text(
+        '请与区级服务器公布的本站点公钥核对；hallmon evidence verify --public-key 可据此校验签名。 Compare with the key the district server lists for this site.',
+      )
+      .fillColor('#000');
 
   scorecardSection(doc, pack.scorecard);
 

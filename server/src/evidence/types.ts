@@ -247,6 +247,8 @@ export interface EvidencePack {
   /** The hall's environment beside its service, per opening hour, and their correlations. */
   environmentService: EnvironmentService;
   chainHeads?: ChainHead[];
+  /** The site's Ed25519 public key that signed the pack's manifest and day links (written packs). */
+  signingKey?: { algorithm: 'Ed25519'; keyId: string; publicKey: string };
 }
 
 export type Progress = (phase: string, fraction: number) => void;

@@ -14,6 +14,7 @@ import { writePack } from '../evidence/pack.ts';
 import { districtPdf } from '../scorecard/district-pdf.ts';
 import { districtOf } from '../scorecard/district.ts';
 import type { ReportRow } from './report-db.ts';
+import type { SigningKeys } from '../signing/keys.ts';
 
 export interface BuildDeps {
   svc: EvidenceService;
@@ -21,6 +22,7 @@ export interface BuildDeps {
   sites: ReadonlyMap<string, SiteConfig>;
   profiles: Map<string, DeviceProfile>;
   seals?: SealStore;
+  keys?: SigningKeys;
   /** `${dataDir}/reports`. */
   root: string;
 }
@@ -58,6 +60,7 @@ export async function buildReport(
       dir,
       minuteData: false,
       ...(d.seals ? { seals: d.seals } : {}),
+      ...(d.keys ? { signer: d.keys.forSite(site.id) } : {}),
       onProgress: (phase, f) => progress(phase, 0.7 + 0.3 * f),
     });
   }

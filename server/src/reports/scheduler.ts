@@ -27,6 +27,7 @@ import { latestDue, type DuePeriod } from './periods.ts';
 import { ReportDb, type ReportRow } from './report-db.ts';
 import type { ReportLinks } from './links.ts';
 import { reportBody } from './report-message.ts';
+import type { SigningKeys } from '../signing/keys.ts';
 
 export interface ReportSchedulerOptions {
   schedule: ReportSchedule;
@@ -37,6 +38,8 @@ export interface ReportSchedulerOptions {
   svc: EvidenceService;
   notifier: Pick<Notifier, 'sendTo'>;
   links: ReportLinks;
+  /** The sites' signing keys: a site's pack is signed with its key. */
+  keys?: SigningKeys;
   /** Absolute base of the links sent to routes (the server's public URL). */
   baseUrl: () => string;
   log: Logger;
@@ -190,6 +193,7 @@ export class ReportScheduler {
           profiles: this.o.profiles,
           root: join(this.o.dataDir, 'reports'),
           ...(this.seals ? { seals: this.seals } : {}),
+          ...(this.o.keys ? { keys: this.o.keys } : {}),
         },
         (phase, f) => {
           const p = Math.max(last, Math.min(0.999, f));
