@@ -99,6 +99,9 @@ export class SelfRatingRule extends OrderedZoneRule<State> {
   }
 
   protected until(t: number, out: Out): void {
+    // Served tickets too old to answer for a rating are dropped (a window whose residents rarely rate).
+    const since = t - this.param('matchWindowS', 600) * 1000;
+    for (const q of Object.values(this.s.served)) while (q.length && q[0]! < since) q.shift();
     const gap = this.param('burstWindowS', 60) * 1000;
     for (const [device, r] of Object.entries(this.s.bursts))
       if (t > r.last + gap) {
