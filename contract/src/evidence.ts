@@ -116,6 +116,8 @@ export const RateMonth = Type.Object({
 export const FollowupRateMonth = Type.Object({
   month: Type.String(),
   measure: Type.String(),
+  /** Bad ratings of the month (or period), counted or not. */
+  ratings: Type.Number(),
   numerator: Type.Number(),
   denominator: Type.Number(),
   rate: Nullable(Type.Number()),

@@ -103,6 +103,8 @@ export interface FollowupRateMonth {
   /** YYYY-MM of the ratings, or 'period' for the whole period. */
   month: string;
   measure: string;
+  /** Bad ratings of the month (or period), counted or not. */
+  ratings: number;
   numerator: number;
   denominator: number;
   /** Percent; null when no rating counted. */

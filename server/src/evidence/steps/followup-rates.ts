@@ -24,9 +24,10 @@ export function followupRateClause(
 ): RateClause {
   const measure = rule.measure ?? 'on-time-reply';
   const target = rule.limits?.min ?? 100;
-  const row = (month: string, f: RateFigure): FollowupRateMonth => ({
+  const row = (month: string, f: RateFigure, ratings: number): FollowupRateMonth => ({
     month,
     measure,
+    ratings,
     numerator: f.numerator,
     denominator: f.denominator,
     rate: f.rate,
@@ -40,8 +41,8 @@ export function followupRateClause(
   const period = followupRate(measure, items, judgedUntil);
   const monthly = [...byMonth]
     .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([m, xs]) => row(m, followupRate(measure, xs, judgedUntil)));
-  monthly.push(row('period', period));
+    .map(([m, xs]) => row(m, followupRate(measure, xs, judgedUntil), xs.length));
+  monthly.push(row('period', period, items.length));
   const excursions: EvidenceExcursion[] = [];
   items.forEach((it, i) => {
     const j = judgeItem(measure, it, judgedUntil);

@@ -16,13 +16,17 @@ export function judge(ev: ClauseEvidence, bases: Set<Basis>, faults: DeviceFault
     if (period && period.rate !== null) {
       verdict = period.belowTarget ? 'fail' : 'pass';
       reason = `${period.numerator} of ${period.denominator} (${period.rate} %)`;
+    } else if (period && period.ratings > 0) {
+      // Bad ratings there were, but none counts yet (no callback reached anyone, none fell due).
+      verdict = 'insufficient-data';
+      reason = `${period.ratings} bad rating(s), none counted yet (${period.measure === 'callback-satisfaction' ? 'no callback reached a resident' : 'none fell due'})`;
     } else if (ev.coverage === null || ev.coverage < threshold) {
       verdict = 'insufficient-data';
       reason =
         ev.coverage === null
           ? 'no counter devices are configured for this site'
           : 'too few opening days with counter data';
-    } else reason = 'no bad rating fell due in the period';
+    } else reason = 'no bad rating in the period';
   } else if (bases.has('faults')) {
     const bad = faults.filter((f) => f.source === 'status' && (f.exceedsMonthlyLimit || f.repairOverdue));
     if (bad.length) {
