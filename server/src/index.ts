@@ -25,6 +25,7 @@ export { siteSchedule, periodBound, periodDays, PeriodError, type DaySpan } from
 export type * from './evidence/types.ts';
 export { minuteCsv } from './evidence/to-csv.ts';
 export { readFollowupOutcomes } from './followups/outcomes.ts';
+export { FollowupDb } from './followups/db.ts';
 
 export { SealStore, type SealRow } from './seal/seal-store.ts';
 export { AuditLog, type AuditRecord } from './audit/audit-log.ts';

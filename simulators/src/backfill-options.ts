@@ -20,6 +20,8 @@ export interface StoreBackfillOptions {
   incidents?: boolean | Incident[];
   /** Seal the closed days at the end (default true). */
   seal?: boolean;
+  /** Record the staff's answers, fixes and callbacks of the simulated bad ratings (default true). */
+  followups?: boolean;
   /** Progress callback: readings written so far, of `total` expected. */
   onProgress?: (p: { readings: number; events: number; total: number; final: boolean }) => void;
   log?: Logger;
@@ -31,6 +33,8 @@ export interface StoreBackfillResult {
   duplicates: number;
   events: number;
   statuses: number;
+  /** Bad ratings given follow-up records (followups.db). */
+  followups: number;
   incidents: Incident[];
   sealedDays: number;
   seconds: number;
