@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the system parts the tests use are present: socat (pseudo-terminals), mosquitto
-# (external broker), influxd (InfluxDB 1.x), chromium (dashboard tests), pdftotext/pdffonts
-# (evidence PDF checks). As root it installs what is missing from Debian; otherwise it names
+# (external broker), influxd (InfluxDB 1.x), chromium (dashboard tests), pdftotext/pdffonts/pdftoppm
+# (evidence PDF and install sheet checks; all three come with poppler-utils). As root it installs what is missing from Debian; otherwise it names
 # what is missing and how to install it, and fails.
 set -euo pipefail
 

@@ -38,6 +38,9 @@ export const AUDIT_ACTIONS = [
   'district',
   'report',
   'selftest',
+  'config-change',
+  'credential-create',
+  'credential-revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -56,4 +59,7 @@ export const AUDIT_ACTION_ZH: Record<AuditAction, string> = {
   district: '下载区级总览',
   report: '定期报告',
   selftest: '告警自检',
+  'config-change': '配置变更',
+  'credential-create': '新建接入凭据',
+  'credential-revoke': '吊销接入凭据',
 };

@@ -23,6 +23,8 @@ export const RIGHTS = {
   users: ['admin'],
   /** POST /api/reports: build a scheduled report now */
   reports: ['admin', 'district'],
+  /** /api/config: sites, zones, devices, limits, MQTT credentials (docs/contract.md) */
+  config: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Right = keyof typeof RIGHTS;
 

@@ -29,12 +29,22 @@ const Evidence = lazy(() => import('./pages/Evidence.tsx'));
 const Scorecard = lazy(() => import('./pages/Scorecard.tsx'));
 const District = lazy(() => import('./pages/District.tsx'));
 const Reports = lazy(() => import('./pages/Reports.tsx'));
+const DeviceAdmin = lazy(() => import('./pages/DeviceAdmin.tsx'));
+const SiteSettings = lazy(() => import('./pages/SiteSettings.tsx'));
 const Audit = lazy(() => import('./pages/Audit.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
 const Account = lazy(() => import('./pages/Account.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
-const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big', 'scorecard']);
+const SITE_PAGES: ReadonlySet<Page> = new Set([
+  'hall',
+  'queues',
+  'rooms',
+  'big',
+  'scorecard',
+  'device-admin',
+  'site-settings',
+]);
 const TOAST_MS = 30_000;
 
 export function App() {
@@ -98,7 +108,7 @@ function Shell({ session, route }: { session: Session; route: Route }) {
     return () => ac.abort();
   }, [store, store.reconnects]);
 
-  const state: AppState | null = sites.data ? { session, sites: sites.data, store } : null;
+  const state: AppState | null = sites.data ? { session, sites: sites.data, store, reloadSites: sites.reload } : null;
   const big = route.page === 'big';
 
   return (
@@ -170,6 +180,10 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <District />;
     case 'reports':
       return <Reports />;
+    case 'device-admin':
+      return <DeviceAdmin {...(site ? { siteId: site } : {})} />;
+    case 'site-settings':
+      return <SiteSettings {...(site ? { siteId: site } : {})} />;
     case 'audit':
       return <Audit />;
     case 'users':

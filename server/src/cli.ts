@@ -18,6 +18,10 @@ export async function run(argv: string[]): Promise<number> {
   out(
     `data           ${opts.store === 'influxdb' ? `InfluxDB ${opts.influxUrl}; users and token secret in ${opts.dataDir}` : opts.dataDir}`,
   );
+  const versions = [...server.config.store.latest().values()].filter((v) => !v.deleted);
+  out(
+    `sites          ${versions.map((v) => `${v.site} v${v.version}`).join(', ') || 'none'}  (kept in ${server.config.store.file}; change them in the dashboard or with hallmon config)`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', onInt);

@@ -35,7 +35,8 @@ export class SelftestScheduler {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly sites: Iterable<SiteConfig>,
+    /** Read on every check, so a site added or changed later is scheduled too. */
+    private readonly sites: ReadonlyMap<string, SiteConfig>,
     private readonly runner: SelftestRunner,
     private readonly log: SelftestLog,
     private readonly logger: Logger,
@@ -43,10 +44,8 @@ export class SelftestScheduler {
   ) {}
 
   start(): void {
-    const scheduled = [...this.sites].filter((s) => s.selftest);
-    if (!scheduled.length) return;
     this.timer = setInterval(() => {
-      for (const s of scheduled) {
+      for (const s of [...this.sites.values()].filter((x) => x.selftest)) {
         if (
           this.runner.isRunning(s.id) ||
           !selftestDue(s.selftest!, s.timezone, this.log.lastStart(s.id, 'schedule'), Date.now())

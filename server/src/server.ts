@@ -1,17 +1,20 @@
-// Wires the server together with an explicit lifecycle: store, users, token signer, ingest
-// pipeline, HTTP API, socket.io live push, and either the embedded broker or a client of an
-// external one. stop() closes everything in reverse order so a test process exits by itself.
+// Wires the server together with an explicit lifecycle: store, users, token signer, the site
+// configuration (config.db, applied live), ingest pipeline, HTTP API, socket.io live push, and either
+// the embedded broker or a client of an external one. stop() closes everything in reverse order so a
+// test process exits by itself.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
   createLogger,
+  EdgeConfigState,
   loadCatalogue,
   loadProfiles,
   loadReportSchedule,
-  loadSites,
+  schemaIssues,
   shippedCalendar,
+  topics,
   type ReportSchedule,
   type ClauseCatalogue,
   type Logger,
@@ -25,7 +28,11 @@ import { Authenticator } from './auth/authenticator.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { TokenSigner, loadOrCreateSecret } from './auth/tokens.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
-import { indexSite, type SiteIndex } from './ingest/site-index.ts';
+import { ConfigStore } from './config/config-store.ts';
+import { ConfigEditor } from './config/config-editor.ts';
+import { LiveConfig } from './config/live-config.ts';
+import { seedConfig } from './config/config-seed.ts';
+import { configRoutes } from './config/routes.ts';
 import { IngestCounters } from './ingest/counters.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import { GatewayAuth } from './ingest/gateway-auth.ts';
@@ -61,7 +68,10 @@ import { SealStore } from './seal/seal-store.ts';
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
   log?: Logger;
-  /** Sites already loaded (tests); otherwise from opts.config or the shipped ones. */
+  /**
+   * Sites already loaded (tests, the demo): they seed an empty config store; otherwise opts.config
+   * or the shipped ones do (config/config-seed.ts). A store that has sites keeps them.
+   */
   sites?: Map<string, LoadedSite>;
   /** HALLMON_ADMIN_PASSWORD unless given. */
   adminPassword?: string;
@@ -104,6 +114,8 @@ export interface RunningServer {
   users: UserStore;
   /** The audit trail (audit.db): who did what. */
   audit: AuditLog;
+  /** The site configuration (config.db) and what runs from it. */
+  config: { store: ConfigStore; editor: ConfigEditor; live: LiveConfig };
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
   alarms: {
@@ -133,8 +145,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const profiles = loadProfiles();
-  const sites = opts.sites ?? loadSites(opts.config && opts.config.length ? opts.config : undefined, profiles);
-  const siteIndex = new Map<string, SiteIndex>([...sites.values()].map((s) => [s.id, indexSite(s, profiles)]));
   const host = opts.host ?? '0.0.0.0';
   const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
   const maxPayload = opts.maxPayload ?? 1024 * 1024;
@@ -152,6 +162,25 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 
   try {
+    // The site configuration first: everything below reads the site map it keeps up to date.
+    const catalogue = opts.catalogue ?? loadCatalogue();
+    const audit = new AuditLog(dataDir).open();
+    cleanups.push(() => audit.close());
+    const configStore = new ConfigStore(dataDir).open();
+    cleanups.push(() => configStore.close());
+    const editor = new ConfigEditor(configStore, audit, profiles, catalogue);
+    seedConfig(editor, { files: opts.config ?? [], ...(opts.sites ? { sites: opts.sites } : {}) }, log);
+    const liveConfig = new LiveConfig({
+      store: configStore,
+      profiles,
+      catalogue,
+      log: log.child({ component: 'config' }),
+    });
+    liveConfig.load();
+    cleanups.push(() => liveConfig.stop());
+    const sites = liveConfig.sites;
+    const siteIndex = liveConfig.siteIndex;
+
     const store =
       opts.store === 'influxdb'
         ? createStore(
@@ -182,8 +211,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const secret = loadOrCreateSecret(dataDir);
     const signer = new TokenSigner(secret);
     const auth = new Authenticator(signer, users);
-    const audit = new AuditLog(dataDir).open();
-    cleanups.push(() => audit.close());
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
     const pipeline = new IngestPipeline(store, siteIndex, counters, log.child({ component: 'ingest' }));
@@ -191,7 +218,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => pipeline.flush());
 
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
-    const catalogue = opts.catalogue ?? loadCatalogue();
     const deliveries = new DeliveryLog(dataDir);
     deliveries.open();
     cleanups.push(() => deliveries.close());
@@ -296,6 +322,63 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       ...(opts.reportCheckMs !== undefined ? { checkEveryMs: opts.reportCheckMs } : {}),
     });
 
+    const gateways = () =>
+      liveConfig
+        .activeCredentials()
+        .filter((c) => c.device === null)
+        .map((c) => ({ username: c.username, site: c.site, passwordHash: c.passwordHash }));
+    const gatewayAuth = new GatewayAuth(gateways());
+    const configLog = log.child({ component: 'config' });
+    const onConfigState = (site: string, payload: Buffer) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(payload.toString('utf8'));
+      } catch {
+        return configLog.warn({ site }, 'an edge sent a config state that is not JSON (ignored)');
+      }
+      const issues = schemaIssues(EdgeConfigState, value);
+      if (issues.length)
+        return configLog.warn(
+          { site, issues: issues.slice(0, 3) },
+          'an edge sent a config state that does not fit (ignored)',
+        );
+      liveConfig.receiveEdgeState(site, value as EdgeConfigState);
+    };
+
+    // A new site config applies at once: rules rebound, follow-ups, notifications, gateway logins,
+    // and the site's edge gets its part as a retained message (docs/contract.md).
+    const publish = (topic: string, payload: string) =>
+      (broker ?? external)
+        ?.publishRetained(topic, payload)
+        .catch((err: Error) =>
+          configLog.warn({ topic, err: err.message }, 'could not publish a site config (retried on change)'),
+        );
+    const hook = (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        configLog.error({ err: (err as Error).message }, `applying a configuration change failed: ${what}`);
+      }
+    };
+    liveConfig.setHooks({
+      siteChanged: (site) => {
+        hook('rules', () => serverRules.setSite(site));
+        hook('follow-ups', () => followups.setSite(site));
+        hook('notifications', () => notifier.setSite(site));
+      },
+      siteRemoved: (id) => {
+        hook('rules', () => serverRules.removeSite(id));
+        hook('follow-ups', () => followups.removeSite(id));
+        hook('notifications', () => notifier.removeSite(id));
+      },
+      credentialsChanged: (_active, revoked) => {
+        gatewayAuth.reload(gateways());
+        const n = broker?.disconnectUsers(revoked.filter((c) => c.device === null).map((c) => c.username)) ?? 0;
+        if (n) configLog.info({ disconnected: n }, 'revoked gateway credentials: their connections were closed');
+      },
+      edgeMessage: (site, msg) => void publish(topics.config(site), msg ? JSON.stringify(msg) : ''),
+    });
+
     const app = await buildApi(
       {
         store,
@@ -316,6 +399,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           followupRoutes(followups),
           reportRoutes(reports, reportLinks, () => (opts.clock ?? Date).now()),
           digestRoutes(digests, () => Date.now()),
+          configRoutes({
+            editor,
+            live: liveConfig,
+            profiles,
+            connected: (u: string) => broker?.isConnected(u) ?? null,
+          }),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
@@ -339,7 +428,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     );
     cleanups.push(() => app.close());
 
-    live = new LivePush(app.server, auth, new Set(sites.keys()), log.child({ component: 'live' }));
+    live = new LivePush(app.server, auth, sites, log.child({ component: 'live' }));
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
@@ -359,6 +448,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           password: opts.brokerPassword,
           clientId: stableClientId(dataDir),
           maxPayload,
+          onConfigState,
         },
         pipeline,
         log.child({ component: 'external-broker' }),
@@ -375,8 +465,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           tls,
           maxPayload,
           wsServer: opts.mqttWs !== false ? app.server : undefined,
+          onConfigState,
         },
-        new GatewayAuth(sites.values()),
+        gatewayAuth,
         pipeline,
         log.child({ component: 'broker' }),
       );
@@ -386,6 +477,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (opts.mqttPort === 0 && opts.mqttWs === false)
         log.warn('no MQTT listener at all (--mqtt-port 0 and MQTT over WebSocket off): nothing can publish data');
     }
+
+    liveConfig.republish();
+    liveConfig.startPolling();
 
     const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log);
     pruner.start();
@@ -417,7 +511,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     publisher.start();
     cleanups.push(() => publisher.stop());
-    const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
+    const scheduler = new SelftestScheduler(sites, selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.start();
     cleanups.push(() => scheduler.stop());
 
@@ -431,6 +525,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       store,
       users,
       audit,
+      config: { store: configStore, editor, live: liveConfig },
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,

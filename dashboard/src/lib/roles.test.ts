@@ -8,6 +8,7 @@ import {
   canFollowUp,
   canManageUsers,
   canBuildReports,
+  canConfigure,
   homePage,
   isRole,
   PAGES,
@@ -17,10 +18,22 @@ describe('role permissions', () => {
   it('admin sees every page; district and assessor every page but user management', () => {
     expect([...pagesFor('admin')]).toEqual([...PAGES]);
     for (const role of ['district', 'assessor'] as const) {
-      expect([...pagesFor(role)].sort()).toEqual(PAGES.filter((p) => p !== 'users').sort());
+      expect([...pagesFor(role)].sort()).toEqual(
+        PAGES.filter((p) => p !== 'users' && p !== 'device-admin' && p !== 'site-settings').sort(),
+      );
       expect(canView(role, 'users')).toBe(false);
     }
-    expect([...pagesFor('assessor')]).toEqual(PAGES.filter((p) => p !== 'users'));
+    expect([...pagesFor('assessor')]).toEqual(
+      PAGES.filter((p) => p !== 'users' && p !== 'device-admin' && p !== 'site-settings'),
+    );
+  });
+  it('only the admin manages devices and site settings', () => {
+    for (const role of ['district', 'netadmin', 'hall', 'assessor'] as const) {
+      expect(canView(role, 'device-admin')).toBe(false);
+      expect(canView(role, 'site-settings')).toBe(false);
+      expect(canConfigure(role)).toBe(false);
+    }
+    expect(canConfigure('admin')).toBe(true);
   });
   it('only the admin manages people; everyone reads the audit trail and has an account page off the nav bar', () => {
     expect(canManageUsers('admin')).toBe(true);

@@ -4,8 +4,9 @@
 // people. Everyone reads the audit trail of their own sites and changes their own password. The
 // roles and their rights are the contract's (@hallmon/contract roles.ts, the same the server
 // checks); the pages are the dashboard's. Which sites a person sees is the server's answer to
-// GET /api/sites (the account's sites), not the role's. The district office starts from every
-// centre's scores (区级评估); the scorecard and the report packs are for whoever reads the hall.
+// GET /api/sites (the account's sites), not the role's. Only the administrator manages devices
+// (设备管理) and site settings (站点设置): the contract's `config` right. The district office starts
+// from every centre's scores (区级评估); the scorecard and the report packs are for whoever reads the hall.
 import { ROLES, isRole, may, mayAckZone, type Role } from '@hallmon/contract/roles';
 
 export { ROLES, isRole, type Role };
@@ -25,6 +26,8 @@ export const PAGES = [
   'audit',
   'users',
   'account',
+  'device-admin',
+  'site-settings',
 ] as const;
 export type Page = (typeof PAGES)[number];
 
@@ -94,6 +97,11 @@ export function canManageUsers(role: Role): boolean {
 /** Building a scheduled report now: the contract's `reports` right. */
 export function canBuildReports(role: Role): boolean {
   return may(role, 'reports');
+}
+
+/** Changing sites, zones, devices and credentials: the contract's `config` right. */
+export function canConfigure(role: Role): boolean {
+  return may(role, 'config');
 }
 
 /** Where a role lands after login. */

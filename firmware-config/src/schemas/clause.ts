@@ -4,7 +4,7 @@
 // with its source. Sites and zones may override limits.
 import { Type, type Static } from '@sinclair/typebox';
 import { Metric } from './wire.ts';
-import { ZoneKind } from './site.ts';
+import { ZoneKind } from './zone-kind.ts';
 
 export const RULE_KINDS = [
   'laeq-window',

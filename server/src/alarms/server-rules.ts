@@ -1,7 +1,9 @@
 // Clause rules on the server for sites without an edge (`rulesAt: 'server'`): one RulesRuntime per
 // such site (the rules package's runtime, as on an edge: same engine, 1 s clock, snapshot in the
 // data dir as rules-state-<site>.json), fed with what ingest has just stored. Its alarms go through the
-// AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge.
+// AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge. A changed
+// site config rebinds its runtime in place (setSite: running windows, durations and open excursions
+// of every rule that still exists are kept), starts one or stops it when its rules move.
 import { join } from 'node:path';
 import {
   JsonStateFile,
@@ -60,29 +62,50 @@ function event(e: StoredEvent): DeviceEvent {
 
 export class ServerRules {
   private readonly runtimes = new Map<string, RulesRuntime>();
+  private readonly catalogue: ClauseCatalogue;
+  private readonly calendar = shippedCalendar();
+  private started = false;
 
   constructor(private readonly opts: ServerRulesOptions) {
-    const catalogue = opts.catalogue ?? loadCatalogue();
-    const calendar = shippedCalendar();
-    for (const site of opts.sites) {
-      if (site.rulesAt !== 'server') continue;
-      this.runtimes.set(
-        site.id,
-        new RulesRuntime({
-          site,
-          profiles: opts.profiles,
-          catalogue,
-          calendar,
-          state: new JsonStateFile(join(opts.dataDir, `rules-state-${site.id}.json`)),
-          log: opts.log.child({ site: site.id }),
-          ...(opts.clock ? { clock: opts.clock } : {}),
-          slackMs: opts.slackMs ?? 10_000,
-          lateBoundS: 0,
-          // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
-          excludeKinds: kindsJudgedBy('followup-tracker'),
-        }),
-      );
+    this.catalogue = opts.catalogue ?? loadCatalogue();
+    for (const site of opts.sites) if (site.rulesAt === 'server') this.runtimes.set(site.id, this.runtime(site));
+  }
+
+  private runtime(site: SiteConfig): RulesRuntime {
+    const { opts } = this;
+    return new RulesRuntime({
+      site,
+      profiles: opts.profiles,
+      catalogue: this.catalogue,
+      calendar: this.calendar,
+      state: new JsonStateFile(join(opts.dataDir, `rules-state-${site.id}.json`)),
+      log: opts.log.child({ site: site.id }),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      slackMs: opts.slackMs ?? 10_000,
+      lateBoundS: 0,
+      // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
+      excludeKinds: kindsJudgedBy('followup-tracker'),
+    });
+  }
+
+  /** A new or changed site config: rebinds its runtime, or starts/stops one when its rules move. */
+  setSite(site: SiteConfig): void {
+    const rt = this.runtimes.get(site.id);
+    if (site.rulesAt !== 'server') {
+      if (rt) this.removeSite(site.id);
+      return;
     }
+    if (rt) return rt.rebind(site);
+    const fresh = this.runtime(site);
+    this.runtimes.set(site.id, fresh);
+    if (this.started) fresh.start((alarms) => this.emit(site.id, alarms));
+  }
+
+  removeSite(id: string): void {
+    const rt = this.runtimes.get(id);
+    if (!rt) return;
+    rt.stop();
+    this.runtimes.delete(id);
   }
 
   /** Site ids whose rules run here. */
@@ -90,15 +113,17 @@ export class ServerRules {
     return [...this.runtimes.keys()];
   }
 
-  runtime(site: string): RulesRuntime | undefined {
+  runtimeOf(site: string): RulesRuntime | undefined {
     return this.runtimes.get(site);
   }
 
   start(): void {
+    this.started = true;
     for (const [site, rt] of this.runtimes) rt.start((alarms) => this.emit(site, alarms));
   }
 
   stop(): void {
+    this.started = false;
     for (const rt of this.runtimes.values()) rt.stop();
   }
 
