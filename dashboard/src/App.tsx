@@ -27,6 +27,9 @@ const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
 const Evidence = lazy(() => import('./pages/Evidence.tsx'));
+const Scorecard = lazy(() => import('./pages/Scorecard.tsx'));
+const District = lazy(() => import('./pages/District.tsx'));
+const Reports = lazy(() => import('./pages/Reports.tsx'));
 const DeviceAdmin = lazy(() => import('./pages/DeviceAdmin.tsx'));
 const SiteSettings = lazy(() => import('./pages/SiteSettings.tsx'));
 const Audit = lazy(() => import('./pages/Audit.tsx'));
@@ -40,6 +43,7 @@ const SITE_PAGES: ReadonlySet<Page> = new Set([
   'rooms',
   'visits',
   'big',
+  'scorecard',
   'device-admin',
   'site-settings',
 ]);
@@ -168,6 +172,18 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <BigScreen {...(site ? { siteId: site } : {})} />;
     case 'evidence':
       return <Evidence {...(site ? { siteId: site } : {})} />;
+    case 'scorecard':
+      return (
+        <Scorecard
+          key={`${site ?? ''}|${'range' in route ? (route.range ?? '') : ''}`}
+          {...(site ? { siteId: site } : {})}
+          {...('range' in route && route.range ? { range: route.range } : {})}
+        />
+      );
+    case 'district':
+      return <District />;
+    case 'reports':
+      return <Reports />;
     case 'device-admin':
       return <DeviceAdmin {...(site ? { siteId: site } : {})} />;
     case 'site-settings':

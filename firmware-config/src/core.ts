@@ -6,6 +6,7 @@ export * from './schemas/profile.ts';
 export * from './schemas/site.ts';
 export * from './schemas/clause.ts';
 export * from './schemas/calendar.ts';
+export * from './schemas/reports.ts';
 export * from './schemas/edge-config.ts';
 export * from './schemas/input-channel.ts';
 export * from './device-profile.ts';

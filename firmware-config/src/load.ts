@@ -17,6 +17,7 @@ import { isStateMetric } from './schemas/wire.ts';
 import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
 import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
+import { ReportSchedule, type ReportSchedule as ReportScheduleT } from './schemas/reports.ts';
 import { siteProblems } from './site-check.ts';
 import { RoomRanges, type RoomRanges as RoomRangesT } from './schemas/commissioning.ts';
 
@@ -233,7 +234,11 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
   const cat = checkSchema(ClauseCatalogue, readDataFile(file), file);
   const problems: ConfigProblem[] = [];
   const ids = new Set<string>();
-  cat.clauses.forEach((c, ci) =>
+  const clauseIds = new Set<string>();
+  cat.clauses.forEach((c, ci) => {
+    if (clauseIds.has(c.id))
+      problems.push({ file, path: `/clauses/${ci}/id`, message: `duplicate clause id "${c.id}"` });
+    clauseIds.add(c.id);
     c.rules.forEach((r, ri) => {
       const at = `/clauses/${ci}/rules/${ri}`;
       if (ids.has(r.id)) problems.push({ file, path: `${at}/id`, message: `duplicate rule id "${r.id}"` });
@@ -250,8 +255,25 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
         if (when !== undefined && when !== 0 && when !== 1)
           problems.push({ file, path: `${at}/params/alarmWhen`, message: 'alarmWhen is 0 or 1' });
       }
-    }),
-  );
+      if (r.kind === 'followup-rate' && (r.measure === undefined || r.limits?.min === undefined))
+        problems.push({
+          file,
+          path: at,
+          message: 'a followup-rate rule names its measure and its target as limits.min (%)',
+        });
+    });
+    const s = c.scoring;
+    if (s && s.points > 0 && !s.pointsSource)
+      problems.push({ file, path: `/clauses/${ci}/scoring/pointsSource`, message: 'points need their source' });
+    s?.deductions?.forEach((d, di) => {
+      if (d.upTo !== undefined && d.upTo < d.points)
+        problems.push({
+          file,
+          path: `/clauses/${ci}/scoring/deductions/${di}/upTo`,
+          message: `upTo (${d.upTo}) is below points (${d.points})`,
+        });
+    });
+  });
   for (const [name, overrides] of Object.entries(cat.profiles ?? {}))
     overrides.forEach((o, i) => {
       if (!ids.has(o.rule))
@@ -259,6 +281,24 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
     });
   if (problems.length) throw new ConfigError(problems);
   return cat;
+}
+
+/** The scheduled reports (the shipped firmware-config/reports/schedule.json unless a file is given). */
+export function loadReportSchedule(file = join(DATA_DIR, 'reports', 'schedule.json')): ReportScheduleT {
+  const s = checkSchema(ReportSchedule, readDataFile(file), file);
+  const problems: ConfigProblem[] = [];
+  const ids = new Set<string>();
+  s.plans.forEach((p, i) => {
+    if (ids.has(p.id)) problems.push({ file, path: `/plans/${i}/id`, message: `duplicate plan id "${p.id}"` });
+    ids.add(p.id);
+  });
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: s.timezone });
+  } catch {
+    problems.push({ file, path: '/timezone', message: `unknown time zone "${s.timezone}" (e.g. Asia/Shanghai)` });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return s;
 }
 
 /** What a newly added device's first readings may show in a service hall's rooms (commissioning check). */

@@ -195,9 +195,12 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
     b.byKey.set(key, list);
   };
   for (const zone of o.site.zones) {
+    const classes = new Map<string, DeviceProfile['deviceClass']>();
     for (const device of zone.devices) {
-      b.devices.set(device.id, { device, zone, profile: deviceProfile(o.profiles, device) });
+      const profile = deviceProfile(o.profiles, device);
+      b.devices.set(device.id, { device, zone, profile });
       b.byKey.set(device.id, []);
+      if (profile) classes.set(device.id, profile.deviceClass);
     }
     for (const clause of o.catalogue.clauses) {
       for (const def of clause.rules) {
@@ -211,6 +214,7 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
           zone,
           schedule,
           calendar: o.calendar,
+          classes,
         });
         const spec = ruleKind(rule.kind);
         if (spec.scope === 'zone') {

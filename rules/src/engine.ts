@@ -22,6 +22,7 @@ import type {
   Out,
   RuleInstance,
   Sample,
+  StatusChange,
   Transition,
 } from './types.ts';
 
@@ -403,7 +404,10 @@ export class RuleEngine {
       for (const r of lane.rules) r.event?.(item.e, this.sink);
       for (const r of this.bind.zoneRulesByDevice.get(key) ?? []) r.event?.(item.e, this.sink);
     } else {
-      for (const r of lane.rules) r.status?.({ device: key, status: item.status, ts: item.ts }, this.sink);
+      const c: StatusChange = { device: key, status: item.status, ts: item.ts };
+      for (const r of lane.rules) r.status?.(c, this.sink);
+      // Zone rules that watch the counter devices (self-rating: an evaluator offline while its window serves).
+      for (const r of this.bind.zoneRulesByDevice.get(key) ?? []) r.status?.(c, this.sink);
     }
   }
 

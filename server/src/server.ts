@@ -3,7 +3,7 @@
 // the embedded broker or a client of an external one. stop() closes everything in reverse order so a
 // test process exits by itself.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
@@ -11,8 +11,11 @@ import {
   EdgeConfigState,
   loadCatalogue,
   loadProfiles,
+  loadReportSchedule,
   schemaIssues,
+  shippedCalendar,
   topics,
+  type ReportSchedule,
   type ClauseCatalogue,
   type Logger,
   type LoadedSite,
@@ -56,6 +59,15 @@ import { SelftestScheduler } from './selftest-schedule.ts';
 import { evidenceVisits, VisitDb } from './visits/db.ts';
 import { EntryRegister } from './visits/entry-register.ts';
 import { visitRoutes } from './visits/routes.ts';
+import { EvidenceService } from './evidence/service.ts';
+import { ReportScheduler } from './reports/scheduler.ts';
+import { ReportLinks } from './reports/links.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { SigningKeys } from './signing/keys.ts';
+import { DigestPublisher } from './signing/publisher.ts';
+import { DigestStore } from './signing/digest-store.ts';
+import { digestRoutes } from './signing/digest-routes.ts';
+import { SealStore } from './seal/seal-store.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -86,6 +98,12 @@ export type StartOptions = Partial<ServerOptions> & {
   reminderCheckMs?: number;
   /** Every API answer checked against its contract schema (api/strict-responses.ts); tests turn it on. */
   strictResponses?: boolean;
+  /** The scheduled reports (tests); otherwise opts.reports or the shipped schedule. */
+  reportSchedule?: ReportSchedule;
+  /** How often the report schedule is checked, ms (default 60 s). */
+  reportCheckMs?: number;
+  /** How often sealed days are signed and published, ms (default 60 s; tests call publisher.pass()). */
+  publishEveryMs?: number;
 };
 
 export interface RunningServer {
@@ -117,6 +135,12 @@ export interface RunningServer {
   followups: FollowupTracker;
   /** The machine-room entry register (5.2.2 机房登记) and its check of door openings. */
   visits: { db: VisitDb; register: EntryRegister };
+  /** Evidence packs, scorecards and the district view, one build at a time. */
+  evidence: EvidenceService;
+  /** The scheduled report packs. */
+  reports: ReportScheduler;
+  /** The sites' signing keys; each sealed day signed and published outside the data folder. */
+  signing: { keys: SigningKeys; publisher: DigestPublisher; digests: DigestStore };
   stop(): Promise<void>;
 }
 
@@ -190,7 +214,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       print('  ================================================================');
       print('');
     }
-    const signer = new TokenSigner(loadOrCreateSecret(dataDir));
+    const secret = loadOrCreateSecret(dataDir);
+    const signer = new TokenSigner(secret);
     const auth = new Authenticator(signer, users);
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
@@ -293,6 +318,44 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     let broker: EmbeddedBroker | undefined;
     let external: ExternalBroker | undefined;
     let live: LivePush | undefined;
+    const followupOutcomes = (site: string) => outcomesOf(followups.db.list(site, false, true));
+    const evidence = new EvidenceService({
+      store,
+      catalogue,
+      profiles,
+      calendar: shippedCalendar(),
+      followupOutcomes,
+      visits: (site) => evidenceVisits(visits, site),
+      audit,
+      ...(opts.clock ? { now: () => opts.clock!.now() } : {}),
+    });
+
+    // Signing keys: each sealed day's link and each pack's manifest are signed with the site's key.
+    const keysDir = opts.signingKeys ?? join(dataDir, 'keys');
+    const keys = new SigningKeys(keysDir);
+    if (!opts.signingKeys)
+      log.info(
+        { keys: keysDir },
+        'the signing keys are in the data folder: keep them elsewhere with --signing-keys, or whoever holds the folder can re-sign a rewritten day',
+      );
+    const digests = new DigestStore(dataDir).open();
+    cleanups.push(() => digests.close());
+    const reportLinks = new ReportLinks(secret);
+    const reports = new ReportScheduler({
+      schedule: opts.reportSchedule ?? loadReportSchedule(...(opts.reports ? [opts.reports] : [])),
+      dataDir,
+      store,
+      sites,
+      profiles,
+      svc: evidence,
+      notifier,
+      links: reportLinks,
+      keys,
+      baseUrl: () => baseUrl,
+      log: log.child({ component: 'reports' }),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.reportCheckMs !== undefined ? { checkEveryMs: opts.reportCheckMs } : {}),
+    });
 
     const gateways = () =>
       liveConfig
@@ -357,8 +420,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       {
         store,
         latest,
-        followupOutcomes: (site) => outcomesOf(followups.db.list(site, false)),
+        followupOutcomes,
         visits: (site) => evidenceVisits(visits, site),
+        evidence,
         sites,
         siteIndex,
         signer,
@@ -379,6 +443,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
                 .catch((err) => alarmLog.error({ err: (err as Error).message }, 'entry register: visit not applied')),
             ...(opts.clock ? { clock: opts.clock } : {}),
           }),
+          reportRoutes(reports, reportLinks, () => (opts.clock ?? Date).now()),
+          digestRoutes(digests, () => Date.now()),
           configRoutes({
             editor,
             live: liveConfig,
@@ -474,6 +540,23 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => serverRules.stop());
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
+    reports.start();
+    cleanups.push(() => reports.stop());
+    // Each sealed day signed and posted outside the data folder (--publish-digests).
+    const publishSeals = new SealStore(dataDir);
+    publishSeals.open();
+    cleanups.push(() => publishSeals.close());
+    const publisher = new DigestPublisher({
+      dataDir,
+      sites,
+      seals: publishSeals,
+      keys,
+      targets: opts.publishDigests ?? [],
+      log: log.child({ component: 'digests' }),
+      ...(opts.publishEveryMs !== undefined ? { everyMs: opts.publishEveryMs } : {}),
+    });
+    publisher.start();
+    cleanups.push(() => publisher.stop());
     const scheduler = new SelftestScheduler(sites, selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.start();
     cleanups.push(() => scheduler.stop());
@@ -493,6 +576,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
       visits: { db: visits, register },
+      evidence,
+      reports,
+      signing: { keys, publisher, digests },
       stop: stopAll,
     };
   } catch (err) {

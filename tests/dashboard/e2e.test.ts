@@ -324,6 +324,39 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
       20_000,
     );
     assert.equal(await row.getByTestId('followup-resolve').count(), 1);
+    // The callback (回访): reached, still dissatisfied; the row says so.
+    await row.getByTestId('followup-callback').click();
+    await row.getByTestId('callback-outcome').selectOption('reached');
+    await row.getByTestId('callback-satisfied-no').check();
+    await row.getByTestId('callback-note').fill('still waiting for the certificate');
+    await row.getByTestId('callback-save').click();
+    await waitFor(
+      async () => (await row.getByTestId('followup-callback-last').textContent())?.includes('still dissatisfied'),
+      'the callback on the follow-up',
+      20_000,
+    );
+  });
+
+  test('district scores: three centres, sorted by a clause, a drill-down to a scorecard; a report pack built', async () => {
+    await page.goto(`${base}/#/district`);
+    await waitFor(async () => (await page.getByTestId('district-row').count()) === 3, 'the three centres', 120_000);
+    await page.getByTestId('district-sort').first().click();
+    await page.screenshot({ path: join(SHOTS, 'district-en.png'), fullPage: true });
+    const first = await page.getByTestId('district-row').first().getAttribute('data-site');
+    await page.getByTestId('district-row').first().getByTestId('district-open').click();
+    await waitFor(async () => (await page.getByTestId('scorecard-row').count()) > 10, 'the scorecard lines', 120_000);
+    assert.ok(page.url().includes(`#/scorecard/${first}/`), page.url());
+    assert.equal(await page.locator('[data-testid="scorecard-row"][data-clause="2.1"]').count(), 1);
+    await page.screenshot({ path: join(SHOTS, 'scorecard-en.png'), fullPage: true });
+    await page.goto(`${base}/#/reports`);
+    await page.getByTestId('reports-build-monthly').click();
+    await waitFor(
+      async () => (await page.locator('[data-testid="report-row"][data-state="done"]').count()) === 3,
+      "last month's pack of the three centres",
+      180_000,
+    );
+    assert.ok((await page.getByTestId('report-file').count()) >= 3);
+    await page.screenshot({ path: join(SHOTS, 'reports-en.png'), fullPage: true });
   });
 
   test('big screen', async () => {

@@ -123,6 +123,10 @@ test('PDF: clause numbers and Chinese titles in the text, Noto Sans SC embedded'
     '未登记',
     '动环状态告警',
     'hall-noise-1（指示值）',
+    '评估计分卡',
+    '沪民便函〔2025〕9号',
+    '环境与服务',
+    '相关不等于因果',
   ])
     assert.ok(text.includes(s), `the PDF text lacks "${s}"`);
   assert.match(text, /第 1 \/ \d+ 页/);

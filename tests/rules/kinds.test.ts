@@ -62,9 +62,9 @@ test('the binding makes the instances the specs say: one per watched device, one
 });
 
 test("live engines leave the server's own judges' kinds out by default, and only those", () => {
-  assert.deepEqual(kindsJudgedBy('followup-tracker'), ['bad-rating-followup']);
+  assert.deepEqual(kindsJudgedBy('followup-tracker'), ['bad-rating-followup', 'followup-rate']);
   assert.deepEqual(kindsJudgedBy('entry-register'), ['unregistered-entry']);
-  assert.deepEqual(kindsNotForEngines().sort(), ['bad-rating-followup', 'unregistered-entry']);
+  assert.deepEqual(kindsNotForEngines().sort(), ['bad-rating-followup', 'followup-rate', 'unregistered-entry']);
   const live = new RuleEngine({
     site: demoSite(),
     catalogue,

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { TSchema } from '@sinclair/typebox';
 import { API, ApiError, contractProblems, type ApiRoute } from '@hallmon/contract';
+import { SigningKeys, dayLinkText } from '@hallmon/server';
 import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 interface Call {
@@ -111,6 +113,27 @@ test('every /api route answers what its contract schema says, errors included', 
   const visit = await server.post<{ id: string }>('/api/visits', visitBody, net);
   assert.equal(visit.status, 201, JSON.stringify(visit.body));
   const alarmPath = `/api/alarms/${encodeURIComponent(alarm.id)}`;
+  // A day digest as a hall publishes it, signed with a key of its own.
+  const keyDir = tempDir('hallmon-contract-keys-');
+  t.onTestFinished(() => keyDir.remove());
+  const digestOf = (site: string) => {
+    const k = new SigningKeys(keyDir.path).forSite(site);
+    const chain = 'a'.repeat(64);
+    return {
+      format: 'hallmon-day-digest/1',
+      site,
+      day: '2025-05-06',
+      digest: 'b'.repeat(64),
+      rollupDigest: null,
+      recordsDigest: null,
+      auditDigest: null,
+      chain,
+      sealedAt: new Date(start).toISOString(),
+      keyId: k.keyId,
+      publicKey: k.publicKey,
+      signature: k.sign(dayLinkText(site, '2025-05-06', chain)),
+    };
+  };
   // Site configuration: a third site to change, and a credential to revoke.
   const third = {
     id: 'third',
@@ -224,6 +247,26 @@ test('every /api route answers what its contract schema says, errors included', 
       route: 'GET /api/evidence',
       path: `/api/evidence?site=demo&from=${today}&to=${today}&format=json`,
       token: assessor,
+    },
+    { route: 'GET /api/scorecard', path: `/api/scorecard?site=demo&from=${today}&to=${today}`, token: assessor },
+    { route: 'GET /api/district', path: '/api/district?period=month', token: assessor },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'monthly' },
+      token: admin,
+      status: 202,
+    },
+    { route: 'GET /api/reports', path: '/api/reports', token: assessor },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: [digestOf('demo')] },
+    { route: 'GET /api/digests', path: '/api/digests?site=demo&from=2025-05-01&to=2025-05-31', token: assessor },
+    {
+      route: 'POST /api/followups/:id',
+      path: `/api/followups/${encodeURIComponent(followupId)}`,
+      method: 'POST',
+      body: { action: 'callback', note: '满意', outcome: 'reached', satisfied: true },
+      token: hall,
     },
     { route: 'GET /api/config/profiles', path: '/api/config/profiles', token: admin },
     { route: 'GET /api/config/sites', path: '/api/config/sites', token: admin },
@@ -493,6 +536,49 @@ test('every /api route answers what its contract schema says, errors included', 
       token: admin,
       status: 400,
     },
+    {
+      route: 'GET /api/scorecard',
+      path: `/api/scorecard?site=other&from=${today}&to=${today}`,
+      token: demoHall,
+      status: 403,
+    },
+    {
+      route: 'GET /api/scorecard',
+      path: `/api/scorecard?site=demo&from=${today}&to=2000-01-01`,
+      token: admin,
+      status: 400,
+    },
+    { route: 'GET /api/district', path: '/api/district?period=week', token: admin, status: 400 },
+    { route: 'GET /api/district', path: '/api/district', status: 401 },
+    { route: 'GET /api/reports', path: '/api/reports', status: 401 },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'hourly' },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'monthly' },
+      token: hall,
+      status: 403,
+    },
+    { route: 'GET /api/reports/:id/file/*', path: '/api/reports/nope/file/evidence.pdf', token: admin, status: 404 },
+    { route: 'GET /api/reports/:id/file/*', path: '/api/reports/nope/file/evidence.pdf?exp=1&sig=abc', status: 403 },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: { site: 'demo' }, status: 400 },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: digestOf('nowhere'), status: 404 },
+    {
+      route: 'POST /api/digests',
+      path: '/api/digests',
+      method: 'POST',
+      body: { ...digestOf('demo'), chain: 'c'.repeat(64) },
+      status: 400,
+    },
+    { route: 'GET /api/digests', path: '/api/digests?site=demo', status: 401 },
     { route: 'GET /api/config/profiles', path: '/api/config/profiles', token: hall, status: 403 },
     { route: 'GET /api/config/sites', path: '/api/config/sites', status: 401 },
     {
@@ -715,6 +801,23 @@ test('every /api route answers what its contract schema says, errors included', 
         .toString(),
       '%PDF-',
     );
+  }
+
+  // Step: a report queued above builds in the background; its PDF downloads with a token
+  {
+    const done = await waitFor(
+      async () =>
+        (
+          await server.get<{ reports: Array<{ id: string; state: string; scope: string }> }>('/api/reports', admin)
+        ).body.reports.find((r) => r.scope === 'demo' && r.state === 'done'),
+      'the demo monthly pack to be built',
+    );
+    const file = await fetch(`${server.url}/api/reports/${encodeURIComponent(done.id)}/file/evidence.pdf`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-type') ?? '', /^application\/pdf/);
+    ok.push({ route: 'GET /api/reports/:id/file/*', path: '' });
   }
 
   // Step: every route of the contract was called

@@ -159,7 +159,7 @@ test('simulate --backfill --data-dir writes a store and seals its days through t
   ]);
   assert.equal(r.code, 0, r.stderr);
   const m =
-    /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed$/m.exec(
+    /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed; (\d+) bad ratings followed up$/m.exec(
       r.stdout,
     );
   assert.ok(m, r.stdout);
@@ -167,7 +167,13 @@ test('simulate --backfill --data-dir writes a store and seals its days through t
   assert.equal(m[5], '2');
   const store = new Database(join(dir.path, 'hallmon.db'), { readonly: true });
   const seals = new Database(join(dir.path, 'seals.db'), { readonly: true });
+  const followups = new Database(join(dir.path, 'followups.db'), { readonly: true });
   try {
+    assert.equal(
+      (followups.prepare('SELECT count(*) AS n FROM followups').get() as { n: number }).n,
+      Number(m[6]),
+      'the staff records of the bad ratings',
+    );
     assert.equal((store.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n, Number(m[1]));
     assert.equal((store.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, Number(m[2]));
     const rows = seals.prepare('SELECT day, records FROM seals ORDER BY day').all() as Array<{
@@ -186,5 +192,6 @@ test('simulate --backfill --data-dir writes a store and seals its days through t
   } finally {
     store.close();
     seals.close();
+    followups.close();
   }
 });

@@ -188,6 +188,8 @@ export const NotificationRoute = Type.Object(
     clauses: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
     /** false keeps the route in the file without sending (an example, a robot not yet set up). */
     enabled: Type.Optional(Type.Boolean()),
+    /** Also send the site's scheduled report packs here (a download link); alarms still follow the filters. */
+    reports: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

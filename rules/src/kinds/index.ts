@@ -9,6 +9,7 @@ import { dailySwingKind } from './daily-swing.ts';
 import { deviceOfflineKind } from './device-offline.ts';
 import { dewPointKind } from './dew-point.ts';
 import { evaluationRateKind } from './evaluation-rate.ts';
+import { followupRateKind } from './followup-rate.ts';
 import { gapKind } from './gap.ts';
 import { laeqWindowKind } from './laeq-window.ts';
 import { queueWaitKind } from './queue-wait.ts';
@@ -16,6 +17,10 @@ import { rangeKind } from './range.ts';
 import { rateOfChangeKind } from './rate-of-change.ts';
 import { stateKind } from './state.ts';
 import { unregisteredEntryKind } from './unregistered-entry.ts';
+import { selfRatingKind } from './self-rating.ts';
+import { serviceHoursKind } from './service-hours.ts';
+import { windowIdleKind } from './window-idle.ts';
+import { workloadBalanceKind } from './workload-balance.ts';
 import type { RuleKindSpec } from './spec.ts';
 
 const KINDS = {
@@ -32,6 +37,11 @@ const KINDS = {
   [stateKind.kind]: stateKind,
   [acStoppedKind.kind]: acStoppedKind,
   [unregisteredEntryKind.kind]: unregisteredEntryKind,
+  [followupRateKind.kind]: followupRateKind,
+  [selfRatingKind.kind]: selfRatingKind,
+  [serviceHoursKind.kind]: serviceHoursKind,
+  [windowIdleKind.kind]: windowIdleKind,
+  [workloadBalanceKind.kind]: workloadBalanceKind,
 } satisfies { [K in RuleKind]: RuleKindSpec<K> };
 
 /** The spec of a kind of the catalogue schema. */

@@ -22,6 +22,7 @@ import { sessionRoutes } from './routes-session.ts';
 import { userRoutes } from './routes-users.ts';
 import { auditRoutes } from './routes-audit.ts';
 import { evidenceRoutes } from '../evidence/route.ts';
+import { scorecardRoutes } from '../scorecard/routes.ts';
 import { registerDashboard } from './dashboard.ts';
 
 export interface ApiOptions {
@@ -66,6 +67,7 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
   await app.register(deviceRoutes(ctx));
   await app.register(marksRoutes(ctx));
   await app.register(evidenceRoutes(ctx));
+  await app.register(scorecardRoutes(ctx));
   // Routes other parts of the product add (e.g. evidence), with the same context and auth helpers.
   for (const extra of ctx.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));
   await registerDashboard(app, ctx.dashboardDir);

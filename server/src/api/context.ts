@@ -14,6 +14,7 @@ import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { SiteIndex } from '../ingest/site-index.ts';
 import type { EvidenceVisit, FollowupOutcome } from '../evidence/types.ts';
 import type { LatestValues } from '../devices/latest-values.ts';
+import type { EvidenceService } from '../evidence/service.ts';
 
 export interface ApiContext {
   store: Store;
@@ -39,6 +40,8 @@ export interface ApiContext {
   followupOutcomes?(site: string): FollowupOutcome[];
   /** The site's machine-room entry register (evidence judges door openings with it). */
   visits?(site: string): EvidenceVisit[];
+  /** Builds packs one at a time and keeps scorecards for a while (evidence, scorecard, district, reports). */
+  evidence?: EvidenceService;
   /** Folder with the built dashboard (index.html), when present. */
   dashboardDir?: string;
 }

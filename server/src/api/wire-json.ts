@@ -100,6 +100,7 @@ export function followupJson(f: FollowupRow): Followup {
     site: f.site,
     device: f.device,
     window: f.window,
+    ticket: f.ticket,
     score: f.score,
     ratedAt: toIso(f.ratedAt),
     responseDue: toIso(f.responseDue - 1),
@@ -115,6 +116,14 @@ export function followupJson(f: FollowupRow): Followup {
     note: f.note,
     state: f.resolvedAt !== null ? 'resolved' : f.respondedAt !== null ? 'responded' : 'open',
     overdue: FOLLOWUP_STAGES.filter((s) => f.alarms[s].raisedAt !== null && f.alarms[s].clearedAt === null),
+    callbacks: f.callbacks.map((c) => ({
+      at: toIso(c.at),
+      by: c.by,
+      outcome: c.outcome,
+      satisfied: c.satisfied,
+      note: c.note,
+    })),
+    satisfied: lastSatisfied(f.callbacks),
   };
 }
 
@@ -134,6 +143,17 @@ export function visitJson(v: VisitRow): Visit {
     createdBy: v.createdBy,
     closedBy: v.closedBy,
   };
+}
+
+/** Whether the last callback that reached the resident left them satisfied (null: none reached them). */
+export function lastSatisfied(
+  callbacks: ReadonlyArray<{ outcome: string; satisfied: boolean | null }>,
+): boolean | null {
+  for (let i = callbacks.length - 1; i >= 0; i--) {
+    const c = callbacks[i]!;
+    if (c.outcome === 'reached' && c.satisfied !== null) return c.satisfied;
+  }
+  return null;
 }
 
 export function deliveryJson(r: DeliveryRow): Delivery {

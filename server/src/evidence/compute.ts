@@ -16,7 +16,9 @@ import { counterDays } from './steps/counter-coverage.ts';
 import { replayCounters } from './steps/counter-replay.ts';
 import { clauseCoverage, dataGaps } from './steps/coverage.ts';
 import { counterDeviceCoverage, deviceFaults } from './steps/device-faults.ts';
-import { evaluationMonths } from './steps/evaluation-rate.ts';
+import { evaluationMonths, windowRates } from './steps/evaluation-rate.ts';
+import { followupRateClause } from './steps/followup-rates.ts';
+import { environmentService } from './steps/environment-service.ts';
 import { memoDay } from './steps/format.ts';
 import { judgeFollowups } from './steps/followups.ts';
 import { resolveInputs, type EvidenceInput } from './steps/inputs.ts';
@@ -30,6 +32,7 @@ import { replaySensors } from './steps/sensor-replay.ts';
 import { replayStates } from './steps/state-replay.ts';
 import { doorOpeningRows } from './steps/door-openings.ts';
 import { judge } from './steps/verdict.ts';
+import { buildScorecard } from '../scorecard/scorecard.ts';
 import type { AlarmAck, ClauseEvidence, EvidenceExcursion, EvidencePack, StateEvent } from './types.ts';
 import type { StoredAlarm } from '../store/store.ts';
 import type { Excursion as RuleExcursion, Transition } from '@hallmon/rules';
@@ -99,27 +102,24 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
   }
   // 6. Counter clauses: evaluation rate, follow-ups, device faults; then every verdict.
   const seen = counterDays(days, counters.events, from, schedule);
+  const judgedUntil = Math.min(to, (input.now ?? Date.now)());
   const followups = judgeFollowups({
     rule: kinds.rulesOn('followups')[0]?.id,
     records: [...counters.openFollowups, ...rec.followups],
     outcomes: input.followupOutcomes ?? [],
-    judgedUntil: Math.min(to, (input.now ?? Date.now)()),
+    judgedUntil,
     alarms,
     schedule,
     from,
     to,
   });
+  const periodEvents = counters.events.filter((e) => e.ts >= from);
   const faults = deviceFaults(rec.faults, open.faults, counters.events, schedule, from, to);
   const figures: CounterFigures = {
     coverage: seen.coverage,
-    rateMonths: (rule) =>
-      evaluationMonths(
-        counters.events.filter((e) => e.ts >= from),
-        schedule,
-        excursions,
-        rule,
-        site,
-      ),
+    rateMonths: (rule) => evaluationMonths(periodEvents, schedule, excursions, rule, site),
+    windowRates: (rule) => windowRates(periodEvents, excursions, rule, site),
+    followupRate: (rule) => followupRateClause(rule, followups.followups, followups.items, schedule, judgedUntil),
     followupExcursions: followups.excursions,
     deviceCoverage: (rules) => counterDeviceCoverage(site, profiles, rules, counters.statuses, seen.days, to),
     deviceFaults: faults,
@@ -140,7 +140,10 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     .filter((a) => a.rule === 'selftest' || /self-?test/.test(a.rule))
     .map(alarmAckJson);
   const lastDay = schedule.day(to - 1);
-  return {
+  // 8. The hall's environment beside its service, hour by hour.
+  const badScoreMax = kinds.rulesOn('followups')[0]?.params?.badScoreMax ?? 2;
+  const env = await environmentService(store, site, series, schedule, counters.events, badScoreMax, from, to);
+  const pack: Omit<EvidencePack, 'scorecard' | 'environmentService'> = {
     site: site.id,
     siteName: site.name,
     from: toIso(from),
@@ -160,6 +163,11 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     dataGaps: coverageInput.dataGaps,
     auditTrail: auditTrail(input, from, to),
     series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
+  };
+  return {
+    ...pack,
+    scorecard: buildScorecard(pack, catalogue, (input.now ?? Date.now)()),
+    environmentService: env,
   };
 }
 
@@ -238,6 +246,8 @@ function auditTrail(input: EvidenceInput, from: number, to: number) {
 const AUDIT_PACK_LIMIT = 100_000;
 
 function excursionJson(x: Excursion): EvidenceExcursion {
+  const found =
+    x.finding !== undefined ? { finding: x.finding, ...(x.count !== undefined ? { count: x.count } : {}) } : {};
   return {
     sensor: x.sensor,
     metric: x.metric ?? null,
@@ -250,5 +260,6 @@ function excursionJson(x: Excursion): EvidenceExcursion {
     limit: x.limit ?? null,
     endReason: x.endReason,
     ongoing: false,
+    ...found,
   };
 }

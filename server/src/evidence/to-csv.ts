@@ -76,7 +76,20 @@ export function clauseCsv(c: ClauseEvidence): string {
   );
   out += section(
     'excursions',
-    ['sensor', 'metric', 'rule', 'severity', 'start', 'end', 'duration_s', 'peak', 'limit', 'end_reason'],
+    [
+      'sensor',
+      'metric',
+      'rule',
+      'severity',
+      'start',
+      'end',
+      'duration_s',
+      'peak',
+      'limit',
+      'end_reason',
+      'finding',
+      'count',
+    ],
     c.excursions.map((x) => [
       x.sensor,
       x.metric,
@@ -88,6 +101,8 @@ export function clauseCsv(c: ClauseEvidence): string {
       x.peak,
       x.limit,
       x.endReason,
+      x.finding,
+      x.count,
     ]),
   );
   if (c.doorOpenings)
@@ -178,6 +193,12 @@ export function clauseCsv(c: ClauseEvidence): string {
       'monthly',
       Object.keys(c.monthly[0]!),
       c.monthly.map((r) => Object.values(r) as Cell[]),
+    );
+  if (c.byWindow?.length)
+    out += section(
+      'windows',
+      Object.keys(c.byWindow[0]!),
+      c.byWindow.map((r) => Object.values(r) as Cell[]),
     );
   if (c.periodNoise?.length)
     out += section(

@@ -1,19 +1,35 @@
 // Durable follow-ups of bad ratings (10.1.3 "1、5、15") in `${dataDir}/followups.db`: what was rated,
-// the deadlines, who answered / classified / resolved it and when, and which overdue alarms were
+// the deadlines, who answered / classified / resolved it and when, the callbacks (回访: who called,
+// when, the outcome, satisfied or not; the 2025 standard 6.1.5), and which overdue alarms were
 // raised and cleared, so a restarted server neither loses a follow-up nor raises an alarm twice.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FOLLOWUP_STAGES, type FollowupStage } from '@hallmon/contract';
+import { FOLLOWUP_STAGES, type CallbackOutcome, type FollowupStage } from '@hallmon/contract';
 
 /** The overdue stages of a follow-up, each with its own alarm (id `${followupId}:${stage}`). */
 export const ALARM_STAGES = FOLLOWUP_STAGES;
 export type AlarmStage = FollowupStage;
+
+/** One callback (回访) to the resident who gave the bad rating. */
+export interface CallbackRow {
+  /** When the call was made (epoch ms). */
+  at: number;
+  by: string;
+  outcome: CallbackOutcome;
+  /** Whether the resident was satisfied (only when reached; null otherwise). */
+  satisfied: boolean | null;
+  note: string | null;
+  /** When it was recorded. */
+  recordedAt: number;
+}
 
 export interface FollowupRow {
   id: string;
   site: string;
   device: string;
   window: string | null;
+  /** The served ticket the rating names: the rating is real-name (docs/alarms.md). */
+  ticket: string | null;
   score: number;
   ratedAt: number;
   responseDue: number;
@@ -29,18 +45,31 @@ export interface FollowupRow {
   note: string | null;
   /** When each stage's overdue alarm was raised / cleared (null: not yet). */
   alarms: Record<AlarmStage, { raisedAt: number | null; clearedAt: number | null }>;
+  /** In the order they were made. */
+  callbacks: CallbackRow[];
 }
 
 type NewFollowup = Pick<
   FollowupRow,
-  'id' | 'site' | 'device' | 'window' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'
+  'id' | 'site' | 'device' | 'window' | 'ticket' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'
 >;
+
+interface RawCallback {
+  followup_id: string;
+  at: number;
+  by: string;
+  outcome: CallbackOutcome;
+  satisfied: number | null;
+  note: string | null;
+  recorded_at: number;
+}
 
 interface Raw {
   id: string;
   site: string;
   device: string;
   window: string | null;
+  ticket: string | null;
   score: number;
   rated_at: number;
   response_due: number;
@@ -62,12 +91,13 @@ interface Raw {
   complex_cleared: number | null;
 }
 
-function row(r: Raw): FollowupRow {
+function row(r: Raw, callbacks: CallbackRow[]): FollowupRow {
   return {
     id: r.id,
     site: r.site,
     device: r.device,
     window: r.window,
+    ticket: r.ticket,
     score: r.score,
     ratedAt: r.rated_at,
     responseDue: r.response_due,
@@ -86,6 +116,18 @@ function row(r: Raw): FollowupRow {
       simple: { raisedAt: r.simple_raised, clearedAt: r.simple_cleared },
       complex: { raisedAt: r.complex_raised, clearedAt: r.complex_cleared },
     },
+    callbacks,
+  };
+}
+
+function callbackRow(r: RawCallback): CallbackRow {
+  return {
+    at: r.at,
+    by: r.by,
+    outcome: r.outcome,
+    satisfied: r.satisfied === null ? null : r.satisfied === 1,
+    note: r.note,
+    recordedAt: r.recorded_at,
   };
 }
 
@@ -105,7 +147,13 @@ export class FollowupDb {
       response_raised INTEGER, response_cleared INTEGER, simple_raised INTEGER, simple_cleared INTEGER,
       complex_raised INTEGER, complex_cleared INTEGER);
       CREATE INDEX IF NOT EXISTS followups_site ON followups (site, rated_at);
-      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);`);
+      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);
+      CREATE TABLE IF NOT EXISTS callbacks (
+        followup_id TEXT NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL, outcome TEXT NOT NULL,
+        satisfied INTEGER, note TEXT, recorded_at INTEGER NOT NULL, PRIMARY KEY (followup_id, at, by));`);
+    // Data dirs from before callbacks: the rating's ticket (real-name ratings) is a later column.
+    const cols = (db.prepare('PRAGMA table_info(followups)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (!cols.includes('ticket')) db.exec('ALTER TABLE followups ADD COLUMN ticket TEXT');
     this.db = db;
   }
 
@@ -127,8 +175,8 @@ export class FollowupDb {
   insert(f: NewFollowup): boolean {
     const res = this.d
       .prepare(
-        `INSERT OR IGNORE INTO followups (id, site, device, window, score, rated_at, response_due, simple_due, complex_due)
-         VALUES (@id, @site, @device, @window, @score, @ratedAt, @responseDue, @simpleDue, @complexDue)`,
+        `INSERT OR IGNORE INTO followups (id, site, device, window, ticket, score, rated_at, response_due, simple_due, complex_due)
+         VALUES (@id, @site, @device, @window, @ticket, @score, @ratedAt, @responseDue, @simpleDue, @complexDue)`,
       )
       .run(f);
     return res.changes === 1;
@@ -136,12 +184,41 @@ export class FollowupDb {
 
   get(id: string): FollowupRow | undefined {
     const r = this.d.prepare('SELECT * FROM followups WHERE id = ?').get(id) as Raw | undefined;
-    return r ? row(r) : undefined;
+    return r ? this.rows([r])[0] : undefined;
   }
 
-  list(site: string, openOnly: boolean): FollowupRow[] {
-    const sql = `SELECT * FROM followups WHERE site = ?${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC LIMIT 5000`;
-    return (this.d.prepare(sql).all(site) as Raw[]).map(row);
+  /** The newest 5000 of a site (every one with `all`). */
+  list(site: string, openOnly: boolean, all = false): FollowupRow[] {
+    const sql = `SELECT * FROM followups WHERE site = ?${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC${all ? '' : ' LIMIT 5000'}`;
+    return this.rows(this.d.prepare(sql).all(site) as Raw[]);
+  }
+
+  /** Rows with their callbacks (one read for all of them). */
+  private rows(raws: Raw[]): FollowupRow[] {
+    if (!raws.length) return [];
+    const by = new Map<string, CallbackRow[]>();
+    const ids = raws.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const sql = `SELECT * FROM callbacks WHERE followup_id IN (${chunk.map(() => '?').join(',')}) ORDER BY at`;
+      for (const c of this.d.prepare(sql).all(...chunk) as RawCallback[]) {
+        const list = by.get(c.followup_id) ?? [];
+        list.push(callbackRow(c));
+        by.set(c.followup_id, list);
+      }
+    }
+    return raws.map((r) => row(r, by.get(r.id) ?? []));
+  }
+
+  /** Records a callback; false when the same person already recorded one at that instant. */
+  addCallback(id: string, c: CallbackRow): boolean {
+    const res = this.d
+      .prepare(
+        `INSERT OR IGNORE INTO callbacks (followup_id, at, by, outcome, satisfied, note, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, c.at, c.by, c.outcome, c.satisfied === null ? null : c.satisfied ? 1 : 0, c.note, c.recordedAt);
+    return res.changes === 1;
   }
 
   /** Follow-ups that may still raise or clear an alarm: unresolved, or with an alarm not yet cleared. */
@@ -150,7 +227,7 @@ export class FollowupDb {
       OR (response_raised IS NOT NULL AND response_cleared IS NULL)
       OR (simple_raised IS NOT NULL AND simple_cleared IS NULL)
       OR (complex_raised IS NOT NULL AND complex_cleared IS NULL)`;
-    return (this.d.prepare(sql).all() as Raw[]).map(row);
+    return this.rows(this.d.prepare(sql).all() as Raw[]);
   }
 
   respond(id: string, at: number, by: string): void {

@@ -12,6 +12,7 @@ export function outcomesOf(rows: FollowupRow[]): FollowupOutcome[] {
     respondedAt: r.respondedAt,
     resolvedAt: r.resolvedAt,
     complex: r.complex,
+    callbacks: r.callbacks.map((c) => ({ at: c.at, outcome: c.outcome, satisfied: c.satisfied })),
   }));
 }
 
@@ -21,7 +22,7 @@ export function readFollowupOutcomes(dataDir: string, site: string): FollowupOut
   const db = new FollowupDb(dataDir);
   db.open();
   try {
-    return outcomesOf(db.list(site, false));
+    return outcomesOf(db.list(site, false, true));
   } finally {
     db.close();
   }

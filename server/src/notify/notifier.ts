@@ -3,7 +3,7 @@
 // backoff (1 s, 2 s, 4 s, ... up to `tries` attempts), every attempt logged with its outcome and
 // written to the delivery log. Secrets, robot keys and the relay's password never reach the log.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClauseCatalogue, Logger, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
+import type { ClauseCatalogue, Logger, NotificationRoute, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
 import type { StoredAlarm } from '../store/store.ts';
 import type { Attempt, DeliveryLog } from './delivery-log.ts';
 import { signedDingtalkUrl } from './dingtalk-sign.ts';
@@ -12,6 +12,12 @@ import { body, emailBody, type NotifyEvent } from './format.ts';
 import { matchRoutes, routeLevels, zoneKinds, type Target } from './routing.ts';
 import { safeUrl } from './safe-url.ts';
 import { postJson } from './webhook.ts';
+
+/** An e-mail's subject and plain text. */
+export interface MailMessage {
+  subject: string;
+  text: string;
+}
 
 export interface RetryPolicy {
   /** Attempts per delivery (default 5). */
@@ -124,60 +130,83 @@ export class Notifier {
   }
 
   /** One attempt of one notice. */
-  private async attempt(
-    t: Target,
-    a: StoredAlarm,
-    event: NotifyEvent,
-    ctx: Parameters<typeof body>[3],
-  ): Promise<Attempt> {
-    if (t.route.format === 'email') {
-      const mailer = this.opts.mailer;
-      if (!mailer) return { at: Date.now(), ok: false, error: 'no SMTP relay configured (--smtp-url)' };
-      const m = emailBody(a, event, ctx);
-      return mailer.send(t.to ?? [], m.subject, m.text);
-    }
-    const url = t.url ?? '';
-    // DingTalk signs each attempt anew: the signed timestamp must be fresh.
-    const signed = t.route.format === 'dingtalk' && t.secret ? signedDingtalkUrl(url, t.secret, Date.now()) : url;
-    return postJson(signed, body(t.route.format, a, event, ctx), this.retry.timeoutMs);
+  private attempt(t: Target, a: StoredAlarm, event: NotifyEvent, ctx: Parameters<typeof body>[3]): Promise<Attempt> {
+    if (t.route.format === 'email') return this.mail(t, emailBody(a, event, ctx));
+    return this.post(t, body(t.route.format, a, event, ctx));
   }
 
-  private async deliver(
+  /** An e-mail through the server's relay to the target's addresses. */
+  private mail(t: Target, m: MailMessage): Promise<Attempt> {
+    const mailer = this.opts.mailer;
+    if (!mailer) return Promise.resolve({ at: Date.now(), ok: false, error: 'no SMTP relay configured (--smtp-url)' });
+    return mailer.send(t.to ?? [], m.subject, m.text);
+  }
+
+  /** A JSON post to the target's robot; DingTalk signs each attempt anew (the signed timestamp must be fresh). */
+  private post(t: Target, payload: unknown): Promise<Attempt> {
+    const url = t.url ?? '';
+    const signed = t.route.format === 'dingtalk' && t.secret ? signedDingtalkUrl(url, t.secret, Date.now()) : url;
+    return postJson(signed, payload, this.retry.timeoutMs);
+  }
+
+  private deliver(
     t: Target,
     a: StoredAlarm,
     event: NotifyEvent,
     reminder: number,
     ctx: Parameters<typeof body>[3],
   ): Promise<DeliveryOutcome> {
-    const route = t.route;
-    const shown = this.shown(t);
-    const log = this.opts.log;
     const row = this.opts.deliveries.begin({
       alarmId: a.id,
       site: a.site,
-      routeId: route.id,
-      url: shown,
+      routeId: t.route.id,
+      url: this.shown(t),
       event,
       reminder,
       level: t.level,
       at: (this.opts.now ?? Date.now)(),
     });
+    return this.retrying(
+      t,
+      () => this.attempt(t, a, event, ctx),
+      { alarm: a.id, event, level: t.level },
+      (at, final) => this.opts.deliveries.attempt(row, at, final),
+    );
+  }
+
+  /**
+   * Sends one message to a route's first level with the retries, signing and logging of an alarm
+   * notice (the scheduled reports use it too): `webhook` is posted to a robot, `mail` goes to an
+   * e-mail route's addresses. `record` sees every attempt.
+   */
+  sendTo(
+    route: NotificationRoute,
+    message: { webhook: unknown; mail: MailMessage },
+    what: Record<string, unknown>,
+    record?: (at: Attempt, final: 'delivered' | 'failed' | 'pending') => void,
+  ): Promise<DeliveryOutcome> {
+    const t = routeLevels(route)[0]!;
+    const send = () => (route.format === 'email' ? this.mail(t, message.mail) : this.post(t, message.webhook));
+    return this.retrying(t, send, what, record);
+  }
+
+  /** Up to `tries` attempts with exponential backoff, each logged and shown to `record`. */
+  private async retrying(
+    t: Target,
+    send: () => Promise<Attempt>,
+    what: Record<string, unknown>,
+    record?: (at: Attempt, final: 'delivered' | 'failed' | 'pending') => void,
+  ): Promise<DeliveryOutcome> {
+    const route = t.route;
+    const shown = this.shown(t);
+    const log = this.opts.log;
     let last: string | undefined;
     for (let i = 1; i <= this.retry.tries; i++) {
       if (this.abort.signal.aborted) break;
-      const at = await this.attempt(t, a, event, ctx);
+      const at = await send();
       const final = at.ok ? 'delivered' : i === this.retry.tries ? 'failed' : 'pending';
-      this.opts.deliveries.attempt(row, at, final);
-      const fields = {
-        alarm: a.id,
-        route: route.id,
-        level: t.level,
-        url: shown,
-        event,
-        attempt: i,
-        of: this.retry.tries,
-        status: at.status,
-      };
+      record?.(at, final);
+      const fields = { ...what, route: route.id, url: shown, attempt: i, of: this.retry.tries, status: at.status };
       if (at.ok) {
         log.info(fields, `notification delivered to ${route.id}`);
         return { routeId: route.id, level: t.level, url: shown, delivered: true, deliveredAt: at.at, attempts: i };
@@ -198,11 +227,7 @@ export class Notifier {
       }
     }
     if (this.abort.signal.aborted) {
-      this.opts.deliveries.attempt(
-        row,
-        { at: Date.now(), ok: false, error: 'server stopped before delivery' },
-        'failed',
-      );
+      record?.({ at: Date.now(), ok: false, error: 'server stopped before delivery' }, 'failed');
       last = 'server stopped before delivery';
     }
     return {

@@ -1,7 +1,10 @@
 // A clause's verdict and the reason in words: fail on any excursion or any door opening without a
-// register entry (5.2.2); insufficient-data when coverage is below the threshold; else pass. A clause of device faults (1.2.1) is judged by its faults
-// instead: a fault beyond the monthly limit or repaired late fails it (2021 Qingpu rules 三.3).
-import type { ClauseEvidence, DeviceFault, Verdict } from '../types.ts';
+// register entry (5.2.2); insufficient-data when coverage is below the threshold; else pass. A
+// clause of device faults (1.2.1) is judged by its faults instead: a fault beyond the monthly limit
+// or repaired late fails it (2021 Qingpu rules 三.3). A follow-up rate clause is judged by its
+// period rate against its target; a period with no bad rating due passes when the counter devices
+// reported.
+import type { ClauseEvidence, DeviceFault, FollowupRateMonth, Verdict } from '../types.ts';
 import { round } from './format.ts';
 import type { Basis } from './kinds.ts';
 
@@ -9,7 +12,23 @@ export function judge(ev: ClauseEvidence, bases: Set<Basis>, faults: DeviceFault
   const pct = (x: number) => `${round(x * 100, 1)} %`;
   let verdict: Verdict = 'pass';
   let reason: string;
-  if (bases.has('faults')) {
+  if (bases.has('followup-rates')) {
+    const period = (ev.monthly as FollowupRateMonth[]).find((m) => m.month === 'period');
+    if (period && period.rate !== null) {
+      verdict = period.belowTarget ? 'fail' : 'pass';
+      reason = `${period.numerator} of ${period.denominator} (${period.rate} %)`;
+    } else if (period && period.ratings > 0) {
+      // Bad ratings there were, but none counts yet (no callback reached anyone, none fell due).
+      verdict = 'insufficient-data';
+      reason = `${period.ratings} bad rating(s), none counted yet (${period.measure === 'callback-satisfaction' ? 'no callback reached a resident' : 'none fell due'})`;
+    } else if (ev.coverage === null || ev.coverage < threshold) {
+      verdict = 'insufficient-data';
+      reason =
+        ev.coverage === null
+          ? 'no counter devices are configured for this site'
+          : 'too few opening days with counter data';
+    } else reason = 'no bad rating in the period';
+  } else if (bases.has('faults')) {
     const bad = faults.filter((f) => f.source === 'status' && (f.exceedsMonthlyLimit || f.repairOverdue));
     if (bad.length) {
       verdict = 'fail';
