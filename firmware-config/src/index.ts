@@ -7,3 +7,4 @@ export * from './secret.ts';
 export * from './cli-args.ts';
 export * from './log.ts';
 export * from './json-state-file.ts';
+export * from './sqlite-migrate.ts';

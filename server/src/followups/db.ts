@@ -3,6 +3,7 @@
 // raised and cleared, so a restarted server neither loses a follow-up nor raises an alarm twice.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { migrate, type Migration } from '@hallmon/firmware-config';
 import { FOLLOWUP_STAGES, type FollowupStage } from '@hallmon/contract';
 
 /** The overdue stages of a follow-up, each with its own alarm (id `${followupId}:${stage}`). */
@@ -89,15 +90,12 @@ function row(r: Raw): FollowupRow {
   };
 }
 
-export class FollowupDb {
-  private db: Database.Database | undefined;
-
-  constructor(private readonly dataDir: string) {}
-
-  open(): void {
-    const db = new Database(join(this.dataDir, 'followups.db'));
-    db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS followups (
+/** followups.db's migrations, oldest first; append, never edit one that has shipped. */
+const FOLLOWUP_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'follow-ups of bad ratings',
+    up: `CREATE TABLE IF NOT EXISTS followups (
       id TEXT PRIMARY KEY, site TEXT NOT NULL, device TEXT NOT NULL, window TEXT, score INTEGER NOT NULL,
       rated_at INTEGER NOT NULL, response_due INTEGER NOT NULL, simple_due INTEGER NOT NULL, complex_due INTEGER NOT NULL,
       complex INTEGER NOT NULL DEFAULT 0, complex_at INTEGER, complex_by TEXT,
@@ -105,7 +103,26 @@ export class FollowupDb {
       response_raised INTEGER, response_cleared INTEGER, simple_raised INTEGER, simple_cleared INTEGER,
       complex_raised INTEGER, complex_cleared INTEGER);
       CREATE INDEX IF NOT EXISTS followups_site ON followups (site, rated_at);
-      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);`);
+      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);`,
+  },
+];
+
+export class FollowupDb {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  open(): void {
+    const file = join(this.dataDir, 'followups.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    try {
+      migrate(db, file, FOLLOWUP_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
   }
 
