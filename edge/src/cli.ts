@@ -41,7 +41,7 @@ export const spec: CommandSpec = {
   examples: [
     'hallmon edge --config /etc/hallmon/edge.json',
     'HALLMON_CONFIG=edge.yaml hallmon edge --health-port 9102',
-    // The edge runs from a bundle (bin/edge-bundle.js) rebuilt when a source is newer; this is the escape hatch.
+    // The edge runs from a bundle (dist/edge.mjs, bin/build.js) rebuilt when a source is newer; this is the escape hatch.
     'HALLMON_EDGE_FROM_SOURCE=1 hallmon edge -c edge.json   # run the TypeScript sources through tsx (debugging)',
     // Interpreter-only by default to keep a hall PC's memory low (docs/benchmarks.md, "Edge agent").
     "HALLMON_EDGE_JIT=1 hallmon edge -c edge.json   # keep V8's optimising compilers (sites with thousands of readings/s)",

@@ -8,3 +8,4 @@ export * from './cli-args.ts';
 export * from './log.ts';
 export * from './json-state-file.ts';
 export * from './sqlite-migrate.ts';
+export * from './install.ts';

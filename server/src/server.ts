@@ -2,11 +2,11 @@
 // pipeline, HTTP API, socket.io live push, and either the embedded broker or a client of an
 // external one. stop() closes everything in reverse order so a test process exits by itself.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   createLogger,
+  INSTALL_ROOT,
   loadCatalogue,
   loadProfiles,
   loadSites,
@@ -102,7 +102,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const DEFAULT_DASHBOARD = resolve(dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
+const DEFAULT_DASHBOARD = join(INSTALL_ROOT, 'dashboard', 'dist');
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const log = opts.log ?? createLogger('hallmon-server');

@@ -5,9 +5,8 @@
 // same scrypt time as a wrong password and gets the same answer.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { toIso } from '@hallmon/firmware-config';
+import { toIso, VERSION } from '@hallmon/firmware-config';
 import { API } from '@hallmon/contract';
-import { VERSION } from '../version.ts';
 import type { ApiContext } from './context.ts';
 import { sendError } from './errors.ts';
 

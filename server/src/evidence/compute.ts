@@ -3,10 +3,9 @@
 // RuleEngine the edge runs live (rollups first, or every minute); the counter devices; what is
 // still open at the period end; the noise table; then per clause its excursions, coverage and gaps
 // and its daily/monthly tables; the counter clauses' rates, follow-ups and device faults; verdicts.
-import { toIso } from '@hallmon/firmware-config';
+import { toIso, VERSION } from '@hallmon/firmware-config';
 import type { Excursion } from '@hallmon/rules';
 import { alarmAckJson } from '../api/wire-json.ts';
-import { VERSION } from '../version.ts';
 import { clauseExcursions } from './steps/clause-excursions.ts';
 import { clauseSeries } from './steps/clause-series.ts';
 import { counterClause, type CounterFigures } from './steps/counter-clauses.ts';
