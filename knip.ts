@@ -6,7 +6,7 @@ import type { KnipConfig } from 'knip';
 const config: KnipConfig = {
   workspaces: {
     '.': {
-      entry: ['bin/cli.ts', 'bin/release.js', 'bench/*.ts'],
+      entry: ['bin/cli.ts', 'bench/*.ts'],
       project: ['bin/**/*.{js,ts}', 'bench/**/*.ts'],
       // Loaded with createRequire(...) at run time, which static analysis cannot follow:
       // bin/build.js builds the bundles with esbuild's synchronous API.
@@ -27,7 +27,7 @@ const config: KnipConfig = {
     tests: { entry: ['**/*.test.ts'], project: ['**/*.ts'] },
   },
   // System programs the tests and the demo start (installed by scripts/provision.sh).
-  ignoreBinaries: ['socat', 'mosquitto', 'influxd', 'pdftotext', 'pdffonts', 'openssl', 'tar'],
+  ignoreBinaries: ['socat', 'mosquitto', 'influxd', 'pdftotext', 'pdffonts', 'openssl'],
 };
 
 export default config;
