@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'followup',
   'evidence',
   'selftest',
+  'log-level',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AuditActionName = Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)));

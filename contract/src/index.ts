@@ -19,5 +19,6 @@ export * from './alarm-path.ts';
 export * from './evidence.ts';
 export * from './marks.ts';
 export * from './live.ts';
+export * from './operations.ts';
 export * from './api.ts';
 export * from './check.ts';

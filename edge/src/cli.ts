@@ -7,6 +7,9 @@ import {
   ConfigError,
   createLogger,
   intFlag,
+  levelOnSignal,
+  LOG_FLAGS,
+  setUpLogging,
   loadEdgeConfig,
   loadProfiles,
   parseCommand,
@@ -37,6 +40,7 @@ export const spec: CommandSpec = {
       arg: 'N',
       help: 'serve GET /health on 127.0.0.1:N (overrides healthPort; 0 = off)',
     },
+    ...LOG_FLAGS,
   },
   examples: [
     'hallmon edge --config /etc/hallmon/edge.json',
@@ -107,7 +111,9 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
+  await setUpLogging(parsed.flags);
   const log = createLogger('edge');
+  const stopLevelSignal = levelOnSignal(log);
   // Last line of defence: a driver library rejecting a promise nobody awaits (modbus-serial can)
   // must not take the whole agent and its buffered readings down.
   const onRejection = (reason: unknown) => log.error({ err: String(reason) }, 'unhandled rejection (kept running)');
@@ -156,6 +162,7 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', force);
   process.once('SIGTERM', force);
   await agent.stop();
+  stopLevelSignal();
   process.off('unhandledRejection', onRejection);
   log.info('edge agent stopped');
   log.flush();

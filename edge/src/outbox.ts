@@ -213,6 +213,13 @@ export class Outbox {
     return n;
   }
 
+  /** Event time of the oldest record waiting (epoch ms), or null when the outbox is empty. */
+  oldestTs(): number | null {
+    const { db } = this.need();
+    const row = db.prepare('SELECT ts FROM records ORDER BY seq LIMIT 1').get() as { ts: number } | undefined;
+    return row ? row.ts : null;
+  }
+
   stats(): OutboxStats {
     const streams = emptyStats();
     let count = 0;

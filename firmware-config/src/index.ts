@@ -9,3 +9,5 @@ export * from './log.ts';
 export * from './json-state-file.ts';
 export * from './sqlite-migrate.ts';
 export * from './install.ts';
+export * from './level-alarm.ts';
+export * from './disk-space.ts';

@@ -2,7 +2,7 @@
 // front so a bad value fails at start-up naming the flag, before any port is opened.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError, intFlag, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
+import { LOG_FLAGS, UsageError, intFlag, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
 
 export interface TlsFiles {
   cert: string;
@@ -27,6 +27,8 @@ export interface ServerOptions {
   retentionDays: number;
   /** MQTT over WebSocket at /mqtt on the HTTP port. */
   mqttWs: boolean;
+  /** Bearer token GET /metrics asks for; none: open, as Prometheus scrapers expect. */
+  metricsToken?: string;
 }
 
 export const serverCommand: CommandSpec = {
@@ -91,6 +93,12 @@ export const serverCommand: CommandSpec = {
       help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, --no-mqtt-ws or HALLMON_MQTT_WS=0 turns it off',
       default: true,
     },
+    'metrics-token': {
+      type: 'string',
+      arg: 'TOKEN',
+      help: 'ask Prometheus for Authorization: Bearer TOKEN on GET /metrics (default: open, counts only)',
+    },
+    ...LOG_FLAGS,
   },
   examples: [
     'hallmon server',
@@ -163,5 +171,6 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     maxPayload: intFlag(flags, 'max-payload', 1024, 256 * 1024 * 1024) ?? 1024 * 1024,
     retentionDays: intFlag(flags, 'retention-days', 1, 36_500) ?? 400,
     mqttWs: flags['mqtt-ws'] !== false,
+    metricsToken: str(flags, 'metrics-token'),
   };
 }

@@ -45,6 +45,12 @@ import { FollowupTracker } from './followups/tracker.ts';
 import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
+import { ServerMetrics } from './ops/metrics.ts';
+import { DiskWatch } from './ops/disk-watch.ts';
+import { ClockMonitor } from './ops/clock-monitor.ts';
+import { healthDetail } from './ops/health.ts';
+import { opsRoutes } from './ops/routes-ops.ts';
+import type { DiskThresholds, StatFs } from '@hallmon/firmware-config';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -72,6 +78,11 @@ export type StartOptions = Partial<ServerOptions> & {
   reminderCheckMs?: number;
   /** Every API answer checked against its contract schema (api/strict-responses.ts); tests turn it on. */
   strictResponses?: boolean;
+  /** Free-space levels of the data dir's disk (default 15 % warning, 5 % critical). */
+  diskThresholds?: DiskThresholds;
+  /** statfs of the disk watch (tests hand in a disk that fills) and how often it looks (default 60 s). */
+  diskStatfs?: StatFs;
+  diskCheckMs?: number;
 };
 
 export interface RunningServer {
@@ -99,6 +110,8 @@ export interface RunningServer {
   };
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
+  /** Prometheus metrics (GET /metrics), the data dir's disk, the edges' clocks. */
+  ops: { metrics: ServerMetrics; disk: DiskWatch; clocks: ClockMonitor };
   stop(): Promise<void>;
 }
 
@@ -165,6 +178,54 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const latest = new LatestValues(store); // GET /api/latest and /api/devices, fed by the live path below
     cleanups.push(() => pipeline.flush());
 
+    // Running it: the data dir's disk, the edges' clocks, Prometheus metrics (docs/operations.md).
+    let liveRef: LivePush | undefined;
+    const disk = new DiskWatch({
+      dir: dataDir,
+      sites: sites.keys(),
+      publish: (site, alarms) => hub.submit(site, alarms),
+      log: log.child({ component: 'disk' }),
+      ...(opts.diskThresholds ? { thresholds: opts.diskThresholds } : {}),
+      ...(opts.diskStatfs ? { statfs: opts.diskStatfs } : {}),
+      ...(opts.diskCheckMs ? { everyMs: opts.diskCheckMs } : {}),
+    });
+    const clocks = new ClockMonitor({
+      store,
+      publish: (site, alarms) => hub.submit(site, alarms),
+      log: log.child({ component: 'clock' }),
+    });
+    const metrics = new ServerMetrics({
+      ingest: () => counters.snapshot(),
+      devices: async () =>
+        Promise.all(
+          [...sites.values()].map(async (site) => {
+            const ids = site.zones.flatMap((z) => z.devices.map((d) => d.id));
+            const known = await latest.devices(site.id);
+            const recent = Date.now() - 10 * 60_000;
+            const online = ids.filter((id) => {
+              const st = known.status.get(id);
+              return st ? st.status === 'online' : (known.seen.get(id) ?? 0) >= recent;
+            }).length;
+            return { site: site.id, online, total: ids.length };
+          }),
+        ),
+      activeAlarms: async () => {
+        const by = new Map<string, { site: string; severity: string; count: number }>();
+        for (const a of await store.readAlarms({ state: 'active' })) {
+          const k = `${a.site}|${a.severity}`;
+          const e = by.get(k) ?? { site: a.site, severity: a.severity, count: 0 };
+          e.count++;
+          by.set(k, e);
+        }
+        return [...by.values()];
+      },
+      disk: () => disk.state,
+      clocks: () =>
+        clocks.states().map((c) => ({ site: c.site, edge: c.edge, offsetS: c.offsetMs / 1000, synced: c.synced })),
+      live: () => liveRef?.snapshot() ?? null,
+    });
+    pipeline.setTiming((stream, waitedMs, writeMs) => metrics.observeBatch(stream, waitedMs, writeMs));
+
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
     const catalogue = opts.catalogue ?? loadCatalogue();
     const deliveries = new DeliveryLog(dataDir);
@@ -178,6 +239,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       deliveries,
       baseUrl: () => baseUrl,
       retry: opts.notifyRetry,
+      onOutcome: (site, delivered) => metrics.notifications.inc({ site, outcome: delivered ? 'delivered' : 'failed' }),
     });
     cleanups.push(() => notifier.stop());
     const lifecycle = new AlarmLifecycle({
@@ -221,6 +283,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         followups.events(site, items);
       },
       status: (site, items) => serverRules.status(site, items),
+      clock: (site, items) => clocks.report(site, items),
       // Edge alarms are stored and pushed by ingest; notifying must not hold up their PUBACK.
       alarms: (_site, items) =>
         void lifecycle
@@ -251,24 +314,30 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           ...(opts.extraRoutes ?? []),
           lifecycleRoutes({ runner: selftest, selftests, deliveries }),
           followupRoutes(followups),
+          opsRoutes({ metrics, clocks, ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}) }),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
           lifecycle.acked(a);
         },
         dashboardDir: opts.dashboardDir ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined),
-        health: () => ({
-          ingest: counters.snapshot(),
-          broker: external
-            ? { kind: 'external', url: redact(opts.broker ?? ''), connected: external.connected }
-            : {
-                kind: 'embedded',
-                clients: broker?.clients ?? 0,
-                mqttPort: broker?.port ?? 0,
-                websocket: opts.mqttWs !== false ? MQTT_WS_PATH : null,
-              },
-          live: live?.snapshot() ?? null,
-        }),
+        health: () =>
+          healthDetail({
+            store,
+            disk: () => disk.state,
+            base: () => ({
+              ingest: counters.snapshot(),
+              broker: external
+                ? { kind: 'external' as const, url: redact(opts.broker ?? ''), connected: external.connected }
+                : {
+                    kind: 'embedded' as const,
+                    clients: broker?.clients ?? 0,
+                    mqttPort: broker?.port ?? 0,
+                    websocket: opts.mqttWs !== false ? MQTT_WS_PATH : null,
+                  },
+              live: live?.snapshot() ?? null,
+            }),
+          }),
       },
       { tls, strictResponses: opts.strictResponses },
     );
@@ -278,8 +347,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
-    const liveRef = live;
-    cleanups.push(() => liveRef.stop());
+    liveRef = live;
+    const liveNow = live;
+    cleanups.push(() => liveNow.stop());
 
     await app.listen({ port: opts.httpPort ?? 8080, host });
     const httpPort = (app.server.address() as AddressInfo).port;
@@ -333,6 +403,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     serverRules.start();
     cleanups.push(() => serverRules.stop());
+    await clocks.resume(sites.keys());
+    disk.start();
+    cleanups.push(() => disk.stop());
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
     const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
@@ -352,6 +425,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
+      ops: { metrics, disk, clocks },
       stop: stopAll,
     };
   } catch (err) {

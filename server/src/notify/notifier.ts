@@ -37,6 +37,8 @@ export interface NotifierOptions {
   /** Base URL of the dashboard for links (e.g. http://hallmon.local:8080). */
   baseUrl: () => string;
   retry?: Partial<RetryPolicy>;
+  /** Called when a notice ends, delivered or failed (the metrics count them). */
+  onOutcome?: (site: string, delivered: boolean) => void;
 }
 
 export class Notifier {
@@ -51,6 +53,7 @@ export class Notifier {
     this.retry = { tries: 5, baseDelayMs: 1_000, timeoutMs: 5_000, ...opts.retry };
     for (const c of opts.catalogue.clauses) this.clauseTitles.set(c.id, c.title);
     this.clauseTitles.set('selftest', '系统自检');
+    this.clauseTitles.set('system', '系统运行');
     for (const s of opts.sites.values()) {
       this.kinds.set(s.id, zoneKinds(s));
       const names = new Map<string, string>();
@@ -124,6 +127,7 @@ export class Notifier {
         status: at.status,
       };
       if (at.ok) {
+        this.opts.onOutcome?.(a.site, true);
         log.info(fields, `notification delivered to ${route.id}`);
         return { routeId: route.id, url: shown, delivered: true, deliveredAt: at.at, attempts: i };
       }
@@ -148,6 +152,7 @@ export class Notifier {
       );
       last = 'server stopped before delivery';
     }
+    this.opts.onOutcome?.(a.site, false);
     return {
       routeId: route.id,
       url: shown,

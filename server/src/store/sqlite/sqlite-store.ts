@@ -145,6 +145,11 @@ export class SqliteStore implements Store {
     this.log.info({ file: this.file }, 'sqlite store open');
   }
 
+  async check(): Promise<void> {
+    if (!this.db) throw new Error(`the SQLite store ${this.file} is not open`);
+    this.db.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     const db = this.db;
     if (!db) return;
