@@ -3,7 +3,7 @@
 // object per clause with its verdict, the rules and limit sources it was judged by, coverage,
 // excursions, gaps and the tables an assessor reads.
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoTime, MetricName, Nullable } from './common.ts';
+import { IsoTime, MetricName, Nullable, SeverityName } from './common.ts';
 import { AlarmAck } from './alarms.ts';
 
 /** The longest period one pack may cover (a sampling year plus a leap day and slack). */
@@ -154,6 +154,23 @@ export const DeviceFault = Type.Object({
   detail: Type.Optional(Type.String()),
 });
 
+/**
+ * An edge clock off by more than 5 s (a device fault with an alarm; docs/alarms.md "System alarms"):
+ * its readings in that span were stamped by a wrong clock. Part of the pack's continuity section.
+ */
+export const ClockFault = Type.Object({
+  /** The edge's device id (its status topic's: `edge`). */
+  edge: Type.String(),
+  severity: SeverityName,
+  start: IsoTime,
+  /** null: still off at the period end. */
+  end: Nullable(IsoTime),
+  /** The largest offset seen, seconds (either direction). */
+  worstOffsetS: Nullable(Type.Number()),
+  detail: Nullable(Type.String()),
+});
+export type ClockFault = Static<typeof ClockFault>;
+
 export const EvidenceFollowup = Type.Object({
   device: Type.String(),
   window: Nullable(Type.String()),
@@ -200,6 +217,8 @@ export const EvidencePack = Type.Object({
   alarmAcks: Type.Array(AlarmAck),
   selfTests: Type.Array(AlarmAck),
   dataGaps: Type.Array(EvidenceGap),
+  /** Continuity: spans an edge clock was off by more than 5 s. */
+  clockFaults: Type.Array(ClockFault),
   /** The minute series behind the tables, for the CSV export. */
   series: Type.Array(Type.Object({ sensor: Type.String(), metric: MetricName, zone: Type.String() })),
   chainHeads: Type.Optional(Type.Array(ChainHead)),

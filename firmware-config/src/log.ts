@@ -6,6 +6,8 @@
 // never reaches a log whatever code logged it: values of secret-named keys, credentials in URLs,
 // secret query parameters, bearer tokens and signed tokens become "[redacted]". Hot paths never log
 // per reading.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { intFlag, UsageError, type FlagSpec, type ParsedFlags } from './cli-args.ts';
 
@@ -78,6 +80,7 @@ function levelFor(l: Logger, base: LogLevel): LogLevel {
  */
 export async function logToFiles(opts: { file: string; rotate?: string; keep?: number }): Promise<void> {
   const { default: roll } = await import('pino-roll');
+  mkdirSync(dirname(resolve(opts.file)), { recursive: true });
   const rotate = opts.rotate ?? 'daily';
   const bySize = /^\d+(\.\d+)?[kmg]?$/i.test(rotate);
   const stream = await roll({
@@ -87,6 +90,10 @@ export async function logToFiles(opts: { file: string; rotate?: string; keep?: n
     limit: { count: opts.keep ?? 14 },
     extension: '.log',
     symlink: true,
+    // Synchronous writes: with pino-roll's asynchronous stream a burst of lines can leave the size
+    // rotation waiting for a 'drain' that never comes (measured: it rotated once, then never again).
+    // Logs are not on the per-reading path, so a synchronous append costs nothing that matters.
+    sync: true,
   });
   destination = scrubbing(stream);
 }

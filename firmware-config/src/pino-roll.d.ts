@@ -10,6 +10,7 @@ declare module 'pino-roll' {
     symlink?: boolean;
     dateFormat?: string;
     mkdir?: boolean;
+    sync?: boolean;
   }
   export default function roll(
     opts: PinoRollOptions,

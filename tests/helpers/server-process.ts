@@ -102,6 +102,8 @@ export interface ServerProcess {
   mqttPort: number;
   /** Everything the process printed on stdout so far. */
   stdout(): string;
+  /** Everything it printed on stderr so far (its log lines, unless --log-file). */
+  stderr(): string;
   /** SIGTERM, then waits for exit; resolves the exit code. */
   stop(): Promise<number | null>;
 }
@@ -159,5 +161,13 @@ export async function spawnServer(
     await stop();
     throw e;
   }
-  return { url, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, httpPort, mqttPort, stdout: () => out, stop };
+  return {
+    url,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    httpPort,
+    mqttPort,
+    stdout: () => out,
+    stderr: () => err,
+    stop,
+  };
 }

@@ -12,6 +12,7 @@ import { counterClause, type CounterFigures } from './steps/counter-clauses.ts';
 import { counterDays } from './steps/counter-coverage.ts';
 import { replayCounters } from './steps/counter-replay.ts';
 import { clauseCoverage, dataGaps } from './steps/coverage.ts';
+import { clockFaults } from './steps/clock-faults.ts';
 import { counterDeviceCoverage, deviceFaults } from './steps/device-faults.ts';
 import { evaluationMonths } from './steps/evaluation-rate.ts';
 import { memoDay } from './steps/format.ts';
@@ -139,6 +140,7 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     alarmAcks,
     selfTests,
     dataGaps: coverageInput.dataGaps,
+    clockFaults: clockFaults(alarms, from, to),
     series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
   };
 }

@@ -10,6 +10,7 @@ import { MAX_CLOCK_SKEW_MS, MAX_FUTURE_MS, LevelAlarm, type AlarmLevel, type Log
 import { alarmFromRecord } from '../api/wire-json.ts';
 import type { ClockSample } from '../ingest/validate-payload.ts';
 import type { Store, StoredAlarm, StoredEvent } from '../store/store.ts';
+import { CLOCK_RULE } from '../evidence/steps/clock-faults.ts';
 
 export interface ClockState {
   site: string;
@@ -37,8 +38,6 @@ interface Tracked {
   /** Reports received while off, and the largest offset, for the episode's device_fault event. */
   episode: { reports: number; worstMs: number } | null;
 }
-
-export const CLOCK_RULE = 'clock-skew';
 
 export function clockLevel(offsetMs: number): AlarmLevel {
   const off = Math.abs(offsetMs);
