@@ -14,6 +14,14 @@ export const commands: Record<string, Command> = {
     summary: 'manage the people who sign in: hallmon user add|list|passwd|disable|enable|remove',
     load: () => import('./user-cli.ts'),
   },
+  backup: {
+    summary: 'back up a data dir (every SQLite database, and InfluxDB) into one .tar.gz, while the server runs',
+    load: () => import('./backup-cli.ts'),
+  },
+  restore: {
+    summary: 'restore a backup into a new data dir, after checking its checksums',
+    load: () => import('./restore-cli.ts'),
+  },
   evidence: {
     summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR',
     load: () => import('./evidence-cli.ts'),

@@ -29,6 +29,10 @@ export interface ServerOptions {
   mqttWs: boolean;
   /** Bearer token GET /metrics asks for; none: open, as Prometheus scrapers expect. */
   metricsToken?: string;
+  /** influxd's RPC address (backups of an InfluxDB store). */
+  influxRpc?: string;
+  /** Scheduled backups: folder, interval, how many kept. */
+  backup?: { dir: string; everyMs: number; keep: number };
 }
 
 export const serverCommand: CommandSpec = {
@@ -98,6 +102,23 @@ export const serverCommand: CommandSpec = {
       arg: 'TOKEN',
       help: 'ask Prometheus for Authorization: Bearer TOKEN on GET /metrics (default: open, counts only)',
     },
+    'influx-rpc': {
+      type: 'string',
+      arg: 'HOST:PORT',
+      help: "influxd's RPC address, for backups of --store influxdb (default the URL's host, port 8088)",
+    },
+    'backup-dir': {
+      type: 'string',
+      arg: 'DIR',
+      help: 'write scheduled backups (hallmon backup) into this folder',
+    },
+    'backup-every': {
+      type: 'string',
+      arg: 'TIME',
+      help: 'with --backup-dir: how often, e.g. 24h, 6h, 30m',
+      default: '24h',
+    },
+    'backup-keep': { type: 'string', arg: 'N', help: 'with --backup-dir: backups kept', default: '14' },
     ...LOG_FLAGS,
   },
   examples: [
@@ -139,6 +160,26 @@ function readable(flag: string, file: string | undefined): string | undefined {
   return full;
 }
 
+/** "24h", "30m", "7d" in ms, or a UsageError naming the flag. */
+export function durationFlag(flags: ParsedFlags, name: string): number | undefined {
+  const v = str(flags, name);
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\s*(m|h|d)$/.exec(v);
+  const ms = m ? Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'] : 0;
+  if (!ms || ms < 60_000) throw new UsageError(`--${name} must be a time such as 24h, 6h or 30m (got "${v}")`);
+  return ms;
+}
+
+function backupSchedule(flags: ParsedFlags): ServerOptions['backup'] {
+  const dir = str(flags, 'backup-dir');
+  if (!dir) return undefined;
+  return {
+    dir: resolve(dir),
+    everyMs: durationFlag(flags, 'backup-every') ?? 86_400_000,
+    keep: intFlag(flags, 'backup-keep', 1, 10_000) ?? 14,
+  };
+}
+
 /** Turns parsed flags into options, or throws a UsageError naming the bad flag. */
 export function serverOptions(flags: ParsedFlags): ServerOptions {
   const store = str(flags, 'store') ?? 'sqlite';
@@ -172,5 +213,7 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     retentionDays: intFlag(flags, 'retention-days', 1, 36_500) ?? 400,
     mqttWs: flags['mqtt-ws'] !== false,
     metricsToken: str(flags, 'metrics-token'),
+    influxRpc: str(flags, 'influx-rpc'),
+    backup: backupSchedule(flags),
   };
 }

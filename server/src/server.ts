@@ -50,6 +50,7 @@ import { DiskWatch } from './ops/disk-watch.ts';
 import { ClockMonitor } from './ops/clock-monitor.ts';
 import { healthDetail } from './ops/health.ts';
 import { opsRoutes } from './ops/routes-ops.ts';
+import { BackupSchedule } from './backup/schedule.ts';
 import type { DiskThresholds, StatFs } from '@hallmon/firmware-config';
 
 export type StartOptions = Partial<ServerOptions> & {
@@ -110,8 +111,8 @@ export interface RunningServer {
   };
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
-  /** Prometheus metrics (GET /metrics), the data dir's disk, the edges' clocks. */
-  ops: { metrics: ServerMetrics; disk: DiskWatch; clocks: ClockMonitor };
+  /** Prometheus metrics (GET /metrics), the data dir's disk, the edges' clocks, scheduled backups. */
+  ops: { metrics: ServerMetrics; disk: DiskWatch; clocks: ClockMonitor; backups?: BackupSchedule };
   stop(): Promise<void>;
 }
 
@@ -194,7 +195,23 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       publish: (site, alarms) => hub.submit(site, alarms),
       log: log.child({ component: 'clock' }),
     });
+    const backups = opts.backup
+      ? new BackupSchedule({
+          dataDir,
+          ...opts.backup,
+          log: log.child({ component: 'backup' }),
+          ...(opts.store === 'influxdb' && opts.influxUrl
+            ? {
+                influx: {
+                  url: opts.influxUrl,
+                  rpc: opts.influxRpc ?? `${new URL(opts.influxUrl).hostname}:8088`,
+                },
+              }
+            : {}),
+        })
+      : undefined;
     const metrics = new ServerMetrics({
+      backup: () => (backups ? { lastSuccess: backups.lastSuccess, failures: backups.failures } : null),
       ingest: () => counters.snapshot(),
       devices: async () =>
         Promise.all(
@@ -406,6 +423,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await clocks.resume(sites.keys());
     disk.start();
     cleanups.push(() => disk.stop());
+    if (backups) {
+      backups.start();
+      cleanups.push(() => backups.stop());
+    }
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
     const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
@@ -425,7 +446,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
-      ops: { metrics, disk, clocks },
+      ops: { metrics, disk, clocks, ...(backups ? { backups } : {}) },
       stop: stopAll,
     };
   } catch (err) {

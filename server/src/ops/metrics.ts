@@ -21,6 +21,8 @@ export interface MetricSources {
   clocks: () => Array<{ site: string; edge: string; offsetS: number; synced: boolean | null }>;
   /** Live push figures. */
   live: () => { clients: number } | null;
+  /** Scheduled backups (null when off). */
+  backup: () => { lastSuccess: number | null; failures: number } | null;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -150,6 +152,24 @@ export class ServerMetrics {
       collect() {
         this.reset();
         for (const c of src.clocks()) if (c.synced !== null) this.set({ site: c.site, edge: c.edge }, c.synced ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hallmon_backup_last_success_timestamp_seconds',
+      help: 'When the last scheduled backup was written (absent before the first, or when off)',
+      registers,
+      collect() {
+        const b = src.backup();
+        if (b?.lastSuccess) this.set(b.lastSuccess / 1000);
+      },
+    });
+    new Counter({
+      name: 'hallmon_backup_failures_total',
+      help: 'Scheduled backups that failed',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(src.backup()?.failures ?? 0);
       },
     });
     new Gauge({
