@@ -18,6 +18,7 @@ import {
   type EdgeConfig,
 } from '@hallmon/firmware-config';
 import { safeUrl } from './uplink.ts';
+import { isComPort } from './drivers/port-name.ts';
 
 export const spec: CommandSpec = {
   name: 'edge',
@@ -52,16 +53,18 @@ export const spec: CommandSpec = {
   ],
 };
 
-/** The config with dataDir, serial port paths and the CA file resolved against the config's folder. */
+/** The config with dataDir, serial port paths (not COM names) and the CA file resolved against the config's folder. */
 export function resolvePaths(config: EdgeConfig, configFile: string): EdgeConfig {
   const base = dirname(resolve(configFile));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  // COM3 and \\.\COM10 are names, not files: kept as written.
+  const port = (p: string) => (isComPort(p) ? p : abs(p));
   return {
     ...config,
     dataDir: abs(config.dataDir),
     uplink: { ...config.uplink, ...(config.uplink.ca ? { ca: abs(config.uplink.ca) } : {}) },
-    ...(config.buses ? { buses: config.buses.map((b) => ({ ...b, port: abs(b.port) })) } : {}),
-    ...(config.serialMeters ? { serialMeters: config.serialMeters.map((m) => ({ ...m, port: abs(m.port) })) } : {}),
+    ...(config.buses ? { buses: config.buses.map((b) => ({ ...b, port: port(b.port) })) } : {}),
+    ...(config.serialMeters ? { serialMeters: config.serialMeters.map((m) => ({ ...m, port: port(m.port) })) } : {}),
   };
 }
 

@@ -14,6 +14,10 @@ export const commands: Record<string, Command> = {
     summary: 'manage the people who sign in: hallmon user add|list|passwd|disable|enable|remove',
     load: () => import('./user-cli.ts'),
   },
+  service: {
+    summary: 'install the server or an edge agent as a system service (systemd unit)',
+    load: () => import('./service-cli.ts'),
+  },
   backup: {
     summary: 'back up a data dir (every SQLite database, and InfluxDB) into one .tar.gz, while the server runs',
     load: () => import('./backup-cli.ts'),
