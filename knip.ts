@@ -27,7 +27,16 @@ const config: KnipConfig = {
     tests: { entry: ['**/*.test.ts'], project: ['**/*.ts'] },
   },
   // System programs the tests and the demo start (installed by scripts/provision.sh).
-  ignoreBinaries: ['socat', 'mosquitto', 'influxd', 'pdftotext', 'pdffonts', 'openssl', 'prometheus', 'systemd-analyze'],
+  ignoreBinaries: [
+    'socat',
+    'mosquitto',
+    'influxd',
+    'pdftotext',
+    'pdffonts',
+    'openssl',
+    'prometheus',
+    'systemd-analyze',
+  ],
 };
 
 export default config;
