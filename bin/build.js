@@ -183,7 +183,7 @@ function buildDashboard(quiet) {
   const dash = join(ROOT, 'dashboard');
   const vitePkg = createRequire(join(dash, 'package.json')).resolve('vite/package.json');
   const viteBin = join(dirname(vitePkg), JSON.parse(readFileSync(vitePkg, 'utf8')).bin.vite);
-  const r = spawnSync(process.execPath, [viteBin, 'build', ...(quiet ? ['--logLevel', 'warn'] : [])], {
+  const r = spawnSync(process.execPath, [viteBin, 'build', ...(quiet ? ['--logLevel', 'error'] : [])], {
     cwd: dash,
     stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
   });
