@@ -3,22 +3,9 @@
 // sealed into each day's hash chain with the site's data (docs/evidence.md "Tamper evidence").
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoTime, Nullable } from './common.ts';
+import { AUDIT_ACTIONS } from './accounts.ts';
 
-export const AUDIT_ACTIONS = [
-  'login',
-  'login-failed',
-  'logout',
-  'password-change',
-  'user-create',
-  'user-update',
-  'user-delete',
-  'alarm-ack',
-  'followup',
-  'evidence',
-  'selftest',
-  'log-level',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export { AUDIT_ACTIONS, AUDIT_ACTION_ZH, type AuditAction } from './accounts.ts';
 export const AuditActionName = Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)));
 
 export const AuditDetail = Type.Record(

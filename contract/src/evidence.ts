@@ -3,6 +3,7 @@
 // object per clause with its verdict, the rules and limit sources it was judged by, coverage,
 // excursions, gaps and the tables an assessor reads.
 import { Type, type Static } from '@sinclair/typebox';
+import { AuditEntry } from './audit.ts';
 import { IsoTime, MetricName, Nullable, SeverityName } from './common.ts';
 import { AlarmAck } from './alarms.ts';
 
@@ -219,6 +220,11 @@ export const EvidencePack = Type.Object({
   dataGaps: Type.Array(EvidenceGap),
   /** Continuity: spans an edge clock was off by more than 5 s. */
   clockFaults: Type.Array(ClockFault),
+  /**
+   * The site's audit-trail entries of the period (acknowledgements, follow-up steps, self-tests,
+   * evidence downloads, entry visits), oldest first: who did what. Sealed day by day (format 4).
+   */
+  auditTrail: Type.Array(AuditEntry),
   /** The minute series behind the tables, for the CSV export. */
   series: Type.Array(Type.Object({ sensor: Type.String(), metric: MetricName, zone: Type.String() })),
   chainHeads: Type.Optional(Type.Array(ChainHead)),

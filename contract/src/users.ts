@@ -1,16 +1,15 @@
 // People and their accounts: GET/POST/PATCH/DELETE /api/users (admin), GET /api/me, POST
 // /api/me/password. The request bodies are here too, so the dashboard's forms and the server's
 // checks read one definition. Passwords: at least PASSWORD_MIN characters and not the username
-// (passwordProblem says which rule a password breaks, in the user's terms).
+// (accounts.ts passwordProblem says which rule a password breaks, in the user's terms).
 import { Type, type Static } from '@sinclair/typebox';
 import { SITE_ID_PATTERN } from '@hallmon/firmware-config/core';
 import { IsoTime, Nullable } from './common.ts';
 import { RoleName } from './login.ts';
 import { RIGHTS } from './roles.ts';
+import { PASSWORD_MAX, USERNAME_PATTERN } from './accounts.ts';
 
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 256;
-export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
+export { PASSWORD_MIN, PASSWORD_MAX, USERNAME_PATTERN, passwordProblem, expiryMs } from './accounts.ts';
 
 /** The sites an account covers: a list of site ids, or "*" for every site. */
 export const Sites = Type.Union([
@@ -87,21 +86,3 @@ export const PasswordChange = Type.Object(
   { additionalProperties: false },
 );
 export type PasswordChange = Static<typeof PasswordChange>;
-
-/** When an `expires` value ends the account, epoch ms; NaN when it is not a real date or instant. */
-export function expiryMs(expires: string): number {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(expires)) {
-    const start = Date.parse(`${expires}T00:00:00+08:00`);
-    const back = new Date(start + 8 * 3_600_000).toISOString().slice(0, 10);
-    return back === expires ? start + 86_400_000 : NaN;
-  }
-  return Date.parse(expires);
-}
-
-/** Why a password is refused, or null when it is acceptable. */
-export function passwordProblem(username: string, password: string): string | null {
-  if (password.length < PASSWORD_MIN) return `the password must have at least ${PASSWORD_MIN} characters`;
-  if (password.length > PASSWORD_MAX) return `the password must have at most ${PASSWORD_MAX} characters`;
-  if (password.trim().toLowerCase() === username.toLowerCase()) return 'the password must not be the username';
-  return null;
-}

@@ -12,7 +12,7 @@ import { LangToggle } from './components/LangToggle.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { useApi } from './hooks.ts';
 import { armAudio, beep, audioReady, onAudioReady } from './lib/beep.ts';
-import { canView, homePage, pagesFor, type Page } from './lib/roles.ts';
+import { canView, homePage, navPagesFor, type Page } from './lib/roles.ts';
 import { LiveConnection } from './live/connection.ts';
 import { LiveStore } from './live/live-store.ts';
 import { Login } from './pages/Login.tsx';
@@ -26,6 +26,9 @@ const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
 const Evidence = lazy(() => import('./pages/Evidence.tsx'));
+const Audit = lazy(() => import('./pages/Audit.tsx'));
+const Users = lazy(() => import('./pages/Users.tsx'));
+const Account = lazy(() => import('./pages/Account.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big']);
@@ -38,7 +41,8 @@ export function App() {
     if (session && route.page === 'login') navigate(homePage(session.role));
   }, [session, route.page]);
   if (!session || route.page === 'login') return <Login expired={!session && sessionEndReason() === 'expired'} />;
-  return <Shell key={session.token} session={session} route={route} />;
+  // Keyed by the person: a new token of the same account (after a password change) keeps the page.
+  return <Shell key={session.username} session={session} route={route} />;
 }
 
 function Shell({ session, route }: { session: Session; route: Route }) {
@@ -151,12 +155,26 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <BigScreen {...(site ? { siteId: site } : {})} />;
     case 'evidence':
       return <Evidence {...(site ? { siteId: site } : {})} />;
+    case 'audit':
+      return <Audit />;
+    case 'users':
+      return <Users />;
+    case 'account':
+      return <Account />;
   }
 }
 
 function Redirect({ to }: { to: Page }) {
   useEffect(() => navigate(to), [to]);
   return null;
+}
+
+/** Ends the token on the server too (a copied token stops working), then forgets it here. */
+function signOut(): void {
+  api.logout().then(
+    () => setSession(null),
+    () => setSession(null),
+  );
 }
 
 function Header({
@@ -181,7 +199,7 @@ function Header({
       </a>
       <nav aria-label={t('app.title')} className="nav">
         <ul>
-          {pagesFor(session.role).map((p) => (
+          {navPagesFor(session.role).map((p) => (
             <li key={p}>
               <a
                 href={SITE_PAGES.has(p) && site ? href(p, site) : href(p)}
@@ -207,11 +225,18 @@ function Header({
             {sound ? null : <path d="M3 3l18 18" stroke="currentColor" strokeWidth="2" />}
           </svg>
         </span>
-        <span className="who" aria-label={t('header.user')}>
+        <a
+          className="who"
+          href={href('account')}
+          title={t('header.account')}
+          aria-label={`${t('header.user')} ${session.username}: ${t('header.account')}`}
+          aria-current={current === 'account' ? 'page' : undefined}
+          data-testid="nav-account"
+        >
           {session.username} · {t(`role.${session.role}`)}
-        </span>
+        </a>
         <LangToggle />
-        <button type="button" className="btn" data-testid="logout" onClick={() => setSession(null)}>
+        <button type="button" className="btn" data-testid="logout" onClick={signOut}>
           {t('header.logout')}
         </button>
       </div>

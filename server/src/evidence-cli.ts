@@ -173,6 +173,7 @@ export async function run(argv: string[]): Promise<number> {
       coverageThreshold: pct / 100,
       onProgress: bar,
       followupOutcomes: readFollowupOutcomes(dataDir, site.id),
+      audit: seals.audit,
     }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD')
         throw new UsageError((err as Error).message);
@@ -247,6 +248,10 @@ async function runVerify(argv: string[]): Promise<number> {
     const older = r.daysChecked - r.recordsChecked;
     w(
       `  device events and status changes checked on ${r.recordsChecked} of ${r.daysChecked} days${older ? ` (${older} sealed before records digests: readings and alarms only)` : ''}`,
+    );
+    const noTrail = r.daysChecked - r.auditChecked;
+    w(
+      `  audit trail checked on ${r.auditChecked} of ${r.daysChecked} days${noTrail ? ` (${noTrail} sealed before the audit trail was sealed)` : ''}`,
     );
     if (r.ok && r.unverifiableDays.length === 0) {
       w(

@@ -27,6 +27,7 @@ export { minuteCsv } from './evidence/to-csv.ts';
 export { readFollowupOutcomes } from './followups/outcomes.ts';
 
 export { SealStore, type SealRow } from './seal/seal-store.ts';
+export { AuditLog, type AuditRecord } from './audit/audit-log.ts';
 export { sealDays, firstDataDay, type SealOptions, type SealResult } from './seal/seal-days.ts';
 export { verifyPack, readManifest, type DayCheck, type VerifyResult, type VerifyOptions } from './seal/verify.ts';
 export {
@@ -34,6 +35,8 @@ export {
   rawDigest,
   rollupDigest,
   recordsDigest,
+  auditDigest,
+  type AuditSource,
   dayDigests,
   dayDigestV1,
   chainLink,

@@ -6,32 +6,17 @@
 // occur on the way. Screenshots go to test-artifacts/dashboard/ for a person to look at.
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ensureDashboardBuilt, openBrowser } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { freePort } from '../helpers/ports.ts';
 import { REPO, runHallmon } from '../helpers/edge-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SHOTS = join(REPO, 'test-artifacts', 'dashboard');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function ensureDashboardBuilt(): void {
-  if (existsSync(join(REPO, 'dashboard', 'dist', 'index.html'))) return;
-  execFileSync('npm', ['run', '-w', '@hallmon/dashboard', 'build'], { cwd: REPO, stdio: 'inherit' });
-}
-
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().innerText();
 
 async function noHorizontalScroll(page: Page, what: string): Promise<void> {
@@ -64,7 +49,7 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
   let password = '';
   let mqttPort = 0;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   // Undone last first after the steps, each even if an earlier one throws.
   const cleanups: Array<() => unknown> = [];
 
@@ -109,21 +94,10 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     );
     base = `http://127.0.0.1:${http}`;
 
-    const profile = tempDir('hallmon-chromium-');
-    cleanups.push(() => profile.remove());
-    const context: BrowserContext = await chromium.launchPersistentContext(profile.path, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
-    cleanups.push(() => context.close());
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      problems.push(`console error: ${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    const browser = await openBrowser();
+    cleanups.push(() => browser.close());
+    page = browser.page;
+    problems = browser.problems;
   }, 300_000);
 
   afterAll(async () => {

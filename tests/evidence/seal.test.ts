@@ -22,12 +22,14 @@ test('sealDays seals closed days in order, keeps the first value and notes later
   assert.deepEqual(first.sealed, ['2025-05-06', '2025-05-07']);
   const d6 = seals.get('demo', '2025-05-06')!;
   const d7 = seals.get('demo', '2025-05-07')!;
-  // Format 3: each link covers the raw, minute-rollup and records digests.
+  // Format 4: each link covers the raw, minute-rollup, records and audit-trail digests.
   assert.match(d6.rollupDigest ?? '', /^[0-9a-f]{64}$/);
   assert.match(d6.recordsDigest ?? '', /^[0-9a-f]{64}$/);
+  assert.match(d6.auditDigest ?? '', /^[0-9a-f]{64}$/);
   assert.equal(d6.records, 0);
-  assert.equal(d6.chain, chainLink(GENESIS, d6.digest, d6.rollupDigest, d6.recordsDigest));
-  assert.equal(d7.chain, chainLink(d6.chain, d7.digest, d7.rollupDigest, d7.recordsDigest));
+  assert.equal(d6.auditEntries, 0);
+  assert.equal(d6.chain, chainLink(GENESIS, d6.digest, d6.rollupDigest, d6.recordsDigest, d6.auditDigest));
+  assert.equal(d7.chain, chainLink(d6.chain, d7.digest, d7.rollupDigest, d7.recordsDigest, d7.auditDigest));
   assert.equal(d6.readings, 1440);
   // A late reading for 05-06 arrives: the seal keeps its first digest and notes the new one.
   await store.writeReadings([

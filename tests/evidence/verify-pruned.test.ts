@@ -86,7 +86,7 @@ test('a pruned day verifies against its sealed minute rollups; a changed minute 
   seals.open();
   t.onTestFinished(() => seals.close());
   const { out, manifest } = await packOf(t, store, seals);
-  assert.equal(manifest.format, 'hallmon-evidence-pack/3');
+  assert.equal(manifest.format, 'hallmon-evidence-pack/4');
   assert.ok(manifest.chain.every((h) => h.sealedAt !== null && /^[0-9a-f]{64}$/.test(h.rollupDigest ?? '')));
   const site = demoSite();
 
@@ -175,7 +175,7 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   );
   // As the previous release wrote it: format string /1 (still accepted).
   const mf = join(out, 'manifest.json');
-  writeFileSync(mf, readFileSync(mf, 'utf8').replace('hallmon-evidence-pack/3', 'hallmon-evidence-pack/1'));
+  writeFileSync(mf, readFileSync(mf, 'utf8').replace('hallmon-evidence-pack/4', 'hallmon-evidence-pack/1'));
 
   // While the raw data exist, the old seals verify.
   const before = await verifyPack(out, store, { site, profiles, seals, rawFrom: at('2025-05-07 00:00') });

@@ -1,7 +1,7 @@
 // Seal format 3: a day's device events (ratings, tickets, device faults, data gaps) and device
 // status changes are sealed in a records digest beside the raw and rollup digests. Verify names the
 // day whose rating was changed or whose status change was deleted, also after the day's raw
-// readings were pruned (events are never pruned); a chain sealed in format 2 continues in format 3
+// readings were pruned (events are never pruned); a chain sealed in format 2 continues in format 4
 // and its old days verify as before. The record text does not depend on row order and escapes
 // what could forge a line.
 import { test } from 'vitest';
@@ -83,7 +83,7 @@ function sql(dir: string, text: string, ...args: Array<string | number>): number
 test('a changed rating or a deleted status change names its day, before and after the raw readings are pruned', async (t) => {
   const { store, dir, seals } = await filled(t);
   const { out, manifest } = await packOf(t, store, seals);
-  assert.equal(manifest.format, 'hallmon-evidence-pack/3');
+  assert.equal(manifest.format, 'hallmon-evidence-pack/4');
   assert.deepEqual(
     manifest.chain.map((h) => h.records),
     [0, 6, 0],
@@ -92,10 +92,11 @@ test('a changed rating or a deleted status change names its day, before and afte
   let prev = manifest.previousChain;
   for (const h of manifest.chain) {
     assert.match(h.recordsDigest ?? '', /^[0-9a-f]{64}$/);
+    assert.match(h.auditDigest ?? '', /^[0-9a-f]{64}$/);
     assert.equal(
       h.chain,
-      chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest),
-      `${h.day}: the link covers all three digests`,
+      chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest, h.auditDigest),
+      `${h.day}: the link covers all four digests`,
     );
     assert.equal(seals.get('demo', h.day)?.recordsDigest, h.recordsDigest);
     prev = h.chain;
@@ -146,7 +147,7 @@ test('a changed rating or a deleted status change names its day, before and afte
   );
 });
 
-test('a chain sealed in format 2 continues in format 3; its format-2 days still verify', async (t) => {
+test('a chain sealed in format 2 continues in format 4; its format-2 days still verify', async (t) => {
   const { store, dir, seals } = await filled(t);
   const site = demoSite();
   const schedule = siteSchedule(site);
@@ -170,8 +171,8 @@ test('a chain sealed in format 2 continues in format 3; its format-2 days still 
   assert.equal(d7.records, 6);
   assert.equal(
     d7.chain,
-    chainLink(link, d7.digest, d7.rollupDigest, d7.recordsDigest),
-    'the format-3 link continues from the format-2 one',
+    chainLink(link, d7.digest, d7.rollupDigest, d7.recordsDigest, d7.auditDigest),
+    'the format-4 link continues from the format-2 one',
   );
   assert.equal(seals.get('demo', '2025-05-06')!.recordsDigest, null);
 

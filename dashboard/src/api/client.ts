@@ -3,7 +3,14 @@
 // what to do). A 401 means the token expired or the server restarted with a new key: the session is
 // dropped and the app shows login.
 import { getSession, setSession } from '../auth/auth.ts';
-import type { Answer, ApiError as ApiErrorBody, FollowupAction } from '@hallmon/contract';
+import type {
+  Answer,
+  ApiError as ApiErrorBody,
+  FollowupAction,
+  NewUser,
+  PasswordChange,
+  UserPatch,
+} from '@hallmon/contract';
 import type { Metric } from '@hallmon/firmware-config/core';
 
 export class ApiError extends Error {
@@ -16,7 +23,12 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const session = getSession();
   if (session) headers.authorization = `Bearer ${session.token}`;
@@ -34,7 +46,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   }
   if (!res.ok) {
     const message = (json as Partial<ApiErrorBody> | undefined)?.message;
-    if (res.status === 401 && path !== '/api/login') setSession(null, 'expired');
+    if (res.status === 401 && path !== '/api/login' && path !== '/api/logout') setSession(null, 'expired');
     throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`);
   }
   return json as T;
@@ -49,9 +61,28 @@ function qs(params: Record<string, string | number | undefined>): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const user = (username: string) => `/api/users/${encodeURIComponent(username)}`;
+
 export const api = {
   login: (username: string, password: string) =>
     request<Answer<'POST /api/login'>>('POST', '/api/login', { username, password }),
+  /** Ends this token on the server (the next request with it is 401). */
+  logout: () => request<Answer<'POST /api/logout'>>('POST', '/api/logout'),
+  me: (signal?: AbortSignal) => request<Answer<'GET /api/me'>>('GET', '/api/me', undefined, signal),
+  changePassword: (body: PasswordChange) => request<Answer<'POST /api/me/password'>>('POST', '/api/me/password', body),
+  /** People (admin only). */
+  users: (signal?: AbortSignal) => request<Answer<'GET /api/users'>>('GET', '/api/users', undefined, signal),
+  createUser: (body: NewUser) => request<Answer<'POST /api/users'>>('POST', '/api/users', body),
+  updateUser: (username: string, patch: UserPatch) =>
+    request<Answer<'PATCH /api/users/:username'>>('PATCH', user(username), patch),
+  deleteUser: (username: string) => request<Answer<'DELETE /api/users/:username'>>('DELETE', user(username)),
+  audit: (q: { from: number; to: number; site?: string; actor?: string }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/audit'>>(
+      'GET',
+      `/api/audit${qs({ from: iso(q.from), to: iso(q.to), site: q.site, actor: q.actor })}`,
+      undefined,
+      signal,
+    ),
   sites: (signal?: AbortSignal) => request<Answer<'GET /api/sites'>>('GET', '/api/sites', undefined, signal),
   readings: (
     q: { site: string; sensor: string; metric: Metric; from: number; to: number; step?: '1m' | '1h' | '1d' },

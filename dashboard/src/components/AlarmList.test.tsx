@@ -48,7 +48,7 @@ describe('AlarmList', () => {
   afterEach(() => cleanup());
 
   it('shows each alarm with its clause number, in the site time zone', () => {
-    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck onAck={vi.fn()} />);
+    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck={() => true} onAck={vi.fn()} />);
     const rows = screen.getAllByTestId('alarm-row');
     expect(rows).toHaveLength(2);
     expect(rows[0]!.textContent).toContain('5.2.2 机房管理');
@@ -60,7 +60,7 @@ describe('AlarmList', () => {
 
   it('acknowledges with a note', async () => {
     const onAck = vi.fn(async () => undefined);
-    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck onAck={onAck} />);
+    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck={() => true} onAck={onAck} />);
     const row = screen.getAllByTestId('alarm-row')[0]!;
     fireEvent.click(within(row).getByTestId('ack-button'));
     fireEvent.change(within(row).getByTestId('ack-note'), { target: { value: '  已重启空调  ' } });
@@ -73,7 +73,7 @@ describe('AlarmList', () => {
     const onAck = vi.fn(async () => {
       throw new Error('no alarm with id');
     });
-    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck onAck={onAck} />);
+    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck={() => true} onAck={onAck} />);
     const row = screen.getAllByTestId('alarm-row')[0]!;
     fireEvent.click(within(row).getByTestId('ack-button'));
     fireEvent.click(within(row).getByTestId('ack-confirm'));
@@ -82,7 +82,7 @@ describe('AlarmList', () => {
   });
 
   it('offers no ack button to the read-only assessor', () => {
-    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck={false} onAck={vi.fn()} />);
+    renderWithI18n(<AlarmList alarms={alarms} timeZoneOf={tz} canAck={() => false} onAck={vi.fn()} />);
     expect(screen.queryAllByTestId('ack-button')).toHaveLength(0);
   });
 });

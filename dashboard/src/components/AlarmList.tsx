@@ -11,7 +11,8 @@ import { formatDateTime } from '../lib/time-format.ts';
 export interface AlarmListProps {
   alarms: Alarm[];
   timeZoneOf: (site: string) => string;
-  canAck: boolean;
+  /** Whether the signed-in role may acknowledge this alarm (its zone: the hall or the rooms). */
+  canAck: (a: Alarm) => boolean;
   onAck: (id: string, note: string) => Promise<void>;
 }
 
@@ -21,7 +22,7 @@ export function AlarmList({ alarms, timeZoneOf, canAck, onAck }: AlarmListProps)
   return (
     <ul className="alarm-list" aria-label={t('alarms.title')}>
       {alarms.map((a) => (
-        <AlarmRow key={a.id} alarm={a} timeZone={timeZoneOf(a.site)} canAck={canAck} onAck={onAck} />
+        <AlarmRow key={a.id} alarm={a} timeZone={timeZoneOf(a.site)} canAck={canAck(a)} onAck={onAck} />
       ))}
     </ul>
   );

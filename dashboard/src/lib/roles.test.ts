@@ -1,10 +1,41 @@
 import { describe, it, expect } from 'vitest';
-import { pagesFor, canView, canAck, canFollowUp, homePage, isRole, PAGES } from './roles.ts';
+import {
+  pagesFor,
+  navPagesFor,
+  canView,
+  canAck,
+  canAckZone,
+  canFollowUp,
+  canManageUsers,
+  homePage,
+  isRole,
+  PAGES,
+} from './roles.ts';
 
 describe('role permissions', () => {
-  it('admin and assessor see every page', () => {
+  it('admin sees every page; district and assessor every page but user management', () => {
     expect([...pagesFor('admin')]).toEqual([...PAGES]);
-    expect([...pagesFor('assessor')]).toEqual([...PAGES]);
+    for (const role of ['district', 'assessor'] as const) {
+      expect([...pagesFor(role)]).toEqual(PAGES.filter((p) => p !== 'users'));
+      expect(canView(role, 'users')).toBe(false);
+    }
+  });
+  it('only the admin manages people; everyone reads the audit trail and has an account page off the nav bar', () => {
+    expect(canManageUsers('admin')).toBe(true);
+    expect(['district', 'netadmin', 'hall', 'assessor'].some((r) => canManageUsers(r as 'hall'))).toBe(false);
+    for (const role of ['admin', 'district', 'netadmin', 'hall', 'assessor'] as const) {
+      expect(canView(role, 'audit')).toBe(true);
+      expect(canView(role, 'account')).toBe(true);
+      expect(navPagesFor(role)).not.toContain('account');
+    }
+  });
+  it('acknowledging by zone: the hall manager the hall, the network administrator the rooms', () => {
+    expect(canAckZone('hall', 'hall')).toBe(true);
+    expect(canAckZone('hall', 'machine-room')).toBe(false);
+    expect(canAckZone('netadmin', 'machine-room')).toBe(true);
+    expect(canAckZone('netadmin', 'hall')).toBe(false);
+    expect(canAckZone('district', 'hall')).toBe(false);
+    expect(canAckZone('admin', 'archive-room')).toBe(true);
   });
   it('netadmin: machine and archive rooms, alarms, devices; not the hall', () => {
     expect(canView('netadmin', 'rooms')).toBe(true);
@@ -20,13 +51,13 @@ describe('role permissions', () => {
     expect(canView('hall', 'rooms')).toBe(false);
     expect(homePage('hall')).toBe('hall');
   });
-  it('only the assessor cannot acknowledge', () => {
-    expect(canAck('assessor')).toBe(false);
+  it('the assessor and the district office cannot acknowledge', () => {
+    expect(canAck('assessor') || canAck('district')).toBe(false);
     expect(canAck('admin') && canAck('netadmin') && canAck('hall')).toBe(true);
   });
   it('follow-up steps: admin and the hall manager only', () => {
     expect(canFollowUp('admin') && canFollowUp('hall')).toBe(true);
-    expect(canFollowUp('netadmin') || canFollowUp('assessor')).toBe(false);
+    expect(canFollowUp('netadmin') || canFollowUp('assessor') || canFollowUp('district')).toBe(false);
   });
   it('recognises roles', () => {
     expect(isRole('netadmin')).toBe(true);

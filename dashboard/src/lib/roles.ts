@@ -1,24 +1,60 @@
-// Who sees which page: the network administrator works the machine and
-// archive rooms, the hall manager the hall and its queues; both handle alarms and devices. The
-// assessor reads everything and changes nothing. The roles and their rights are the contract's
-// (@hallmon/contract roles.ts, the same the server checks); the pages are the dashboard's.
-import { ROLES, isRole, may, type Role } from '@hallmon/contract/roles';
+// Who sees which page: the network administrator works the machine and archive rooms, the hall
+// manager the hall and its queues; both handle alarms and devices. The district office and the
+// assessor read every page of their sites and change nothing; only the administrator manages
+// people. Everyone reads the audit trail of their own sites and changes their own password. The
+// roles and their rights are the contract's (@hallmon/contract roles.ts, the same the server
+// checks); the pages are the dashboard's. Which sites a person sees is the server's answer to
+// GET /api/sites (the account's sites), not the role's.
+import { ROLES, isRole, may, mayAckZone, type Role } from '@hallmon/contract/roles';
 
 export { ROLES, isRole, type Role };
 
-export const PAGES = ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'] as const;
+export const PAGES = [
+  'overview',
+  'hall',
+  'queues',
+  'rooms',
+  'alarms',
+  'devices',
+  'big',
+  'evidence',
+  'audit',
+  'users',
+  'account',
+] as const;
 export type Page = (typeof PAGES)[number];
+
+/** Pages reached from the header's user name rather than the navigation bar. */
+export const OFF_NAV: ReadonlySet<Page> = new Set(['account']);
+
+const READ_ALL: readonly Page[] = [
+  'overview',
+  'hall',
+  'queues',
+  'rooms',
+  'alarms',
+  'devices',
+  'big',
+  'evidence',
+  'audit',
+  'account',
+];
 
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
-  district: ['overview', 'hall', 'queues', 'rooms', 'alarms', 'devices', 'big', 'evidence'],
-  netadmin: ['rooms', 'alarms', 'devices', 'evidence'],
-  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence'],
-  assessor: PAGES,
+  district: READ_ALL,
+  netadmin: ['rooms', 'alarms', 'devices', 'evidence', 'audit', 'account'],
+  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence', 'audit', 'account'],
+  assessor: READ_ALL,
 };
 
 export function pagesFor(role: Role): readonly Page[] {
   return BY_ROLE[role];
+}
+
+/** The pages of the navigation bar. */
+export function navPagesFor(role: Role): readonly Page[] {
+  return BY_ROLE[role].filter((p) => !OFF_NAV.has(p));
 }
 
 export function canView(role: Role, page: Page): boolean {
@@ -30,9 +66,22 @@ export function canAck(role: Role): boolean {
   return may(role, 'ack');
 }
 
+/**
+ * Whether the role may acknowledge an alarm raised in a zone of this kind (undefined: no zone, the
+ * self-test's alarm): the hall manager the hall and counters, the network administrator the rooms.
+ */
+export function canAckZone(role: Role, zoneKind: string | undefined): boolean {
+  return mayAckZone(role, zoneKind);
+}
+
 /** Recording a follow-up step (answered, complex, resolved): the contract's `followup` right. */
 export function canFollowUp(role: Role): boolean {
   return may(role, 'followup');
+}
+
+/** Managing people: the contract's `users` right. */
+export function canManageUsers(role: Role): boolean {
+  return may(role, 'users');
 }
 
 /** Where a role lands after login. */

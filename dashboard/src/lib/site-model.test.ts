@@ -1,6 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import type { DeviceRow, SiteInfo } from '@hallmon/contract';
-import { sensorsFor, windowOfDevice, primaryNoiseSensor, isIndicativeNoise, effectiveStatus } from './site-model.ts';
+import {
+  sensorsFor,
+  windowOfDevice,
+  primaryNoiseSensor,
+  isIndicativeNoise,
+  effectiveStatus,
+  zoneKindOf,
+} from './site-model.ts';
 
 const site: SiteInfo = {
   id: 'demo',
@@ -34,6 +41,12 @@ const site: SiteInfo = {
 };
 
 describe('site model', () => {
+  it("finds an alarm's zone kind from its sensor or device; none for the self-test", () => {
+    expect(zoneKindOf(site, 'mr-th-1')).toBe('machine-room');
+    expect(zoneKindOf(site, 'eval-w01')).toBe('hall');
+    expect(zoneKindOf(site, 'selftest')).toBeUndefined();
+    expect(zoneKindOf(undefined, 'mr-th-1')).toBeUndefined();
+  });
   it('finds sensors by zone kind and metric', () => {
     expect(sensorsFor(site, ['machine-room'], 'temperature').map((s) => s.id)).toEqual(['mr-th-1']);
     expect(sensorsFor(site, ['hall', 'machine-room'], 'humidity').map((s) => s.id)).toEqual(['hall-th-1', 'mr-th-1']);

@@ -56,3 +56,10 @@ export function effectiveStatus(row: DeviceRow, live: StatusChange | undefined):
   if (live && (!row.lastSeen || Date.parse(live.ts) >= Date.parse(row.lastSeen))) return live.status;
   return row.status;
 }
+
+/** The zone kind of a sensor or device of the site (an alarm's `sensor`), undefined when none. */
+export function zoneKindOf(site: SiteInfo | undefined, id: string): ZoneKind | undefined {
+  for (const z of site?.zones ?? [])
+    if (z.id === id || z.devices.some((d) => d.id === id) || z.sensors.some((d) => d.id === id)) return z.kind;
+  return undefined;
+}

@@ -11,7 +11,8 @@ import { AlarmList } from '../components/AlarmList.tsx';
 import { useApi } from '../hooks.ts';
 import { filterAlarms, mergeAlarm, sortAlarms } from '../lib/alarms.ts';
 import { catalogue, clauseLabel } from '../lib/clauses.ts';
-import { canAck } from '../lib/roles.ts';
+import { canAck, canAckZone } from '../lib/roles.ts';
+import { zoneKindOf } from '../lib/site-model.ts';
 
 const HISTORY_DAYS = 90;
 
@@ -119,7 +120,20 @@ export default function Alarms() {
       {fetched.loading && !fetched.data ? (
         <p>{t('common.loading')}</p>
       ) : (
-        <AlarmList alarms={list} timeZoneOf={tz} canAck={canAck(session.role)} onAck={ack} />
+        <AlarmList
+          alarms={list}
+          timeZoneOf={tz}
+          canAck={(a) =>
+            canAckZone(
+              session.role,
+              zoneKindOf(
+                sites.find((s) => s.id === a.site),
+                a.sensor,
+              ),
+            )
+          }
+          onAck={ack}
+        />
       )}
     </section>
   );

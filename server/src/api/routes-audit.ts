@@ -3,14 +3,14 @@
 // another person's server-wide entries. The newest AUDIT_LIMIT entries of the range, oldest first.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SITE_ID_PATTERN, toIso } from '@hallmon/firmware-config';
-import { API, may, type AuditEntry } from '@hallmon/contract';
+import { SITE_ID_PATTERN } from '@hallmon/firmware-config';
+import { API, may } from '@hallmon/contract';
 import type { ApiContext } from './context.ts';
 import { principalOf, requireAuth } from './auth-hook.ts';
 import { sendError } from './errors.ts';
 import { QueryTime, queryTime } from './query-time.ts';
 import { denySite, visibleSites } from './scope.ts';
-import type { AuditRecord } from '../audit/audit-log.ts';
+import { auditJson } from './wire-json.ts';
 
 export const AUDIT_LIMIT = 10_000;
 
@@ -23,20 +23,6 @@ const AuditQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export function auditJson(r: AuditRecord): AuditEntry {
-  return {
-    id: r.id,
-    ts: toIso(r.ts),
-    actor: r.actor,
-    action: r.action,
-    site: r.site,
-    target: r.target,
-    ip: r.ip,
-    ok: r.ok,
-    detail: r.detail,
-  };
-}
 
 export function auditRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -1,6 +1,6 @@
 // The one mapping between what the server stores (epoch ms, optional fields absent) and the JSON of
 // the contract (UTC ISO 8601, null for "not known"): the HTTP API, socket.io, webhook bodies, the
-// evidence pack's alarm lists and the follow-up answers all use these, so an alarm or a reading
+// evidence pack's alarm lists and audit trail, and the follow-up answers all use these, so an alarm or a reading
 // has one JSON shape everywhere. Output types are the contract schemas' (contract/src).
 import { parseTimestamp, toIso, type AlarmRecord } from '@hallmon/firmware-config';
 import {
@@ -8,6 +8,7 @@ import {
   FOLLOWUP_STAGES,
   type Alarm,
   type AlarmAck,
+  type AuditEntry,
   type Delivery,
   type DeviceEvent,
   type Followup,
@@ -17,6 +18,7 @@ import {
 import type { StoredAlarm, StoredEvent, StoredReading, StatusChange as StoredStatus } from '../store/store.ts';
 import type { DeliveryRow } from '../notify/delivery-log.ts';
 import type { FollowupRow } from '../followups/db.ts';
+import type { AuditRecord } from '../audit/audit-log.ts';
 
 const isoOrNull = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : toIso(ms);
@@ -127,5 +129,19 @@ export function deliveryJson(r: DeliveryRow): Delivery {
     deliveredAt: isoOrNull(r.deliveredAt),
     lastError: r.lastError,
     attempts: r.attempts.map((a) => ({ ...a, at: toIso(a.at) })),
+  };
+}
+
+export function auditJson(r: AuditRecord): AuditEntry {
+  return {
+    id: r.id,
+    ts: toIso(r.ts),
+    actor: r.actor,
+    action: r.action,
+    site: r.site,
+    target: r.target,
+    ip: r.ip,
+    ok: r.ok,
+    detail: r.detail,
   };
 }

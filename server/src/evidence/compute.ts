@@ -5,7 +5,7 @@
 // and its daily/monthly tables; the counter clauses' rates, follow-ups and device faults; verdicts.
 import { toIso, VERSION } from '@hallmon/firmware-config';
 import type { Excursion } from '@hallmon/rules';
-import { alarmAckJson } from '../api/wire-json.ts';
+import { alarmAckJson, auditJson } from '../api/wire-json.ts';
 import { clauseExcursions } from './steps/clause-excursions.ts';
 import { clauseSeries } from './steps/clause-series.ts';
 import { counterClause, type CounterFigures } from './steps/counter-clauses.ts';
@@ -141,9 +141,19 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     selfTests,
     dataGaps: coverageInput.dataGaps,
     clockFaults: clockFaults(alarms, from, to),
+    auditTrail: auditTrail(input, from, to),
     series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
   };
 }
+
+/** The site's own audit entries of the period (server-wide ones, such as logins, are sealed, not listed). */
+function auditTrail(input: EvidenceInput, from: number, to: number) {
+  if (!input.audit) return [];
+  return input.audit.list({ from, to, sites: [input.site.id], global: false, limit: AUDIT_PACK_LIMIT }).map(auditJson);
+}
+
+/** Most audit entries a pack lists (the newest, for a period busier than any hall's year). */
+const AUDIT_PACK_LIMIT = 100_000;
 
 function excursionJson(x: Excursion): EvidenceExcursion {
   return {

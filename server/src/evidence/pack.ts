@@ -1,5 +1,5 @@
 // Writes an evidence pack folder: evidence.json, evidence.pdf, csv/*.csv (summary, one per clause,
-// faults, follow-ups, acknowledgements) and csv/minutes/*.csv (the minute data behind it), plus
+// faults, follow-ups, acknowledgements, the audit trail) and csv/minutes/*.csv (the minute data behind it), plus
 // manifest.json listing every file with its SHA-256 and size and the day digests and chain links of
 // the period, so `hallmon evidence verify` can show the pack and the stored data are unaltered.
 import { createHash } from 'node:crypto';
@@ -27,19 +27,29 @@ export interface ManifestFile {
  * A day of the manifest's chain. rollupDigest (seal format 2): the digest of the day's minute
  * rollups, which verify uses once the raw readings are pruned; absent for days sealed in format 1.
  * recordsDigest and records (seal format 3): the digest and count of the day's device events and
- * status changes; absent for days sealed in format 1 or 2.
+ * status changes; absent for days sealed in format 1 or 2. auditDigest and auditEntries (seal
+ * format 4): the digest and count of the day's audit-trail entries; absent before format 4.
  */
-export type ManifestHead = ChainHead & { rollupDigest?: string; recordsDigest?: string; records?: number };
+export type ManifestHead = ChainHead & {
+  rollupDigest?: string;
+  recordsDigest?: string;
+  records?: number;
+  auditDigest?: string;
+  auditEntries?: number;
+};
 
 /**
- * /3 packs carry records digests in their links, which a /2 verifier would call broken, so the
- * string changed again; verify still reads /1 and /2 packs.
+ * /4 packs carry audit digests in their links, which a /3 verifier would call broken, so the
+ * string changed again; verify still reads /1, /2 and /3 packs.
  */
-export const MANIFEST_FORMAT = 'hallmon-evidence-pack/3';
+export const MANIFEST_FORMAT = 'hallmon-evidence-pack/4';
 
 export interface Manifest {
-  /** /1: raw digests only; /2: days may carry rollupDigest; /3: days may also carry recordsDigest. */
-  format: 'hallmon-evidence-pack/1' | 'hallmon-evidence-pack/2' | typeof MANIFEST_FORMAT;
+  /**
+   * /1: raw digests only; /2: days may carry rollupDigest; /3: days may also carry recordsDigest;
+   * /4: days may also carry auditDigest.
+   */
+  format: 'hallmon-evidence-pack/1' | 'hallmon-evidence-pack/2' | 'hallmon-evidence-pack/3' | typeof MANIFEST_FORMAT;
   site: string;
   from: string;
   to: string;
@@ -95,13 +105,18 @@ export async function chainHeads(
         head.recordsDigest = s.recordsDigest;
         head.records = s.records ?? 0;
       }
+      if (s.auditDigest !== null) {
+        head.auditDigest = s.auditDigest;
+        head.auditEntries = s.auditEntries ?? 0;
+      }
       heads.push(head);
       prev = s.chain;
       continue;
     }
-    const d = await dayDigests(store, site, profiles, schedule, day);
-    prev = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest);
-    heads.push({
+    // A day not sealed yet (still open): computed now, with the data dir's audit trail when known.
+    const d = await dayDigests(store, site, profiles, schedule, day, seals?.audit);
+    prev = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest, d.auditDigest);
+    const head: ManifestHead = {
       day,
       digest: d.digest,
       rollupDigest: d.rollupDigest,
@@ -111,7 +126,12 @@ export async function chainHeads(
       alarms: d.alarms,
       records: d.records,
       sealedAt: null,
-    });
+    };
+    if (d.auditDigest !== null) {
+      head.auditDigest = d.auditDigest;
+      head.auditEntries = d.auditEntries ?? 0;
+    }
+    heads.push(head);
   }
   return { previousChain, heads };
 }
@@ -186,12 +206,21 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
       'digest',
       'rollupDigest',
       'recordsDigest',
+      'auditDigest',
       'chain',
       'readings',
       'alarms',
       'records',
+      'auditEntries',
       'sealedAt',
     ]),
+  );
+  put(
+    'csv/audit.csv',
+    listCsv(
+      pack.auditTrail.map((e) => ({ ...e, detail: JSON.stringify(e.detail) })),
+      ['id', 'ts', 'actor', 'action', 'site', 'target', 'ip', 'ok', 'detail'],
+    ),
   );
   progress('csv', 0);
   if (o.minuteData !== false) {

@@ -83,6 +83,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
             from: q.from,
             to: q.to,
             followupOutcomes: ctx.followupOutcomes?.(site.id) ?? [],
+            audit: ctx.audit,
           }),
         );
         queue = job.catch(() => undefined);

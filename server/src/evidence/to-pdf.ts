@@ -3,6 +3,7 @@
 // vector charts, excursion and gap tables, then device faults, follow-ups, alarm acknowledgements
 // and self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
 import PDFDocument from 'pdfkit';
+import { AUDIT_ACTION_ZH } from '@hallmon/contract';
 import { findRuleKind, type KindEvidence } from '@hallmon/rules';
 import { notoSansSc } from './pdf-font.ts';
 import { bandChart, barChart, lineChart } from './pdf-charts.ts';
@@ -176,6 +177,7 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
       [120, 100, 140, 135],
       pack.selfTests.map((a) => [a.rule, a.sensor, local(a.startedAt), a.ackedBy ?? '']),
     );
+  auditSection(doc, pack);
 
   // Page numbers on every page (buffered pages).
   const range = doc.bufferedPageRange();
@@ -463,4 +465,41 @@ function fmtLocal(iso: string, tz: string): string {
     localFormats.set(tz, f);
   }
   return `${f.day.format(ms)} ${f.hm.format(ms)}`;
+}
+
+/** Rows of the audit table on paper; the whole trail is in csv/audit.csv and evidence.json. */
+const AUDIT_PDF_ROWS = 300;
+
+/** Who did what at this site in the period, sealed day by day with the data (docs/evidence.md). */
+function auditSection(doc: Doc, pack: EvidencePack): void {
+  h1(doc, '操作审计记录 (audit trail)');
+  const trail = pack.auditTrail;
+  if (trail.length === 0) {
+    doc.fontSize(9).text('本期间本站点无操作记录。');
+    return;
+  }
+  const counts = new Map<string, number>();
+  for (const e of trail) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+  doc
+    .fontSize(9)
+    .text(
+      `共 ${trail.length} 条：${[...counts].map(([a, n]) => `${AUDIT_ACTION_ZH[a as keyof typeof AUDIT_ACTION_ZH] ?? a} ${n}`).join('，')}。` +
+        '每日审计记录的摘要已计入当日封存链（见 manifest.json）。' +
+        (trail.length > AUDIT_PDF_ROWS ? `下表列出最近 ${AUDIT_PDF_ROWS} 条，全部记录见 csv/audit.csv。` : ''),
+    );
+  table(
+    doc,
+    ['时间', '操作人', '操作', '对象', '地址', '结果'],
+    [95, 70, 60, 150, 70, 30],
+    trail
+      .slice(-AUDIT_PDF_ROWS)
+      .map((e) => [
+        fmtLocal(e.ts, pack.timezone),
+        e.actor,
+        AUDIT_ACTION_ZH[e.action],
+        e.target ?? '',
+        e.ip ?? '',
+        e.ok ? '成功' : '失败',
+      ]),
+  );
 }

@@ -4,6 +4,7 @@
 // 1e-4 dB, rounded half away from zero exactly as SQLite's round()), so SQL can produce the same
 // text without float printing.
 import type { AggregatePoint, StatusChange, StoredEvent, StoredReading } from '../store/store.ts';
+import type { AuditRecord } from '../audit/audit-log.ts';
 
 /** x·1e6 rounded half away from zero: trunc(r ± 0.5), the arithmetic of SQLite's round(r). */
 export function q6(x: number): number {
@@ -79,4 +80,30 @@ export function recordsSealText(events: readonly StoredEvent[], statuses: readon
     );
   for (const s of statuses) lines.push(['s', int(s.ts), str(s.device), str(s.status)].join('\t'));
   return lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join('\n');
+}
+
+/**
+ * Audit lines of a day (format 4): one per entry of the trail,
+ * `u\tid\tts\tactor\taction\tsite\ttarget\tip\tok\tdetail` with detail as stored (JSON text),
+ * in id order (the trail's own order), joined by "\n". Who acted, on what, from where and with which
+ * outcome are all in the line, so an acknowledgement cannot be re-attributed unnoticed.
+ */
+export function auditSealText(entries: readonly AuditRecord[]): string {
+  return [...entries]
+    .sort((a, b) => a.id - b.id)
+    .map((e) =>
+      [
+        'u',
+        int(e.id),
+        int(e.ts),
+        str(e.actor),
+        str(e.action),
+        str(e.site ?? undefined),
+        str(e.target ?? undefined),
+        str(e.ip ?? undefined),
+        e.ok ? '1' : '0',
+        str(e.detailText),
+      ].join('\t'),
+    )
+    .join('\n');
 }

@@ -1,11 +1,14 @@
 // Daily digests of what the store holds for one site, the links of the tamper-evidence chain.
-// Format 3 (sealed since the records digest) seals three digests a day; format 2 had the first two:
+// Format 4 (sealed since the audit trail) seals four digests a day; format 3 had the first three and
+// format 2 the first two:
 //   raw digest     = SHA-256 over the day's raw readings (canonical.ts) and alarms;
 //   rollup digest  = SHA-256 over the day's 1-minute rollups (canonical.ts) and the same alarms, so a
 //                    day stays checkable after its raw readings are pruned (the rollups are kept);
 //   records digest = SHA-256 over the day's device events (ratings, tickets, device faults, data
 //                    gaps) and device status changes, which are never pruned;
-//   chain(day)     = SHA-256(chain(previous day) || raw || rollup [|| records]).
+//   audit digest   = SHA-256 over the day's audit-trail entries of the site and the server-wide ones
+//                    (logins, user changes): who acknowledged, answered, downloaded, signed in;
+//   chain(day)     = SHA-256(chain(previous day) || raw || rollup [|| records [|| audit]]).
 // Format 1 (older seals) had the raw digest only, over JS-printed values, and
 // chain = SHA-256(previous || digest); dayDigestV1 recomputes it so those seals still verify.
 // Alarms: immutable fields (id, clause, rule, sensor, severity, startedAt) of alarms started in the
@@ -14,7 +17,13 @@ import { createHash, type Hash } from 'node:crypto';
 import type { DeviceProfile, SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import type { Schedule } from '@hallmon/rules';
-import { recordsSealText } from './canonical.ts';
+import type { AuditRecord } from '../audit/audit-log.ts';
+import { auditSealText, recordsSealText } from './canonical.ts';
+
+/** What a day seal reads of the audit trail: the site's and the server-wide entries of [start, end). */
+export interface AuditSource {
+  forSeal(site: string, start: number, end: number): AuditRecord[];
+}
 
 export const GENESIS = '0'.repeat(64);
 
@@ -25,7 +34,7 @@ export interface DayDigest {
   alarms: number;
 }
 
-/** The three format-3 digests of a day. */
+/** The format-3 digests of a day, and the format-4 audit digest when the trail was given. */
 export interface DayDigests extends DayDigest {
   rollupDigest: string;
   /** Minute buckets hashed into the rollup digest. */
@@ -33,6 +42,10 @@ export interface DayDigests extends DayDigest {
   recordsDigest: string;
   /** Events and status changes hashed into the records digest. */
   records: number;
+  /** Format 4: digest of the day's audit-trail entries; null when no trail was given (format 3). */
+  auditDigest: string | null;
+  /** Entries hashed into the audit digest (null without a trail). */
+  auditEntries: number | null;
 }
 
 type Series = { sensor: string; metric: DeviceProfile['metrics'][number]['metric'] };
@@ -131,18 +144,47 @@ export async function recordsDigest(
   return { digest, records: events.length + statuses.length, events: events.length, statuses: statuses.length };
 }
 
-/** All three format-3 digests of a day (what sealing stores). */
+/** Format-4 audit digest: the day's audit-trail entries of the site and server-wide (auditSealText). */
+export function auditDigest(
+  audit: AuditSource,
+  siteId: string,
+  schedule: Schedule,
+  day: string,
+): { digest: string; entries: number } {
+  const { start, end } = dayRange(schedule, day);
+  const entries = audit.forSeal(siteId, start, end);
+  const digest = createHash('sha256')
+    .update(`hallmon-day-audit-v1\n${siteId}\n${day}\n`)
+    .update(auditSealText(entries))
+    .digest('hex');
+  return { digest, entries: entries.length };
+}
+
+/**
+ * Every digest of a day (what sealing stores): the three of format 3, and the audit digest of
+ * format 4 when the data dir's audit trail is given.
+ */
 export async function dayDigests(
   store: Store,
   site: SiteConfig,
   profiles: Map<string, DeviceProfile>,
   schedule: Schedule,
   day: string,
+  audit?: AuditSource,
 ): Promise<DayDigests> {
   const raw = await rawDigest(store, site, profiles, schedule, day);
   const roll = await rollupDigest(store, site, profiles, schedule, day);
   const rec = await recordsDigest(store, site, schedule, day);
-  return { ...raw, rollupDigest: roll.digest, minutes: roll.minutes, recordsDigest: rec.digest, records: rec.records };
+  const trail = audit ? auditDigest(audit, site.id, schedule, day) : undefined;
+  return {
+    ...raw,
+    rollupDigest: roll.digest,
+    minutes: roll.minutes,
+    recordsDigest: rec.digest,
+    records: rec.records,
+    auditDigest: trail?.digest ?? null,
+    auditEntries: trail?.entries ?? null,
+  };
 }
 
 /** Format-1 digest (seals made before format 2): readRaw per series with JS-printed values, then alarms. */
@@ -176,13 +218,26 @@ export async function dayDigestV1(
   return { day, digest: h.digest('hex'), readings, alarms };
 }
 
-/** A chain link: format 3 with a records digest, format 2 with a rollup digest only, else format 1. */
-export function chainLink(previous: string, digest: string, rollup?: string | null, records?: string | null): string {
+/**
+ * A chain link: format 4 with an audit digest, format 3 with a records digest, format 2 with a
+ * rollup digest only, else format 1.
+ */
+export function chainLink(
+  previous: string,
+  digest: string,
+  rollup?: string | null,
+  records?: string | null,
+  audit?: string | null,
+): string {
   const h = createHash('sha256').update(previous, 'hex').update(digest, 'hex');
   if (rollup) h.update(rollup, 'hex');
   if (records) {
     if (!rollup) throw new Error('a format-3 chain link needs the rollup digest as well as the records digest');
     h.update(records, 'hex');
+  }
+  if (audit) {
+    if (!records) throw new Error('a format-4 chain link needs the records digest as well as the audit digest');
+    h.update(audit, 'hex');
   }
   return h.digest('hex');
 }

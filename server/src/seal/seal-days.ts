@@ -2,8 +2,9 @@
 // hours ago, so edge outbox replays have landed) into the hash chain, oldest first, and keeps the
 // first sealed value of every day. Days are sealed in order: the chain starts at the site's first
 // day with data (or `fromDay`) and never skips a day (an empty day has the digest of nothing).
-// New seals are format 3 (raw, minute-rollup and records digests, digest.ts); rows sealed in format
-// 1 or 2 are kept as they are, rechecked in their own format, and the chain continues from them.
+// New seals are format 4 (raw, minute-rollup, records and audit-trail digests, digest.ts; the trail
+// is the seal table's data dir's audit.db); rows sealed in formats 1 to 3 are kept as they are,
+// rechecked in their own format, and the chain continues from them.
 import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import { siteSchedule } from '../evidence/period.ts';
@@ -87,14 +88,21 @@ export async function sealDays(
           }
           continue;
         }
-        const d = await dayDigests(store, site, profiles, schedule, s.day);
-        // A format-2 seal has no records digest: its records are not compared (nor noted).
+        const d = await dayDigests(store, site, profiles, schedule, s.day, seals.audit);
+        // A format-2 seal has no records digest and a format-3 one no audit digest: what a seal
+        // lacks is not compared (nor noted).
         const records = s.recordsDigest === null ? null : d.recordsDigest;
-        if (d.digest !== s.digest || d.rollupDigest !== s.rollupDigest || records !== s.recordsDigest) {
+        const audit = s.auditDigest === null ? null : d.auditDigest;
+        if (
+          d.digest !== s.digest ||
+          d.rollupDigest !== s.rollupDigest ||
+          records !== s.recordsDigest ||
+          audit !== s.auditDigest
+        ) {
           seals.noteLate(
             site.id,
             s.day,
-            { digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: records },
+            { digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: records, auditDigest: audit },
             now,
           );
           result.changed.push(s.day);
@@ -112,8 +120,8 @@ export async function sealDays(
   }
   if (day === null) return result;
   for (; day <= uptoDay && isClosed(day); day = nextDay(day)) {
-    const d = await dayDigests(store, site, profiles, schedule, day);
-    const chain = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest);
+    const d = await dayDigests(store, site, profiles, schedule, day, seals.audit);
+    const chain = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest, d.auditDigest);
     seals.insert({
       site: site.id,
       day,
@@ -121,6 +129,8 @@ export async function sealDays(
       rollupDigest: d.rollupDigest,
       recordsDigest: d.recordsDigest,
       records: d.records,
+      auditDigest: d.auditDigest,
+      auditEntries: d.auditEntries,
       chain,
       readings: d.readings,
       alarms: d.alarms,

@@ -2,13 +2,16 @@
 // its chain link. A small SQLite file (seals.db) in the data dir, so sealing works the same with the
 // SQLite and the InfluxDB store. Rows are only ever inserted: a later recomputation that differs is
 // recorded beside the seal (lateDigest), never over it. A row with a records digest is a format-3
-// seal, one with a rollup digest only format 2, one with neither format 1 (digest.ts); older
-// seals.db files get the new columns through SEAL_MIGRATIONS and keep their rows in the format they
-// were sealed in.
+// seal, one with a rollup digest only format 2, one with neither format 1 (digest.ts), one with an
+// audit digest format 4; older seals.db files get the new columns through SEAL_MIGRATIONS and keep
+// their rows in the format they were sealed in. The data dir's audit trail (audit.db) is opened with
+// the table: every day sealed from here seals the day's audit entries too (format 4), whoever seals
+// it (the server's sealer, an evidence pack, the backfill).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { addColumns, MigrationError, migrate, type Migration } from '@hallmon/firmware-config';
+import { AuditLog } from '../audit/audit-log.ts';
 
 export interface SealRow {
   site: string;
@@ -20,6 +23,10 @@ export interface SealRow {
   recordsDigest: string | null;
   /** Events and status changes hashed into recordsDigest (null before format 3). */
   records: number | null;
+  /** Format 4: digest of the day's audit-trail entries. Null: sealed in format 1, 2 or 3. */
+  auditDigest: string | null;
+  /** Entries hashed into auditDigest (null before format 4). */
+  auditEntries: number | null;
   chain: string;
   readings: number;
   alarms: number;
@@ -29,6 +36,7 @@ export interface SealRow {
   lateAt: number | null;
   lateRollupDigest: string | null;
   lateRecordsDigest: string | null;
+  lateAuditDigest: string | null;
 }
 
 interface Row {
@@ -46,6 +54,9 @@ interface Row {
   records_digest: string | null;
   records: number | null;
   late_records_digest: string | null;
+  audit_digest: string | null;
+  audit_entries: number | null;
+  late_audit_digest: string | null;
 }
 
 /** seals.db's migrations, oldest first; append, never edit one that has shipped. */
@@ -85,6 +96,16 @@ const SEAL_MIGRATIONS: Migration[] = [
         ['late_records_digest', 'TEXT'],
       ]),
   },
+  {
+    version: 4,
+    name: 'audit digests (format 4)',
+    up: (db) =>
+      addColumns(db, 'seals', [
+        ['audit_digest', 'TEXT'],
+        ['audit_entries', 'INTEGER'],
+        ['late_audit_digest', 'TEXT'],
+      ]),
+  },
 ];
 
 const fromRow = (r: Row): SealRow => ({
@@ -94,6 +115,8 @@ const fromRow = (r: Row): SealRow => ({
   rollupDigest: r.rollup_digest ?? null,
   recordsDigest: r.records_digest ?? null,
   records: r.records ?? null,
+  auditDigest: r.audit_digest ?? null,
+  auditEntries: r.audit_entries ?? null,
   chain: r.chain,
   readings: r.readings,
   alarms: r.alarms,
@@ -102,11 +125,13 @@ const fromRow = (r: Row): SealRow => ({
   lateAt: r.late_at,
   lateRollupDigest: r.late_rollup_digest ?? null,
   lateRecordsDigest: r.late_records_digest ?? null,
+  lateAuditDigest: r.late_audit_digest ?? null,
 });
 
 export class SealStore {
   readonly file: string;
   private db: Database.Database | undefined;
+  private trail: AuditLog | undefined;
 
   constructor(private readonly dataDir: string) {
     this.file = join(dataDir, 'seals.db');
@@ -125,6 +150,7 @@ export class SealStore {
         db.close();
         throw err;
       }
+      this.trail = new AuditLog(this.dataDir).open();
       this.db = db;
     } catch (err) {
       if (err instanceof MigrationError) throw err;
@@ -138,6 +164,14 @@ export class SealStore {
   close(): void {
     this.db?.close();
     this.db = undefined;
+    this.trail?.close();
+    this.trail = undefined;
+  }
+
+  /** The audit trail of the same data dir, which every day sealed from here seals (format 4). */
+  get audit(): AuditLog {
+    if (!this.trail) throw new Error('The seal table is not open: call open() first.');
+    return this.trail;
   }
 
   private conn(): Database.Database {
@@ -174,14 +208,23 @@ export class SealStore {
   insert(
     s: Omit<
       SealRow,
-      'lateDigest' | 'lateAt' | 'lateRollupDigest' | 'lateRecordsDigest' | 'rollupDigest' | 'recordsDigest' | 'records'
+      | 'lateDigest'
+      | 'lateAt'
+      | 'lateRollupDigest'
+      | 'lateRecordsDigest'
+      | 'lateAuditDigest'
+      | 'rollupDigest'
+      | 'recordsDigest'
+      | 'records'
+      | 'auditDigest'
+      | 'auditEntries'
     > &
-      Partial<Pick<SealRow, 'rollupDigest' | 'recordsDigest' | 'records'>>,
+      Partial<Pick<SealRow, 'rollupDigest' | 'recordsDigest' | 'records' | 'auditDigest' | 'auditEntries'>>,
   ): boolean {
     return (
       this.conn()
         .prepare(
-          'INSERT OR IGNORE INTO seals (site, day, digest, rollup_digest, records_digest, records, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT OR IGNORE INTO seals (site, day, digest, rollup_digest, records_digest, records, audit_digest, audit_entries, chain, readings, alarms, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(
           s.site,
@@ -190,6 +233,8 @@ export class SealStore {
           s.rollupDigest ?? null,
           s.recordsDigest ?? null,
           s.records ?? null,
+          s.auditDigest ?? null,
+          s.auditEntries ?? null,
           s.chain,
           s.readings,
           s.alarms,
@@ -202,13 +247,13 @@ export class SealStore {
   noteLate(
     site: string,
     day: string,
-    late: { digest: string; rollupDigest?: string | null; recordsDigest?: string | null },
+    late: { digest: string; rollupDigest?: string | null; recordsDigest?: string | null; auditDigest?: string | null },
     at: number,
   ): void {
     this.conn()
       .prepare(
-        'UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_records_digest = ?, late_at = ? WHERE site = ? AND day = ?',
+        'UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_records_digest = ?, late_audit_digest = ?, late_at = ? WHERE site = ? AND day = ?',
       )
-      .run(late.digest, late.rollupDigest ?? null, late.recordsDigest ?? null, at, site, day);
+      .run(late.digest, late.rollupDigest ?? null, late.recordsDigest ?? null, late.auditDigest ?? null, at, site, day);
   }
 }

@@ -5,7 +5,8 @@
 // Days whose raw readings were pruned (older than the raw retention) are checked against their
 // sealed minute-rollup digest instead (format 2 and 3); a format-1 day has none and is reported as not
 // re-verifiable, never as altered. Days sealed in format 3 also have their device events and status
-// changes (never pruned) recomputed against the records digest. See docs/evidence.md "Tamper evidence".
+// changes (never pruned) recomputed against the records digest, and days sealed in format 4 their
+// audit-trail entries (never pruned) against the audit digest. See docs/evidence.md "Tamper evidence".
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -14,7 +15,15 @@ import type { Store } from '../store/store.ts';
 import { DEFAULT_RETENTION_DAYS, retentionCutoff } from '../store/index.ts';
 import { siteSchedule } from '../evidence/period.ts';
 import { sha256File, type Manifest } from '../evidence/pack.ts';
-import { chainLink, dayDigestV1, rawDigest, recordsDigest, rollupDigest } from './digest.ts';
+import {
+  auditDigest,
+  chainLink,
+  dayDigestV1,
+  rawDigest,
+  recordsDigest,
+  rollupDigest,
+  type AuditSource,
+} from './digest.ts';
 import type { SealStore } from './seal-store.ts';
 
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$' });
@@ -23,6 +32,7 @@ const ManifestSchema = Type.Object({
     Type.Literal('hallmon-evidence-pack/1'),
     Type.Literal('hallmon-evidence-pack/2'),
     Type.Literal('hallmon-evidence-pack/3'),
+    Type.Literal('hallmon-evidence-pack/4'),
   ]),
   site: Type.String(),
   firstDay: Type.String(),
@@ -35,10 +45,12 @@ const ManifestSchema = Type.Object({
       digest: Type.String(),
       rollupDigest: Type.Optional(Hex64),
       recordsDigest: Type.Optional(Hex64),
+      auditDigest: Type.Optional(Hex64),
       chain: Type.String(),
       readings: Type.Integer(),
       alarms: Type.Integer(),
       records: Type.Optional(Type.Integer()),
+      auditEntries: Type.Optional(Type.Integer()),
     }),
   ),
 });
@@ -65,6 +77,8 @@ export interface VerifyResult {
   unverifiableDays: string[];
   /** Days whose events and status changes were recomputed against a records digest (format 3). */
   recordsChecked: number;
+  /** Days whose audit-trail entries were recomputed against an audit digest (format 4). */
+  auditChecked: number;
   /** Every day of the pack and how it was checked, in order. */
   days: Array<{ day: string; check: DayCheck }>;
   /** Raw readings before this time (epoch ms) may have been pruned. */
@@ -76,6 +90,8 @@ export interface VerifyOptions {
   site: SiteConfig;
   profiles: Map<string, DeviceProfile>;
   seals?: SealStore;
+  /** The audit trail to recompute format-4 days from; default the seal table's (the same data dir). */
+  audit?: AuditSource;
   onDay?: (i: number, n: number) => void;
   /**
    * Raw readings older than this (epoch ms) may have been pruned: the server's retention cut.
@@ -95,7 +111,7 @@ export function readManifest(packDir: string): Manifest {
     throw new Error(`${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!isValid(ManifestSchema, m))
-    throw new Error(`${file} is not a hallmon evidence manifest (format hallmon-evidence-pack/1, /2 or /3)`);
+    throw new Error(`${file} is not a hallmon evidence manifest (format hallmon-evidence-pack/1 to /4)`);
   return m as Manifest;
 }
 
@@ -103,6 +119,11 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
   const m = readManifest(packDir);
   if (m.site !== o.site.id) throw new Error(`the pack is for site "${m.site}", not "${o.site.id}"`);
   const rawFrom = o.rawFrom ?? retentionCutoff((o.now ?? Date.now)(), DEFAULT_RETENTION_DAYS);
+  const audit = o.audit ?? o.seals?.audit;
+  if (!audit && m.chain.some((h) => h.auditDigest !== undefined))
+    throw new Error(
+      "the pack seals the audit trail day by day: verify it against the server's data dir, which holds audit.db (--data-dir)",
+    );
   const r: VerifyResult = {
     ok: true,
     site: m.site,
@@ -110,6 +131,7 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
     filesChecked: 0,
     daysChecked: 0,
     recordsChecked: 0,
+    auditChecked: 0,
     alteredFiles: [],
     alteredDays: [],
     unverifiableDays: [],
@@ -137,7 +159,16 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
   for (const h of m.chain) {
     r.daysChecked++;
     if (h.recordsDigest !== undefined) r.recordsChecked++;
-    let { check, problem } = await checkDay(store, o, schedule, h, prev, schedule.dayStart(h.day) < rawFrom, cutText);
+    if (h.auditDigest !== undefined) r.auditChecked++;
+    let { check, problem } = await checkDay(
+      store,
+      { ...o, audit },
+      schedule,
+      h,
+      prev,
+      schedule.dayStart(h.day) < rawFrom,
+      cutText,
+    );
     const sealed = o.seals?.get(m.site, h.day);
     if (check !== 'altered' && sealed && sealed.chain !== h.chain) {
       check = 'altered';
@@ -171,23 +202,40 @@ async function checkDay(
   pastCut: boolean,
   cut: string,
 ): Promise<{ check: DayCheck; problem?: string }> {
-  if (h.recordsDigest !== undefined && h.rollupDigest === undefined)
+  if (
+    (h.recordsDigest !== undefined && h.rollupDigest === undefined) ||
+    (h.auditDigest !== undefined && h.recordsDigest === undefined)
+  )
     return {
       check: 'altered',
-      problem: 'the day in manifest.json has a records digest but no rollup digest (the manifest was edited)',
+      problem:
+        'the day in manifest.json has a records digest without a rollup digest, or an audit digest without a records digest (the manifest was edited)',
     };
-  if (chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest) !== h.chain)
+  if (chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest, h.auditDigest) !== h.chain)
     return {
       check: 'altered',
       problem: 'the chain link in manifest.json does not follow from the previous day (the manifest was edited)',
     };
   const readings = await checkReadings(store, o, schedule, h, pastCut, cut);
-  if (h.recordsDigest === undefined) return readings;
-  const rec = await recordsDigest(store, o.site, schedule, h.day);
-  if (rec.digest === h.recordsDigest) return readings;
-  const was = h.records === undefined ? '' : `, ${h.records} when packed`;
-  const problem = `the stored device events or status changes (ratings, tickets, device faults, data gaps, online/offline) no longer match the pack (${rec.events} events and ${rec.statuses} status changes now${was})`;
-  return { check: 'altered', problem: readings.problem ? `${readings.problem}; ${problem}` : problem };
+  const problems = readings.problem ? [readings.problem] : [];
+  if (h.recordsDigest !== undefined) {
+    const rec = await recordsDigest(store, o.site, schedule, h.day);
+    const was = h.records === undefined ? '' : `, ${h.records} when packed`;
+    if (rec.digest !== h.recordsDigest)
+      problems.push(
+        `the stored device events or status changes (ratings, tickets, device faults, data gaps, online/offline) no longer match the pack (${rec.events} events and ${rec.statuses} status changes now${was})`,
+      );
+  }
+  if (h.auditDigest !== undefined && o.audit) {
+    const a = auditDigest(o.audit, o.site.id, schedule, h.day);
+    const was = h.auditEntries === undefined ? '' : `, ${h.auditEntries} when packed`;
+    if (a.digest !== h.auditDigest)
+      problems.push(
+        `the audit trail (sign-ins, acknowledgements, follow-up steps, downloads, user changes) no longer matches the pack (${a.entries} entries now${was})`,
+      );
+  }
+  if (problems.length === (readings.problem ? 1 : 0)) return readings;
+  return { check: 'altered', problem: problems.join('; ') };
 }
 
 /** The day's readings: against the raw digest, or once pruned against the sealed rollup digest. */
