@@ -8,7 +8,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dashboard/dist/**', 'data/**', 'test-artifacts/**'] },
+  { ignores: ['**/node_modules/**', 'dashboard/dist/**', 'dist/**', 'release/**', 'data/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

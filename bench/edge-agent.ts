@@ -1,7 +1,7 @@
 // Footprint of the real edge agent (node bin/hallmon.js edge, a child process) reading 50 simulated
 // Modbus T/H transmitters at 1 Hz on 5 socat buses and forwarding to mosquitto: RSS and CPU of the
 // edge process sampled from /proc over BENCH_SECONDS (default 60) after a 10 s warm-up. `hallmon edge`
-// runs in that one process (bin/edge-bundle.js); any child it has (the bundle build, should a source be
+// runs in that one process (dist/edge.mjs, built by bin/build.js); any child it has (the bundle build, should a source be
 // newer) is counted too: RSS of live children, CPU of exited ones.
 // Targets: RSS < 80 MB, CPU < 10 % of one core. Prints one JSON line.
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Dispatches `hallmon <command>` to the workspace that implements it, loading only that one.
-import { UsageError, ConfigError, type Command } from '@hallmon/firmware-config';
+import { UsageError, ConfigError, versionLine, type Command } from '@hallmon/firmware-config';
 import { commands as demoCommands } from '@hallmon/demo/commands';
 import { commands as edgeCommands } from '@hallmon/edge/commands';
 import { commands as serverCommands } from '@hallmon/server/commands';
@@ -26,8 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   if (name === '--version') {
-    const { createRequire } = await import('node:module');
-    process.stdout.write(`${(createRequire(import.meta.url)('../package.json') as { version: string }).version}\n`);
+    process.stdout.write(`${versionLine()}\n`);
     return 0;
   }
   const cmd = commands[name];

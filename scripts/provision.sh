@@ -2,7 +2,8 @@
 # Makes sure the system parts the tests use are present: socat (pseudo-terminals), mosquitto
 # (external broker), influxd (InfluxDB 1.x), chromium (dashboard tests), pdftotext/pdffonts/pdftoppm
 # (evidence PDF and install sheet checks; all three come with poppler-utils), snmpd (Net-SNMP's
-# agent, playing a UPS network card in the SNMP tests). As root it installs what is missing from Debian; otherwise it names
+# agent, playing a UPS network card in the SNMP tests), prometheus (scrapes the metrics endpoints),
+# systemd-analyze (verifies the service units `hallmon service install` writes). As root it installs what is missing from Debian; otherwise it names
 # what is missing and how to install it, and fails.
 set -euo pipefail
 
@@ -13,6 +14,8 @@ declare -A need=(
   [influxd]=influxdb
   [chromium]=chromium
   [pdftotext]=poppler-utils
+  [prometheus]=prometheus
+  [systemd-analyze]=systemd
 )
 missing_pkgs=()
 for cmd in "${!need[@]}"; do
@@ -33,7 +36,7 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
   # Debian starts nothing here, but stop the services if an init system did: tests start their own.
-  for svc in mosquitto influxdb snmpd; do
+  for svc in mosquitto influxdb snmpd prometheus; do
     (command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1) || true
   done
   echo "provision: done" >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: provisions system parts, type-checks the whole tree, lints and checks the formatting
-# and that every workspace declares exactly what it imports, builds the dashboard (its e2e
-# test serves dashboard/dist), then one vitest run over both projects of vitest.config.ts: `node`
+# and that every workspace declares exactly what it imports, makes the release build (bin/build.js:
+# the bundles every `hallmon` process in the tests runs, and dashboard/dist, which the dashboard's e2e
+# test serves), then one vitest run over both projects of vitest.config.ts: `node`
 # (tests/**: real ptys, brokers, stores and browser; see tests/README.md) and `dashboard` (jsdom),
 # ending in one summary.
 set -euo pipefail
@@ -23,8 +24,8 @@ npx --no-install eslint .
 npx --no-install prettier --check . >/dev/null || { npx --no-install prettier --list-different .; echo "formatting differs: run 'npm run format'" >&2; exit 1; }
 npx --no-install knip --no-progress --include dependencies,unlisted,unresolved,binaries
 
-echo "== dashboard production build"
-npm run --silent -w @hallmon/dashboard build >/dev/null
+echo "== release build (dist/hallmon.mjs, dist/edge.mjs, dashboard/dist)"
+node bin/build.js --all --quiet
 
 echo "== tests (vitest: node and dashboard projects)"
 # The verbose reporter lists every test and the figures tests report (annotations); the JSON report

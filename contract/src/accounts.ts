@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   'credential-create',
   'credential-revoke',
   'visit',
+  'log-level',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -64,4 +65,5 @@ export const AUDIT_ACTION_ZH: Record<AuditAction, string> = {
   'credential-create': '新建接入凭据',
   'credential-revoke': '吊销接入凭据',
   visit: '机房登记',
+  'log-level': '修改日志级别',
 };

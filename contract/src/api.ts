@@ -33,6 +33,7 @@ import {
   NewCredentialAnswer,
   ProfileList,
 } from './config.ts';
+import { ClockList, LogLevelAnswer } from './operations.ts';
 
 /** A POST with a JSON body adds the body parser's refusals and the role or site check. */
 const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
@@ -53,7 +54,7 @@ const PDF = {
 };
 
 export const API = {
-  'GET /api/health': { response: { 200: Health, ...errors(500) } },
+  'GET /api/health': { response: { 200: Health, 503: Health, ...errors(500) } },
   'POST /api/login': { response: { 200: LoginAnswer, ...errors(400, 401, 413, 415, 429, 500) } },
   'POST /api/logout': { response: { 204: NoContent, ...errors(401, 500) } },
   'GET /api/me': { response: { 200: Me, ...errors(401, 500) } },
@@ -63,6 +64,9 @@ export const API = {
   'PATCH /api/users/:username': { response: { 200: User, ...WRITE, ...errors(409) } },
   'DELETE /api/users/:username': { response: { 204: NoContent, ...errors(400, 401, 403, 404, 409, 500) } },
   'GET /api/audit': { response: { 200: AuditList, ...SCOPED } },
+  'GET /api/log-level': { response: { 200: LogLevelAnswer, ...errors(401, 403, 500) } },
+  'PUT /api/log-level': { response: { 200: LogLevelAnswer, ...WRITE } },
+  'GET /api/clocks': { response: { 200: ClockList, ...SCOPED } },
   'GET /api/sites': { response: { 200: SiteList, ...errors(401, 500) } },
   'GET /api/readings': { response: { 200: ReadingsAnswer, ...SCOPED } },
   'GET /api/latest': { response: { 200: LatestList, ...SCOPED } },

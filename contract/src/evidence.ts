@@ -4,7 +4,7 @@
 // excursions, gaps and the tables an assessor reads.
 import { Type, type Static } from '@sinclair/typebox';
 import { AuditEntry } from './audit.ts';
-import { IsoTime, MetricName, Nullable, Verdict } from './common.ts';
+import { IsoTime, MetricName, Nullable, SeverityName, Verdict } from './common.ts';
 import { Scorecard } from './scorecard.ts';
 import { AlarmAck } from './alarms.ts';
 
@@ -246,6 +246,23 @@ export const DeviceFault = Type.Object({
   detail: Type.Optional(Type.String()),
 });
 
+/**
+ * An edge clock off by more than 5 s (a device fault with an alarm; docs/alarms.md "System alarms"):
+ * its readings in that span were stamped by a wrong clock. Part of the pack's continuity section.
+ */
+export const ClockFault = Type.Object({
+  /** The edge's device id (its status topic's: `edge`). */
+  edge: Type.String(),
+  severity: SeverityName,
+  start: IsoTime,
+  /** null: still off at the period end. */
+  end: Nullable(IsoTime),
+  /** The largest offset seen, seconds (either direction). */
+  worstOffsetS: Nullable(Type.Number()),
+  detail: Nullable(Type.String()),
+});
+export type ClockFault = Static<typeof ClockFault>;
+
 export const EvidenceFollowup = Type.Object({
   device: Type.String(),
   window: Nullable(Type.String()),
@@ -334,6 +351,8 @@ export const EvidencePack = Type.Object({
   alarmAcks: Type.Array(AlarmAck),
   selfTests: Type.Array(AlarmAck),
   dataGaps: Type.Array(EvidenceGap),
+  /** Continuity: spans an edge clock was off by more than 5 s. */
+  clockFaults: Type.Array(ClockFault),
   /**
    * The site's audit-trail entries of the period (acknowledgements, follow-up steps, self-tests,
    * evidence downloads, entry visits), oldest first: who did what. Sealed day by day (format 4).

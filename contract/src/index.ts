@@ -25,5 +25,6 @@ export * from './digests.ts';
 export * from './marks.ts';
 export * from './noise.ts';
 export * from './live.ts';
+export * from './operations.ts';
 export * from './api.ts';
 export * from './check.ts';

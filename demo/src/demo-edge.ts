@@ -4,12 +4,11 @@
 // the server: it is given only the server's address, its site and its gateway credential.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@hallmon/firmware-config';
+import { INSTALL_ROOT, type Logger } from '@hallmon/firmware-config';
 
-const HALLMON_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hallmon.js');
+const HALLMON_BIN = join(INSTALL_ROOT, 'bin', 'hallmon.js');
 
 export interface EdgeChild {
   pid: number;

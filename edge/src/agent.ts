@@ -25,7 +25,10 @@ import { StateChanges } from './state-changes.ts';
 import { Uplink, type UplinkOptions } from './uplink.ts';
 import { EdgeCounters } from './counters.ts';
 import { HealthServer } from './health.ts';
+import { EdgeMetrics } from './metrics.ts';
+import { SystemWatch } from './system-watch.ts';
 import type { AgentRules } from '@hallmon/rules';
+import type { StatFs } from '@hallmon/firmware-config';
 
 export interface EdgeAgentOptions {
   /** The edge config with paths already resolved (see cli.ts). */
@@ -43,6 +46,16 @@ export interface EdgeAgentOptions {
   clock?: { now(): number };
   /** Overrides config.healthPort (the --health-port flag). */
   healthPort?: number;
+  /**
+   * The PC's clock as the edge reads it, for its clock reports (default the system clock). Tests
+   * pass a skewed one; a fast SimClock for event time goes in `clock`, not here.
+   */
+  systemClock?: { now(): number };
+  /** How often the clock is reported (default 60 s) and the disk and outbox are checked (default 60 s). */
+  clockReportMs?: number;
+  systemCheckMs?: number;
+  /** statfs of the disk watch (tests hand in a disk that fills). */
+  statfs?: StatFs;
   /** Buffer flush period (default 50 ms) and size (default 500 records). */
   flushMs?: number;
   flushRecords?: number;
@@ -91,6 +104,9 @@ export class EdgeAgent {
   /** What the remote-config controller reports about the configuration, for /health. */
   configStatus: unknown = null;
   private health: HealthServer | undefined;
+  /** Outbox budget and disk space alarms. */
+  readonly system: SystemWatch;
+  private metrics: EdgeMetrics | undefined;
   private buffer: (OutboxInput & { stream: Stream })[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly episodes = new Map<string, FaultEpisode>();
@@ -123,6 +139,17 @@ export class EdgeAgent {
       outbox: this.outbox,
       log,
       ...(opts.subscriptions ? { subscriptions: opts.subscriptions } : {}),
+      ...(opts.systemClock ? { clock: opts.systemClock } : {}),
+      ...(opts.clockReportMs ? { clockReportMs: opts.clockReportMs } : {}),
+    });
+    this.system = new SystemWatch({
+      site: config.site,
+      dataDir: config.dataDir,
+      outbox: this.outbox,
+      push: (alarms) => this.pushAlarms(alarms, Date.now()),
+      log,
+      ...(opts.systemCheckMs ? { everyMs: opts.systemCheckMs } : {}),
+      ...(opts.statfs ? { statfs: opts.statfs } : {}),
     });
     this.normalise = createNormaliser({ devices: this.normDevices });
     this.setDevices(config);
@@ -192,12 +219,18 @@ export class EdgeAgent {
     try {
       const healthPort = this.opts.healthPort ?? this.config.healthPort ?? 0;
       if (healthPort > 0) {
-        this.health = new HealthServer({ port: healthPort, report: () => this.report() });
+        const metrics = (this.metrics ??= new EdgeMetrics(this, () => this.system.disk));
+        this.health = new HealthServer({
+          port: healthPort,
+          report: () => this.report(),
+          metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
+        });
         await this.health.start();
       }
       await this.uplink.start();
       this.rules?.start((alarms) => this.pushAlarms(alarms, Date.now()));
       this.flushTimer = setInterval(() => this.flush(), this.flushMs);
+      this.system.start();
       await this.syncDrivers(this.config);
     } catch (err) {
       await this.stop();
@@ -326,6 +359,7 @@ export class EdgeAgent {
     this.mqttDriver = undefined;
     for (const device of [...this.episodes.keys()]) this.closeEpisode(device);
     this.rules?.stop();
+    this.system.stop();
     clearInterval(this.flushTimer);
     this.flushTimer = undefined;
     this.flush();

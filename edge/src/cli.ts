@@ -10,6 +10,9 @@ import {
   ConfigError,
   createLogger,
   intFlag,
+  levelOnSignal,
+  LOG_FLAGS,
+  setUpLogging,
   loadEdgeConfig,
   loadProfiles,
   parseCommand,
@@ -23,6 +26,7 @@ import {
   type ParsedFlags,
 } from '@hallmon/firmware-config';
 import { safeUrl } from './uplink.ts';
+import { isComPort } from './drivers/port-name.ts';
 
 export const spec: CommandSpec = {
   name: 'edge',
@@ -73,28 +77,31 @@ export const spec: CommandSpec = {
       arg: 'FILE',
       help: 'CA certificate (PEM) for mqtts with a private CA (with --server)',
     },
+    ...LOG_FLAGS,
   },
   examples: [
     'hallmon edge --config /etc/hallmon/edge.json',
     'HALLMON_CONFIG=edge.yaml hallmon edge --health-port 9102',
     'HALLMON_PASSWORD=... hallmon edge --server mqtt://10.0.0.5:1883 --site demo --username demo-gateway --data-dir /var/lib/hallmon-edge',
-    // The edge runs from a bundle (bin/edge-bundle.js) rebuilt when a source is newer; this is the escape hatch.
+    // The edge runs from a bundle (dist/edge.mjs, bin/build.js) rebuilt when a source is newer; this is the escape hatch.
     'HALLMON_EDGE_FROM_SOURCE=1 hallmon edge -c edge.json   # run the TypeScript sources through tsx (debugging)',
     // Interpreter-only by default to keep a hall PC's memory low (docs/benchmarks.md, "Edge agent").
     "HALLMON_EDGE_JIT=1 hallmon edge -c edge.json   # keep V8's optimising compilers (sites with thousands of readings/s)",
   ],
 };
 
-/** The config with dataDir, serial port paths and the CA file resolved against the config's folder. */
+/** The config with dataDir, serial port paths (not COM names) and the CA file resolved against the config's folder. */
 export function resolvePaths(config: EdgeConfig, configFile: string): EdgeConfig {
   const base = dirname(resolve(configFile));
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  // COM3 and \\.\COM10 are names, not files: kept as written.
+  const port = (p: string) => (isComPort(p) ? p : abs(p));
   return {
     ...config,
     dataDir: abs(config.dataDir),
     uplink: { ...config.uplink, ...(config.uplink.ca ? { ca: abs(config.uplink.ca) } : {}) },
-    ...(config.buses ? { buses: config.buses.map((b) => ({ ...b, port: abs(b.port) })) } : {}),
-    ...(config.serialMeters ? { serialMeters: config.serialMeters.map((m) => ({ ...m, port: abs(m.port) })) } : {}),
+    ...(config.buses ? { buses: config.buses.map((b) => ({ ...b, port: port(b.port) })) } : {}),
+    ...(config.serialMeters ? { serialMeters: config.serialMeters.map((m) => ({ ...m, port: port(m.port) })) } : {}),
   };
 }
 
@@ -148,12 +155,14 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
 
+  await setUpLogging(parsed.flags);
   const log = createLogger('edge');
   if (str('server') !== undefined)
     log.warn(
       { config: file },
       '--server is ignored: the local edge config wins over the configuration the server keeps',
     );
+  const stopLevelSignal = levelOnSignal(log);
   // Last line of defence: a driver library rejecting a promise nobody awaits (modbus-serial can)
   // must not take the whole agent and its buffered readings down.
   const onRejection = (reason: unknown) => log.error({ err: String(reason) }, 'unhandled rejection (kept running)');
@@ -196,6 +205,7 @@ export async function run(argv: string[]): Promise<number> {
   );
 
   await untilSignal(log, () => agent.stop());
+  stopLevelSignal();
   process.off('unhandledRejection', onRejection);
   return 0;
 }
@@ -245,7 +255,9 @@ async function runRemote(flags: ParsedFlags, healthPort: number | undefined): Pr
     process.stderr.write(`hallmon edge: ${dirProblem}\n`);
     return 2;
   }
+  await setUpLogging(flags);
   const log = createLogger('edge');
+  const stopLevelSignal = levelOnSignal(log);
   const onRejection = (reason: unknown) => log.error({ err: String(reason) }, 'unhandled rejection (kept running)');
   process.on('unhandledRejection', onRejection);
   const { RemoteConfig } = await import('./remote-config.ts');
@@ -279,6 +291,7 @@ async function runRemote(flags: ParsedFlags, healthPort: number | undefined): Pr
     `edge agent for site ${site} started; its configuration comes from the server`,
   );
   await untilSignal(log, () => remote.stop());
+  stopLevelSignal();
   process.off('unhandledRejection', onRejection);
   return 0;
 }

@@ -1,12 +1,16 @@
-// The edge's local health endpoint: `GET /health` on 127.0.0.1 returns what an installer or a
-// monitoring probe needs to see at a glance (uplink, outbox depth, each device, counters).
+// The edge's local health endpoint on 127.0.0.1: `GET /health` returns what an installer or a
+// monitoring probe needs to see at a glance (uplink, outbox depth, each device, counters),
+// `GET /metrics` the same and more for Prometheus (metrics.ts), and `PUT /log-level?level=debug`
+// changes the log level without a restart (where SIGUSR2 does not exist: Windows).
 // Loopback only: it carries device ids and counts, nothing to expose on the hall network.
 import { createServer, type Server } from 'node:http';
+import { isLogLevel, setLogLevel } from '@hallmon/firmware-config';
 
 export interface HealthServerOptions {
   port: number;
   host?: string;
   report: () => unknown;
+  metrics?: () => Promise<{ contentType: string; text: string }>;
 }
 
 export class HealthServer {
@@ -21,10 +25,31 @@ export class HealthServer {
 
   async start(): Promise<void> {
     const server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method === 'GET' && path === '/metrics' && this.opts.metrics) {
+        this.opts.metrics().then(
+          (m) => {
+            res.writeHead(200, { 'content-type': m.contentType });
+            res.end(m.text);
+          },
+          (err: Error) => json(500, { error: err.message }),
+        );
+        return;
+      }
+      if (req.method === 'PUT' && path === '/log-level') {
+        const level = url.searchParams.get('level');
+        if (!isLogLevel(level))
+          return json(400, { error: 'level: give ?level=fatal|error|warn|info|debug|trace|silent' });
+        setLogLevel(level);
+        return json(200, { level });
+      }
       if (req.method !== 'GET' || (path !== '/health' && path !== '/')) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'not found: try GET /health' }));
+        json(404, { error: 'not found: try GET /health, GET /metrics or PUT /log-level?level=debug' });
         return;
       }
       let body: string;

@@ -1,4 +1,4 @@
-// The bundle entry of `hallmon edge` (bin/edge-bundle.js builds it): the edge CLI plus the same
+// The bundle entry of `hallmon edge` (bin/build.js builds dist/edge.mjs from it): the edge CLI plus the same
 // UsageError/ConfigError handling as bin/cli.ts, because inside the bundle those classes are the
 // bundle's own copies and bin/cli.ts's instanceof checks could not see them.
 import { ConfigError, UsageError } from '@hallmon/firmware-config';

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { toIso, type DeviceEvent } from '@hallmon/firmware-config';
+import { migrate, toIso, type DeviceEvent, type Migration } from '@hallmon/firmware-config';
 
 export const STREAMS = ['telemetry', 'events', 'alarms', 'status'] as const;
 export type Stream = (typeof STREAMS)[number];
@@ -66,6 +66,23 @@ function emptyStats(): Record<Stream, StreamStats> {
   };
 }
 
+/** outbox.db's migrations, oldest first; append, never edit one that has shipped. */
+const OUTBOX_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'records waiting for the uplink',
+    up: `CREATE TABLE IF NOT EXISTS records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream TEXT NOT NULL,
+        key TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        bytes INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS records_stream_seq ON records (stream, seq);`,
+  },
+];
+
 export class Outbox {
   private db: Database.Database | undefined;
   private stmts:
@@ -102,15 +119,13 @@ export class Outbox {
     // (the database stays consistent either way). FULL would fsync every flush for no gain here.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS records (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        stream TEXT NOT NULL,
-        key TEXT NOT NULL,
-        ts INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        bytes INTEGER NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS records_stream_seq ON records (stream, seq);`);
+    db.pragma('busy_timeout = 5000');
+    try {
+      migrate(db, this.file, OUTBOX_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.stmts = {
       insert: db.prepare('INSERT INTO records (stream, key, ts, body, bytes) VALUES (?, ?, ?, ?, ?)'),
       peek: db.prepare('SELECT seq, key, ts, body FROM records WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?'),
@@ -196,6 +211,13 @@ export class Outbox {
       }
     })();
     return n;
+  }
+
+  /** Event time of the oldest record waiting (epoch ms), or null when the outbox is empty. */
+  oldestTs(): number | null {
+    const { db } = this.need();
+    const row = db.prepare('SELECT ts FROM records ORDER BY seq LIMIT 1').get() as { ts: number } | undefined;
+    return row ? row.ts : null;
   }
 
   stats(): OutboxStats {

@@ -5,10 +5,14 @@
 // only cost of a broken connection is duplicates, which the server stores idempotently.
 // The same connection carries what the server sends the edge (its configuration: subscriptions,
 // renewed on every connect) and the retained messages the edge keeps up to date (its config state).
+// While connected it also reports the edge's clock (its own time and whether the OS says it is
+// synchronised) on connect and every minute, straight and at QoS 0, never through the outbox: a
+// report is only worth something when it arrives at once (the server compares it with its clock).
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
-import { topics, type EdgeConfig, type Logger } from '@hallmon/firmware-config';
+import { topics, toIso, type ClockReport, type EdgeConfig, type Logger } from '@hallmon/firmware-config';
 import type { Outbox, OutboxRecord, Stream } from './outbox.ts';
+import { ClockSyncCache } from './clock-sync.ts';
 
 export interface UplinkOptions {
   site: string;
@@ -22,6 +26,12 @@ export interface UplinkOptions {
   /** First reconnect delay (default 1000 ms); doubles per failed attempt up to maxReconnectMs. */
   reconnectMs?: number;
   maxReconnectMs?: number;
+  /** The edge's clock (default the system's; tests pass a skewed one). */
+  clock?: { now(): number };
+  /** How often the clock is reported while connected (default 60 s). */
+  clockReportMs?: number;
+  /** Asks the OS whether the clock is synchronised (default timedatectl / w32tm, cached). */
+  clockSync?: ClockSyncCache;
 }
 
 export interface UplinkStats {
@@ -76,6 +86,10 @@ export class Uplink {
   private readonly clientId: string;
   private readonly minDelay: number;
   private readonly maxDelay: number;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private readonly clockSync: ClockSyncCache;
+  /** The OS answer of the last clock report (health, metrics). */
+  lastClockSync: boolean | null = null;
 
   constructor(private readonly opts: UplinkOptions) {
     this.batchSize = opts.uplink.batchSize ?? 500;
@@ -84,6 +98,21 @@ export class Uplink {
     this.minDelay = opts.reconnectMs ?? 1000;
     this.maxDelay = opts.maxReconnectMs ?? 5000;
     this.delay = this.minDelay;
+    this.clockSync = opts.clockSync ?? new ClockSyncCache();
+  }
+
+  /** One clock report, if connected (QoS 0: a late report would be a wrong one). */
+  private async reportClock(gen: number): Promise<void> {
+    const sync = await this.clockSync.get().catch(() => ({ synced: null, source: 'none' as const }));
+    this.lastClockSync = sync.synced;
+    const client = this.client;
+    if (!client || gen !== this.gen || !this.connected) return;
+    const report: ClockReport = {
+      sentAt: toIso((this.opts.clock ?? Date).now()),
+      synced: sync.synced,
+      source: sync.source,
+    };
+    client.publish(topics.clock(this.opts.site, 'edge'), JSON.stringify(report), { qos: 0 });
   }
 
   /** Starts connecting; never throws for an unreachable broker (it keeps retrying), only for a missing CA file. */
@@ -133,6 +162,7 @@ export class Uplink {
   /** Publishes the retained `offline` (a graceful stop sets no will), waits briefly for PUBACKs, closes. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.clockTimer);
     clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
@@ -197,6 +227,10 @@ export class Uplink {
             );
         });
       this.pump();
+      void this.reportClock(gen);
+      clearInterval(this.clockTimer);
+      this.clockTimer = setInterval(() => void this.reportClock(gen), this.opts.clockReportMs ?? 60_000);
+      this.clockTimer.unref();
     });
     client.on('message', (topic, payload) => {
       if (gen !== this.gen) return;
@@ -219,6 +253,7 @@ export class Uplink {
   }
 
   private down(client: MqttClient): void {
+    clearInterval(this.clockTimer);
     const wasConnected = this.connected;
     this.connected = false;
     this.connectedSince = null;

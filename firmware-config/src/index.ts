@@ -8,3 +8,7 @@ export * from './config-digest.ts';
 export * from './cli-args.ts';
 export * from './log.ts';
 export * from './json-state-file.ts';
+export * from './sqlite-migrate.ts';
+export * from './install.ts';
+export * from './level-alarm.ts';
+export * from './disk-space.ts';

@@ -3,11 +3,10 @@
 // in it and what is wrong, so an installer can fix a config in one pass.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { schemaIssues } from './validate.ts';
+import { INSTALL_ROOT } from './install.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { WorkingCalendar } from './calendar.ts';
 import { ProfileFile, type DeviceProfile, type RegisterSpec } from './schemas/profile.ts';
@@ -21,20 +20,8 @@ import { ReportSchedule, type ReportSchedule as ReportScheduleT } from './schema
 import { siteProblems } from './site-check.ts';
 import { RoomRanges, type RoomRanges as RoomRangesT } from './schemas/commissioning.ts';
 
-/**
- * The shipped data folder (firmware-config/). Found through the package resolver rather than this
- * file's own URL, because in the edge bundle (bin/edge-bundle.js) import.meta.url is the bundle's.
- */
-export const DATA_DIR = firmwareConfigDir();
-
-function firmwareConfigDir(): string {
-  try {
-    // The package's "." export is src/index.ts; its folder's parent is the package folder.
-    return resolve(dirname(createRequire(import.meta.url).resolve('@hallmon/firmware-config')), '..');
-  } catch {
-    return resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  }
-}
+/** The shipped data folder (firmware-config/ of the checkout or the release: install.ts). */
+export const DATA_DIR = join(INSTALL_ROOT, 'firmware-config');
 
 /** Reads a JSON or YAML file; syntax errors become ConfigErrors naming the file. */
 export function readDataFile(file: string): unknown {

@@ -1,6 +1,6 @@
 // `hallmon server`: parses flags (each with its HALLMON_* twin), starts the server, prints where
 // to reach it and where its data lives, and stops gracefully on SIGINT/SIGTERM.
-import { parseCommand, createLogger } from '@hallmon/firmware-config';
+import { parseCommand, createLogger, levelOnSignal, setUpLogging } from '@hallmon/firmware-config';
 import { serverCommand, serverOptions } from './options.ts';
 import { startServer } from './server.ts';
 
@@ -8,7 +8,9 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(serverCommand, argv);
   if (!parsed) return 0;
   const opts = serverOptions(parsed.flags);
+  await setUpLogging(parsed.flags);
   const log = createLogger('hallmon-server');
+  const stopLevelSignal = levelOnSignal(log);
   const server = await startServer({ ...opts, log });
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(`hallmon server ${server.url}  (API ${server.url}/api, dashboard ${server.url}/)`);
@@ -35,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', onTerm);
   });
   await server.stop();
+  stopLevelSignal();
   out('hallmon server stopped');
   return 0;
 }

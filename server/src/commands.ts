@@ -22,6 +22,18 @@ export const commands: Record<string, Command> = {
     summary: 'MQTT credentials of a gateway or a device: hallmon credential new|list|revoke',
     load: () => import('./credential-cli.ts'),
   },
+  service: {
+    summary: 'install the server or an edge agent as a system service (systemd unit)',
+    load: () => import('./service-cli.ts'),
+  },
+  backup: {
+    summary: 'back up a data dir (every SQLite database, and InfluxDB) into one .tar.gz, while the server runs',
+    load: () => import('./backup-cli.ts'),
+  },
+  restore: {
+    summary: 'restore a backup into a new data dir, after checking its checksums',
+    load: () => import('./restore-cli.ts'),
+  },
   evidence: {
     summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR',
     load: () => import('./evidence-cli.ts'),

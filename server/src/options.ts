@@ -2,7 +2,7 @@
 // front so a bad value fails at start-up naming the flag, before any port is opened.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError, intFlag, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
+import { LOG_FLAGS, UsageError, intFlag, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
 
 export interface TlsFiles {
   cert: string;
@@ -39,6 +39,12 @@ export interface ServerOptions {
   signingKeys?: string;
   /** Where each sealed day's signed digests are posted (a district server's /api/digests). */
   publishDigests: string[];
+  /** Bearer token GET /metrics asks for; none: open, as Prometheus scrapers expect. */
+  metricsToken?: string;
+  /** influxd's RPC address (backups of an InfluxDB store). */
+  influxRpc?: string;
+  /** Scheduled backups: folder, interval, how many kept. */
+  backup?: { dir: string; everyMs: number; keep: number };
 }
 
 export const serverCommand: CommandSpec = {
@@ -130,6 +136,29 @@ export const serverCommand: CommandSpec = {
       help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, --no-mqtt-ws or HALLMON_MQTT_WS=0 turns it off',
       default: true,
     },
+    'metrics-token': {
+      type: 'string',
+      arg: 'TOKEN',
+      help: 'ask Prometheus for Authorization: Bearer TOKEN on GET /metrics (default: open, counts only)',
+    },
+    'influx-rpc': {
+      type: 'string',
+      arg: 'HOST:PORT',
+      help: "influxd's RPC address, for backups of --store influxdb (default the URL's host, port 8088)",
+    },
+    'backup-dir': {
+      type: 'string',
+      arg: 'DIR',
+      help: 'write scheduled backups (hallmon backup) into this folder',
+    },
+    'backup-every': {
+      type: 'string',
+      arg: 'TIME',
+      help: 'with --backup-dir: how often, e.g. 24h, 6h, 30m',
+      default: '24h',
+    },
+    'backup-keep': { type: 'string', arg: 'N', help: 'with --backup-dir: backups kept', default: '14' },
+    ...LOG_FLAGS,
   },
   examples: [
     'hallmon server',
@@ -179,6 +208,26 @@ function readable(flag: string, file: string | undefined): string | undefined {
   return full;
 }
 
+/** "24h", "30m", "7d" in ms, or a UsageError naming the flag. */
+export function durationFlag(flags: ParsedFlags, name: string): number | undefined {
+  const v = str(flags, name);
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\s*(m|h|d)$/.exec(v);
+  const ms = m ? Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'] : 0;
+  if (!ms || ms < 60_000) throw new UsageError(`--${name} must be a time such as 24h, 6h or 30m (got "${v}")`);
+  return ms;
+}
+
+function backupSchedule(flags: ParsedFlags): ServerOptions['backup'] {
+  const dir = str(flags, 'backup-dir');
+  if (!dir) return undefined;
+  return {
+    dir: resolve(dir),
+    everyMs: durationFlag(flags, 'backup-every') ?? 86_400_000,
+    keep: intFlag(flags, 'backup-keep', 1, 10_000) ?? 14,
+  };
+}
+
 /** Turns parsed flags into options, or throws a UsageError naming the bad flag. */
 export function serverOptions(flags: ParsedFlags): ServerOptions {
   const store = str(flags, 'store') ?? 'sqlite';
@@ -217,5 +266,8 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     publicUrl: url(flags, 'public-url', ['http:', 'https:'])?.replace(/\/+$/, ''),
     signingKeys: str(flags, 'signing-keys') ? resolve(str(flags, 'signing-keys')!) : undefined,
     publishDigests: urls(flags, 'publish-digests'),
+    metricsToken: str(flags, 'metrics-token'),
+    influxRpc: str(flags, 'influx-rpc'),
+    backup: backupSchedule(flags),
   };
 }

@@ -3,12 +3,12 @@
 // the embedded broker or a client of an external one. stop() closes everything in reverse order so a
 // test process exits by itself.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   createLogger,
   EdgeConfigState,
+  INSTALL_ROOT,
   loadCatalogue,
   loadProfiles,
   loadReportSchedule,
@@ -68,6 +68,13 @@ import { DigestPublisher } from './signing/publisher.ts';
 import { DigestStore } from './signing/digest-store.ts';
 import { digestRoutes } from './signing/digest-routes.ts';
 import { SealStore } from './seal/seal-store.ts';
+import { ServerMetrics } from './ops/metrics.ts';
+import { DiskWatch } from './ops/disk-watch.ts';
+import { ClockMonitor } from './ops/clock-monitor.ts';
+import { healthDetail } from './ops/health.ts';
+import { opsRoutes } from './ops/routes-ops.ts';
+import { BackupSchedule } from './backup/schedule.ts';
+import type { DiskThresholds, StatFs } from '@hallmon/firmware-config';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -104,6 +111,11 @@ export type StartOptions = Partial<ServerOptions> & {
   reportCheckMs?: number;
   /** How often sealed days are signed and published, ms (default 60 s; tests call publisher.pass()). */
   publishEveryMs?: number;
+  /** Free-space levels of the data dir's disk (default 15 % warning, 5 % critical). */
+  diskThresholds?: DiskThresholds;
+  /** statfs of the disk watch (tests hand in a disk that fills) and how often it looks (default 60 s). */
+  diskStatfs?: StatFs;
+  diskCheckMs?: number;
 };
 
 export interface RunningServer {
@@ -141,10 +153,12 @@ export interface RunningServer {
   reports: ReportScheduler;
   /** The sites' signing keys; each sealed day signed and published outside the data folder. */
   signing: { keys: SigningKeys; publisher: DigestPublisher; digests: DigestStore };
+  /** Prometheus metrics (GET /metrics), the data dir's disk, the edges' clocks, scheduled backups. */
+  ops: { metrics: ServerMetrics; disk: DiskWatch; clocks: ClockMonitor; backups?: BackupSchedule };
   stop(): Promise<void>;
 }
 
-const DEFAULT_DASHBOARD = resolve(dirname(fileURLToPath(import.meta.url)), '../../dashboard/dist');
+const DEFAULT_DASHBOARD = join(INSTALL_ROOT, 'dashboard', 'dist');
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const log = opts.log ?? createLogger('hallmon-server');
@@ -223,6 +237,70 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const latest = new LatestValues(store); // GET /api/latest and /api/devices, fed by the live path below
     cleanups.push(() => pipeline.flush());
 
+    // Running it: the data dir's disk, the edges' clocks, Prometheus metrics (docs/operations.md).
+    let liveRef: LivePush | undefined;
+    const disk = new DiskWatch({
+      dir: dataDir,
+      sites: sites.keys(),
+      publish: (site, alarms) => hub.submit(site, alarms),
+      log: log.child({ component: 'disk' }),
+      ...(opts.diskThresholds ? { thresholds: opts.diskThresholds } : {}),
+      ...(opts.diskStatfs ? { statfs: opts.diskStatfs } : {}),
+      ...(opts.diskCheckMs ? { everyMs: opts.diskCheckMs } : {}),
+    });
+    const clocks = new ClockMonitor({
+      store,
+      publish: (site, alarms) => hub.submit(site, alarms),
+      log: log.child({ component: 'clock' }),
+    });
+    const backups = opts.backup
+      ? new BackupSchedule({
+          dataDir,
+          ...opts.backup,
+          log: log.child({ component: 'backup' }),
+          ...(opts.store === 'influxdb' && opts.influxUrl
+            ? {
+                influx: {
+                  url: opts.influxUrl,
+                  rpc: opts.influxRpc ?? `${new URL(opts.influxUrl).hostname}:8088`,
+                },
+              }
+            : {}),
+        })
+      : undefined;
+    const metrics = new ServerMetrics({
+      backup: () => (backups ? { lastSuccess: backups.lastSuccess, failures: backups.failures } : null),
+      ingest: () => counters.snapshot(),
+      devices: async () =>
+        Promise.all(
+          [...sites.values()].map(async (site) => {
+            const ids = site.zones.flatMap((z) => z.devices.map((d) => d.id));
+            const known = await latest.devices(site.id);
+            const recent = Date.now() - 10 * 60_000;
+            const online = ids.filter((id) => {
+              const st = known.status.get(id);
+              return st ? st.status === 'online' : (known.seen.get(id) ?? 0) >= recent;
+            }).length;
+            return { site: site.id, online, total: ids.length };
+          }),
+        ),
+      activeAlarms: async () => {
+        const by = new Map<string, { site: string; severity: string; count: number }>();
+        for (const a of await store.readAlarms({ state: 'active' })) {
+          const k = `${a.site}|${a.severity}`;
+          const e = by.get(k) ?? { site: a.site, severity: a.severity, count: 0 };
+          e.count++;
+          by.set(k, e);
+        }
+        return [...by.values()];
+      },
+      disk: () => disk.state,
+      clocks: () =>
+        clocks.states().map((c) => ({ site: c.site, edge: c.edge, offsetS: c.offsetMs / 1000, synced: c.synced })),
+      live: () => liveRef?.snapshot() ?? null,
+    });
+    pipeline.setTiming((stream, waitedMs, writeMs) => metrics.observeBatch(stream, waitedMs, writeMs));
+
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
     const deliveries = new DeliveryLog(dataDir);
     deliveries.open();
@@ -244,6 +322,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       retry: opts.notifyRetry,
       ...(mailer ? { mailer } : {}),
       now,
+      onOutcome: (site, delivered) => metrics.notifications.inc({ site, outcome: delivered ? 'delivered' : 'failed' }),
     });
     cleanups.push(() => notifier.stop());
     const lifecycle = new AlarmLifecycle({
@@ -306,6 +385,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         followups.events(site, items);
       },
       status: (site, items) => serverRules.status(site, items),
+      clock: (site, items) => clocks.report(site, items),
       // Edge alarms are stored and pushed by ingest; notifying must not hold up their PUBACK.
       alarms: (_site, items) =>
         void lifecycle
@@ -451,24 +531,30 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
             profiles,
             connected: (u: string) => broker?.isConnected(u) ?? null,
           }),
+          opsRoutes({ metrics, clocks, ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}) }),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
           lifecycle.acked(a);
         },
         dashboardDir: opts.dashboardDir ?? (existsSync(DEFAULT_DASHBOARD) ? DEFAULT_DASHBOARD : undefined),
-        health: () => ({
-          ingest: counters.snapshot(),
-          broker: external
-            ? { kind: 'external', url: redact(opts.broker ?? ''), connected: external.connected }
-            : {
-                kind: 'embedded',
-                clients: broker?.clients ?? 0,
-                mqttPort: broker?.port ?? 0,
-                websocket: opts.mqttWs !== false ? MQTT_WS_PATH : null,
-              },
-          live: live?.snapshot() ?? null,
-        }),
+        health: () =>
+          healthDetail({
+            store,
+            disk: () => disk.state,
+            base: () => ({
+              ingest: counters.snapshot(),
+              broker: external
+                ? { kind: 'external' as const, url: redact(opts.broker ?? ''), connected: external.connected }
+                : {
+                    kind: 'embedded' as const,
+                    clients: broker?.clients ?? 0,
+                    mqttPort: broker?.port ?? 0,
+                    websocket: opts.mqttWs !== false ? MQTT_WS_PATH : null,
+                  },
+              live: live?.snapshot() ?? null,
+            }),
+          }),
       },
       { tls, strictResponses: opts.strictResponses },
     );
@@ -478,8 +564,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
-    const liveRef = live;
-    cleanups.push(() => liveRef.stop());
+    liveRef = live;
+    const liveNow = live;
+    cleanups.push(() => liveNow.stop());
 
     await app.listen({ port: opts.httpPort ?? 8080, host });
     const httpPort = (app.server.address() as AddressInfo).port;
@@ -538,6 +625,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     serverRules.start();
     cleanups.push(() => serverRules.stop());
+    await clocks.resume(sites.keys());
+    disk.start();
+    cleanups.push(() => disk.stop());
+    if (backups) {
+      backups.start();
+      cleanups.push(() => backups.stop());
+    }
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
     reports.start();
@@ -579,6 +673,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       evidence,
       reports,
       signing: { keys, publisher, digests },
+      ops: { metrics, disk, clocks, ...(backups ? { backups } : {}) },
       stop: stopAll,
     };
   } catch (err) {

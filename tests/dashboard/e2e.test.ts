@@ -384,7 +384,30 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${base}/#/devices`);
     await waitFor(async () => (await page.getByTestId('device-row').count()) >= 13, 'device rows', 30_000);
+    // The demo's own edge reports its clock: in step with the server.
+    await page.locator('[data-testid="clock-row"][data-edge="edge"][data-level="ok"]').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(SHOTS, 'devices.png'), fullPage: true });
+  });
+
+  test('devices page shows an edge clock 10 minutes off as a clock fault', async () => {
+    // A second hall PC of the demo site whose clock is 10 minutes fast reports it (the gateway's
+    // own credential, as an edge would); the devices page lists its clock as a critical fault.
+    const pc = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: 'demo-gateway',
+      password: 'demo-gateway-secret',
+      reconnectPeriod: 0,
+    });
+    await pc.publishAsync(
+      'hallmon/v1/demo/clock/edge-2',
+      JSON.stringify({ sentAt: new Date(Date.now() + 600_000).toISOString(), synced: false, source: 'timedatectl' }),
+      { qos: 1 },
+    );
+    await pc.endAsync();
+    await page.reload();
+    const row = page.locator('[data-testid="clock-row"][data-edge="edge-2"][data-level="critical"]');
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /\+600\.\d/);
+    await page.screenshot({ path: join(SHOTS, 'devices-clock-fault.png'), fullPage: true });
   });
 
   test('no console error or page error on the way', () => {

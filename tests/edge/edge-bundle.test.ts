@@ -1,4 +1,4 @@
-// `hallmon edge` runs from an esbuild bundle (bin/edge-bundle.js), not through tsx: these prove the
+// `hallmon edge` runs from an esbuild bundle (bin/build.js, dist/edge.mjs), not through tsx: these prove the
 // bundle file is what runs, that it is built when missing and rebuilt when a source is newer (so no
 // one ever runs stale code), that two edges starting at once are safe, and the tsx escape hatch.
 // The bundle goes to a per-test folder (HALLMON_EDGE_BUNDLE) inside the checkout, where the

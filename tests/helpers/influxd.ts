@@ -14,6 +14,12 @@ export interface TestInfluxd {
   dir: string;
   /** The influxd process id (benchmarks read its CPU time from /proc). */
   pid: number;
+  /** host:port of its RPC service (what `influxd backup -host` talks to). */
+  rpc: string;
+  /** Stops the process and keeps its data: the store is down until restart(). */
+  halt(): Promise<void>;
+  /** Starts it again on the same ports and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,25 +69,27 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<TestInflu
     ].join('\n'),
   );
   const stderr: string[] = [];
-  const proc: ChildProcess = spawn('influxd', ['run', '-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  proc.stderr?.on('data', (b: Buffer) => {
-    if (stderr.length < 50) stderr.push(b.toString());
-  });
+  let proc: ChildProcess | undefined;
   const url = `http://127.0.0.1:${httpPort}`;
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
+  const halt = async () => {
+    const p = proc;
+    if (p && p.exitCode === null && p.signalCode === null) {
       await new Promise<void>((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+        p.once('exit', () => resolve());
+        p.kill('SIGTERM');
+        setTimeout(() => p.kill('SIGKILL'), 10_000).unref();
       });
     }
-    tmp.remove();
   };
-  try {
+  const launch = async () => {
+    const p: ChildProcess = spawn('influxd', ['run', '-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc = p;
+    p.stderr?.on('data', (b: Buffer) => {
+      if (stderr.length < 50) stderr.push(b.toString());
+    });
     await waitFor(
       async () => {
-        if (proc.exitCode !== null) throw new Error(`influxd exited: ${stderr.join('')}`);
+        if (p.exitCode !== null) throw new Error(`influxd exited: ${stderr.join('')}`);
         const res = await fetch(`${url}/ping`).catch(() => undefined);
         return res?.status === 204;
       },
@@ -89,11 +97,31 @@ export async function startInfluxd(opts: InfluxdOptions = {}): Promise<TestInflu
       30_000,
       100,
     );
+  };
+  const stop = async () => {
+    await halt();
+    tmp.remove();
+  };
+  try {
+    await launch();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, dir: tmp.path, pid: proc.pid ?? 0, stop };
+  return {
+    url,
+    dir: tmp.path,
+    get pid() {
+      return proc?.pid ?? 0;
+    },
+    rpc: `127.0.0.1:${rpcPort}`,
+    halt,
+    restart: async () => {
+      await halt();
+      await launch();
+    },
+    stop,
+  };
 }
 
 function keptDir(path: string): { path: string; remove(): void } {

@@ -102,29 +102,27 @@ export interface ServerProcess {
   mqttPort: number;
   /** Everything the process printed on stdout so far. */
   stdout(): string;
+  /** Everything it printed on stderr so far (its log lines, unless --log-file). */
+  stderr(): string;
   /** SIGTERM, then waits for exit; resolves the exit code. */
   stop(): Promise<number | null>;
 }
 
 /**
- * `hallmon server` as a child process (bin/hallmon.js, the real CLI) on free loopback ports with a
- * temp data dir unless --data-dir is given; resolves when /api/health answers.
+ * `hallmon server` as a child process (bin/hallmon.js, the real CLI, or `bin` of an unpacked
+ * release) on free loopback ports with a temp data dir unless --data-dir is given; resolves when
+ * /api/health answers.
  */
-export async function spawnServer(args: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  bin = join(ROOT, 'bin', 'hallmon.js'),
+): Promise<ServerProcess> {
   const { spawn } = await import('node:child_process');
   const httpPort = await freePort();
   const mqttPort = await freePort();
   const dir = args.includes('--data-dir') ? undefined : tempDir('hallmon-serverproc-');
-  const argv = [
-    join(ROOT, 'bin', 'hallmon.js'),
-    'server',
-    '--host',
-    '127.0.0.1',
-    '--http-port',
-    String(httpPort),
-    '--mqtt-port',
-    String(mqttPort),
-  ];
+  const argv = [bin, 'server', '--host', '127.0.0.1', '--http-port', String(httpPort), '--mqtt-port', String(mqttPort)];
   if (dir) argv.push('--data-dir', join(dir.path, 'data'));
   const proc = spawn(process.execPath, [...argv, ...args], {
     env: {
@@ -163,5 +161,13 @@ export async function spawnServer(args: string[] = [], env: Record<string, strin
     await stop();
     throw e;
   }
-  return { url, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, httpPort, mqttPort, stdout: () => out, stop };
+  return {
+    url,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    httpPort,
+    mqttPort,
+    stdout: () => out,
+    stderr: () => err,
+    stop,
+  };
 }

@@ -95,6 +95,7 @@ test('every /api route answers what its contract schema says, errors included', 
     message: '机房温度高于 27 °C',
   };
   await gw.publishAsync('hallmon/v1/demo/alarms', JSON.stringify(alarm), { qos: 1 });
+  await gw.publishAsync('hallmon/v1/demo/clock/edge', JSON.stringify({ sentAt: Date.now(), synced: true }), { qos: 1 });
   await waitFor(
     async () => (await server.get<unknown[]>('/api/latest?site=demo', admin)).body.length >= 3,
     'the readings to be stored',
@@ -156,6 +157,10 @@ test('every /api route answers what its contract schema says, errors included', 
       body: { username: 'hall1', password: 'hall1-password' },
     },
     { route: 'GET /api/sites', path: '/api/sites', token: assessor },
+    { route: 'GET /api/log-level', path: '/api/log-level', token: admin },
+    // The level this test process already logs at, so the change is visible only in the answer.
+    { route: 'PUT /api/log-level', path: '/api/log-level', method: 'PUT', body: { level: 'warn' }, token: admin },
+    { route: 'GET /api/clocks', path: '/api/clocks?site=demo', token: assessor },
     { route: 'GET /api/me', path: '/api/me', token: demoHall },
     { route: 'POST /api/logout', path: '/api/logout', method: 'POST', token: spare, status: 204 },
     {
@@ -395,6 +400,16 @@ test('every /api route answers what its contract schema says, errors included', 
       status: 401,
     },
     { route: 'GET /api/sites', path: '/api/sites', status: 401 },
+    { route: 'GET /api/log-level', path: '/api/log-level', token: hall, status: 403 },
+    {
+      route: 'PUT /api/log-level',
+      path: '/api/log-level',
+      method: 'PUT',
+      body: { level: 'loud' },
+      token: admin,
+      status: 400,
+    },
+    { route: 'GET /api/clocks', path: '/api/clocks?site=nowhere', token: admin, status: 404 },
     { route: 'POST /api/logout', path: '/api/logout', method: 'POST', token: spare, status: 401 },
     { route: 'GET /api/me', path: '/api/me', token: pw1, status: 401 },
     {

@@ -82,7 +82,7 @@ test('sqlite: a data dir that cannot be created, or a newer store schema, fails 
   await s.open();
   await s.close();
   const raw = new Database(`${dir.path}/ok/hallmon.db`);
-  raw.prepare(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`).run();
+  raw.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from the future', 0)`).run();
   raw.close();
   const newer = createStore({ kind: 'sqlite', dataDir: `${dir.path}/ok` }, log);
   await assert.rejects(newer.open(), /newer hallmon/);

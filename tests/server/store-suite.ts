@@ -488,6 +488,15 @@ export function storeSuite(o: SuiteOptions): void {
       assert.equal(await s.countReadings('nowhere'), 0);
     });
 
+    test('check answers while the store is open and says why once it is closed', async (t) => {
+      const s = await fresh(t);
+      await s.check();
+      await s.close();
+      await assert.rejects(s.check(), /not open/);
+      await s.open();
+      await s.check();
+    });
+
     test('readLatest returns the newest reading of every (sensor, metric) of one site', async (t) => {
       const s = await fresh(t);
       // Recent times: InfluxDB looks back 30 days.

@@ -122,6 +122,8 @@ export const api = {
     request<Answer<'POST /api/alarms/:id/ack'>>('POST', `/api/alarms/${encodeURIComponent(id)}/ack`, { note }),
   latest: (site?: string, signal?: AbortSignal) =>
     request<Answer<'GET /api/latest'>>('GET', `/api/latest${qs({ site })}`, undefined, signal),
+  clocks: (site?: string, signal?: AbortSignal) =>
+    request<Answer<'GET /api/clocks'>>('GET', `/api/clocks${qs({ site })}`, undefined, signal),
   devices: (site?: string, signal?: AbortSignal) =>
     request<Answer<'GET /api/devices'>>('GET', `/api/devices${qs({ site })}`, undefined, signal),
   events: (q: { site: string; from: number; to: number; type?: string }, signal?: AbortSignal) =>

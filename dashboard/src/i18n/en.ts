@@ -253,6 +253,19 @@ export const en: Messages = {
     workingDays: '{{n}} working days',
     openFault: 'fault open since {{at}}',
     overLimit: 'beyond clause 1.2.1',
+    clocks: 'Edge clocks',
+    clocksIntro:
+      'Readings are time-stamped by the edge; an edge clock more than 5 s off the server is a device fault with an alarm.',
+    edge: 'Edge',
+    offset: 'Offset from the server',
+    seconds: '{{s}} s',
+    synced: 'OS time sync',
+    syncYes: 'synchronised',
+    syncNo: 'not synchronised',
+    syncUnknown: 'unknown',
+    reportedAt: 'Last report',
+    clockOk: 'ok',
+    clockFault: 'clock fault since {{at}}',
   },
   big: {
     title: 'Big screen',
@@ -340,6 +353,7 @@ export const en: Messages = {
       'credential-create': 'Credential issued',
       'credential-revoke': 'Credential revoked',
       visit: 'Machine-room register',
+      'log-level': 'Log level changed',
     },
   },
   account: {

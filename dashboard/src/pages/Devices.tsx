@@ -1,6 +1,7 @@
 // Devices: every device with online/offline (live status wins over the fetched one), last seen in
 // the site's zone, error counters by kind, faults this month and repair time in working days,
-// judged against clause 1.2.1 / 2021 rules 三.3 (at most one fault a month, repaired in 5 working days).
+// judged against clause 1.2.1 / 2021 rules 三.3 (at most one fault a month, repaired in 5 working days);
+// and each site's edge clocks against the server's (more than 5 s off is a device fault with an alarm).
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive, siteName } from '../app-context.ts';
 import { api } from '../api/client.ts';
@@ -18,6 +19,7 @@ export default function Devices() {
   const { sites } = useApp();
   const store = useLive();
   const rows = useApi((signal) => api.devices(undefined, signal), [store.reconnects]);
+  const clocks = useApi((signal) => api.clocks(undefined, signal), [store.reconnects]);
   const lang = i18n.language;
   return (
     <section aria-labelledby="devices-title">
@@ -28,7 +30,8 @@ export default function Devices() {
       {rows.loading && !rows.data ? <p>{t('common.loading')}</p> : null}
       {sites.map((site) => {
         const list = (rows.data ?? []).filter((d) => d.site === site.id);
-        if (list.length === 0) return null;
+        const edges = (clocks.data ?? []).filter((c) => c.site === site.id);
+        if (list.length === 0 && edges.length === 0) return null;
         return (
           <section key={site.id} className="card" aria-labelledby={`dev-${site.id}`}>
             <h2 id={`dev-${site.id}`}>{siteName(site, lang)}</h2>
@@ -94,6 +97,56 @@ export default function Devices() {
                 </tbody>
               </table>
             </div>
+            {edges.length ? (
+              <>
+                <h3 id={`clk-${site.id}`}>{t('devices.clocks')}</h3>
+                <p>
+                  <small>{t('devices.clocksIntro')}</small>
+                </p>
+                <div className="table-wrap">
+                  <table className="table" aria-labelledby={`clk-${site.id}`}>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('devices.edge')}</th>
+                        <th scope="col">{t('devices.offset')}</th>
+                        <th scope="col">{t('devices.synced')}</th>
+                        <th scope="col">{t('devices.reportedAt')}</th>
+                        <th scope="col">{t('devices.status')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {edges.map((c) => (
+                        <tr key={c.edge} data-testid="clock-row" data-edge={c.edge} data-level={c.level}>
+                          <th scope="row">{c.edge}</th>
+                          <td className={c.level === 'ok' ? '' : 'bad'} data-label={t('devices.offset')}>
+                            {t('devices.seconds', { s: (c.offsetS > 0 ? '+' : '') + c.offsetS.toFixed(1) })}
+                          </td>
+                          <td data-label={t('devices.synced')}>
+                            {c.synced === null
+                              ? t('devices.syncUnknown')
+                              : c.synced
+                                ? t('devices.syncYes')
+                                : t('devices.syncNo')}
+                          </td>
+                          <td data-label={t('devices.reportedAt')}>
+                            {formatDateTime(c.reportedAt, site.timezone, lang)}
+                          </td>
+                          <td data-label={t('devices.status')}>
+                            <span
+                              className={`badge ${c.level === 'ok' ? 'badge-ok' : c.level === 'critical' ? 'badge-critical' : 'badge-warning'}`}
+                            >
+                              {c.faultSince
+                                ? t('devices.clockFault', { at: formatDateTime(c.faultSince, site.timezone, lang) })
+                                : t('devices.clockOk')}
+                            </span>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </>
+            ) : null}
           </section>
         );
       })}

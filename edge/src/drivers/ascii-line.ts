@@ -2,11 +2,11 @@
 // "LAeq,1s= 072.4 dB\r\n" every second): splits lines on the profile's delimiter, matches each
 // metric's pattern, and reports junk as parse errors without ever letting it crash the edge.
 // The port may vanish (USB adapter out): the driver reports it and reopens with backoff.
-import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { DeviceProfile, DeviceStatus, Metric, SerialMeter, Logger } from '@hallmon/firmware-config';
 import type { Driver, DriverSink } from './driver.ts';
 import { Backoff, sleep } from './backoff.ts';
+import { portVanished } from './port-name.ts';
 import { ERR, errFields } from '../errors.ts';
 
 export interface AsciiLineDriverOptions {
@@ -226,7 +226,7 @@ export class AsciiLineDriver implements Driver {
     }
     // A vanished device node (USB adapter pulled) does not always close the fd at once.
     const port = this.port;
-    if (port?.isOpen && !existsSync(this.opts.meter.port)) port.close(() => undefined);
+    if (port?.isOpen && portVanished(this.opts.meter.port)) port.close(() => undefined);
   }
 
   /**

@@ -171,6 +171,26 @@ export const AlarmRecord = Type.Object(
 );
 export type AlarmRecord = Static<typeof AlarmRecord>;
 
+/**
+ * An edge's clock report (docs/contract.md, "hallmon/v1/{site}/clock/{edge}"): its own time when it
+ * sent the message, and whether its operating system says the clock is synchronised (timedatectl's
+ * NTPSynchronized, w32tm on Windows; null when it cannot tell). Sent straight, never through the
+ * outbox, so that the receiver can compare sentAt with its own clock.
+ */
+export const ClockReport = Type.Object(
+  {
+    sentAt: Timestamp,
+    synced: Type.Union([Type.Boolean(), Type.Null()]),
+    /** How synced was learnt: timedatectl, w32tm, none. */
+    source: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+export type ClockReport = Static<typeof ClockReport>;
+
+/** An edge clock further than this from the server's is a device fault (docs/alarms.md, "System alarms"). */
+export const MAX_CLOCK_SKEW_MS = 5_000;
+
 export const STATUS_VALUES = ['online', 'offline'] as const;
 export type DeviceStatus = (typeof STATUS_VALUES)[number];
 
@@ -184,6 +204,7 @@ export const topics = {
   config: (site: string) => `hallmon/v1/${site}/config`,
   /** Edge -> server: the version the edge runs, or why it refused one (retained). */
   configState: (site: string) => `hallmon/v1/${site}/config/state`,
+  clock: (site: string, edge: string) => `hallmon/v1/${site}/clock/${edge}`,
 } as const;
 
 /** Upper bound of readings in one telemetry message (docs/contract.md). */

@@ -6,6 +6,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { quietChild } from '@hallmon/firmware-config';
 import type { ApiContext, ApiApp } from './context.ts';
 import { installErrorHandler } from './errors.ts';
 import { installStrictResponses } from './strict-responses.ts';
@@ -34,10 +35,7 @@ export interface ApiOptions {
 export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<ApiApp> {
   const app = Fastify({
     // pino child of the server logger; request logs only at debug (no per-request info lines).
-    loggerInstance: ctx.log.child(
-      { component: 'http' },
-      { level: ctx.log.level === 'debug' || ctx.log.level === 'trace' ? ctx.log.level : 'warn' },
-    ) as FastifyBaseLogger,
+    loggerInstance: quietChild(ctx.log, { component: 'http' }, 'warn') as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     forceCloseConnections: true,
     // The HTTPS server is an http.Server in all that fastify uses; the cast keeps one set of types.

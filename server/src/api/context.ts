@@ -28,8 +28,8 @@ export interface ApiContext {
   audit: AuditLog;
   limiter: LoginLimiter;
   log: Logger;
-  /** Everything /api/health reports beyond status and version. */
-  health(): HealthDetail;
+  /** Everything /api/health reports beyond status and version (it checks the store: async). */
+  health(): Promise<HealthDetail>;
   /** Called after an alarm changed through the API (an ack), so live views update. */
   alarmChanged?(alarm: StoredAlarm): void;
   /** More route plugins (e.g. GET /api/evidence), registered after the built-in ones. */

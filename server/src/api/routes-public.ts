@@ -1,13 +1,12 @@
-// The two routes that need no token: GET /api/health (status, version, uptime, store, ingest
-// counters, broker and live-push figures) and POST /api/login. Logins are limited per address and
+// The two routes that need no token: GET /api/health (status, 503 naming the failing parts,
+// version, uptime, store, ingest counters, broker, live-push and disk figures) and POST /api/login. Logins are limited per address and
 // username, per address and per username (login-limiter.ts) and every attempt, good or bad, goes
 // to the audit trail with the client address (never the password). An unknown username costs the
 // same scrypt time as a wrong password and gets the same answer.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { toIso } from '@hallmon/firmware-config';
+import { BUILD, toIso, VERSION } from '@hallmon/firmware-config';
 import { API } from '@hallmon/contract';
-import { VERSION } from '../version.ts';
 import type { ApiContext } from './context.ts';
 import { sendError } from './errors.ts';
 
@@ -29,13 +28,20 @@ const LIMIT_WORDS = {
 
 export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/api/health', { schema: { response: API['GET /api/health'].response } }, async () => ({
-      status: 'ok' as const,
-      version: VERSION,
-      uptimeS: Math.round((Date.now() - startedAt) / 1000),
-      store: ctx.store.kind,
-      ...ctx.health(),
-    }));
+    app.get('/api/health', { schema: { response: API['GET /api/health'].response } }, async (_request, reply) => {
+      const detail = await ctx.health();
+      // 503 tells a load balancer or a service monitor to look; the body says which part and why.
+      if (detail.failing.length) reply.code(503);
+      return {
+        status: detail.failing.length ? ('failing' as const) : ('ok' as const),
+        version: VERSION,
+        built: BUILD?.builtAt ?? null,
+        node: process.version,
+        uptimeS: Math.round((Date.now() - startedAt) / 1000),
+        store: ctx.store.kind,
+        ...detail,
+      };
+    });
 
     app.post(
       '/api/login',

@@ -5,6 +5,7 @@
 // them. WAL with a busy timeout, so two processes can append at once.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { migrate, type Migration } from '@hallmon/firmware-config';
 import type { AuditAction, AuditDetail } from '@hallmon/contract';
 
 export interface AuditRecord {
@@ -51,16 +52,12 @@ interface Row {
   detail: string;
 }
 
-export class AuditLog {
-  private db: Database.Database | undefined;
-
-  constructor(private readonly dataDir: string) {}
-
-  open(): this {
-    const db = new Database(join(this.dataDir, 'audit.db'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS audit (
+/** audit.db's migrations, oldest first; append, never edit one that has shipped. */
+const AUDIT_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'audit trail',
+    up: `CREATE TABLE IF NOT EXISTS audit (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       ts INTEGER NOT NULL,
       actor TEXT NOT NULL,
@@ -72,7 +69,26 @@ export class AuditLog {
       detail TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS audit_ts ON audit (ts);
-    CREATE INDEX IF NOT EXISTS audit_site_ts ON audit (site, ts);`);
+    CREATE INDEX IF NOT EXISTS audit_site_ts ON audit (site, ts);`,
+  },
+];
+
+export class AuditLog {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  open(): this {
+    const file = join(this.dataDir, 'audit.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    try {
+      migrate(db, file, AUDIT_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     return this;
   }

@@ -6,12 +6,12 @@
 // before; logging out revokes one token by its id. The rules that apply everywhere (password
 // length, not the username, the last enabled admin stays) are enforced here, so the API and the
 // command line cannot differ. On first start the `admin` user (all sites) is created from
-// HALLMON_ADMIN_PASSWORD, or with a generated password that is printed once. Data dirs made before
-// accounts had sites get the new columns on open; their users keep every site.
+// HALLMON_ADMIN_PASSWORD, or with a generated password that is printed once. The layout changes
+// through USER_MIGRATIONS; data dirs made before accounts had sites keep every site for their users.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { hashSecret, verifySecret } from '@hallmon/firmware-config';
+import { addColumns, hashSecret, migrate, verifySecret, type Migration } from '@hallmon/firmware-config';
 import { passwordProblem, type SiteScope } from '@hallmon/contract';
 import { isRole, type Role } from './roles.ts';
 
@@ -76,27 +76,12 @@ interface Row {
   last_login_at: number | null;
 }
 
-/** Columns added after the first release, added on open when missing (older data dirs). */
-const ADDED_COLUMNS: [string, string][] = [
-  ['sites', `TEXT NOT NULL DEFAULT '*'`],
-  ['name', 'TEXT'],
-  ['expires', 'INTEGER'],
-  ['disabled', 'INTEGER NOT NULL DEFAULT 0'],
-  ['token_version', 'INTEGER NOT NULL DEFAULT 0'],
-  ['password_changed_at', 'INTEGER'],
-  ['last_login_at', 'INTEGER'],
-];
-
-export class UserStore {
-  private db: Database.Database | undefined;
-
-  constructor(private readonly dataDir: string) {}
-
-  open(): this {
-    const db = new Database(join(this.dataDir, 'users.db'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS users (
+/** users.db's migrations, oldest first; append, never edit one that has shipped. */
+const USER_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'users and revoked tokens',
+    up: `CREATE TABLE IF NOT EXISTS users (
       username TEXT PRIMARY KEY,
       role TEXT NOT NULL,
       password_hash TEXT NOT NULL,
@@ -105,9 +90,40 @@ export class UserStore {
     CREATE TABLE IF NOT EXISTS revoked_tokens (
       jti TEXT PRIMARY KEY,
       exp INTEGER NOT NULL
-    )`);
-    const have = new Set((db.prepare(`PRAGMA table_info(users)`).all() as { name: string }[]).map((c) => c.name));
-    for (const [c, type] of ADDED_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE users ADD COLUMN ${c} ${type}`);
+    )`,
+  },
+  {
+    version: 2,
+    name: 'site scopes, names, expiry, disabling, token versions, login times',
+    up: (db) =>
+      addColumns(db, 'users', [
+        ['sites', `TEXT NOT NULL DEFAULT '*'`],
+        ['name', 'TEXT'],
+        ['expires', 'INTEGER'],
+        ['disabled', 'INTEGER NOT NULL DEFAULT 0'],
+        ['token_version', 'INTEGER NOT NULL DEFAULT 0'],
+        ['password_changed_at', 'INTEGER'],
+        ['last_login_at', 'INTEGER'],
+      ]),
+  },
+];
+
+export class UserStore {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  open(): this {
+    const file = join(this.dataDir, 'users.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    try {
+      migrate(db, file, USER_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     return this;
   }

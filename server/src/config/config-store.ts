@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { EdgeConfigState, SiteConfig } from '@hallmon/firmware-config';
+import { migrate, type Migration } from '@hallmon/firmware-config';
 
 export const CONFIG_ACTIONS = ['seed', 'create', 'update', 'delete', 'rollback', 'import'] as const;
 export type ConfigAction = (typeof CONFIG_ACTIONS)[number];
@@ -50,6 +51,43 @@ export interface StoredEdgeState extends EdgeConfigState {
 }
 
 /** A version conflicts with the caller's expectation (someone else changed the site meanwhile). */
+
+/** config.db's migrations, oldest first; append, never edit one that has shipped. */
+const CONFIG_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'site versions, credentials, edge states and file imports',
+    up: `CREATE TABLE IF NOT EXISTS site_versions (
+      site TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      ts INTEGER NOT NULL,
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      note TEXT,
+      summary TEXT NOT NULL,
+      previous INTEGER,
+      deleted INTEGER NOT NULL DEFAULT 0,
+      config TEXT NOT NULL,
+      PRIMARY KEY (site, version)
+    );
+    CREATE TABLE IF NOT EXISTS credentials (
+      id TEXT PRIMARY KEY,
+      site TEXT NOT NULL,
+      device TEXT,
+      username TEXT NOT NULL,
+      password_hash TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      created_by TEXT NOT NULL,
+      note TEXT,
+      revoked_at INTEGER,
+      revoked_by TEXT
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS credentials_active_gateway
+      ON credentials (username) WHERE device IS NULL AND revoked_at IS NULL;
+    CREATE TABLE IF NOT EXISTS edge_state (site TEXT PRIMARY KEY, state TEXT NOT NULL, seen_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS file_imports (file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, at INTEGER NOT NULL);`,
+  },
+];
 export class VersionConflict extends Error {
   constructor(
     readonly site: string,
@@ -114,35 +152,12 @@ export class ConfigStore {
     const db = new Database(this.file);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS site_versions (
-      site TEXT NOT NULL,
-      version INTEGER NOT NULL,
-      ts INTEGER NOT NULL,
-      actor TEXT NOT NULL,
-      action TEXT NOT NULL,
-      note TEXT,
-      summary TEXT NOT NULL,
-      previous INTEGER,
-      deleted INTEGER NOT NULL DEFAULT 0,
-      config TEXT NOT NULL,
-      PRIMARY KEY (site, version)
-    );
-    CREATE TABLE IF NOT EXISTS credentials (
-      id TEXT PRIMARY KEY,
-      site TEXT NOT NULL,
-      device TEXT,
-      username TEXT NOT NULL,
-      password_hash TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      created_by TEXT NOT NULL,
-      note TEXT,
-      revoked_at INTEGER,
-      revoked_by TEXT
-    );
-    CREATE UNIQUE INDEX IF NOT EXISTS credentials_active_gateway
-      ON credentials (username) WHERE device IS NULL AND revoked_at IS NULL;
-    CREATE TABLE IF NOT EXISTS edge_state (site TEXT PRIMARY KEY, state TEXT NOT NULL, seen_at INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS file_imports (file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, at INTEGER NOT NULL);`);
+    try {
+      migrate(db, this.file, CONFIG_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     return this;
   }

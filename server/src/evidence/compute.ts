@@ -5,16 +5,16 @@
 // then per clause its excursions, coverage and gaps and its daily/monthly tables, state events and
 // door openings against the entry register; the counter clauses' rates, follow-ups and device
 // faults; verdicts.
-import { deviceProfile, toIso } from '@hallmon/firmware-config';
+import { deviceProfile, toIso, VERSION } from '@hallmon/firmware-config';
 import type { Excursion } from '@hallmon/rules';
 import { alarmAckJson, auditJson } from '../api/wire-json.ts';
-import { VERSION } from '../version.ts';
 import { clauseExcursions } from './steps/clause-excursions.ts';
 import { clauseSeries } from './steps/clause-series.ts';
 import { counterClause, type CounterFigures } from './steps/counter-clauses.ts';
 import { counterDays } from './steps/counter-coverage.ts';
 import { replayCounters } from './steps/counter-replay.ts';
 import { clauseCoverage, dataGaps } from './steps/coverage.ts';
+import { clockFaults } from './steps/clock-faults.ts';
 import { counterDeviceCoverage, deviceFaults } from './steps/device-faults.ts';
 import { evaluationMonths, windowRates } from './steps/evaluation-rate.ts';
 import { followupRateClause } from './steps/followup-rates.ts';
@@ -161,6 +161,7 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     alarmAcks,
     selfTests,
     dataGaps: coverageInput.dataGaps,
+    clockFaults: clockFaults(alarms, from, to),
     auditTrail: auditTrail(input, from, to),
     series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
   };

@@ -235,6 +235,10 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
     ]),
   );
   put(
+    'csv/clock-faults.csv',
+    listCsv(pack.clockFaults, ['edge', 'severity', 'start', 'end', 'worstOffsetS', 'detail']),
+  );
+  put(
     'csv/followups.csv',
     listCsv(pack.followups, [
       'device',

@@ -134,6 +134,27 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
       f.exceedsMonthlyLimit || f.repairOverdue ? '超限' : '',
     ]),
   );
+  h1(doc, '数据连续性 (continuity)');
+  h2(doc, `边缘网关缓存溢出丢失的数据（${pack.dataGaps.length}）`);
+  table(
+    doc,
+    ['来源', '开始', '结束', '说明'],
+    [80, 110, 110, 200],
+    pack.dataGaps.map((g) => [g.sensor, local(g.start), local(g.end), g.source]),
+  );
+  h2(doc, `边缘网关时钟偏差超过 5 秒（${pack.clockFaults.length}）`);
+  table(
+    doc,
+    ['网关', '级别', '开始', '恢复', '最大偏差（秒）'],
+    [70, 60, 110, 110, 150],
+    pack.clockFaults.map((f) => [
+      f.edge,
+      f.severity === 'critical' ? '严重' : '警告',
+      local(f.start),
+      f.end ? local(f.end) : '未恢复',
+      f.worstOffsetS === null ? '' : f.worstOffsetS.toFixed(1),
+    ]),
+  );
   h1(doc, '差评“1、5、15”整改时限');
   table(
     doc,

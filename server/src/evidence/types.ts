@@ -2,7 +2,7 @@
 // the rules and limit sources it was judged by, coverage, excursions, gaps and the tables an assessor
 // reads. JSON, CSV and PDF are all rendered from this one object, so they carry the same facts.
 import type { Metric } from '@hallmon/firmware-config';
-import type { AlarmAck, AuditEntry, EnvironmentService, Scorecard } from '@hallmon/contract';
+import type { AlarmAck, AuditEntry, ClockFault, EnvironmentService, Scorecard } from '@hallmon/contract';
 
 export type Verdict = 'pass' | 'fail' | 'insufficient-data';
 
@@ -294,6 +294,8 @@ export interface EvidencePack {
   alarmAcks: AlarmAck[];
   selfTests: AlarmAck[];
   dataGaps: EvidenceGap[];
+  /** Continuity: spans an edge clock was off by more than 5 s (steps/clock-faults.ts). */
+  clockFaults: ClockFault[];
   /** The minute series behind the tables (sensor, metric), for the CSV export. */
   series: Array<{ sensor: string; metric: Metric; zone: string }>;
   /** The site's audit-trail entries of the period, oldest first (wire-json auditJson). */

@@ -4,6 +4,7 @@
 // raised and cleared, so a restarted server neither loses a follow-up nor raises an alarm twice.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { addColumns, migrate, type Migration } from '@hallmon/firmware-config';
 import { FOLLOWUP_STAGES, type CallbackOutcome, type FollowupStage } from '@hallmon/contract';
 
 /** The overdue stages of a follow-up, each with its own alarm (id `${followupId}:${stage}`). */
@@ -131,15 +132,12 @@ function callbackRow(r: RawCallback): CallbackRow {
   };
 }
 
-export class FollowupDb {
-  private db: Database.Database | undefined;
-
-  constructor(private readonly dataDir: string) {}
-
-  open(): void {
-    const db = new Database(join(this.dataDir, 'followups.db'));
-    db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS followups (
+/** followups.db's migrations, oldest first; append, never edit one that has shipped. */
+const FOLLOWUP_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'follow-ups of bad ratings',
+    up: `CREATE TABLE IF NOT EXISTS followups (
       id TEXT PRIMARY KEY, site TEXT NOT NULL, device TEXT NOT NULL, window TEXT, score INTEGER NOT NULL,
       rated_at INTEGER NOT NULL, response_due INTEGER NOT NULL, simple_due INTEGER NOT NULL, complex_due INTEGER NOT NULL,
       complex INTEGER NOT NULL DEFAULT 0, complex_at INTEGER, complex_by TEXT,
@@ -147,13 +145,36 @@ export class FollowupDb {
       response_raised INTEGER, response_cleared INTEGER, simple_raised INTEGER, simple_cleared INTEGER,
       complex_raised INTEGER, complex_cleared INTEGER);
       CREATE INDEX IF NOT EXISTS followups_site ON followups (site, rated_at);
-      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);
-      CREATE TABLE IF NOT EXISTS callbacks (
+      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);`,
+  },
+  {
+    version: 2,
+    name: 'callbacks to the residents and the rated ticket',
+    up: (db) => {
+      db.exec(`CREATE TABLE IF NOT EXISTS callbacks (
         followup_id TEXT NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL, outcome TEXT NOT NULL,
-        satisfied INTEGER, note TEXT, recorded_at INTEGER NOT NULL, PRIMARY KEY (followup_id, at, by));`);
-    // Data dirs from before callbacks: the rating's ticket (real-name ratings) is a later column.
-    const cols = (db.prepare('PRAGMA table_info(followups)').all() as Array<{ name: string }>).map((c) => c.name);
-    if (!cols.includes('ticket')) db.exec('ALTER TABLE followups ADD COLUMN ticket TEXT');
+        satisfied INTEGER, note TEXT, recorded_at INTEGER NOT NULL, PRIMARY KEY (followup_id, at, by))`);
+      addColumns(db, 'followups', [['ticket', 'TEXT']]);
+    },
+  },
+];
+
+export class FollowupDb {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  open(): void {
+    const file = join(this.dataDir, 'followups.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    try {
+      migrate(db, file, FOLLOWUP_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
   }
 

@@ -23,16 +23,21 @@ export class WriteBatcher<T, R = unknown> {
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private inFlight: Promise<void> | undefined;
+  /** When the first item of the waiting batch arrived (performance.now()). */
+  private firstAt = 0;
 
   constructor(
     private readonly write: (batch: T[]) => Promise<R>,
     private readonly opts: BatcherOptions,
     private readonly onWritten: (result: R, batch: T[]) => void = () => undefined,
+    /** Per write: how long its first item waited until stored, and the write alone (ms; metrics). */
+    private readonly onTiming?: (waitedMs: number, writeMs: number) => void,
   ) {}
 
   add(batch: T[]): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
+      if (this.items.length === 0) this.firstAt = performance.now();
       for (const item of batch) this.items.push(item);
       this.waiters.push({ resolve, reject });
       if (this.items.length >= this.opts.maxItems) this.kick();
@@ -55,9 +60,15 @@ export class WriteBatcher<T, R = unknown> {
     const waiters = this.waiters;
     this.items = [];
     this.waiters = [];
+    const firstAt = this.firstAt;
+    const writeAt = performance.now();
     this.inFlight = this.write(batch)
       .then(
         (res) => {
+          if (this.onTiming) {
+            const end = performance.now();
+            this.onTiming(end - firstAt, end - writeAt);
+          }
           this.onWritten(res, batch);
           for (const w of waiters) w.resolve();
         },

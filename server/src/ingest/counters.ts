@@ -16,7 +16,7 @@ export type CountersSnapshot = Record<Stream | 'unrouted', StreamCounters> & {
   rejected: Partial<Record<RejectReason, number>>;
 };
 
-const STREAMS = ['telemetry', 'events', 'alarms', 'status', 'unrouted'] as const;
+const STREAMS = ['telemetry', 'events', 'alarms', 'status', 'clock', 'unrouted'] as const;
 
 function empty(): StreamCounters {
   return { messages: 0, accepted: 0, duplicates: 0, rejected: {} };

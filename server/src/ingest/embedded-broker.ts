@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type AuthenticateError } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '@hallmon/firmware-config';
+import type { Stream } from './reasons.ts';
 import type { GatewayAuth } from './gateway-auth.ts';
 import type { IngestPipeline } from './pipeline.ts';
 import { parseConfigTopic, parseTopic } from './topic.ts';
@@ -84,10 +85,7 @@ export class EmbeddedBroker {
         if (!client) return callback(null); // the broker's own messages (wills are checked at CONNECT time below)
         const site = this.siteOf.get(client);
         const who = `${site ?? '?'} (client ${client.id})`;
-        const drop = (
-          stream: 'unrouted' | 'telemetry' | 'events' | 'alarms' | 'status',
-          reason: 'bad-topic' | 'wrong-site' | 'oversized',
-        ) => {
+        const drop = (stream: Stream | 'unrouted', reason: 'bad-topic' | 'wrong-site' | 'oversized') => {
           this.pipeline.refuse(stream, reason, who);
           this.dropped.add(packet.payload as Buffer);
           packet.retain = false;

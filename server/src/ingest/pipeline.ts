@@ -8,7 +8,7 @@ import { WriteBatcher } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 import type { RejectReason, Stream } from './reasons.ts';
 import type { SiteIndex } from './site-index.ts';
-import { validatePayload } from './validate-payload.ts';
+import { validatePayload, type ClockSample } from './validate-payload.ts';
 
 /** Where stored data goes live (socket.io); called after the data is durable. */
 export interface LiveSink {
@@ -22,7 +22,13 @@ export interface LiveSink {
  * Called after a batch is stored and pushed live (server-side rules, alarm notifications). Hooks
  * must not throw and must not hold up the acknowledgement: they do their slow work asynchronously.
  */
-export type IngestHooks = Partial<LiveSink>;
+export type IngestHooks = Partial<LiveSink> & {
+  /** An edge's clock report (never stored as such: the clock monitor judges it). */
+  clock?: (site: string, samples: ClockSample[]) => void;
+};
+
+/** Timing of one store write: how long its first item waited, and the write itself (ms). */
+export type BatchTiming = (stream: Stream, waitedMs: number, writeMs: number) => void;
 
 export interface HandleResult {
   accepted: number;
@@ -43,22 +49,41 @@ export class IngestPipeline {
   private readonly alarms: WriteBatcher<StoredAlarm, void>;
   private readonly statuses: WriteBatcher<StatusChange, void>;
 
+  private timing: BatchTiming | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly sites: ReadonlyMap<string, SiteIndex>,
     readonly counters: IngestCounters,
     private readonly log: Logger,
   ) {
+    const timed = (stream: Stream) => (waitedMs: number, writeMs: number) => this.timing?.(stream, waitedMs, writeMs);
     this.readings = new WriteBatcher(
       (b) => store.writeReadings(b),
       BATCH,
       (res) => {
         if (res.duplicates) counters.duplicates('telemetry', res.duplicates);
       },
+      timed('telemetry'),
     );
-    this.events = new WriteBatcher((b) => store.writeEvents(b), BATCH);
-    this.alarms = new WriteBatcher((b) => store.writeAlarms(b), { maxItems: 500, maxDelayMs: 0 });
-    this.statuses = new WriteBatcher((b) => store.writeStatus(b), { maxItems: 500, maxDelayMs: 0 });
+    this.events = new WriteBatcher((b) => store.writeEvents(b), BATCH, undefined, timed('events'));
+    this.alarms = new WriteBatcher(
+      (b) => store.writeAlarms(b),
+      { maxItems: 500, maxDelayMs: 0 },
+      undefined,
+      timed('alarms'),
+    );
+    this.statuses = new WriteBatcher(
+      (b) => store.writeStatus(b),
+      { maxItems: 500, maxDelayMs: 0 },
+      undefined,
+      timed('status'),
+    );
+  }
+
+  /** Where the batchers report each write's timing (the metrics). */
+  setTiming(timing: BatchTiming | undefined): void {
+    this.timing = timing;
   }
 
   setLive(live: LiveSink | undefined): void {
@@ -121,6 +146,9 @@ export class IngestPipeline {
           await this.statuses.add(v.result.accepted);
           this.live?.status(site, v.result.accepted);
           if (this.hooks.status) this.hook(() => this.hooks.status!(site, v.result.accepted));
+          break;
+        case 'clock':
+          if (this.hooks.clock) this.hook(() => this.hooks.clock!(site, v.result.accepted));
           break;
       }
     } catch (err) {

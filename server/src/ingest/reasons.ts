@@ -22,4 +22,4 @@ export const REJECT_REASONS = [
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** Streams a site publishes on (contract topics). */
-export type Stream = 'telemetry' | 'events' | 'alarms' | 'status';
+export type Stream = 'telemetry' | 'events' | 'alarms' | 'status' | 'clock';

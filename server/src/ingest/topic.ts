@@ -1,5 +1,5 @@
-// Parses contract v1 topics: hallmon/v1/{site}/(telemetry|events|alarms|status/{device}), and the
-// configuration topics hallmon/v1/{site}/config and .../config/state (docs/contract.md "MQTT").
+// Parses contract v1 topics: hallmon/v1/{site}/(telemetry|events|alarms|status/{device}|clock/{edge}),
+// and the configuration topics hallmon/v1/{site}/config and .../config/state (docs/contract.md "MQTT").
 // Anything else is not ours and is refused (a gateway has no business publishing elsewhere).
 import { ID_PATTERN } from '@hallmon/firmware-config';
 import type { Stream } from './reasons.ts';
@@ -20,8 +20,8 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (!site || !SITE.test(site)) return null;
   const s = parts[3];
   if (parts.length === 4 && (s === 'telemetry' || s === 'events' || s === 'alarms')) return { site, stream: s };
-  if (parts.length === 5 && s === 'status' && parts[4] && DEVICE.test(parts[4]))
-    return { site, stream: 'status', device: parts[4] };
+  if (parts.length === 5 && (s === 'status' || s === 'clock') && parts[4] && DEVICE.test(parts[4]))
+    return { site, stream: s, device: parts[4] };
   return null;
 }
 

@@ -5,6 +5,7 @@ import {
   Reading,
   DeviceEvent,
   AlarmRecord,
+  ClockReport,
   METRICS,
   MAX_BATCH,
   MAX_FUTURE_MS,
@@ -33,6 +34,7 @@ export interface ValidateContext {
 const readingCheck = compiled(Reading);
 const eventCheck = compiled(DeviceEvent);
 const alarmCheck = compiled(AlarmRecord);
+const clockCheck = compiled(ClockReport);
 const METRIC_SET: ReadonlySet<string> = new Set(METRICS);
 const NON_FINITE_STRINGS = new Set(['NaN', 'Infinity', '-Infinity', '+Infinity', 'nan', 'inf', '-inf']);
 
@@ -241,11 +243,46 @@ export function validateStatus(
   return { accepted: [{ site: ctx.site.id, device, status, ts }], rejected };
 }
 
+/** An edge's clock report as received: its send time and the server's receive time (`now`). */
+export interface ClockSample {
+  site: string;
+  edge: string;
+  sentAt: number;
+  receivedAt: number;
+  synced: boolean | null;
+  source: string | null;
+}
+
+/**
+ * A clock report of an edge: its sentAt may be far off (that is what it is for), so only its form
+ * is checked, never the 5-minute future rule of data.
+ */
+export function validateClock(payload: Buffer | string, edge: string, ctx: ValidateContext): Validated<ClockSample> {
+  const rejected: Rejections = new Map();
+  const list = items(payload, rejected);
+  if (!list) return { accepted: [], rejected };
+  if (list.length !== 1 || !clockCheck.Check(list[0])) {
+    bump(rejected, 'schema');
+    return { accepted: [], rejected };
+  }
+  const r = list[0] as ClockReport;
+  const sentAt = parseTimestamp(r.sentAt);
+  if (sentAt === null) {
+    bump(rejected, 'bad-timestamp');
+    return { accepted: [], rejected };
+  }
+  return {
+    accepted: [{ site: ctx.site.id, edge, sentAt, receivedAt: ctx.now, synced: r.synced, source: r.source ?? null }],
+    rejected,
+  };
+}
+
 export type ValidatedAny =
   | { stream: 'telemetry'; result: Validated<StoredReading> }
   | { stream: 'events'; result: Validated<StoredEvent> }
   | { stream: 'alarms'; result: Validated<StoredAlarm> }
-  | { stream: 'status'; result: Validated<StatusChange> };
+  | { stream: 'status'; result: Validated<StatusChange> }
+  | { stream: 'clock'; result: Validated<ClockSample> };
 
 export function validatePayload(
   stream: Stream,
@@ -262,5 +299,7 @@ export function validatePayload(
       return { stream, result: validateAlarms(payload, ctx) };
     case 'status':
       return { stream, result: validateStatus(payload, device, ctx) };
+    case 'clock':
+      return { stream, result: validateClock(payload, device, ctx) };
   }
 }

@@ -4,6 +4,7 @@
 // file keeps the self-test records (selftest.ts).
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { addColumns, migrate, type Migration } from '@hallmon/firmware-config';
 
 export interface Attempt {
   at: number;
@@ -63,6 +64,33 @@ const fromRow = (r: Row): DeliveryRow => ({
   attempts: JSON.parse(r.attempts) as Attempt[],
 });
 
+/** notifications.db's migrations, oldest first; append, never edit one that has shipped. */
+const DELIVERY_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'notification deliveries and self-tests',
+    up: `
+      CREATE TABLE IF NOT EXISTS notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        alarm_id TEXT NOT NULL, site TEXT NOT NULL, route_id TEXT NOT NULL, url TEXT NOT NULL,
+        event TEXT NOT NULL, reminder INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL, created_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT,
+        attempts TEXT NOT NULL DEFAULT '[]');
+      CREATE INDEX IF NOT EXISTS notifications_alarm ON notifications (alarm_id, event);
+      CREATE TABLE IF NOT EXISTS selftests (
+        id TEXT PRIMARY KEY, site TEXT NOT NULL, trigger TEXT NOT NULL, user TEXT,
+        started_at INTEGER NOT NULL, finished_at INTEGER, ok INTEGER NOT NULL, record TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS selftests_site ON selftests (site, started_at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'escalation level of each notice',
+    // A log written before escalation levels has every notice at level 1.
+    up: (db) => addColumns(db, 'notifications', [['level', 'INTEGER NOT NULL DEFAULT 1']]),
+  },
+];
+
 export class DeliveryLog {
   private db: Database.Database | undefined;
   readonly file: string;
@@ -76,23 +104,13 @@ export class DeliveryLog {
     const db = new Database(this.file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS notifications (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        alarm_id TEXT NOT NULL, site TEXT NOT NULL, route_id TEXT NOT NULL, url TEXT NOT NULL,
-        event TEXT NOT NULL, reminder INTEGER NOT NULL DEFAULT 0,
-        status TEXT NOT NULL, created_at INTEGER NOT NULL, delivered_at INTEGER, last_error TEXT,
-        attempts TEXT NOT NULL DEFAULT '[]');
-      CREATE INDEX IF NOT EXISTS notifications_alarm ON notifications (alarm_id, event);
-      CREATE TABLE IF NOT EXISTS selftests (
-        id TEXT PRIMARY KEY, site TEXT NOT NULL, trigger TEXT NOT NULL, user TEXT,
-        started_at INTEGER NOT NULL, finished_at INTEGER, ok INTEGER NOT NULL, record TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS selftests_site ON selftests (site, started_at);
-    `);
-    // Escalation levels came later: a log written before them has every notice at level 1.
-    const cols = db.prepare('PRAGMA table_info(notifications)').all() as { name: string }[];
-    if (!cols.some((c) => c.name === 'level'))
-      db.exec('ALTER TABLE notifications ADD COLUMN level INTEGER NOT NULL DEFAULT 1');
+    db.pragma('busy_timeout = 5000');
+    try {
+      migrate(db, this.file, DELIVERY_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
   }
 

@@ -51,6 +51,8 @@ export interface NotifierOptions {
   mailer?: Mailer;
   /** The clock the delivery log's notices are stamped with (the lifecycle's, so escalation counts alike). */
   now?: () => number;
+  /** Called when a notice ends, delivered or failed (the metrics count them). */
+  onOutcome?: (site: string, delivered: boolean) => void;
 }
 
 export class Notifier {
@@ -65,6 +67,7 @@ export class Notifier {
     this.retry = { tries: 5, baseDelayMs: 1_000, timeoutMs: 5_000, ...opts.retry };
     for (const c of opts.catalogue.clauses) this.clauseTitles.set(c.id, c.title);
     this.clauseTitles.set('selftest', '系统自检');
+    this.clauseTitles.set('system', '系统运行');
     for (const s of opts.sites.values()) this.setSite(s);
   }
 
@@ -171,6 +174,7 @@ export class Notifier {
       () => this.attempt(t, a, event, ctx),
       { alarm: a.id, event, level: t.level },
       (at, final) => this.opts.deliveries.attempt(row, at, final),
+      a.site,
     );
   }
 
@@ -190,12 +194,16 @@ export class Notifier {
     return this.retrying(t, send, what, record);
   }
 
-  /** Up to `tries` attempts with exponential backoff, each logged and shown to `record`. */
+  /**
+   * Up to `tries` attempts with exponential backoff, each logged and shown to `record`; an alarm
+   * notice (`site` given) also counts its outcome in the metrics.
+   */
   private async retrying(
     t: Target,
     send: () => Promise<Attempt>,
     what: Record<string, unknown>,
     record?: (at: Attempt, final: 'delivered' | 'failed' | 'pending') => void,
+    site?: string,
   ): Promise<DeliveryOutcome> {
     const route = t.route;
     const shown = this.shown(t);
@@ -208,6 +216,7 @@ export class Notifier {
       record?.(at, final);
       const fields = { ...what, route: route.id, url: shown, attempt: i, of: this.retry.tries, status: at.status };
       if (at.ok) {
+        if (site !== undefined) this.opts.onOutcome?.(site, true);
         log.info(fields, `notification delivered to ${route.id}`);
         return { routeId: route.id, level: t.level, url: shown, delivered: true, deliveredAt: at.at, attempts: i };
       }
@@ -230,6 +239,7 @@ export class Notifier {
       record?.({ at: Date.now(), ok: false, error: 'server stopped before delivery' }, 'failed');
       last = 'server stopped before delivery';
     }
+    if (site !== undefined) this.opts.onOutcome?.(site, false);
     return {
       routeId: route.id,
       level: t.level,

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReportState } from '@hallmon/contract';
+import { migrate, type Migration } from '@hallmon/firmware-config';
 
 export interface ReportRow {
   id: string;
@@ -77,15 +78,12 @@ const row = (r: Raw): ReportRow => ({
   files: JSON.parse(r.files) as ReportRow['files'],
 });
 
-export class ReportDb {
-  private db: Database.Database | undefined;
-
-  constructor(private readonly dataDir: string) {}
-
-  open(): this {
-    const db = new Database(join(this.dataDir, 'reports.db'));
-    db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS reports (
+/** reports.db's migrations, oldest first; append, never edit one that has shipped. */
+const REPORT_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'scheduled reports and their deliveries',
+    up: `CREATE TABLE IF NOT EXISTS reports (
         id TEXT PRIMARY KEY, plan TEXT NOT NULL, scope TEXT NOT NULL, title TEXT NOT NULL, period TEXT NOT NULL,
         first_day TEXT NOT NULL, last_day TEXT NOT NULL, state TEXT NOT NULL, phase TEXT, progress REAL NOT NULL DEFAULT 0,
         due_at INTEGER NOT NULL, created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER, error TEXT,
@@ -95,7 +93,23 @@ export class ReportDb {
         report_id TEXT NOT NULL, route TEXT NOT NULL, url TEXT NOT NULL, status TEXT NOT NULL,
         attempts INTEGER NOT NULL DEFAULT 0, delivered_at INTEGER, last_error TEXT,
         PRIMARY KEY (report_id, route));
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  },
+];
+export class ReportDb {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly dataDir: string) {}
+
+  open(): this {
+    const db = new Database(join(this.dataDir, 'reports.db'));
+    db.pragma('journal_mode = WAL');
+    try {
+      migrate(db, join(this.dataDir, 'reports.db'), REPORT_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     return this;
   }

@@ -4,7 +4,7 @@
 import type { DistrictView, Scorecard } from '@hallmon/contract';
 import { fmt, h1, M, newDoc, pageNumbers, table, VERDICT_COLOR } from '../evidence/pdf-layout.ts';
 import { scorecardSection } from '../evidence/pdf-scorecard.ts';
-import { VERSION } from '../version.ts';
+import { VERSION } from '@hallmon/firmware-config';
 
 const MARK = { pass: '合', fail: '否', 'insufficient-data': '缺' } as const;
 const PERIOD = { month: '本月', quarter: '本季度', year: '评估年度至今' } as const;

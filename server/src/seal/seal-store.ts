@@ -3,13 +3,14 @@
 // SQLite and the InfluxDB store. Rows are only ever inserted: a later recomputation that differs is
 // recorded beside the seal (lateDigest), never over it. A row with a records digest is a format-3
 // seal, one with a rollup digest only format 2, one with neither format 1 (digest.ts), one with an
-// audit digest format 4; older seals.db files get the new columns on open and keep their rows in the
-// format they were sealed in. The data dir's audit trail (audit.db) is opened with the table: every
-// day sealed from here seals the day's audit entries too (format 4), whoever seals it (the server's
-// sealer, an evidence pack, the backfill).
+// audit digest format 4; older seals.db files get the new columns through SEAL_MIGRATIONS and keep
+// their rows in the format they were sealed in. The data dir's audit trail (audit.db) is opened with
+// the table: every day sealed from here seals the day's audit entries too (format 4), whoever seals
+// it (the server's sealer, an evidence pack, the backfill).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { addColumns, MigrationError, migrate, type Migration } from '@hallmon/firmware-config';
 import { AuditLog } from '../audit/audit-log.ts';
 
 export interface SealRow {
@@ -58,30 +59,53 @@ interface Row {
   late_audit_digest: string | null;
 }
 
-const DDL = `
-CREATE TABLE IF NOT EXISTS seals (
-  site        TEXT NOT NULL,
-  day         TEXT NOT NULL,
-  digest      TEXT NOT NULL,
-  chain       TEXT NOT NULL,
-  readings    INTEGER NOT NULL,
-  alarms      INTEGER NOT NULL,
-  sealed_at   INTEGER NOT NULL,
-  late_digest TEXT,
-  late_at     INTEGER,
-  PRIMARY KEY (site, day)
-) WITHOUT ROWID;`;
-
-/** Columns added after the first release (formats 2, 3 and 4), added on open when missing. */
-const ADDED_COLUMNS: Array<[name: string, type: 'TEXT' | 'INTEGER']> = [
-  ['rollup_digest', 'TEXT'],
-  ['late_rollup_digest', 'TEXT'],
-  ['records_digest', 'TEXT'],
-  ['records', 'INTEGER'],
-  ['late_records_digest', 'TEXT'],
-  ['audit_digest', 'TEXT'],
-  ['audit_entries', 'INTEGER'],
-  ['late_audit_digest', 'TEXT'],
+/** seals.db's migrations, oldest first; append, never edit one that has shipped. */
+const SEAL_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'seals (format 1)',
+    up: `CREATE TABLE IF NOT EXISTS seals (
+      site        TEXT NOT NULL,
+      day         TEXT NOT NULL,
+      digest      TEXT NOT NULL,
+      chain       TEXT NOT NULL,
+      readings    INTEGER NOT NULL,
+      alarms      INTEGER NOT NULL,
+      sealed_at   INTEGER NOT NULL,
+      late_digest TEXT,
+      late_at     INTEGER,
+      PRIMARY KEY (site, day)
+    ) WITHOUT ROWID`,
+  },
+  {
+    version: 2,
+    name: 'rollup digests (format 2)',
+    up: (db) =>
+      addColumns(db, 'seals', [
+        ['rollup_digest', 'TEXT'],
+        ['late_rollup_digest', 'TEXT'],
+      ]),
+  },
+  {
+    version: 3,
+    name: 'records digests (format 3)',
+    up: (db) =>
+      addColumns(db, 'seals', [
+        ['records_digest', 'TEXT'],
+        ['records', 'INTEGER'],
+        ['late_records_digest', 'TEXT'],
+      ]),
+  },
+  {
+    version: 4,
+    name: 'audit digests (format 4)',
+    up: (db) =>
+      addColumns(db, 'seals', [
+        ['audit_digest', 'TEXT'],
+        ['audit_entries', 'INTEGER'],
+        ['late_audit_digest', 'TEXT'],
+      ]),
+  },
 ];
 
 const fromRow = (r: Row): SealRow => ({
@@ -119,14 +143,17 @@ export class SealStore {
       mkdirSync(this.dataDir, { recursive: true });
       const db = new Database(this.file);
       db.pragma('journal_mode = WAL');
-      db.exec(DDL);
-      const have = new Set(
-        (db.prepare('PRAGMA table_info(seals)').all() as Array<{ name: string }>).map((c) => c.name),
-      );
-      for (const [c, type] of ADDED_COLUMNS) if (!have.has(c)) db.exec(`ALTER TABLE seals ADD COLUMN ${c} ${type}`);
+      db.pragma('busy_timeout = 5000');
+      try {
+        migrate(db, this.file, SEAL_MIGRATIONS);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
       this.trail = new AuditLog(this.dataDir).open();
       this.db = db;
     } catch (err) {
+      if (err instanceof MigrationError) throw err;
       throw new Error(
         `Cannot open the seal table ${this.file}: ${(err as Error).message}. Check that --data-dir is writable.`,
         { cause: err },

@@ -7,9 +7,23 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PublishedDigest } from '@hallmon/contract';
 import { dayLinkText, keyIdOf, verifySignature } from './keys.ts';
+import { migrate, type Migration } from '@hallmon/firmware-config';
 
 export type Outcome = { ok: true; fresh: boolean } | { ok: false; reason: string; conflict: boolean };
 
+/** digests.db's migrations, oldest first; append, never edit one that has shipped. */
+const DIGEST_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'received day digests, site keys and conflicts',
+    up: `CREATE TABLE IF NOT EXISTS digests (site TEXT NOT NULL, day TEXT NOT NULL, chain TEXT NOT NULL,
+        record TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (site, day)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS site_keys (site TEXT PRIMARY KEY, key_id TEXT NOT NULL, public_key TEXT NOT NULL,
+        first_seen INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS conflicts (site TEXT NOT NULL, day TEXT NOT NULL, record TEXT NOT NULL,
+        reason TEXT NOT NULL, received_at INTEGER NOT NULL);`,
+  },
+];
 export class DigestStore {
   private db: Database.Database | undefined;
 
@@ -18,12 +32,12 @@ export class DigestStore {
   open(): this {
     const db = new Database(join(this.dataDir, 'digests.db'));
     db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS digests (site TEXT NOT NULL, day TEXT NOT NULL, chain TEXT NOT NULL,
-        record TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (site, day)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS site_keys (site TEXT PRIMARY KEY, key_id TEXT NOT NULL, public_key TEXT NOT NULL,
-        first_seen INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS conflicts (site TEXT NOT NULL, day TEXT NOT NULL, record TEXT NOT NULL,
-        reason TEXT NOT NULL, received_at INTEGER NOT NULL);`);
+    try {
+      migrate(db, join(this.dataDir, 'digests.db'), DIGEST_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     return this;
   }

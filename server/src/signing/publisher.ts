@@ -12,6 +12,7 @@ import type { PublishedDigest } from '@hallmon/contract';
 import type { SealRow, SealStore } from '../seal/seal-store.ts';
 import { safeUrl } from '../notify/safe-url.ts';
 import { dayLinkText, type SigningKeys } from './keys.ts';
+import { migrate, type Migration } from '@hallmon/firmware-config';
 
 export interface PublisherOptions {
   dataDir: string;
@@ -47,6 +48,18 @@ export function signedRecord(s: SealRow, keys: SigningKeys): PublishedDigest {
   };
 }
 
+/** published.db's migrations, oldest first; append, never edit one that has shipped. */
+const PUBLISHED_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'signed days and their deliveries',
+    up: `CREATE TABLE IF NOT EXISTS signed (site TEXT NOT NULL, day TEXT NOT NULL, record TEXT NOT NULL,
+        signed_at INTEGER NOT NULL, PRIMARY KEY (site, day)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS sent (site TEXT NOT NULL, day TEXT NOT NULL, target TEXT NOT NULL,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT, delivered_at INTEGER, PRIMARY KEY (site, day, target)) WITHOUT ROWID;`,
+  },
+];
 export class DigestPublisher {
   private db: Database.Database | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -60,11 +73,12 @@ export class DigestPublisher {
   start(): void {
     const db = new Database(join(this.o.dataDir, 'published.db'));
     db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS signed (site TEXT NOT NULL, day TEXT NOT NULL, record TEXT NOT NULL,
-        signed_at INTEGER NOT NULL, PRIMARY KEY (site, day)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS sent (site TEXT NOT NULL, day TEXT NOT NULL, target TEXT NOT NULL,
-        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT, delivered_at INTEGER, PRIMARY KEY (site, day, target)) WITHOUT ROWID;`);
+    try {
+      migrate(db, join(this.o.dataDir, 'published.db'), PUBLISHED_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     void this.pass();
     this.timer = setInterval(() => void this.pass(), this.o.everyMs ?? 60_000);

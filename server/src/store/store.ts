@@ -106,6 +106,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'influxdb';
   open(): Promise<void>;
   close(): Promise<void>;
+  /** Resolves when the store answers now; rejects saying what is wrong (GET /api/health). */
+  check(): Promise<void>;
   /** Stores a batch atomically-or-idempotently and updates the rollups. Resolves once durable. */
   writeReadings(batch: StoredReading[]): Promise<WriteResult>;
   writeEvents(batch: StoredEvent[]): Promise<number>;
@@ -194,6 +196,7 @@ export type StoreMethod = {
 const METHODS: Record<StoreMethod, true> = {
   open: true,
   close: true,
+  check: true,
   writeReadings: true,
   writeEvents: true,
   writeAlarms: true,

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { migrate, type Migration } from '@hallmon/firmware-config';
 
 export interface VisitRow {
   id: string;
@@ -54,6 +55,19 @@ const row = (r: Raw): VisitRow => ({
   closedBy: r.closed_by,
 });
 
+/** visits.db's migrations, oldest first; append, never edit one that has shipped. */
+const VISIT_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'the machine-room entry register',
+    up: `CREATE TABLE IF NOT EXISTS visits (
+      id TEXT PRIMARY KEY, site TEXT NOT NULL, zone TEXT NOT NULL, visitor TEXT NOT NULL,
+      organisation TEXT NOT NULL, reason TEXT NOT NULL, escort TEXT NOT NULL,
+      in_at INTEGER NOT NULL, out_at INTEGER, created_at INTEGER NOT NULL, created_by TEXT NOT NULL,
+      closed_by TEXT);
+      CREATE INDEX IF NOT EXISTS visits_site ON visits (site, in_at);`,
+  },
+];
 export class VisitDb {
   private db: Database.Database | undefined;
   readonly file: string;
@@ -67,12 +81,12 @@ export class VisitDb {
     const db = new Database(this.file);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS visits (
-      id TEXT PRIMARY KEY, site TEXT NOT NULL, zone TEXT NOT NULL, visitor TEXT NOT NULL,
-      organisation TEXT NOT NULL, reason TEXT NOT NULL, escort TEXT NOT NULL,
-      in_at INTEGER NOT NULL, out_at INTEGER, created_at INTEGER NOT NULL, created_by TEXT NOT NULL,
-      closed_by TEXT);
-      CREATE INDEX IF NOT EXISTS visits_site ON visits (site, in_at);`);
+    try {
+      migrate(db, this.file, VISIT_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     this.db = db;
     return this;
   }

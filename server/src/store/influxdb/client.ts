@@ -107,8 +107,8 @@ export class InfluxClient implements InfluxReader {
   }
 
   /** Resolves with the server's version once /ping answers; fails naming the URL and the fix. */
-  async ping(): Promise<string> {
-    const [p] = await this.db.ping(PING_TIMEOUT_MS);
+  async ping(timeoutMs = PING_TIMEOUT_MS): Promise<string> {
+    const [p] = await this.db.ping(timeoutMs);
     if (!p?.online) {
       const status = p?.res?.statusCode;
       throw new Error(

@@ -135,6 +135,11 @@ export class InfluxStore implements Store {
     this.log.info({ url: this.client.url, database: this.database, version }, 'influxdb store open');
   }
 
+  async check(): Promise<void> {
+    if (!this.opened) throw new Error('the InfluxDB store is not open');
+    await this.client.ping(2_000);
+  }
+
   async close(): Promise<void> {
     this.opened = false;
     await this.alarmChain.catch(() => undefined);

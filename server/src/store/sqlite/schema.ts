@@ -2,8 +2,8 @@
 // read in one place. Raw readings and rollups are WITHOUT ROWID tables keyed by (series, time): the
 // key is the idempotency guarantee (INSERT OR IGNORE) and the only index range reads need.
 // Timestamps are epoch ms (UTC); quality is a small integer (index into QUALITIES) to keep rows short.
-
-export const SCHEMA_VERSION = 1;
+// The layout changes only through STORE_MIGRATIONS (firmware-config sqlite-migrate.ts), at the end.
+import type { Migration } from '@hallmon/firmware-config';
 
 const rollupTable = (step: string) => `
 CREATE TABLE IF NOT EXISTS rollup_${step} (
@@ -96,3 +96,8 @@ CREATE TABLE IF NOT EXISTS status (
   PRIMARY KEY (site, ts, device)
 ) WITHOUT ROWID;
 `;
+
+/** hallmon.db's migrations, oldest first; append, never edit one that has shipped. */
+export const STORE_MIGRATIONS: Migration[] = [
+  { version: 1, name: 'readings, rollups, events, alarms, status', up: DDL },
+];

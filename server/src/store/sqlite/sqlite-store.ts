@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { QUALITIES, type Logger, type Metric, type Quality } from '@hallmon/firmware-config';
+import { MigrationError, QUALITIES, migrate, type Logger, type Metric, type Quality } from '@hallmon/firmware-config';
 import type {
   AggregatePoint,
   HourRollups,
@@ -20,7 +20,7 @@ import type {
   TimeRange,
   WriteResult,
 } from '../store.ts';
-import { DDL, SCHEMA_VERSION } from './schema.ts';
+import { STORE_MIGRATIONS } from './schema.ts';
 import { BatchRollup, bucketCeil, isNoise, toAggregatePoint, type BucketSums } from '../rollup.ts';
 import { binLevel, HIST_BIN_DB, type NoiseHistogram } from '@hallmon/rules';
 
@@ -126,27 +126,28 @@ export class SqliteStore implements Store {
       db.pragma('busy_timeout = 5000');
       // The WAL file keeps its high-water size after a checkpoint; cap what it keeps on disk.
       db.pragma('journal_size_limit = 67108864');
-      db.exec(DDL);
-      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+      const m = migrate(db, this.file, STORE_MIGRATIONS);
+      if (m.applied.length) this.log.info({ file: this.file, from: m.from, to: m.to }, 'store schema migrated');
+      // Read by releases from before versioned migrations, which refuse a store newer than they know.
+      db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(m.to));
     } catch (err) {
       db.close();
+      if (err instanceof MigrationError) throw err;
       throw new Error(
         `Cannot open the SQLite store at ${this.file}: ${(err as Error).message}. ` +
           'Check that --data-dir is writable and that no other hallmon server uses it.',
         { cause: err },
       );
     }
-    const version = Number(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get());
-    if (version > SCHEMA_VERSION) {
-      db.close();
-      throw new Error(
-        `${this.file} was written by a newer hallmon (store schema ${version}, this one knows ${SCHEMA_VERSION}); upgrade hallmon or use another --data-dir.`,
-      );
-    }
     this.db = db;
     this.s = this.prepare(db);
     this.writeTx = db.transaction((batch: StoredReading[]) => this.insertBatch(batch));
     this.log.info({ file: this.file }, 'sqlite store open');
+  }
+
+  async check(): Promise<void> {
+    if (!this.db) throw new Error(`the SQLite store ${this.file} is not open`);
+    this.db.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
