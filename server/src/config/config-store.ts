@@ -6,10 +6,11 @@
 // history is never rewritten. MQTT credentials (gateways and devices) are kept here as scrypt hashes,
 // revoked rather than deleted. The edges' reports of the version they run are kept too, so the
 // dashboard shows them after a restart.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { EdgeConfigState, SiteConfig } from '@hallmon/firmware-config';
-import { migrate, type Migration } from '@hallmon/firmware-config';
+import type { Migration } from '@hallmon/firmware-config';
+import { openMigrated } from '../util/sqlite-open.ts';
 
 export const CONFIG_ACTIONS = ['seed', 'create', 'update', 'delete', 'rollback', 'import'] as const;
 export type ConfigAction = (typeof CONFIG_ACTIONS)[number];
@@ -149,15 +150,7 @@ export class ConfigStore {
   }
 
   open(): this {
-    const db = new Database(this.file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    try {
-      migrate(db, this.file, CONFIG_MIGRATIONS);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const db = openMigrated(this.file, CONFIG_MIGRATIONS);
     this.db = db;
     return this;
   }

@@ -3,9 +3,10 @@
 // builds, its files under `${dataDir}/reports/<folder>/`, and its deliveries to the routes. A
 // server stopped mid-build finds the row "building" at start and builds it again.
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ReportState } from '@hallmon/contract';
-import { migrate, type Migration } from '@hallmon/firmware-config';
+import type { Migration } from '@hallmon/firmware-config';
+import { openMigrated } from '../util/sqlite-open.ts';
 
 export interface ReportRow {
   id: string;
@@ -102,14 +103,7 @@ export class ReportDb {
   constructor(private readonly dataDir: string) {}
 
   open(): this {
-    const db = new Database(join(this.dataDir, 'reports.db'));
-    db.pragma('journal_mode = WAL');
-    try {
-      migrate(db, join(this.dataDir, 'reports.db'), REPORT_MIGRATIONS);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const db = openMigrated(join(this.dataDir, 'reports.db'), REPORT_MIGRATIONS);
     this.db = db;
     return this;
   }

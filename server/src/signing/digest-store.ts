@@ -4,10 +4,11 @@
 // record that came for a day already published with another chain, the trace of a day rewritten
 // at the hall after it was published.
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { PublishedDigest } from '@hallmon/contract';
 import { dayLinkText, keyIdOf, verifySignature } from './keys.ts';
-import { migrate, type Migration } from '@hallmon/firmware-config';
+import type { Migration } from '@hallmon/firmware-config';
+import { openMigrated } from '../util/sqlite-open.ts';
 
 export type Outcome = { ok: true; fresh: boolean } | { ok: false; reason: string; conflict: boolean };
 
@@ -30,14 +31,7 @@ export class DigestStore {
   constructor(private readonly dataDir: string) {}
 
   open(): this {
-    const db = new Database(join(this.dataDir, 'digests.db'));
-    db.pragma('journal_mode = WAL');
-    try {
-      migrate(db, join(this.dataDir, 'digests.db'), DIGEST_MIGRATIONS);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const db = openMigrated(join(this.dataDir, 'digests.db'), DIGEST_MIGRATIONS);
     this.db = db;
     return this;
   }

@@ -6,13 +6,14 @@
 // once, batches of up to 100, retried with a growing pause. A target that refuses a day as
 // conflicting (409) is told no more about it: that refusal is the alarm, and it is logged.
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { nextDay, type Logger, type SiteConfig } from '@hallmon/firmware-config';
 import type { PublishedDigest } from '@hallmon/contract';
 import type { SealRow, SealStore } from '../seal/seal-store.ts';
 import { safeUrl } from '../notify/safe-url.ts';
 import { dayLinkText, type SigningKeys } from './keys.ts';
-import { migrate, type Migration } from '@hallmon/firmware-config';
+import type { Migration } from '@hallmon/firmware-config';
+import { openMigrated } from '../util/sqlite-open.ts';
 
 export interface PublisherOptions {
   dataDir: string;
@@ -71,14 +72,7 @@ export class DigestPublisher {
   }
 
   start(): void {
-    const db = new Database(join(this.o.dataDir, 'published.db'));
-    db.pragma('journal_mode = WAL');
-    try {
-      migrate(db, join(this.o.dataDir, 'published.db'), PUBLISHED_MIGRATIONS);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const db = openMigrated(join(this.o.dataDir, 'published.db'), PUBLISHED_MIGRATIONS);
     this.db = db;
     void this.pass();
     this.timer = setInterval(() => void this.pass(), this.o.everyMs ?? 60_000);

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { migrate, type Migration } from '@hallmon/firmware-config';
+import type Database from 'better-sqlite3';
+import type { Migration } from '@hallmon/firmware-config';
+import { openMigrated } from '../util/sqlite-open.ts';
 
 export interface VisitRow {
   id: string;
@@ -78,15 +79,7 @@ export class VisitDb {
 
   open(): this {
     if (this.db) return this;
-    const db = new Database(this.file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    try {
-      migrate(db, this.file, VISIT_MIGRATIONS);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    const db = openMigrated(this.file, VISIT_MIGRATIONS);
     this.db = db;
     return this;
   }
