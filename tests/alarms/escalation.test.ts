@@ -179,3 +179,195 @@ test('a site with an e-mail route and no SMTP relay does not start, saying what 
     /netadmin-mail send e-mail, but no SMTP relay is set: start with --smtp-url/,
   );
 });
+
+// Three levels, each its own robot on its own receiver: level 1 at once, level 2 at 20 minutes,
+// level 3 at 90 and not a moment before, each robot hearing only of its own level. Run for a
+// critical alarm and for a warning (a warning is kept for escalation only while a level is still to come).
+test.for(['critical', 'warning'] as const)(
+  'a %s alarm left unacknowledged reaches level 3 at 90 minutes, each level on its own receiver',
+  async (severity, { onTestFinished }) => {
+    const rx = [await startReceiver(), await startReceiver(), await startReceiver()] as const;
+    for (const r of rx) onTestFinished(() => r.stop());
+    let now = Date.parse('2026-03-02T22:00:00+08:00');
+    const server = await startTestServer({
+      sites: demoWith({
+        notifications: [
+          {
+            id: 'netadmin-three-levels',
+            format: 'wecom',
+            zoneKinds: ['machine-room'],
+            levels: [
+              { afterS: 0, url: `${rx[0].url}/robot?key=L1`, name: '网管群' },
+              { afterS: 20 * 60, url: `${rx[1].url}/robot?key=L2`, name: '中心主任群' },
+              { afterS: 90 * 60, url: `${rx[2].url}/robot?key=L3`, name: '区运维群' },
+            ],
+          },
+        ],
+        // No reminders in the window, so every notice seen here is the raise or an escalation.
+        renotifyAfterS: 86_400,
+      }),
+      notifyRetry: { tries: 2, baseDelayMs: 50, timeoutMs: 2000 },
+      clock: { now: () => now },
+      reminderCheckMs: 200,
+    });
+    onTestFinished(() => server.stop());
+    const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
+    onTestFinished(() => gw.endAsync(true));
+    const lifecycle = server.alarms.lifecycle;
+    // check() joins a check already running, which may have read the clock before it moved; the
+    // second call is a check begun after the move, so what is due at `ms` has been started.
+    const at = async (ms: number) => {
+      now = ms;
+      await lifecycle.check();
+      await lifecycle.check();
+    };
+    const rows = (id: string) => server.alarms.deliveries.forAlarm(id);
+    const started = (id: string) => rows(id).map((d) => `${d.event}/${d.level}`);
+    const settled = (id: string) => rows(id).every((d) => d.status !== 'pending');
+    const counts = () => rx.map((r) => r.hits.length);
+
+    const t0 = now;
+    const leak: AlarmRecord = {
+      id: `demo:mr-water-leak:mr-di-1:${t0}`,
+      site: 'demo',
+      clause: '5.2.2',
+      rule: 'mr-water-leak',
+      sensor: 'mr-di-1',
+      severity,
+      state: 'raised',
+      ts: iso(t0),
+      startedAt: iso(t0),
+      message: '机房漏水',
+    };
+    await gw.publishAsync(topics.alarms('demo'), JSON.stringify(leak), { qos: 1 });
+
+    // Level 1 at once, and only level 1.
+    await waitFor(() => rx[0].hits.length === 1 && settled(leak.id), 'level 1 at once');
+    assert.deepEqual(started(leak.id), ['raised/1']);
+    assert.equal(rx[0].hits[0]!.query.get('key'), 'L1');
+    assert.doesNotMatch(rx[0].hits[0]!.body.markdown.content, /告警升级/);
+
+    // Nothing more before 20 minutes (no notice started, so none is in flight either).
+    for (const m of [1, 10, 19]) await at(t0 + m * MIN);
+    await at(t0 + 20 * MIN - 1000);
+    assert.deepEqual(started(leak.id), ['raised/1'], 'nothing before 20 minutes');
+    assert.deepEqual(counts(), [1, 0, 0]);
+
+    // Level 2 at 20 minutes, on its own receiver only.
+    await at(t0 + 20 * MIN);
+    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2'], 'level 2 started at 20 minutes');
+    await waitFor(() => rx[1].hits.length === 1 && settled(leak.id), 'level 2 delivered');
+    assert.deepEqual(counts(), [1, 1, 0]);
+    assert.equal(rx[1].hits[0]!.query.get('key'), 'L2');
+    assert.match(rx[1].hits[0]!.body.markdown.content, /【告警升级 第2级】/);
+    assert.match(rx[1].hits[0]!.body.markdown.content, /mr-di-1|机房/);
+
+    // Nothing more before 90 minutes: level 2 is not told again, level 3 not yet.
+    for (const m of [21, 45, 60, 89]) await at(t0 + m * MIN);
+    await at(t0 + 90 * MIN - 1000);
+    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2'], 'no level 3 before 90 minutes');
+    assert.deepEqual(counts(), [1, 1, 0]);
+
+    // Level 3 at 90 minutes, on its own receiver only.
+    await at(t0 + 90 * MIN);
+    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2', 'escalated/3'], 'level 3 started at 90 minutes');
+    await waitFor(() => rx[2].hits.length === 1 && settled(leak.id), 'level 3 delivered');
+    assert.equal(rx[2].hits[0]!.query.get('key'), 'L3');
+    assert.match(rx[2].hits[0]!.body.markdown.content, /【告警升级 第3级】/);
+
+    // Long after: no level is told again, and each receiver heard exactly its own level.
+    await at(t0 + 180 * MIN);
+    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2', 'escalated/3']);
+    assert.deepEqual(counts(), [1, 1, 1]);
+    const log = rows(leak.id);
+    assert.ok(log.every((d) => d.status === 'delivered' && d.routeId === 'netadmin-three-levels'));
+    assert.deepEqual(
+      log.map((d) => d.url),
+      rx.map((r) => `${r.url}/robot?***`),
+      'each level went to its own receiver (the key is not stored)',
+    );
+    assert.deepEqual(
+      log.map((d) => d.createdAt - t0),
+      [0, 20 * MIN, 90 * MIN],
+      'each notice started on the simulated clock at its delay',
+    );
+    for (const [k, r] of rx.entries()) assert.ok(r.hits.every((h) => h.query.get('key') === `L${k + 1}`));
+  },
+);
+
+// Levels are per route: two routes whose second levels have different delays each escalate at their
+// own (a route's level 2 having heard once does not stand for another route's level 2).
+test("each route escalates on its own delays; one route's level 2 does not stand for another's", async ({
+  onTestFinished,
+}) => {
+  const rx = await startReceiver();
+  onTestFinished(() => rx.stop());
+  let now = Date.parse('2026-03-03T08:00:00+08:00');
+  const server = await startTestServer({
+    sites: demoWith({
+      notifications: [
+        {
+          id: 'netadmin',
+          format: 'wecom',
+          zoneKinds: ['machine-room'],
+          levels: [
+            { afterS: 0, url: `${rx.url}/netadmin-1` },
+            { afterS: 20 * 60, url: `${rx.url}/netadmin-2` },
+          ],
+        },
+        {
+          id: 'facilities',
+          format: 'generic',
+          zoneKinds: ['machine-room'],
+          levels: [
+            { afterS: 0, url: `${rx.url}/facilities-1` },
+            { afterS: 60 * 60, url: `${rx.url}/facilities-2` },
+          ],
+        },
+      ],
+      renotifyAfterS: 86_400,
+    }),
+    notifyRetry: { tries: 2, baseDelayMs: 50, timeoutMs: 2000 },
+    clock: { now: () => now },
+    reminderCheckMs: 200,
+  });
+  onTestFinished(() => server.stop());
+  const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
+  onTestFinished(() => gw.endAsync(true));
+  const lifecycle = server.alarms.lifecycle;
+  const at = async (ms: number) => {
+    now = ms;
+    await lifecycle.check();
+    await lifecycle.check();
+  };
+  const started = (id: string) =>
+    server.alarms.deliveries.forAlarm(id).map((d) => `${d.routeId}/${d.event}/${d.level}`);
+  const paths = () => rx.hits.map((h) => h.path).sort();
+
+  const t0 = now;
+  const alarm: AlarmRecord = {
+    id: `demo:mr-water-leak:mr-di-1:${t0}`,
+    site: 'demo',
+    clause: '5.2.2',
+    rule: 'mr-water-leak',
+    sensor: 'mr-di-1',
+    severity: 'critical',
+    state: 'raised',
+    ts: iso(t0),
+    startedAt: iso(t0),
+    message: '机房漏水',
+  };
+  await gw.publishAsync(topics.alarms('demo'), JSON.stringify(alarm), { qos: 1 });
+  await waitFor(() => rx.hits.length === 2, 'the first level of each route');
+
+  await at(t0 + 20 * MIN);
+  assert.deepEqual(started(alarm.id).sort(), ['facilities/raised/1', 'netadmin/escalated/2', 'netadmin/raised/1']);
+  await at(t0 + 60 * MIN - 1000);
+  assert.ok(!started(alarm.id).includes('facilities/escalated/2'), 'not before its own 60 minutes');
+  await at(t0 + 60 * MIN);
+  assert.ok(started(alarm.id).includes('facilities/escalated/2'), "the second route's level 2 at its own 60 minutes");
+  await waitFor(() => rx.hits.length === 4, 'both second levels delivered');
+  await at(t0 + 120 * MIN);
+  assert.equal(started(alarm.id).length, 4, 'no level told twice');
+  assert.deepEqual(paths(), ['/facilities-1', '/facilities-2', '/netadmin-1', '/netadmin-2']);
+});

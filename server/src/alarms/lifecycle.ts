@@ -148,10 +148,12 @@ export class AlarmLifecycle {
           this.pending.delete(id);
           continue;
         }
+        // Per route and level: one route's level 2 having heard says nothing of another route's.
+        const heard = new Set(deliveries.heard(id).map(key));
         const due = notifier
           .targets(a)
           .filter((t) => t.afterS > 0 && p.base + t.afterS * 1000 <= now)
-          .filter((t) => !deliveries.has(id, 'escalated', 0, t.level) && !deliveries.has(id, 'raised', 0, t.level));
+          .filter((t) => !heard.has(key({ routeId: t.route.id, level: t.level })));
         if (due.length) {
           log.warn(
             { alarm: id, levels: [...new Set(due.map((t) => t.level))] },
