@@ -172,7 +172,7 @@ export async function run(argv: string[]): Promise<number> {
       to,
       coverageThreshold: pct / 100,
       onProgress: bar,
-      followupOutcomes: readFollowupOutcomes(dataDir, site.id),
+      followupOutcomes: await readFollowupOutcomes(dataDir, site.id),
       audit: seals.audit,
     }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD')

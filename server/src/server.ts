@@ -1,6 +1,10 @@
 // Wires the server together with an explicit lifecycle: store, users, token signer, ingest
 // pipeline, HTTP API, socket.io live push, and either the embedded broker or a client of an
 // external one. stop() closes everything in reverse order so a test process exits by itself.
+// The state beside the time series (accounts, audit, alarms' lifecycle, follow-ups, notifications,
+// seals, rule state) is a StateBackend: SQLite files in the data dir, or the PostgreSQL database a
+// group of servers shares (--state, --share-group; docs/cluster.md), whose duty leases decide which
+// server does each site's duties.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +21,11 @@ import {
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import type { ServerOptions } from './options.ts';
-import { UserStore } from './auth/users.ts';
 import { Authenticator } from './auth/authenticator.ts';
-import { AuditLog } from './audit/audit-log.ts';
-import { TokenSigner, loadOrCreateSecret } from './auth/tokens.ts';
+import { TokenSigner } from './auth/tokens.ts';
+import { openState } from './state/index.ts';
+import type { AuditState, DeliveryState, DutyLeases, StateBackend, UserState } from './state/state.ts';
+import type { PostgresState } from './state/postgres/index.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { indexSite, type SiteIndex } from './ingest/site-index.ts';
 import { IngestCounters } from './ingest/counters.ts';
@@ -35,7 +40,6 @@ import { LatestValues } from './devices/latest-values.ts';
 import { RetentionPruner } from './retention.ts';
 import { Sealer } from './seal/sealer.ts';
 import { outcomesOf } from './followups/outcomes.ts';
-import { DeliveryLog } from './notify/delivery-log.ts';
 import { Notifier, type RetryPolicy } from './notify/notifier.ts';
 import { AlarmLifecycle } from './alarms/lifecycle.ts';
 import { AlarmHub } from './alarms/alarm-hub.ts';
@@ -45,6 +49,7 @@ import { FollowupTracker } from './followups/tracker.ts';
 import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
+import type { Stream } from './ingest/reasons.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -83,16 +88,20 @@ export interface RunningServer {
   /** mqtt(s)://host:port of the embedded broker, when there is one. */
   mqttUrl?: string;
   store: Store;
-  users: UserStore;
-  /** The audit trail (audit.db): who did what. */
-  audit: AuditLog;
+  /** The state backend (SQLite files of the data dir, or the group's PostgreSQL database). */
+  state: StateBackend;
+  users: UserState;
+  /** The audit trail: who did what. */
+  audit: AuditState;
+  /** Which sites' duties this server does now. */
+  leases: DutyLeases;
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
   alarms: {
     lifecycle: AlarmLifecycle;
     hub: AlarmHub;
     notifier: Notifier;
-    deliveries: DeliveryLog;
+    deliveries: DeliveryState;
     rules: ServerRules;
     selftest: SelftestRunner;
     selftests: SelftestLog;
@@ -128,7 +137,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 
   try {
-    const store =
+    const series =
       opts.store === 'influxdb'
         ? createStore(
             {
@@ -139,13 +148,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
             log,
           )
         : createStore({ kind: 'sqlite', dataDir, retentionDays: opts.retentionDays }, log);
-    await store.open();
-    cleanups.push(() => store.close());
+    await series.open();
+    cleanups.push(() => series.close());
 
-    const users = new UserStore(dataDir);
-    users.open();
-    cleanups.push(() => users.close());
-    const admin = users.ensureAdmin(opts.adminPassword ?? process.env.HALLMON_ADMIN_PASSWORD);
+    const state = await openState({ dataDir, state: opts.state }, log);
+    cleanups.push(() => state.close());
+    const group = state.kind === 'postgres' ? (state as PostgresState).pool : undefined;
+    if (group) log.info({ state: state.where }, 'state kept in PostgreSQL');
+    // With PostgreSQL state the alarms live there; readings, events and status stay in `series`.
+    const store = state.alarms(series);
+    const leases = state.leases({ sites: [...sites.keys(), '*'], ttlMs: opts.leaseTtlMs });
+    await leases.start();
+    cleanups.push(() => leases.stop());
+
+    const users = state.users;
+    const admin = await users.ensureAdmin(opts.adminPassword ?? process.env.HALLMON_ADMIN_PASSWORD);
     if (admin.generated) {
       const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
       print('');
@@ -155,10 +172,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       print('  ================================================================');
       print('');
     }
-    const signer = new TokenSigner(loadOrCreateSecret(dataDir));
+    const signer = new TokenSigner(await state.tokenSecret());
     const auth = new Authenticator(signer, users);
-    const audit = new AuditLog(dataDir).open();
-    cleanups.push(() => audit.close());
+    const audit = state.audit;
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
     const pipeline = new IngestPipeline(store, siteIndex, counters, log.child({ component: 'ingest' }));
@@ -167,9 +183,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
     const catalogue = opts.catalogue ?? loadCatalogue();
-    const deliveries = new DeliveryLog(dataDir);
-    deliveries.open();
-    cleanups.push(() => deliveries.close());
+    const deliveries = state.deliveries;
     let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
     const notifier = new Notifier({
       sites,
@@ -184,6 +198,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       store,
       notifier,
       deliveries,
+      notices: state.notices,
+      leases,
       sites,
       log: log.child({ component: 'alarms' }),
       checkEveryMs: opts.reminderCheckMs,
@@ -192,10 +208,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => lifecycle.stop());
     let liveSink: LivePush | undefined;
     const hub = new AlarmHub(store, () => liveSink, lifecycle, log.child({ component: 'alarms' }));
+    // In a group the owner of a site feeds its rules from its own subscription to the site's
+    // topics (publish order); alone, from what ingest stored (external-broker.ts `follow`).
+    const followed = !!opts.shareGroup;
     const serverRules = new ServerRules({
       sites: sites.values(),
       profiles,
-      dataDir,
+      state: (site) => state.ruleState(site),
+      leases,
       log: log.child({ component: 'rules' }),
       publish: (site, alarms) => hub.submit(site, alarms),
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -206,7 +226,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const followups = new FollowupTracker({
       sites: sites.values(),
       catalogue,
-      dataDir,
+      db: state.followups,
+      leases,
       log: log.child({ component: 'followups' }),
       publish: (site, alarms) => hub.submit(site, alarms),
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -215,12 +236,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => followups.stop());
     const alarmLog = log.child({ component: 'alarms' });
     pipeline.setHooks({
-      readings: (site, items) => serverRules.readings(site, items),
+      readings: (site, items) => {
+        if (!followed) serverRules.readings(site, items);
+      },
       events: (site, items) => {
-        serverRules.events(site, items);
+        if (!followed) serverRules.events(site, items);
         followups.events(site, items);
       },
-      status: (site, items) => serverRules.status(site, items),
+      status: (site, items) => {
+        if (!followed) serverRules.status(site, items);
+      },
       // Edge alarms are stored and pushed by ingest; notifying must not hold up their PUBACK.
       alarms: (_site, items) =>
         void lifecycle
@@ -238,7 +263,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       {
         store,
         latest,
-        followupOutcomes: (site) => outcomesOf(followups.db.list(site, false)),
+        followupOutcomes: async (site) => outcomesOf(await followups.db.list(site, false)),
         sites,
         siteIndex,
         signer,
@@ -260,7 +285,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         health: () => ({
           ingest: counters.snapshot(),
           broker: external
-            ? { kind: 'external', url: redact(opts.broker ?? ''), connected: external.connected }
+            ? {
+                kind: 'external',
+                url: redact(opts.broker ?? ''),
+                connected: external.connected,
+                ...(opts.shareGroup ? { shareGroup: opts.shareGroup } : {}),
+              }
             : {
                 kind: 'embedded',
                 clients: broker?.clients ?? 0,
@@ -274,7 +304,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     );
     cleanups.push(() => app.close());
 
-    live = new LivePush(app.server, auth, new Set(sites.keys()), log.child({ component: 'live' }));
+    live = new LivePush(app.server, auth, new Set(sites.keys()), log.child({ component: 'live' }), group);
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
@@ -292,8 +322,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           url: opts.broker,
           username: opts.brokerUsername,
           password: opts.brokerPassword,
-          clientId: stableClientId(dataDir),
+          // In a group each server needs its own client id (the session ends with the connection).
+          clientId: opts.shareGroup ? `hallmon-${opts.shareGroup}-${leases.me}` : stableClientId(dataDir),
           maxPayload,
+          shareGroup: opts.shareGroup,
         },
         pipeline,
         log.child({ component: 'external-broker' }),
@@ -301,6 +333,27 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const ext = external;
       cleanups.push(() => ext.stop());
       await ext.start();
+      if (followed) {
+        const feed = (site: string, stream: string, payload: Buffer, device?: string) => {
+          const v = pipeline.validate(site, stream as Stream, payload, device);
+          if (!v || !v.result.accepted.length) return;
+          if (v.stream === 'telemetry') serverRules.readings(site, v.result.accepted);
+          else if (v.stream === 'events') serverRules.events(site, v.result.accepted);
+          else if (v.stream === 'status') serverRules.status(site, v.result.accepted);
+        };
+        const ruled = new Set(serverRules.sites);
+        ext.follow(
+          leases.owned().filter((s) => ruled.has(s)),
+          feed,
+        );
+        leases.onChange((gained, lost) => {
+          ext.unfollow(lost.filter((s) => ruled.has(s)));
+          ext.follow(
+            gained.filter((s) => ruled.has(s)),
+            feed,
+          );
+        });
+      }
     } else {
       broker = new EmbeddedBroker(
         {
@@ -322,20 +375,28 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         log.warn('no MQTT listener at all (--mqtt-port 0 and MQTT over WebSocket off): nothing can publish data');
     }
 
-    const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log);
+    const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log, () => leases.owns('*'));
     pruner.start();
     cleanups.push(() => pruner.stop());
 
     // Seals closed days into the hash chain that evidence packs cite (hallmon evidence verify).
-    const sealer = new Sealer({ store, dataDir, sites, profiles, log: log.child({ component: 'seal' }) });
+    const sealer = new Sealer({
+      store,
+      seals: state.seals,
+      sites,
+      owns: (site) => leases.owns(site),
+      profiles,
+      log: log.child({ component: 'seal' }),
+    });
     sealer.start();
     cleanups.push(() => sealer.stop());
 
-    serverRules.start();
+    await serverRules.start();
     cleanups.push(() => serverRules.stop());
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
     const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
+    scheduler.leases = leases;
     scheduler.start();
     cleanups.push(() => scheduler.stop());
 
@@ -347,8 +408,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       url: `${tls ? 'https' : 'http'}://${shownHost}:${httpPort}`,
       mqttUrl: mqttPort ? `${tls ? 'mqtts' : 'mqtt'}://${shownHost}:${mqttPort}` : undefined,
       store,
+      state,
       users,
       audit,
+      leases,
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,

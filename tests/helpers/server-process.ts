@@ -28,7 +28,7 @@ export interface TestServer extends RunningServer {
    * Makes an account straight in the user store (assessors get an expiry 30 days on) and returns its
    * password, `${username}-password` unless given.
    */
-  addUser(username: string, role: Role, sites?: SiteScope, password?: string): string;
+  addUser(username: string, role: Role, sites?: SiteScope, password?: string): Promise<string>;
 }
 
 /** demo + the second fixture site, so wrong-site publishing can be tested. */
@@ -79,9 +79,9 @@ export async function startTestServer(extra: Partial<StartOptions> = {}): Promis
     },
     get: (path, token) => call('GET', path, undefined, token),
     call: (method, path, body, token) => call(method, path, body, token),
-    addUser: (username, role, sites = '*', password = `${username}-password`) => {
+    addUser: async (username, role, sites = '*', password = `${username}-password`) => {
       const expires = role === 'assessor' ? Date.now() + 30 * 86_400_000 : null;
-      server.users.create({ username, password, role, sites, expires });
+      await server.users.create({ username, password, role, sites, expires });
       return password;
     },
     post: (path, body, token) => call('POST', path, body, token),

@@ -1,10 +1,11 @@
 // Clause rules on the server for sites without an edge (`rulesAt: 'server'`): one RulesRuntime per
 // such site (the rules package's runtime, as on an edge: same engine, 1 s clock, snapshot in the
 // data dir as rules-state-<site>.json), fed with what ingest has just stored. Its alarms go through the
-// AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge.
-import { join } from 'node:path';
+// AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge. With
+// several servers (docs/cluster.md) a site's runtime runs only on the server owning the site's
+// lease: it starts from the snapshot the previous owner left in the state backend when the lease
+// is gained and saves and stops when it is lost.
 import {
-  JsonStateFile,
   loadCatalogue,
   shippedCalendar,
   toIso,
@@ -16,14 +17,18 @@ import {
   type NormalisedReading,
   type SiteConfig,
 } from '@hallmon/firmware-config';
-import { kindsJudgedBy, RulesRuntime, type Clock } from '@hallmon/rules';
+import { kindsJudgedBy, RulesRuntime, type Clock, type StateStore } from '@hallmon/rules';
+import type { DutyLeases } from '../state/state.ts';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
 import { alarmFromRecord } from '../api/wire-json.ts';
 
 export interface ServerRulesOptions {
   sites: Iterable<SiteConfig>;
   profiles: Map<string, DeviceProfile>;
-  dataDir: string;
+  /** Where each site's snapshot is kept (the state backend's ruleState). */
+  state(site: string): Promise<StateStore>;
+  /** Which sites this server runs the rules of (default: every site whose rules run on the server). */
+  leases?: Pick<DutyLeases, 'owned' | 'onChange'>;
   log: Logger;
   /** Where alarms go (AlarmHub.submit). */
   publish(site: string, alarms: StoredAlarm[]): void;
@@ -35,6 +40,11 @@ export interface ServerRulesOptions {
    * already judged are counted as late by the engine (evidence replays them from the store).
    */
   slackMs?: number;
+  /**
+   * Reorder bound per sensor, seconds (default 0: inputs arrive in time order, as through one
+   * broker subscription). Raise it when a site's inputs can reach the runtime out of order.
+   */
+  lateBoundS?: number;
 }
 
 function reading(r: StoredReading): NormalisedReading {
@@ -60,48 +70,76 @@ function event(e: StoredEvent): DeviceEvent {
 
 export class ServerRules {
   private readonly runtimes = new Map<string, RulesRuntime>();
+  private readonly configs = new Map<string, SiteConfig>();
+  private readonly catalogue: ClauseCatalogue;
+  private readonly calendar = shippedCalendar();
+  private started = false;
+  private handover: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: ServerRulesOptions) {
-    const catalogue = opts.catalogue ?? loadCatalogue();
-    const calendar = shippedCalendar();
-    for (const site of opts.sites) {
-      if (site.rulesAt !== 'server') continue;
-      this.runtimes.set(
-        site.id,
-        new RulesRuntime({
-          site,
-          profiles: opts.profiles,
-          catalogue,
-          calendar,
-          state: new JsonStateFile(join(opts.dataDir, `rules-state-${site.id}.json`)),
-          log: opts.log.child({ site: site.id }),
-          ...(opts.clock ? { clock: opts.clock } : {}),
-          slackMs: opts.slackMs ?? 10_000,
-          lateBoundS: 0,
-          // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
-          excludeKinds: kindsJudgedBy('followup-tracker'),
-        }),
-      );
-    }
+    this.catalogue = opts.catalogue ?? loadCatalogue();
+    for (const site of opts.sites) if (site.rulesAt === 'server') this.configs.set(site.id, site);
   }
 
-  /** Site ids whose rules run here. */
+  /** Site ids whose rules run on the server (on this one, or on the owner of each). */
   get sites(): string[] {
-    return [...this.runtimes.keys()];
+    return [...this.configs.keys()];
   }
 
   runtime(site: string): RulesRuntime | undefined {
     return this.runtimes.get(site);
   }
 
-  start(): void {
-    for (const [site, rt] of this.runtimes) rt.start((alarms) => this.emit(site, alarms));
+  /** Starts the runtimes of the sites this server owns, and follows the leases from then on. */
+  async start(): Promise<void> {
+    this.started = true;
+    const owned = this.opts.leases ? this.opts.leases.owned() : this.sites;
+    await this.gain(owned);
+    this.opts.leases?.onChange((gained, lost) => {
+      this.handover = this.handover.then(async () => {
+        this.lose(lost);
+        await this.gain(gained);
+      });
+    });
+  }
+
+  private async gain(sites: string[]): Promise<void> {
+    for (const id of sites) {
+      const site = this.configs.get(id);
+      if (!site || this.runtimes.has(id) || !this.started) continue;
+      try {
+        const rt = new RulesRuntime({
+          site,
+          profiles: this.opts.profiles,
+          catalogue: this.catalogue,
+          calendar: this.calendar,
+          state: await this.opts.state(id),
+          log: this.opts.log.child({ site: id }),
+          ...(this.opts.clock ? { clock: this.opts.clock } : {}),
+          slackMs: this.opts.slackMs ?? 10_000,
+          lateBoundS: this.opts.lateBoundS ?? 0,
+          // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
+          excludeKinds: kindsJudgedBy('followup-tracker'),
+        });
+        this.runtimes.set(id, rt);
+        rt.start((alarms) => this.emit(id, alarms));
+      } catch (err) {
+        this.opts.log.error({ site: id, err: (err as Error).message }, 'could not start the clause rules of a site');
+      }
+    }
+  }
+
+  private lose(sites: string[]): void {
+    for (const id of sites) {
+      this.runtimes.get(id)?.stop();
+      this.runtimes.delete(id);
+    }
   }
 
   stop(): void {
-    for (const rt of this.runtimes.values()) rt.stop();
+    this.started = false;
+    this.lose([...this.runtimes.keys()]);
   }
-
   private emit(site: string, alarms: AlarmRecord[]): void {
     // The engine writes its times with toIso, so every record maps; a record that did not is dropped.
     const stored = alarms.map(alarmFromRecord).filter((a): a is StoredAlarm => a !== null);

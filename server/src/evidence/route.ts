@@ -73,7 +73,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
         const denied = denySite(ctx, p, q.site, reply);
         if (denied) return denied;
         const site = ctx.sites.get(q.site)!;
-        const job = queue.then(() =>
+        const job = queue.then(async () =>
           buildEvidence({
             store: ctx.store,
             site,
@@ -82,7 +82,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
             calendar,
             from: q.from,
             to: q.to,
-            followupOutcomes: ctx.followupOutcomes?.(site.id) ?? [],
+            followupOutcomes: (await ctx.followupOutcomes?.(site.id)) ?? [],
             audit: ctx.audit,
           }),
         );
@@ -97,7 +97,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
         }
         const name = `evidence-${pack.site}-${pack.firstDay}-${pack.lastDay}`;
         const format = q.format ?? 'json';
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: p.username,
           action: 'evidence',
           site: site.id,

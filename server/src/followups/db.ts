@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FOLLOWUP_STAGES, type FollowupStage } from '@hallmon/contract';
+import type { FollowupState } from '../state/state.ts';
 
 /** The overdue stages of a follow-up, each with its own alarm (id `${followupId}:${stage}`). */
 export const ALARM_STAGES = FOLLOWUP_STAGES;
@@ -31,12 +32,13 @@ export interface FollowupRow {
   alarms: Record<AlarmStage, { raisedAt: number | null; clearedAt: number | null }>;
 }
 
-type NewFollowup = Pick<
+export type NewFollowup = Pick<
   FollowupRow,
   'id' | 'site' | 'device' | 'window' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'
 >;
 
-interface Raw {
+/** A followups row as both drivers store it. */
+export interface FollowupDbRow {
   id: string;
   site: string;
   device: string;
@@ -62,7 +64,7 @@ interface Raw {
   complex_cleared: number | null;
 }
 
-function row(r: Raw): FollowupRow {
+export function followupFromRow(r: FollowupDbRow): FollowupRow {
   return {
     id: r.id,
     site: r.site,
@@ -89,7 +91,14 @@ function row(r: Raw): FollowupRow {
   };
 }
 
-export class FollowupDb {
+/** The SQLite driver of FollowupState: followups.db in the data dir. */
+/** Follow-ups that may still raise or clear an alarm (the same SQL in both drivers). */
+export const ACTIVE = `(resolved_at IS NULL
+      OR (response_raised IS NOT NULL AND response_cleared IS NULL)
+      OR (simple_raised IS NOT NULL AND simple_cleared IS NULL)
+      OR (complex_raised IS NOT NULL AND complex_cleared IS NULL))`;
+
+export class FollowupDb implements FollowupState {
   private db: Database.Database | undefined;
 
   constructor(private readonly dataDir: string) {}
@@ -109,10 +118,6 @@ export class FollowupDb {
     this.db = db;
   }
 
-  get isOpen(): boolean {
-    return this.db !== undefined;
-  }
-
   close(): void {
     this.db?.close();
     this.db = undefined;
@@ -124,7 +129,7 @@ export class FollowupDb {
   }
 
   /** Inserts unless the id exists (a redelivered rating). Returns true when it was new. */
-  insert(f: NewFollowup): boolean {
+  async insert(f: NewFollowup): Promise<boolean> {
     const res = this.d
       .prepare(
         `INSERT OR IGNORE INTO followups (id, site, device, window, score, rated_at, response_due, simple_due, complex_due)
@@ -134,52 +139,51 @@ export class FollowupDb {
     return res.changes === 1;
   }
 
-  get(id: string): FollowupRow | undefined {
-    const r = this.d.prepare('SELECT * FROM followups WHERE id = ?').get(id) as Raw | undefined;
-    return r ? row(r) : undefined;
+  async get(id: string): Promise<FollowupRow | undefined> {
+    const r = this.d.prepare('SELECT * FROM followups WHERE id = ?').get(id) as FollowupDbRow | undefined;
+    return r ? followupFromRow(r) : undefined;
   }
 
-  list(site: string, openOnly: boolean): FollowupRow[] {
+  async list(site: string, openOnly: boolean): Promise<FollowupRow[]> {
     const sql = `SELECT * FROM followups WHERE site = ?${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC LIMIT 5000`;
-    return (this.d.prepare(sql).all(site) as Raw[]).map(row);
+    return (this.d.prepare(sql).all(site) as FollowupDbRow[]).map(followupFromRow);
   }
 
   /** Follow-ups that may still raise or clear an alarm: unresolved, or with an alarm not yet cleared. */
-  active(): FollowupRow[] {
-    const sql = `SELECT * FROM followups WHERE resolved_at IS NULL
-      OR (response_raised IS NOT NULL AND response_cleared IS NULL)
-      OR (simple_raised IS NOT NULL AND simple_cleared IS NULL)
-      OR (complex_raised IS NOT NULL AND complex_cleared IS NULL)`;
-    return (this.d.prepare(sql).all() as Raw[]).map(row);
+  async active(sites?: readonly string[]): Promise<FollowupRow[]> {
+    const rows = (this.d.prepare(`SELECT * FROM followups WHERE ${ACTIVE}`).all() as FollowupDbRow[]).map(
+      followupFromRow,
+    );
+    return sites ? rows.filter((r) => sites.includes(r.site)) : rows;
   }
 
-  respond(id: string, at: number, by: string): void {
+  async respond(id: string, at: number, by: string): Promise<void> {
     this.d
       .prepare('UPDATE followups SET responded_at = ?, responded_by = ? WHERE id = ? AND responded_at IS NULL')
       .run(at, by, id);
   }
 
-  markComplex(id: string, at: number, by: string): void {
+  async markComplex(id: string, at: number, by: string): Promise<void> {
     this.d
       .prepare('UPDATE followups SET complex = 1, complex_at = ?, complex_by = ? WHERE id = ? AND complex = 0')
       .run(at, by, id);
   }
 
-  resolve(id: string, at: number, by: string): void {
+  async resolve(id: string, at: number, by: string): Promise<void> {
     this.d
       .prepare('UPDATE followups SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL')
       .run(at, by, id);
   }
 
-  setNote(id: string, note: string): void {
+  async setNote(id: string, note: string): Promise<void> {
     this.d.prepare('UPDATE followups SET note = ? WHERE id = ?').run(note, id);
   }
 
-  alarmRaised(id: string, stage: AlarmStage, at: number): void {
+  async alarmRaised(id: string, stage: AlarmStage, at: number): Promise<void> {
     this.d.prepare(`UPDATE followups SET ${stage}_raised = ? WHERE id = ?`).run(at, id);
   }
 
-  alarmCleared(id: string, stage: AlarmStage, at: number): void {
+  async alarmCleared(id: string, stage: AlarmStage, at: number): Promise<void> {
     this.d.prepare(`UPDATE followups SET ${stage}_cleared = ? WHERE id = ?`).run(at, id);
   }
 }

@@ -54,15 +54,15 @@ export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
         const { id } = request.params;
         const { action, note } = request.body;
         const p = principalOf(request);
-        const site = tracker.siteOf(id);
+        const site = await tracker.siteOf(id);
         const unknown = () =>
           sendError(reply, 404, `no follow-up "${id}": take the id from GET /api/followups?site=...`);
         if (site === undefined || !canRead(p, site)) return unknown();
-        const res = tracker.act(id, action, note, p.username);
+        const res = await tracker.act(id, action, note, p.username);
         if (res === undefined) return unknown();
         if (res === 'resolved')
           return sendError(reply, 409, `follow-up "${id}" is already resolved; nothing more to record`);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: p.username,
           action: 'followup',
           site,

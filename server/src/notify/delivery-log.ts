@@ -4,6 +4,8 @@
 // file keeps the self-test records (selftest.ts).
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import type { DeliveryState, NewDelivery } from '../state/state.ts';
+import type { SelftestRecord, SelftestTrigger } from '../selftest.ts';
 
 export interface Attempt {
   at: number;
@@ -29,7 +31,8 @@ export interface DeliveryRow {
   attempts: Attempt[];
 }
 
-interface Row {
+/** A notifications row as both drivers store it. */
+export interface DeliveryDbRow {
   id: number;
   alarm_id: string;
   site: string;
@@ -44,7 +47,7 @@ interface Row {
   attempts: string;
 }
 
-const fromRow = (r: Row): DeliveryRow => ({
+export const deliveryFromRow = (r: DeliveryDbRow): DeliveryRow => ({
   id: r.id,
   alarmId: r.alarm_id,
   site: r.site,
@@ -59,7 +62,8 @@ const fromRow = (r: Row): DeliveryRow => ({
   attempts: JSON.parse(r.attempts) as Attempt[],
 });
 
-export class DeliveryLog {
+/** The SQLite driver of DeliveryState: notifications.db in the data dir. */
+export class DeliveryLog implements DeliveryState {
   private db: Database.Database | undefined;
   readonly file: string;
 
@@ -93,27 +97,36 @@ export class DeliveryLog {
     this.db = undefined;
   }
 
-  get handle(): Database.Database {
+  private get handle(): Database.Database {
     if (!this.db) throw new Error('the notification log is not open');
     return this.db;
   }
 
   /** Whether a notice of this kind was already started for the alarm (at-least-once input repeats). */
-  has(alarmId: string, event: string, reminder = 0): boolean {
+  async has(alarmId: string, event: string, reminder = 0): Promise<boolean> {
     return !!this.handle
       .prepare('SELECT 1 FROM notifications WHERE alarm_id = ? AND event = ? AND reminder = ? LIMIT 1')
       .get(alarmId, event, reminder);
   }
 
-  begin(r: {
-    alarmId: string;
-    site: string;
-    routeId: string;
-    url: string;
-    event: string;
-    reminder: number;
-    at: number;
-  }): number {
+  async delivered(alarmId: string, routeId: string, event: string, reminder: number): Promise<boolean> {
+    return !!this.handle
+      .prepare(
+        "SELECT 1 FROM notifications WHERE alarm_id = ? AND route_id = ? AND event = ? AND reminder = ? AND status = 'delivered' LIMIT 1",
+      )
+      .get(alarmId, routeId, event, reminder);
+  }
+
+  async lastReminder(alarmId: string): Promise<{ reminder: number; at: number | null }> {
+    const row = this.handle
+      .prepare(
+        "SELECT reminder, created_at AS at FROM notifications WHERE alarm_id = ? AND event = 'reminder' ORDER BY reminder DESC LIMIT 1",
+      )
+      .get(alarmId) as { reminder: number; at: number } | undefined;
+    return row ?? { reminder: 0, at: null };
+  }
+
+  async begin(r: NewDelivery): Promise<number> {
     const res = this.handle
       .prepare(
         "INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
@@ -122,7 +135,7 @@ export class DeliveryLog {
     return Number(res.lastInsertRowid);
   }
 
-  attempt(id: number, a: Attempt, final: 'delivered' | 'failed' | 'pending'): void {
+  async attempt(id: number, a: Attempt, final: 'delivered' | 'failed' | 'pending'): Promise<void> {
     if (!this.db) return; // closed while a retry was in flight
     const row = this.db.prepare('SELECT attempts FROM notifications WHERE id = ?').get(id) as
       { attempts: string } | undefined;
@@ -135,17 +148,48 @@ export class DeliveryLog {
       .run(JSON.stringify(attempts), final, a.ok ? a.at : null, a.ok ? null : (a.error ?? `HTTP ${a.status}`), id);
   }
 
-  forAlarm(alarmId: string): DeliveryRow[] {
+  async forAlarm(alarmId: string): Promise<DeliveryRow[]> {
     return (
-      this.handle.prepare('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY id').all(alarmId) as Row[]
-    ).map(fromRow);
+      this.handle.prepare('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY id').all(alarmId) as DeliveryDbRow[]
+    ).map(deliveryFromRow);
   }
 
-  forSite(site: string, from: number, to: number): DeliveryRow[] {
+  async forSite(site: string, from: number, to: number): Promise<DeliveryRow[]> {
     return (
       this.handle
         .prepare('SELECT * FROM notifications WHERE site = ? AND created_at >= ? AND created_at < ? ORDER BY id')
-        .all(site, from, to) as Row[]
-    ).map(fromRow);
+        .all(site, from, to) as DeliveryDbRow[]
+    ).map(deliveryFromRow);
+  }
+
+  async saveSelftest(r: SelftestRecord): Promise<void> {
+    this.handle
+      .prepare(
+        'INSERT OR REPLACE INTO selftests (id, site, trigger, user, started_at, finished_at, ok, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.id,
+        r.site,
+        r.trigger,
+        r.user,
+        Date.parse(r.startedAt),
+        Date.parse(r.finishedAt),
+        r.ok ? 1 : 0,
+        JSON.stringify(r),
+      );
+  }
+
+  async listSelftests(site: string, limit = 100): Promise<SelftestRecord[]> {
+    const rows = this.handle
+      .prepare('SELECT record FROM selftests WHERE site = ? ORDER BY started_at DESC LIMIT ?')
+      .all(site, limit) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record) as SelftestRecord);
+  }
+
+  async lastSelftestStart(site: string, trigger: SelftestTrigger): Promise<number | null> {
+    const row = this.handle
+      .prepare('SELECT max(started_at) AS t FROM selftests WHERE site = ? AND trigger = ?')
+      .get(site, trigger) as { t: number | null };
+    return row.t;
   }
 }

@@ -1,10 +1,11 @@
 // Sends an alarm notice to every matching route of its site, each delivery retried with exponential
 // backoff (1 s, 2 s, 4 s, ... up to `tries` attempts), every attempt logged with its outcome and
-// written to the delivery log. Secrets and robot keys never reach the log (safeUrl).
+// written to the delivery log. Secrets and robot keys never reach the log (safeUrl). A route that
+// already has the notice delivered (a notice resumed after its server stopped) is not posted again.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClauseCatalogue, Logger, NotificationRoute, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
 import type { StoredAlarm } from '../store/store.ts';
-import type { DeliveryLog } from './delivery-log.ts';
+import type { DeliveryState } from '../state/state.ts';
 import { signedDingtalkUrl } from './dingtalk-sign.ts';
 import { body, type NotifyEvent } from './format.ts';
 import { matchRoutes, zoneKinds } from './routing.ts';
@@ -33,7 +34,7 @@ export interface NotifierOptions {
   sites: ReadonlyMap<string, SiteConfig>;
   catalogue: ClauseCatalogue;
   log: Logger;
-  deliveries: DeliveryLog;
+  deliveries: DeliveryState;
   /** Base URL of the dashboard for links (e.g. http://hallmon.local:8080). */
   baseUrl: () => string;
   retry?: Partial<RetryPolicy>;
@@ -94,7 +95,10 @@ export class Notifier {
   ): Promise<DeliveryOutcome> {
     const shown = safeUrl(route.url);
     const log = this.opts.log;
-    const row = this.opts.deliveries.begin({
+    // A notice taken over from a server that stopped mid-way: routes it reached are not sent again.
+    if (await this.opts.deliveries.delivered(a.id, route.id, event, reminder))
+      return { routeId: route.id, url: shown, delivered: true, attempts: 0 };
+    const row = await this.opts.deliveries.begin({
       alarmId: a.id,
       site: a.site,
       routeId: route.id,
@@ -113,7 +117,9 @@ export class Notifier {
           : route.url;
       const at = await postJson(url, payload, this.retry.timeoutMs);
       const final = at.ok ? 'delivered' : i === this.retry.tries ? 'failed' : 'pending';
-      this.opts.deliveries.attempt(row, at, final);
+      await this.opts.deliveries
+        .attempt(row, at, final)
+        .catch((err: Error) => log.error({ alarm: a.id, err: err.message }, 'could not record a delivery attempt'));
       const fields = {
         alarm: a.id,
         route: route.id,
@@ -141,11 +147,9 @@ export class Notifier {
       }
     }
     if (this.abort.signal.aborted) {
-      this.opts.deliveries.attempt(
-        row,
-        { at: Date.now(), ok: false, error: 'server stopped before delivery' },
-        'failed',
-      );
+      await this.opts.deliveries
+        .attempt(row, { at: Date.now(), ok: false, error: 'server stopped before delivery' }, 'failed')
+        .catch(() => undefined);
       last = 'server stopped before delivery';
     }
     return {

@@ -1,0 +1,25 @@
+// Duties with one server: it owns every site and the server-wide duties, always (DutyLeases with
+// nobody to share with; the SQLite state backend hands it out).
+import type { DutyLeases } from './state.ts';
+
+export class LocalLeases implements DutyLeases {
+  readonly me = 'local';
+
+  constructor(private readonly sites: readonly string[]) {}
+
+  owns(): boolean {
+    return true;
+  }
+
+  owned(): string[] {
+    return [...this.sites, '*'];
+  }
+
+  onChange(): void {
+    // Nothing is ever gained or lost.
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {}
+}
