@@ -33,6 +33,7 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import { GatewayAuth } from './ingest/gateway-auth.ts';
 import { EmbeddedBroker, MQTT_WS_PATH } from './ingest/embedded-broker.ts';
 import { ExternalBroker, stableClientId } from './ingest/external-broker.ts';
+import { takeOverSession } from './ingest/session-takeover.ts';
 import { buildApi } from './api/app.ts';
 import type { ExtraRoutes } from './api/context.ts';
 import { LivePush } from './live/socketio.ts';
@@ -50,6 +51,8 @@ import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
 import type { Stream } from './ingest/reasons.ts';
+import type { StoredReading } from './store/store.ts';
+import { siteSeries } from './seal/digest.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -216,6 +219,19 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       profiles,
       state: (site) => state.ruleState(site),
       leases,
+      ...(followed
+        ? {
+            // A site taken over replays its last stored minutes first (server-rules.ts).
+            history: async (site: string, from: number) => {
+              const cfg = sites.get(site);
+              if (!cfg) return [];
+              const out: StoredReading[] = [];
+              for (const s of siteSeries(cfg, profiles))
+                out.push(...(await store.readRaw({ site, ...s, from, to: Date.now() + 1, limit: 100_000 })));
+              return out;
+            },
+          }
+        : {}),
       log: log.child({ component: 'rules' }),
       publish: (site, alarms) => hub.submit(site, alarms),
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -323,7 +339,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           username: opts.brokerUsername,
           password: opts.brokerPassword,
           // In a group each server needs its own client id (the session ends with the connection).
-          clientId: opts.shareGroup ? `hallmon-${opts.shareGroup}-${leases.me}` : stableClientId(dataDir),
+          clientId: opts.shareGroup ? groupClientId(opts.shareGroup, leases.me) : stableClientId(dataDir),
           maxPayload,
           shareGroup: opts.shareGroup,
         },
@@ -333,6 +349,40 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const ext = external;
       cleanups.push(() => ext.stop());
       await ext.start();
+      if (opts.shareGroup) {
+        const shareGroup = opts.shareGroup;
+        const takeoverLog = log.child({ component: 'session-takeover' });
+        let busy = false;
+        const sweep = async () => {
+          if (busy || !leases.owns('*')) return;
+          busy = true;
+          try {
+            for (const member of await leases.dead()) {
+              const n = await takeOverSession(
+                {
+                  url: opts.broker!,
+                  username: opts.brokerUsername,
+                  password: opts.brokerPassword,
+                  maxPayload,
+                  topic: ext.topic,
+                },
+                groupClientId(shareGroup, member),
+                pipeline,
+                takeoverLog,
+              );
+              await leases.forget(member);
+              takeoverLog.info({ member, stored: n }, "took over a stopped server's broker session");
+            }
+          } catch (err) {
+            takeoverLog.warn({ err: (err as Error).message }, 'session takeover failed; trying again shortly');
+          } finally {
+            busy = false;
+          }
+        };
+        const timer = setInterval(() => void sweep(), Math.max(1_000, Math.floor((opts.leaseTtlMs ?? 9_000) / 3)));
+        timer.unref();
+        cleanups.push(() => clearInterval(timer));
+      }
       if (followed) {
         const feed = (site: string, stream: string, payload: Buffer, device?: string) => {
           const v = pipeline.validate(site, stream as Stream, payload, device);
@@ -421,6 +471,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await stopAll();
     throw err;
   }
+}
+
+/** The MQTT client id of a server of a group (its session, which another may take over). */
+function groupClientId(group: string, member: string): string {
+  return `hallmon-${group}-${member}`;
 }
 
 /** A broker URL without its password, for health output and logs. */

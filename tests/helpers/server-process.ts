@@ -102,6 +102,12 @@ export interface ServerProcess {
   mqttPort: number;
   /** Everything the process printed on stdout so far. */
   stdout(): string;
+  /** The server's process id (its id in a server group contains it). */
+  pid: number;
+  /** kill -9: the process dies at once, nothing is flushed or handed back. */
+  kill9(): Promise<void>;
+  /** Whether the process still runs. */
+  alive(): boolean;
   /** SIGTERM, then waits for exit; resolves the exit code. */
   stop(): Promise<number | null>;
 }
@@ -163,5 +169,19 @@ export async function spawnServer(args: string[] = [], env: Record<string, strin
     await stop();
     throw e;
   }
-  return { url, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, httpPort, mqttPort, stdout: () => out, stop };
+  const kill9 = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    url,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    httpPort,
+    mqttPort,
+    stdout: () => out,
+    pid: proc.pid ?? 0,
+    kill9,
+    alive: () => proc.exitCode === null && proc.signalCode === null,
+    stop,
+  };
 }

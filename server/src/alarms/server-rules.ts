@@ -4,7 +4,10 @@
 // AlarmHub: stored, pushed live and notified exactly like alarms that arrive from an edge. With
 // several servers (docs/cluster.md) a site's runtime runs only on the server owning the site's
 // lease: it starts from the snapshot the previous owner left in the state backend when the lease
-// is gained and saves and stops when it is lost.
+// is gained and saves and stops when it is lost. Before it takes the live stream it replays what
+// the store holds of the last minutes (`history`), so the readings that arrived while no server
+// owned the site (the previous owner died, its lease had not yet run out) are judged too; readings
+// the snapshot had already judged are ignored by the engine as late.
 import {
   loadCatalogue,
   shippedCalendar,
@@ -45,6 +48,10 @@ export interface ServerRulesOptions {
    * broker subscription). Raise it when a site's inputs can reach the runtime out of order.
    */
   lateBoundS?: number;
+  /** The site's stored readings since `from`, replayed when the site is gained (a server group). */
+  history?(site: string, from: number): Promise<StoredReading[]>;
+  /** How far back `history` is asked for, ms (default 10 min). */
+  historyMs?: number;
 }
 
 function reading(r: StoredReading): NormalisedReading {
@@ -75,6 +82,8 @@ export class ServerRules {
   private readonly calendar = shippedCalendar();
   private started = false;
   private handover: Promise<void> = Promise.resolve();
+  /** Live readings of sites being taken over, held until their history has been replayed. */
+  private readonly held = new Map<string, StoredReading[]>();
 
   constructor(private readonly opts: ServerRulesOptions) {
     this.catalogue = opts.catalogue ?? loadCatalogue();
@@ -107,6 +116,7 @@ export class ServerRules {
     for (const id of sites) {
       const site = this.configs.get(id);
       if (!site || this.runtimes.has(id) || !this.started) continue;
+      if (this.opts.history) this.held.set(id, []);
       try {
         const rt = new RulesRuntime({
           site,
@@ -121,10 +131,17 @@ export class ServerRules {
           // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
           excludeKinds: kindsJudgedBy('followup-tracker'),
         });
-        this.runtimes.set(id, rt);
+        if (this.opts.history) {
+          const now = this.opts.clock?.now() ?? Date.now();
+          const past = await this.opts.history(id, now - (this.opts.historyMs ?? 600_000));
+          this.runtimes.set(id, rt);
+          this.readings(id, once([...past, ...(this.held.get(id) ?? [])]));
+        } else this.runtimes.set(id, rt);
         rt.start((alarms) => this.emit(id, alarms));
       } catch (err) {
         this.opts.log.error({ site: id, err: (err as Error).message }, 'could not start the clause rules of a site');
+      } finally {
+        this.held.delete(id);
       }
     }
   }
@@ -148,7 +165,10 @@ export class ServerRules {
 
   readings(site: string, items: StoredReading[]): void {
     const rt = this.runtimes.get(site);
-    if (!rt) return;
+    if (!rt) {
+      this.held.get(site)?.push(...items);
+      return;
+    }
     // One batch may hold several sensors in any order; the engine wants each sensor in time order.
     const sorted = items.length > 1 ? [...items].sort((a, b) => a.ts - b.ts) : items;
     this.emit(site, rt.readings(sorted.map(reading)));
@@ -169,4 +189,15 @@ export class ServerRules {
     for (const s of items) out.push(...rt.status(s.device, s.status, s.ts));
     this.emit(site, out);
   }
+}
+
+/** Each (sensor, metric, ts) once: the replayed history and the held live stream overlap. */
+function once(items: StoredReading[]): StoredReading[] {
+  const seen = new Set<string>();
+  return items.filter((r) => {
+    const k = `${r.sensor}\u0000${r.metric}\u0000${r.ts}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

@@ -8,15 +8,14 @@
 // Alone, a fixed clientId with clean start off and a long session expiry makes the broker keep our
 // session and queue QoS 1 messages while we (or it) restart, and deliver them on reconnect.
 // In a server group (`shareGroup`, docs/cluster.md) every server subscribes to
-// `$share/<group>/hallmon/v1/+/#` (MQTT 5 §4.8.2), so each message is taken by one of them; the
-// session then ends when the connection does (Session Expiry Interval 0), which is what makes the
-// broker hand the QoS 1 messages a dead server had not acknowledged to another one of the group
-// ("If the Client's Session terminates before the Client reconnects, the Server SHOULD send the
-// Application Message to another Client that is subscribed to the same Shared Subscription"); a
-// redelivered message is stored once (idempotent writes). The owner of a site whose rules run on
+// `$share/<group>/hallmon/v1/+/#` (MQTT 5 §4.8.2), so each message is taken by one of them, with a
+// persistent session of its own; when a server dies another one takes its session over and stores
+// what the broker had handed to it (session-takeover.ts); a message stored twice is stored once
+// (idempotent writes). The owner of a site whose rules run on
 // the server also follows that site's own topics with a plain subscription (`follow`): the whole
-// stream of the site in publish order, for the rules only (it is stored through the group). The
-// two kinds are told apart by their MQTT 5 subscription identifiers.
+// stream of the site in publish order, for the rules only (it is stored through the group). That
+// subscription has a connection of its own: a broker may send one copy of a message to a client
+// whose subscriptions overlap, which would leave the shared one without it.
 import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '@hallmon/firmware-config';
@@ -39,12 +38,8 @@ export interface ExternalBrokerOptions {
 /** What a followed site's messages are handed to (validated, not stored): the server-side rules. */
 export type FollowHandler = (site: string, stream: string, payload: Buffer, device?: string) => void;
 
-/** MQTT 5 subscription identifiers: the ingest subscription and the followed sites. */
-const SUB_INGEST = 1;
-const SUB_FOLLOW = 2;
-
-/** Session expiry when alone: a week of outage is kept by the broker (its own limits permitting). */
-const ALONE_SESSION_S = 7 * 86_400;
+/** Session expiry: a week of outage is kept by the broker (its own limits permitting). */
+const SESSION_S = 7 * 86_400;
 
 export function stableClientId(dataDir: string): string {
   return `hallmon-server-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
@@ -55,6 +50,7 @@ export class ExternalBroker {
   private lastErrorLog = 0;
   private readonly followed = new Set<string>();
   private follower: FollowHandler | undefined;
+  private followClient: MqttClient | undefined;
 
   constructor(
     private readonly opts: ExternalBrokerOptions,
@@ -70,9 +66,8 @@ export class ExternalBroker {
   async start(): Promise<void> {
     let firstSubscribed: () => void = () => undefined;
     const subscribed = new Promise<void>((resolve) => (firstSubscribed = resolve));
-    const plain = this.opts.topic ?? 'hallmon/v1/+/#';
     const group = this.opts.shareGroup;
-    const topic = group ? `$share/${group}/${plain}` : plain;
+    const topic = this.topic;
     const client = mqtt.connect(this.opts.url, {
       clientId: this.opts.clientId ?? stableClientId(process.cwd()),
       clean: false,
@@ -81,14 +76,10 @@ export class ExternalBroker {
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
       protocolVersion: 5,
-      properties: { sessionExpiryInterval: group ? 0 : ALONE_SESSION_S },
+      properties: { sessionExpiryInterval: SESSION_S },
     });
     client.handleMessage = (packet, callback) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-      const ids = packet.properties?.subscriptionIdentifier;
-      const subs = ids === undefined ? [SUB_INGEST] : Array.isArray(ids) ? ids : [ids];
-      if (subs.includes(SUB_FOLLOW)) this.onFollowed(packet.topic, payload);
-      if (!subs.includes(SUB_INGEST)) return callback();
       this.onMessage(packet.topic, payload).then(
         () => callback(),
         (err: Error) => {
@@ -110,7 +101,7 @@ export class ExternalBroker {
     client.on('connect', (connack) => {
       this.log.info({ broker: this.opts.url, sessionPresent: connack.sessionPresent }, 'connected to external broker');
       // Subscribing again is harmless with a kept session and needed when the broker lost it.
-      client.subscribe(topic, { qos: 1, properties: { subscriptionIdentifier: SUB_INGEST } }, (err, granted) => {
+      client.subscribe(topic, { qos: 1 }, (err, granted) => {
         const refused = granted?.find((g) => g.qos > 2);
         if (err || refused)
           this.log.error(
@@ -121,7 +112,6 @@ export class ExternalBroker {
           );
         else firstSubscribed();
       });
-      if (this.followed.size) this.subscribeFollowed([...this.followed]);
     });
     await new Promise<void>((resolve, reject) => {
       const onConnect = () => {
@@ -149,23 +139,39 @@ export class ExternalBroker {
   follow(sites: string[], handler: FollowHandler): void {
     this.follower = handler;
     const fresh = sites.filter((s) => !this.followed.has(s));
+    if (!fresh.length) return;
     for (const s of fresh) this.followed.add(s);
-    if (fresh.length && this.client?.connected) this.subscribeFollowed(fresh);
+    if (!this.followClient) this.followClient = this.connectFollower();
+    else if (this.followClient.connected) this.subscribeFollowed(this.followClient, fresh);
   }
 
   unfollow(sites: string[]): void {
     const gone = sites.filter((s) => this.followed.delete(s));
-    if (gone.length && this.client?.connected) this.client.unsubscribe(gone.map(followTopic));
+    if (gone.length && this.followClient?.connected) this.followClient.unsubscribe(gone.map(followTopic));
   }
 
-  private subscribeFollowed(sites: string[]): void {
-    this.client?.subscribe(
-      sites.map(followTopic),
-      { qos: 1, properties: { subscriptionIdentifier: SUB_FOLLOW } },
-      (err) => {
-        if (err) this.log.error({ err: err.message, sites }, 'cannot follow the sites whose rules run here');
-      },
-    );
+  private connectFollower(): MqttClient {
+    const c = mqtt.connect(this.opts.url, {
+      clientId: `${this.opts.clientId ?? stableClientId(process.cwd())}-rules`,
+      clean: true,
+      username: this.opts.username,
+      password: this.opts.password,
+      reconnectPeriod: 1_000,
+      connectTimeout: 10_000,
+      protocolVersion: 5,
+    });
+    c.on('message', (topic, payload) => this.onFollowed(topic, payload));
+    c.on('connect', () => {
+      if (this.followed.size) this.subscribeFollowed(c, [...this.followed]);
+    });
+    c.on('error', () => undefined); // the ingest connection reports broker trouble
+    return c;
+  }
+
+  private subscribeFollowed(c: MqttClient, sites: string[]): void {
+    c.subscribe(sites.map(followTopic), { qos: 1 }, (err) => {
+      if (err) this.log.error({ err: err.message, sites }, 'cannot follow the sites whose rules run here');
+    });
   }
 
   private onFollowed(topic: string, payload: Buffer): void {
@@ -186,10 +192,22 @@ export class ExternalBroker {
     await this.pipeline.handle(t.site, t.stream, payload, t.device);
   }
 
+  /** The subscription this server ingests from (a shared one in a group). */
+  get topic(): string {
+    const plain = this.opts.topic ?? 'hallmon/v1/+/#';
+    return this.opts.shareGroup ? `$share/${this.opts.shareGroup}/${plain}` : plain;
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    // In a group, leave the shared subscription first: the broker routes nothing more to this
+    // session, and what it still holds is taken over by another server (session-takeover.ts).
+    if (client?.connected && this.opts.shareGroup) await client.unsubscribeAsync(this.topic).catch(() => undefined);
     if (client) await client.endAsync(true);
+    const follower = this.followClient;
+    this.followClient = undefined;
+    if (follower) await follower.endAsync(true);
   }
 }
 

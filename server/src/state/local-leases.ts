@@ -12,12 +12,18 @@ export class LocalLeases implements DutyLeases {
   }
 
   owned(): string[] {
-    return [...this.sites, '*'];
+    return [...new Set([...this.sites, '*'])];
   }
 
   onChange(): void {
     // Nothing is ever gained or lost.
   }
+
+  async dead(): Promise<string[]> {
+    return [];
+  }
+
+  async forget(): Promise<void> {}
 
   async start(): Promise<void> {}
 

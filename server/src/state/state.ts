@@ -158,6 +158,10 @@ export interface DutyLeases {
   owned(): string[];
   /** Called with the sites gained and lost after each renewal round. */
   onChange(fn: (gained: string[], lost: string[]) => void): void;
+  /** Servers of the group whose heartbeat ran out and that nobody has cleaned up after yet. */
+  dead(): Promise<string[]>;
+  /** A dead server is cleaned up after (its broker session taken over): forget it. */
+  forget(member: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

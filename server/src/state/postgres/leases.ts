@@ -45,6 +45,18 @@ export class PgLeases implements DutyLeases {
     this.listeners.push(fn);
   }
 
+  async dead(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM members WHERE alive_until < ${NOW_MS} AND id <> $1 ORDER BY alive_until`,
+      [this.me],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async forget(member: string): Promise<void> {
+    await this.pool.query('DELETE FROM members WHERE id = $1 AND alive_until < ' + NOW_MS, [member]);
+  }
+
   async start(): Promise<void> {
     await this.pool.query(
       `INSERT INTO members (id, host, started_at, alive_until) VALUES ($1, $2, ${NOW_MS}, ${NOW_MS} + $3)
@@ -94,7 +106,6 @@ export class PgLeases implements DutyLeases {
         this.held.delete(site); // stop acting as its owner before another server may take it
         await this.pool.query('DELETE FROM leases WHERE site = $1 AND owner = $2', [site, this.me]);
       }
-      await this.pool.query(`DELETE FROM members WHERE alive_until < ${NOW_MS} - 3600000`);
       this.held = held;
       this.validUntil = started + this.ttlMs - 500;
     } catch (err) {
@@ -131,7 +142,10 @@ export class PgLeases implements DutyLeases {
     this.announce(before);
     // Handing back at once lets the others take over without waiting for the leases to expire.
     await this.pool.query('DELETE FROM leases WHERE owner = $1', [this.me]).catch(() => undefined);
-    await this.pool.query('DELETE FROM members WHERE id = $1', [this.me]).catch(() => undefined);
+    // The member row stays, expired: the server that takes over our broker session forgets it.
+    await this.pool
+      .query(`UPDATE members SET alive_until = ${NOW_MS} - 1 WHERE id = $1`, [this.me])
+      .catch(() => undefined);
   }
 }
 

@@ -6,7 +6,8 @@ import type { NoticeEvent, NoticeState } from '../state.ts';
 import { NOW_MS } from './now.ts';
 import type { Pool } from './pool.ts';
 
-const DEAD = `(claimed_by NOT IN (SELECT id FROM members WHERE alive_until > ${NOW_MS}))`;
+/** Claimed by another server whose heartbeat ran out ($1 is this server's id). */
+const DEAD = `(claimed_by <> $1 AND claimed_by NOT IN (SELECT id FROM members WHERE alive_until > ${NOW_MS}))`;
 
 export class PgNotices implements NoticeState {
   constructor(
@@ -33,10 +34,10 @@ export class PgNotices implements NoticeState {
   async orphans(sites: readonly string[], graceMs: number): Promise<{ alarmId: string; event: NoticeEvent }[]> {
     const { rows } = await this.pool.query<{ alarm_id: string; event: NoticeEvent }>(
       `SELECT alarm_id, event FROM alarm_notices
-       WHERE done_at IS NULL AND site = ANY($1::text[])
-         AND ((claimed_by IS NULL AND created_at < ${NOW_MS} - $2) OR (claimed_by IS NOT NULL AND ${DEAD}))
+       WHERE done_at IS NULL AND site = ANY($2::text[])
+         AND ((claimed_by IS NULL AND created_at < ${NOW_MS} - $3) OR (claimed_by IS NOT NULL AND ${DEAD}))
        ORDER BY created_at LIMIT 200`,
-      [[...sites], graceMs],
+      [this.me, [...sites], graceMs],
     );
     return rows.map((r) => ({ alarmId: r.alarm_id, event: r.event }));
   }
