@@ -34,6 +34,8 @@ export interface ServerOptions {
   shareGroup?: string;
   /** Duty lease time, ms (how long a dead server's duties wait before another takes them). */
   leaseTtlMs?: number;
+  /** Ingest connections to the broker in a group (the same on every server of the group). */
+  ingestConnections?: number;
 }
 
 export const serverCommand: CommandSpec = {
@@ -98,6 +100,12 @@ export const serverCommand: CommandSpec = {
       type: 'string',
       arg: 'NAME',
       help: 'run as one of a group of servers: subscribe to --broker as $share/NAME/hallmon/v1/+/# (MQTT 5) so each message is stored by one server; needs --broker and --state postgres://…',
+    },
+    'ingest-connections': {
+      type: 'string',
+      arg: 'N',
+      help: 'with --share-group: connections each server takes its share of the messages on (each stores one message per store round trip); the same on every server of the group',
+      default: '8',
     },
     'lease-ttl': {
       type: 'string',
@@ -198,5 +206,6 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     state,
     shareGroup,
     leaseTtlMs: (intFlag(flags, 'lease-ttl', 2, 3600) ?? 9) * 1000,
+    ingestConnections: intFlag(flags, 'ingest-connections', 1, 64) ?? 8,
   };
 }

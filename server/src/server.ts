@@ -342,6 +342,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           clientId: opts.shareGroup ? groupClientId(opts.shareGroup, leases.me) : stableClientId(dataDir),
           maxPayload,
           shareGroup: opts.shareGroup,
+          connections: opts.ingestConnections,
         },
         pipeline,
         log.child({ component: 'external-broker' }),
@@ -358,18 +359,20 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           busy = true;
           try {
             for (const member of await leases.dead()) {
-              const n = await takeOverSession(
-                {
-                  url: opts.broker!,
-                  username: opts.brokerUsername,
-                  password: opts.brokerPassword,
-                  maxPayload,
-                  topic: ext.topic,
-                },
-                groupClientId(shareGroup, member),
-                pipeline,
-                takeoverLog,
-              );
+              let n = 0;
+              for (const id of ExternalBroker.clientIds(groupClientId(shareGroup, member), opts.ingestConnections ?? 1))
+                n += await takeOverSession(
+                  {
+                    url: opts.broker!,
+                    username: opts.brokerUsername,
+                    password: opts.brokerPassword,
+                    maxPayload,
+                    topic: ext.topic,
+                  },
+                  id,
+                  pipeline,
+                  takeoverLog,
+                );
               await leases.forget(member);
               takeoverLog.info({ member, stored: n }, "took over a stopped server's broker session");
             }

@@ -19,6 +19,8 @@ export interface GroupOptions {
   sensors?: number;
   /** Notification routes of every site. */
   notifications?: NotificationRoute[];
+  /** A hall with an evaluator per site (counter events), besides the machine room. */
+  counters?: boolean;
   /** Sites whose clause rules run on the server (rulesAt: server); default none. */
   ruled?: number;
   leaseTtlS?: number;

@@ -1,11 +1,11 @@
-// A real PostgreSQL (Debian's postgresql 15) for tests and benchmarks: a temporary cluster made by
+// A real PostgreSQL (Debian's postgresql, 15 on Debian 12) for tests and benchmarks: a temporary cluster made by
 // initdb in a temp dir, listening on a free loopback port (no Unix socket outside the temp dir),
 // trust authentication for loopback only. PostgreSQL refuses to run as root, so as root the cluster
 // belongs to the `postgres` OS user (created by Debian's package) and its server is started through
 // setpriv, which execs (no extra process in between), so stop() signals postgres itself. Ready once
 // a connection answers; stop() shuts it down (fast mode) and removes the folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports.ts';
@@ -23,7 +23,15 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const BIN = existsSync('/usr/lib/postgresql/15/bin') ? '/usr/lib/postgresql/15/bin' : '';
+/** Debian puts the server programs in /usr/lib/postgresql/<major>/bin (not on PATH): the newest. */
+const BIN = (() => {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return '';
+  const majors = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors[0] ? join(root, majors[0], 'bin') : '';
+})();
 const bin = (name: string) => (BIN ? join(BIN, name) : name);
 
 /** The command prefix that runs a PostgreSQL program as its OS user (root may not run it). */

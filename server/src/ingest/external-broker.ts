@@ -33,6 +33,8 @@ export interface ExternalBrokerOptions {
   topic?: string;
   /** Shared-subscription group of a server group; undefined: this server takes every message. */
   shareGroup?: string;
+  /** Ingest connections in a group (each a member of the shared subscription). Default 1. */
+  connections?: number;
 }
 
 /** What a followed site's messages are handed to (validated, not stored): the server-side rules. */
@@ -46,7 +48,7 @@ export function stableClientId(dataDir: string): string {
 }
 
 export class ExternalBroker {
-  private client: MqttClient | undefined;
+  private clients: MqttClient[] = [];
   private lastErrorLog = 0;
   private readonly followed = new Set<string>();
   private follower: FollowHandler | undefined;
@@ -59,17 +61,31 @@ export class ExternalBroker {
   ) {}
 
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.clients.length > 0 && this.clients.every((c) => c.connected);
   }
 
-  /** Resolves once connected and subscribed (SUBACK) the first time; later outages reconnect by themselves. */
+  /** The client ids of the ingest connections (one alone; `connections` in a group). */
+  static clientIds(base: string, connections: number): string[] {
+    return connections <= 1 ? [base] : Array.from({ length: connections }, (_, k) => `${base}-${k}`);
+  }
+
+  /** Resolves once every connection is connected and subscribed (SUBACK) the first time. */
   async start(): Promise<void> {
+    const base = this.opts.clientId ?? stableClientId(process.cwd());
+    const ids = ExternalBroker.clientIds(base, this.opts.shareGroup ? (this.opts.connections ?? 1) : 1);
+    await Promise.all(ids.map((id) => this.connect(id)));
+  }
+
+  // A connection hands its QoS 1 messages over one at a time (mqtt.js sends the PUBACK, in order,
+  // before it reads the next PUBLISH), so one connection stores one message per store round trip;
+  // a group's server opens several, whose messages meet in the ingest batches.
+  private async connect(clientId: string): Promise<void> {
     let firstSubscribed: () => void = () => undefined;
     const subscribed = new Promise<void>((resolve) => (firstSubscribed = resolve));
     const group = this.opts.shareGroup;
     const topic = this.topic;
     const client = mqtt.connect(this.opts.url, {
-      clientId: this.opts.clientId ?? stableClientId(process.cwd()),
+      clientId,
       clean: false,
       username: this.opts.username,
       password: this.opts.password,
@@ -89,7 +105,7 @@ export class ExternalBroker {
         },
       );
     };
-    this.client = client;
+    this.clients.push(client);
     client.on('error', (err) => {
       const now = Date.now();
       if (now - this.lastErrorLog > 10_000) {
@@ -99,7 +115,10 @@ export class ExternalBroker {
     });
     client.on('offline', () => this.log.warn({ broker: this.opts.url }, 'external broker unreachable; reconnecting'));
     client.on('connect', (connack) => {
-      this.log.info({ broker: this.opts.url, sessionPresent: connack.sessionPresent }, 'connected to external broker');
+      this.log.info(
+        { broker: this.opts.url, clientId, sessionPresent: connack.sessionPresent },
+        'connected to external broker',
+      );
       // Subscribing again is harmless with a kept session and needed when the broker lost it.
       client.subscribe(topic, { qos: 1 }, (err, granted) => {
         const refused = granted?.find((g) => g.qos > 2);
@@ -119,8 +138,8 @@ export class ExternalBroker {
         resolve(subscribed);
       };
       const onError = (err: Error) => {
-        // Refused credentials will not get better by retrying.
-        if ((err as { code?: number }).code === 4 || (err as { code?: number }).code === 5) {
+        // Refused credentials will not get better by retrying (MQTT 3.1.1 codes 4, 5; MQTT 5 134, 135).
+        if ([4, 5, 134, 135].includes((err as { code?: number }).code ?? -1)) {
           client.off('connect', onConnect);
           client.end(true);
           reject(
@@ -199,12 +218,14 @@ export class ExternalBroker {
   }
 
   async stop(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    // In a group, leave the shared subscription first: the broker routes nothing more to this
-    // session, and what it still holds is taken over by another server (session-takeover.ts).
-    if (client?.connected && this.opts.shareGroup) await client.unsubscribeAsync(this.topic).catch(() => undefined);
-    if (client) await client.endAsync(true);
+    const clients = this.clients;
+    this.clients = [];
+    for (const client of clients) {
+      // In a group, leave the shared subscription first: the broker routes nothing more to this
+      // session, and what it still holds is taken over by another server (session-takeover.ts).
+      if (client.connected && this.opts.shareGroup) await client.unsubscribeAsync(this.topic).catch(() => undefined);
+      await client.endAsync(true);
+    }
     const follower = this.followClient;
     this.followClient = undefined;
     if (follower) await follower.endAsync(true);
