@@ -10,7 +10,7 @@
 // With 3 servers it then kills one (kill -9) under the same load and measures the failover: how long
 // until every site's duty lease is held by a live server, and until the dead server's broker session
 // was taken over and what it held stored; every acknowledged reading stored is checked at the end.
-// Run: node --import tsx bench/city.ts [--quick] [--sites N] [--seconds S]
+// Run: node --import tsx bench/city.ts [--quick] [--sites N] [--seconds S] [--servers N]
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -28,7 +28,7 @@ const DEVICES = 15; // temperature + humidity each: 30 readings a second per sit
 const WARMUP_S = quick ? 5 : 15;
 const SECONDS = arg('--seconds', quick ? 10 : 40);
 const SAMPLE_SITES = 10;
-const GROUPS = quick ? [1, 3] : [1, 2, 3];
+const GROUPS = process.argv.includes('--servers') ? [arg('--servers', 3)] : quick ? [1, 3] : [1, 2, 3];
 
 interface Health {
   ingest: { telemetry: { accepted: number }; events: { accepted: number } };
@@ -70,6 +70,7 @@ const pct = (xs: number[], p: number) => {
 function startLoad(g: ServerGroup, clients: MqttClient[]) {
   let acked = 0;
   let sent = 0;
+  let failed = 0;
   let events = 0;
   let stop = false;
   let tick = 0;
@@ -105,7 +106,7 @@ function startLoad(g: ServerGroup, clients: MqttClient[]) {
         }
         return Promise.all(p);
       });
-      void Promise.all(batch);
+      void Promise.all(batch).catch(() => failed++);
       next += 1000;
       await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
     }
@@ -119,6 +120,9 @@ function startLoad(g: ServerGroup, clients: MqttClient[]) {
     },
     get events() {
       return events;
+    },
+    get failed() {
+      return failed;
     },
     stop: async () => {
       stop = true;

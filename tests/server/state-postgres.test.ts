@@ -98,6 +98,10 @@ describe('postgres only', () => {
       await l1.stop();
       await waitFor(() => l2.owned().length === sites.length, 'the survivor owns every site', 30_000, 100);
       assert.deepEqual(gained.sort(), held.sort());
+      // The stopped server is dead to the group until someone takes over its broker session.
+      assert.deepEqual(await l2.dead(), [l1.me]);
+      await l2.forget(l1.me);
+      assert.deepEqual(await l2.dead(), []);
     } finally {
       await l2.stop();
       await s1.close();
