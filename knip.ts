@@ -27,7 +27,7 @@ const config: KnipConfig = {
     tests: { entry: ['**/*.test.ts'], project: ['**/*.ts'] },
   },
   // System programs the tests and the demo start (installed by scripts/provision.sh).
-  ignoreBinaries: ['socat', 'mosquitto', 'influxd', 'pdftotext', 'pdffonts', 'openssl'],
+  ignoreBinaries: ['socat', 'mosquitto', 'influxd', 'pdftotext', 'pdffonts', 'pdftoppm', 'openssl'],
 };
 
 export default config;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system parts the tests use are present: socat (pseudo-terminals), mosquitto
-# (external broker), influxd (InfluxDB 1.x), chromium (dashboard tests), pdftotext/pdffonts
-# (evidence PDF checks), PostgreSQL (the state of a server group; tests start their own cluster). As root it installs what is missing from Debian; otherwise it names
+# (external broker), influxd (InfluxDB 1.x), chromium (dashboard tests), pdftotext/pdffonts/pdftoppm
+# (evidence PDF and install sheet checks; all three come with poppler-utils), PostgreSQL (the state of
+# a server group; tests start their own cluster). As root it installs what is missing from Debian; otherwise it names
 # what is missing and how to install it, and fails.
 set -euo pipefail
 

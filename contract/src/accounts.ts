@@ -36,6 +36,9 @@ export const AUDIT_ACTIONS = [
   'followup',
   'evidence',
   'selftest',
+  'config-change',
+  'credential-create',
+  'credential-revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -52,4 +55,7 @@ export const AUDIT_ACTION_ZH: Record<AuditAction, string> = {
   followup: '差评处理',
   evidence: '下载证据包',
   selftest: '告警自检',
+  'config-change': '配置变更',
+  'credential-create': '新建接入凭据',
+  'credential-revoke': '吊销接入凭据',
 };

@@ -17,6 +17,17 @@ import { Followup, FollowupList } from './followups.ts';
 import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
 import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
+import {
+  Commissioning,
+  ConfigSite,
+  ConfigSiteList,
+  ConfigVersion,
+  ConfigVersionList,
+  CredentialInfo,
+  CredentialList,
+  NewCredentialAnswer,
+  ProfileList,
+} from './config.ts';
 
 /** A POST with a JSON body adds the body parser's refusals and the role or site check. */
 const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
@@ -24,6 +35,17 @@ const WRITE = errors(400, 401, 403, 404, 413, 415, 500);
 const SCOPED = errors(400, 401, 403, 404, 500);
 /** A body-less answer (logout, delete). */
 const NoContent = Type.Null({ description: 'no body (204)' });
+/** /api/config reads (admin only). */
+const ADMIN_READ = errors(401, 403, 500);
+/** A change to a site's configuration: 404 unknown site, 409 changed meanwhile (baseVersion) or exists. */
+const CONFIG_WRITE = { ...WRITE, ...errors(409) };
+const PDF = {
+  content: {
+    'application/pdf': {
+      schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'PDF bytes' }),
+    },
+  },
+};
 
 export const API = {
   'GET /api/health': { response: { 200: Health, ...errors(500) } },
@@ -51,6 +73,41 @@ export const API = {
   'POST /api/followups/:id': { response: { 200: Followup, ...WRITE, ...errors(409) } },
   'GET /api/selftest': { response: { 200: SelftestList, ...SCOPED } },
   'POST /api/selftest': { response: { 200: Selftest, ...errors(400, 401, 403, 404, 409, 500) } },
+  'GET /api/config/profiles': { response: { 200: ProfileList, ...ADMIN_READ } },
+  'GET /api/config/sites': { response: { 200: ConfigSiteList, ...ADMIN_READ } },
+  'POST /api/config/sites': { response: { 201: ConfigSite, ...CONFIG_WRITE } },
+  'GET /api/config/sites/:site': { response: { 200: ConfigSite, ...SCOPED } },
+  'PUT /api/config/sites/:site': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  'PATCH /api/config/sites/:site': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  'DELETE /api/config/sites/:site': { response: { 204: NoContent, ...errors(400, 401, 403, 404, 409, 500) } },
+  'POST /api/config/sites/:site/zones': { response: { 201: ConfigSite, ...CONFIG_WRITE } },
+  'PATCH /api/config/sites/:site/zones/:zone': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  'DELETE /api/config/sites/:site/zones/:zone': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  'POST /api/config/sites/:site/devices': { response: { 201: ConfigSite, ...CONFIG_WRITE } },
+  'PUT /api/config/sites/:site/devices/:device': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  'DELETE /api/config/sites/:site/devices/:device': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  'GET /api/config/sites/:site/versions': { response: { 200: ConfigVersionList, ...SCOPED } },
+  'GET /api/config/sites/:site/versions/:version': { response: { 200: ConfigVersion, ...SCOPED } },
+  'POST /api/config/sites/:site/rollback': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  /** The site file as of today's format (JSON or YAML), with its oldest active gateway credential. */
+  'GET /api/config/sites/:site/export': {
+    response: {
+      200: {
+        content: {
+          'application/json': { schema: Type.Unknown({ description: 'a site file (firmware-config SiteConfig)' }) },
+          'application/yaml': { schema: Type.String() },
+        },
+      },
+      ...SCOPED,
+    },
+  },
+  'POST /api/config/import': { response: { 200: ConfigSite, ...CONFIG_WRITE } },
+  'GET /api/config/credentials': { response: { 200: CredentialList, ...SCOPED } },
+  'POST /api/config/credentials': { response: { 201: NewCredentialAnswer, ...CONFIG_WRITE } },
+  'DELETE /api/config/credentials/:id': { response: { 200: CredentialInfo, ...errors(400, 401, 403, 404, 409, 500) } },
+  /** A device's printable install sheet (A4, Chinese first), with a QR code of its settings. */
+  'POST /api/config/sites/:site/devices/:device/sheet': { response: { 200: PDF, ...WRITE } },
+  'GET /api/config/sites/:site/devices/:device/commissioning': { response: { 200: Commissioning, ...SCOPED } },
   /** json: the pack; csv: the clause summary; pdf: the Chinese paper pack (files, not JSON). */
   'GET /api/evidence': {
     response: {

@@ -2,7 +2,16 @@
 // Every route lists the statuses it can answer with this body; the code is fixed per status.
 import { Type, type Static } from '@sinclair/typebox';
 
-export const ApiError = Type.Object({ error: Type.String(), message: Type.String() });
+export const ApiError = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  /**
+   * Every problem of a refused configuration, each with the JSON pointer of its field (into the
+   * request body, e.g. /device/unitId, or into the resulting site config, /config/zones/0/id), so a
+   * form can mark the field. Only /api/config answers carry it.
+   */
+  problems: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+});
 export type ApiError = Static<typeof ApiError>;
 
 /** The `error` code of each status (500 is `internal`; 409 `conflict`). */

@@ -8,6 +8,7 @@ export * from './roles.ts';
 export * from './login.ts';
 export * from './users.ts';
 export * from './audit.ts';
+export * from './config.ts';
 export * from './health.ts';
 export * from './sites.ts';
 export * from './readings.ts';

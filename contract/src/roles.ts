@@ -21,6 +21,8 @@ export const RIGHTS = {
   followup: ['admin', 'hall'],
   /** /api/users, every account's sites and the whole audit trail */
   users: ['admin'],
+  /** /api/config: sites, zones, devices, limits, MQTT credentials (docs/contract.md) */
+  config: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Right = keyof typeof RIGHTS;
 

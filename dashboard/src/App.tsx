@@ -26,12 +26,14 @@ const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
 const Evidence = lazy(() => import('./pages/Evidence.tsx'));
+const DeviceAdmin = lazy(() => import('./pages/DeviceAdmin.tsx'));
+const SiteSettings = lazy(() => import('./pages/SiteSettings.tsx'));
 const Audit = lazy(() => import('./pages/Audit.tsx'));
 const Users = lazy(() => import('./pages/Users.tsx'));
 const Account = lazy(() => import('./pages/Account.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
-const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big']);
+const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big', 'device-admin', 'site-settings']);
 const TOAST_MS = 30_000;
 
 export function App() {
@@ -95,7 +97,7 @@ function Shell({ session, route }: { session: Session; route: Route }) {
     return () => ac.abort();
   }, [store, store.reconnects]);
 
-  const state: AppState | null = sites.data ? { session, sites: sites.data, store } : null;
+  const state: AppState | null = sites.data ? { session, sites: sites.data, store, reloadSites: sites.reload } : null;
   const big = route.page === 'big';
 
   return (
@@ -155,6 +157,10 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <BigScreen {...(site ? { siteId: site } : {})} />;
     case 'evidence':
       return <Evidence {...(site ? { siteId: site } : {})} />;
+    case 'device-admin':
+      return <DeviceAdmin {...(site ? { siteId: site } : {})} />;
+    case 'site-settings':
+      return <SiteSettings {...(site ? { siteId: site } : {})} />;
     case 'audit':
       return <Audit />;
     case 'users':

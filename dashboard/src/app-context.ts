@@ -9,6 +9,8 @@ export interface AppState {
   session: Session;
   sites: SiteInfo[];
   store: LiveStore;
+  /** Fetches GET /api/sites again (after a configuration change). */
+  reloadSites?: () => void;
 }
 
 export const AppContext = createContext<AppState | null>(null);

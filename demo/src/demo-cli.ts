@@ -2,7 +2,10 @@
 // The server (embedded aedes + SQLite) runs in this process; the simulated devices of the `demo`
 // site speak their real protocols (Modbus RTU and ASCII over socat pseudo-terminals, evaluators and
 // a queue machine over MQTT); and a real `hallmon edge` child process reads them and forwards to the
-// server, exactly as in a hall. It prints the URL and the login, and stops everything on Ctrl-C.
+// server, exactly as in a hall. The edge is configured by the server (hallmon edge --server): the
+// demo only writes where its simulated devices are (the pty paths, the device port) into the site's
+// configuration, so devices added or changed in 设备管理 reach the running edge. It prints the URL
+// and the login, and stops everything on Ctrl-C.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,9 +22,10 @@ import {
   type CommandSpec,
   type EdgeConfig,
   type LoadedSite,
+  type SiteConfig,
 } from '@hallmon/firmware-config';
 import { CounterDevices, getScenario, listScenarios, realClock, startSerialDevices } from '@hallmon/simulators';
-import { startServer } from '@hallmon/server';
+import { startServer, type RunningServer } from '@hallmon/server';
 import { startEdgeChild, type EdgeChild } from './demo-edge.ts';
 import { DemoGateway } from './demo-sites.ts';
 
@@ -70,6 +74,8 @@ const spec: CommandSpec = {
 const DEMO_SITE = 'demo';
 /** The demo gateway credential, documented in the README so a person can publish by hand. */
 const DEMO_GATEWAY = { username: 'demo-gateway', password: 'demo-gateway-secret' };
+/** The simulated evaluators' and queue machine's device credential on the edge (demo only, documented). */
+const DEMO_DEVICE_SECRET = 'demo-device-secret';
 /**
  * The district's other demo halls (firmware-config/sites/qingpu-*.json): no edge, a third-party
  * gateway publishes straight to the server. Plain secrets here match the hashes in those files and
@@ -106,9 +112,11 @@ export async function run(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
 
   const profiles = loadProfiles();
-  const sites = loadSites(undefined, profiles);
-  const site = sites.get(DEMO_SITE);
-  if (!site) throw new Error(`the shipped site config "${DEMO_SITE}" is missing from firmware-config/sites`);
+  // The shipped sites seed the server's configuration on the demo's first start; after that the
+  // server's store (changes made in the dashboard) is what runs.
+  const shipped = loadSites(undefined, profiles);
+  if (!shipped.has(DEMO_SITE))
+    throw new Error(`the shipped site config "${DEMO_SITE}" is missing from firmware-config/sites`);
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -121,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
       httpPort,
       mqttPort,
       host: String(f.host),
-      sites,
+      sites: shipped,
       adminPassword,
       log,
       print: () => undefined,
@@ -133,14 +141,28 @@ export async function run(argv: string[]): Promise<number> {
       throw err;
     });
     stops.push(() => server.stop());
+    const sites = server.config.live.sites;
+    let site = sites.get(DEMO_SITE);
+    if (!site)
+      throw new UsageError(
+        `the demo's data folder ${dataDir} has no site "${DEMO_SITE}" (removed in the dashboard?): roll it back with 'hallmon config rollback --data-dir ${join(dataDir, 'server')} --site ${DEMO_SITE} --version N', or start with --fresh`,
+      );
 
     const signals = scenario.signals(site, seed, { from: realClock.now(), incidentAt: realClock.now() + 45_000 });
     const serial = await startSerialDevices({ dir: join(dataDir, 'pty'), site, signals, clock: realClock });
     stops.push(() => serial.stop());
+    site = placeDevices(server, site, serial.edgeConfig, devicePort);
+    ensureDeviceCredentials(server, site);
 
-    const devicePassword = randomBytes(12).toString('base64url');
-    const edgeConfigFile = writeEdgeConfig(dataDir, site, serial.edgeConfig, mqttPort, devicePort, devicePassword);
-    const edge: EdgeChild = await startEdgeChild(edgeConfigFile, log);
+    const edge: EdgeChild = await startEdgeChild(
+      {
+        server: `mqtt://127.0.0.1:${mqttPort}`,
+        site: DEMO_SITE,
+        ...DEMO_GATEWAY,
+        dataDir: join(dataDir, 'edge'),
+      },
+      log,
+    );
     stops.push(() => edge.stop());
 
     await waitForPort(devicePort);
@@ -148,7 +170,7 @@ export async function run(argv: string[]): Promise<number> {
       url: `mqtt://127.0.0.1:${devicePort}`,
       site,
       signals,
-      password: devicePassword,
+      password: DEMO_DEVICE_SECRET,
       log,
     });
     await devices.start();
@@ -181,8 +203,10 @@ export async function run(argv: string[]): Promise<number> {
         `  site           ${g.site.id} (${g.site.name}): gateway ${g.username} / ${g.password} publishes straight to the server`,
       );
     for (const line of serial.describe()) out(`  ${line}`);
-    out(`  counter devices on the edge's broker mqtt://127.0.0.1:${devicePort}`);
-    out(`  edge agent     pid ${edge.pid}, config ${edgeConfigFile}`);
+    out(`  counter devices on the edge's broker mqtt://127.0.0.1:${devicePort} (device id / ${DEMO_DEVICE_SECRET})`);
+    out(
+      `  edge agent     pid ${edge.pid}, configured by the server (site ${site.id} v${server.config.live.version(site.id)?.version ?? '?'}; 设备管理 in the dashboard)`,
+    );
     out(`  data           ${dataDir}`);
     out('Ctrl-C to stop.');
 
@@ -240,35 +264,59 @@ function demoAdminPassword(dataDir: string): string {
   return pw;
 }
 
-function writeEdgeConfig(
-  dataDir: string,
-  site: LoadedSite,
+/**
+ * Writes where the simulated devices are into the demo site's configuration: one bus with the
+ * simulated transmitters at their unit ids, each sound level meter's port, and the edge's device
+ * port. Unchanged on a restart with the same folder and ports (then no new version is made).
+ */
+function placeDevices(
+  server: RunningServer,
+  site: SiteConfig,
   serial: Pick<EdgeConfig, 'buses' | 'serialMeters'>,
-  mqttPort: number,
   devicePort: number,
-  devicePassword: string,
-): string {
-  const profiles = loadProfiles();
-  const counterDevices = site.zones.flatMap((z) =>
-    z.devices
-      .filter((d) => profiles.get(d.profile)?.transport === 'mqtt')
-      .map((d) => ({
-        id: d.id,
-        profile: d.profile,
-        zone: z.id,
-        password: devicePassword,
-        ...(d.window ? { window: d.window } : {}),
-      })),
+): LoadedSite {
+  const bus = serial.buses?.[0];
+  const units = new Map(bus?.devices.map((d) => [d.id, d.unitId]) ?? []);
+  const meters = new Map(serial.serialMeters?.map((m) => [m.id, m]) ?? []);
+  server.config.editor.edit(
+    site.id,
+    (s) => {
+      s.edge = {
+        ...(bus
+          ? { buses: [{ id: 'demo-bus', name: '演示总线（模拟）', port: bus.port, baudRate: bus.baudRate ?? 9600 }] }
+          : {}),
+        mqttDevices: { port: devicePort, host: '127.0.0.1' },
+      };
+      for (const z of s.zones)
+        for (const d of z.devices) {
+          const unit = units.get(d.id);
+          if (unit !== undefined) {
+            d.bus = 'demo-bus';
+            d.unitId = unit;
+          }
+          const m = meters.get(d.id);
+          if (m) d.serial = { port: m.port, ...(m.baudRate !== undefined ? { baudRate: m.baudRate } : {}) };
+        }
+    },
+    'demo',
+    { note: "the demo's simulated devices" },
   );
-  const config: EdgeConfig = {
-    site: site.id,
-    siteConfig: site.file,
-    uplink: { url: `mqtt://127.0.0.1:${mqttPort}`, ...DEMO_GATEWAY },
-    dataDir: join(dataDir, 'edge'),
-    ...serial,
-    mqttDevices: { port: devicePort, host: '127.0.0.1', devices: counterDevices },
-  };
-  const file = join(dataDir, 'edge.json');
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  return file;
+  server.config.live.refresh();
+  return server.config.live.sites.get(site.id)!;
+}
+
+/** A device credential with the demo's documented secret for every MQTT device that has none. */
+function ensureDeviceCredentials(server: RunningServer, site: SiteConfig): void {
+  const profiles = loadProfiles();
+  const have = new Set(
+    server.config.store.credentials({ site: site.id, active: true }).flatMap((c) => (c.device ? [c.device] : [])),
+  );
+  for (const z of site.zones)
+    for (const d of z.devices)
+      if (profiles.get(d.profile)?.transport === 'mqtt' && !have.has(d.id))
+        server.config.editor.newCredential(
+          { site: site.id, device: d.id, secret: DEMO_DEVICE_SECRET, note: 'demo device' },
+          'demo',
+        );
+  server.config.live.refresh();
 }

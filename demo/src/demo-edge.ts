@@ -1,6 +1,7 @@
 // Runs the real `hallmon edge` as a child process for the demo, so the demo exercises the same
 // process boundary as a hall (the edge can be killed and restarted on its own), and waits until
-// its health endpoint answers before the demo says it is ready.
+// its health endpoint answers before the demo says it is ready. The demo's edge is configured by
+// the server: it is given only the server's address, its site and its gateway credential.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -18,13 +19,40 @@ export interface EdgeChild {
   stop(): Promise<void>;
 }
 
-export async function startEdgeChild(configFile: string, log: Logger): Promise<EdgeChild> {
+export interface EdgeChildOptions {
+  /** The server's MQTT address, e.g. mqtt://127.0.0.1:1883. */
+  server: string;
+  site: string;
+  username: string;
+  password: string;
+  dataDir: string;
+}
+
+export async function startEdgeChild(o: EdgeChildOptions, log: Logger): Promise<EdgeChild> {
   const healthPort = await freePort();
   const proc = spawn(
     process.execPath,
-    [HALLMON_BIN, 'edge', '--config', configFile, '--health-port', String(healthPort)],
+    [
+      HALLMON_BIN,
+      'edge',
+      '--server',
+      o.server,
+      '--site',
+      o.site,
+      '--username',
+      o.username,
+      '--data-dir',
+      o.dataDir,
+      '--health-port',
+      String(healthPort),
+    ],
     {
-      env: { ...process.env, HALLMON_LOG_LEVEL: process.env.HALLMON_LOG_LEVEL ?? 'warn' },
+      // The password goes by the environment, not the command line (ps shows arguments).
+      env: {
+        ...process.env,
+        HALLMON_PASSWORD: o.password,
+        HALLMON_LOG_LEVEL: process.env.HALLMON_LOG_LEVEL ?? 'warn',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );

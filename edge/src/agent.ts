@@ -16,9 +16,10 @@ import {
 } from '@hallmon/firmware-config';
 import type { Driver, DriverSink, FaultKind, RawSample } from './drivers/driver.ts';
 import type { MqttDevicesDriver } from './drivers/mqtt-devices.ts';
-import { createNormaliser } from './normalise.ts';
+import type { ModbusRtuDriver } from './drivers/modbus-rtu.ts';
+import { createNormaliser, type NormaliserDevice } from './normalise.ts';
 import { Outbox, type OutboxInput, type Stream } from './outbox.ts';
-import { Uplink } from './uplink.ts';
+import { Uplink, type UplinkOptions } from './uplink.ts';
 import { EdgeCounters } from './counters.ts';
 import { HealthServer } from './health.ts';
 import type { AgentRules } from '@hallmon/rules';
@@ -31,6 +32,8 @@ export interface EdgeAgentOptions {
   log: Logger;
   /** Rule-engine hook: alarms raised or cleared by a reading go to the 'alarms' stream. */
   onReading?: (r: NormalisedReading) => AlarmRecord[];
+  /** Retained messages the uplink keeps published (remote-config.ts: the config state). */
+  subscriptions?: UplinkOptions['subscriptions'];
   /** The live clause rules (rules-runtime.ts): fed readings, events and status; its timer pushes alarms. */
   rules?: AgentRules;
   /** Event-time clock for sample and status timestamps (default: the drivers' real time; a SimClock in fast simulations). */
@@ -63,13 +66,27 @@ const MAX_BUFFERED = 100_000;
 /** Fault kinds that describe bad input rather than a device failing to answer. */
 const REJECT_KINDS: ReadonlySet<FaultKind> = new Set(['rejected']);
 
+/** A running driver and the part of the config it was made from (to tell whether it changed). */
+interface DriverSlot {
+  driver: Driver;
+  /** JSON of its config part. */
+  spec: string;
+}
+
 export class EdgeAgent {
   readonly counters = new EdgeCounters();
   readonly outbox: Outbox;
   readonly uplink: Uplink;
   readonly devices = new Map<string, DeviceState>();
-  private readonly drivers: Driver[] = [];
+  /** Drivers by key: `bus:<port>`, `meter:<id>`, `mqtt`. */
+  private readonly drivers = new Map<string, DriverSlot>();
   private mqttDriver: MqttDevicesDriver | undefined;
+  private rules: AgentRules | undefined;
+  private config: EdgeConfig;
+  /** Devices the normaliser knows: every device ever configured (a sample in flight for a removed one still counts). */
+  private readonly normDevices = new Map<string, NormaliserDevice>();
+  /** What the remote-config controller reports about the configuration, for /health. */
+  configStatus: unknown = null;
   private health: HealthServer | undefined;
   private buffer: (OutboxInput & { stream: Stream })[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -81,7 +98,9 @@ export class EdgeAgent {
   private running = false;
 
   constructor(private readonly opts: EdgeAgentOptions) {
-    const { config, profiles, log } = opts;
+    const { config, log } = opts;
+    this.config = config;
+    this.rules = opts.rules;
     this.flushMs = opts.flushMs ?? 50;
     this.flushRecords = opts.flushRecords ?? 500;
     this.outbox = new Outbox({
@@ -94,23 +113,47 @@ export class EdgeAgent {
         );
       },
     });
-    this.uplink = new Uplink({ site: config.site, uplink: config.uplink, outbox: this.outbox, log });
+    this.uplink = new Uplink({
+      site: config.site,
+      uplink: config.uplink,
+      outbox: this.outbox,
+      log,
+      ...(opts.subscriptions ? { subscriptions: opts.subscriptions } : {}),
+    });
+    this.normalise = createNormaliser({ devices: this.normDevices });
+    this.setDevices(config);
+  }
 
-    const normDevices = new Map<string, { profile: DeviceProfile; calibration?: Calibration }>();
+  /** The configuration in force. */
+  get currentConfig(): EdgeConfig {
+    return this.config;
+  }
+
+  /** The device table (health) and the normaliser's devices for a config. */
+  private setDevices(config: EdgeConfig): void {
     const profile = (id: string) => {
-      const p = profiles.get(id);
+      const p = this.opts.profiles.get(id);
       if (!p) throw new Error(`unknown profile "${id}"`); // loadEdgeConfig has already checked this
       return p;
     };
+    const keep = new Set<string>();
     const add = (id: string, driver: string, profileId: string, calibration: Calibration | undefined) => {
-      normDevices.set(id, { profile: profile(profileId), calibration });
-      this.devices.set(id, { id, driver, status: 'unknown', lastSeen: null });
+      this.normDevices.set(id, { profile: profile(profileId), ...(calibration ? { calibration } : {}) });
+      keep.add(id);
+      const d = this.devices.get(id);
+      if (d) d.driver = driver;
+      else this.devices.set(id, { id, driver, status: 'unknown', lastSeen: null });
     };
     for (const bus of config.buses ?? [])
       for (const dev of bus.devices) add(dev.id, `modbus-rtu ${bus.port}`, dev.profile, dev.calibration);
     for (const m of config.serialMeters ?? []) add(m.id, `ascii-line ${m.port}`, m.profile, m.calibration);
     for (const dev of config.mqttDevices?.devices ?? []) add(dev.id, 'mqtt-devices', dev.profile, dev.calibration);
-    this.normalise = createNormaliser({ devices: normDevices });
+    for (const id of [...this.devices.keys()])
+      if (!keep.has(id)) {
+        // A device taken out of the config: its open fault episode is reported now, then it is gone.
+        this.closeEpisode(id);
+        this.devices.delete(id);
+      }
   }
 
   /** The local MQTT port for counter devices (when configured), once started. */
@@ -134,16 +177,15 @@ export class EdgeAgent {
     this.outbox.open();
     this.running = true;
     try {
-      const healthPort = this.opts.healthPort ?? this.opts.config.healthPort ?? 0;
+      const healthPort = this.opts.healthPort ?? this.config.healthPort ?? 0;
       if (healthPort > 0) {
         this.health = new HealthServer({ port: healthPort, report: () => this.report() });
         await this.health.start();
       }
       await this.uplink.start();
-      this.opts.rules?.start((alarms) => this.pushAlarms(alarms, Date.now()));
+      this.rules?.start((alarms) => this.pushAlarms(alarms, Date.now()));
       this.flushTimer = setInterval(() => this.flush(), this.flushMs);
-      await this.buildDrivers();
-      for (const d of this.drivers) await d.start();
+      await this.syncDrivers(this.config);
     } catch (err) {
       await this.stop();
       throw err;
@@ -151,29 +193,105 @@ export class EdgeAgent {
   }
 
   /**
-   * Driver modules are loaded on demand: a site without serial meters never loads the ASCII driver,
-   * one without buses never opens the Modbus library.
+   * Runs a new configuration: devices, drivers (only those whose part changed are stopped, changed
+   * in place or started) and, when given, the rules component. The outbox, the uplink and what is
+   * buffered are untouched, so nothing read before the change is lost. Throws when a driver cannot
+   * start (its listener port taken); the caller then goes back to the previous configuration.
    */
-  private async buildDrivers(): Promise<void> {
-    if (this.drivers.length) return;
-    const { config, profiles, log } = this.opts;
+  async reconfigure(config: EdgeConfig): Promise<void> {
+    if (config.site !== this.config.site)
+      throw new Error(`the edge runs site "${this.config.site}"; a config for site "${config.site}" cannot be applied`);
+    this.flush();
+    this.setDevices(config);
+    this.config = config;
+    if (this.running) await this.syncDrivers(config);
+  }
+
+  /** Swaps the rules component (a changed site config, or rules moving between edge and server). */
+  setRules(rules: AgentRules | undefined): void {
+    if (rules === this.rules) return;
+    this.rules?.stop();
+    this.rules = rules;
+    if (this.running) rules?.start((alarms) => this.pushAlarms(alarms, Date.now()));
+  }
+
+  /** The rules component in force, if the site's rules run here. */
+  get rulesComponent(): AgentRules | undefined {
+    return this.rules;
+  }
+
+  /**
+   * Makes the running drivers match the config. Driver modules are loaded on demand: a site without
+   * serial meters never loads the ASCII driver, one without buses never opens the Modbus library.
+   */
+  private async syncDrivers(config: EdgeConfig): Promise<void> {
+    const { profiles, log } = this.opts;
     const sink = this.sink();
-    if (config.buses?.length) {
-      const { ModbusRtuDriver } = await import('./drivers/modbus-rtu.ts');
-      for (const bus of config.buses) this.drivers.push(new ModbusRtuDriver({ bus, profiles, sink, log }));
-    }
-    if (config.serialMeters?.length) {
-      const { AsciiLineDriver } = await import('./drivers/ascii-line.ts');
-      for (const meter of config.serialMeters) {
-        const profile = profiles.get(meter.profile);
-        if (!profile) throw new Error(`unknown profile "${meter.profile}" for ${meter.id}`);
-        this.drivers.push(new AsciiLineDriver({ meter, profile, sink, log }));
+    const wanted = new Map<string, { spec: string; make: () => Promise<Driver>; update?: (d: Driver) => boolean }>();
+    for (const bus of config.buses ?? [])
+      wanted.set(`bus:${bus.port}`, {
+        spec: JSON.stringify(bus),
+        make: async () => {
+          const { ModbusRtuDriver } = await import('./drivers/modbus-rtu.ts');
+          return new ModbusRtuDriver({ bus, profiles, sink, log });
+        },
+        update: (d) => {
+          const m = d as ModbusRtuDriver;
+          if (!m.sameLine(bus)) return false;
+          m.update(bus);
+          return true;
+        },
+      });
+    for (const meter of config.serialMeters ?? [])
+      wanted.set(`meter:${meter.id}`, {
+        spec: JSON.stringify(meter),
+        make: async () => {
+          const { AsciiLineDriver } = await import('./drivers/ascii-line.ts');
+          const profile = profiles.get(meter.profile);
+          if (!profile) throw new Error(`unknown profile "${meter.profile}" for ${meter.id}`);
+          return new AsciiLineDriver({ meter, profile, sink, log });
+        },
+      });
+    const broker = config.mqttDevices;
+    if (broker)
+      wanted.set('mqtt', {
+        spec: JSON.stringify(broker),
+        make: async () => {
+          const { MqttDevicesDriver } = await import('./drivers/mqtt-devices.ts');
+          return new MqttDevicesDriver({ site: config.site, config: broker, profiles, sink, log });
+        },
+        update: (d) => {
+          const m = d as MqttDevicesDriver;
+          if (!m.sameListener(broker)) return false;
+          m.update(broker);
+          return true;
+        },
+      });
+    for (const [key, slot] of [...this.drivers]) {
+      const want = wanted.get(key);
+      if (want && want.spec === slot.spec) continue;
+      if (want?.update?.(slot.driver)) {
+        slot.spec = want.spec;
+        continue;
       }
+      this.drivers.delete(key);
+      await this.stopDriver(slot.driver);
     }
-    if (config.mqttDevices) {
-      const { MqttDevicesDriver } = await import('./drivers/mqtt-devices.ts');
-      this.mqttDriver = new MqttDevicesDriver({ site: config.site, config: config.mqttDevices, profiles, sink, log });
-      this.drivers.push(this.mqttDriver);
+    for (const [key, want] of wanted) {
+      if (this.drivers.has(key)) continue;
+      const driver = await want.make();
+      await driver.start();
+      this.drivers.set(key, { driver, spec: want.spec });
+    }
+    const mqtt = this.drivers.get('mqtt')?.driver;
+    this.mqttDriver = mqtt ? (mqtt as MqttDevicesDriver) : undefined;
+  }
+
+  private async stopDriver(d: Driver): Promise<void> {
+    try {
+      await d.stop();
+    } catch (err) {
+      this.opts.log.warn({ driver: d.name, err: String(err) }, 'driver did not stop cleanly');
     }
   }
 
@@ -181,13 +299,12 @@ export class EdgeAgent {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    const results = await Promise.allSettled(this.drivers.map((d) => d.stop()));
-    results.forEach((r, i) => {
-      if (r.status === 'rejected')
-        this.opts.log.warn({ driver: this.drivers[i]!.name, err: String(r.reason) }, 'driver did not stop cleanly');
-    });
+    const slots = [...this.drivers.values()];
+    this.drivers.clear();
+    await Promise.all(slots.map((s) => this.stopDriver(s.driver)));
+    this.mqttDriver = undefined;
     for (const device of [...this.episodes.keys()]) this.closeEpisode(device);
-    this.opts.rules?.stop();
+    this.rules?.stop();
     clearInterval(this.flushTimer);
     this.flushTimer = undefined;
     this.flush();
@@ -208,7 +325,8 @@ export class EdgeAgent {
     const degraded = !up.connected || devices.some((d) => d.status === 'offline');
     return {
       status: degraded ? 'degraded' : 'ok',
-      site: this.opts.config.site,
+      site: this.config.site,
+      config: this.configStatus,
       uplink: up,
       outbox: ob
         ? {
@@ -304,7 +422,7 @@ export class EdgeAgent {
     this.counters.readings++;
     this.push('telemetry', r.sensor, s.ts, JSON.stringify(r));
     if (this.opts.onReading) this.pushAlarms(this.opts.onReading(r), s.ts);
-    if (this.opts.rules) this.pushAlarms(this.opts.rules.reading(r), s.ts);
+    if (this.rules) this.pushAlarms(this.rules.reading(r), s.ts);
   }
 
   /** Alarm records (from the rules) onto the 'alarms' stream. */
@@ -325,7 +443,7 @@ export class EdgeAgent {
     this.seen(e.device, Number.isFinite(ts) ? ts : Date.now());
     this.counters.events++;
     this.push('events', e.device, Number.isFinite(ts) ? ts : Date.now(), JSON.stringify(e));
-    if (this.opts.rules) this.pushAlarms(this.opts.rules.event(e), Date.now());
+    if (this.rules) this.pushAlarms(this.rules.event(e), Date.now());
   }
 
   private onStatus(device: string, status: DeviceStatus, realTs: number): void {
@@ -338,7 +456,7 @@ export class EdgeAgent {
     if (status === 'online') this.seen(device, ts);
     this.opts.log.info({ device, status }, `device ${status}`);
     this.push('status', device, ts, status);
-    if (this.opts.rules) this.pushAlarms(this.opts.rules.status(device, status, ts), ts);
+    if (this.rules) this.pushAlarms(this.rules.status(device, status, ts), ts);
   }
 
   private onFault(kind: FaultKind, device: string | undefined, detail: string, ts: number): void {

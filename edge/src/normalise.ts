@@ -27,17 +27,25 @@ interface LastValue {
 /** Rounds to 4 decimals: calibration arithmetic must not leak float noise (21.2000000001) onto the wire. */
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
+/**
+ * `devices` may change while the normaliser is in use (a new configuration puts new entries in the
+ * same Map); each entry's metric index is built on its first sample.
+ */
 export function createNormaliser(opts: {
   devices: Map<string, NormaliserDevice>;
 }): (s: RawSample) => NormalisedReading {
-  const metricIndex = new Map<string, Map<Metric, ProfileMetric>>();
-  for (const [id, d] of opts.devices) metricIndex.set(id, new Map(d.profile.metrics.map((m) => [m.metric, m])));
+  const metricIndex = new WeakMap<NormaliserDevice, Map<Metric, ProfileMetric>>();
+  const metricsOf = (d: NormaliserDevice) => {
+    let m = metricIndex.get(d);
+    if (!m) metricIndex.set(d, (m = new Map(d.profile.metrics.map((pm) => [pm.metric, pm]))));
+    return m;
+  };
   const last = new Map<string, LastValue>();
 
   return (s) => {
     const device = opts.devices.get(s.sensor);
     if (!device) throw new Error(`normalise: unknown sensor "${s.sensor}" (not in the edge config)`);
-    const pm = metricIndex.get(s.sensor)?.get(s.metric);
+    const pm = metricsOf(device).get(s.metric);
     if (!pm)
       throw new Error(`normalise: sensor "${s.sensor}" (profile ${device.profile.id}) has no metric "${s.metric}"`);
     // TypeBox types a Record over a literal union as {}; the schema guarantees this shape.

@@ -3,6 +3,8 @@
 // QoS 1 PUBLISH). A window of messages is in flight, always taken from the outbox head; after any
 // reconnect the replay starts again from the oldest unacknowledged record, so order is kept and the
 // only cost of a broken connection is duplicates, which the server stores idempotently.
+// The same connection carries what the server sends the edge (its configuration: subscriptions,
+// renewed on every connect) and the retained messages the edge keeps up to date (its config state).
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { topics, type EdgeConfig, type Logger } from '@hallmon/firmware-config';
@@ -15,6 +17,8 @@ export interface UplinkOptions {
   log: Logger;
   /** Defaults to hallmon-edge-{site}-{random}. */
   clientId?: string;
+  /** Topics to subscribe to (QoS 1) on every connect, with what to do with their messages. */
+  subscriptions?: { topic: string; onMessage(payload: Buffer): void }[];
   /** First reconnect delay (default 1000 ms); doubles per failed attempt up to maxReconnectMs. */
   reconnectMs?: number;
   maxReconnectMs?: number;
@@ -65,6 +69,8 @@ export class Uplink {
   private lastLogAt = 0;
   private connectedSince: string | null = null;
   private ca: Buffer | undefined;
+  /** Retained messages to (re)publish on every connect: topic -> payload. */
+  private readonly retained = new Map<string, string>();
   private readonly batchSize: number;
   private readonly window: number;
   private readonly clientId: string;
@@ -95,6 +101,15 @@ export class Uplink {
     this.stopping = false;
     this.connect();
     return Promise.resolve();
+  }
+
+  /**
+   * Publishes a retained message now when connected and again after every reconnect (QoS 1), the
+   * newest payload per topic: a state the broker should always hold, not data for the outbox.
+   */
+  setRetained(topic: string, payload: string): void {
+    this.retained.set(topic, payload);
+    if (this.connected && this.client) this.client.publish(topic, payload, { qos: 1, retain: true });
   }
 
   /** New records were appended: fill the window if there is room. Cheap when nothing can be sent. */
@@ -171,7 +186,27 @@ export class Uplink {
       );
       this.lastLoggedError = '';
       client.publish(topics.status(this.opts.site, 'edge'), 'online', { qos: 1, retain: true });
+      for (const [topic, payload] of this.retained) client.publish(topic, payload, { qos: 1, retain: true });
+      for (const sub of this.opts.subscriptions ?? [])
+        client.subscribe(sub.topic, { qos: 1 }, (err, granted) => {
+          if (gen !== this.gen) return;
+          if (err || granted?.some((g) => g.qos === 128))
+            this.opts.log.error(
+              { topic: sub.topic, err: err?.message },
+              'the broker refused a subscription the edge needs (its configuration topic); check the broker ACL',
+            );
+        });
       this.pump();
+    });
+    client.on('message', (topic, payload) => {
+      if (gen !== this.gen) return;
+      const sub = this.opts.subscriptions?.find((s) => s.topic === topic);
+      if (!sub) return;
+      try {
+        sub.onMessage(payload);
+      } catch (err) {
+        this.opts.log.error({ topic, err: (err as Error).message }, 'handling a message from the server failed');
+      }
     });
     client.on('error', (err) => {
       if (gen !== this.gen) return;

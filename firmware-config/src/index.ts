@@ -4,6 +4,7 @@
 export * from './core.ts';
 export * from './load.ts';
 export * from './secret.ts';
+export * from './config-digest.ts';
 export * from './cli-args.ts';
 export * from './log.ts';
 export * from './json-state-file.ts';

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { schemaIssues } from './validate.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
@@ -16,6 +16,8 @@ import type { SiteConfig as SiteConfigT } from './schemas/site.ts';
 import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
 import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
+import { siteProblems } from './site-check.ts';
+import { RoomRanges, type RoomRanges as RoomRangesT } from './schemas/commissioning.ts';
 
 /**
  * The shipped data folder (firmware-config/). Found through the package resolver rather than this
@@ -49,6 +51,21 @@ export function readDataFile(file: string): unknown {
       { file, path: '', message: `not valid ${extname(file).slice(1) || 'JSON'}: ${(err as Error).message}` },
     ]);
   }
+}
+
+/** A data file's text (JSON, else YAML), e.g. an uploaded site file; syntax errors name `where`. */
+export function parseDataText(text: string, where: string): unknown {
+  const t = text.trimStart();
+  try {
+    return t.startsWith('{') || t.startsWith('[') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([{ file: where, path: '', message: `not valid JSON or YAML: ${(err as Error).message}` }]);
+  }
+}
+
+/** A value as a data file's text: JSON (two-space indent) or YAML. */
+export function formatDataFile(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'yaml' ? stringifyYaml(value) : `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /** Validates a value read from `file` against a schema, or throws a ConfigError listing all issues. */
@@ -121,28 +138,22 @@ export type LoadedSite = SiteConfigT & { file: string };
 
 /** One site config, checked against the schema and the profiles it names. */
 export function loadSite(file: string, profiles = loadProfiles()): LoadedSite {
-  const site = checkSchema(SiteConfig, readDataFile(file), file);
-  const problems: ConfigProblem[] = [];
-  const ids = new Set<string>();
-  site.zones.forEach((z, zi) =>
-    z.devices.forEach((d, di) => {
-      const path = `/zones/${zi}/devices/${di}`;
-      if (ids.has(d.id)) problems.push({ file, path: `${path}/id`, message: `duplicate device id "${d.id}"` });
-      ids.add(d.id);
-      if (!profiles.has(d.profile))
-        problems.push({
-          file,
-          path: `${path}/profile`,
-          message: `unknown profile "${d.profile}" (known: ${[...profiles.keys()].join(', ')})`,
-        });
-    }),
-  );
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: site.timezone });
-  } catch {
-    problems.push({ file, path: '/timezone', message: `unknown time zone "${site.timezone}"` });
-  }
-  if (problems.length) throw new ConfigError(problems);
+  return checkSite(readDataFile(file), file, profiles);
+}
+
+/**
+ * A site config value (read from `file`, or a body or message naming where it came from) checked
+ * against the schema and the profiles (site-check.ts), or a ConfigError listing every problem.
+ */
+export function checkSite(
+  value: unknown,
+  file: string,
+  profiles: ReadonlyMap<string, DeviceProfile> = loadProfiles(),
+  catalogue?: ClauseCatalogueT,
+): LoadedSite {
+  const site = checkSchema(SiteConfig, value, file);
+  const problems = siteProblems(site, profiles, catalogue);
+  if (problems.length) throw new ConfigError(problems.map((p) => ({ file, ...p })));
   return { ...site, file };
 }
 
@@ -184,6 +195,11 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
     });
   if (problems.length) throw new ConfigError(problems);
   return cat;
+}
+
+/** What a newly added device's first readings may show in a service hall's rooms (commissioning check). */
+export function loadRoomRanges(file = join(DATA_DIR, 'commissioning', 'room-ranges.json')): RoomRangesT {
+  return checkSchema(RoomRanges, readDataFile(file), file);
 }
 
 export function loadCalendarYears(dir = join(DATA_DIR, 'calendar')): CalendarYearT[] {
@@ -253,7 +269,15 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
     });
   });
   config.serialMeters?.forEach((m, i) => check(m.id, m.profile, `/serialMeters/${i}`, 'ascii-line'));
-  config.mqttDevices?.devices?.forEach((d, i) => check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt'));
+  config.mqttDevices?.devices?.forEach((d, i) => {
+    check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt');
+    if (d.password === undefined && d.passwordHashes === undefined)
+      problems.push({
+        file,
+        path: `/mqttDevices/devices/${i}/password`,
+        message: `device "${d.id}" needs a password (or passwordHashes) to connect to the edge's broker`,
+      });
+  });
   if (problems.length) throw new ConfigError(problems);
   return { config, site };
 }

@@ -43,7 +43,9 @@ export interface BindOptions {
   catalogue: ClauseCatalogue;
   calendar: WorkingCalendar;
   profiles: Map<string, DeviceProfile>;
+  /** Default: the site config's own `overrides`. */
   overrides?: RuleOverride[];
+  /** Default: the site config's own `limitProfiles`. */
   limitProfiles?: LimitProfileUse[];
   /** Rule kinds not bound here because another component judges them (e.g. the server's follow-up tracker). */
   excludeKinds?: RuleKind[];
@@ -88,12 +90,21 @@ export function mergeLimits(base: LimitsT | undefined, over: LimitsT): LimitsT {
   return out;
 }
 
+/** The overrides in force: the options' own, else the site config's. */
+function overridesOf(o: BindOptions): RuleOverride[] {
+  return o.overrides ?? o.site.overrides ?? [];
+}
+
+function limitProfilesOf(o: BindOptions): LimitProfileUse[] {
+  return o.limitProfiles ?? o.site.limitProfiles ?? [];
+}
+
 function checkOverrides(o: BindOptions): void {
   const file = 'rule overrides';
   const rules = new Set(o.catalogue.clauses.flatMap((c) => c.rules.map((r) => r.id)));
   const zones = new Set(o.site.zones.map((z) => z.id));
   const problems: Array<{ file: string; path: string; message: string }> = [];
-  (o.limitProfiles ?? []).forEach((p, i) => {
+  limitProfilesOf(o).forEach((p, i) => {
     if (!o.catalogue.profiles?.[p.profile])
       problems.push({
         file,
@@ -103,7 +114,7 @@ function checkOverrides(o: BindOptions): void {
     if (p.zone !== undefined && !zones.has(p.zone))
       problems.push({ file, path: `/limitProfiles/${i}/zone`, message: `site "${o.site.id}" has no zone "${p.zone}"` });
   });
-  (o.overrides ?? []).forEach((ov, i) => {
+  overridesOf(o).forEach((ov, i) => {
     if (!rules.has(ov.rule))
       problems.push({
         file,
@@ -124,10 +135,10 @@ export function effectiveRule(def: RuleDef, zoneId: string, o: BindOptions): Rul
     ...xs.filter((x) => x.zone === undefined),
     ...xs.filter((x) => x.zone !== undefined),
   ];
-  for (const use of ordered(o.limitProfiles ?? []).filter((u) => applies(u.zone)))
+  for (const use of ordered(limitProfilesOf(o)).filter((u) => applies(u.zone)))
     for (const p of o.catalogue.profiles?.[use.profile] ?? [])
       if (p.rule === def.id) r.limits = mergeLimits(r.limits, p.limits);
-  for (const ov of ordered(o.overrides ?? []).filter((x) => x.rule === def.id && applies(x.zone))) {
+  for (const ov of ordered(overridesOf(o)).filter((x) => x.rule === def.id && applies(x.zone))) {
     r = {
       ...r,
       ...(ov.limits ? { limits: mergeLimits(r.limits, ov.limits) } : {}),

@@ -92,7 +92,7 @@ export interface AgentRules {
 }
 
 export class RulesRuntime implements AgentRules {
-  readonly engine: RuleEngine;
+  private current: RuleEngine;
   private readonly clock: Clock;
   private readonly slackMs: number;
   private push: ((alarms: AlarmRecord[]) => void) | undefined;
@@ -105,9 +105,21 @@ export class RulesRuntime implements AgentRules {
   raised = 0;
   cleared = 0;
 
-  constructor(private readonly opts: RulesRuntimeOptions) {
-    this.engine = new RuleEngine({
-      site: opts.site,
+  constructor(private opts: RulesRuntimeOptions) {
+    this.current = this.makeEngine(opts.site);
+    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.slackMs = opts.slackMs ?? 5_000;
+  }
+
+  /** The engine in use (a new one after rebind). */
+  get engine(): RuleEngine {
+    return this.current;
+  }
+
+  private makeEngine(site: SiteConfig): RuleEngine {
+    const { opts } = this;
+    return new RuleEngine({
+      site,
       profiles: opts.profiles,
       catalogue: opts.catalogue,
       calendar: opts.calendar,
@@ -116,8 +128,23 @@ export class RulesRuntime implements AgentRules {
       ...(opts.limitProfiles ? { limitProfiles: opts.limitProfiles } : {}),
       excludeKinds: opts.excludeKinds ?? kindsJudgedBy('followup-tracker'),
     });
-    this.clock = opts.clock ?? { now: () => Date.now() };
-    this.slackMs = opts.slackMs ?? 5_000;
+  }
+
+  /**
+   * Binds the rules to a changed config of the same site (devices added or removed, limits changed)
+   * and carries the state over: every rule that still exists keeps its running windows, durations and
+   * open excursions (the engine's snapshot and restore, keyed by rule and sensor); new rules start
+   * fresh. Throws a ConfigError, leaving the running engine as it was, when the config cannot be bound.
+   */
+  rebind(site: SiteConfig): void {
+    if (site.id !== this.opts.site.id)
+      throw new Error(`rebind: site "${site.id}" is not this runtime's site "${this.opts.site.id}"`);
+    const next = this.makeEngine(site);
+    next.restore(this.current.snapshot());
+    this.current = next;
+    this.opts = { ...this.opts, site };
+    this.dirty = true;
+    if (this.running) this.save();
   }
 
   /** Where the snapshot is kept (for log lines), or undefined when it lasts as long as the process. */

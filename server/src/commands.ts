@@ -14,6 +14,14 @@ export const commands: Record<string, Command> = {
     summary: 'manage the people who sign in: hallmon user add|list|passwd|disable|enable|remove',
     load: () => import('./user-cli.ts'),
   },
+  config: {
+    summary: 'the site configuration the server keeps: hallmon config list|history|export|import|rollback',
+    load: () => import('./config-cli.ts'),
+  },
+  credential: {
+    summary: 'MQTT credentials of a gateway or a device: hallmon credential new|list|revoke',
+    load: () => import('./credential-cli.ts'),
+  },
   evidence: {
     summary: 'evidence pack of a site for a period (JSON, CSV, PDF, manifest); evidence verify PACKDIR',
     load: () => import('./evidence-cli.ts'),

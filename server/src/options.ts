@@ -21,7 +21,7 @@ export interface ServerOptions {
   broker?: string;
   brokerUsername?: string;
   brokerPassword?: string;
-  /** Site config files; empty = the shipped ones. */
+  /** Site config files: they seed an empty config store, later imported when changed (config/config-seed.ts). */
   config: string[];
   tls?: TlsFiles;
   maxPayload: number;
@@ -79,7 +79,7 @@ export const serverCommand: CommandSpec = {
       type: 'string',
       arg: 'FILE',
       multiple: true,
-      help: 'site config file (repeatable); default: the shipped demo sites',
+      help: 'site config file (repeatable): seeds the configuration store on the first start, and is imported again as a new version only when its content changed; default on the first start: the shipped demo sites',
     },
     'tls-cert': { type: 'string', arg: 'FILE', help: 'PEM certificate: serve HTTPS and mqtts' },
     'tls-key': { type: 'string', arg: 'FILE', help: 'PEM private key for --tls-cert' },

@@ -39,7 +39,8 @@ export class SelftestScheduler {
   leases: Pick<DutyLeases, 'owns'> | undefined;
 
   constructor(
-    private readonly sites: Iterable<SiteConfig>,
+    /** Read on every check, so a site added or changed later is scheduled too. */
+    private readonly sites: ReadonlyMap<string, SiteConfig>,
     private readonly runner: SelftestRunner,
     private readonly log: SelftestLog,
     private readonly logger: Logger,
@@ -47,17 +48,15 @@ export class SelftestScheduler {
   ) {}
 
   start(): void {
-    const scheduled = [...this.sites].filter((s) => s.selftest);
-    if (!scheduled.length) return;
-    this.timer = setInterval(() => void this.round(scheduled), this.everyMs);
+    this.timer = setInterval(() => void this.round(), this.everyMs);
     this.timer.unref();
   }
 
-  private async round(scheduled: SiteConfig[]): Promise<void> {
+  private async round(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (const s of scheduled) {
+      for (const s of [...this.sites.values()].filter((x) => x.selftest)) {
         if (this.runner.isRunning(s.id) || !(this.leases?.owns(s.id) ?? true)) continue;
         const last = await this.log.lastStart(s.id, 'schedule');
         if (!selftestDue(s.selftest!, s.timezone, last, Date.now())) continue;

@@ -1,19 +1,21 @@
-// Wires the server together with an explicit lifecycle: store, users, token signer, ingest
-// pipeline, HTTP API, socket.io live push, and either the embedded broker or a client of an
-// external one. stop() closes everything in reverse order so a test process exits by itself.
-// The state beside the time series (accounts, audit, alarms' lifecycle, follow-ups, notifications,
-// seals, rule state) is a StateBackend: SQLite files in the data dir, or the PostgreSQL database a
-// group of servers shares (--state, --share-group; docs/cluster.md), whose duty leases decide which
-// server does each site's duties.
+// Wires the server together with an explicit lifecycle: store, users, token signer, the site
+// configuration (config.db, applied live), ingest pipeline, HTTP API, socket.io live push, and either
+// the embedded broker or a client of an external one. stop() closes everything in reverse order so a
+// test process exits by itself. The state beside the time series (accounts, audit, alarms'
+// lifecycle, follow-ups, notifications, seals, rule state) is a StateBackend: SQLite files in the
+// data dir, or the PostgreSQL database a group of servers shares (--state, --share-group;
+// docs/cluster.md), whose duty leases decide which server does each site's duties.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
   createLogger,
+  EdgeConfigState,
   loadCatalogue,
   loadProfiles,
-  loadSites,
+  schemaIssues,
+  topics,
   type ClauseCatalogue,
   type Logger,
   type LoadedSite,
@@ -27,7 +29,11 @@ import { openState } from './state/index.ts';
 import type { AuditState, DeliveryState, DutyLeases, StateBackend, UserState } from './state/state.ts';
 import type { PostgresState } from './state/postgres/index.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
-import { indexSite, type SiteIndex } from './ingest/site-index.ts';
+import { ConfigStore } from './config/config-store.ts';
+import { ConfigEditor } from './config/config-editor.ts';
+import { LiveConfig } from './config/live-config.ts';
+import { seedConfig } from './config/config-seed.ts';
+import { configRoutes } from './config/routes.ts';
 import { IngestCounters } from './ingest/counters.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import { GatewayAuth } from './ingest/gateway-auth.ts';
@@ -57,7 +63,10 @@ import { siteSeries } from './seal/digest.ts';
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
   log?: Logger;
-  /** Sites already loaded (tests); otherwise from opts.config or the shipped ones. */
+  /**
+   * Sites already loaded (tests, the demo): they seed an empty config store; otherwise opts.config
+   * or the shipped ones do (config/config-seed.ts). A store that has sites keeps them.
+   */
   sites?: Map<string, LoadedSite>;
   /** HALLMON_ADMIN_PASSWORD unless given. */
   adminPassword?: string;
@@ -98,6 +107,8 @@ export interface RunningServer {
   audit: AuditState;
   /** Which sites' duties this server does now. */
   leases: DutyLeases;
+  /** The site configuration (config.db) and what runs from it. */
+  config: { store: ConfigStore; editor: ConfigEditor; live: LiveConfig };
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
   alarms: {
@@ -121,8 +132,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const profiles = loadProfiles();
-  const sites = opts.sites ?? loadSites(opts.config && opts.config.length ? opts.config : undefined, profiles);
-  const siteIndex = new Map<string, SiteIndex>([...sites.values()].map((s) => [s.id, indexSite(s, profiles)]));
   const host = opts.host ?? '0.0.0.0';
   const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
   const maxPayload = opts.maxPayload ?? 1024 * 1024;
@@ -140,6 +149,27 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 
   try {
+    // The state backend first (the config editor writes to its audit trail), then the site
+    // configuration: everything below reads the site map it keeps up to date.
+    const state = await openState({ dataDir, state: opts.state }, log);
+    cleanups.push(() => state.close());
+    const audit = state.audit;
+    const catalogue = opts.catalogue ?? loadCatalogue();
+    const configStore = new ConfigStore(dataDir).open();
+    cleanups.push(() => configStore.close());
+    const editor = new ConfigEditor(configStore, audit, profiles, catalogue);
+    seedConfig(editor, { files: opts.config ?? [], ...(opts.sites ? { sites: opts.sites } : {}) }, log);
+    const liveConfig = new LiveConfig({
+      store: configStore,
+      profiles,
+      catalogue,
+      log: log.child({ component: 'config' }),
+    });
+    liveConfig.load();
+    cleanups.push(() => liveConfig.stop());
+    const sites = liveConfig.sites;
+    const siteIndex = liveConfig.siteIndex;
+
     const series =
       opts.store === 'influxdb'
         ? createStore(
@@ -154,8 +184,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await series.open();
     cleanups.push(() => series.close());
 
-    const state = await openState({ dataDir, state: opts.state }, log);
-    cleanups.push(() => state.close());
     const group = state.kind === 'postgres' ? (state as PostgresState).pool : undefined;
     if (group) log.info({ state: state.where }, 'state kept in PostgreSQL');
     // With PostgreSQL state the alarms live there; readings, events and status stay in `series`.
@@ -177,7 +205,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     }
     const signer = new TokenSigner(await state.tokenSecret());
     const auth = new Authenticator(signer, users);
-    const audit = state.audit;
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
     const pipeline = new IngestPipeline(store, siteIndex, counters, log.child({ component: 'ingest' }));
@@ -185,7 +212,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => pipeline.flush());
 
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
-    const catalogue = opts.catalogue ?? loadCatalogue();
     const deliveries = state.deliveries;
     let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
     const notifier = new Notifier({
@@ -275,6 +301,65 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     let external: ExternalBroker | undefined;
     let live: LivePush | undefined;
 
+    const gateways = () =>
+      liveConfig
+        .activeCredentials()
+        .filter((c) => c.device === null)
+        .map((c) => ({ username: c.username, site: c.site, passwordHash: c.passwordHash }));
+    const gatewayAuth = new GatewayAuth(gateways());
+    const configLog = log.child({ component: 'config' });
+    const onConfigState = (site: string, payload: Buffer) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(payload.toString('utf8'));
+      } catch {
+        return configLog.warn({ site }, 'an edge sent a config state that is not JSON (ignored)');
+      }
+      const issues = schemaIssues(EdgeConfigState, value);
+      if (issues.length)
+        return configLog.warn(
+          { site, issues: issues.slice(0, 3) },
+          'an edge sent a config state that does not fit (ignored)',
+        );
+      liveConfig.receiveEdgeState(site, value as EdgeConfigState);
+    };
+
+    // A new site config applies at once: rules rebound, follow-ups, notifications, gateway logins,
+    // and the site's edge gets its part as a retained message (docs/contract.md).
+    const publish = (topic: string, payload: string) =>
+      (broker ?? external)
+        ?.publishRetained(topic, payload)
+        .catch((err: Error) =>
+          configLog.warn({ topic, err: err.message }, 'could not publish a site config (retried on change)'),
+        );
+    const hook = (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        configLog.error({ err: (err as Error).message }, `applying a configuration change failed: ${what}`);
+      }
+    };
+    liveConfig.setHooks({
+      siteChanged: (site) => {
+        hook('rules', () => serverRules.setSite(site));
+        hook('follow-ups', () => followups.setSite(site));
+        hook('notifications', () => notifier.setSite(site));
+        hook('leases', () => leases.setSites([...sites.keys(), '*']));
+      },
+      siteRemoved: (id) => {
+        hook('rules', () => serverRules.removeSite(id));
+        hook('follow-ups', () => followups.removeSite(id));
+        hook('notifications', () => notifier.removeSite(id));
+        hook('leases', () => leases.setSites([...sites.keys(), '*']));
+      },
+      credentialsChanged: (_active, revoked) => {
+        gatewayAuth.reload(gateways());
+        const n = broker?.disconnectUsers(revoked.filter((c) => c.device === null).map((c) => c.username)) ?? 0;
+        if (n) configLog.info({ disconnected: n }, 'revoked gateway credentials: their connections were closed');
+      },
+      edgeMessage: (site, msg) => void publish(topics.config(site), msg ? JSON.stringify(msg) : ''),
+    });
+
     const app = await buildApi(
       {
         store,
@@ -292,6 +377,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           ...(opts.extraRoutes ?? []),
           lifecycleRoutes({ runner: selftest, selftests, deliveries }),
           followupRoutes(followups),
+          configRoutes({
+            editor,
+            live: liveConfig,
+            profiles,
+            connected: (u: string) => broker?.isConnected(u) ?? null,
+          }),
         ],
         alarmChanged: (a) => {
           live?.alarms(a.site, [a]);
@@ -320,7 +411,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     );
     cleanups.push(() => app.close());
 
-    live = new LivePush(app.server, auth, new Set(sites.keys()), log.child({ component: 'live' }), group);
+    live = new LivePush(app.server, auth, sites, log.child({ component: 'live' }), group);
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
@@ -343,6 +434,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           maxPayload,
           shareGroup: opts.shareGroup,
           connections: opts.ingestConnections,
+          onConfigState,
         },
         pipeline,
         log.child({ component: 'external-broker' }),
@@ -416,8 +508,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           tls,
           maxPayload,
           wsServer: opts.mqttWs !== false ? app.server : undefined,
+          onConfigState,
         },
-        new GatewayAuth(sites.values()),
+        gatewayAuth,
         pipeline,
         log.child({ component: 'broker' }),
       );
@@ -427,6 +520,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (opts.mqttPort === 0 && opts.mqttWs === false)
         log.warn('no MQTT listener at all (--mqtt-port 0 and MQTT over WebSocket off): nothing can publish data');
     }
+
+    liveConfig.republish();
+    liveConfig.startPolling();
 
     const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log, () => leases.owns('*'));
     pruner.start();
@@ -448,7 +544,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => serverRules.stop());
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
-    const scheduler = new SelftestScheduler(sites.values(), selftest, selftests, log.child({ component: 'selftest' }));
+    const scheduler = new SelftestScheduler(sites, selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.leases = leases;
     scheduler.start();
     cleanups.push(() => scheduler.stop());
@@ -465,6 +561,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       users,
       audit,
       leases,
+      config: { store: configStore, editor, live: liveConfig },
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,

@@ -2,14 +2,14 @@
 // accounts as the API (auth/users.ts holds the rules, so both refuse the same things) and writes the
 // same audit trail, as "cli:<os user>". Safe while the server runs: both open users.db and audit.db
 // in WAL mode, and the server reads accounts on every request, so a new password or a disabled
-// account ends its sessions at once. Sites are checked against the site configs (--config, default
-// the shipped ones), as the server does. With --state postgres://… it manages the accounts of a
-// server group's PostgreSQL state instead (docs/cluster.md). Exit 0 on success, 1 when refused, 2 for
-// usage errors.
+// account ends its sessions at once. Sites are checked against the server's site configuration
+// (config.db in the data dir; --config files instead when given). With --state postgres://… it
+// manages the accounts of a server group's PostgreSQL state instead (docs/cluster.md). Exit 0 on
+// success, 1 when refused, 2 for usage errors.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   loadProfiles,
   loadSites,
@@ -22,6 +22,7 @@ import { expiryMs, isRole, ROLES, USERNAME_PATTERN, type SiteScope } from '@hall
 import { UserError, type UserAccount } from './auth/users.ts';
 import { openState, stateFlag, STATE_FLAG } from './state/index.ts';
 import type { AuditState, UserState } from './state/state.ts';
+import { ConfigStore } from './config/config-store.ts';
 
 const ACTIONS = ['add', 'list', 'passwd', 'disable', 'enable', 'remove'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -58,7 +59,7 @@ export const spec: CommandSpec = {
       type: 'string',
       arg: 'FILE',
       multiple: true,
-      help: "site config file (repeatable), to check --sites against; default: the shipped sites, as the server's",
+      help: "site config file (repeatable), to check --sites against; default: the sites of the server's config store (config.db in --data-dir)",
     },
   },
   examples: [
@@ -176,7 +177,12 @@ function parseSites(text: string, flags: ParsedFlags): SiteScope {
   ];
   const c = flags.config;
   const files = Array.isArray(c) ? c : typeof c === 'string' ? [c] : [];
-  const known = loadSites(files.length ? files.map((f) => resolve(f)) : undefined, loadProfiles());
+  const known = files.length
+    ? loadSites(
+        files.map((f) => resolve(f)),
+        loadProfiles(),
+      )
+    : serverSites(flags);
   const bad = ids.find((s) => !known.has(s));
   if (bad !== undefined)
     throw new UsageError(
@@ -184,6 +190,18 @@ function parseSites(text: string, flags: ParsedFlags): SiteScope {
     );
   if (!ids.length) throw new UsageError('--sites names no site; give ids like demo,other or *');
   return ids;
+}
+
+/** The sites of the server's config store (config.db in the data dir), else the shipped ones. */
+function serverSites(flags: ParsedFlags): ReadonlyMap<string, unknown> {
+  const dir = resolve(String(flags['data-dir']));
+  if (!existsSync(join(dir, 'config.db'))) return loadSites(undefined, loadProfiles());
+  const store = new ConfigStore(dir).open();
+  try {
+    return new Map([...store.latest().values()].filter((v) => !v.deleted).map((v) => [v.site, v] as const));
+  } finally {
+    store.close();
+  }
 }
 
 function parseExpires(v: string | undefined): number | null {

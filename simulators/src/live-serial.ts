@@ -1,5 +1,6 @@
 // Serves a site's serial devices live: every Modbus RTU device of the site on one simulated RS-485
-// bus (unit ids 1.. in site-config order) and each ASCII sound level meter on its own port, each
+// bus (at its configured unit id, else the free ones 1.. in site-config order) and each ASCII sound
+// level meter on its own port, each
 // on a socat pseudo-terminal pair with stable paths. Returns the edge-config fragment (buses,
 // serialMeters) that points an edge at the host ends. Used by `hallmon simulate` and `hallmon demo`.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -47,14 +48,22 @@ export async function startSerialDevices(opts: SerialDevicesOptions): Promise<Ru
   };
   try {
     if (modbus.length) {
-      const busDevices = modbus.map((d, i) => ({ id: d.id, profile: d.profile, unitId: i + 1, zone: d.zone }));
+      const used = new Set(modbus.flatMap((d) => (d.unitId !== undefined ? [d.unitId] : [])));
+      let free = 1;
+      const unitOf = (d: (typeof modbus)[number]) => {
+        if (d.unitId !== undefined) return d.unitId;
+        while (used.has(free)) free++;
+        used.add(free);
+        return free;
+      };
+      const busDevices = modbus.map((d) => ({ id: d.id, profile: d.profile, unitId: unitOf(d), zone: d.zone }));
       const pair = await ptyPair(dir, 'bus', stops);
       const bus = new ModbusSlaveBus({
         path: pair.device,
         baudRate: baud,
         clock,
         slaves: modbus.map((d, i) => ({
-          unitId: i + 1,
+          unitId: busDevices[i]!.unitId,
           profile: d.p!,
           value: (metric, t) => signals.value(d.id, metric, t),
           fault: (t) => signals.fault(d.id, t),

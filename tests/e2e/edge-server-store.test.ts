@@ -1,7 +1,8 @@
 // Edge -> server -> store -> API end to end, on both store adapters: simulated Modbus and ASCII
 // devices on socat ptys, the real `hallmon edge` process, the real `hallmon server` process (SQLite,
 // then a real influxd), and the HTTP API. Values, scaling, signed negatives and calibration arrive
-// intact; every reading the edge acknowledged is stored exactly once; rollups agree with raw data.
+// intact; every reading the edge acknowledged is stored exactly once; rollups agree with raw data;
+// the server knows the edge runs its local config file.
 import { test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -44,6 +45,11 @@ async function endToEnd(t: TestContext, storeArgs: string[]) {
     stored += points.length;
   }
   assert.equal(stored, health.counters.readings, 'every reading the edge acknowledged is stored, once');
+  // The edge runs its local config file (it wins): the server knows and the dashboard shows it.
+  const cfg = await a.get<{ edge: { mode: string | null; state: string | null; running: number | null } }>(
+    '/api/config/sites/demo',
+  );
+  assert.deepEqual([cfg.edge.mode, cfg.edge.state, cfg.edge.running], ['local', 'local', null]);
 }
 
 test('edge -> server -> SQLite store -> API', async (t) => {

@@ -90,3 +90,20 @@ test('no --config is a usage error; an unwritable dataDir fails fast with exit 2
     dir.remove();
   }
 });
+
+test('an edge configured by the server checks its flags: the server address, the site, the credential', async () => {
+  const noCred = await runEdgeToExit(['--server', 'mqtt://127.0.0.1:1', '--site', 'demo'], {
+    HALLMON_CONFIG: '',
+    HALLMON_PASSWORD: '',
+    HALLMON_USERNAME: '',
+  });
+  assert.equal(noCred.code, 2, noCred.stderr);
+  assert.match(noCred.stderr, /--server needs the site's gateway credential: --username U and --password P/);
+  assert.match(noCred.stderr, /hallmon credential new --site demo/);
+  const badUrl = await runEdgeToExit(['--server', 'http://127.0.0.1:8080', '--site', 'demo'], { HALLMON_CONFIG: '' });
+  assert.equal(badUrl.code, 2);
+  assert.match(badUrl.stderr, /--server must be the server's MQTT address, e.g. mqtt:\/\//);
+  const noSite = await runEdgeToExit(['--server', 'mqtt://127.0.0.1:1'], { HALLMON_CONFIG: '', HALLMON_SITE: '' });
+  assert.equal(noSite.code, 2);
+  assert.match(noSite.stderr, /--server needs --site ID/);
+});

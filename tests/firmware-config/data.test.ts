@@ -52,8 +52,8 @@ test('the demo site, the catalogue and the calendars validate', () => {
   const sites = loadSites();
   const demo = sites.get('demo');
   assert.ok(demo);
-  assert.ok(verifySecret('demo-gateway-secret', demo.gateway.passwordHash));
-  assert.ok(!verifySecret('wrong', demo.gateway.passwordHash));
+  assert.ok(verifySecret('demo-gateway-secret', demo.gateway!.passwordHash));
+  assert.ok(!verifySecret('wrong', demo.gateway!.passwordHash));
   const kinds = new Set(demo.zones.map((z) => z.kind));
   for (const k of ['hall', 'machine-room', 'archive-room']) assert.ok(kinds.has(k as never), k);
   const cat = loadCatalogue();

@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait.ts';
 interface Call {
   route: ApiRoute;
   path: string;
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   token?: string;
   status?: number;
@@ -102,6 +102,16 @@ test('every /api route answers what its contract schema says, errors included', 
     'the bad rating to open a follow-up',
   );
   const alarmPath = `/api/alarms/${encodeURIComponent(alarm.id)}`;
+  // Site configuration: a third site to change, and a credential to revoke.
+  const third = {
+    id: 'third',
+    name: '第三中心',
+    timezone: 'Asia/Shanghai',
+    openingHours: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }],
+    zones: [{ id: 'hall', kind: 'hall', name: '大厅', devices: [] }],
+  };
+  const spareCredential = server.config.editor.newCredential({ site: 'demo', username: 'spare-gw' }, 'admin');
+  const importText = JSON.stringify({ ...third, id: 'fourth', name: '第四中心' });
   const range = `from=${start}&to=${end + 60_000}`;
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(end);
 
@@ -193,6 +203,121 @@ test('every /api route answers what its contract schema says, errors included', 
       route: 'GET /api/evidence',
       path: `/api/evidence?site=demo&from=${today}&to=${today}&format=json`,
       token: assessor,
+    },
+    { route: 'GET /api/config/profiles', path: '/api/config/profiles', token: admin },
+    { route: 'GET /api/config/sites', path: '/api/config/sites', token: admin },
+    { route: 'GET /api/config/sites/:site', path: '/api/config/sites/demo', token: admin },
+    {
+      route: 'POST /api/config/sites',
+      path: '/api/config/sites',
+      method: 'POST',
+      body: { config: third, note: 'new centre' },
+      token: admin,
+      status: 201,
+    },
+    {
+      route: 'PUT /api/config/sites/:site',
+      path: '/api/config/sites/third',
+      method: 'PUT',
+      body: { config: { ...third, name: '第三社区事务受理服务中心' }, baseVersion: 1 },
+      token: admin,
+    },
+    {
+      route: 'PATCH /api/config/sites/:site',
+      path: '/api/config/sites/third',
+      method: 'PATCH',
+      body: { settings: { renotifyAfterS: 600, summer: { from: '05-15', to: '09-30' } } },
+      token: admin,
+    },
+    {
+      route: 'POST /api/config/sites/:site/zones',
+      path: '/api/config/sites/third/zones',
+      method: 'POST',
+      body: { zone: { id: 'store', kind: 'archive-room', name: '库房' } },
+      token: admin,
+      status: 201,
+    },
+    {
+      route: 'PATCH /api/config/sites/:site/zones/:zone',
+      path: '/api/config/sites/third/zones/store',
+      method: 'PATCH',
+      body: { zone: { name: '档案库房' } },
+      token: admin,
+    },
+    {
+      route: 'POST /api/config/sites/:site/devices',
+      path: '/api/config/sites/third/devices',
+      method: 'POST',
+      body: { zone: 'store', device: { id: 'st-th-1', profile: 'th-modbus-f03' } },
+      token: admin,
+      status: 201,
+    },
+    {
+      route: 'PUT /api/config/sites/:site/devices/:device',
+      path: '/api/config/sites/third/devices/st-th-1',
+      method: 'PUT',
+      body: { zone: 'store', device: { id: 'st-th-1', profile: 'th-modbus-f03', name: '库房温湿度' } },
+      token: admin,
+    },
+    {
+      route: 'GET /api/config/sites/:site/devices/:device/commissioning',
+      path: '/api/config/sites/third/devices/st-th-1/commissioning',
+      token: admin,
+    },
+    {
+      route: 'DELETE /api/config/sites/:site/devices/:device',
+      path: '/api/config/sites/third/devices/st-th-1',
+      method: 'DELETE',
+      token: admin,
+    },
+    {
+      route: 'DELETE /api/config/sites/:site/zones/:zone',
+      path: '/api/config/sites/third/zones/store',
+      method: 'DELETE',
+      token: admin,
+    },
+    { route: 'GET /api/config/sites/:site/versions', path: '/api/config/sites/third/versions', token: admin },
+    {
+      route: 'GET /api/config/sites/:site/versions/:version',
+      path: '/api/config/sites/third/versions/1',
+      token: admin,
+    },
+    {
+      route: 'POST /api/config/sites/:site/rollback',
+      path: '/api/config/sites/third/rollback',
+      method: 'POST',
+      body: { version: 2 },
+      token: admin,
+    },
+    { route: 'GET /api/config/sites/:site/export', path: '/api/config/sites/demo/export?format=json', token: admin },
+    {
+      route: 'POST /api/config/import',
+      path: '/api/config/import',
+      method: 'POST',
+      body: { text: importText },
+      token: admin,
+    },
+    { route: 'GET /api/config/credentials', path: '/api/config/credentials?all=true', token: admin },
+    {
+      route: 'POST /api/config/credentials',
+      path: '/api/config/credentials',
+      method: 'POST',
+      body: { site: 'demo', device: 'eval-w02' },
+      token: admin,
+      status: 201,
+    },
+    {
+      route: 'DELETE /api/config/credentials/:id',
+      path: `/api/config/credentials/${spareCredential.credential.id}`,
+      method: 'DELETE',
+      token: admin,
+    },
+    {
+      route: 'DELETE /api/config/sites/:site',
+      path: '/api/config/sites/third',
+      method: 'DELETE',
+      token: admin,
+      status: 204,
     },
   ];
   const errors: Call[] = [
@@ -318,6 +443,158 @@ test('every /api route answers what its contract schema says, errors included', 
       token: admin,
       status: 400,
     },
+    { route: 'GET /api/config/profiles', path: '/api/config/profiles', token: hall, status: 403 },
+    { route: 'GET /api/config/sites', path: '/api/config/sites', status: 401 },
+    {
+      route: 'POST /api/config/sites',
+      path: '/api/config/sites',
+      method: 'POST',
+      body: { config: { ...third, id: 'fifth', zones: [] } },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'POST /api/config/sites',
+      path: '/api/config/sites',
+      method: 'POST',
+      body: { config: { ...third, id: 'demo' } },
+      token: admin,
+      status: 409,
+    },
+    { route: 'GET /api/config/sites/:site', path: '/api/config/sites/nowhere', token: admin, status: 404 },
+    {
+      route: 'PUT /api/config/sites/:site',
+      path: '/api/config/sites/fourth',
+      method: 'PUT',
+      body: { config: { ...third, id: 'fourth' }, baseVersion: 99 },
+      token: admin,
+      status: 409,
+    },
+    {
+      route: 'PATCH /api/config/sites/:site',
+      path: '/api/config/sites/demo',
+      method: 'PATCH',
+      body: { settings: { zones: [] } },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'DELETE /api/config/sites/:site',
+      path: '/api/config/sites/nowhere',
+      method: 'DELETE',
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'POST /api/config/sites/:site/zones',
+      path: '/api/config/sites/demo/zones',
+      method: 'POST',
+      body: { zone: { id: 'hall', kind: 'hall', name: '又一个大厅' } },
+      token: admin,
+      status: 409,
+    },
+    {
+      route: 'PATCH /api/config/sites/:site/zones/:zone',
+      path: '/api/config/sites/demo/zones/garage',
+      method: 'PATCH',
+      body: { zone: { name: 'x' } },
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'DELETE /api/config/sites/:site/zones/:zone',
+      path: '/api/config/sites/demo/zones/hall',
+      method: 'DELETE',
+      token: admin,
+      status: 409,
+    },
+    {
+      route: 'POST /api/config/sites/:site/devices',
+      path: '/api/config/sites/demo/devices',
+      method: 'POST',
+      body: { zone: 'hall', device: { id: 'h-x', profile: 'noise-modbus-f03', unitId: 0 } },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'PUT /api/config/sites/:site/devices/:device',
+      path: '/api/config/sites/demo/devices/nope',
+      method: 'PUT',
+      body: { zone: 'hall', device: { id: 'nope', profile: 'noise-modbus-f03' } },
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'DELETE /api/config/sites/:site/devices/:device',
+      path: '/api/config/sites/demo/devices/nope',
+      method: 'DELETE',
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'GET /api/config/sites/:site/versions',
+      path: '/api/config/sites/nowhere/versions',
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'GET /api/config/sites/:site/versions/:version',
+      path: '/api/config/sites/demo/versions/99',
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'POST /api/config/sites/:site/rollback',
+      path: '/api/config/sites/demo/rollback',
+      method: 'POST',
+      body: { version: 99 },
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'GET /api/config/sites/:site/export',
+      path: '/api/config/sites/nowhere/export',
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'POST /api/config/import',
+      path: '/api/config/import',
+      method: 'POST',
+      body: { text: '{ not json' },
+      token: admin,
+      status: 400,
+    },
+    { route: 'GET /api/config/credentials', path: '/api/config/credentials', token: net, status: 403 },
+    {
+      route: 'POST /api/config/credentials',
+      path: '/api/config/credentials',
+      method: 'POST',
+      body: { site: 'demo', device: 'mr-th-1' },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'DELETE /api/config/credentials/:id',
+      path: '/api/config/credentials/nope',
+      method: 'DELETE',
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'POST /api/config/sites/:site/devices/:device/sheet',
+      path: '/api/config/sites/demo/devices/nope/sheet',
+      method: 'POST',
+      body: {},
+      token: admin,
+      status: 404,
+    },
+    {
+      route: 'GET /api/config/sites/:site/devices/:device/commissioning',
+      path: '/api/config/sites/demo/devices/nope/commissioning',
+      token: admin,
+      status: 404,
+    },
   ];
 
   const call = (c: Call) => server.call<unknown>(c.method ?? 'GET', c.path, c.body, c.token);
@@ -375,6 +652,19 @@ test('every /api route answers what its contract schema says, errors included', 
     });
     assert.equal(evidence.status, 200);
     assert.match(evidence.headers.get('content-type') ?? '', /^text\/csv/);
+    const sheet = await fetch(`${server.url}/api/config/sites/demo/devices/mr-th-1/sheet`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(sheet.status, 200);
+    assert.equal(sheet.headers.get('content-type'), 'application/pdf');
+    assert.equal(
+      Buffer.from(await sheet.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+      '%PDF-',
+    );
   }
 
   // Step: every route of the contract was called

@@ -6,29 +6,39 @@ import { getSession, setSession } from '../auth/auth.ts';
 import type {
   Answer,
   ApiError as ApiErrorBody,
+  DeviceBody,
   FollowupAction,
+  NewCredentialBody,
   NewUser,
   PasswordChange,
+  PatchSiteBody,
   UserPatch,
+  ZoneBody,
+  ZonePatchBody,
 } from '@hallmon/contract';
-import type { Metric } from '@hallmon/firmware-config/core';
+import type { Metric, SiteConfig } from '@hallmon/firmware-config/core';
+
+/** One problem of a refused configuration: the JSON pointer of the field and what is wrong. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Every problem of a refused configuration, by field (/api/config answers). */
+    readonly problems: FieldProblem[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-async function request<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-  signal?: AbortSignal,
-): Promise<T> {
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const session = getSession();
   if (session) headers.authorization = `Bearer ${session.token}`;
@@ -45,9 +55,13 @@ async function request<T>(
     // A proxy's HTML error page: fall through with the status.
   }
   if (!res.ok) {
-    const message = (json as Partial<ApiErrorBody> | undefined)?.message;
+    const err = json as Partial<ApiErrorBody> | undefined;
     if (res.status === 401 && path !== '/api/login' && path !== '/api/logout') setSession(null, 'expired');
-    throw new ApiError(res.status, typeof message === 'string' ? message : `HTTP ${res.status}`);
+    throw new ApiError(
+      res.status,
+      typeof err?.message === 'string' ? err.message : `HTTP ${res.status}`,
+      Array.isArray(err?.problems) ? err.problems : [],
+    );
   }
   return json as T;
 }
@@ -60,6 +74,7 @@ function qs(params: Record<string, string | number | undefined>): string {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const seg = encodeURIComponent;
 
 const user = (username: string) => `/api/users/${encodeURIComponent(username)}`;
 
@@ -119,6 +134,77 @@ export const api = {
   /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
   followupStep: (id: string, action: FollowupAction, note = '') =>
     request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
+  /** /api/config (admin): profiles, sites, zones, devices, versions, credentials, commissioning. */
+  config: {
+    profiles: (signal?: AbortSignal) =>
+      request<Answer<'GET /api/config/profiles'>>('GET', '/api/config/profiles', undefined, signal),
+    sites: (signal?: AbortSignal) =>
+      request<Answer<'GET /api/config/sites'>>('GET', '/api/config/sites', undefined, signal),
+    site: (site: string, signal?: AbortSignal) =>
+      request<Answer<'GET /api/config/sites/:site'>>('GET', `/api/config/sites/${seg(site)}`, undefined, signal),
+    create: (config: SiteConfig, note?: string) =>
+      request<Answer<'POST /api/config/sites'>>('POST', '/api/config/sites', { config, note }),
+    patch: (site: string, body: PatchSiteBody) =>
+      request<Answer<'PATCH /api/config/sites/:site'>>('PATCH', `/api/config/sites/${seg(site)}`, body),
+    remove: (site: string) => request<null>('DELETE', `/api/config/sites/${seg(site)}`),
+    addZone: (site: string, body: ZoneBody) =>
+      request<Answer<'POST /api/config/sites/:site/zones'>>('POST', `/api/config/sites/${seg(site)}/zones`, body),
+    patchZone: (site: string, zone: string, body: ZonePatchBody) =>
+      request<Answer<'PATCH /api/config/sites/:site/zones/:zone'>>(
+        'PATCH',
+        `/api/config/sites/${seg(site)}/zones/${seg(zone)}`,
+        body,
+      ),
+    removeZone: (site: string, zone: string) =>
+      request<Answer<'DELETE /api/config/sites/:site/zones/:zone'>>(
+        'DELETE',
+        `/api/config/sites/${seg(site)}/zones/${seg(zone)}`,
+      ),
+    addDevice: (site: string, body: DeviceBody) =>
+      request<Answer<'POST /api/config/sites/:site/devices'>>('POST', `/api/config/sites/${seg(site)}/devices`, body),
+    putDevice: (site: string, device: string, body: DeviceBody) =>
+      request<Answer<'PUT /api/config/sites/:site/devices/:device'>>(
+        'PUT',
+        `/api/config/sites/${seg(site)}/devices/${seg(device)}`,
+        body,
+      ),
+    removeDevice: (site: string, device: string) =>
+      request<Answer<'DELETE /api/config/sites/:site/devices/:device'>>(
+        'DELETE',
+        `/api/config/sites/${seg(site)}/devices/${seg(device)}`,
+      ),
+    versions: (site: string, signal?: AbortSignal) =>
+      request<Answer<'GET /api/config/sites/:site/versions'>>(
+        'GET',
+        `/api/config/sites/${seg(site)}/versions`,
+        undefined,
+        signal,
+      ),
+    rollback: (site: string, version: number) =>
+      request<Answer<'POST /api/config/sites/:site/rollback'>>('POST', `/api/config/sites/${seg(site)}/rollback`, {
+        version,
+      }),
+    importText: (text: string, note?: string) =>
+      request<Answer<'POST /api/config/import'>>('POST', '/api/config/import', { text, note }),
+    credentials: (site: string, signal?: AbortSignal) =>
+      request<Answer<'GET /api/config/credentials'>>(
+        'GET',
+        `/api/config/credentials${qs({ site })}`,
+        undefined,
+        signal,
+      ),
+    newCredential: (body: NewCredentialBody) =>
+      request<Answer<'POST /api/config/credentials'>>('POST', '/api/config/credentials', body),
+    revoke: (id: string) =>
+      request<Answer<'DELETE /api/config/credentials/:id'>>('DELETE', `/api/config/credentials/${seg(id)}`),
+    commissioning: (site: string, device: string, signal?: AbortSignal) =>
+      request<Answer<'GET /api/config/sites/:site/devices/:device/commissioning'>>(
+        'GET',
+        `/api/config/sites/${seg(site)}/devices/${seg(device)}/commissioning`,
+        undefined,
+        signal,
+      ),
+  },
   /** What the rule engine judged for a sensor over a range: excursions and gaps for chart marks. */
   marks: (q: { site: string; sensor: string; from: number; to: number }, signal?: AbortSignal) =>
     request<Answer<'GET /api/marks'>>(

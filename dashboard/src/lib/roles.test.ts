@@ -7,6 +7,7 @@ import {
   canAckZone,
   canFollowUp,
   canManageUsers,
+  canConfigure,
   homePage,
   isRole,
   PAGES,
@@ -16,9 +17,19 @@ describe('role permissions', () => {
   it('admin sees every page; district and assessor every page but user management', () => {
     expect([...pagesFor('admin')]).toEqual([...PAGES]);
     for (const role of ['district', 'assessor'] as const) {
-      expect([...pagesFor(role)]).toEqual(PAGES.filter((p) => p !== 'users'));
+      expect([...pagesFor(role)]).toEqual(
+        PAGES.filter((p) => p !== 'users' && p !== 'device-admin' && p !== 'site-settings'),
+      );
       expect(canView(role, 'users')).toBe(false);
     }
+  });
+  it('only the admin manages devices and site settings', () => {
+    for (const role of ['district', 'netadmin', 'hall', 'assessor'] as const) {
+      expect(canView(role, 'device-admin')).toBe(false);
+      expect(canView(role, 'site-settings')).toBe(false);
+      expect(canConfigure(role)).toBe(false);
+    }
+    expect(canConfigure('admin')).toBe(true);
   });
   it('only the admin manages people; everyone reads the audit trail and has an account page off the nav bar', () => {
     expect(canManageUsers('admin')).toBe(true);

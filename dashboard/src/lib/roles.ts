@@ -4,7 +4,8 @@
 // people. Everyone reads the audit trail of their own sites and changes their own password. The
 // roles and their rights are the contract's (@hallmon/contract roles.ts, the same the server
 // checks); the pages are the dashboard's. Which sites a person sees is the server's answer to
-// GET /api/sites (the account's sites), not the role's.
+// GET /api/sites (the account's sites), not the role's. Only the administrator manages devices
+// (设备管理) and site settings (站点设置): the contract's `config` right.
 import { ROLES, isRole, may, mayAckZone, type Role } from '@hallmon/contract/roles';
 
 export { ROLES, isRole, type Role };
@@ -21,6 +22,8 @@ export const PAGES = [
   'audit',
   'users',
   'account',
+  'device-admin',
+  'site-settings',
 ] as const;
 export type Page = (typeof PAGES)[number];
 
@@ -82,6 +85,11 @@ export function canFollowUp(role: Role): boolean {
 /** Managing people: the contract's `users` right. */
 export function canManageUsers(role: Role): boolean {
   return may(role, 'users');
+}
+
+/** Changing sites, zones, devices and credentials: the contract's `config` right. */
+export function canConfigure(role: Role): boolean {
+  return may(role, 'config');
 }
 
 /** Where a role lands after login. */

@@ -2,6 +2,8 @@
 // (RS-485 is half duplex), decodes registers per the device profiles, and keeps a dead or noisy
 // slave from stalling the others. The port may vanish at any time (USB adapter unplugged): the
 // driver reports it, keeps running and reopens with backoff. modbus-serial does the framing.
+// update() takes a changed device list of the same bus while polling goes on: devices that stay keep
+// their cadence and state, so adding a transmitter leaves no gap in the others' series.
 import { type EventEmitter } from 'node:events';
 import ModbusRTU from 'modbus-serial';
 import type {
@@ -142,7 +144,7 @@ interface DeviceState {
 
 export class ModbusRtuDriver implements Driver {
   readonly name: string;
-  private readonly devices: DeviceState[];
+  private devices: DeviceState[];
   private readonly pollMs: number;
   private readonly offlinePollMs: number;
   private readonly serial: { baudRate: number; dataBits: number; parity: 'none' | 'even' | 'odd'; stopBits: number };
@@ -152,37 +154,64 @@ export class ModbusRtuDriver implements Driver {
   private abort = new AbortController();
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly opts: ModbusRtuDriverOptions) {
+  constructor(private opts: ModbusRtuDriverOptions) {
     const { bus, profiles } = opts;
     this.name = `modbus-rtu ${bus.port}`;
     this.pollMs = bus.pollMs ?? 1000;
     this.offlinePollMs = Math.max(10_000, 10 * this.pollMs);
-    this.devices = bus.devices.map((cfg) => {
-      const profile = profiles.get(cfg.profile);
-      if (!profile) throw new Error(`${this.name}: device "${cfg.id}" names unknown profile "${cfg.profile}"`);
-      if (profile.transport !== 'modbus-rtu')
-        throw new Error(
-          `${this.name}: profile "${cfg.profile}" of "${cfg.id}" is ${profile.transport}, not modbus-rtu`,
-        );
-      return {
-        cfg,
-        profile,
-        reads: planReads(profile),
-        timeoutMs: bus.timeoutMs ?? profile.modbus?.timeoutMs ?? 300,
-        retries: bus.retries ?? profile.modbus?.retries ?? 1,
-        status: 'unknown' as const,
-        failures: 0,
-        nextDue: 0,
-      };
-    });
-    // Serial settings: the bus's, else the first device profile's defaults, else 9600 8N1.
-    const d = this.devices[0]?.profile.serial;
-    this.serial = {
-      baudRate: bus.baudRate ?? d?.baudRate ?? 9600,
-      dataBits: bus.dataBits ?? d?.dataBits ?? 8,
-      parity: bus.parity ?? d?.parity ?? 'none',
-      stopBits: bus.stopBits ?? d?.stopBits ?? 1,
+    this.devices = bus.devices.map((cfg) => this.deviceState(cfg, bus));
+    this.serial = serialSettings(bus, profiles);
+  }
+
+  private deviceState(cfg: BusDevice, bus: Bus): DeviceState {
+    const profile = this.opts.profiles.get(cfg.profile);
+    if (!profile) throw new Error(`${this.name}: device "${cfg.id}" names unknown profile "${cfg.profile}"`);
+    if (profile.transport !== 'modbus-rtu')
+      throw new Error(`${this.name}: profile "${cfg.profile}" of "${cfg.id}" is ${profile.transport}, not modbus-rtu`);
+    return {
+      cfg,
+      profile,
+      reads: planReads(profile),
+      timeoutMs: bus.timeoutMs ?? profile.modbus?.timeoutMs ?? 300,
+      retries: bus.retries ?? profile.modbus?.retries ?? 1,
+      status: 'unknown' as const,
+      failures: 0,
+      nextDue: 0,
     };
+  }
+
+  /** Whether `bus` is this bus with the same line settings and timing (then update() can take it). */
+  sameLine(bus: Bus): boolean {
+    const a = this.opts.bus;
+    const s = serialSettings(bus, this.opts.profiles);
+    return (
+      a.port === bus.port &&
+      (a.pollMs ?? 1000) === (bus.pollMs ?? 1000) &&
+      a.timeoutMs === bus.timeoutMs &&
+      a.retries === bus.retries &&
+      s.baudRate === this.serial.baudRate &&
+      s.dataBits === this.serial.dataBits &&
+      s.parity === this.serial.parity &&
+      s.stopBits === this.serial.stopBits
+    );
+  }
+
+  /**
+   * A changed device list on the same line (sameLine): devices whose id, profile and unit id stay
+   * keep their state and cadence; new ones are polled at once; removed ones are no longer polled.
+   */
+  update(bus: Bus): void {
+    const old = new Map(this.devices.map((d) => [d.cfg.id, d]));
+    const now = Date.now();
+    this.devices = bus.devices.map((cfg) => {
+      const prev = old.get(cfg.id);
+      if (prev && prev.cfg.profile === cfg.profile && prev.cfg.unitId === cfg.unitId) {
+        prev.cfg = cfg;
+        return prev;
+      }
+      return { ...this.deviceState(cfg, bus), nextDue: now };
+    });
+    this.opts = { ...this.opts, bus };
   }
 
   async start(): Promise<void> {
@@ -386,6 +415,17 @@ export class ModbusRtuDriver implements Driver {
     const where = `unit ${d.cfg.unitId} fn ${r.fn} @${r.address}+${r.count}`;
     return { kind: last.kind, detail: `${last.detail} (${where}, ${attempts} attempt${attempts === 1 ? '' : 's'})` };
   }
+}
+
+/** Serial settings: the bus's, else the first device profile's defaults, else 9600 8N1. */
+function serialSettings(bus: Bus, profiles: Map<string, DeviceProfile>) {
+  const d = profiles.get(bus.devices[0]?.profile ?? '')?.serial;
+  return {
+    baudRate: bus.baudRate ?? d?.baudRate ?? 9600,
+    dataBits: bus.dataBits ?? d?.dataBits ?? 8,
+    parity: bus.parity ?? d?.parity ?? 'none',
+    stopBits: bus.stopBits ?? d?.stopBits ?? 1,
+  } as const;
 }
 
 /** modbus-serial settles every request by its own timer; this is a backstop should it ever not. */

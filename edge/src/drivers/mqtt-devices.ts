@@ -2,6 +2,9 @@
 // the edge. This driver is that broker (aedes on a noDelay TCP server): it authenticates each device
 // by its own credential, accepts only contract events/telemetry under its own identity, validates
 // every element, and reports accepted input, rejections by reason and online/offline to the sink.
+// Credentials are plain passwords (a hand-written edge config) or scrypt hashes (sent by the server);
+// update() takes a changed device list while running and disconnects at once every client whose
+// credential is gone (a revoked device credential).
 import { createServer, type Server, type Socket } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
@@ -14,6 +17,7 @@ import {
   parseTimestamp,
   toIso,
   topics,
+  verifySecret,
   type DeviceProfile,
   type EdgeConfig,
   type Logger,
@@ -38,10 +42,16 @@ export type RejectReason =
 
 interface DeviceEntry {
   id: string;
-  digest: Buffer;
+  /** SHA-256 of each plain password of the config. */
+  digests: Buffer[];
+  /** scrypt hashes (passwordHashes): the server's credentials. */
+  hashes: string[];
   profile: DeviceProfile | undefined;
   window: string | undefined;
 }
+
+/** What a connected client authenticated as: its device and which credential admitted it. */
+type DeviceClient = Client & { hallmonDevice?: string; hallmonCredential?: string };
 
 interface DeviceState {
   clients: Set<Client>;
@@ -64,7 +74,9 @@ function notAuthorized(message: string): AuthenticateError {
 
 export class MqttDevicesDriver implements Driver {
   readonly name: string;
-  private readonly devices = new Map<string, DeviceEntry>();
+  private devices = new Map<string, DeviceEntry>();
+  /** scrypt hash -> SHA-256 of the password that last verified against it (scrypt is slow). */
+  private readonly verified = new Map<string, string>();
   private readonly state = new Map<string, DeviceState>();
   private readonly maxPayload: number;
   private readonly offlineAfterMs: number;
@@ -78,19 +90,53 @@ export class MqttDevicesDriver implements Driver {
   private readonly pendingLog = new Map<string, { count: number; last: string }>();
   private lastLog = 0;
 
-  constructor(private readonly opts: MqttDevicesDriverOptions) {
+  constructor(private opts: MqttDevicesDriverOptions) {
     const { config, profiles } = opts;
     this.name = `mqtt-devices ${config.host ?? '0.0.0.0'}:${config.port}`;
     this.maxPayload = config.maxPayload ?? 65_536;
     this.offlineAfterMs = (config.offlineAfterS ?? 120) * 1000;
     this.now = opts.now ?? Date.now;
-    for (const d of config.devices ?? [])
-      this.devices.set(d.id, {
-        id: d.id,
-        digest: digest(d.password),
-        profile: profiles.get(d.profile),
-        window: d.window,
-      });
+    this.devices = deviceEntries(config, profiles);
+  }
+
+  /** Whether a config change can be taken by update() (same listener), or needs a new driver. */
+  sameListener(config: MqttDevicesConfig): boolean {
+    const c = this.opts.config;
+    return (
+      c.port === config.port &&
+      (c.host ?? '0.0.0.0') === (config.host ?? '0.0.0.0') &&
+      (c.maxPayload ?? 65_536) === (config.maxPayload ?? 65_536) &&
+      (c.offlineAfterS ?? 120) === (config.offlineAfterS ?? 120)
+    );
+  }
+
+  /**
+   * Takes a changed device list (same listener, see sameListener) without restarting the broker:
+   * connected devices whose credential is still valid stay connected; a client whose device was
+   * removed or whose credential was revoked is disconnected at once.
+   */
+  update(config: MqttDevicesConfig): void {
+    this.opts = { ...this.opts, config };
+    this.devices = deviceEntries(config, this.opts.profiles);
+    const clients = this.broker ? connectedClients(this.broker) : [];
+    let closed = 0;
+    for (const client of clients as DeviceClient[]) {
+      const id = client.hallmonDevice;
+      if (!id) continue;
+      const dev = this.devices.get(id);
+      if (dev && this.stillValid(dev, client.hallmonCredential)) continue;
+      closed++;
+      this.opts.log.info({ device: id }, 'device credential removed or revoked: disconnecting the device');
+      client.close();
+    }
+    this.opts.log.info({ devices: this.devices.size, disconnected: closed }, 'device list updated');
+  }
+
+  private stillValid(dev: DeviceEntry, credential: string | undefined): boolean {
+    if (credential === undefined) return false;
+    return credential.startsWith('scrypt$')
+      ? dev.hashes.includes(credential)
+      : dev.digests.some((d) => d.toString('hex') === credential);
   }
 
   /** The bound TCP port (useful with port 0). */
@@ -177,9 +223,8 @@ export class MqttDevicesDriver implements Driver {
     done: (err: AuthenticateError | null, ok: boolean | null) => void,
   ): void {
     const dev = username === undefined ? undefined : this.devices.get(username);
-    // Compare digests (equal length) so the time taken says nothing about the password.
-    const ok = !!dev && !!password && timingSafeEqual(digest(password), dev.digest);
-    if (!ok) {
+    const credential = dev && password ? this.match(dev, password) : undefined;
+    if (credential === undefined) {
       const who =
         username === undefined
           ? 'no username'
@@ -189,8 +234,25 @@ export class MqttDevicesDriver implements Driver {
       this.reject('auth', undefined, who);
       return done(notAuthorized('not authorized'), false);
     }
-    (client as Client & { hallmonDevice?: string }).hallmonDevice = dev.id;
+    (client as DeviceClient).hallmonDevice = dev!.id;
+    (client as DeviceClient).hallmonCredential = credential;
     done(null, true);
+  }
+
+  /** Which credential of the device the password matches (hex digest or scrypt hash), if any. */
+  private match(dev: DeviceEntry, password: Buffer): string | undefined {
+    const d = digest(password);
+    // Compare digests (equal length) so the time taken says nothing about the password.
+    for (const known of dev.digests) if (timingSafeEqual(d, known)) return known.toString('hex');
+    const hex = d.toString('hex');
+    for (const hash of dev.hashes) {
+      if (this.verified.get(hash) === hex) return hash;
+      if (verifySecret(password.toString('utf8'), hash)) {
+        this.verified.set(hash, hex);
+        return hash;
+      }
+    }
+    return undefined;
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
@@ -370,6 +432,24 @@ export class MqttDevicesDriver implements Driver {
     }
     this.pendingLog.clear();
   }
+}
+
+/** aedes keeps its connected clients by id (aedes.js `this.clients`), untyped in its .d.ts. */
+export function connectedClients(broker: Aedes): Client[] {
+  return Object.values((broker as unknown as { clients: Record<string, Client> }).clients);
+}
+
+function deviceEntries(config: MqttDevicesConfig, profiles: Map<string, DeviceProfile>): Map<string, DeviceEntry> {
+  const out = new Map<string, DeviceEntry>();
+  for (const d of config.devices ?? [])
+    out.set(d.id, {
+      id: d.id,
+      digests: d.password !== undefined ? [digest(d.password)] : [],
+      hashes: d.passwordHashes ?? [],
+      profile: profiles.get(d.profile),
+      window: d.window,
+    });
+  return out;
 }
 
 function deviceOf(client: Client | null): string | undefined {

@@ -2,7 +2,7 @@
 // where every limit comes from, so evidence can cite it. Sites and zones may override limits.
 import { Type, type Static } from '@sinclair/typebox';
 import { Metric } from './wire.ts';
-import { ZoneKind } from './site.ts';
+import { ZoneKind } from './zone-kind.ts';
 
 export const RULE_KINDS = [
   'laeq-window',

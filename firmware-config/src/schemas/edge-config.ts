@@ -1,19 +1,10 @@
 // The edge agent's config (docs/contract.md, "Edge config"): what an installer writes for one hall.
 import { Type, type Static } from '@sinclair/typebox';
-import { SITE_ID_PATTERN, ID_PATTERN, Metric } from './wire.ts';
-import { ZoneKind } from './site.ts';
+import { SITE_ID_PATTERN, ID_PATTERN } from './wire.ts';
+import { ZoneKind } from './zone-kind.ts';
+import { Calibration, SerialLineOptions } from './calibration.ts';
 
-/** Per metric; only the metrics that need correcting are listed. */
-export const Calibration = Type.Partial(
-  Type.Record(
-    Metric,
-    Type.Object(
-      { offset: Type.Optional(Type.Number()), scale: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) },
-      { additionalProperties: false },
-    ),
-  ),
-);
-export type Calibration = Static<typeof Calibration>;
+export { Calibration } from './calibration.ts';
 
 const DeviceBase = {
   id: Type.String({ pattern: ID_PATTERN }),
@@ -29,13 +20,7 @@ export const BusDevice = Type.Object(
 );
 export type BusDevice = Static<typeof BusDevice>;
 
-const SerialPortOptions = {
-  port: Type.String({ minLength: 1 }),
-  baudRate: Type.Optional(Type.Integer({ minimum: 300, maximum: 921_600 })),
-  dataBits: Type.Optional(Type.Union([Type.Literal(7), Type.Literal(8)])),
-  parity: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('even'), Type.Literal('odd')])),
-  stopBits: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
-};
+const SerialPortOptions = { port: Type.String({ minLength: 1 }), ...SerialLineOptions };
 
 export const Bus = Type.Object(
   {
@@ -53,8 +38,18 @@ export type Bus = Static<typeof Bus>;
 export const SerialMeter = Type.Object({ ...DeviceBase, ...SerialPortOptions }, { additionalProperties: false });
 export type SerialMeter = Static<typeof SerialMeter>;
 
+/**
+ * A counter device on the edge's own broker. Its credential is a plain `password` (a hand-written
+ * edge config) or `passwordHashes` (scrypt hashes, as the server sends them to a remotely configured
+ * edge: any of them admits the device); loadEdgeConfig asks for one of the two.
+ */
 export const MqttDevice = Type.Object(
-  { ...DeviceBase, password: Type.String({ minLength: 1 }), window: Type.Optional(Type.String()) },
+  {
+    ...DeviceBase,
+    password: Type.Optional(Type.String({ minLength: 1 })),
+    passwordHashes: Type.Optional(Type.Array(Type.String({ pattern: '^scrypt\\$' }))),
+    window: Type.Optional(Type.String()),
+  },
   { additionalProperties: false },
 );
 export type MqttDevice = Static<typeof MqttDevice>;

@@ -91,6 +91,8 @@ export const DeviceProfile = Type.Object(
     ),
     /** MQTT devices: the event types this model publishes. */
     events: Type.Optional(Type.Array(Type.String())),
+    /** Installation notes printed on the device's install sheet (wiring, power, factory settings). */
+    wiring: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     metrics: Type.Array(ProfileMetric),
   },
   { additionalProperties: false },

@@ -1,11 +1,14 @@
-// A site config: one hall with its zones, the devices in them, opening hours, time zone, seasons
-// and the gateway credential (hashed). The server loads these; an edge checks its own against it.
+// A site config: one hall with its zones, the devices in them and where its edge reads each one
+// (bus and unit id, serial port), opening hours, time zone, seasons, the site's limits (named limit
+// profiles and rule overrides of the clause catalogue) and, in a file, its first gateway credential
+// (hashed). The server keeps these, versioned (server/src/config/); an edge gets its part from there.
 import { Type, type Static } from '@sinclair/typebox';
 import { SITE_ID_PATTERN, ID_PATTERN } from './wire.ts';
+import { ZoneKind } from './zone-kind.ts';
+import { Calibration, SerialLineOptions } from './calibration.ts';
+import { Limits } from './clause.ts';
 
-export const ZONE_KINDS = ['hall', 'machine-room', 'archive-room', 'other'] as const;
-export const ZoneKind = Type.Union(ZONE_KINDS.map((k) => Type.Literal(k)));
-export type ZoneKind = (typeof ZONE_KINDS)[number];
+export { ZONE_KINDS, ZoneKind } from './zone-kind.ts';
 
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' });
 const MMDD = Type.String({ pattern: '^(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
@@ -27,10 +30,81 @@ export const SiteDevice = Type.Object(
     name: Type.Optional(Type.String()),
     /** Counter window the device serves (evaluators, queue calls). */
     window: Type.Optional(Type.String({ maxLength: 32 })),
+    /** Modbus RTU devices the edge reads: the id of a bus in `edge.buses`. */
+    bus: Type.Optional(Type.String({ pattern: ID_PATTERN })),
+    /** Modbus slave address on that bus (Modbus over serial line V1.02 §2.2: 1-247). */
+    unitId: Type.Optional(Type.Integer({ minimum: 1, maximum: 247 })),
+    /** ASCII-line meters the edge reads: their own serial port. */
+    serial: Type.Optional(
+      Type.Object({ port: Type.String({ minLength: 1 }), ...SerialLineOptions }, { additionalProperties: false }),
+    ),
+    /** value = raw × scale + offset, per metric (applied on the edge). */
+    calibration: Type.Optional(Calibration),
   },
   { additionalProperties: false },
 );
 export type SiteDevice = Static<typeof SiteDevice>;
+
+/** One RS-485 bus of the site's edge: a serial port and how it is polled. */
+export const SiteBus = Type.Object(
+  {
+    id: Type.String({ pattern: ID_PATTERN }),
+    name: Type.Optional(Type.String()),
+    /** Serial device on the edge PC, e.g. /dev/ttyUSB0 (a stable /dev/serial/by-id/... path is better). */
+    port: Type.String({ minLength: 1 }),
+    ...SerialLineOptions,
+    /** How often each device on the bus is read (default 1000 ms). */
+    pollMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 3_600_000 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 20, maximum: 10_000 })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+  },
+  { additionalProperties: false },
+);
+export type SiteBus = Static<typeof SiteBus>;
+
+/** What the site's edge serves besides its devices: its buses and its broker for counter devices. */
+export const SiteEdge = Type.Object(
+  {
+    buses: Type.Optional(Type.Array(SiteBus)),
+    mqttDevices: Type.Optional(
+      Type.Object(
+        {
+          port: Type.Integer({ minimum: 0, maximum: 65_535 }),
+          host: Type.Optional(Type.String()),
+          /** The address devices use to reach the edge (for install sheets); default: the edge PC's. */
+          advertisedHost: Type.Optional(Type.String()),
+          maxPayload: Type.Optional(Type.Integer({ minimum: 256 })),
+          offlineAfterS: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SiteEdge = Static<typeof SiteEdge>;
+
+/** A site's change to one catalogue rule, for the whole site or one zone (rules/src/bind.ts). */
+export const RuleOverride = Type.Object(
+  {
+    rule: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }),
+    zone: Type.Optional(Type.String({ pattern: ID_PATTERN })),
+    limits: Type.Optional(Limits),
+    minDurationS: Type.Optional(Type.Integer({ minimum: 0 })),
+    windowS: Type.Optional(Type.Integer({ minimum: 1 })),
+    thresholdS: Type.Optional(Type.Integer({ minimum: 1 })),
+    params: Type.Optional(Type.Record(Type.String(), Type.Number())),
+  },
+  { additionalProperties: false },
+);
+export type RuleOverride = Static<typeof RuleOverride>;
+
+/** One of the catalogue's named limit sets (e.g. the legacy 2008 class C machine room), optionally for one zone. */
+export const LimitProfileUse = Type.Object(
+  { profile: Type.String({ minLength: 1 }), zone: Type.Optional(Type.String({ pattern: ID_PATTERN })) },
+  { additionalProperties: false },
+);
+export type LimitProfileUse = Static<typeof LimitProfileUse>;
 
 export const Zone = Type.Object(
   {
@@ -79,17 +153,29 @@ export const SiteConfig = Type.Object(
     openingHours: Type.Array(OpeningHours, { minItems: 1 }),
     /** Hall climate limits switch with the season (GB/T 18883-2022); month-day bounds, inclusive. */
     summer: Type.Optional(Type.Object({ from: MMDD, to: MMDD }, { additionalProperties: false })),
-    gateway: Type.Object(
-      {
-        username: Type.String({ minLength: 1, maxLength: 64 }),
-        /** scrypt$N$r$p$saltB64$hashB64 — never the plain secret. */
-        passwordHash: Type.String({ pattern: '^scrypt\\$' }),
-      },
-      { additionalProperties: false },
+    /**
+     * The site's gateway credential in a site file (the server imports it into its credential store
+     * and writes the oldest active one back on export). Absent in the versions the server keeps.
+     */
+    gateway: Type.Optional(
+      Type.Object(
+        {
+          username: Type.String({ minLength: 1, maxLength: 64 }),
+          /** scrypt$N$r$p$saltB64$hashB64 — never the plain secret. */
+          passwordHash: Type.String({ pattern: '^scrypt\\$' }),
+        },
+        { additionalProperties: false },
+      ),
     ),
     /** Where the clause rules run for this site's sensors: on its edge, or on the server. */
     rulesAt: Type.Optional(Type.Union([Type.Literal('edge'), Type.Literal('server')])),
     zones: Type.Array(Zone, { minItems: 1 }),
+    /** Where the site's edge reads its serial devices and serves its counter devices. */
+    edge: Type.Optional(SiteEdge),
+    /** Named limit sets of the clause catalogue in force (site-wide, or for one zone). */
+    limitProfiles: Type.Optional(Type.Array(LimitProfileUse)),
+    /** Changes to catalogue rules: limits, durations, windows (site-wide before per zone). */
+    overrides: Type.Optional(Type.Array(RuleOverride)),
     /** Outgoing alarm webhooks (generic JSON, WeCom or DingTalk group robots). */
     notifications: Type.Optional(Type.Array(NotificationRoute)),
     /** Unacknowledged critical alarms are notified again after this many seconds (default 900 = 15 min). */

@@ -131,6 +131,10 @@ export const topics = {
   events: (site: string) => `hallmon/v1/${site}/events`,
   alarms: (site: string) => `hallmon/v1/${site}/alarms`,
   status: (site: string, device: string) => `hallmon/v1/${site}/status/${device}`,
+  /** Server -> edge: the site's configuration (retained; remote-config.ts). */
+  config: (site: string) => `hallmon/v1/${site}/config`,
+  /** Edge -> server: the version the edge runs, or why it refused one (retained). */
+  configState: (site: string) => `hallmon/v1/${site}/config/state`,
 } as const;
 
 /** Upper bound of readings in one telemetry message (docs/contract.md). */

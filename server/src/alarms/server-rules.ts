@@ -7,7 +7,9 @@
 // is gained and saves and stops when it is lost. Before it takes the live stream it replays what
 // the store holds of the last minutes (`history`), so the readings that arrived while no server
 // owned the site (the previous owner died, its lease had not yet run out) are judged too; readings
-// the snapshot had already judged are ignored by the engine as late.
+// the snapshot had already judged are ignored by the engine as late. A changed site config rebinds
+// its runtime in place (setSite: running windows, durations and open excursions of every rule that
+// still exists are kept), starts one or stops it when its rules move.
 import {
   loadCatalogue,
   shippedCalendar,
@@ -90,12 +92,30 @@ export class ServerRules {
     for (const site of opts.sites) if (site.rulesAt === 'server') this.configs.set(site.id, site);
   }
 
+  /** A new or changed site config: rebinds its runtime, or starts/stops one when its rules move. */
+  setSite(site: SiteConfig): void {
+    if (site.rulesAt !== 'server') {
+      this.removeSite(site.id);
+      return;
+    }
+    this.configs.set(site.id, site);
+    const rt = this.runtimes.get(site.id);
+    if (rt) return rt.rebind(site);
+    if (this.started && (!this.opts.leases || this.opts.leases.owned().includes(site.id)))
+      this.handover = this.handover.then(() => this.gain([site.id]));
+  }
+
+  removeSite(id: string): void {
+    this.configs.delete(id);
+    this.lose([id]);
+  }
+
   /** Site ids whose rules run on the server (on this one, or on the owner of each). */
   get sites(): string[] {
     return [...this.configs.keys()];
   }
 
-  runtime(site: string): RulesRuntime | undefined {
+  runtimeOf(site: string): RulesRuntime | undefined {
     return this.runtimes.get(site);
   }
 

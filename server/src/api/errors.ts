@@ -13,8 +13,17 @@ const PATTERN_HINTS = new Map<string, string>([
   [ID_PATTERN, 'must be a device id: letters, digits, _ . : - (up to 64)'],
 ]);
 
-export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
-  const body: ApiError = { error: (ERROR_CODES as Record<number, string>)[status] ?? 'error', message };
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  problems?: ApiError['problems'],
+): FastifyReply {
+  const body: ApiError = {
+    error: (ERROR_CODES as Record<number, string>)[status] ?? 'error',
+    message,
+    ...(problems ? { problems } : {}),
+  };
   return reply.code(status).send(body);
 }
 

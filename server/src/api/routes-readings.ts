@@ -51,7 +51,8 @@ export function readingRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         if (denied) return denied;
         const index = ctx.siteIndex.get(q.site);
         if (!index) return sendError(reply, 404, `unknown site "${q.site}"`);
-        const metrics = index.metrics.get(q.sensor);
+        // A device taken out of the config keeps its history (ingest/site-index.ts `retired`).
+        const metrics = index.metrics.get(q.sensor) ?? index.retired.get(q.sensor)?.metrics;
         if (!metrics) return sendError(reply, 404, `site "${q.site}" has no sensor "${q.sensor}"`);
         if (!metrics.has(q.metric))
           return sendError(

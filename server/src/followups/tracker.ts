@@ -66,6 +66,7 @@ export class FollowupTracker {
   private readonly sites = new Map<string, SiteRules>();
   private readonly clause: string;
   private readonly rule: string;
+  private readonly def: RuleDef | undefined;
   private readonly severity: StoredAlarm['severity'];
   private readonly title: string;
   private timer: NodeJS.Timeout | undefined;
@@ -87,18 +88,28 @@ export class FollowupTracker {
     this.rule = def?.id ?? FOLLOWUP_RULE;
     this.severity = def?.severity ?? 'warning';
     this.title = def?.title ?? 'bad-rating follow-up';
-    for (const site of opts.sites) {
-      const devices = new Map<string, string | undefined>();
-      for (const zone of site.zones) {
-        if (def && !def.zoneKinds.includes(zone.kind)) continue;
-        for (const d of zone.devices) devices.set(d.id, d.window);
-      }
-      this.sites.set(site.id, {
-        schedule: new Schedule(site.timezone, site.openingHours, site.summer),
-        params: def?.params ?? {},
-        devices,
-      });
+    this.def = def;
+    for (const site of opts.sites) this.setSite(site);
+  }
+
+  /** A new or changed site config: its devices, windows and opening hours for new follow-ups. */
+  setSite(site: SiteConfig): void {
+    const def = this.def;
+    const devices = new Map<string, string | undefined>();
+    for (const zone of site.zones) {
+      if (def && !def.zoneKinds.includes(zone.kind)) continue;
+      for (const d of zone.devices) devices.set(d.id, d.window);
     }
+    // The rule's params with the site's overrides of this rule (site-wide ones; follow-ups are per site).
+    const params = { ...(def?.params ?? {}) };
+    for (const o of site.overrides ?? [])
+      if (o.rule === def?.id && o.zone === undefined) Object.assign(params, o.params);
+    this.sites.set(site.id, { schedule: new Schedule(site.timezone, site.openingHours, site.summer), params, devices });
+  }
+
+  /** Open follow-ups of a removed site stay in the store; no new ones are opened. */
+  removeSite(id: string): void {
+    this.sites.delete(id);
   }
 
   start(): void {

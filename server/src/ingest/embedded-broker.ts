@@ -7,6 +7,10 @@
 // (wrong site, oversized, unknown topic, nothing valid in it) is still acknowledged, counted as
 // rejected and not forwarded, so a bad message is not redelivered for ever. Only a store failure
 // refuses the message (the client is disconnected and resends it).
+//
+// The configuration topics (docs/contract.md): the server publishes each site's retained config
+// message itself (publishRetained); an edge's config/state report goes to onConfigState. A revoked
+// gateway credential is disconnected at once (disconnectUsers).
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
@@ -16,7 +20,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '@hallmon/firmware-config';
 import type { GatewayAuth } from './gateway-auth.ts';
 import type { IngestPipeline } from './pipeline.ts';
-import { parseTopic } from './topic.ts';
+import { parseConfigTopic, parseTopic } from './topic.ts';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -26,6 +30,8 @@ export interface EmbeddedBrokerOptions {
   maxPayload: number;
   /** Serve MQTT over WebSocket on this HTTP(S) server at /mqtt. */
   wsServer?: HttpServer;
+  /** An edge's report on hallmon/v1/{site}/config/state (its own site only). */
+  onConfigState?: (site: string, payload: Buffer) => void;
 }
 
 export const MQTT_WS_PATH = '/mqtt';
@@ -36,6 +42,9 @@ export class EmbeddedBroker {
   private wss: WebSocketServer | undefined;
   private readonly sockets = new Set<Socket | Duplex>();
   private readonly siteOf = new WeakMap<Client, string>();
+  /** Connected clients by the gateway username they logged in with. */
+  private readonly byUser = new Map<string, Set<Client>>();
+  private readonly userOf = new WeakMap<Client, string>();
   /** Payloads acknowledged but refused: never forwarded or retained. */
   private readonly dropped = new WeakSet<Buffer>();
   private onUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
@@ -63,6 +72,12 @@ export class EmbeddedBroker {
           return done(err, false);
         }
         this.siteOf.set(client, site);
+        if (username) {
+          this.userOf.set(client, username);
+          const set = this.byUser.get(username) ?? new Set<Client>();
+          set.add(client);
+          this.byUser.set(username, set);
+        }
         done(null, true);
       },
       authorizePublish: (client, packet, callback) => {
@@ -78,6 +93,18 @@ export class EmbeddedBroker {
           packet.retain = false;
           callback(null);
         };
+        const c = parseConfigTopic(packet.topic);
+        if (c) {
+          // Only the server publishes a site's config; an edge reports its state for its own site.
+          if (c.kind !== 'state') return drop('unrouted', 'bad-topic');
+          if (c.site !== site) return drop('unrouted', 'wrong-site');
+          const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+          if (payload.length > 64 * 1024) return drop('unrouted', 'oversized');
+          this.opts.onConfigState?.(c.site, payload);
+          this.dropped.add(packet.payload as Buffer);
+          packet.retain = false;
+          return callback(null);
+        }
         const t = parseTopic(packet.topic);
         if (!t) return drop('unrouted', 'bad-topic');
         if (t.site !== site) return drop(t.stream, 'wrong-site');
@@ -106,6 +133,13 @@ export class EmbeddedBroker {
       authorizeForward: (_client, packet) => (this.dropped.has(packet.payload as Buffer) ? null : packet),
     });
     this.broker = broker;
+    broker.on('clientDisconnect', (client) => {
+      const user = this.userOf.get(client);
+      if (!user) return;
+      const set = this.byUser.get(user);
+      set?.delete(client);
+      if (set && !set.size) this.byUser.delete(user);
+    });
     broker.on('clientError', (client, err) =>
       this.log.debug({ client: client.id, err: err.message }, 'mqtt client error'),
     );
@@ -149,6 +183,34 @@ export class EmbeddedBroker {
       };
       this.opts.wsServer.on('upgrade', this.onUpgrade);
     }
+  }
+
+  /** Whether a client is connected with this gateway username. */
+  isConnected(username: string): boolean {
+    return (this.byUser.get(username)?.size ?? 0) > 0;
+  }
+
+  /** Closes every connection logged in with one of these gateway usernames (a revoked credential). */
+  disconnectUsers(usernames: Iterable<string>): number {
+    let n = 0;
+    for (const u of usernames)
+      for (const client of this.byUser.get(u) ?? []) {
+        n++;
+        client.close();
+      }
+    return n;
+  }
+
+  /** Publishes a retained QoS 1 message from the server itself (a site's config); empty clears it. */
+  publishRetained(topic: string, payload: string): Promise<void> {
+    const broker = this.broker;
+    if (!broker) return Promise.resolve();
+    return new Promise<void>((resolve, reject) =>
+      broker.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false },
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
   }
 
   private track(s: Socket | Duplex): void {

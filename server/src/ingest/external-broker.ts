@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '@hallmon/firmware-config';
 import type { IngestPipeline } from './pipeline.ts';
-import { parseTopic } from './topic.ts';
+import { parseConfigTopic, parseTopic } from './topic.ts';
 
 export interface ExternalBrokerOptions {
   url: string;
@@ -35,6 +35,8 @@ export interface ExternalBrokerOptions {
   shareGroup?: string;
   /** Ingest connections in a group (each a member of the shared subscription). Default 1. */
   connections?: number;
+  /** An edge's report on hallmon/v1/{site}/config/state. */
+  onConfigState?: (site: string, payload: Buffer) => void;
 }
 
 /** What a followed site's messages are handed to (validated, not stored): the server-side rules. */
@@ -203,7 +205,19 @@ export class ExternalBroker {
     }
   }
 
+  /** Publishes a retained QoS 1 message (a site's config; that broker's ACL must allow it). */
+  async publishRetained(topic: string, payload: string): Promise<void> {
+    await this.clients[0]?.publishAsync(topic, payload, { qos: 1, retain: true });
+  }
+
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
+    const c = parseConfigTopic(topic);
+    if (c) {
+      // Our own retained config messages come back through the subscription: only states are news.
+      if (c.kind === 'state' && this.pipeline.hasSite(c.site) && payload.length <= 64 * 1024)
+        this.opts.onConfigState?.(c.site, payload);
+      return;
+    }
     const t = parseTopic(topic);
     if (!t) return this.pipeline.refuse('unrouted', 'bad-topic', `external ${topic.slice(0, 100)}`);
     if (!this.pipeline.hasSite(t.site)) return this.pipeline.refuse(t.stream, 'unknown-site', t.site);

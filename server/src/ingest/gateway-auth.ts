@@ -1,22 +1,34 @@
-// Gateway credentials for the embedded broker: username/password from the site configs, checked
-// with scrypt (verifySecret). scrypt is deliberately slow and blocks the event loop, so a successful
+// Gateway credentials for the embedded broker: username/password from the server's credential store
+// (server/src/config/config-store.ts), checked with scrypt (verifySecret); reload() takes a changed
+// set at once (a new credential works, a revoked one is refused from its next CONNECT). scrypt is deliberately slow and blocks the event loop, so a successful
 // check is remembered in memory, keyed by a SHA-256 of the password (never the password itself),
 // and a reconnecting edge is not slowed. Secrets are never logged.
 import { createHash } from 'node:crypto';
-import { verifySecret, type SiteConfig } from '@hallmon/firmware-config';
+import { verifySecret } from '@hallmon/firmware-config';
 
-interface Gateway {
+export interface Gateway {
+  username: string;
   site: string;
   passwordHash: string;
 }
 
 export class GatewayAuth {
-  private readonly byUser = new Map<string, Gateway>();
+  private byUser = new Map<string, Gateway>();
   /** username -> SHA-256 of the last password that verified. */
   private readonly verified = new Map<string, string>();
 
-  constructor(sites: Iterable<SiteConfig>) {
-    for (const s of sites) this.byUser.set(s.gateway.username, { site: s.id, passwordHash: s.gateway.passwordHash });
+  constructor(gateways: Iterable<Gateway>) {
+    this.reload(gateways);
+  }
+
+  /** Replaces the credentials; a changed or removed one must verify again. */
+  reload(gateways: Iterable<Gateway>): void {
+    const next = new Map<string, Gateway>();
+    for (const g of gateways) next.set(g.username, g);
+    for (const [user, g] of this.byUser)
+      if (next.get(user)?.passwordHash !== g.passwordHash || next.get(user)?.site !== g.site)
+        this.verified.delete(user);
+    this.byUser = next;
   }
 
   /** The site this gateway may publish for, or null when the credential is wrong. */

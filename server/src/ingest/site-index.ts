@@ -1,6 +1,17 @@
-// What ingest needs to know about a site, precomputed once: which sensors exist and which metrics
-// each one's profile exposes, which devices may send events. Lookups on the hot path are Map hits.
+// What ingest needs to know about a site, precomputed once per config version: which sensors exist
+// and which metrics each one's profile exposes, which devices may send events. Lookups on the hot
+// path are Map hits. Devices taken out of the config are kept as `retired`: what they measured
+// before (and, while the site's edge still runs an older version, after) is still accepted, so a
+// configuration change never turns data buffered on an edge into rejections (docs/contract.md).
 import type { DeviceProfile, Metric, SiteConfig } from '@hallmon/firmware-config';
+
+export interface RetiredDevice {
+  metrics: ReadonlySet<Metric>;
+  /** When the config version that removed it was made, epoch ms. */
+  at: number;
+  /** That version. */
+  version: number;
+}
 
 export interface SiteIndex {
   id: string;
@@ -8,9 +19,21 @@ export interface SiteIndex {
   metrics: Map<string, ReadonlySet<Metric>>;
   /** device id -> seconds a noise value integrates over, from the profile (default 1). */
   noiseDur: Map<string, number>;
+  /** Devices of earlier versions no longer in the config. */
+  retired: Map<string, RetiredDevice>;
+  /** The config version the site's edge reports it runs (remote configuration), else null. */
+  edgeRunning: number | null;
 }
 
-export function indexSite(site: SiteConfig, profiles: ReadonlyMap<string, DeviceProfile>): SiteIndex {
+/** Data of a retired device measured up to this long after its removal is still accepted. */
+export const RETIRED_GRACE_MS = 10 * 60_000;
+
+export function indexSite(
+  site: SiteConfig,
+  profiles: ReadonlyMap<string, DeviceProfile>,
+  retired: Map<string, RetiredDevice> = new Map(),
+  edgeRunning: number | null = null,
+): SiteIndex {
   const metrics = new Map<string, ReadonlySet<Metric>>();
   const noiseDur = new Map<string, number>();
   for (const zone of site.zones)
@@ -20,5 +43,11 @@ export function indexSite(site: SiteConfig, profiles: ReadonlyMap<string, Device
       const noise = p?.metrics.find((m) => m.metric === 'noise_laeq');
       if (noise) noiseDur.set(d.id, noise.intervalS ?? 1);
     }
-  return { id: site.id, metrics, noiseDur };
+  for (const id of metrics.keys()) retired.delete(id);
+  return { id: site.id, metrics, noiseDur, retired, edgeRunning };
+}
+
+/** Whether data of a retired device at `ts` is accepted: measured before it was removed (plus a grace), or while the edge still runs a version that has it. */
+export function retiredAccepts(index: SiteIndex, r: RetiredDevice, ts: number): boolean {
+  return ts <= r.at + RETIRED_GRACE_MS || (index.edgeRunning !== null && index.edgeRunning < r.version);
 }

@@ -14,7 +14,7 @@ import {
 } from '@hallmon/firmware-config';
 import type { StoredReading, StoredEvent, StoredAlarm, StatusChange } from '../store/store.ts';
 import type { RejectReason, Stream } from './reasons.ts';
-import type { SiteIndex } from './site-index.ts';
+import { retiredAccepts, type RetiredDevice, type SiteIndex } from './site-index.ts';
 
 export type Rejections = Map<RejectReason, number>;
 
@@ -84,7 +84,9 @@ export function validateTelemetry(payload: Buffer | string, ctx: ValidateContext
       bump(rejected, 'schema');
       continue;
     }
-    const metrics = ctx.site.metrics.get(item.sensor);
+    let metrics = ctx.site.metrics.get(item.sensor);
+    let retired: RetiredDevice | undefined;
+    if (!metrics && (retired = ctx.site.retired.get(item.sensor))) metrics = retired.metrics;
     if (!metrics) {
       bump(rejected, 'unknown-sensor');
       continue;
@@ -105,6 +107,10 @@ export function validateTelemetry(payload: Buffer | string, ctx: ValidateContext
     }
     const ts = time(item.ts, ctx.now, rejected);
     if (ts === null) continue;
+    if (retired && !retiredAccepts(ctx.site, retired, ts)) {
+      bump(rejected, 'unknown-sensor');
+      continue;
+    }
     const r: StoredReading = {
       site: ctx.site.id,
       sensor: item.sensor,
@@ -130,12 +136,17 @@ export function validateEvents(payload: Buffer | string, ctx: ValidateContext): 
       bump(rejected, 'schema');
       continue;
     }
-    if (!ctx.site.metrics.has(item.device)) {
+    const retired = ctx.site.metrics.has(item.device) ? undefined : ctx.site.retired.get(item.device);
+    if (!ctx.site.metrics.has(item.device) && !retired) {
       bump(rejected, 'unknown-device');
       continue;
     }
     const ts = time(item.ts, ctx.now, rejected);
     if (ts === null) continue;
+    if (retired && !retiredAccepts(ctx.site, retired, ts)) {
+      bump(rejected, 'unknown-device');
+      continue;
+    }
     let start: number | null | undefined;
     let end: number | null | undefined;
     if (item.start !== undefined && (start = parseTimestamp(item.start)) === null) {

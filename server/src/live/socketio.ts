@@ -80,7 +80,8 @@ export class LivePush implements LiveSink {
   constructor(
     private readonly server: HttpServer,
     private readonly auth: Authenticator,
-    private readonly sites: ReadonlySet<string>,
+    /** The server's sites (the live site map: a site added later can be subscribed to). */
+    private readonly sites: { has(site: string): boolean },
     private readonly log: Logger,
     /** The state database of a server group: live messages are shared through it. */
     private readonly group?: Pool,

@@ -52,15 +52,23 @@ export class Notifier {
     this.retry = { tries: 5, baseDelayMs: 1_000, timeoutMs: 5_000, ...opts.retry };
     for (const c of opts.catalogue.clauses) this.clauseTitles.set(c.id, c.title);
     this.clauseTitles.set('selftest', '系统自检');
-    for (const s of opts.sites.values()) {
-      this.kinds.set(s.id, zoneKinds(s));
-      const names = new Map<string, string>();
-      for (const z of s.zones) {
-        names.set(z.id, z.name);
-        for (const d of z.devices) names.set(d.id, `${z.name} ${d.name ?? d.id}`);
-      }
-      this.names.set(s.id, names);
+    for (const s of opts.sites.values()) this.setSite(s);
+  }
+
+  /** A new or changed site config (its routes are read from the site map on each alarm). */
+  setSite(s: SiteConfig): void {
+    this.kinds.set(s.id, zoneKinds(s));
+    const names = new Map<string, string>();
+    for (const z of s.zones) {
+      names.set(z.id, z.name);
+      for (const d of z.devices) names.set(d.id, `${z.name} ${d.name ?? d.id}`);
     }
+    this.names.set(s.id, names);
+  }
+
+  removeSite(id: string): void {
+    this.kinds.delete(id);
+    this.names.delete(id);
   }
 
   routesFor(a: StoredAlarm): NotificationRoute[] {

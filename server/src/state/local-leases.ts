@@ -5,7 +5,11 @@ import type { DutyLeases } from './state.ts';
 export class LocalLeases implements DutyLeases {
   readonly me = 'local';
 
-  constructor(private readonly sites: readonly string[]) {}
+  constructor(private sites: readonly string[]) {}
+
+  setSites(sites: readonly string[]): void {
+    this.sites = [...sites];
+  }
 
   owns(): boolean {
     return true;

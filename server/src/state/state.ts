@@ -156,6 +156,8 @@ export interface DutyLeases {
   owns(site: string): boolean;
   /** The sites (and `*`) this server owns now. */
   owned(): string[];
+  /** The sites there are now (a site added or removed in the configuration); `*` included. */
+  setSites(sites: readonly string[]): void;
   /** Called with the sites gained and lost after each renewal round. */
   onChange(fn: (gained: string[], lost: string[]) => void): void;
   /** Servers of the group whose heartbeat ran out and that nobody has cleaned up after yet. */

@@ -26,11 +26,16 @@ export class PgLeases implements DutyLeases {
   constructor(
     private readonly pool: Pool,
     readonly me: string,
-    private readonly sites: readonly string[],
+    private sites: readonly string[],
     private readonly log: Logger,
     ttlMs = DEFAULT_LEASE_TTL_MS,
   ) {
     this.ttlMs = Math.max(1_500, ttlMs);
+  }
+
+  /** A site added to the configuration is leased from the next round; a removed one handed back. */
+  setSites(sites: readonly string[]): void {
+    this.sites = [...sites];
   }
 
   owns(site: string): boolean {
