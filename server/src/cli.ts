@@ -18,6 +18,7 @@ export async function run(argv: string[]): Promise<number> {
     out(
       `MQTT ingest    from external broker ${opts.broker.replace(/\/\/[^@/]*@/, '//***@')}${opts.shareGroup ? ` (shared with group "${opts.shareGroup}")` : ''}`,
     );
+  out(`data           ${opts.dataDir}`);
   out(`time series    ${opts.store === 'influxdb' ? `InfluxDB ${opts.influxUrl}` : `SQLite in ${opts.dataDir}`}`);
   out(
     `state          ${server.state.kind === 'postgres' ? `PostgreSQL ${server.state.where}` : `SQLite files in ${opts.dataDir}`}`,

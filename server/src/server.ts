@@ -451,20 +451,25 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           busy = true;
           try {
             for (const member of await leases.dead()) {
-              let n = 0;
-              for (const id of ExternalBroker.clientIds(groupClientId(shareGroup, member), opts.ingestConnections ?? 1))
-                n += await takeOverSession(
-                  {
-                    url: opts.broker!,
-                    username: opts.brokerUsername,
-                    password: opts.brokerPassword,
-                    maxPayload,
-                    topic: ext.topic,
-                  },
-                  id,
-                  pipeline,
-                  takeoverLog,
-                );
+              // Its sessions at once: each drains what the broker held for that connection.
+              const ids = ExternalBroker.clientIds(groupClientId(shareGroup, member), opts.ingestConnections ?? 1);
+              const counts = await Promise.all(
+                ids.map((id) =>
+                  takeOverSession(
+                    {
+                      url: opts.broker!,
+                      username: opts.brokerUsername,
+                      password: opts.brokerPassword,
+                      maxPayload,
+                      topic: ext.topic,
+                    },
+                    id,
+                    pipeline,
+                    takeoverLog,
+                  ),
+                ),
+              );
+              const n = counts.reduce((a, b) => a + b, 0);
               await leases.forget(member);
               takeoverLog.info({ member, stored: n }, "took over a stopped server's broker session");
             }

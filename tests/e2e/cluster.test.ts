@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/wait.ts';
 import { serverOf, startGroup, type ServerGroup } from './cluster.ts';
 
 const SITES = 20;
-const PER_SITE = 150;
+const PER_SITE = 100;
 
 interface Health {
   ingest: { telemetry: { accepted: number } };
@@ -41,8 +41,16 @@ describe('a group of three servers', () => {
 
   test('every server joined the shared subscription and the sites spread over them', async () => {
     for (const s of g.servers) {
-      const h = (await (await fetch(`${s.url}/api/health`)).json()) as Health;
-      assert.deepEqual([h.broker.kind, h.broker.connected, h.broker.shareGroup], ['external', true, 'hallmon']);
+      const h = await waitFor(
+        async () => {
+          const r = (await (await fetch(`${s.url}/api/health`)).json()) as Health;
+          return r.broker.connected ? r : undefined;
+        },
+        'every ingest connection up',
+        30_000,
+        200,
+      );
+      assert.deepEqual([h.broker.kind, h.broker.shareGroup], ['external', 'hallmon']);
     }
     const owners = await waitFor(
       async () => {
@@ -108,6 +116,14 @@ describe('a group of three servers', () => {
       500,
     ).catch(() => undefined);
     const missing = await Promise.all(g.sites.map(async (s) => `${s}:${PER_SITE - (await stored(s)).length}`));
+    const state = JSON.stringify({
+      members: await g.query('SELECT id, alive_until FROM members'),
+      accepted: await Promise.all(
+        g.servers
+          .filter((s) => s.alive())
+          .map(async (s) => ((await (await fetch(`${s.url}/api/health`)).json()) as Health).ingest.telemetry.accepted),
+      ),
+    });
     let total = 0;
     for (const site of g.sites) {
       const points = await stored(site);
@@ -115,7 +131,7 @@ describe('a group of three servers', () => {
       assert.deepEqual(
         points,
         [...acked.get(site)!].sort((a, b) => a - b),
-        `${site}: each acknowledged reading once, nothing else (missing per site: ${missing.join(' ')})`,
+        `${site}: each acknowledged reading once, nothing else (missing per site: ${missing.join(' ')}; ${state})`,
       );
     }
     assert.equal(total, SITES * PER_SITE);

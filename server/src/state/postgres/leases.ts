@@ -50,10 +50,14 @@ export class PgLeases implements DutyLeases {
     this.listeners.push(fn);
   }
 
+  /**
+   * Members silent for a lease time beyond their heartbeat's expiry: a server stalled for a moment
+   * (a busy machine) is not mistaken for a dead one, whose broker session would be taken from it.
+   */
   async dead(): Promise<string[]> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id FROM members WHERE alive_until < ${NOW_MS} AND id <> $1 ORDER BY alive_until`,
-      [this.me],
+      `SELECT id FROM members WHERE alive_until < ${NOW_MS} - $2 AND id <> $1 ORDER BY alive_until`,
+      [this.me, this.ttlMs],
     );
     return rows.map((r) => r.id);
   }
@@ -84,7 +88,12 @@ export class PgLeases implements DutyLeases {
     const started = Date.now();
     const before = new Set(this.owned());
     try {
-      await this.pool.query(`UPDATE members SET alive_until = ${NOW_MS} + $2 WHERE id = $1`, [this.me, this.ttlMs]);
+      // An upsert: a server whose row was removed while it stalled (taken for dead) is back at once.
+      await this.pool.query(
+        `INSERT INTO members (id, host, started_at, alive_until) VALUES ($1, $3, ${NOW_MS}, ${NOW_MS} + $2)
+         ON CONFLICT (id) DO UPDATE SET alive_until = excluded.alive_until`,
+        [this.me, this.ttlMs, hostname()],
+      );
       const { rows: alive } = await this.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM members WHERE alive_until > ${NOW_MS}`,
       );
