@@ -35,10 +35,13 @@ export const AUDIT_ACTIONS = [
   'alarm-ack',
   'followup',
   'evidence',
+  'district',
+  'report',
   'selftest',
   'config-change',
   'credential-create',
   'credential-revoke',
+  'visit',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -54,8 +57,11 @@ export const AUDIT_ACTION_ZH: Record<AuditAction, string> = {
   'alarm-ack': '确认告警',
   followup: '差评处理',
   evidence: '下载证据包',
+  district: '下载区级总览',
+  report: '定期报告',
   selftest: '告警自检',
   'config-change': '配置变更',
   'credential-create': '新建接入凭据',
   'credential-revoke': '吊销接入凭据',
+  visit: '机房登记',
 };

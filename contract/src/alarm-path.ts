@@ -1,4 +1,4 @@
-// The alarm path's own records: webhook deliveries (GET /api/alarms/{id}/notifications,
+// The alarm path's own records: notice deliveries, webhook and e-mail (GET /api/alarms/{id}/notifications,
 // GET /api/notifications) and self-tests (POST and GET /api/selftest).
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoTime, Nullable } from './common.ts';
@@ -16,12 +16,14 @@ export const Delivery = Type.Object({
   site: Type.String(),
   /** Notification route id of the site config. */
   route: Type.String(),
-  /** scheme://host/path only: the credential in the query is never stored. */
+  /** scheme://host/path only: the credential in the query is never stored; mailto:a@b,c@d for e-mail. */
   url: Type.String(),
-  /** raised | cleared | reminder. */
+  /** raised | escalated | cleared | reminder. */
   event: Type.String(),
   /** 0, or n for the n-th reminder. */
   reminder: Type.Integer(),
+  /** The route's escalation level the notice went to: 1 first, 2 and on when still unacknowledged. */
+  level: Type.Integer(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
   createdAt: IsoTime,
   deliveredAt: Nullable(IsoTime),
@@ -34,6 +36,8 @@ export const DeliveryList = Type.Array(Delivery);
 
 export const SelftestDelivery = Type.Object({
   routeId: Type.String(),
+  /** The escalation level (a self-test reaches the first levels only). */
+  level: Type.Optional(Type.Integer()),
   url: Type.String(),
   delivered: Type.Boolean(),
   /** Epoch ms (as the self-test log stores it). */

@@ -13,10 +13,15 @@ import { EventList, StatusList } from './events.ts';
 import { DeviceList } from './devices.ts';
 import { EvidencePack } from './evidence.ts';
 import { MarksAnswer } from './marks.ts';
+import { NoiseAnswer } from './noise.ts';
 import { Followup, FollowupList } from './followups.ts';
+import { Visit, VisitList } from './visits.ts';
 import { DeliveryList, Selftest, SelftestList } from './alarm-path.ts';
 import { Me, User, UserList } from './users.ts';
 import { AuditList } from './audit.ts';
+import { DistrictView, Scorecard } from './scorecard.ts';
+import { ReportList, ReportsAnswer } from './reports.ts';
+import { DigestsAccepted, DigestsAnswer } from './digests.ts';
 import {
   Commissioning,
   ConfigSite,
@@ -69,8 +74,12 @@ export const API = {
   'GET /api/status': { response: { 200: StatusList, ...SCOPED } },
   'GET /api/devices': { response: { 200: DeviceList, ...SCOPED } },
   'GET /api/marks': { response: { 200: MarksAnswer, ...SCOPED } },
+  'GET /api/noise': { response: { 200: NoiseAnswer, ...SCOPED } },
   'GET /api/followups': { response: { 200: FollowupList, ...SCOPED } },
   'POST /api/followups/:id': { response: { 200: Followup, ...WRITE, ...errors(409) } },
+  'GET /api/visits': { response: { 200: VisitList, ...SCOPED } },
+  'POST /api/visits': { response: { 201: Visit, ...WRITE } },
+  'POST /api/visits/:id/out': { response: { 200: Visit, ...WRITE, ...errors(409) } },
   'GET /api/selftest': { response: { 200: SelftestList, ...SCOPED } },
   'POST /api/selftest': { response: { 200: Selftest, ...errors(400, 401, 403, 404, 409, 500) } },
   'GET /api/config/profiles': { response: { 200: ProfileList, ...ADMIN_READ } },
@@ -123,6 +132,42 @@ export const API = {
       ...SCOPED,
     },
   },
+  'GET /api/scorecard': { response: { 200: Scorecard, ...SCOPED } },
+  /** json: every covered centre × every scored clause; pdf: the district PDF. */
+  'GET /api/district': {
+    response: {
+      200: {
+        content: {
+          'application/json': { schema: DistrictView },
+          'application/pdf': {
+            schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'PDF bytes' }),
+          },
+        },
+      },
+      ...errors(400, 401, 500),
+    },
+  },
+  'GET /api/reports': { response: { 200: ReportsAnswer, ...errors(401, 500) } },
+  /** 202: the packs queued (they build in the background; GET /api/reports shows their progress). */
+  'POST /api/reports': { response: { 202: ReportList, ...WRITE } },
+  /** A file of a finished pack, with a token or a signed link (?exp=&sig=). */
+  'GET /api/reports/:id/file/*': {
+    response: {
+      200: {
+        content: {
+          'application/pdf': {
+            schema: Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'PDF bytes' }),
+          },
+          'application/json': { schema: Type.Unknown() },
+          'text/csv': { schema: Type.String() },
+        },
+      },
+      ...SCOPED,
+    },
+  },
+  /** No token: the records' Ed25519 signatures and the site's first key authenticate them. */
+  'POST /api/digests': { response: { 200: DigestsAccepted, ...errors(400, 404, 409, 413, 415, 500) } },
+  'GET /api/digests': { response: { 200: DigestsAnswer, ...SCOPED } },
 } as const satisfies Record<
   string,
   { response: Record<number, TSchema | { content: Record<string, { schema: TSchema }> }> }
@@ -130,14 +175,16 @@ export const API = {
 
 export type ApiRoute = keyof typeof API;
 
-/** The schema of a route's success: 200, else 201, else 204. */
+/** The schema of a route's success: 200, else 201, else 202, else 204. */
 type Success<R extends ApiRoute> = (typeof API)[R]['response'] extends { 200: infer S }
   ? S
   : (typeof API)[R]['response'] extends { 201: infer S }
     ? S
-    : (typeof API)[R]['response'] extends { 204: infer S }
+    : (typeof API)[R]['response'] extends { 202: infer S }
       ? S
-      : never;
+      : (typeof API)[R]['response'] extends { 204: infer S }
+        ? S
+        : never;
 
 /** The JSON a route answers on success (null for 204). */
 export type Answer<R extends ApiRoute> =

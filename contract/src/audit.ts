@@ -1,5 +1,5 @@
 // GET /api/audit: the audit trail, who did what and when (logins, logouts, acknowledgements,
-// follow-up steps, evidence downloads, self-tests, changes of users). Entries are append-only and
+// follow-up steps, machine-room visits, evidence, district and report downloads, self-tests, changes of users). Entries are append-only and
 // sealed into each day's hash chain with the site's data (docs/evidence.md "Tamper evidence").
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoTime, Nullable } from './common.ts';

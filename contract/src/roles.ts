@@ -21,6 +21,10 @@ export const RIGHTS = {
   followup: ['admin', 'hall'],
   /** /api/users, every account's sites and the whole audit trail */
   users: ['admin'],
+  /** POST /api/visits, POST /api/visits/{id}/out: the machine-room entry register (机房登记) */
+  visits: ['admin', 'netadmin'],
+  /** POST /api/reports: build a scheduled report now */
+  reports: ['admin', 'district'],
   /** /api/config: sites, zones, devices, limits, MQTT credentials (docs/contract.md) */
   config: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

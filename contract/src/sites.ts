@@ -3,11 +3,23 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MetricName, ZoneKindName } from './common.ts';
 
+/** A wired channel of a digital-input module (site config `inputs`): what it reports and its contact type. */
+export const SiteInput = Type.Object({
+  channel: Type.Integer(),
+  metric: MetricName,
+  contact: Type.Union([Type.Literal('NO'), Type.Literal('NC')]),
+  name: Type.Optional(Type.String()),
+});
+
 export const SiteSensor = Type.Object({
   id: Type.String(),
   name: Type.Optional(Type.String()),
   profile: Type.String(),
   metrics: Type.Array(MetricName),
+  /** Noise from a transmitter that gives a smoothed level, not a certified LAeq: label it "indicative". */
+  indicative: Type.Optional(Type.Literal(true)),
+  /** A digital-input module's wired channels. */
+  inputs: Type.Optional(Type.Array(SiteInput)),
 });
 export type SiteSensor = Static<typeof SiteSensor>;
 

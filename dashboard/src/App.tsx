@@ -22,10 +22,14 @@ const Overview = lazy(() => import('./pages/Overview.tsx'));
 const Hall = lazy(() => import('./pages/Hall.tsx'));
 const Queues = lazy(() => import('./pages/Queues.tsx'));
 const Rooms = lazy(() => import('./pages/Rooms.tsx'));
+const Visits = lazy(() => import('./pages/Visits.tsx'));
 const Alarms = lazy(() => import('./pages/Alarms.tsx'));
 const Devices = lazy(() => import('./pages/Devices.tsx'));
 const BigScreen = lazy(() => import('./pages/BigScreen.tsx'));
 const Evidence = lazy(() => import('./pages/Evidence.tsx'));
+const Scorecard = lazy(() => import('./pages/Scorecard.tsx'));
+const District = lazy(() => import('./pages/District.tsx'));
+const Reports = lazy(() => import('./pages/Reports.tsx'));
 const DeviceAdmin = lazy(() => import('./pages/DeviceAdmin.tsx'));
 const SiteSettings = lazy(() => import('./pages/SiteSettings.tsx'));
 const Audit = lazy(() => import('./pages/Audit.tsx'));
@@ -33,7 +37,16 @@ const Users = lazy(() => import('./pages/Users.tsx'));
 const Account = lazy(() => import('./pages/Account.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
-const SITE_PAGES: ReadonlySet<Page> = new Set(['hall', 'queues', 'rooms', 'big', 'device-admin', 'site-settings']);
+const SITE_PAGES: ReadonlySet<Page> = new Set([
+  'hall',
+  'queues',
+  'rooms',
+  'visits',
+  'big',
+  'scorecard',
+  'device-admin',
+  'site-settings',
+]);
 const TOAST_MS = 30_000;
 
 export function App() {
@@ -149,6 +162,8 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <Queues {...(site ? { siteId: site } : {})} />;
     case 'rooms':
       return <Rooms {...(site ? { siteId: site } : {})} />;
+    case 'visits':
+      return <Visits {...(site ? { siteId: site } : {})} />;
     case 'alarms':
       return <Alarms />;
     case 'devices':
@@ -157,6 +172,18 @@ function RoutedPage({ route, session }: { route: Route; session: Session }) {
       return <BigScreen {...(site ? { siteId: site } : {})} />;
     case 'evidence':
       return <Evidence {...(site ? { siteId: site } : {})} />;
+    case 'scorecard':
+      return (
+        <Scorecard
+          key={`${site ?? ''}|${'range' in route ? (route.range ?? '') : ''}`}
+          {...(site ? { siteId: site } : {})}
+          {...('range' in route && route.range ? { range: route.range } : {})}
+        />
+      );
+    case 'district':
+      return <District />;
+    case 'reports':
+      return <Reports />;
     case 'device-admin':
       return <DeviceAdmin {...(site ? { siteId: site } : {})} />;
     case 'site-settings':

@@ -15,6 +15,16 @@ describe('hash router', () => {
     expect(parseHash('#/hall/BAD_ID')).toMatchObject({ page: 'not-found' });
     expect(parseHash('#/hall/demo/extra')).toMatchObject({ page: 'not-found' });
   });
+  it('takes a range of days on the scorecard only', () => {
+    expect(parseHash('#/scorecard/demo/2025-05-01..2025-10-20')).toEqual({
+      page: 'scorecard',
+      site: 'demo',
+      range: '2025-05-01..2025-10-20',
+    });
+    expect(parseHash('#/scorecard/demo/last-week')).toMatchObject({ page: 'not-found' });
+    expect(parseHash('#/hall/demo/2025-05-01..2025-10-20')).toMatchObject({ page: 'not-found' });
+    expect(href('scorecard', 'demo', '2025-10-01..2025-10-20')).toBe('#/scorecard/demo/2025-10-01..2025-10-20');
+  });
   it('builds hrefs', () => {
     expect(href('rooms', 'demo')).toBe('#/rooms/demo');
     expect(href('alarms')).toBe('#/alarms');

@@ -5,7 +5,16 @@
 // simulators stays free of server code and the simulate command gets it injected (simulate-cli.ts).
 // A running server may share the store: SQLite WAL lets this second writer wait for the lock (the
 // store sets busy_timeout), each batch is one short transaction.
-import { createLogger, loadProfiles, parseTimestamp, toIso, type Metric } from '@hallmon/firmware-config';
+import {
+  createLogger,
+  loadCatalogue,
+  loadProfiles,
+  parseTimestamp,
+  shippedCalendar,
+  toIso,
+  type Metric,
+} from '@hallmon/firmware-config';
+import { backfillFollowups, type BadRating } from './backfill-followups.ts';
 import {
   counterStatus,
   estimateReadings,
@@ -31,7 +40,15 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
       : planIncidents(o.site, o.seed, o.from, o.to);
   const scenario = incidents.length ? yearScenario(o.scenario, o.site, incidents) : o.scenario;
   const stepS: Partial<Record<Metric, number>> = { noise_laeq: o.noiseStepS ?? 1 };
-  const hist = { scenario, site: o.site, seed: o.seed, from: o.from, to: o.to, stepS };
+  const hist = {
+    scenario,
+    site: o.site,
+    seed: o.seed,
+    from: o.from,
+    to: o.to,
+    stepS,
+    ...(o.sensors ? { sensors: o.sensors } : {}),
+  };
   const total = Math.max(1, estimateReadings(hist));
   const store = createStore({ kind: 'sqlite', dataDir: o.dataDir }, log);
   await store.open();
@@ -40,12 +57,14 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
     duplicates: 0,
     events: 0,
     statuses: 0,
+    followups: 0,
     incidents,
     sealedDays: 0,
     seconds: 0,
   };
   try {
     let batch: StoredReading[] = [];
+    const bad: BadRating[] = [];
     const flush = async () => {
       if (!batch.length) return;
       const w = await store.writeReadings(batch);
@@ -75,6 +94,15 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
           return e;
         });
         res.events += await store.writeEvents(evs);
+        for (const e of evs)
+          if (e.type === 'rating' && e.score !== undefined && e.score <= 4)
+            bad.push({
+              device: e.device,
+              score: e.score,
+              ts: e.ts,
+              ...(e.window !== undefined ? { window: e.window } : {}),
+              ...(e.ticket !== undefined ? { ticket: e.ticket } : {}),
+            });
       }
       if (batch.length >= WRITE_BATCH) await flush();
       o.onProgress?.({ readings: res.readings + batch.length, events: res.events, total, final: false });
@@ -83,6 +111,17 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
     const status = counterStatus(o.site, scenario.signals(o.site, o.seed, { from: o.from }), incidents, o.from);
     await store.writeStatus(status.map((s) => ({ site: o.site.id, ...s })));
     res.statuses = status.length;
+    // What the staff recorded for the residents' bad ratings (not for the unanswered incidents).
+    if (o.followups !== false)
+      res.followups = await backfillFollowups({
+        dataDir: o.dataDir,
+        site: o.site,
+        ratings: bad,
+        seed: o.seed,
+        calendar: shippedCalendar(),
+        catalogue: loadCatalogue(),
+        now: Date.now(),
+      });
     o.onProgress?.({ readings: res.readings, events: res.events, total, final: true });
     if (o.seal !== false) {
       const seals = new SealStore(o.dataDir);

@@ -3,7 +3,15 @@
 // (rulesAt: "server"). One MQTT client per site; values come from a simulator scenario, so the
 // district overview has more than one live hall to show.
 import mqtt, { type MqttClient } from 'mqtt';
-import { loadProfiles, topics, toIso, type LoadedSite, type Logger, type Metric } from '@hallmon/firmware-config';
+import {
+  deviceProfile,
+  loadProfiles,
+  topics,
+  toIso,
+  type LoadedSite,
+  type Logger,
+  type Metric,
+} from '@hallmon/firmware-config';
 import { getScenario, type ScenarioSignals } from '@hallmon/simulators';
 
 export interface DemoGatewayOptions {
@@ -38,7 +46,7 @@ export class DemoGateway {
     const profiles = loadProfiles();
     for (const z of this.opts.site.zones)
       for (const d of z.devices) {
-        const p = profiles.get(d.profile);
+        const p = deviceProfile(profiles, d);
         if (p?.deviceClass === 'sensor' && p.metrics.length)
           this.sensors.push({ id: d.id, metrics: p.metrics.map((m) => m.metric) });
         else if (p?.deviceClass === 'evaluator' || p?.deviceClass === 'queue') this.counters.push(d.id);

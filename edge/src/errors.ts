@@ -11,6 +11,8 @@ export const ERR = {
   ASCII_PARSE: 'HM_ERR_ASCII_PARSE',
   DEVICE_OFFLINE: 'HM_ERR_DEVICE_OFFLINE',
   INPUT_REJECTED: 'HM_ERR_INPUT_REJECTED',
+  SNMP_TIMEOUT: 'HM_ERR_SNMP_TIMEOUT',
+  SNMP_ERROR: 'HM_ERR_SNMP_ERROR',
 } as const;
 export type ErrCode = (typeof ERR)[keyof typeof ERR];
 
@@ -29,6 +31,10 @@ export const HINTS: Record<ErrCode, string> = {
   HM_ERR_ASCII_PARSE: 'unreadable line: check the baud rate, and that the meter outputs the format its profile expects',
   HM_ERR_DEVICE_OFFLINE: 'the device stopped answering: check its power and cabling',
   HM_ERR_INPUT_REJECTED: 'a message failed validation: check the device firmware and its configuration',
+  HM_ERR_SNMP_TIMEOUT:
+    'no SNMP answer: check the host and port in the edge config, that the card is on the network, its read community and that it allows this edge',
+  HM_ERR_SNMP_ERROR:
+    'the SNMP agent refused an object: check that the card speaks the MIB of the profile (UPS-MIB, RFC 1628) and the SNMP version',
 };
 
 /** The code a fault kind is logged and counted under. */

@@ -16,5 +16,7 @@ export {
 } from './drivers/modbus-rtu.ts';
 export { AsciiLineDriver, LineSplitter, type AsciiLineDriverOptions } from './drivers/ascii-line.ts';
 export { MqttDevicesDriver, type MqttDevicesDriverOptions } from './drivers/mqtt-devices.ts';
+export { SnmpDriver, decodeOid, type SnmpDriverOptions } from './drivers/snmp.ts';
+export { StateChanges, type StateVerdict } from './state-changes.ts';
 export type { Driver, DriverSink, DriverDevice, RawSample, FaultKind } from './drivers/driver.ts';
 export { createNormaliser, type NormaliserDevice } from './normalise.ts';

@@ -27,6 +27,11 @@ export class WorkingCalendar {
     return [...this.years].sort();
   }
 
+  /** An official public holiday (a day off of the holiday notice, weekend days of the holiday included). */
+  isHoliday(day: Day): boolean {
+    return this.holidays.has(day);
+  }
+
   isWorkingDay(day: Day): boolean {
     if (this.workdays.has(day)) return true;
     if (this.holidays.has(day)) return false;

@@ -1,10 +1,10 @@
 // The edge's part of a site config: the buses with the devices on them, the serial meters, the
-// device broker with its devices' credential hashes, in the shape of an edge config (schemas/
+// SNMP devices, the device broker with its devices' credential hashes, in the shape of an edge config (schemas/
 // edge-config.ts), so a remotely configured edge runs exactly the drivers a hand-written file would
 // give it. The uplink and the data folder are the edge's own (its command-line flags).
 import type { SiteConfig } from './schemas/site.ts';
 import type { DeviceProfile } from './schemas/profile.ts';
-import type { Bus, EdgeConfig, MqttDevice, SerialMeter } from './schemas/edge-config.ts';
+import type { Bus, EdgeConfig, MqttDevice, SerialMeter, SnmpDevice } from './schemas/edge-config.ts';
 import type { DeviceCredentialHash } from './schemas/remote-config.ts';
 
 export type EdgeBase = Pick<EdgeConfig, 'uplink' | 'dataDir'> & Partial<Pick<EdgeConfig, 'healthPort' | 'outboxMaxMB'>>;
@@ -27,6 +27,7 @@ export function edgeConfigFromSite(
           unitId: d.unitId!,
           zone: z.id,
           ...(d.calibration ? { calibration: d.calibration } : {}),
+          ...(d.inputs ? { inputs: d.inputs } : {}),
         })),
     );
     // A bus with nothing on it yet is not opened (an edge config's bus has at least one device).
@@ -40,6 +41,17 @@ export function edgeConfigFromSite(
         profile: d.profile,
         zone: z.id,
         ...d.serial!,
+        ...(d.calibration ? { calibration: d.calibration } : {}),
+      })),
+  );
+  const snmpDevices: SnmpDevice[] = site.zones.flatMap((z) =>
+    z.devices
+      .filter((d) => d.snmp !== undefined && profiles.get(d.profile)?.transport === 'snmp')
+      .map((d) => ({
+        id: d.id,
+        profile: d.profile,
+        zone: z.id,
+        ...d.snmp!,
         ...(d.calibration ? { calibration: d.calibration } : {}),
       })),
   );
@@ -61,6 +73,7 @@ export function edgeConfigFromSite(
     ...base,
     ...(buses.length ? { buses } : {}),
     ...(serialMeters.length ? { serialMeters } : {}),
+    ...(snmpDevices.length ? { snmpDevices } : {}),
     ...(broker
       ? {
           mqttDevices: {

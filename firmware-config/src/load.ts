@@ -10,12 +10,14 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import { schemaIssues } from './validate.ts';
 import { ConfigError, type ConfigProblem } from './errors.ts';
 import { WorkingCalendar } from './calendar.ts';
-import { ProfileFile, type DeviceProfile } from './schemas/profile.ts';
+import { ProfileFile, type DeviceProfile, type RegisterSpec } from './schemas/profile.ts';
 import { SiteConfig } from './schemas/site.ts';
 import type { SiteConfig as SiteConfigT } from './schemas/site.ts';
+import { isStateMetric } from './schemas/wire.ts';
 import { ClauseCatalogue, type ClauseCatalogue as ClauseCatalogueT } from './schemas/clause.ts';
 import { CalendarYear, type CalendarYear as CalendarYearT } from './schemas/calendar.ts';
 import { EdgeConfig, type EdgeConfig as EdgeConfigT } from './schemas/edge-config.ts';
+import { ReportSchedule, type ReportSchedule as ReportScheduleT } from './schemas/reports.ts';
 import { siteProblems } from './site-check.ts';
 import { RoomRanges, type RoomRanges as RoomRangesT } from './schemas/commissioning.ts';
 
@@ -99,13 +101,30 @@ export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, Devi
     parsed.profiles.forEach((p, i) => {
       const at = (rest: string) => `/profiles/${i}${rest}`;
       if (out.has(p.id)) problems.push({ file, path: at('/id'), message: `duplicate profile id "${p.id}"` });
-      if (p.transport !== 'mqtt' && !p.serial)
+      if ((p.transport === 'modbus-rtu' || p.transport === 'ascii-line') && !p.serial)
         problems.push({ file, path: at('/serial'), message: `${p.transport} profiles need serial defaults` });
+      if (p.transport === 'snmp' && !p.snmp)
+        problems.push({ file, path: at('/snmp'), message: 'snmp profiles need an snmp block (version)' });
+      if (p.inputs && p.transport !== 'modbus-rtu')
+        problems.push({ file, path: at('/inputs'), message: 'input channels are read over modbus-rtu only' });
       p.metrics.forEach((m, j) => {
         if (m.plausible.min >= m.plausible.max)
           problems.push({ file, path: at(`/metrics/${j}/plausible`), message: 'min must be below max' });
-        if (p.transport === 'modbus-rtu' && !m.register)
-          problems.push({ file, path: at(`/metrics/${j}/register`), message: 'modbus-rtu metrics need a register' });
+        if (p.transport === 'modbus-rtu') {
+          if (!m.register)
+            problems.push({ file, path: at(`/metrics/${j}/register`), message: 'modbus-rtu metrics need a register' });
+          else
+            problems.push(...registerProblems(m.register, isStateMetric(m.metric), file, at(`/metrics/${j}/register`)));
+        }
+        if (p.transport === 'snmp') {
+          if (!m.snmp) problems.push({ file, path: at(`/metrics/${j}/snmp`), message: 'snmp metrics need an oid' });
+          else if (isStateMetric(m.metric) && !m.snmp.oneWhen)
+            problems.push({
+              file,
+              path: at(`/metrics/${j}/snmp/oneWhen`),
+              message: `state metric ${m.metric} needs oneWhen (which values mean 1)`,
+            });
+        }
         if (p.transport === 'ascii-line') {
           if (!m.line)
             problems.push({ file, path: at(`/metrics/${j}/line`), message: 'ascii-line metrics need a line pattern' });
@@ -131,6 +150,40 @@ export function loadProfiles(dir = join(DATA_DIR, 'profiles')): Map<string, Devi
     });
   }
   if (problems.length) throw new ConfigError(problems);
+  return out;
+}
+
+/** Register specs beyond the schema: what each function code can hold, and states as one bit. */
+function registerProblems(r: RegisterSpec, state: boolean, file: string, path: string): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const bitRead = r.function === 1 || r.function === 2;
+  if (
+    bitRead &&
+    (r.words !== undefined || r.type !== undefined || r.signed || r.scale !== undefined || r.bit !== undefined)
+  )
+    out.push({
+      file,
+      path,
+      message: `function ${r.function} reads single bits: words, type, signed, scale and bit do not apply`,
+    });
+  if (r.bit !== undefined && ((r.words ?? 1) !== 1 || r.type === 'float32' || r.scale !== undefined || r.signed))
+    out.push({
+      file,
+      path: `${path}/bit`,
+      message: 'a bit field is one bit of one 16-bit register (no words, type, scale or sign)',
+    });
+  if (r.invert && !bitRead && r.bit === undefined)
+    out.push({
+      file,
+      path: `${path}/invert`,
+      message: 'invert applies to one-bit values (functions 01/02 or a bit field)',
+    });
+  if (state && !bitRead && r.bit === undefined)
+    out.push({
+      file,
+      path,
+      message: 'a state metric is one bit: read it with function 01/02 or name its bit in a register',
+    });
   return out;
 }
 
@@ -181,13 +234,46 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
   const cat = checkSchema(ClauseCatalogue, readDataFile(file), file);
   const problems: ConfigProblem[] = [];
   const ids = new Set<string>();
-  cat.clauses.forEach((c, ci) =>
+  const clauseIds = new Set<string>();
+  cat.clauses.forEach((c, ci) => {
+    if (clauseIds.has(c.id))
+      problems.push({ file, path: `/clauses/${ci}/id`, message: `duplicate clause id "${c.id}"` });
+    clauseIds.add(c.id);
     c.rules.forEach((r, ri) => {
-      if (ids.has(r.id))
-        problems.push({ file, path: `/clauses/${ci}/rules/${ri}/id`, message: `duplicate rule id "${r.id}"` });
+      const at = `/clauses/${ci}/rules/${ri}`;
+      if (ids.has(r.id)) problems.push({ file, path: `${at}/id`, message: `duplicate rule id "${r.id}"` });
       ids.add(r.id);
-    }),
-  );
+      // A state rule watches a state input, in its alarm state 0 or 1.
+      if (r.kind === 'state') {
+        if (!r.metric || !isStateMetric(r.metric))
+          problems.push({
+            file,
+            path: `${at}/metric`,
+            message: 'a state rule names a state metric (water_leak, smoke, …)',
+          });
+        const when = r.params?.alarmWhen;
+        if (when !== undefined && when !== 0 && when !== 1)
+          problems.push({ file, path: `${at}/params/alarmWhen`, message: 'alarmWhen is 0 or 1' });
+      }
+      if (r.kind === 'followup-rate' && (r.measure === undefined || r.limits?.min === undefined))
+        problems.push({
+          file,
+          path: at,
+          message: 'a followup-rate rule names its measure and its target as limits.min (%)',
+        });
+    });
+    const s = c.scoring;
+    if (s && s.points > 0 && !s.pointsSource)
+      problems.push({ file, path: `/clauses/${ci}/scoring/pointsSource`, message: 'points need their source' });
+    s?.deductions?.forEach((d, di) => {
+      if (d.upTo !== undefined && d.upTo < d.points)
+        problems.push({
+          file,
+          path: `/clauses/${ci}/scoring/deductions/${di}/upTo`,
+          message: `upTo (${d.upTo}) is below points (${d.points})`,
+        });
+    });
+  });
   for (const [name, overrides] of Object.entries(cat.profiles ?? {}))
     overrides.forEach((o, i) => {
       if (!ids.has(o.rule))
@@ -195,6 +281,24 @@ export function loadCatalogue(file = join(DATA_DIR, 'clauses', 'catalogue.json')
     });
   if (problems.length) throw new ConfigError(problems);
   return cat;
+}
+
+/** The scheduled reports (the shipped firmware-config/reports/schedule.json unless a file is given). */
+export function loadReportSchedule(file = join(DATA_DIR, 'reports', 'schedule.json')): ReportScheduleT {
+  const s = checkSchema(ReportSchedule, readDataFile(file), file);
+  const problems: ConfigProblem[] = [];
+  const ids = new Set<string>();
+  s.plans.forEach((p, i) => {
+    if (ids.has(p.id)) problems.push({ file, path: `/plans/${i}/id`, message: `duplicate plan id "${p.id}"` });
+    ids.add(p.id);
+  });
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: s.timezone });
+  } catch {
+    problems.push({ file, path: '/timezone', message: `unknown time zone "${s.timezone}" (e.g. Asia/Shanghai)` });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return s;
 }
 
 /** What a newly added device's first readings may show in a service hall's rooms (commissioning check). */
@@ -269,6 +373,7 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
     });
   });
   config.serialMeters?.forEach((m, i) => check(m.id, m.profile, `/serialMeters/${i}`, 'ascii-line'));
+  config.snmpDevices?.forEach((d, i) => check(d.id, d.profile, `/snmpDevices/${i}`, 'snmp'));
   config.mqttDevices?.devices?.forEach((d, i) => {
     check(d.id, d.profile, `/mqttDevices/devices/${i}`, 'mqtt');
     if (d.password === undefined && d.passwordHashes === undefined)
@@ -279,6 +384,12 @@ export function loadEdgeConfig(file: string, profiles = loadProfiles()): { confi
       });
   });
   if (problems.length) throw new ConfigError(problems);
+  // A DI module's channels are the site config's: the edge is given them with its bus device.
+  for (const b of config.buses ?? [])
+    for (const d of b.devices) {
+      const inputs = declared.get(d.id)?.inputs;
+      if (inputs) d.inputs = inputs;
+    }
   return { config, site };
 }
 

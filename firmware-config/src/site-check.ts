@@ -2,12 +2,14 @@
 // config store (every change through the API or an import) and a remotely configured edge: device
 // ids unique, profiles known, each device attached where its transport allows (a Modbus device on a
 // bus of the site's edge with a free slave address, an ASCII meter on a serial port of its own),
-// calibration only for metrics the profile measures, limit profiles and rule overrides that name
-// what exists. Each problem is a JSON pointer into the config and what to do about it.
+// an SNMP device at a host, a DI module's channels mapped within its count, calibration only for
+// metrics the profile measures, notification routes whose levels can be delivered, limit profiles
+// and rule overrides that name what exists. Each problem is a JSON pointer into the config and what to do about it.
 import type { SchemaIssue } from './validate.ts';
-import type { SiteConfig } from './schemas/site.ts';
+import type { NotificationRoute, SiteConfig, SiteDevice } from './schemas/site.ts';
 import type { DeviceProfile } from './schemas/profile.ts';
 import type { ClauseCatalogue } from './schemas/clause.ts';
+import { effectiveProfile } from './device-profile.ts';
 
 /** Every problem of a schema-valid site config; empty when it can be used. */
 export function siteProblems(
@@ -80,10 +82,14 @@ export function siteProblems(
           );
         else usePort(d.serial.port, at('/serial/port'), `meter "${d.id}"`);
       }
+      if (d.snmp !== undefined && p.transport !== 'snmp')
+        add(at('/snmp'), `profile "${p.id}" is ${p.transport}: only SNMP devices have a host to poll`);
       if (d.window !== undefined && p.deviceClass === 'sensor')
         add(at('/window'), `"${d.id}" is a sensor; a counter window belongs to evaluators and queue machines`);
+      out.push(...inputProblems(d, p, at('')));
+      const measured = effectiveProfile(p, d).metrics;
       for (const metric of Object.keys(d.calibration ?? {}))
-        if (!p.metrics.some((m) => m.metric === metric))
+        if (!measured.some((m) => m.metric === metric))
           add(at(`/calibration/${metric}`), `profile "${p.id}" does not measure ${metric}`);
     });
   });
@@ -104,6 +110,7 @@ export function siteProblems(
   (site.notifications ?? []).forEach((r, i) => {
     if (routes.has(r.id)) add(`/notifications/${i}/id`, `duplicate notification route id "${r.id}"`);
     routes.add(r.id);
+    out.push(...routeProblems(r, `/notifications/${i}`));
   });
 
   (site.limitProfiles ?? []).forEach((u, i) => {
@@ -123,6 +130,70 @@ export function siteProblems(
     const l = o.limits;
     if (l?.min !== undefined && l.max !== undefined && l.min >= l.max)
       add(`/overrides/${i}/limits/min`, `min ${l.min} must be below max ${l.max}`);
+  });
+  return out;
+}
+
+/** A device's input channels against its profile's input block (site configs). */
+function inputProblems(d: SiteDevice, p: DeviceProfile, path: string): SchemaIssue[] {
+  const out: SchemaIssue[] = [];
+  if (!p.inputs) {
+    if (d.inputs) out.push({ path: `${path}/inputs`, message: `profile "${p.id}" has no input channels to map` });
+    return out;
+  }
+  if (!d.inputs?.length) {
+    out.push({
+      path,
+      message: `"${d.id}" is a ${p.inputs.count}-channel input module: map its wired channels in "inputs"`,
+    });
+    return out;
+  }
+  const channels = new Set<number>();
+  const metrics = new Set(p.metrics.map((m) => m.metric as string));
+  d.inputs.forEach((ch, k) => {
+    const at = `${path}/inputs/${k}`;
+    if (ch.channel > p.inputs!.count)
+      out.push({ path: `${at}/channel`, message: `channel ${ch.channel}: "${p.id}" has ${p.inputs!.count}` });
+    if (channels.has(ch.channel)) out.push({ path: `${at}/channel`, message: `channel ${ch.channel} is mapped twice` });
+    if (metrics.has(ch.metric))
+      out.push({
+        path: `${at}/metric`,
+        message: `${ch.metric} is reported twice by "${d.id}"; put a second detector on another module`,
+      });
+    channels.add(ch.channel);
+    metrics.add(ch.metric);
+  });
+  return out;
+}
+
+/** A notification route: where each escalation level sends, and levels in order. */
+function routeProblems(r: NotificationRoute, path: string): SchemaIssue[] {
+  const out: SchemaIssue[] = [];
+  const levels = r.levels ?? [{ afterS: 0 }];
+  if (r.format === 'email') {
+    if (r.url || r.secret || levels.some((l) => l.url || l.secret))
+      out.push({ path, message: 'an e-mail route has addresses ("to"), not a url or secret' });
+    levels.forEach((l, k) => {
+      if (!l.to && !r.to)
+        out.push({
+          path: r.levels ? `${path}/levels/${k}/to` : `${path}/to`,
+          message: 'an e-mail level needs its addresses ("to")',
+        });
+    });
+  } else {
+    if (r.to || levels.some((l) => l.to))
+      out.push({ path, message: `a ${r.format} route posts to a url; "to" is for e-mail routes` });
+    levels.forEach((l, k) => {
+      if (!l.url && !r.url)
+        out.push({
+          path: r.levels ? `${path}/levels/${k}/url` : `${path}/url`,
+          message: `a ${r.format} route needs a url (the route's, or its level's own)`,
+        });
+    });
+  }
+  levels.forEach((l, k) => {
+    if (k > 0 && l.afterS <= levels[k - 1]!.afterS)
+      out.push({ path: `${path}/levels/${k}/afterS`, message: 'levels go in order: each afterS above the last' });
   });
   return out;
 }

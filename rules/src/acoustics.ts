@@ -162,3 +162,61 @@ export class RollingLaeq {
     return this.samples.size;
   }
 }
+
+/**
+ * The rolling windows a hall manager reads (LAeq over 1, 5, 15 and 60 min with L10/L50/L90/Lmax),
+ * the same on the dashboard (live) and in GET /api/noise (from the store).
+ */
+export const NOISE_WINDOWS_S = [60, 300, 900, 3600] as const;
+
+export interface NoiseWindow extends NoiseStats {
+  windowS: number;
+  /** The window is (end − windowS, end]: readings stamped in it count. */
+  end: number;
+}
+
+/**
+ * LAeq, L10, L50, L90 and Lmax of the readings stamped in (end − windowS, end]: energy mean and
+ * time-weighted exceedance levels (percentileLevel), exactly, from the readings themselves (not the
+ * 0.5 dB histograms of the rollups). null when none falls in the window.
+ */
+export function noiseWindow(samples: Iterable<LevelSample>, end: number, windowS: number): NoiseWindow | null {
+  const from = end - windowS * 1000;
+  const levels: Level[] = [];
+  for (const s of samples)
+    if (s.ts > from && s.ts <= end && Number.isFinite(s.level))
+      levels.push({ level: s.level, dur: s.dur ?? DEFAULT_NOISE_DUR_S });
+  const st = noiseStats(levels);
+  return st ? { ...st, windowS, end } : null;
+}
+
+/**
+ * Live noise of one sensor for the rolling windows: keeps an hour of readings keyed by timestamp (a
+ * reading seen twice, from a history request and the live feed, counts once); every window ends at
+ * the newest reading, so a stalled feed shows the last known levels instead of decaying.
+ */
+export class RollingNoise {
+  private readonly samples = new Map<number, LevelSample>();
+  private newest = -Infinity;
+
+  constructor(readonly keepS: number = NOISE_WINDOWS_S[NOISE_WINDOWS_S.length - 1]!) {}
+
+  push(s: LevelSample): void {
+    if (!Number.isFinite(s.ts) || !Number.isFinite(s.level)) return;
+    this.samples.set(s.ts, s);
+    if (s.ts > this.newest) {
+      this.newest = s.ts;
+      const cutoff = this.newest - this.keepS * 1000;
+      for (const ts of this.samples.keys()) if (ts <= cutoff) this.samples.delete(ts);
+    }
+  }
+
+  /** The stats of a window ending at the newest reading, or null before any reading. */
+  window(windowS: number): NoiseWindow | null {
+    return Number.isFinite(this.newest) ? noiseWindow(this.samples.values(), this.newest, windowS) : null;
+  }
+
+  get size(): number {
+    return this.samples.size;
+  }
+}

@@ -4,6 +4,7 @@
 // counter statistics.
 import {
   ConfigError,
+  deviceProfile,
   type ClauseCatalogue,
   type DeviceProfile,
   type Limits,
@@ -194,9 +195,12 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
     b.byKey.set(key, list);
   };
   for (const zone of o.site.zones) {
+    const classes = new Map<string, DeviceProfile['deviceClass']>();
     for (const device of zone.devices) {
-      b.devices.set(device.id, { device, zone, profile: o.profiles.get(device.profile) });
+      const profile = deviceProfile(o.profiles, device);
+      b.devices.set(device.id, { device, zone, profile });
       b.byKey.set(device.id, []);
+      if (profile) classes.set(device.id, profile.deviceClass);
     }
     for (const clause of o.catalogue.clauses) {
       for (const def of clause.rules) {
@@ -210,6 +214,7 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
           zone,
           schedule,
           calendar: o.calendar,
+          classes,
         });
         const spec = ruleKind(rule.kind);
         if (spec.scope === 'zone') {
@@ -220,7 +225,7 @@ export function bindRules(o: BindOptions, plan: BindPlan = planBinding(o)): Bind
           continue;
         }
         for (const d of zone.devices) {
-          if (!spec.watches(rule, o.profiles.get(d.profile))) continue;
+          if (!spec.watches(rule, b.devices.get(d.id)!.profile)) continue;
           add(d.id, spec.create(bound(d.id)));
           if (spec.silenceMs) b.zoneGapMs.set(d.id, spec.silenceMs(rule));
         }

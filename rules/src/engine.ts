@@ -22,6 +22,7 @@ import type {
   Out,
   RuleInstance,
   Sample,
+  StatusChange,
   Transition,
 } from './types.ts';
 
@@ -96,6 +97,8 @@ interface Lane {
   ks: KeyState;
   rules: RuleInstance[];
   readers: RuleInstance[];
+  /** Zone rules that read this device's readings too (ac-stopped: the AC contact and the room's temperatures). */
+  zoneReaders: RuleInstance[];
   /** metric -> default dur (the profile's intervalS, else 1); absent metrics are not the device's. */
   durS: Map<Metric, number>;
   zoneGapMs: number | undefined;
@@ -151,11 +154,13 @@ export class RuleEngine {
       for (const m of this.bind.devices.get(key)?.profile?.metrics ?? [])
         if (!durS.has(m.metric)) durS.set(m.metric, m.intervalS ?? 1);
       const readers = rules.filter((r) => r.reading !== undefined);
+      const zoneReaders = (this.bind.zoneRulesByDevice.get(key) ?? []).filter((r) => r.reading !== undefined);
       this.lanes.set(key, {
         key,
         ks,
         rules,
         readers,
+        zoneReaders,
         durS,
         zoneGapMs: this.bind.zoneGapMs.get(key),
         streams: new Map(),
@@ -399,7 +404,10 @@ export class RuleEngine {
       for (const r of lane.rules) r.event?.(item.e, this.sink);
       for (const r of this.bind.zoneRulesByDevice.get(key) ?? []) r.event?.(item.e, this.sink);
     } else {
-      for (const r of lane.rules) r.status?.({ device: key, status: item.status, ts: item.ts }, this.sink);
+      const c: StatusChange = { device: key, status: item.status, ts: item.ts };
+      for (const r of lane.rules) r.status?.(c, this.sink);
+      // Zone rules that watch the counter devices (self-rating: an evaluator offline while its window serves).
+      for (const r of this.bind.zoneRulesByDevice.get(key) ?? []) r.status?.(c, this.sink);
     }
   }
 
@@ -417,6 +425,8 @@ export class RuleEngine {
     sample.gapMs = gapMs;
     const readers = lane.readers;
     for (let i = 0; i < readers.length; i++) readers[i]!.reading!(sample, this.sink);
+    const zr = lane.zoneReaders;
+    for (let i = 0; i < zr.length; i++) zr[i]!.reading!(sample, this.sink);
   }
 
   /** The zone's gap threshold, else 5× the stream's usual (median) interval, else the default. */

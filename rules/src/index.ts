@@ -26,7 +26,17 @@ export {
 export { Schedule, DEFAULT_SUMMER, type OpeningSpan, type SeasonRange } from './schedule.ts';
 export { round6, alarmId } from './alarm.ts';
 export { followupDeadlines, type FollowupDeadlines } from './kinds/bad-rating-followup.ts';
-export { ruleKind, findRuleKind, kindsJudgedBy, type RuleKindSpec, type KindEvidence } from './kinds/index.ts';
+export {
+  ruleKind,
+  findRuleKind,
+  kindsJudgedBy,
+  kindsNotForEngines,
+  type RuleKindSpec,
+  type KindEvidence,
+} from './kinds/index.ts';
+export { doorOpenings, coveringVisit, type DoorOpening, type VisitSpan, type EntryVerdict } from './entries.ts';
+export { DEFAULT_ENTRY_GRACE_S } from './kinds/unregistered-entry.ts';
+export { rateTarget } from './kinds/followup-rate.ts';
 export { clearBand, scanHours, limitHours, type HourSummary, type QuietView, type QuietTest } from './quiet-hours.ts';
 export type { QueueWaitRule } from './kinds/queue-wait.ts';
 export type {
@@ -47,3 +57,4 @@ export type {
 } from './types.ts';
 export * from './acoustics.ts';
 export { dewPoint } from './dew-point.ts';
+export { pearson, type Correlation } from './correlation.ts';

@@ -16,7 +16,7 @@ import {
 } from '@hallmon/firmware-config/core';
 import { Type } from '@sinclair/typebox';
 import { EngineState, RuleEngine, type EngineOptions } from './engine.ts';
-import { kindsJudgedBy } from './kinds/index.ts';
+import { kindsNotForEngines } from './kinds/index.ts';
 import type { FollowupStage, Transition } from './types.ts';
 
 /** Counter-device inputs held until the watermark passes them (see slackMs). */
@@ -59,8 +59,8 @@ export interface RulesRuntimeOptions {
   overrides?: EngineOptions['overrides'];
   limitProfiles?: EngineOptions['limitProfiles'];
   /**
-   * Rule kinds this runtime does not judge. Default: the kinds judged by the server's follow-up
-   * tracker (bad-rating follow-ups are answered and resolved by people on the server, for every site).
+   * Rule kinds this runtime does not judge. Default: the kinds the server judges for every site with
+   * what people record there (bad-rating follow-ups, the machine-room entry register).
    */
   excludeKinds?: EngineOptions['excludeKinds'];
   /** Event-time clock (default real time; tests and fast simulations pass a SimClock). */
@@ -126,7 +126,7 @@ export class RulesRuntime implements AgentRules {
       lateBoundS: opts.lateBoundS ?? 0,
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
       ...(opts.limitProfiles ? { limitProfiles: opts.limitProfiles } : {}),
-      excludeKinds: opts.excludeKinds ?? kindsJudgedBy('followup-tracker'),
+      excludeKinds: opts.excludeKinds ?? kindsNotForEngines(),
     });
   }
 

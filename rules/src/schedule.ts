@@ -143,6 +143,23 @@ export class Schedule {
   }
 
   /**
+   * The opening intervals of [from, to) cut at the site-local clock hours: 09:00-10:00, …; a part
+   * hour at either end of an interval is a slot of its own (08:30-09:00). Days are cut from local
+   * midnight in whole hours, which is the clock hour wherever the offset is a whole number of hours.
+   */
+  openingSlots(from: number, to: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let info = this.dayInfo(from); info.start < to; info = this.dayInfo(info.end))
+      for (const [a, b] of info.open)
+        for (let s = Math.max(a, from); s < Math.min(b, to);) {
+          const e = Math.min(b, to, info.start + (Math.floor((s - info.start) / 3_600_000) + 1) * 3_600_000);
+          out.push([s, e]);
+          s = e;
+        }
+    return out;
+  }
+
+  /**
    * When `durMs` of opening time has elapsed from `fromMs` (counting only open time), or Infinity when
    * the site never opens within a year. Used for "offline in opening hours longer than 10 min".
    */

@@ -3,8 +3,10 @@
 // kind implements. Rules are pure state machines over event time; their state is plain JSON.
 import type {
   AlarmRecord,
+  DeviceProfile,
   DeviceStatus,
   EventType,
+  FindingKind,
   Metric,
   RuleDef,
   Severity,
@@ -35,6 +37,10 @@ export interface Excursion {
   limit?: number;
   durationS: number;
   endReason: EndReason;
+  /** A detector's record (self-rating, service hours, staffing): what it found. */
+  finding?: FindingKind;
+  /** How many it involves: ratings of a burst, tickets served or waiting, tickets served by a window. */
+  count?: number;
 }
 
 /** A period with no data from a sensor longer than its gap threshold. */
@@ -73,6 +79,8 @@ export interface FollowupRecord {
   id: string;
   device: string;
   window?: string;
+  /** The served ticket the rating names (a real-name rating). */
+  ticket?: string;
   score: number;
   ratingTs: number;
   day: string;
@@ -138,6 +146,8 @@ export interface Bound {
   zone: Zone;
   schedule: Schedule;
   calendar: WorkingCalendar;
+  /** The device class of each device of the zone (zone rules tell evaluators from queue machines). */
+  classes: ReadonlyMap<string, DeviceProfile['deviceClass']>;
 }
 
 /**

@@ -24,7 +24,10 @@ import { outcomesOf, readFollowupOutcomes } from './followups/outcomes.ts';
 import { openState, STATE_FLAG, stateFlag } from './state/index.ts';
 import type { SealState } from './state/state.ts';
 import type { FollowupOutcome } from './evidence/types.ts';
+import { readVisits } from './visits/db.ts';
 import { readManifest, verifyPack, type DayCheck } from './seal/verify.ts';
+import { SigningKeys } from './signing/keys.ts';
+import { readPublished, verifySignatures } from './signing/verify-signed.ts';
 
 const common = {
   'data-dir': {
@@ -72,11 +75,17 @@ export const evidenceCommand: CommandSpec = {
       help: 'include the minute data CSVs (--no-minute-data or HALLMON_MINUTE_DATA=0 leaves them out)',
       default: true,
     },
+    'signing-keys': {
+      type: 'string',
+      arg: 'DIR',
+      help: "the folder of the sites' Ed25519 signing keys (the server's --signing-keys); default DATA-DIR/keys",
+    },
     ...common,
   },
   examples: [
     'hallmon evidence --site demo --from 2024-05-01 --to 2025-04-30 --out ./evidence-2025',
     'hallmon evidence verify ./evidence-2025 --data-dir /var/lib/hallmon',
+    'hallmon evidence verify ./evidence-2025 --published published.json --public-key 3f2a9c0d5e6b7a81',
   ],
 };
 
@@ -85,9 +94,19 @@ export const verifyCommand: CommandSpec = {
   summary:
     'Check an evidence pack: file hashes against manifest.json, and every day against the stored data and the seal chain.',
   usage:
-    'hallmon evidence verify PACKDIR [options]\n\nExit code: 0 intact; 1 a file or day altered (named); 2 usage error; 3 nothing altered, but days\nwhose raw readings were pruned were sealed before minute-rollup digests existed and cannot be re-verified.',
+    'hallmon evidence verify PACKDIR [options]\n\nExit code: 0 intact; 1 a file or day altered, or a signature that does not hold (named); 2 usage error;\n3 nothing altered, but days whose raw readings were pruned were sealed before minute-rollup digests\nexisted and cannot be re-verified.',
   flags: {
     ...common,
+    published: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the day digests the hall published as it sealed (GET /api/digests of the district server, saved): names a day whose local copy was rewritten',
+    },
+    'public-key': {
+      type: 'string',
+      arg: 'KEY',
+      help: "the site's Ed25519 public key (base64) or its key id, as the PDF or the district lists it: the pack must be signed with it",
+    },
     'retention-days': {
       type: 'string',
       arg: 'N',
@@ -142,7 +161,7 @@ async function openTrail(flags: ParsedFlags, store: Store, dataDir: string): Pro
     return {
       store: state.alarms(store),
       seals: state.seals,
-      followupOutcomes: async (site) => outcomesOf(await state.followups.list(site, false)),
+      followupOutcomes: async (site) => outcomesOf(await state.followups.list(site, false, true)),
       close: () => state.close(),
     };
   }
@@ -213,12 +232,14 @@ export async function run(argv: string[]): Promise<number> {
       coverageThreshold: pct / 100,
       onProgress: bar,
       followupOutcomes: await trail.followupOutcomes(site.id),
+      visits: readVisits(opened.dataDir, site.id),
       audit: seals.audit,
     }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD')
         throw new UsageError((err as Error).message);
       throw err;
     });
+    const keys = new SigningKeys(resolve(str(flags, 'signing-keys') ?? `${opened.dataDir}/keys`));
     const manifest = await writePack({
       pack,
       store,
@@ -228,6 +249,7 @@ export async function run(argv: string[]): Promise<number> {
       seals,
       minuteData: flags['minute-data'] !== false,
       onProgress: bar,
+      signer: keys.forSite(site.id),
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
     const w = (s: string) => process.stdout.write(`${s}\n`);
@@ -239,6 +261,7 @@ export async function run(argv: string[]): Promise<number> {
         `  ${c.clause.padEnd(7)} ${c.verdict.padEnd(18)} coverage ${c.coverage === null ? '  -  ' : `${(c.coverage * 100).toFixed(1)} %`}  ${c.title}`,
       );
     w(`  ${manifest.files.length} files; chain head ${manifest.chain.at(-1)?.chain ?? '-'}`);
+    w(`  signed with ${site.id}'s key ${pack.signingKey?.keyId ?? '-'} (${keys.dir}): manifest.sig.json`);
     return 0;
   } finally {
     await trail.close();
@@ -267,6 +290,14 @@ async function runVerify(argv: string[]): Promise<number> {
     throw new UsageError(
       `the pack is for site "${manifest.site}", which is not in the site configs; pass it with --config FILE`,
     );
+  const publishedFile = str(parsed.flags, 'published');
+  let published;
+  try {
+    published = publishedFile ? readPublished(resolve(publishedFile)) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const publicKey = str(parsed.flags, 'public-key');
   const opened = await openStore(parsed.flags);
   const retentionDays = intFlag(parsed.flags, 'retention-days', 1, 36_500) ?? 400;
   const trail = await openTrail(parsed.flags, opened.store, opened.dataDir).catch(async (err: unknown) => {
@@ -296,21 +327,35 @@ async function runVerify(argv: string[]): Promise<number> {
     w(
       `  audit trail checked on ${r.auditChecked} of ${r.daysChecked} days${noTrail ? ` (${noTrail} sealed before the audit trail was sealed)` : ''}`,
     );
-    if (r.ok && r.unverifiableDays.length === 0) {
+    const sig = verifySignatures(packDir, manifest, {
+      ...(publicKey !== undefined ? { publicKey } : {}),
+      ...(published ? { published } : {}),
+    });
+    w(
+      sig.signed
+        ? `  signatures of key ${sig.keyId}${publicKey ? ' (the key given)' : ' (compare it with the key printed in the PDF, or pass --public-key)'}: manifest ${sig.manifestOk ? 'holds' : 'DOES NOT HOLD'}, ${manifest.chain.length - sig.badDays.length} of ${manifest.chain.length} day links hold`
+        : '  signatures: none (the pack was written without a signing key)',
+    );
+    if (published) w(`  published digests: ${sig.publishedChecked} of ${manifest.chain.length} days compared`);
+    for (const n of sig.notes) w(`  note: ${n}`);
+    const ok = r.ok && sig.ok;
+    if (ok && r.unverifiableDays.length === 0) {
       w(
-        `intact: ${r.filesChecked} files and ${r.daysChecked} days of ${r.site} match the manifest, the store and the seal chain`,
+        `intact: ${r.filesChecked} files and ${r.daysChecked} days of ${r.site} match the manifest, the store and the seal chain${published ? ', and the published digests' : ''}`,
       );
       return 0;
     }
-    if (r.ok) {
+    if (ok) {
       w(
         `NOT FULLY VERIFIABLE: nothing altered, but ${r.unverifiableDays.length} of ${r.daysChecked} days cannot be re-verified (raw readings pruned, sealed before minute-rollup digests)`,
       );
       for (const p of r.problems) w(`  ${p}`);
       return 3;
     }
-    w(`ALTERED: ${[...r.alteredDays.map((d) => `day ${d}`), ...r.alteredFiles.map((f) => `file ${f}`)].join(', ')}`);
-    for (const p of r.problems) w(`  ${p}`);
+    const days = [...new Set([...r.alteredDays, ...sig.differs, ...sig.badDays])].sort();
+    const named = [...days.map((d) => `day ${d}`), ...r.alteredFiles.map((f) => `file ${f}`)];
+    w(`ALTERED: ${named.length ? named.join(', ') : 'the signatures do not hold'}`);
+    for (const p of [...r.problems, ...sig.problems]) w(`  ${p}`);
     return 1;
   } finally {
     await trail.close();

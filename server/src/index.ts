@@ -28,11 +28,13 @@ export { siteSchedule, periodBound, periodDays, PeriodError, type DaySpan } from
 export type * from './evidence/types.ts';
 export { minuteCsv } from './evidence/to-csv.ts';
 export { readFollowupOutcomes } from './followups/outcomes.ts';
+export { FollowupDb } from './followups/db.ts';
 
 export { SealStore, type SealRow } from './seal/seal-store.ts';
 export { AuditLog, type AuditRecord } from './audit/audit-log.ts';
 export { sealDays, firstDataDay, type SealOptions, type SealResult } from './seal/seal-days.ts';
 export { verifyPack, readManifest, type DayCheck, type VerifyResult, type VerifyOptions } from './seal/verify.ts';
+export { SigningKeys, verifySignature, dayLinkText, keyIdOf, type SiteKey } from './signing/keys.ts';
 export {
   siteSeries,
   rawDigest,

@@ -36,6 +36,18 @@ export interface ServerOptions {
   leaseTtlMs?: number;
   /** Ingest connections to the broker in a group (the same on every server of the group). */
   ingestConnections?: number;
+  /** SMTP relay for e-mail notification routes (smtp:// or smtps://, credentials in the URL). */
+  smtpUrl?: string;
+  /** From address of alarm e-mail (default hallmon@<relay host>). */
+  smtpFrom?: string;
+  /** The scheduled reports file; undefined = the shipped firmware-config/reports/schedule.json. */
+  reports?: string;
+  /** The address people reach the server at, for links in notifications and report messages. */
+  publicUrl?: string;
+  /** The folder of the sites' Ed25519 signing keys; undefined = DATA-DIR/keys. */
+  signingKeys?: string;
+  /** Where each sealed day's signed digests are posted (a district server's /api/digests). */
+  publishDigests: string[];
 }
 
 export const serverCommand: CommandSpec = {
@@ -113,6 +125,33 @@ export const serverCommand: CommandSpec = {
       help: "with --state postgres: how long a server's duties (server-side rules, notifications, seals) wait for it before another server of the group takes them",
       default: '9',
     },
+    'smtp-url': {
+      type: 'string',
+      arg: 'URL',
+      help: 'SMTP relay for e-mail notification routes, e.g. smtp://hallmon:secret@mail.example.cn:587 (smtps:// for TLS on connect)',
+    },
+    'smtp-from': { type: 'string', arg: 'ADDR', help: 'From address of alarm e-mail (default hallmon@<relay host>)' },
+    reports: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'scheduled reports (plans, keep, routes of the district packs); default: the shipped schedule',
+    },
+    'public-url': {
+      type: 'string',
+      arg: 'URL',
+      help: 'the address people open the dashboard at, for links sent to robots (default: this server on 127.0.0.1)',
+    },
+    'signing-keys': {
+      type: 'string',
+      arg: 'DIR',
+      help: "folder of the sites' Ed25519 keys that sign day links and packs (made on first use); keep it outside --data-dir. Default DATA-DIR/keys",
+    },
+    'publish-digests': {
+      type: 'string',
+      arg: 'URL',
+      multiple: true,
+      help: "post each sealed day's signed digests here as they are made, e.g. https://district.example/api/digests (repeatable)",
+    },
     'mqtt-ws': {
       type: 'boolean',
       help: 'serve MQTT over WebSocket at /mqtt on the HTTP port; on by default, --no-mqtt-ws or HALLMON_MQTT_WS=0 turns it off',
@@ -125,6 +164,8 @@ export const serverCommand: CommandSpec = {
     'hallmon server --store influxdb --influx-url http://127.0.0.1:8086/hallmon',
     'hallmon server --broker mqtt://broker.local:1883 --broker-username hallmon --broker-password secret',
     'hallmon server --broker mqtt://broker.local:1883 --share-group hallmon --state postgres://hallmon:secret@db.local:5432/hallmon --store influxdb --influx-url http://influx.local:8086/hallmon',
+    'HALLMON_SMTP_URL=smtp://hallmon:secret@mail.example.cn:587 hallmon server --smtp-from hallmon@example.cn',
+    'hallmon server --signing-keys /etc/hallmon/keys --publish-digests https://district.example/api/digests',
   ],
 };
 
@@ -145,6 +186,13 @@ function url(flags: ParsedFlags, name: string, protocols: string[]): string | un
   if (!protocols.includes(u.protocol))
     throw new UsageError(`--${name} must use ${protocols.map((p) => p.replace(':', '')).join(' or ')} (got "${v}")`);
   return v;
+}
+
+/** Every URL of a repeatable flag, each checked. */
+function urls(flags: ParsedFlags, name: string): string[] {
+  const v = flags[name];
+  const list = Array.isArray(v) ? v : typeof v === 'string' && v !== '' ? [v] : [];
+  return list.map((u) => url({ [name]: u }, name, ['http:', 'https:'])!);
 }
 
 function readable(flag: string, file: string | undefined): string | undefined {
@@ -207,5 +255,11 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     shareGroup,
     leaseTtlMs: (intFlag(flags, 'lease-ttl', 2, 3600) ?? 9) * 1000,
     ingestConnections: intFlag(flags, 'ingest-connections', 1, 64) ?? 8,
+    smtpUrl: url(flags, 'smtp-url', ['smtp:', 'smtps:']),
+    smtpFrom: str(flags, 'smtp-from'),
+    reports: readable('reports', str(flags, 'reports')),
+    publicUrl: url(flags, 'public-url', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    signingKeys: str(flags, 'signing-keys') ? resolve(str(flags, 'signing-keys')!) : undefined,
+    publishDigests: urls(flags, 'publish-digests'),
   };
 }

@@ -6,7 +6,7 @@
 // data dir, or the PostgreSQL database a group of servers shares (--state, --share-group;
 // docs/cluster.md), whose duty leases decide which server does each site's duties.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import {
@@ -14,8 +14,11 @@ import {
   EdgeConfigState,
   loadCatalogue,
   loadProfiles,
+  loadReportSchedule,
   schemaIssues,
+  shippedCalendar,
   topics,
+  type ReportSchedule,
   type ClauseCatalogue,
   type Logger,
   type LoadedSite,
@@ -48,6 +51,7 @@ import { RetentionPruner } from './retention.ts';
 import { Sealer } from './seal/sealer.ts';
 import { outcomesOf } from './followups/outcomes.ts';
 import { Notifier, type RetryPolicy } from './notify/notifier.ts';
+import { Mailer, safeSmtp } from './notify/email.ts';
 import { AlarmLifecycle } from './alarms/lifecycle.ts';
 import { AlarmHub } from './alarms/alarm-hub.ts';
 import { ServerRules } from './alarms/server-rules.ts';
@@ -59,6 +63,17 @@ import { SelftestScheduler } from './selftest-schedule.ts';
 import type { Stream } from './ingest/reasons.ts';
 import type { StoredReading } from './store/store.ts';
 import { siteSeries } from './seal/digest.ts';
+import { evidenceVisits, VisitDb } from './visits/db.ts';
+import { EntryRegister } from './visits/entry-register.ts';
+import { visitRoutes } from './visits/routes.ts';
+import { EvidenceService } from './evidence/service.ts';
+import { ReportScheduler } from './reports/scheduler.ts';
+import { ReportLinks } from './reports/links.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { SigningKeys } from './signing/keys.ts';
+import { DigestPublisher } from './signing/publisher.ts';
+import { DigestStore } from './signing/digest-store.ts';
+import { digestRoutes } from './signing/digest-routes.ts';
 
 export type StartOptions = Partial<ServerOptions> & {
   dataDir: string;
@@ -89,6 +104,12 @@ export type StartOptions = Partial<ServerOptions> & {
   reminderCheckMs?: number;
   /** Every API answer checked against its contract schema (api/strict-responses.ts); tests turn it on. */
   strictResponses?: boolean;
+  /** The scheduled reports (tests); otherwise opts.reports or the shipped schedule. */
+  reportSchedule?: ReportSchedule;
+  /** How often the report schedule is checked, ms (default 60 s). */
+  reportCheckMs?: number;
+  /** How often sealed days are signed and published, ms (default 60 s; tests call publisher.pass()). */
+  publishEveryMs?: number;
 };
 
 export interface RunningServer {
@@ -122,6 +143,14 @@ export interface RunningServer {
   };
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
+  /** The machine-room entry register (5.2.2 机房登记) and its check of door openings. */
+  visits: { db: VisitDb; register: EntryRegister };
+  /** Evidence packs, scorecards and the district view, one build at a time. */
+  evidence: EvidenceService;
+  /** The scheduled report packs. */
+  reports: ReportScheduler;
+  /** The sites' signing keys; each sealed day signed and published outside the data folder. */
+  signing: { keys: SigningKeys; publisher: DigestPublisher; digests: DigestStore };
   stop(): Promise<void>;
 }
 
@@ -203,7 +232,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       print('  ================================================================');
       print('');
     }
-    const signer = new TokenSigner(await state.tokenSecret());
+    const secret = await state.tokenSecret();
+    const signer = new TokenSigner(secret);
     const auth = new Authenticator(signer, users);
 
     const counters = new IngestCounters(log.child({ component: 'ingest' }));
@@ -214,6 +244,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
     const deliveries = state.deliveries;
     let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
+    const mailer = mailerFor(opts, sites);
+    if (mailer) {
+      cleanups.push(() => mailer.close());
+      log.info({ relay: safeSmtp(opts.smtpUrl!), from: mailer.from }, 'alarm e-mail goes through this SMTP relay');
+    }
+    // One clock for notices and escalation: the server's event-time clock (a SimClock in tests).
+    const now = opts.clock ? () => opts.clock!.now() : Date.now;
     const notifier = new Notifier({
       sites,
       catalogue,
@@ -221,6 +258,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       deliveries,
       baseUrl: () => baseUrl,
       retry: opts.notifyRetry,
+      ...(mailer ? { mailer } : {}),
+      now,
     });
     cleanups.push(() => notifier.stop());
     const lifecycle = new AlarmLifecycle({
@@ -232,6 +271,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       sites,
       log: log.child({ component: 'alarms' }),
       checkEveryMs: opts.reminderCheckMs,
+      now,
     });
     await lifecycle.start();
     cleanups.push(() => lifecycle.stop());
@@ -276,10 +316,26 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     followups.start();
     cleanups.push(() => followups.stop());
+    // The machine-room entry register: visits written here, door openings checked against them.
+    const visits = new VisitDb(dataDir).open();
+    cleanups.push(() => visits.close());
+    const register = new EntryRegister({
+      sites: sites.values(),
+      profiles,
+      catalogue,
+      store,
+      visits,
+      log: log.child({ component: 'visits' }),
+      publish: (site, alarms) => hub.publish(site, alarms),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
+    await register.start();
+    cleanups.push(() => register.stop());
     const alarmLog = log.child({ component: 'alarms' });
     pipeline.setHooks({
       readings: (site, items) => {
         if (!followed) serverRules.readings(site, items);
+        register.readings(site, items);
       },
       events: (site, items) => {
         if (!followed) serverRules.events(site, items);
@@ -300,6 +356,46 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     let broker: EmbeddedBroker | undefined;
     let external: ExternalBroker | undefined;
     let live: LivePush | undefined;
+    const followupOutcomes = async (site: string) => outcomesOf(await followups.db.list(site, false, true));
+    const evidence = new EvidenceService({
+      store,
+      catalogue,
+      profiles,
+      calendar: shippedCalendar(),
+      followupOutcomes,
+      visits: (site) => evidenceVisits(visits, site),
+      audit,
+      ...(opts.clock ? { now: () => opts.clock!.now() } : {}),
+    });
+
+    // Signing keys: each sealed day's link and each pack's manifest are signed with the site's key.
+    const keysDir = opts.signingKeys ?? join(dataDir, 'keys');
+    const keys = new SigningKeys(keysDir);
+    if (!opts.signingKeys)
+      log.info(
+        { keys: keysDir },
+        'the signing keys are in the data folder: keep them elsewhere with --signing-keys, or whoever holds the folder can re-sign a rewritten day',
+      );
+    const digests = new DigestStore(dataDir).open();
+    cleanups.push(() => digests.close());
+    const reportLinks = new ReportLinks(secret);
+    const reports = new ReportScheduler({
+      schedule: opts.reportSchedule ?? loadReportSchedule(...(opts.reports ? [opts.reports] : [])),
+      dataDir,
+      store,
+      sites,
+      profiles,
+      svc: evidence,
+      notifier,
+      links: reportLinks,
+      seals: state.seals,
+      owns: () => leases.owns('*'),
+      keys,
+      baseUrl: () => baseUrl,
+      log: log.child({ component: 'reports' }),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.reportCheckMs !== undefined ? { checkEveryMs: opts.reportCheckMs } : {}),
+    });
 
     const gateways = () =>
       liveConfig
@@ -345,12 +441,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         hook('follow-ups', () => followups.setSite(site));
         hook('notifications', () => notifier.setSite(site));
         hook('leases', () => leases.setSites([...sites.keys(), '*']));
+        hook('entry register', () => register.setSite(site));
       },
       siteRemoved: (id) => {
         hook('rules', () => serverRules.removeSite(id));
         hook('follow-ups', () => followups.removeSite(id));
         hook('notifications', () => notifier.removeSite(id));
         hook('leases', () => leases.setSites([...sites.keys(), '*']));
+        hook('entry register', () => register.removeSite(id));
       },
       credentialsChanged: (_active, revoked) => {
         gatewayAuth.reload(gateways());
@@ -364,7 +462,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       {
         store,
         latest,
-        followupOutcomes: async (site) => outcomesOf(await followups.db.list(site, false)),
+        followupOutcomes,
+        visits: (site) => evidenceVisits(visits, site),
+        evidence,
         sites,
         siteIndex,
         signer,
@@ -377,6 +477,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           ...(opts.extraRoutes ?? []),
           lifecycleRoutes({ runner: selftest, selftests, deliveries }),
           followupRoutes(followups),
+          visitRoutes({
+            db: visits,
+            added: (v) =>
+              void register
+                .visitAdded(v)
+                .catch((err) => alarmLog.error({ err: (err as Error).message }, 'entry register: visit not applied')),
+            ...(opts.clock ? { clock: opts.clock } : {}),
+          }),
+          reportRoutes(reports, reportLinks, () => (opts.clock ?? Date).now()),
+          digestRoutes(digests, () => Date.now()),
           configRoutes({
             editor,
             live: liveConfig,
@@ -549,6 +659,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => serverRules.stop());
     if (serverRules.sites.length)
       log.info({ sites: serverRules.sites }, 'clause rules run on the server for these sites (rulesAt: server)');
+    reports.start();
+    cleanups.push(() => reports.stop());
+    // Each sealed day signed and posted outside the data folder (--publish-digests).
+    const publisher = new DigestPublisher({
+      dataDir,
+      sites,
+      seals: state.seals,
+      owns: () => leases.owns('*'),
+      keys,
+      targets: opts.publishDigests ?? [],
+      log: log.child({ component: 'digests' }),
+      ...(opts.publishEveryMs !== undefined ? { everyMs: opts.publishEveryMs } : {}),
+    });
+    publisher.start();
+    cleanups.push(() => publisher.stop());
     const scheduler = new SelftestScheduler(sites, selftest, selftests, log.child({ component: 'selftest' }));
     scheduler.leases = leases;
     scheduler.start();
@@ -570,6 +695,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
       followups,
+      visits: { db: visits, register },
+      evidence,
+      reports,
+      signing: { keys, publisher, digests },
       stop: stopAll,
     };
   } catch (err) {
@@ -581,6 +710,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 /** The MQTT client id of a server of a group (its session, which another may take over). */
 function groupClientId(group: string, member: string): string {
   return `hallmon-${group}-${member}`;
+}
+
+/**
+ * The SMTP relay for the sites' e-mail routes; none when no enabled route sends e-mail. An e-mail
+ * route without --smtp-url stops the start: its alarms would go nowhere.
+ */
+function mailerFor(opts: StartOptions, sites: ReadonlyMap<string, LoadedSite>): Mailer | undefined {
+  const email = [...sites.values()].flatMap((s) =>
+    (s.notifications ?? []).filter((r) => r.format === 'email' && r.enabled !== false).map((r) => `${s.id}/${r.id}`),
+  );
+  if (!email.length) return undefined;
+  if (!opts.smtpUrl)
+    throw new Error(
+      `notification route(s) ${email.join(', ')} send e-mail, but no SMTP relay is set: start with --smtp-url smtp://user:password@host:port (or HALLMON_SMTP_URL), or set "enabled": false on the route`,
+    );
+  return new Mailer({ url: opts.smtpUrl, ...(opts.smtpFrom ? { from: opts.smtpFrom } : {}) });
 }
 
 /** A broker URL without its password, for health output and logs. */

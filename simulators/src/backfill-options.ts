@@ -14,10 +14,14 @@ export interface StoreBackfillOptions {
   dataDir: string;
   /** Seconds between noise readings (default 1; 10 makes a year about 8× smaller and faster). */
   noiseStepS?: number;
+  /** Only these sensors' readings (default every sensor); counter events are always written. */
+  sensors?: string[];
   /** Place the year's incidents (default true), or exactly these. */
   incidents?: boolean | Incident[];
   /** Seal the closed days at the end (default true). */
   seal?: boolean;
+  /** Record the staff's answers, fixes and callbacks of the simulated bad ratings (default true). */
+  followups?: boolean;
   /** Progress callback: readings written so far, of `total` expected. */
   onProgress?: (p: { readings: number; events: number; total: number; final: boolean }) => void;
   log?: Logger;
@@ -29,6 +33,8 @@ export interface StoreBackfillResult {
   duplicates: number;
   events: number;
   statuses: number;
+  /** Bad ratings given follow-up records (followups.db). */
+  followups: number;
   incidents: Incident[];
   sealedDays: number;
   seconds: number;

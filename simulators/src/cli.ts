@@ -343,7 +343,7 @@ async function backfillToStore(
   });
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `backfilled ${r.readings} readings, ${r.events} events and ${r.statuses} status changes for ${site.id} (${scenario.name}, seed ${seed}, noise every ${noiseStepS} s) into ${dataDir} in ${r.seconds.toFixed(1)} s; ${r.sealedDays} days sealed`,
+    `backfilled ${r.readings} readings, ${r.events} events and ${r.statuses} status changes for ${site.id} (${scenario.name}, seed ${seed}, noise every ${noiseStepS} s) into ${dataDir} in ${r.seconds.toFixed(1)} s; ${r.sealedDays} days sealed; ${r.followups} bad ratings followed up`,
   );
   for (const i of r.incidents) out(`  incident ${i.scenario} at ${siteModel(site).localIso(i.at)}`);
   return 0;

@@ -1,7 +1,15 @@
 // History for backfills and evidence tests: a scenario evaluated over [from, to) as contract
 // readings and counter events with their event times, in time order, in bounded batches. It walks
 // time in short slices, so memory stays flat however long the span (a year is fine).
-import { toIso, type DeviceEvent, type Metric, type Reading, type SiteConfig } from '@hallmon/firmware-config';
+import {
+  isStateMetric,
+  STATE_REFRESH_S,
+  toIso,
+  type DeviceEvent,
+  type Metric,
+  type Reading,
+  type SiteConfig,
+} from '@hallmon/firmware-config';
 import type { Scenario } from './scenarios/types.ts';
 import { siteModel } from './scenarios/site-model.ts';
 
@@ -13,7 +21,11 @@ export interface HistoryOptions {
   from: number;
   /** Epoch ms, exclusive. */
   to: number;
-  /** Seconds between readings per metric (default: noise 1 s, everything else 60 s). */
+  /**
+   * Seconds between readings per metric (default: noise 1 s, everything else 60 s). A state metric
+   * is looked at this often (default 10 s) and written as the edge sends it: on a change, and
+   * unchanged every STATE_REFRESH_S.
+   */
   stepS?: Partial<Record<Metric, number>>;
   /** Most readings in one batch (default 5000, the contract maximum per message). */
   batchSize?: number;
@@ -37,6 +49,15 @@ export const DEFAULT_STEP_S: Record<Metric, number> = {
   humidity: 60,
   co2: 60,
   illuminance: 60,
+  water_leak: 10,
+  smoke: 10,
+  door_open: 10,
+  mains_ok: 10,
+  ups_on_battery: 10,
+  ac_running: 10,
+  ups_battery_pct: 60,
+  ups_load_pct: 60,
+  ups_runtime_min: 60,
 };
 
 interface Channel {
@@ -44,15 +65,26 @@ interface Channel {
   metric: Metric;
   stepMs: number;
   next: number;
+  /** State channels: the last value written and when (changes and refreshes only). */
+  state?: { value: number | undefined; at: number };
 }
 
-/** The number of readings a history run will produce at most (for progress and ETA). */
+const REFRESH_MS = STATE_REFRESH_S * 1000;
+
+/**
+ * About how many readings a history run will produce (for progress and ETA): every step of a
+ * sampled series, and a state series' refreshes (its few changes are not counted), so exact for a
+ * site without state inputs and a few readings short with them.
+ */
 export function estimateReadings(opts: HistoryOptions): number {
   const model = siteModel(opts.site);
   let n = 0;
   for (const s of model.sensors.values()) {
     if (opts.sensors && !opts.sensors.includes(s.id)) continue;
-    for (const m of s.metrics) n += Math.ceil((opts.to - opts.from) / (1000 * (opts.stepS?.[m] ?? DEFAULT_STEP_S[m])));
+    for (const m of s.metrics)
+      n += Math.ceil(
+        (opts.to - opts.from) / (isStateMetric(m) ? REFRESH_MS : 1000 * (opts.stepS?.[m] ?? DEFAULT_STEP_S[m])),
+      );
   }
   return n;
 }
@@ -68,7 +100,13 @@ export async function* generateHistory(opts: HistoryOptions): AsyncGenerator<His
     if (opts.sensors && !opts.sensors.includes(s.id)) continue;
     for (const metric of s.metrics) {
       const stepMs = Math.max(1, Math.round(1000 * (opts.stepS?.[metric] ?? DEFAULT_STEP_S[metric])));
-      channels.push({ sensor: s.id, metric, stepMs, next: from });
+      channels.push({
+        sensor: s.id,
+        metric,
+        stepMs,
+        next: from,
+        ...(isStateMetric(metric) ? { state: { value: undefined, at: -Infinity } } : {}),
+      });
     }
   }
   // Slices short enough that one never holds more than a batch: Σ ceil(slice/step) <= batchSize.
@@ -99,6 +137,10 @@ export async function* generateHistory(opts: HistoryOptions): AsyncGenerator<His
       if (signals.fault(c.sensor, t) !== 'none') continue;
       const value = signals.value(c.sensor, c.metric, t);
       if (value === undefined) continue;
+      if (c.state) {
+        if (value === c.state.value && t - c.state.at < REFRESH_MS) continue;
+        c.state = { value, at: t };
+      }
       const r: Reading = { sensor: c.sensor, metric: c.metric, value, ts: toIso(t) };
       if (c.metric === 'noise_laeq') r.dur = c.stepMs / 1000;
       readings.push(r);

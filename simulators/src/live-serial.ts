@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadProfiles, type Bus, type SerialMeter, type SiteConfig } from '@hallmon/firmware-config';
+import { deviceProfile, loadProfiles, type Bus, type SerialMeter, type SiteConfig } from '@hallmon/firmware-config';
 import type { Clock } from './signal.ts';
 import type { ScenarioSignals } from './scenarios/types.ts';
 
@@ -37,7 +37,9 @@ export async function startSerialDevices(opts: SerialDevicesOptions): Promise<Ru
   const baud = opts.baud ?? 9600;
   mkdirSync(dir, { recursive: true });
   const profiles = loadProfiles();
-  const devices = site.zones.flatMap((z) => z.devices.map((d) => ({ ...d, zone: z.id, p: profiles.get(d.profile) })));
+  const devices = site.zones.flatMap((z) =>
+    z.devices.map((d) => ({ ...d, zone: z.id, p: deviceProfile(profiles, d) })),
+  );
   const modbus = devices.filter((d) => d.p?.transport === 'modbus-rtu');
   const meters = devices.filter((d) => d.p?.transport === 'ascii-line');
   const stops: Array<() => Promise<void>> = [];

@@ -21,6 +21,8 @@ export interface E2EOptions {
   speed: number;
   serial?: boolean;
   counter?: boolean;
+  /** An SMTP receiver: the server sends the machine room's alarms there too (an e-mail route). */
+  mail?: { url: string; to: string[] };
 }
 
 export interface E2E {
@@ -52,10 +54,14 @@ export async function startE2E(o: E2EOptions): Promise<E2E> {
     let sim: SimClock | undefined;
     const clock = { now: () => sim?.now() ?? o.start };
     // The server shares the simulated clock: its follow-up deadlines and reminders run on event time.
+    const mailRoute = o.mail
+      ? [{ id: 'netadmin-mail', format: 'email' as const, zoneKinds: ['machine-room' as const], to: o.mail.to }]
+      : [];
     const server = await startTestServer({
-      sites: demoWith({ notifications: routes(rx.url) }),
+      sites: demoWith({ notifications: [...routes(rx.url), ...mailRoute] }),
       notifyRetry: { tries: 3, baseDelayMs: 50, timeoutMs: 2000 },
       clock,
+      ...(o.mail ? { smtpUrl: o.mail.url } : {}),
     });
     stops.push(() => server.stop());
     const token = await server.login();

@@ -191,7 +191,8 @@ test('a refused change names every field and leaves the store as it was', (t) =>
   const text = got.join('\n');
   // mr-th-2 (th-modbus-f04) on the same bus at unit 1: the slave address clash is named.
   assert.match(text, /\/zones\/\d\/devices\/1\/unitId: slave address 1 is already used on bus "mr-bus" by "mr-th-1"/);
-  assert.match(text, /\/zones\/\d\/devices\/2\/profile: unknown profile "no-such-profile"/);
+  // The machine room holds mr-th-1, mr-th-2, the DI module and the UPS: the new device is the fifth.
+  assert.match(text, /\/zones\/\d\/devices\/4\/profile: unknown profile "no-such-profile"/);
   assert.match(text, /\/limitProfiles\/0\/profile: unknown limit profile "nope"/);
   assert.match(text, /\/openingHours\/0\/to: closing time 08:00 must be after opening time 09:00/);
   // Schema problems name the path too.

@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 // The dashboard end to end in real Chromium (playwright-core driving Debian's /usr/bin/chromium)
-// against `hallmon demo` on free ports: log in, see hall noise change live, see a critical
-// machine-room alarm arrive and acknowledge it with a note, switch to English, open the big screen,
+// against `hallmon demo` on free ports: log in, see hall noise change live with its rolling windows,
+// read the machine room's 动环 panel in Chinese (a water leak turns its tile red), register a visit
+// in the 机房登记, see a critical machine-room alarm arrive and acknowledge it with a note, switch
+// to English, open the big screen,
 // and check the phone layout (390 px) does not scroll sideways. No console error or page error may
 // occur on the way. Screenshots go to test-artifacts/dashboard/ for a person to look at.
 import { afterAll, beforeAll, describe, test } from 'vitest';
@@ -172,6 +174,75 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
     await page.screenshot({ path: join(SHOTS, 'hall.png'), fullPage: true });
   });
 
+  test('hall noise windows: LAeq and L10/L50/L90/Lmax over 1 to 60 min', async () => {
+    await page.getByTestId('noise-windows').waitFor({ timeout: 30_000 });
+    const oneMin = await waitFor(
+      async () => {
+        const v = await text(page, 'noise-window-60-laeq');
+        return v && v !== '—' ? v : undefined;
+      },
+      'the 1-minute LAeq',
+      60_000,
+    );
+    assert.match(oneMin, /^\d+\.\d$/);
+    assert.match(await page.getByTestId('noise-windows').innerText(), /60 分钟/);
+  });
+
+  test('machine room: the 动环 panel in Chinese, a water leak turns its tile red', async () => {
+    await page.goto(`${base}/#/rooms/demo`);
+    await page.getByTestId('dh-panel').waitFor({ timeout: 30_000 });
+    const tile = (m: string) => page.getByTestId(`dh-${m}`).first();
+    await waitFor(
+      async () => (await tile('water_leak').getAttribute('data-state')) === 'ok',
+      'the leak rope dry',
+      60_000,
+    );
+    assert.match(await tile('water_leak').innerText(), /漏水\s+无漏水/);
+    await waitFor(async () => (await tile('mains_ok').getAttribute('data-state')) === 'ok', 'mains present', 60_000);
+    assert.match(await tile('mains_ok').innerText(), /市电\s+正常/);
+    assert.match(await tile('door_open').innerText(), /机房门/);
+    await waitFor(async () => /^\d+$/.test(await text(page, 'dh-ups_battery_pct')), 'the UPS charge', 60_000);
+    // Water on the floor, as the DI module reports it (the edge sends changes only: this one stands).
+    const gw = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: 'demo-gateway',
+      password: 'demo-gateway-secret',
+      reconnectPeriod: 0,
+    });
+    try {
+      await gw.publishAsync(
+        'hallmon/v1/demo/telemetry',
+        JSON.stringify({ sensor: 'mr-di-1', metric: 'water_leak', value: 1, ts: new Date().toISOString() }),
+        { qos: 1 },
+      );
+    } finally {
+      await gw.endAsync();
+    }
+    await waitFor(
+      async () => (await tile('water_leak').getAttribute('data-state')) === 'alarm',
+      'the leak tile red',
+      30_000,
+    );
+    assert.match(await tile('water_leak').innerText(), /漏水！/);
+    assert.match(await text(page, 'dh-summary'), /项告警/);
+    await page.screenshot({ path: join(SHOTS, 'machine-room-dh.png'), fullPage: true });
+  });
+
+  test('机房登记: a visit is registered and its leaving recorded', async () => {
+    await page.getByText('机房登记 →').first().click();
+    await page.getByTestId('visit-form').waitFor({ timeout: 30_000 });
+    await page.getByTestId('visit-visitor').fill('张工');
+    await page.getByTestId('visit-organisation').fill('电信青浦分公司');
+    await page.getByTestId('visit-reason').fill('更换光猫');
+    await page.getByTestId('visit-escort').fill('李网管');
+    await page.getByTestId('visit-submit').click();
+    const row = page.getByTestId('visit-row').filter({ hasText: '张工' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.getAttribute('data-state'), 'inside');
+    await page.screenshot({ path: join(SHOTS, 'visits.png'), fullPage: true });
+    await row.getByTestId('visit-leave').click();
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'left', 'the visit to show as left', 20_000);
+  });
+
   const alarmId = `demo:mr-temperature-critical:mr-th-1:e2e-${Date.now()}`;
   test('a critical machine-room alarm appears and is acknowledged with a note', async () => {
     await page.getByTestId('nav-alarms').click();
@@ -253,6 +324,39 @@ describe('dashboard in Chromium against hallmon demo: live noise, alarm ack, lan
       20_000,
     );
     assert.equal(await row.getByTestId('followup-resolve').count(), 1);
+    // The callback (回访): reached, still dissatisfied; the row says so.
+    await row.getByTestId('followup-callback').click();
+    await row.getByTestId('callback-outcome').selectOption('reached');
+    await row.getByTestId('callback-satisfied-no').check();
+    await row.getByTestId('callback-note').fill('still waiting for the certificate');
+    await row.getByTestId('callback-save').click();
+    await waitFor(
+      async () => (await row.getByTestId('followup-callback-last').textContent())?.includes('still dissatisfied'),
+      'the callback on the follow-up',
+      20_000,
+    );
+  });
+
+  test('district scores: three centres, sorted by a clause, a drill-down to a scorecard; a report pack built', async () => {
+    await page.goto(`${base}/#/district`);
+    await waitFor(async () => (await page.getByTestId('district-row').count()) === 3, 'the three centres', 120_000);
+    await page.getByTestId('district-sort').first().click();
+    await page.screenshot({ path: join(SHOTS, 'district-en.png'), fullPage: true });
+    const first = await page.getByTestId('district-row').first().getAttribute('data-site');
+    await page.getByTestId('district-row').first().getByTestId('district-open').click();
+    await waitFor(async () => (await page.getByTestId('scorecard-row').count()) > 10, 'the scorecard lines', 120_000);
+    assert.ok(page.url().includes(`#/scorecard/${first}/`), page.url());
+    assert.equal(await page.locator('[data-testid="scorecard-row"][data-clause="2.1"]').count(), 1);
+    await page.screenshot({ path: join(SHOTS, 'scorecard-en.png'), fullPage: true });
+    await page.goto(`${base}/#/reports`);
+    await page.getByTestId('reports-build-monthly').click();
+    await waitFor(
+      async () => (await page.locator('[data-testid="report-row"][data-state="done"]').count()) === 3,
+      "last month's pack of the three centres",
+      180_000,
+    );
+    assert.ok((await page.getByTestId('report-file').count()) >= 3);
+    await page.screenshot({ path: join(SHOTS, 'reports-en.png'), fullPage: true });
   });
 
   test('big screen', async () => {

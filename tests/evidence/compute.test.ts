@@ -3,7 +3,7 @@
 // deadlines over the 2025 National Day 调休, noise LAeq/L10/L50/L90 and a month below 70 %.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { at, ev, evidence, MIN, openStore, readings, S, write } from './fixture.ts';
+import { at, climateOnlySite, ev, evidence, MIN, openStore, readings, S, write } from './fixture.ts';
 import type { NoiseRow, RateMonth, RoomDay } from '@hallmon/server';
 
 const clause = (p: Awaited<ReturnType<typeof evidence>>, id: string) => p.clauses.find((c) => c.clause === id)!;
@@ -27,7 +27,8 @@ test('machine room: an excursion across local midnight is one excursion; a late 
     store,
     readings('mr-th-2', 'humidity', day0 + 120 * MIN, MIN, 2760, () => 45),
   );
-  const p = await evidence(store, '2025-05-06', '2025-05-07');
+  // The climate sensors only: the state inputs' coverage is machine-room-states.test.ts's.
+  const p = await evidence(store, '2025-05-06', '2025-05-07', { site: climateOnlySite() });
   const mr = clause(p, '5.2.2');
   assert.equal(mr.verdict, 'fail');
   assert.equal(mr.excursions.length, 1);
@@ -118,6 +119,7 @@ test('10.1.3 is judged from what people recorded: in time passes, a late fix is 
         respondedAt: at('2025-10-09 16:00'),
         resolvedAt: at('2025-10-14 23:59'),
         complex: false,
+        callbacks: [],
       },
     ],
   });
@@ -136,6 +138,7 @@ test('10.1.3 is judged from what people recorded: in time passes, a late fix is 
         respondedAt: at('2025-10-09 09:00'),
         resolvedAt: at('2025-10-29 10:00'),
         complex: true,
+        callbacks: [],
       },
     ],
   });
@@ -210,4 +213,47 @@ test('evaluation rate: May at 80 %, June at 50 % is below 70 % and fails 6.1.1',
   assert.equal(c.excursions.length, 1);
   assert.equal(c.excursions[0]!.sensor, 'hall');
   assert.equal(c.excursions[0]!.peak, 50);
+});
+
+test('the follow-up rates of a real-name bad rating: answered and fixed in time, dissatisfied at the callback', async (t) => {
+  const { store } = await openStore(t);
+  const ratedAt = at('2025-09-30 10:00');
+  await store.writeEvents([
+    ev('queue-1', 'ticket_served', at('2025-09-30 09:59'), { window: 'W01', ticket: 'A1' }),
+    ev('eval-w01', 'rating', ratedAt, { score: 1, ticket: 'A1' }),
+  ]);
+  const outcome = {
+    device: 'eval-w01',
+    ratedAt,
+    respondedAt: at('2025-10-09 16:00'),
+    resolvedAt: at('2025-10-14 23:59'),
+    complex: false,
+  };
+  const called = await evidence(store, '2025-09-30', '2025-10-31', {
+    followupOutcomes: [
+      { ...outcome, callbacks: [{ at: at('2025-10-20 10:00'), outcome: 'reached', satisfied: false }] },
+    ],
+  });
+  const line = (p: typeof called, id: string) => p.scorecard.lines.find((l) => l.clause === id)!;
+  assert.deepEqual(
+    ['6.1.3', '6.1.4', '6.1.5', '10.1.4'].map((id) => [id, line(called, id).figure, line(called, id).verdict]),
+    [
+      ['6.1.3', 100, 'pass'],
+      ['6.1.4', 100, 'pass'],
+      ['6.1.5', 0, 'fail'],
+      ['10.1.4', 100, 'pass'],
+    ],
+  );
+  assert.equal(called.followups[0]!.ticket, 'A1');
+  assert.equal(called.followups[0]!.satisfied, false);
+  assert.deepEqual(
+    clause(called, '6.1.5').excursions.map((x) => [x.sensor, x.start, x.endReason]),
+    [['eval-w01', new Date(at('2025-10-20 10:00')).toISOString(), 'dissatisfied']],
+  );
+  // Still dissatisfied after the callback: 2 points (Qingpu 2021 rules 十.3); 2 points of 6.1.5 at risk.
+  assert.deepEqual([line(called, '6.1.5').deductionTotal, line(called, '6.1.5').pointsAtRisk], [2, 2]);
+  // Nobody called back: the satisfaction rate is not shown, so neither pass nor fail.
+  const none = await evidence(store, '2025-09-30', '2025-10-31', { followupOutcomes: [{ ...outcome, callbacks: [] }] });
+  assert.equal(clause(none, '6.1.5').verdict, 'insufficient-data');
+  assert.match(clause(none, '6.1.5').reason, /no callback reached a resident/);
 });

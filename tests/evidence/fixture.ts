@@ -26,6 +26,13 @@ export function demoSite(): SiteConfig {
   return site;
 }
 
+/** The demo site with its machine room's climate sensors only (no DI module, no UPS). */
+export function climateOnlySite(): SiteConfig {
+  const site = demoSite();
+  for (const z of site.zones) z.devices = z.devices.filter((d) => d.id !== 'mr-di-1' && d.id !== 'mr-ups-1');
+  return site;
+}
+
 const run = promisify(execFile);
 
 export const MIN = 60_000;

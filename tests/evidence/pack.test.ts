@@ -62,6 +62,8 @@ async function filled(t: { onTestFinished(fn: () => unknown): void }) {
     store,
     readings('hall-noise-1', 'noise_laeq', at('2025-05-07 09:00'), S, 3600, (i) => (i % 10 < 2 ? 85 : 60)),
   );
+  // The machine-room door opens once on the 7th, with nobody in the register.
+  await write(store, [...readings('mr-di-1', 'door_open', d0, 5 * MIN, 3 * 288, (i) => (i === 400 ? 1 : 0))]);
   await store.writeEvents([
     ev('queue-1', 'ticket_served', at('2025-05-07 10:00')),
     ev('eval-w01', 'rating', at('2025-05-07 10:01'), { score: 2 }),
@@ -117,6 +119,14 @@ test('PDF: clause numbers and Chinese titles in the text, Noto Sans SC embedded'
     '不符合',
     'GB 50174-2017',
     '空调已重启',
+    '机房进出登记核对（开门 1 次，未登记 1 次）',
+    '未登记',
+    '动环状态告警',
+    'hall-noise-1（指示值）',
+    '评估计分卡',
+    '沪民便函〔2025〕9号',
+    '环境与服务',
+    '相关不等于因果',
   ])
     assert.ok(text.includes(s), `the PDF text lacks "${s}"`);
   assert.match(text, /第 1 \/ \d+ 页/);

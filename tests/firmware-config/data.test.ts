@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  deviceProfile,
+  edgeConfigFromSite,
+  siteProblems,
   loadProfiles,
   loadSites,
   loadSite,
@@ -162,4 +165,135 @@ test('unknown profiles, duplicate devices and bad time zones are caught beyond t
   writeFileSync(file, '{ "id": "x", ');
   assert.throws(() => loadSite(file), /x\.json: not valid json/i);
   assert.throws(() => loadSite(join(dir.path, 'missing.json')), /missing\.json: file not found/);
+});
+
+test('input channels and notification routes are checked beyond the schema', (t) => {
+  const dir = tempDir();
+  t.onTestFinished(() => dir.remove());
+  const file = join(dir.path, 'mr.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: 'mr',
+      name: 'mr',
+      timezone: 'Asia/Shanghai',
+      openingHours: [{ days: [1], from: '09:00', to: '17:00' }],
+      gateway: { username: 'gw', passwordHash: hashSecret('s', 1024) },
+      notifications: [
+        { id: 'robot', format: 'wecom' },
+        { id: 'mail', format: 'email', url: 'https://x.example/hook', to: ['a@b.cn'] },
+        {
+          id: 'ladder',
+          format: 'email',
+          levels: [
+            { afterS: 0, to: ['a@b.cn'] },
+            { afterS: 0, to: ['c@d.cn'] },
+          ],
+        },
+      ],
+      zones: [
+        {
+          id: 'mr',
+          kind: 'machine-room',
+          name: 'mr',
+          devices: [
+            {
+              id: 'di-1',
+              profile: 'di8-modbus-f02',
+              inputs: [
+                { channel: 9, metric: 'water_leak' },
+                { channel: 2, metric: 'smoke' },
+                { channel: 2, metric: 'water_leak', contact: 'NC' },
+              ],
+            },
+            { id: 'di-2', profile: 'di8-modbus-f02' },
+            { id: 'th-1', profile: 'th-modbus-f03', inputs: [{ channel: 1, metric: 'door_open' }] },
+          ],
+        },
+      ],
+    }),
+  );
+  assert.throws(
+    () => loadSite(file),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      const msgs = err.problems.map((p) => `${p.path} ${p.message}`).join('\n');
+      assert.match(msgs, /\/zones\/0\/devices\/0\/inputs\/0\/channel channel 9: "di8-modbus-f02" has 8/);
+      assert.match(msgs, /\/zones\/0\/devices\/0\/inputs\/2\/channel channel 2 is mapped twice/);
+      assert.match(msgs, /\/zones\/0\/devices\/0\/inputs\/2\/metric water_leak is reported twice/);
+      assert.match(msgs, /\/zones\/0\/devices\/1 "di-2" is a 8-channel input module: map its wired channels/);
+      assert.match(msgs, /\/zones\/0\/devices\/2\/inputs profile "th-modbus-f03" has no input channels/);
+      assert.match(msgs, /\/notifications\/0\/url a wecom route needs a url/);
+      assert.match(msgs, /\/notifications\/1 an e-mail route has addresses \("to"\), not a url/);
+      assert.match(msgs, /\/notifications\/2\/levels\/1\/afterS levels go in order/);
+      return true;
+    },
+  );
+});
+
+test('a DI module measures what its site config wires: each channel a state metric, NC inverted', () => {
+  const profiles = loadProfiles();
+  const demo = loadSites(undefined, profiles).get('demo')!;
+  const di = demo.zones.flatMap((z) => z.devices).find((d) => d.id === 'mr-di-1')!;
+  const p = deviceProfile(profiles, di)!;
+  assert.deepEqual(
+    p.metrics.map((m) => [m.metric, m.register?.function, m.register?.address, m.register?.invert ?? false]),
+    [
+      ['water_leak', 2, 0, false],
+      ['smoke', 2, 1, true],
+      ['door_open', 2, 2, true],
+      ['ac_running', 2, 3, false],
+    ],
+  );
+  assert.equal(deviceProfile(profiles, di), p, 'the same object on every call');
+  assert.deepEqual(profiles.get('di8-modbus-f02')!.metrics, [], 'the model itself measures nothing');
+  const ups = profiles.get('ups-modbus-f03')!;
+  assert.deepEqual(
+    ups.metrics
+      .filter((m) => m.register?.bit !== undefined)
+      .map((m) => [m.metric, m.register?.bit, !!m.register?.invert]),
+    [
+      ['ups_on_battery', 7, false],
+      ['mains_ok', 7, true],
+    ],
+  );
+});
+
+test('the edge config built from a server-kept site carries the DI channels and the SNMP devices', () => {
+  const profiles = loadProfiles();
+  const site = structuredClone(loadSites(undefined, profiles).get('demo')!);
+  site.edge = { buses: [{ id: 'b1', port: '/dev/ttyUSB0', baudRate: 9600 }], mqttDevices: { port: 1884 } };
+  const mr = site.zones.find((z) => z.id === 'machine-room')!;
+  for (const d of mr.devices) if (d.id === 'mr-di-1') Object.assign(d, { bus: 'b1', unitId: 7 });
+  mr.devices.push({
+    id: 'mr-ups-2',
+    profile: 'ups-snmp-rfc1628',
+    snmp: { host: '192.168.1.50', community: 'hallmon' },
+  });
+  assert.deepEqual(siteProblems(site, profiles), []);
+  const edge = edgeConfigFromSite(site, profiles, {
+    uplink: { url: 'mqtt://x:1883', username: 'u', password: 'p' },
+    dataDir: '/tmp/x',
+  });
+  const di = edge.buses![0]!.devices.find((d) => d.id === 'mr-di-1')!;
+  assert.equal(di.unitId, 7);
+  assert.deepEqual(
+    di.inputs!.map((c) => [c.channel, c.metric, c.contact]),
+    [
+      [1, 'water_leak', 'NO'],
+      [2, 'smoke', 'NC'],
+      [3, 'door_open', 'NC'],
+      [4, 'ac_running', 'NO'],
+    ],
+  );
+  assert.deepEqual(edge.snmpDevices, [
+    { id: 'mr-ups-2', profile: 'ups-snmp-rfc1628', zone: 'machine-room', host: '192.168.1.50', community: 'hallmon' },
+  ]);
+  // A T/H transmitter with an SNMP host is refused, naming the field.
+  const th = mr.devices.find((d) => d.id === 'mr-th-1')!;
+  th.snmp = { host: '10.0.0.1' };
+  assert.deepEqual(
+    siteProblems(site, profiles).map((p) => p.path),
+    ['/zones/1/devices/0/snmp'],
+  );
 });

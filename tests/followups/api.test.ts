@@ -116,4 +116,62 @@ test('follow-up API: list, steps by role, validation, alarms through the hub', {
     [[id, 'resolved', 'admin']],
   );
   assert.equal((await server.post<Err>(path, { action: 'respond', note: '' }, hall)).status, 409);
+
+  // Callbacks (回访) are still taken on a resolved follow-up; each names its outcome, and only a
+  // resident who was reached is satisfied or not.
+  const noOutcome = await server.post<Err>(path, { action: 'callback', note: '' }, hall);
+  assert.equal(noOutcome.status, 400);
+  assert.match(noOutcome.body.message, /outcome/);
+  const noVerdict = await server.post<Err>(path, { action: 'callback', note: '', outcome: 'reached' }, hall);
+  assert.equal(noVerdict.status, 400);
+  assert.match(noVerdict.body.message, /satisfied/);
+  const stray = await server.post<Err>(path, { action: 'respond', note: '', outcome: 'reached' }, hall);
+  assert.equal(stray.status, 400);
+  assert.match(stray.body.message, /callback/);
+  const early = await server.post<Err>(
+    path,
+    { action: 'callback', note: '', outcome: 'no-answer', at: new Date(ts - 60_000).toISOString() },
+    hall,
+  );
+  assert.equal(early.status, 400);
+  assert.match(early.body.message, /at/);
+  assert.equal(
+    (await server.post<Err>(path, { action: 'callback', note: '', outcome: 'no-answer', satisfied: true }, hall))
+      .status,
+    400,
+  );
+  const missed = await server.post<FollowupJson>(
+    path,
+    { action: 'callback', note: '无人接听', outcome: 'no-answer', at: new Date(clock.t - 3_600_000).toISOString() },
+    hall,
+  );
+  assert.equal(missed.status, 200);
+  assert.equal(missed.body.satisfied, null, 'nobody reached yet');
+  const reached = await server.post<FollowupJson>(
+    path,
+    { action: 'callback', note: '对整改满意', outcome: 'reached', satisfied: true },
+    hall,
+  );
+  assert.equal(reached.status, 200);
+  assert.deepEqual(
+    reached.body.callbacks.map((c) => [c.outcome, c.satisfied, c.by, c.note]),
+    [
+      ['no-answer', null, 'hall1', '无人接听'],
+      ['reached', true, 'hall1', '对整改满意'],
+    ],
+  );
+  assert.equal(reached.body.satisfied, true);
+  assert.equal(
+    (await server.post<Err>(path, { action: 'callback', note: '', outcome: 'reached', satisfied: false }, assessor))
+      .status,
+    403,
+  );
+  const audit = await server.get<Array<{ action: string; target: string; detail: Record<string, unknown> }>>(
+    '/api/audit?site=demo',
+    admin,
+  );
+  assert.ok(
+    audit.body.some((e) => e.action === 'followup' && e.target === id && e.detail.outcome === 'reached'),
+    'the callback is in the audit trail',
+  );
 });

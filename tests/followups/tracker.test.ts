@@ -51,7 +51,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
 
   await tracker.record('demo', [bad, good]);
   await tracker.record('demo', [bad]); // redelivery (at-least-once from the edge)
-  const open = await await tracker.list('demo', true);
+  const open = await tracker.list('demo', true);
   assert.equal(open.length, 1, 'only the bad rating opens a follow-up, once');
   const f = open[0]!;
   assert.equal(f.id, id);
@@ -80,8 +80,8 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   assert.equal(raised.peak, 1);
   assert.deepEqual((await tracker.list('demo', true))[0]!.overdue, ['response']);
 
-  const answered = await tracker.act(id, 'respond', 'called the citizen back', 'hall1');
-  assert.ok(answered && answered !== 'resolved');
+  const answered = await tracker.act(id, { action: 'respond', note: 'called the citizen back' }, 'hall1');
+  assert.ok(answered && answered !== 'resolved' && !('problem' in answered));
   assert.equal(answered.state, 'responded');
   assert.equal(answered.respondedBy, 'hall1');
   assert.equal(answered.note, 'called the citizen back');
@@ -99,8 +99,8 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   );
 
   clock.t = sh('2025-05-14T09:30:00');
-  const complex = await tracker.act(id, 'complex', 'needs the district bureau', 'admin');
-  assert.ok(complex && complex !== 'resolved');
+  const complex = await tracker.act(id, { action: 'complex', note: 'needs the district bureau' }, 'admin');
+  assert.ok(complex && complex !== 'resolved' && !('problem' in complex));
   assert.equal(complex.complex, true);
   assert.equal(complex.complexBy, 'admin');
   assert.deepEqual(
@@ -127,8 +127,8 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   );
   assert.equal(late.state, 'raised');
 
-  const done = await again.tracker.act(id, 'resolve', 'fixed', 'hall1');
-  assert.ok(done && done !== 'resolved');
+  const done = await again.tracker.act(id, { action: 'resolve', note: 'fixed' }, 'hall1');
+  assert.ok(done && done !== 'resolved' && !('problem' in done));
   assert.equal(done.state, 'resolved');
   assert.equal(done.resolvedBy, 'hall1');
   assert.deepEqual(done.overdue, []);
@@ -143,8 +143,11 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   );
   assert.equal((await again.tracker.list('demo', true)).length, 0);
   assert.equal((await again.tracker.list('demo', false)).length, 1);
-  assert.equal(await again.tracker.act(id, 'respond', '', 'hall1'), 'resolved');
-  assert.equal(await again.tracker.act('demo:nope:2025-01-01T00:00:00.000Z', 'respond', '', 'hall1'), undefined);
+  assert.equal(await again.tracker.act(id, { action: 'respond', note: '' }, 'hall1'), 'resolved');
+  assert.equal(
+    await again.tracker.act('demo:nope:2025-01-01T00:00:00.000Z', { action: 'respond', note: '' }, 'hall1'),
+    undefined,
+  );
 });
 
 test('resolved in time raises nothing; a late step still leaves its alarm on record', async (t) => {
@@ -164,10 +167,14 @@ test('resolved in time raises nothing; a late step still leaves its alarm on rec
   assert.equal((await tracker.list('demo', true)).length, 2, 'ratings of 1 and 2 from evaluators in the hall only');
 
   clock.t = sh('2025-05-07T12:00:00');
-  await tracker.act(id, 'resolve', 'sorted at the counter', 'hall1');
+  await tracker.act(id, { action: 'resolve', note: 'sorted at the counter' }, 'hall1');
   // No tick ran after the answer day; the step comes late and is judged first.
   clock.t = sh('2025-05-08T08:00:00');
-  const late = await tracker.act(`demo:eval-w03:${new Date(ratedAt).toISOString()}`, 'respond', '', 'hall1');
+  const late = await tracker.act(
+    `demo:eval-w03:${new Date(ratedAt).toISOString()}`,
+    { action: 'respond', note: '' },
+    'hall1',
+  );
   assert.ok(late && late !== 'resolved');
   await tracker.tick();
   assert.deepEqual(

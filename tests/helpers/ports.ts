@@ -13,3 +13,16 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A free loopback UDP port (snmpd's agent address in the SNMP tests). */
+export async function freeUdpPort(): Promise<number> {
+  const { createSocket } = await import('node:dgram');
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.on('error', reject);
+    s.bind(0, '127.0.0.1', () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -5,8 +5,23 @@
 // hour of a sensor whose rule's kind has no quiet test.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { loadCatalogue, loadProfiles, RULE_KINDS, shippedCalendar, type Metric } from '@hallmon/firmware-config';
-import { findRuleKind, kindsJudgedBy, ruleKind, RuleEngine, type HourSummary, type RuleInstance } from '@hallmon/rules';
+import {
+  deviceProfile,
+  loadCatalogue,
+  loadProfiles,
+  RULE_KINDS,
+  shippedCalendar,
+  type Metric,
+} from '@hallmon/firmware-config';
+import {
+  findRuleKind,
+  kindsJudgedBy,
+  kindsNotForEngines,
+  ruleKind,
+  RuleEngine,
+  type HourSummary,
+  type RuleInstance,
+} from '@hallmon/rules';
 import { ActiveHours, suspiciousHours } from '../../server/src/evidence/quiet-hours.ts';
 import { siteSchedule } from '../../server/src/evidence/period.ts';
 import { at, demoSite, makeEngine } from './fixture.ts';
@@ -33,30 +48,33 @@ test('the binding makes the instances the specs say: one per watched device, one
         if (spec.scope === 'zone') expected.push(`${rule.id}:${zone.id}`);
         else
           for (const d of zone.devices)
-            if (spec.watches(rule, profiles.get(d.profile))) expected.push(`${rule.id}:${d.id}`);
+            if (spec.watches(rule, deviceProfile(profiles, d))) expected.push(`${rule.id}:${d.id}`);
       }
   assert.deepEqual(engine.rules.map((r) => r.key).sort(), expected.sort());
   // Every kind the demo site can use is bound somewhere, so the comparison covers them all.
   assert.deepEqual(new Set(engine.rules.map((r) => r.bound.rule.kind)), new Set(RULE_KINDS));
   for (const r of engine.rules) {
     const device = site.zones.flatMap((z) => z.devices).find((d) => d.id === r.bound.sensor);
-    const measured = profiles.get(device?.profile ?? '')?.metrics.map((m) => m.metric) ?? [];
+    const measured = (device ? deviceProfile(profiles, device)?.metrics : undefined)?.map((m) => m.metric) ?? [];
     for (const m of ruleKind(r.bound.rule.kind).reads(r.bound.rule, measured))
       assert.ok(measured.includes(m), `${r.key} reads ${m}, which its device does not measure`);
   }
 });
 
-test("live engines leave the follow-up tracker's kinds out by default, and only those", () => {
-  assert.deepEqual(kindsJudgedBy('followup-tracker'), ['bad-rating-followup']);
+test("live engines leave the server's own judges' kinds out by default, and only those", () => {
+  assert.deepEqual(kindsJudgedBy('followup-tracker'), ['bad-rating-followup', 'followup-rate']);
+  assert.deepEqual(kindsJudgedBy('entry-register'), ['unregistered-entry']);
+  assert.deepEqual(kindsNotForEngines().sort(), ['bad-rating-followup', 'followup-rate', 'unregistered-entry']);
   const live = new RuleEngine({
     site: demoSite(),
     catalogue,
     calendar: shippedCalendar(),
     profiles,
-    excludeKinds: kindsJudgedBy('followup-tracker'),
+    excludeKinds: kindsNotForEngines(),
   });
-  assert.ok(!live.rules.some((r) => ruleKind(r.bound.rule.kind).liveBy === 'followup-tracker'));
+  assert.ok(!live.rules.some((r) => ruleKind(r.bound.rule.kind).liveBy !== 'engine'));
   assert.ok(live.rules.some((r) => r.bound.rule.kind === 'evaluation-rate'));
+  assert.ok(live.rules.some((r) => r.bound.rule.kind === 'state'));
 });
 
 test('fast path: a rule whose kind has no quiet test has every hour replayed; one with a test only its suspicious hours', () => {

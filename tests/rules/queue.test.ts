@@ -125,9 +125,12 @@ test('events shuffled within the late bound give the same alarms as in order', (
     only(inOrder.transitions, WAIT).length > 0 && only(inOrder.transitions, LEN).length > 0,
     'the scenario raises both rules',
   );
+  // The queue rules' own alarms (the hall's other detectors judge the hour by the watermark, which the
+  // late bound moves).
+  const queueOnly = (ts: Transition[]) => canonical([...only(ts, WAIT), ...only(ts, LEN)]);
   for (const seed of [1, 7, 42]) {
     const shuffled = run(shuffleWithinBound(steps, seed));
-    assert.deepEqual(canonical(shuffled.transitions), canonical(inOrder.transitions), `seed ${seed}`);
+    assert.deepEqual(queueOnly(shuffled.transitions), queueOnly(inOrder.transitions), `seed ${seed}`);
   }
 });
 

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import type { TSchema } from '@sinclair/typebox';
 import { API, ApiError, contractProblems, type ApiRoute } from '@hallmon/contract';
+import { SigningKeys, dayLinkText } from '@hallmon/server';
 import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 interface Call {
@@ -101,7 +103,37 @@ test('every /api route answers what its contract schema says, errors included', 
     async () => (await server.get<{ id: string }[]>('/api/followups?site=demo', admin)).body[0]?.id,
     'the bad rating to open a follow-up',
   );
+  const visitBody = {
+    site: 'demo',
+    visitor: '张工',
+    organisation: '电信青浦分公司',
+    reason: '更换光猫',
+    escort: '李网管',
+  };
+  const visit = await server.post<{ id: string }>('/api/visits', visitBody, net);
+  assert.equal(visit.status, 201, JSON.stringify(visit.body));
   const alarmPath = `/api/alarms/${encodeURIComponent(alarm.id)}`;
+  // A day digest as a hall publishes it, signed with a key of its own.
+  const keyDir = tempDir('hallmon-contract-keys-');
+  t.onTestFinished(() => keyDir.remove());
+  const digestOf = (site: string) => {
+    const k = new SigningKeys(keyDir.path).forSite(site);
+    const chain = 'a'.repeat(64);
+    return {
+      format: 'hallmon-day-digest/1',
+      site,
+      day: '2025-05-06',
+      digest: 'b'.repeat(64),
+      rollupDigest: null,
+      recordsDigest: null,
+      auditDigest: null,
+      chain,
+      sealedAt: new Date(start).toISOString(),
+      keyId: k.keyId,
+      publicKey: k.publicKey,
+      signature: k.sign(dayLinkText(site, '2025-05-06', chain)),
+    };
+  };
   // Site configuration: a third site to change, and a credential to revoke.
   const third = {
     id: 'third',
@@ -189,6 +221,8 @@ test('every /api route answers what its contract schema says, errors included', 
     { route: 'GET /api/status', path: `/api/status?site=demo&${range}`, token: assessor },
     { route: 'GET /api/devices', path: '/api/devices', token: assessor },
     { route: 'GET /api/marks', path: `/api/marks?site=demo&sensor=mr-th-1&${range}`, token: assessor },
+    { route: 'GET /api/noise', path: '/api/noise?site=demo&sensor=hall-noise-1', token: hall },
+    { route: 'GET /api/noise', path: `/api/noise?site=demo&sensor=hall-slm-1&window=15m&to=${end}`, token: hall },
     { route: 'GET /api/followups', path: '/api/followups?site=demo&state=all', token: assessor },
     {
       route: 'POST /api/followups/:id',
@@ -199,10 +233,40 @@ test('every /api route answers what its contract schema says, errors included', 
     },
     { route: 'POST /api/selftest', path: '/api/selftest?site=demo', method: 'POST', token: admin },
     { route: 'GET /api/selftest', path: '/api/selftest?site=demo', token: assessor },
+    { route: 'POST /api/visits', path: '/api/visits', method: 'POST', body: visitBody, token: net, status: 201 },
+    { route: 'GET /api/visits', path: '/api/visits?site=demo', token: assessor },
+    { route: 'GET /api/visits', path: `/api/visits?site=demo&${range}&state=inside`, token: hall },
+    {
+      route: 'POST /api/visits/:id/out',
+      path: `/api/visits/${visit.body.id}/out`,
+      method: 'POST',
+      body: {},
+      token: net,
+    },
     {
       route: 'GET /api/evidence',
       path: `/api/evidence?site=demo&from=${today}&to=${today}&format=json`,
       token: assessor,
+    },
+    { route: 'GET /api/scorecard', path: `/api/scorecard?site=demo&from=${today}&to=${today}`, token: assessor },
+    { route: 'GET /api/district', path: '/api/district?period=month', token: assessor },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'monthly' },
+      token: admin,
+      status: 202,
+    },
+    { route: 'GET /api/reports', path: '/api/reports', token: assessor },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: [digestOf('demo')] },
+    { route: 'GET /api/digests', path: '/api/digests?site=demo&from=2025-05-01&to=2025-05-31', token: assessor },
+    {
+      route: 'POST /api/followups/:id',
+      path: `/api/followups/${encodeURIComponent(followupId)}`,
+      method: 'POST',
+      body: { action: 'callback', note: '满意', outcome: 'reached', satisfied: true },
+      token: hall,
     },
     { route: 'GET /api/config/profiles', path: '/api/config/profiles', token: admin },
     { route: 'GET /api/config/sites', path: '/api/config/sites', token: admin },
@@ -426,6 +490,8 @@ test('every /api route answers what its contract schema says, errors included', 
       token: admin,
       status: 400,
     },
+    { route: 'GET /api/noise', path: '/api/noise?site=demo&sensor=mr-th-1', token: admin, status: 404 },
+    { route: 'GET /api/noise', path: '/api/noise?site=demo&sensor=hall-noise-1&window=2m', token: admin, status: 400 },
     { route: 'GET /api/followups', path: '/api/followups?site=demo&state=closed', token: admin, status: 400 },
     {
       route: 'POST /api/followups/:id',
@@ -437,12 +503,82 @@ test('every /api route answers what its contract schema says, errors included', 
     },
     { route: 'POST /api/selftest', path: '/api/selftest?site=demo', method: 'POST', token: assessor, status: 403 },
     { route: 'GET /api/selftest', path: '/api/selftest?site=nowhere', token: admin, status: 404 },
+    { route: 'GET /api/visits', path: '/api/visits?site=nowhere', token: admin, status: 404 },
+    { route: 'GET /api/visits', path: '/api/visits?site=demo&state=gone', token: admin, status: 400 },
+    { route: 'POST /api/visits', path: '/api/visits', method: 'POST', body: visitBody, token: hall, status: 403 },
+    {
+      route: 'POST /api/visits',
+      path: '/api/visits',
+      method: 'POST',
+      body: { ...visitBody, inAt: '2001-01-01T00:00:00Z' },
+      token: net,
+      status: 400,
+    },
+    {
+      route: 'POST /api/visits/:id/out',
+      path: `/api/visits/${visit.body.id}/out`,
+      method: 'POST',
+      body: {},
+      token: net,
+      status: 409,
+    },
+    {
+      route: 'POST /api/visits/:id/out',
+      path: '/api/visits/v-nope/out',
+      method: 'POST',
+      body: {},
+      token: admin,
+      status: 404,
+    },
     {
       route: 'GET /api/evidence',
       path: `/api/evidence?site=demo&from=${today}&to=2000-01-01`,
       token: admin,
       status: 400,
     },
+    {
+      route: 'GET /api/scorecard',
+      path: `/api/scorecard?site=other&from=${today}&to=${today}`,
+      token: demoHall,
+      status: 403,
+    },
+    {
+      route: 'GET /api/scorecard',
+      path: `/api/scorecard?site=demo&from=${today}&to=2000-01-01`,
+      token: admin,
+      status: 400,
+    },
+    { route: 'GET /api/district', path: '/api/district?period=week', token: admin, status: 400 },
+    { route: 'GET /api/district', path: '/api/district', status: 401 },
+    { route: 'GET /api/reports', path: '/api/reports', status: 401 },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'hourly' },
+      token: admin,
+      status: 400,
+    },
+    {
+      route: 'POST /api/reports',
+      path: '/api/reports',
+      method: 'POST',
+      body: { plan: 'monthly' },
+      token: hall,
+      status: 403,
+    },
+    { route: 'GET /api/reports/:id/file/*', path: '/api/reports/nope/file/evidence.pdf', token: admin, status: 404 },
+    { route: 'GET /api/reports/:id/file/*', path: '/api/reports/nope/file/evidence.pdf?exp=1&sig=abc', status: 403 },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: { site: 'demo' }, status: 400 },
+    { route: 'POST /api/digests', path: '/api/digests', method: 'POST', body: digestOf('nowhere'), status: 404 },
+    {
+      route: 'POST /api/digests',
+      path: '/api/digests',
+      method: 'POST',
+      body: { ...digestOf('demo'), chain: 'c'.repeat(64) },
+      status: 400,
+    },
+    { route: 'GET /api/digests', path: '/api/digests?site=demo', status: 401 },
     { route: 'GET /api/config/profiles', path: '/api/config/profiles', token: hall, status: 403 },
     { route: 'GET /api/config/sites', path: '/api/config/sites', status: 401 },
     {
@@ -665,6 +801,23 @@ test('every /api route answers what its contract schema says, errors included', 
         .toString(),
       '%PDF-',
     );
+  }
+
+  // Step: a report queued above builds in the background; its PDF downloads with a token
+  {
+    const done = await waitFor(
+      async () =>
+        (
+          await server.get<{ reports: Array<{ id: string; state: string; scope: string }> }>('/api/reports', admin)
+        ).body.reports.find((r) => r.scope === 'demo' && r.state === 'done'),
+      'the demo monthly pack to be built',
+    );
+    const file = await fetch(`${server.url}/api/reports/${encodeURIComponent(done.id)}/file/evidence.pdf`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-type') ?? '', /^application\/pdf/);
+    ok.push({ route: 'GET /api/reports/:id/file/*', path: '' });
   }
 
   // Step: every route of the contract was called

@@ -149,6 +149,8 @@ describe('GET /api/latest, /api/devices and /api/sites summer', () => {
         'queue-1',
         'mr-th-1',
         'mr-th-2',
+        'mr-di-1',
+        'mr-ups-1',
         'ar-th-1',
       ],
     );

@@ -31,6 +31,7 @@ const METHODS = {
     'insert',
     'get',
     'list',
+    'addCallback',
     'active',
     'respond',
     'markComplex',
@@ -41,6 +42,8 @@ const METHODS = {
   ],
   deliveries: [
     'has',
+    'heard',
+    'firstNotice',
     'delivered',
     'lastReminder',
     'begin',
@@ -209,6 +212,7 @@ export function stateSuite(name: string, fixture: StateFixture): void {
         site: 'demo',
         device: 'eval-w01',
         window: 'W01',
+        ticket: 'A017',
         score: 1,
         ratedAt: 1000,
         responseDue: 2000,
@@ -217,7 +221,7 @@ export function stateSuite(name: string, fixture: StateFixture): void {
       };
       assert.equal(await followups.insert(f), true);
       assert.equal(await followups.insert(f), false);
-      await followups.insert({ ...f, id: 'other:x', site: 'other' });
+      await followups.insert({ ...f, id: 'other:x', site: 'other', ticket: null });
       assert.deepEqual(
         (await followups.active(['demo'])).map((r) => r.id),
         [f.id],
@@ -238,6 +242,81 @@ export function stateSuite(name: string, fixture: StateFixture): void {
       assert.equal((await followups.list('demo', true)).length, 0);
       assert.equal((await followups.list('demo', false)).length, 1);
       assert.deepEqual(await followups.active(['demo']), []);
+      assert.deepEqual(
+        [r?.ticket, (await followups.get('other:x'))?.ticket],
+        ['A017', null],
+        'the served ticket of a real-name rating is kept',
+      );
+    });
+
+    test('follow-up callbacks (回访): kept with their follow-up in time order, once per person and instant', async () => {
+      const f = {
+        id: 'demo:eval-w02:2025-05-07T02:00:00.000Z',
+        site: 'demo',
+        device: 'eval-w02',
+        window: 'W02',
+        ticket: null,
+        score: 2,
+        ratedAt: 10_000,
+        responseDue: 20_000,
+        simpleDue: 30_000,
+        complexDue: 40_000,
+      };
+      await followups.insert(f);
+      assert.deepEqual((await followups.get(f.id))?.callbacks, [], 'none before the first call');
+      const reached = {
+        at: 35_000,
+        by: 'li',
+        outcome: 'reached' as const,
+        satisfied: false,
+        note: '仍不满意',
+        recordedAt: 36_000,
+      };
+      const missed = {
+        at: 31_000,
+        by: 'li',
+        outcome: 'no-answer' as const,
+        satisfied: null,
+        note: null,
+        recordedAt: 31_500,
+      };
+      assert.equal(await followups.addCallback(f.id, reached), true);
+      assert.equal(await followups.addCallback(f.id, missed), true);
+      assert.equal(
+        await followups.addCallback(f.id, { ...reached, satisfied: true, recordedAt: 37_000 }),
+        false,
+        'the same person at the same instant is one call',
+      );
+      const satisfied = { ...reached, at: 38_000, by: 'wang', satisfied: true, note: null, recordedAt: 38_000 };
+      assert.equal(await followups.addCallback(f.id, satisfied), true);
+      await followups.resolve(f.id, 32_000, 'li');
+      const want = [missed, reached, satisfied];
+      assert.deepEqual((await followups.get(f.id))?.callbacks, want);
+      const listed = await followups.list('demo', false);
+      assert.deepEqual(
+        listed.map((x) => [x.id, x.callbacks.length]),
+        [
+          [f.id, 3],
+          ['demo:eval-w01:2025-05-06T01:00:00.000Z', 0],
+        ],
+        'each follow-up with its own callbacks, newest rating first',
+      );
+      assert.deepEqual(listed[0]?.callbacks, want);
+      // More than the 5000 a page lists: `all` gives every one (the evidence reads a whole year).
+      for (let i = 0; i <= 5000; i++)
+        await followups.insert({ ...f, id: `bulk:${i}`, site: 'bulk', ratedAt: 100_000 + i });
+      await followups.addCallback('bulk:0', { ...missed, at: 100_500 });
+      assert.equal((await followups.list('bulk', false)).length, 5000);
+      const all = await followups.list('bulk', false, true);
+      assert.equal(all.length, 5001);
+      assert.deepEqual(all.at(-1)?.callbacks, [{ ...missed, at: 100_500 }], 'the oldest has its callback');
+      // Active follow-ups carry their callbacks too (the tracker judges them).
+      await followups.insert({ ...f, id: 'demo:open', ratedAt: 50_000 });
+      await followups.addCallback('demo:open', missed);
+      assert.deepEqual(
+        (await followups.active(['demo'])).map((x) => [x.id, x.callbacks.length]),
+        [['demo:open', 1]],
+      );
     });
 
     test('deliveries and self-tests: attempts kept in order, reminders counted', async () => {
@@ -250,19 +329,51 @@ export function stateSuite(name: string, fixture: StateFixture): void {
         reminder: 0,
       };
       assert.equal(await deliveries.has('A1', 'raised'), false);
+      assert.equal(await deliveries.firstNotice('A1'), undefined);
       const id = await deliveries.begin({ ...row, at: 100 });
       assert.equal(await deliveries.has('A1', 'raised'), true);
+      assert.equal(await deliveries.firstNotice('A1'), 100);
       assert.equal(await deliveries.delivered('A1', 'wecom', 'raised', 0), false);
       await deliveries.attempt(id, { at: 101, ok: false, status: 500 }, 'pending');
       await deliveries.attempt(id, { at: 102, ok: true, status: 200 }, 'delivered');
       assert.equal(await deliveries.delivered('A1', 'wecom', 'raised', 0), true);
       const [d] = await deliveries.forAlarm('A1');
-      assert.deepEqual([d?.status, d?.deliveredAt, d?.attempts.map((a) => a.at)], ['delivered', 102, [101, 102]]);
+      assert.deepEqual(
+        [d?.status, d?.deliveredAt, d?.attempts.map((a) => a.at), d?.level],
+        ['delivered', 102, [101, 102], 1],
+        'a notice without a level is at level 1',
+      );
       assert.deepEqual(await deliveries.lastReminder('A1'), { reminder: 0, at: null });
       await deliveries.begin({ ...row, event: 'reminder', reminder: 1, at: 200 });
       await deliveries.begin({ ...row, event: 'reminder', reminder: 2, at: 300 });
       assert.deepEqual(await deliveries.lastReminder('A1'), { reminder: 2, at: 300 });
       assert.equal((await deliveries.forSite('demo', 0, 250)).length, 2);
+
+      // Escalation levels: each level's notice is its own row; reminders and clears are not "heard".
+      const lv = { ...row, alarmId: 'A2' };
+      await deliveries.begin({ ...lv, level: 1, at: 1000 });
+      await deliveries.begin({ ...lv, routeId: 'mail', url: 'mailto:a@x.cn', level: 1, at: 1000 });
+      const l2 = await deliveries.begin({ ...lv, event: 'escalated', level: 2, at: 2200 });
+      await deliveries.begin({ ...lv, event: 'reminder', reminder: 1, level: 2, at: 2500 });
+      await deliveries.begin({ ...lv, event: 'cleared', level: 3, at: 2600 });
+      assert.equal(await deliveries.firstNotice('A2'), 1000);
+      assert.deepEqual(await deliveries.heard('A2'), [
+        { routeId: 'mail', level: 1 },
+        { routeId: 'wecom', level: 1 },
+        { routeId: 'wecom', level: 2 },
+      ]);
+      assert.equal(await deliveries.has('A2', 'escalated', 0, 2), true);
+      assert.equal(await deliveries.has('A2', 'escalated', 0, 3), false);
+      assert.equal(await deliveries.has('A2', 'escalated'), true, 'at any level');
+      assert.equal(await deliveries.has('A2', 'raised', 0, 2), false);
+      await deliveries.attempt(l2, { at: 2201, ok: true, status: 200 }, 'delivered');
+      assert.equal(await deliveries.delivered('A2', 'wecom', 'escalated', 0, 2), true);
+      assert.equal(await deliveries.delivered('A2', 'wecom', 'escalated', 0, 3), false);
+      assert.equal(await deliveries.delivered('A2', 'wecom', 'escalated', 0), false, 'level 1 by default');
+      assert.deepEqual(
+        (await deliveries.forAlarm('A2')).map((x) => `${x.routeId}/${x.event}/${x.level}`),
+        ['wecom/raised/1', 'mail/raised/1', 'wecom/escalated/2', 'wecom/reminder/2', 'wecom/cleared/3'],
+      );
       const t = {
         id: 'demo:1',
         site: 'demo',

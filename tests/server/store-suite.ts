@@ -106,6 +106,48 @@ export function storeSuite(o: SuiteOptions): void {
       assert.deepEqual(agg, [{ ts: T, count: 6, min: 20, max: 25, mean: 22.5 }]);
     });
 
+    test('a state series is stored as its changes; its rollups count them; the UPS figures beside it', async (t) => {
+      const s = await fresh(t);
+      const st = (ts: number, value: number, metric: StoredReading['metric'] = 'water_leak') =>
+        r(ts, value, { sensor: 'mr-di-1', metric });
+      await s.writeReadings([
+        st(T, 0),
+        st(T + 30_000, 1),
+        st(T + 7 * MIN, 0),
+        st(T + 7 * MIN, 0), // a redelivery: one reading
+        r(T + 30_000, 23, { sensor: 'mr-ups-1', metric: 'ups_runtime_min' }),
+      ]);
+      const q = { site: 'demo', sensor: 'mr-di-1', metric: 'water_leak' as const, from: T, to: T + HOUR };
+      assert.deepEqual(
+        (await s.readRaw(q)).map((x) => [x.ts - T, x.value]),
+        [
+          [0, 0],
+          [30_000, 1],
+          [7 * MIN, 0],
+        ],
+      );
+      // Minute 0 holds 0 and 1 (mean 0.5), minute 7 the 0; no bucket for the minutes between.
+      assert.deepEqual(await s.readAggregate({ ...q, step: '1m' }), [
+        { ts: T, count: 2, min: 0, max: 1, mean: 0.5 },
+        { ts: T + 7 * MIN, count: 1, min: 0, max: 0, mean: 0 },
+      ]);
+      await s.flushRollups();
+      const h = await s.readHourRollups(q);
+      assert.deepEqual([...h.ts], [T]);
+      assert.deepEqual([h.count[0], h.min[0], h.max[0], h.sum[0]], [3, 0, 1, 1]);
+      const ups = await s.readRaw({
+        site: 'demo',
+        sensor: 'mr-ups-1',
+        metric: 'ups_runtime_min',
+        from: T,
+        to: T + HOUR,
+      });
+      assert.deepEqual(
+        ups.map((x) => x.value),
+        [23],
+      );
+    });
+
     test('raw reads honour the range (to exclusive), the series, the limit, quality and dur', async (t) => {
       const s = await fresh(t);
       await s.writeReadings([

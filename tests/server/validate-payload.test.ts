@@ -57,6 +57,32 @@ test('each bad reading is rejected with its reason; the rest of the batch is kep
   );
 });
 
+test('state inputs: 0 and 1 of a channel the site wires are kept; other values and unwired metrics are not', () => {
+  const st = { sensor: 'mr-di-1', metric: 'water_leak', ts: '2025-05-01T09:00:00+08:00' };
+  const r = validateTelemetry(
+    JSON.stringify([
+      { ...st, value: 1 },
+      { ...st, value: 0, ts: '2025-05-01T09:00:05+08:00' },
+      { ...st, value: 0.5 },
+      { ...st, value: 2 },
+      { ...st, metric: 'mains_ok', value: 1 }, // the DI module of the demo has no mains channel
+      { sensor: 'mr-ups-1', metric: 'ups_runtime_min', value: 41, ts: st.ts },
+      { sensor: 'mr-ups-1', metric: 'mains_ok', value: 0, ts: st.ts },
+    ]),
+    ctx,
+  );
+  assert.deepEqual(reasons(r.rejected), { 'bad-state': 2, 'unknown-metric': 1 });
+  assert.deepEqual(
+    r.accepted.map((a) => [a.sensor, a.metric, a.value]),
+    [
+      ['mr-di-1', 'water_leak', 1],
+      ['mr-di-1', 'water_leak', 0],
+      ['mr-ups-1', 'ups_runtime_min', 41],
+      ['mr-ups-1', 'mains_ok', 0],
+    ],
+  );
+});
+
 test('JSON numbers too large for a double are not finite', () => {
   const r = validateTelemetry('{"sensor":"mr-th-1","metric":"temperature","value":1e999,"ts":1}', ctx);
   assert.deepEqual(reasons(r.rejected), { 'not-finite': 1 });

@@ -6,8 +6,8 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLogger, loadCatalogue, loadProfiles, loadSites, shippedCalendar } from '@hallmon/firmware-config';
 import { backfillStore } from '@hallmon/demo';
-import { yearScenario, type Incident, estimateReadings, getScenario } from '@hallmon/simulators';
-import { createStore, buildEvidence, SealStore } from '@hallmon/server';
+import { yearScenario, type Incident, estimateReadings, generateHistory, getScenario } from '@hallmon/simulators';
+import { createStore, buildEvidence, readFollowupOutcomes, SealStore } from '@hallmon/server';
 import { tempDir } from '../helpers/tmp.ts';
 
 const at = (local: string) => Date.parse(`${local.replace(' ', 'T')}:00+08:00`);
@@ -58,15 +58,17 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
     log: createLogger('test', 'warn'),
     onProgress: (p) => (lastProgress = p),
   });
-  const expected = estimateReadings({
-    scenario: yearScenario(base, site, incidents),
-    site,
-    seed: 3,
-    from,
-    to,
-    stepS: { noise_laeq: 10 },
-  });
+  const hist = { scenario: yearScenario(base, site, incidents), site, seed: 3, from, to, stepS: { noise_laeq: 10 } };
+  let expected = 0;
+  let changes = 0;
+  for await (const b of generateHistory(hist)) {
+    expected += b.readings.length;
+    changes += b.readings.filter((x) => x.metric === 'ac_running' && x.value === 0).length;
+  }
   assert.equal(r.readings, expected, 'every generated reading is stored once');
+  // The estimate counts every sampled step and each state's 5-minute refreshes, not its changes.
+  assert.ok(expected - estimateReadings(hist) >= 0 && expected - estimateReadings(hist) <= 20);
+  assert.ok(changes > 0, 'the AC failure stopped the AC contact');
   assert.equal(r.duplicates, 0);
   assert.ok(lastProgress.final && lastProgress.readings === r.readings);
   assert.ok(r.events > 500, `three days of tickets and ratings, got ${r.events}`);
@@ -118,4 +120,27 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
   );
   // The normal days around the incidents stay clean: no hall climate excursion.
   assert.equal(pack.clauses.find((c) => c.clause === '1.3.2')!.excursions.length, 0);
+
+  // The staff's records of the residents' bad ratings: every one followed up, and the pack's
+  // follow-up rates read them (some answered late, most in time).
+  const bad = (await store.readEvents({ site: 'demo', from, to, types: ['rating'] })).filter(
+    (e) => e.score !== undefined && e.score <= 2,
+  );
+  assert.ok(bad.length > 0, 'three days of residents give some bad ratings');
+  assert.equal(r.followups, bad.length);
+  const rows = await readFollowupOutcomes(tmp.path, 'demo');
+  assert.equal(rows.length, bad.length);
+  assert.ok(rows.every((o) => o.respondedAt !== null && o.respondedAt >= o.ratedAt));
+  const withOutcomes = await buildEvidence({
+    store,
+    site,
+    catalogue: loadCatalogue(),
+    profiles,
+    calendar: shippedCalendar(),
+    from: '2025-05-06',
+    to: '2025-05-08',
+    followupOutcomes: rows,
+  });
+  const reply = withOutcomes.scorecard.lines.find((l) => l.clause === '6.1.3')!;
+  assert.ok(reply.figure !== null && reply.figure > 50, `on-time replies ${reply.figure} %`);
 });

@@ -46,6 +46,9 @@ test('registry lists every named scenario', () => {
     'bad-rating-unanswered',
     'crc-errors',
     'dead-device',
+    'mains-failure',
+    'water-leak',
+    'unregistered-entry',
   ])
     assert.ok(names.includes(n), n);
   assert.equal(getScenario('no-such-thing'), undefined);
@@ -157,6 +160,75 @@ test('machine-room-ac-failure passes 32 °C and recovers; the normal machine roo
   // Warmer air at the same moisture: RH falls.
   assert.ok(
     fail.value('mr-th-1', 'humidity', at + 40 * MIN)! < normal.value('mr-th-1', 'humidity', at + 40 * MIN)! - 8,
+  );
+});
+
+test('machine-room states: normal inputs, mains failure with a falling UPS, water leak, unregistered entry, AC stop', () => {
+  const normal = scenario('normal-day').signals(site, 5, { from: DAY_START });
+  for (const t of [DAY_START, DAY_START + 9 * 3_600_000]) {
+    assert.deepEqual(
+      (['water_leak', 'smoke', 'door_open', 'ac_running'] as Metric[]).map((m) => normal.value('mr-di-1', m, t)),
+      [0, 0, 0, 1],
+    );
+    assert.deepEqual([normal.value('mr-ups-1', 'mains_ok', t), normal.value('mr-ups-1', 'ups_on_battery', t)], [1, 0]);
+    assert.equal(normal.value('mr-ups-1', 'ups_battery_pct', t), 100);
+    const rt = normal.value('mr-ups-1', 'ups_runtime_min', t)!;
+    assert.ok(rt > 35 && rt < 50, `runtime on mains ${rt} min`);
+  }
+  assert.equal(normal.value('mr-th-1', 'water_leak', DAY_START), undefined, 'a T/H transmitter has no inputs');
+
+  const mains = scenario('mains-failure').signals(site, 5, { from: DAY_START });
+  const at = mains.incidentAt!;
+  const v = (m: Metric, t: number) => mains.value('mr-ups-1', m, t)!;
+  assert.deepEqual([v('mains_ok', at - MIN), v('ups_on_battery', at - MIN)], [1, 0]);
+  assert.deepEqual([v('mains_ok', at + MIN), v('ups_on_battery', at + MIN)], [0, 1]);
+  assert.ok(v('ups_battery_pct', at + 10 * MIN) < v('ups_battery_pct', at + MIN), 'discharging');
+  assert.ok(v('ups_runtime_min', at + 19 * MIN) < v('ups_runtime_min', at - MIN) - 15, 'runtime falls on battery');
+  assert.deepEqual([v('mains_ok', at + 21 * MIN), v('ups_on_battery', at + 21 * MIN)], [1, 0], 'mains back');
+  assert.ok(v('ups_battery_pct', at + 40 * MIN) > v('ups_battery_pct', at + 21 * MIN), 'recharging');
+
+  const leak = scenario('water-leak').signals(site, 5, { from: DAY_START });
+  assert.deepEqual(
+    [-MIN, MIN, 14 * MIN, 16 * MIN].map((d) => leak.value('mr-di-1', 'water_leak', leak.incidentAt! + d)),
+    [0, 1, 1, 0],
+  );
+  const entry = scenario('unregistered-entry').signals(site, 5, { from: DAY_START });
+  assert.deepEqual(
+    [-MIN, MIN, 5 * MIN].map((d) => entry.value('mr-di-1', 'door_open', entry.incidentAt! + d)),
+    [0, 1, 0],
+  );
+  const ac = scenario('machine-room-ac-failure').signals(site, 5, { from: DAY_START });
+  assert.deepEqual(
+    [-MIN, MIN, 50 * MIN].map((d) => ac.value('mr-di-1', 'ac_running', ac.incidentAt! + d)),
+    [1, 0, 1],
+  );
+});
+
+test('history writes a state series as its changes and a 5-minute refresh, not at the poll rate', async () => {
+  const from = Date.parse('2025-05-06T10:00:00+08:00');
+  const leak = scenario('water-leak');
+  const incidentAt = from + 20 * MIN;
+  const states: Array<[number, number]> = [];
+  for await (const b of generateHistory({ scenario: leak, site, seed: 2, from, to: from + 3_600_000, incidentAt }))
+    for (const r of b.readings)
+      if (r.sensor === 'mr-di-1' && r.metric === 'water_leak') states.push([Date.parse(String(r.ts)), r.value]);
+  // 0 at the start, refreshed every 5 min, 1 within 10 s of the leak, refreshed, 0 when dry.
+  assert.deepEqual(
+    states.map(([t, value]) => [(t - from) / 1000, value]),
+    [
+      [0, 0],
+      [300, 0],
+      [600, 0],
+      [900, 0],
+      [1200, 1],
+      [1500, 1],
+      [1800, 1],
+      [2100, 0],
+      [2400, 0],
+      [2700, 0],
+      [3000, 0],
+      [3300, 0],
+    ],
   );
 });
 

@@ -127,8 +127,11 @@ test('simulate --backfill publishes contract batches as the gateway', async (t) 
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /backfill 100\.0 %/);
-  assert.match(r.stdout, /backfilled 2600 readings/);
-  await waitFor(() => [...readings.values()].reduce((a, b) => a + b, 0) === 2600, 'all readings at the broker');
+  // 2600 sampled (noise at 1 s, climate every minute) + the machine room's UPS figures every minute
+  // (3 × 20) + its states as changes with a 5-minute refresh (DI 4 and UPS 2 states × 4 readings).
+  assert.match(r.stdout, /backfilled 2684 readings/);
+  await waitFor(() => [...readings.values()].reduce((a, b) => a + b, 0) === 2684, 'all readings at the broker');
+  assert.equal(readings.get('mr-di-1'), 16, 'four states, each at 0, 5, 10 and 15 min');
   assert.equal(readings.get('hall-noise-1'), 1200);
   assert.equal(readings.get('mr-th-1'), 40, 'temperature and humidity every minute');
   assert.ok(events > 0);
@@ -156,7 +159,7 @@ test('simulate --backfill --data-dir writes a store and seals its days through t
   ]);
   assert.equal(r.code, 0, r.stderr);
   const m =
-    /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed$/m.exec(
+    /^backfilled (\d+) readings, (\d+) events and (\d+) status changes .* into (.+) in [\d.]+ s; (\d+) days sealed; (\d+) bad ratings followed up$/m.exec(
       r.stdout,
     );
   assert.ok(m, r.stdout);
@@ -164,7 +167,13 @@ test('simulate --backfill --data-dir writes a store and seals its days through t
   assert.equal(m[5], '2');
   const store = new Database(join(dir.path, 'hallmon.db'), { readonly: true });
   const seals = new Database(join(dir.path, 'seals.db'), { readonly: true });
+  const followups = new Database(join(dir.path, 'followups.db'), { readonly: true });
   try {
+    assert.equal(
+      (followups.prepare('SELECT count(*) AS n FROM followups').get() as { n: number }).n,
+      Number(m[6]),
+      'the staff records of the bad ratings',
+    );
     assert.equal((store.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n, Number(m[1]));
     assert.equal((store.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, Number(m[2]));
     const rows = seals.prepare('SELECT day, records FROM seals ORDER BY day').all() as Array<{
@@ -183,5 +192,6 @@ test('simulate --backfill --data-dir writes a store and seals its days through t
   } finally {
     store.close();
     seals.close();
+    followups.close();
   }
 });

@@ -6,10 +6,12 @@ import { getSession, setSession } from '../auth/auth.ts';
 import type {
   Answer,
   ApiError as ApiErrorBody,
+  CallbackOutcome,
   DeviceBody,
   FollowupAction,
   NewCredentialBody,
   NewUser,
+  NoiseWindowName,
   PasswordChange,
   PatchSiteBody,
   UserPatch,
@@ -132,8 +134,35 @@ export const api = {
   followups: (site: string, state: 'open' | 'all' = 'open', signal?: AbortSignal) =>
     request<Answer<'GET /api/followups'>>('GET', `/api/followups${qs({ site, state })}`, undefined, signal),
   /** A person's step on a follow-up (admin and hall; the server answers 403 to others). */
-  followupStep: (id: string, action: FollowupAction, note = '') =>
+  followupStep: (id: string, action: Exclude<FollowupAction, 'callback'>, note = '') =>
     request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, { action, note }),
+  /** The machine-room entry register (机房登记): visits of a site, the newest first. */
+  visits: (q: { site: string; state?: 'inside' | 'all' }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/visits'>>('GET', `/api/visits${qs({ site: q.site, state: q.state })}`, undefined, signal),
+  /** A visitor comes in (admin and netadmin; the server answers 403 to others). */
+  addVisit: (v: { site: string; visitor: string; organisation: string; reason: string; escort: string }) =>
+    request<Answer<'POST /api/visits'>>('POST', '/api/visits', v),
+  /** The visitor left (now). */
+  visitOut: (id: string) =>
+    request<Answer<'POST /api/visits/:id/out'>>('POST', `/api/visits/${encodeURIComponent(id)}/out`, {}),
+  /** Rolling noise windows (1/5/15/60 min) of one noise sensor, from the store. */
+  noise: (q: { site: string; sensor: string; window?: NoiseWindowName }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/noise'>>('GET', `/api/noise${qs(q)}`, undefined, signal),
+  /** A callback (回访): how it went and, when the resident was reached, whether they were satisfied. */
+  callback: (id: string, c: { outcome: CallbackOutcome; satisfied: boolean | null; note: string }) =>
+    request<Answer<'POST /api/followups/:id'>>('POST', `/api/followups/${encodeURIComponent(id)}`, {
+      action: 'callback',
+      note: c.note,
+      outcome: c.outcome,
+      ...(c.outcome === 'reached' ? { satisfied: c.satisfied } : {}),
+    }),
+  scorecard: (q: { site: string; from: string; to: string }, signal?: AbortSignal) =>
+    request<Answer<'GET /api/scorecard'>>('GET', `/api/scorecard${qs(q)}`, undefined, signal),
+  district: (period: 'month' | 'year', signal?: AbortSignal) =>
+    request<Answer<'GET /api/district'>>('GET', `/api/district${qs({ period })}`, undefined, signal),
+  reports: (signal?: AbortSignal) => request<Answer<'GET /api/reports'>>('GET', '/api/reports', undefined, signal),
+  /** Builds a plan's latest period now (admin, district). */
+  buildReport: (plan: string) => request<Answer<'POST /api/reports'>>('POST', '/api/reports', { plan }),
   /** /api/config (admin): profiles, sites, zones, devices, versions, credentials, commissioning. */
   config: {
     profiles: (signal?: AbortSignal) =>

@@ -8,6 +8,7 @@ function fu(over: Partial<Followup> = {}): Followup {
     site: 'demo',
     device: 'eval-w01',
     window: 'W01',
+    ticket: null,
     score: 1,
     ratedAt: '2025-04-30T02:00:00Z',
     responseDue: '2025-05-06T15:59:59Z',
@@ -23,6 +24,8 @@ function fu(over: Partial<Followup> = {}): Followup {
     note: null,
     state: 'open',
     overdue: [],
+    callbacks: [],
+    satisfied: null,
     ...over,
   };
 }

@@ -62,3 +62,18 @@ export function sortFollowUps(list: readonly Followup[], now: number): Followup[
     return (va.due ?? Infinity) - (vb.due ?? Infinity);
   });
 }
+
+/** How long after a fix a callback (回访) is still asked for on the page. */
+const CALLBACK_DAYS = 60;
+
+/**
+ * The follow-ups the page shows: every open one, and those put right in the last 60 days whose
+ * resident nobody has reached by a callback yet (回访, the 2025 standard 6.1.5).
+ */
+export function followUpsToShow(list: readonly Followup[], now: number): Followup[] {
+  return list.filter(
+    (f) =>
+      f.state !== 'resolved' ||
+      (f.satisfied === null && f.resolvedAt !== null && now - Date.parse(f.resolvedAt) < CALLBACK_DAYS * 86_400_000),
+  );
+}

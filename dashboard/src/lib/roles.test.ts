@@ -7,6 +7,7 @@ import {
   canAckZone,
   canFollowUp,
   canManageUsers,
+  canBuildReports,
   canConfigure,
   homePage,
   isRole,
@@ -17,11 +18,14 @@ describe('role permissions', () => {
   it('admin sees every page; district and assessor every page but user management', () => {
     expect([...pagesFor('admin')]).toEqual([...PAGES]);
     for (const role of ['district', 'assessor'] as const) {
-      expect([...pagesFor(role)]).toEqual(
-        PAGES.filter((p) => p !== 'users' && p !== 'device-admin' && p !== 'site-settings'),
+      expect([...pagesFor(role)].sort()).toEqual(
+        PAGES.filter((p) => p !== 'users' && p !== 'device-admin' && p !== 'site-settings').sort(),
       );
       expect(canView(role, 'users')).toBe(false);
     }
+    expect([...pagesFor('assessor')]).toEqual(
+      PAGES.filter((p) => p !== 'users' && p !== 'device-admin' && p !== 'site-settings'),
+    );
   });
   it('only the admin manages devices and site settings', () => {
     for (const role of ['district', 'netadmin', 'hall', 'assessor'] as const) {
@@ -69,6 +73,13 @@ describe('role permissions', () => {
   it('follow-up steps: admin and the hall manager only', () => {
     expect(canFollowUp('admin') && canFollowUp('hall')).toBe(true);
     expect(canFollowUp('netadmin') || canFollowUp('assessor') || canFollowUp('district')).toBe(false);
+  });
+  it('the district office lands on the centres’ scores and may build the scheduled reports', () => {
+    expect(homePage('district')).toBe('district');
+    expect(canView('district', 'scorecard') && canView('district', 'reports')).toBe(true);
+    expect(canBuildReports('district') && canBuildReports('admin')).toBe(true);
+    expect(canBuildReports('hall') || canBuildReports('assessor')).toBe(false);
+    expect(canView('netadmin', 'district')).toBe(false);
   });
   it('recognises roles', () => {
     expect(isRole('netadmin')).toBe(true);

@@ -5,7 +5,8 @@
 // roles and their rights are the contract's (@hallmon/contract roles.ts, the same the server
 // checks); the pages are the dashboard's. Which sites a person sees is the server's answer to
 // GET /api/sites (the account's sites), not the role's. Only the administrator manages devices
-// (设备管理) and site settings (站点设置): the contract's `config` right.
+// (设备管理) and site settings (站点设置): the contract's `config` right. The district office starts
+// from every centre's scores (区级评估); the scorecard and the report packs are for whoever reads the hall.
 import { ROLES, isRole, may, mayAckZone, type Role } from '@hallmon/contract/roles';
 
 export { ROLES, isRole, type Role };
@@ -15,10 +16,14 @@ export const PAGES = [
   'hall',
   'queues',
   'rooms',
+  'visits',
   'alarms',
   'devices',
   'big',
   'evidence',
+  'scorecard',
+  'district',
+  'reports',
   'audit',
   'users',
   'account',
@@ -35,19 +40,35 @@ const READ_ALL: readonly Page[] = [
   'hall',
   'queues',
   'rooms',
+  'visits',
   'alarms',
   'devices',
   'big',
   'evidence',
+  'scorecard',
+  'district',
+  'reports',
   'audit',
   'account',
 ];
 
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
-  district: READ_ALL,
-  netadmin: ['rooms', 'alarms', 'devices', 'evidence', 'audit', 'account'],
-  hall: ['hall', 'queues', 'alarms', 'devices', 'big', 'evidence', 'audit', 'account'],
+  district: ['district', ...READ_ALL.filter((p) => p !== 'district')],
+  netadmin: ['rooms', 'visits', 'alarms', 'devices', 'evidence', 'audit', 'account'],
+  hall: [
+    'hall',
+    'queues',
+    'visits',
+    'alarms',
+    'devices',
+    'big',
+    'evidence',
+    'scorecard',
+    'reports',
+    'audit',
+    'account',
+  ],
   assessor: READ_ALL,
 };
 
@@ -82,9 +103,19 @@ export function canFollowUp(role: Role): boolean {
   return may(role, 'followup');
 }
 
+/** Writing the machine-room entry register (机房登记): the contract's `visits` right. */
+export function canRegisterVisits(role: Role): boolean {
+  return may(role, 'visits');
+}
+
 /** Managing people: the contract's `users` right. */
 export function canManageUsers(role: Role): boolean {
   return may(role, 'users');
+}
+
+/** Building a scheduled report now: the contract's `reports` right. */
+export function canBuildReports(role: Role): boolean {
+  return may(role, 'reports');
 }
 
 /** Changing sites, zones, devices and credentials: the contract's `config` right. */

@@ -21,7 +21,7 @@ const site: SiteInfo = {
       kind: 'hall',
       name: '受理大厅',
       sensors: [
-        { id: 'hall-noise-1', profile: 'noise-modbus-f03', metrics: ['noise_laeq'] },
+        { id: 'hall-noise-1', profile: 'noise-modbus-f03', metrics: ['noise_laeq'], indicative: true },
         { id: 'hall-slm-1', profile: 'slm-ascii-rs232', metrics: ['noise_laeq'] },
         { id: 'hall-th-1', profile: 'th-modbus-f03', metrics: ['temperature', 'humidity'] },
       ],
@@ -54,8 +54,9 @@ describe('site model', () => {
   });
   it('prefers the sound level meter and labels transmitters indicative', () => {
     expect(primaryNoiseSensor(sensorsFor(site, ['hall'], 'noise_laeq'))!.id).toBe('hall-slm-1');
-    expect(isIndicativeNoise('noise-modbus-f03')).toBe(true);
-    expect(isIndicativeNoise('slm-ascii-rs232')).toBe(false);
+    const [tx, slm] = sensorsFor(site, ['hall'], 'noise_laeq');
+    expect(isIndicativeNoise(tx)).toBe(true);
+    expect(isIndicativeNoise(slm)).toBe(false);
   });
   it('maps devices to windows', () => {
     expect([...windowOfDevice(site)]).toEqual([['eval-w01', 'W01']]);

@@ -11,6 +11,8 @@ export interface SensorRef {
   zoneName: string;
   kind: ZoneKind;
   profile?: string;
+  /** The profile gives a smoothed level, not a certified LAeq (GET /api/sites `indicative`). */
+  indicative?: boolean;
 }
 
 export function sensorsFor(site: SiteInfo, kinds: readonly ZoneKind[], metric: Metric): SensorRef[] {
@@ -26,6 +28,7 @@ export function sensorsFor(site: SiteInfo, kinds: readonly ZoneKind[], metric: M
           zoneName: z.name,
           kind: z.kind,
           ...(s.profile ? { profile: s.profile } : {}),
+          ...(s.indicative ? { indicative: true } : {}),
         });
   }
   return out;
@@ -39,16 +42,17 @@ export function windowOfDevice(site: SiteInfo): Map<string, string> {
 }
 
 /**
- * Cheap RS-485 noise transmitters give a smoothed level, not a certified LAeq: their data
- * is labelled "indicative". A sound level meter (slm) profile is treated as measured LAeq.
+ * Cheap RS-485 noise transmitters give a smoothed level, not a certified LAeq: their data is
+ * labelled "indicative", as their profile says (firmware-config `indicative`, in GET /api/sites),
+ * here as in the evidence pack.
  */
-export function isIndicativeNoise(profile: string | undefined): boolean {
-  return !profile || !/slm|sound-level/i.test(profile);
+export function isIndicativeNoise(sensor: Pick<SensorRef, 'indicative'> | undefined): boolean {
+  return sensor?.indicative === true;
 }
 
 /** Prefers a sound level meter over a transmitter as the hall's headline noise sensor. */
 export function primaryNoiseSensor(sensors: readonly SensorRef[]): SensorRef | undefined {
-  return sensors.find((s) => !isIndicativeNoise(s.profile)) ?? sensors[0];
+  return sensors.find((s) => !isIndicativeNoise(s)) ?? sensors[0];
 }
 
 /** Device status: a live status message newer than the row wins. */

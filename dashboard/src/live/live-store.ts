@@ -1,9 +1,10 @@
 // What the live feed has told us, kept outside React: the latest reading per sensor and metric, a
-// rolling LAeq,5min per noise sensor, the day's counter events, device status and live alarms.
+// rolling LAeq,5min and the hour of readings behind the 1/5/15/60 min windows per noise sensor,
+// the day's counter events, device status and live alarms.
 // Messages are applied in batches (one per animation frame) and bump `version` once per batch, so
 // React re-renders at most once per frame however fast the server pushes.
 import type { Alarm, DeviceEvent, Reading, StatusChange } from '@hallmon/contract';
-import { RollingLaeq } from '@hallmon/rules';
+import { RollingLaeq, RollingNoise } from '@hallmon/rules';
 import { isNewCritical, mergeAlarm } from '../lib/alarms.ts';
 
 export type LiveMessage =
@@ -27,6 +28,7 @@ export class LiveStore {
   reconnects = 0;
   readonly latest = new Map<string, Reading>();
   readonly noise = new Map<string, RollingLaeq>();
+  readonly windows = new Map<string, RollingNoise>();
   readonly events = new Map<string, DeviceEvent[]>();
   readonly status = new Map<string, StatusChange>();
   alarms: Alarm[] = [];
@@ -86,8 +88,11 @@ export class LiveStore {
     const key = readingKey(r.site, r.sensor, r.metric);
     const prev = this.latest.get(key);
     if (!prev || Date.parse(prev.ts) <= Date.parse(r.ts)) this.latest.set(key, r);
-    if (r.metric === 'noise_laeq')
-      this.rolling(r.site, r.sensor).push({ ts: Date.parse(r.ts), level: r.value, dur: r.dur ?? 1 });
+    if (r.metric === 'noise_laeq') {
+      const s = { ts: Date.parse(r.ts), level: r.value, dur: r.dur ?? 1 };
+      this.rolling(r.site, r.sensor).push(s);
+      this.noiseWindows(r.site, r.sensor).push(s);
+    }
   }
 
   seedReadings(rs: readonly Reading[]): void {
@@ -113,6 +118,14 @@ export class LiveStore {
     const key = `${site}\u0000${sensor}`;
     let r = this.noise.get(key);
     if (!r) this.noise.set(key, (r = new RollingLaeq(NOISE_WINDOW_S)));
+    return r;
+  }
+
+  /** The last hour of a noise sensor's readings: LAeq, L10/L50/L90, Lmax over 1, 5, 15 and 60 min. */
+  noiseWindows(site: string, sensor: string): RollingNoise {
+    const key = `${site}\u0000${sensor}`;
+    let r = this.windows.get(key);
+    if (!r) this.windows.set(key, (r = new RollingNoise()));
     return r;
   }
 

@@ -8,15 +8,7 @@ import { Stat, num, rangeState, bandText } from '../components/Stat.tsx';
 import { clauseLabel, hallRuleFor, isSummer, ruleLimits, findRule } from '../lib/clauses.ts';
 import { sensorsFor } from '../lib/site-model.ts';
 import { useSeedLatest } from '../hooks.ts';
-
-// Display units, as firmware-config's METRIC_UNITS (that module builds the wire schemas on load: not for the bundle).
-const UNITS: Record<Metric, string> = {
-  noise_laeq: 'dB(A)',
-  temperature: '°C',
-  humidity: '%RH',
-  co2: 'ppm',
-  illuminance: 'lx',
-};
+import { UNITS } from '../lib/units.ts';
 
 export function ClimatePanel({ site, big = false }: { site: SiteInfo; big?: boolean }) {
   const { t, i18n } = useTranslation();

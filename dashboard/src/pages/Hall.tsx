@@ -1,11 +1,12 @@
-// The hall manager's page: live noise with LAeq,5min against 80 dB(A) and the day's curve, and the
-// hall's temperature, RH, CO2 and light against their limits.
+// The hall manager's page: live noise with LAeq,5min against 80 dB(A), the rolling 1/5/15/60 min
+// windows with L10/L50/L90/Lmax, the day's curve, and the hall's temperature, RH, CO2 and light
+// against their limits.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, siteById, siteName } from '../app-context.ts';
 import type { SiteInfo } from '@hallmon/contract';
 import { clauseLabel } from '../lib/clauses.ts';
-import { NoiseNow, NoiseDay, useNoiseSensors, IndicativeTag } from './NoisePanel.tsx';
+import { NoiseNow, NoiseDay, NoiseWindows, useNoiseSensors, IndicativeTag } from './NoisePanel.tsx';
 import { ClimatePanel } from './ClimatePanel.tsx';
 import { SitePicker } from './SitePicker.tsx';
 
@@ -33,7 +34,7 @@ function HallFor({ site, sites }: { site: SiteInfo; sites: SiteInfo[] }) {
       <section className="card" aria-labelledby="noise-title">
         <div className="page-head">
           <h2 id="noise-title">
-            {clauseLabel('1.3.3', i18n.language)} <IndicativeTag profile={sensor?.profile} />
+            {clauseLabel('1.3.3', i18n.language)} <IndicativeTag sensor={sensor} />
           </h2>
           {sensors.length > 1 ? (
             <label>
@@ -50,6 +51,7 @@ function HallFor({ site, sites }: { site: SiteInfo; sites: SiteInfo[] }) {
         </div>
         {sensor ? <NoiseNow site={site} sensorId={sensor.id} /> : <p>{t('common.noData')}</p>}
       </section>
+      {sensor ? <NoiseWindows site={site} sensor={sensor} /> : null}
       {sensor ? <NoiseDay site={site} sensorId={sensor.id} /> : null}
       <ClimatePanel site={site} />
     </section>

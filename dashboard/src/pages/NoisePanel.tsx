@@ -1,7 +1,9 @@
 // Live hall noise (clause 1.3.3 "不持续高于80分贝"): the current level, the rolling LAeq,5min of the
 // live 1 s readings (the rules package's RollingLaeq), against the 80 dB(A) line; and the day's curve
 // of per-minute LAeq from the aggregate API with the excursions the rule engine judged
-// (GET /api/marks: LAeq,5min > 80 until <= 77, in opening hours) shaded.
+// (GET /api/marks: LAeq,5min > 80 until <= 77, in opening hours) shaded; and the rolling windows a
+// hall manager reads (LAeq over 1, 5, 15 and 60 min with L10/L50/L90/Lmax) from the last hour of
+// live readings, the rules package's RollingNoise (the same math as GET /api/noise).
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
@@ -11,8 +13,9 @@ import type { SiteInfo } from '@hallmon/contract';
 import { Chart } from '../components/Chart.tsx';
 import { Stat, num } from '../components/Stat.tsx';
 import { ruleLimits } from '../lib/clauses.ts';
-import { sensorsFor, primaryNoiseSensor, isIndicativeNoise } from '../lib/site-model.ts';
+import { sensorsFor, primaryNoiseSensor, isIndicativeNoise, type SensorRef } from '../lib/site-model.ts';
 import { startOfDay } from '../lib/time-format.ts';
+import { NOISE_WINDOWS_S } from '@hallmon/rules';
 import { useApi } from '../hooks.ts';
 
 /** Clause 1.3.3 as judged: LAeq,5min (the catalogue rule whose line the chart draws). */
@@ -140,11 +143,85 @@ export function useNoiseSensors(site: SiteInfo) {
   return { sensors, primary: primaryNoiseSensor(sensors) };
 }
 
-export function IndicativeTag({ profile }: { profile: string | undefined }) {
+export function IndicativeTag({ sensor }: { sensor: SensorRef | undefined }) {
   const { t } = useTranslation();
-  return isIndicativeNoise(profile) ? (
+  return isIndicativeNoise(sensor) ? (
     <span className="badge" title="RS-485">
       {t('common.indicative')}
     </span>
   ) : null;
+}
+
+/** LAeq and L10/L50/L90/Lmax over 1, 5, 15 and 60 min, live; seeded with the last hour of readings. */
+export function NoiseWindows({ site, sensor }: { site: SiteInfo; sensor: SensorRef }) {
+  const { t } = useTranslation();
+  const store = useLive();
+  const { store: s } = useApp();
+  useEffect(() => {
+    const ac = new AbortController();
+    const to = Date.now();
+    api
+      .readings(
+        { site: site.id, sensor: sensor.id, metric: 'noise_laeq', from: to - 3_600_000, to: to + 1000 },
+        ac.signal,
+      )
+      .then(
+        (ans) =>
+          s.seedReadings(
+            ans.points
+              .filter((p): p is [string, number] => typeof p[1] === 'number')
+              .map(([ts, value]) => ({
+                site: site.id,
+                sensor: sensor.id,
+                metric: 'noise_laeq' as const,
+                ts,
+                value,
+                quality: 'ok' as const,
+              })),
+          ),
+        () => undefined,
+      );
+    return () => ac.abort();
+  }, [site.id, sensor.id, s, s.reconnects]);
+  const live = store.noiseWindows(site.id, sensor.id);
+  return (
+    <figure className="card" data-testid="noise-windows">
+      <figcaption>
+        {t('hall.windows', { sensor: sensor.name })} <IndicativeTag sensor={sensor} />
+      </figcaption>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>{t('hall.window')}</th>
+            <th>LAeq</th>
+            <th>L10</th>
+            <th>L50</th>
+            <th>L90</th>
+            <th>Lmax</th>
+            <th>{t('hall.covered')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {NOISE_WINDOWS_S.map((w) => {
+            const st = live.window(w);
+            const bad = st !== null && st.laeq > MAX;
+            return (
+              <tr key={w} data-testid={`noise-window-${w}`}>
+                <th scope="row">{t(`hall.win.${w}`)}</th>
+                <td className={bad ? 'bad' : undefined} data-testid={`noise-window-${w}-laeq`}>
+                  {num(st?.laeq)}
+                </td>
+                <td>{num(st?.l10)}</td>
+                <td>{num(st?.l50)}</td>
+                <td>{num(st?.l90)}</td>
+                <td>{num(st?.lmax)}</td>
+                <td>{st ? `${Math.round((100 * Math.min(st.durationS, w)) / w)} %` : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p className="hint">{t('hall.windowsHint')}</p>
+    </figure>
+  );
 }

@@ -1,17 +1,18 @@
 // Queue length and waiting time, evaluation rate per window against 70 % (青浦 2021 三.4, 2025 6.1.1),
-// and open bad-rating follow-ups with their "1、5、15" deadlines (DB31/T 862-2021 10.1.3). The day's
-// events come from GET /api/events and live ones are appended as they arrive.
+// and open bad-rating follow-ups with their "1、5、15" deadlines (DB31/T 862-2021 10.1.3) and their
+// callbacks (回访, 2025 standard 6.1.5). The day's events come from GET /api/events and live ones
+// are appended as they arrive.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive } from '../app-context.ts';
-import type { FollowupAction } from '@hallmon/contract';
+import type { CallbackOutcome, Followup, FollowupAction } from '@hallmon/contract';
 import { api, ApiError } from '../api/client.ts';
 import { canFollowUp } from '../lib/roles.ts';
 import type { DeviceEvent, SiteInfo } from '@hallmon/contract';
 import { Stat, num } from '../components/Stat.tsx';
 import { useApi, useNow } from '../hooks.ts';
 import { clauseLabel, ruleLimits } from '../lib/clauses.ts';
-import { deadlineView, formatSpan, sortFollowUps } from '../lib/deadlines.ts';
+import { deadlineView, followUpsToShow, formatSpan, sortFollowUps } from '../lib/deadlines.ts';
 import { evaluationRates, queueStats } from '../lib/hall-stats.ts';
 import { windowOfDevice } from '../lib/site-model.ts';
 import { formatDateTime, startOfDay } from '../lib/time-format.ts';
@@ -132,14 +133,15 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
     (signal) =>
       followupsMissing
         ? Promise.resolve(null)
-        : api.followups(site.id, 'open', signal).catch((e: unknown) => {
+        : api.followups(site.id, 'all', signal).catch((e: unknown) => {
             if (e instanceof ApiError && e.status === 404) return ((followupsMissing = true), null);
             throw e;
           }),
     [site.id, store.reconnects],
   );
-  const rows = sortFollowUps(list.data ?? [], now);
-  const step = (id: string, action: FollowupAction) => {
+  const rows = sortFollowUps(followUpsToShow(list.data ?? [], now), now);
+  const [calling, setCalling] = useState<string | null>(null);
+  const step = (id: string, action: Exclude<FollowupAction, 'callback'>) => {
     setBusy(id);
     setStepError(null);
     api
@@ -186,27 +188,137 @@ export function FollowUpsPanel({ site }: { site: SiteInfo }) {
                   </>
                 ) : null}
               </div>
-              {canAct && v.stage !== 'done' ? (
+              <CallbackLine f={f} tz={site.timezone} />
+              {canAct ? (
                 <div className="actions">
-                  {(['respond', 'complex', 'resolve'] as const)
-                    .filter((a) => a !== 'respond' || !f.respondedAt)
-                    .map((a) => (
-                      <button
-                        key={a}
-                        type="button"
-                        disabled={busy === f.id}
-                        onClick={() => step(f.id, a)}
-                        data-testid={`followup-${a}`}
-                      >
-                        {t(`queues.act.${a}`)}
-                      </button>
-                    ))}
+                  {v.stage !== 'done'
+                    ? (['respond', 'complex', 'resolve'] as const)
+                        .filter((a) => a !== 'respond' || !f.respondedAt)
+                        .map((a) => (
+                          <button
+                            key={a}
+                            type="button"
+                            disabled={busy === f.id}
+                            onClick={() => step(f.id, a)}
+                            data-testid={`followup-${a}`}
+                          >
+                            {t(`queues.act.${a}`)}
+                          </button>
+                        ))
+                    : null}
+                  <button
+                    type="button"
+                    aria-expanded={calling === f.id}
+                    onClick={() => setCalling(calling === f.id ? null : f.id)}
+                    data-testid="followup-callback"
+                  >
+                    {t('queues.act.callback')}
+                  </button>
                 </div>
+              ) : null}
+              {calling === f.id ? (
+                <CallbackForm
+                  id={f.id}
+                  onDone={() => {
+                    setCalling(null);
+                    list.reload();
+                  }}
+                  onError={setStepError}
+                />
               ) : null}
             </li>
           );
         })}
       </ul>
     </section>
+  );
+}
+
+/** The last callback of a follow-up in one line (who, when, how it went). */
+function CallbackLine({ f, tz }: { f: Followup; tz: string }) {
+  const { t, i18n } = useTranslation();
+  const last = f.callbacks[f.callbacks.length - 1];
+  if (!last) return null;
+  return (
+    <div data-testid="followup-callback-last">
+      {t('queues.callback.last', {
+        count: f.callbacks.length,
+        at: formatDateTime(last.at, tz, i18n.language),
+        by: last.by,
+        outcome: t(`queues.callback.outcome.${last.outcome}`),
+      })}
+      {f.satisfied !== null ? (
+        <>
+          {' · '}
+          <b className={f.satisfied ? '' : 'bad'}>
+            {t(f.satisfied ? 'queues.callback.satisfied' : 'queues.callback.dissatisfied')}
+          </b>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** Records a callback: how it went, satisfied or not when reached, a note. */
+function CallbackForm({ id, onDone, onError }: { id: string; onDone: () => void; onError: (m: string) => void }) {
+  const { t } = useTranslation();
+  const [outcome, setOutcome] = useState<CallbackOutcome>('reached');
+  const [satisfied, setSatisfied] = useState<boolean | null>(null);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const ready = outcome !== 'reached' || satisfied !== null;
+  return (
+    <form
+      className="callback"
+      aria-label={t('queues.act.callback')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!ready) return;
+        setBusy(true);
+        api
+          .callback(id, { outcome, satisfied, note })
+          .then(onDone, (err: unknown) => onError(err instanceof Error ? err.message : String(err)))
+          .finally(() => setBusy(false));
+      }}
+    >
+      <label>
+        {t('queues.callback.outcomeLabel')}{' '}
+        <select
+          value={outcome}
+          onChange={(e) => setOutcome(e.target.value as CallbackOutcome)}
+          data-testid="callback-outcome"
+        >
+          {(['reached', 'no-answer', 'refused'] as const).map((o) => (
+            <option key={o} value={o}>
+              {t(`queues.callback.outcome.${o}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {outcome === 'reached' ? (
+        <fieldset>
+          <legend>{t('queues.callback.question')}</legend>
+          {([true, false] as const).map((v) => (
+            <label key={String(v)}>
+              <input
+                type="radio"
+                name={`satisfied-${id}`}
+                checked={satisfied === v}
+                onChange={() => setSatisfied(v)}
+                data-testid={`callback-satisfied-${v ? 'yes' : 'no'}`}
+              />{' '}
+              {t(v ? 'queues.callback.satisfied' : 'queues.callback.dissatisfied')}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      <label>
+        {t('queues.callback.note')}{' '}
+        <input value={note} maxLength={1000} onChange={(e) => setNote(e.target.value)} data-testid="callback-note" />
+      </label>{' '}
+      <button type="submit" className="btn" disabled={busy || !ready} data-testid="callback-save">
+        {t('queues.callback.save')}
+      </button>
+    </form>
   );
 }

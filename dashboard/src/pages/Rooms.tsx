@@ -1,5 +1,6 @@
-// Machine room (clause 5.2.2) and archive room (clause 5.3): live temperature, humidity and dew
-// point (Magnus, computed here) against their bands, and the trends with gaps and fast changes.
+// Machine room (clause 5.2.2) and archive room (clause 5.3): the 动环 panel of the state inputs and
+// the UPS (DhPanel), live temperature, humidity and dew point (Magnus, computed here) against their
+// bands, and the trends with gaps and fast changes.
 import { useTranslation } from 'react-i18next';
 import { useApp, useLive, siteById, siteName } from '../app-context.ts';
 import type { SiteInfo, SiteZone } from '@hallmon/contract';
@@ -10,6 +11,7 @@ import { sensorsFor } from '../lib/site-model.ts';
 import { formatAge } from '../lib/time-format.ts';
 import { useNow, useSeedLatest } from '../hooks.ts';
 import { RoomTrend } from './RoomTrend.tsx';
+import { DhPanel, hasDh } from './DhPanel.tsx';
 import { SitePicker } from './SitePicker.tsx';
 
 type RoomKind = 'machine-room' | 'archive-room';
@@ -66,6 +68,7 @@ function RoomZone({ site, zone }: { site: SiteInfo; zone: SiteZone & { kind: Roo
       <h2 id={`zone-${zone.id}`}>
         {zone.name} <small>{clauseLabel(rules.clause, i18n.language)}</small>
       </h2>
+      {hasDh(zone) ? <DhPanel site={site} zone={zone} /> : null}
       {sensors.map((s) => {
         const tr = store.reading(site.id, s.id, 'temperature');
         const hr = store.reading(site.id, s.id, 'humidity');

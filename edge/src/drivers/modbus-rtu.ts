@@ -6,14 +6,15 @@
 // their cadence and state, so adding a transmitter leaves no gap in the others' series.
 import { type EventEmitter } from 'node:events';
 import ModbusRTU from 'modbus-serial';
-import type {
-  Bus,
-  BusDevice,
-  DeviceProfile,
-  DeviceStatus,
-  Metric,
-  RegisterSpec,
-  Logger,
+import {
+  effectiveProfile,
+  type Bus,
+  type BusDevice,
+  type DeviceProfile,
+  type DeviceStatus,
+  type Metric,
+  type RegisterSpec,
+  type Logger,
 } from '@hallmon/firmware-config';
 import type { Driver, DriverSink, FaultKind, RawSample } from './driver.ts';
 import { Backoff, sleep } from './backoff.ts';
@@ -26,27 +27,34 @@ export interface ModbusRtuDriverOptions {
   log: Logger;
 }
 
-/** One read request: a contiguous register range of one function code, and the metrics in it. */
+/**
+ * One read request: a contiguous range of one function code, and the metrics in it. Functions
+ * 01/02 answer bits (coils, discrete inputs), 03/04 16-bit registers; `words` of a reply holds one
+ * number per bit or register either way.
+ */
 export interface PlannedRead {
-  fn: 3 | 4;
+  fn: 1 | 2 | 3 | 4;
   address: number;
   count: number;
   metrics: { metric: Metric; spec: RegisterSpec; intervalS?: number }[];
 }
 
-/** Modbus Application Protocol V1.1b3 §6.3: at most 125 registers in one read. */
+/** Modbus Application Protocol V1.1b3 §6.3/6.4: at most 125 registers in one read; §6.1/6.2: 2000 bits. */
 const MAX_REGS_PER_READ = 125;
+const MAX_BITS_PER_READ = 2000;
 /** Failed polls in a row before a device is reported offline. */
 const OFFLINE_AFTER_FAILURES = 3;
 
 export function registerCount(spec: RegisterSpec): number {
+  if (spec.function === 1 || spec.function === 2) return 1;
   return spec.type === 'float32' ? 2 : (spec.words ?? 1);
 }
 
 /** The fewest reads that cover a profile's registers: per function code, merge touching ranges. */
 export function planReads(profile: DeviceProfile): PlannedRead[] {
   const out: PlannedRead[] = [];
-  for (const fn of [3, 4] as const) {
+  for (const fn of [1, 2, 3, 4] as const) {
+    const max = fn <= 2 ? MAX_BITS_PER_READ : MAX_REGS_PER_READ;
     const regs = profile.metrics
       .filter((m) => m.register?.function === fn)
       .map((m) => ({ metric: m.metric, spec: m.register!, intervalS: m.intervalS }))
@@ -54,7 +62,7 @@ export function planReads(profile: DeviceProfile): PlannedRead[] {
     let cur: PlannedRead | undefined;
     for (const r of regs) {
       const end = r.spec.address + registerCount(r.spec);
-      if (cur && r.spec.address <= cur.address + cur.count && end - cur.address <= MAX_REGS_PER_READ) {
+      if (cur && r.spec.address <= cur.address + cur.count && end - cur.address <= max) {
         cur.count = Math.max(cur.count, end - cur.address);
         cur.metrics.push(r);
       } else {
@@ -69,11 +77,18 @@ export function planReads(profile: DeviceProfile): PlannedRead[] {
 /** Drops binary float noise of raw × scale (e.g. -53 × 0.1 = -5.300000000000001). */
 const clean = (v: number) => Number.parseFloat(v.toPrecision(12));
 
-/** Engineering value of a register spec, given the words of a read that starts at `start`. */
+/**
+ * Engineering value of a register spec, given the words (or bits, for functions 01/02) of a read that
+ * starts at `start`. One-bit values (a coil, an input, a register's `bit`) are 0 or 1, flipped by `invert`.
+ */
 export function decodeRegister(spec: RegisterSpec, words: readonly number[], start: number): number {
   const at = spec.address - start;
   const w0 = words[at] ?? 0;
   const scale = spec.scale ?? 1;
+  if (spec.function === 1 || spec.function === 2 || spec.bit !== undefined) {
+    const bit = spec.bit === undefined ? (w0 ? 1 : 0) : (w0 >> spec.bit) & 1;
+    return spec.invert ? 1 - bit : bit;
+  }
   if (registerCount(spec) === 1) {
     const raw = spec.signed && w0 >= 0x8000 ? w0 - 0x10000 : w0;
     return clean(raw * scale);
@@ -164,7 +179,9 @@ export class ModbusRtuDriver implements Driver {
   }
 
   private deviceState(cfg: BusDevice, bus: Bus): DeviceState {
-    const profile = this.opts.profiles.get(cfg.profile);
+    // A DI module's metrics are the channels its site config wires (the bus device's `inputs`).
+    const model = this.opts.profiles.get(cfg.profile);
+    const profile = model && cfg.inputs ? effectiveProfile(model, cfg) : model;
     if (!profile) throw new Error(`${this.name}: device "${cfg.id}" names unknown profile "${cfg.profile}"`);
     if (profile.transport !== 'modbus-rtu')
       throw new Error(`${this.name}: profile "${cfg.profile}" of "${cfg.id}" is ${profile.transport}, not modbus-rtu`);
@@ -403,10 +420,8 @@ export class ModbusRtuDriver implements Driver {
       try {
         client.setID(d.cfg.unitId);
         client.setTimeout(d.timeoutMs);
-        const op =
-          r.fn === 3 ? client.readHoldingRegisters(r.address, r.count) : client.readInputRegisters(r.address, r.count);
-        const res = await withDeadline(op, d.timeoutMs + 1000);
-        return { words: res.data, ts: Date.now() };
+        const res = await withDeadline(read(client, r), d.timeoutMs + 1000);
+        return { words: res, ts: Date.now() };
       } catch (err) {
         last = classifyModbusError(err);
         if (last.kind === 'exception' || last.kind === 'disconnected') break;
@@ -414,6 +429,20 @@ export class ModbusRtuDriver implements Driver {
     }
     const where = `unit ${d.cfg.unitId} fn ${r.fn} @${r.address}+${r.count}`;
     return { kind: last.kind, detail: `${last.detail} (${where}, ${attempts} attempt${attempts === 1 ? '' : 's'})` };
+  }
+}
+
+/** One read of a plan entry: registers as words, coils and inputs as 0/1 (modbus-serial pads bits to whole bytes). */
+async function read(client: ModbusRTU, r: PlannedRead): Promise<number[]> {
+  switch (r.fn) {
+    case 1:
+      return (await client.readCoils(r.address, r.count)).data.slice(0, r.count).map((b) => (b ? 1 : 0));
+    case 2:
+      return (await client.readDiscreteInputs(r.address, r.count)).data.slice(0, r.count).map((b) => (b ? 1 : 0));
+    case 3:
+      return (await client.readHoldingRegisters(r.address, r.count)).data;
+    case 4:
+      return (await client.readInputRegisters(r.address, r.count)).data;
   }
 }
 

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { SITE_ID_PATTERN, ID_PATTERN } from './wire.ts';
 import { ZoneKind } from './zone-kind.ts';
 import { Calibration, SerialLineOptions } from './calibration.ts';
+import { InputChannel } from './input-channel.ts';
 
 export { Calibration } from './calibration.ts';
 
@@ -15,7 +16,15 @@ const DeviceBase = {
 };
 
 export const BusDevice = Type.Object(
-  { ...DeviceBase, unitId: Type.Integer({ minimum: 1, maximum: 247 }) },
+  {
+    ...DeviceBase,
+    unitId: Type.Integer({ minimum: 1, maximum: 247 }),
+    /**
+     * A DI module's wired channels, copied from the site config (its `inputs`, the truth): a
+     * hand-written edge config leaves them out and loadEdgeConfig fills them in.
+     */
+    inputs: Type.Optional(Type.Array(InputChannel, { minItems: 1 })),
+  },
   { additionalProperties: false },
 );
 export type BusDevice = Static<typeof BusDevice>;
@@ -54,6 +63,27 @@ export const MqttDevice = Type.Object(
 );
 export type MqttDevice = Static<typeof MqttDevice>;
 
+/**
+ * A device read over SNMP on the hall's LAN (a UPS's network card speaking UPS-MIB, RFC 1628). The
+ * community is a read-only one; it stays on the edge (never logged, never forwarded).
+ */
+export const SnmpDevice = Type.Object(
+  {
+    ...DeviceBase,
+    host: Type.String({ minLength: 1, maxLength: 253 }),
+    /** UDP port of the agent (default 161). */
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
+    /** Read community (default "public"). */
+    community: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** How often the device is read (default 5000 ms). */
+    pollMs: Type.Optional(Type.Integer({ minimum: 200, maximum: 3_600_000 })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 30_000 })),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+  },
+  { additionalProperties: false },
+);
+export type SnmpDevice = Static<typeof SnmpDevice>;
+
 export const EdgeConfig = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -81,6 +111,7 @@ export const EdgeConfig = Type.Object(
     healthPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_535 })),
     buses: Type.Optional(Type.Array(Bus)),
     serialMeters: Type.Optional(Type.Array(SerialMeter)),
+    snmpDevices: Type.Optional(Type.Array(SnmpDevice)),
     mqttDevices: Type.Optional(
       Type.Object(
         {

@@ -15,11 +15,16 @@ export const SerialDefaults = Type.Object(
 );
 export type SerialDefaults = Static<typeof SerialDefaults>;
 
-/** Where a metric lives in a Modbus slave's register space. */
+/**
+ * Where a metric lives in a Modbus slave's data model (Modbus Application Protocol V1.1b3 §4.3):
+ * a coil (function 01) or discrete input (02) holds one bit; a holding (03) or input (04) register
+ * holds a 16-bit word, one bit of which may be the metric (`bit`, a status word's flag).
+ */
 export const RegisterSpec = Type.Object(
   {
-    /** 3 = read holding registers, 4 = read input registers. */
-    function: Type.Union([Type.Literal(3), Type.Literal(4)]),
+    /** 1 = read coils, 2 = read discrete inputs, 3 = read holding registers, 4 = read input registers. */
+    function: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]),
+    /** Register address (03/04) or coil / input number (01/02), 0-based as on the wire. */
     address: Type.Integer({ minimum: 0, maximum: 65_535 }),
     /** 1 = a 16-bit integer; 2 = a 32-bit integer or float spread over two registers. */
     words: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
@@ -29,10 +34,52 @@ export const RegisterSpec = Type.Object(
     signed: Type.Optional(Type.Boolean()),
     /** Engineering value = raw × scale (e.g. 0.1 for "value×10" registers). */
     scale: Type.Optional(Type.Number()),
+    /** 03/04: the metric is this bit (0 = least significant) of the register: value 0 or 1. */
+    bit: Type.Optional(Type.Integer({ minimum: 0, maximum: 15 })),
+    /** A one-bit value (coil, input, register bit) means the opposite: 1 - bit (a "mains fail" flag read as mains_ok). */
+    invert: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type RegisterSpec = Static<typeof RegisterSpec>;
+
+/**
+ * Where a metric lives in an SNMP agent's MIB: one scalar object (e.g. UPS-MIB, RFC 1628,
+ * upsEstimatedChargeRemaining.0 = 1.3.6.1.2.1.33.1.2.4.0). `oneWhen` turns an enumeration or a
+ * measurement into a state: 1 when the integer is one of `in`, or at least `atLeast`, else 0.
+ */
+export const OidSpec = Type.Object(
+  {
+    oid: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)+$' }),
+    scale: Type.Optional(Type.Number()),
+    oneWhen: Type.Optional(
+      Type.Object(
+        {
+          in: Type.Optional(Type.Array(Type.Integer(), { minItems: 1 })),
+          atLeast: Type.Optional(Type.Number()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type OidSpec = Static<typeof OidSpec>;
+
+/**
+ * A digital-input module: `count` channels read as bits from `address` on with function 01 or 02.
+ * What each channel means is the installation's, not the model's: the site config maps each
+ * channel to a state metric with its contact type (SiteDevice `inputs`).
+ */
+export const InputBlock = Type.Object(
+  {
+    function: Type.Union([Type.Literal(1), Type.Literal(2)]),
+    address: Type.Integer({ minimum: 0, maximum: 65_535 }),
+    count: Type.Integer({ minimum: 1, maximum: 64 }),
+  },
+  { additionalProperties: false },
+);
+export type InputBlock = Static<typeof InputBlock>;
 
 /** How an ASCII line carries a metric: a regex with a named group `value`. */
 export const LineFieldSpec = Type.Object(
@@ -47,6 +94,7 @@ export const ProfileMetric = Type.Object(
     plausible: Type.Object({ min: Type.Number(), max: Type.Number() }, { additionalProperties: false }),
     register: Type.Optional(RegisterSpec),
     line: Type.Optional(LineFieldSpec),
+    snmp: Type.Optional(OidSpec),
     /** A value repeated unchanged for this long is flagged stale (frozen sensor). */
     staleAfterS: Type.Optional(Type.Integer({ minimum: 1 })),
     /** Seconds the value integrates over (noise_laeq); default 1. */
@@ -66,7 +114,12 @@ export const DeviceProfile = Type.Object(
     vendor: Type.String({ minLength: 1 }),
     model: Type.String({ minLength: 1 }),
     description: Type.String(),
-    transport: Type.Union([Type.Literal('modbus-rtu'), Type.Literal('ascii-line'), Type.Literal('mqtt')]),
+    transport: Type.Union([
+      Type.Literal('modbus-rtu'),
+      Type.Literal('ascii-line'),
+      Type.Literal('mqtt'),
+      Type.Literal('snmp'),
+    ]),
     deviceClass: Type.Union(DEVICE_CLASSES.map((c) => Type.Literal(c))),
     serial: Type.Optional(SerialDefaults),
     /** Modbus RTU: per-request timeout and retries unless the bus overrides them. */
@@ -79,6 +132,19 @@ export const DeviceProfile = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** SNMP agents: protocol version and per-request timeout and retries unless the device overrides them. */
+    snmp: Type.Optional(
+      Type.Object(
+        {
+          version: Type.Union([Type.Literal('1'), Type.Literal('2c')]),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 30_000 })),
+          retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Digital-input modules: the channels whose meaning each site config gives (SiteDevice `inputs`). */
+    inputs: Type.Optional(InputBlock),
     /** ASCII line meters: how lines end. */
     ascii: Type.Optional(
       Type.Object(

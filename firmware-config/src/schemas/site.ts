@@ -4,6 +4,7 @@
 // (hashed). The server keeps these, versioned (server/src/config/); an edge gets its part from there.
 import { Type, type Static } from '@sinclair/typebox';
 import { SITE_ID_PATTERN, ID_PATTERN } from './wire.ts';
+import { InputChannel } from './input-channel.ts';
 import { ZoneKind } from './zone-kind.ts';
 import { Calibration, SerialLineOptions } from './calibration.ts';
 import { Limits } from './clause.ts';
@@ -30,6 +31,8 @@ export const SiteDevice = Type.Object(
     name: Type.Optional(Type.String()),
     /** Counter window the device serves (evaluators, queue calls). */
     window: Type.Optional(Type.String({ maxLength: 32 })),
+    /** Digital-input modules: what each wired channel reports (the profile's `inputs` block). */
+    inputs: Type.Optional(Type.Array(InputChannel, { minItems: 1 })),
     /** Modbus RTU devices the edge reads: the id of a bus in `edge.buses`. */
     bus: Type.Optional(Type.String({ pattern: ID_PATTERN })),
     /** Modbus slave address on that bus (Modbus over serial line V1.02 §2.2: 1-247). */
@@ -40,6 +43,23 @@ export const SiteDevice = Type.Object(
     ),
     /** value = raw × scale + offset, per metric (applied on the edge). */
     calibration: Type.Optional(Calibration),
+    /**
+     * SNMP devices the edge reads (a UPS network card): where to poll it; community default "public",
+     * poll every pollMs (default 5000).
+     */
+    snmp: Type.Optional(
+      Type.Object(
+        {
+          host: Type.String({ minLength: 1, maxLength: 253 }),
+          port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
+          community: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          pollMs: Type.Optional(Type.Integer({ minimum: 200, maximum: 3_600_000 })),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 30_000 })),
+          retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -117,27 +137,59 @@ export const Zone = Type.Object(
 );
 export type Zone = Static<typeof Zone>;
 
-export const NOTIFY_FORMATS = ['generic', 'wecom', 'dingtalk'] as const;
+/** Webhook bodies (generic JSON, WeCom and DingTalk robots) and e-mail through the server's SMTP relay. */
+export const NOTIFY_FORMATS = ['generic', 'wecom', 'dingtalk', 'email'] as const;
 export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
 
+const Email = Type.String({ pattern: '^[^@\\s<>,;]+@[^@\\s<>,;]+\\.[^@\\s<>,;]+$', maxLength: 254 });
+
 /**
- * One outgoing webhook for a site's alarms: the machine room to the network administrator's robot,
- * the hall to the hall manager's. An empty or absent filter matches everything.
+ * One level of a route's escalation (as NetBotz escalates: level 1 at once, level 2 after 20 min
+ * unacknowledged, level 3 after 90): who hears of an alarm still unacknowledged `afterS` seconds
+ * after its first notice. A webhook level may post to a robot of its own (`url`, the director's
+ * group); an e-mail level names its addresses (`to`). Acknowledging stops the escalation; an alarm
+ * that clears by itself is told to every level that heard of it.
+ */
+export const EscalationLevel = Type.Object(
+  {
+    afterS: Type.Integer({ minimum: 0, maximum: 7 * 86_400 }),
+    name: Type.Optional(Type.String()),
+    /** Webhook formats: this level's robot (default the route's url). */
+    url: Type.Optional(Type.String({ pattern: '^https?://' })),
+    /** DingTalk signing secret of this level's robot (default the route's). */
+    secret: Type.Optional(Type.String({ minLength: 1 })),
+    /** E-mail: this level's addresses. */
+    to: Type.Optional(Type.Array(Email, { minItems: 1, maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type EscalationLevel = Static<typeof EscalationLevel>;
+
+/**
+ * One outgoing channel for a site's alarms: the machine room to the network administrator's robot,
+ * the hall to the hall manager's, e-mail to whoever must know. An empty or absent filter matches
+ * everything. Without `levels` a route has one level, at once, to its url or `to`.
  */
 export const NotificationRoute = Type.Object(
   {
     id: Type.String({ pattern: ID_PATTERN }),
     name: Type.Optional(Type.String()),
-    /** http(s) URL; WeCom and DingTalk robots carry their key/token in the query (never logged). */
-    url: Type.String({ pattern: '^https?://' }),
+    /** http(s) URL; WeCom and DingTalk robots carry their key/token in the query (never logged). Not for e-mail. */
+    url: Type.Optional(Type.String({ pattern: '^https?://' })),
     format: Type.Union(NOTIFY_FORMATS.map((f) => Type.Literal(f))),
     /** DingTalk robot signing secret (SEC...): adds the HMAC-SHA256 timestamp/sign query. */
     secret: Type.Optional(Type.String({ minLength: 1 })),
+    /** E-mail routes: the addresses of the (single) level when there are no `levels`. */
+    to: Type.Optional(Type.Array(Email, { minItems: 1, maxItems: 50 })),
+    /** Escalation levels in order of afterS (the first is usually 0: at once). */
+    levels: Type.Optional(Type.Array(EscalationLevel, { minItems: 1, maxItems: 10 })),
     zoneKinds: Type.Optional(Type.Array(ZoneKind)),
     severities: Type.Optional(Type.Array(Type.Union([Type.Literal('warning'), Type.Literal('critical')]))),
     clauses: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
     /** false keeps the route in the file without sending (an example, a robot not yet set up). */
     enabled: Type.Optional(Type.Boolean()),
+    /** Also send the site's scheduled report packs here (a download link); alarms still follow the filters. */
+    reports: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -5,8 +5,26 @@ import { Type, type Static } from '@sinclair/typebox';
 export const SITE_ID_PATTERN = '^[a-z0-9-]{1,40}$';
 export const SiteId = Type.String({ pattern: SITE_ID_PATTERN });
 
-/** Fixed metric vocabulary (docs/contract.md, "metrics"). */
-export const METRICS = ['noise_laeq', 'temperature', 'humidity', 'co2', 'illuminance'] as const;
+/**
+ * The metric vocabulary (docs/contract.md, "metrics"): the analogue series (sampled at the poll
+ * rate) and, since v1.3, the machine room's state inputs and UPS figures.
+ */
+export const METRICS = [
+  'noise_laeq',
+  'temperature',
+  'humidity',
+  'co2',
+  'illuminance',
+  'water_leak',
+  'smoke',
+  'door_open',
+  'mains_ok',
+  'ups_on_battery',
+  'ac_running',
+  'ups_battery_pct',
+  'ups_load_pct',
+  'ups_runtime_min',
+] as const;
 export const Metric = Type.Union(METRICS.map((m) => Type.Literal(m)));
 export type Metric = (typeof METRICS)[number];
 export const METRIC_UNITS: Record<Metric, string> = {
@@ -15,7 +33,38 @@ export const METRIC_UNITS: Record<Metric, string> = {
   humidity: '%RH',
   co2: 'ppm',
   illuminance: 'lx',
+  water_leak: '0/1',
+  smoke: '0/1',
+  door_open: '0/1',
+  mains_ok: '0/1',
+  ups_on_battery: '0/1',
+  ac_running: '0/1',
+  ups_battery_pct: '%',
+  ups_load_pct: '%',
+  ups_runtime_min: 'min',
 };
+
+/**
+ * State metrics: 1 when the named condition holds (water on the floor, smoke, the door open, mains
+ * present, the UPS on battery, the air conditioner running), else 0. A state series is kept as its
+ * changes: an edge sends a state when it changes, when its device answers first (start, after an
+ * outage) and again unchanged every STATE_REFRESH_S, never at the poll rate (docs/contract.md).
+ */
+export const STATE_METRICS = ['water_leak', 'smoke', 'door_open', 'mains_ok', 'ups_on_battery', 'ac_running'] as const;
+export type StateMetric = (typeof STATE_METRICS)[number];
+const STATE_SET: ReadonlySet<string> = new Set(STATE_METRICS);
+
+export function isStateMetric(m: string): m is StateMetric {
+  return STATE_SET.has(m);
+}
+
+/** An edge re-sends an unchanged state this often (seconds), so a silent input is known to be dead. */
+export const STATE_REFRESH_S = 300;
+/**
+ * How long a state reading is taken as known without a newer one: three refreshes. Longer silence
+ * is a hole in the state series' coverage (docs/evidence.md).
+ */
+export const STATE_HOLD_S = 3 * STATE_REFRESH_S;
 
 /**
  * Reading quality. ok and out-of-range carry a measured value; stale marks a value a device kept

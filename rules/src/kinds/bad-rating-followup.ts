@@ -71,6 +71,7 @@ export class BadRatingFollowupRule extends BaseRule<State> implements FollowupKe
       id: `${this.bound.site}:${e.device}:${e.ts}`,
       device: e.device,
       ...(e.window ? { window: e.window } : {}),
+      ...(e.ticket !== undefined ? { ticket: e.ticket } : {}),
       score: e.score,
       ratingTs: e.ts,
       day,

@@ -1,7 +1,7 @@
 // gap: no reading from a sensor for longer than thresholdS (clause 5.2.2 "持续监控并记录"; the
 // archive room's hourly means need continuous data). Raised when event time passes
 // last + threshold, cleared when data returns; the gap runs from the last reading to the next one.
-import type { RuleDef } from '@hallmon/firmware-config/core';
+import { isStateMetric, type RuleDef } from '@hallmon/firmware-config/core';
 import { clear, raise } from '../alarm.ts';
 import type { Bound, Out, Sample } from '../types.ts';
 import { BaseRule } from './base.ts';
@@ -38,6 +38,8 @@ export class GapRule extends BaseRule<State> {
 
   reading(x: Sample, out: Out): void {
     const s = this.s;
+    // A state series is its changes (docs/contract.md "State metrics"): its silence is no gap.
+    if (isStateMetric(x.metric)) return;
     if (s.last !== null && x.ts <= s.last) return;
     if (s.raised && s.last !== null) {
       const durationS = (x.ts - s.last) / 1000;
@@ -58,10 +60,12 @@ export class GapRule extends BaseRule<State> {
 export const gapKind: RuleKindSpec<'gap'> = {
   kind: 'gap',
   scope: 'device',
-  // Every measuring device of the zone: a silence of any of its series is a gap.
-  watches: (_rule, profile) => profile?.deviceClass === 'sensor' && profile.metrics.length > 0,
+  // Every measuring device of the zone: a silence of any of its sampled series is a gap. A DI
+  // module (state inputs only) is watched by its offline status instead.
+  watches: (_rule, profile) =>
+    profile?.deviceClass === 'sensor' && profile.metrics.some((m) => !isStateMetric(m.metric)),
   create: (b) => new GapRule(b),
-  reads: (_rule, metrics) => [...metrics],
+  reads: (_rule, metrics) => metrics.filter((m) => !isStateMetric(m)),
   silenceMs: thresholdMs,
   liveBy: 'engine',
   evidence: { basis: 'readings', openAtEnd: 'gap' },

@@ -3,16 +3,24 @@
 // means instead of comparing kind names. A new kind is one module in this folder, its line here
 // and its name in the catalogue schema (firmware-config RULE_KINDS); the compiler checks the three agree.
 import type { RuleKind } from '@hallmon/firmware-config/core';
+import { acStoppedKind } from './ac-stopped.ts';
 import { badRatingFollowupKind } from './bad-rating-followup.ts';
 import { dailySwingKind } from './daily-swing.ts';
 import { deviceOfflineKind } from './device-offline.ts';
 import { dewPointKind } from './dew-point.ts';
 import { evaluationRateKind } from './evaluation-rate.ts';
+import { followupRateKind } from './followup-rate.ts';
 import { gapKind } from './gap.ts';
 import { laeqWindowKind } from './laeq-window.ts';
 import { queueWaitKind } from './queue-wait.ts';
 import { rangeKind } from './range.ts';
 import { rateOfChangeKind } from './rate-of-change.ts';
+import { stateKind } from './state.ts';
+import { unregisteredEntryKind } from './unregistered-entry.ts';
+import { selfRatingKind } from './self-rating.ts';
+import { serviceHoursKind } from './service-hours.ts';
+import { windowIdleKind } from './window-idle.ts';
+import { workloadBalanceKind } from './workload-balance.ts';
 import type { RuleKindSpec } from './spec.ts';
 
 const KINDS = {
@@ -26,6 +34,14 @@ const KINDS = {
   [evaluationRateKind.kind]: evaluationRateKind,
   [badRatingFollowupKind.kind]: badRatingFollowupKind,
   [queueWaitKind.kind]: queueWaitKind,
+  [stateKind.kind]: stateKind,
+  [acStoppedKind.kind]: acStoppedKind,
+  [unregisteredEntryKind.kind]: unregisteredEntryKind,
+  [followupRateKind.kind]: followupRateKind,
+  [selfRatingKind.kind]: selfRatingKind,
+  [serviceHoursKind.kind]: serviceHoursKind,
+  [windowIdleKind.kind]: windowIdleKind,
+  [workloadBalanceKind.kind]: workloadBalanceKind,
 } satisfies { [K in RuleKind]: RuleKindSpec<K> };
 
 /** The spec of a kind of the catalogue schema. */
@@ -38,10 +54,17 @@ export function findRuleKind(kind: string): RuleKindSpec | undefined {
   return Object.hasOwn(KINDS, kind) ? KINDS[kind as RuleKind] : undefined;
 }
 
-/** The kinds a live engine leaves to another judge (the server's follow-up tracker). */
+/** The kinds judged live by `judge` (an engine, the server's follow-up tracker or entry register). */
 export function kindsJudgedBy(judge: RuleKindSpec['liveBy']): RuleKind[] {
   return Object.values(KINDS)
     .filter((k) => k.liveBy === judge)
+    .map((k) => k.kind);
+}
+
+/** The kinds a live engine leaves to the server's other judges (follow-up tracker, entry register). */
+export function kindsNotForEngines(): RuleKind[] {
+  return Object.values(KINDS)
+    .filter((k) => k.liveBy !== 'engine')
     .map((k) => k.kind);
 }
 

@@ -2,7 +2,7 @@
 // made, what the evidence pack needs from it and how it shows there, and what the pack's fast path
 // needs to know that an hour cannot hold one of its excursions. Every kind module exports one;
 // kinds/index.ts is the registry the binding, the evidence and the server ask by kind.
-import type { DeviceProfile, Metric, RuleDef, RuleKind } from '@hallmon/firmware-config/core';
+import type { DeviceProfile, FindingKind, Metric, RuleDef, RuleKind } from '@hallmon/firmware-config/core';
 import type { QuietTest } from '../quiet-hours.ts';
 import type { Bound, RuleInstance } from '../types.ts';
 
@@ -16,8 +16,27 @@ export interface KindEvidence {
    * - 'rate': the monthly evaluation rate, over opening days;
    * - 'followups': the "1、5、15" deadlines, judged from what people recorded, not from the engine;
    * - 'faults': device faults per device and month; the verdict is on the faults.
+   * - 'states': the state inputs (water, smoke, door, mains, UPS, AC), replayed from their stored
+   *   changes: coverage of the state series and a table of state events with their acknowledgements;
+   *   a state event (a mains cut the UPS carried) is a record, not a failure of the clause;
+   * - 'entries': door openings against the entry register (机房登记), judged by the server's register,
+   *   not by an engine; an unregistered opening fails the clause;
+   * - 'detector': what a detector of the counter events found (its records name their finding),
+   *   over the opening days the counter devices reported on; the verdict is on the findings.
+   * - 'followup-rates': a rate of the follow-ups (on-time replies, fixes, callbacks) from what people
+   *   recorded, against the rule's target.
    */
-  readonly basis: 'readings' | 'noise' | 'events' | 'rate' | 'followups' | 'faults';
+  readonly basis:
+    | 'readings'
+    | 'noise'
+    | 'events'
+    | 'rate'
+    | 'followups'
+    | 'faults'
+    | 'states'
+    | 'entries'
+    | 'detector'
+    | 'followup-rates';
   /**
    * What an alarm of this kind still raised at the period end is: an excursion (cut there), a gap
    * still open, a device fault not yet repaired, or nothing (its own table judges it).
@@ -25,6 +44,8 @@ export interface KindEvidence {
   readonly openAtEnd: 'excursion' | 'gap' | 'fault' | 'none';
   /** The limit the clause's monthly figure is judged against (the evaluation rate, %). */
   monthlyLimit?(rule: Pick<RuleDef, 'limits'>): number;
+  /** A detector: what each of its findings means, in Chinese then English (the pack's section lists them). */
+  readonly findings?: Partial<Record<FindingKind, { zh: string; en: string }>>;
   /** The PDF draws the rule's limits as lines on its clause's daily min/mean/max chart. */
   readonly limitLines?: boolean;
 }
@@ -37,10 +58,11 @@ interface KindCommon<K extends RuleKind> {
   /** A silence longer than this (ms) is a gap of the sensor and ends its open excursions. */
   silenceMs?(rule: RuleDef): number;
   /**
-   * Who judges it live: a rule engine (the edge, or the server for gateway sites), or the server's
-   * follow-up tracker, where people record the answer and the fix (live engines leave it out).
+   * Who judges it live: a rule engine (the edge, or the server for gateway sites), the server's
+   * follow-up tracker, where people record the answer and the fix, or the server's entry register,
+   * which holds the visits a door opening is checked against (live engines leave both out).
    */
-  readonly liveBy: 'engine' | 'followup-tracker';
+  readonly liveBy: 'engine' | 'followup-tracker' | 'entry-register';
   readonly evidence: KindEvidence;
   /** The evidence fast path's test; without one every hour of a sensor with this rule is replayed. */
   readonly quiet?: QuietTest;

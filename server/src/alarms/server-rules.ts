@@ -22,7 +22,7 @@ import {
   type NormalisedReading,
   type SiteConfig,
 } from '@hallmon/firmware-config';
-import { kindsJudgedBy, RulesRuntime, type Clock, type StateStore } from '@hallmon/rules';
+import { kindsNotForEngines, RulesRuntime, type Clock, type StateStore } from '@hallmon/rules';
 import type { DutyLeases } from '../state/state.ts';
 import type { StatusChange, StoredAlarm, StoredEvent, StoredReading } from '../store/store.ts';
 import { alarmFromRecord } from '../api/wire-json.ts';
@@ -148,8 +148,8 @@ export class ServerRules {
           ...(this.opts.clock ? { clock: this.opts.clock } : {}),
           slackMs: this.opts.slackMs ?? 10_000,
           lateBoundS: this.opts.lateBoundS ?? 0,
-          // Follow-ups are the FollowupTracker's (server/src/followups), for every site.
-          excludeKinds: kindsJudgedBy('followup-tracker'),
+          // Follow-ups and the entry register are the server's own judges (followups/, visits/), for every site.
+          excludeKinds: kindsNotForEngines(),
         });
         if (this.opts.history) {
           const now = this.opts.clock?.now() ?? Date.now();

@@ -13,6 +13,7 @@ import { marksRoutes } from './routes-marks.ts';
 import { publicRoutes } from './routes-public.ts';
 import { siteRoutes } from './routes-sites.ts';
 import { readingRoutes } from './routes-readings.ts';
+import { noiseRoutes } from './routes-noise.ts';
 import { alarmRoutes } from './routes-alarms.ts';
 import { historyRoutes } from './routes-history.ts';
 import { latestRoutes } from './routes-latest.ts';
@@ -21,6 +22,7 @@ import { sessionRoutes } from './routes-session.ts';
 import { userRoutes } from './routes-users.ts';
 import { auditRoutes } from './routes-audit.ts';
 import { evidenceRoutes } from '../evidence/route.ts';
+import { scorecardRoutes } from '../scorecard/routes.ts';
 import { registerDashboard } from './dashboard.ts';
 
 export interface ApiOptions {
@@ -58,12 +60,14 @@ export async function buildApi(ctx: ApiContext, opts: ApiOptions = {}): Promise<
   await app.register(auditRoutes(ctx));
   await app.register(siteRoutes(ctx));
   await app.register(readingRoutes(ctx));
+  await app.register(noiseRoutes(ctx));
   await app.register(alarmRoutes(ctx));
   await app.register(historyRoutes(ctx));
   await app.register(latestRoutes(ctx));
   await app.register(deviceRoutes(ctx));
   await app.register(marksRoutes(ctx));
   await app.register(evidenceRoutes(ctx));
+  await app.register(scorecardRoutes(ctx));
   // Routes other parts of the product add (e.g. evidence), with the same context and auth helpers.
   for (const extra of ctx.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));
   await registerDashboard(app, ctx.dashboardDir);

@@ -11,8 +11,9 @@ import type { Authenticator, Principal } from '../auth/authenticator.ts';
 import type { AuditState, UserState } from '../state/state.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { SiteIndex } from '../ingest/site-index.ts';
-import type { FollowupOutcome } from '../evidence/types.ts';
+import type { EvidenceVisit, FollowupOutcome } from '../evidence/types.ts';
 import type { LatestValues } from '../devices/latest-values.ts';
+import type { EvidenceService } from '../evidence/service.ts';
 
 export interface ApiContext {
   store: Store;
@@ -36,6 +37,10 @@ export interface ApiContext {
   latest?: LatestValues;
   /** What people recorded for a site's bad ratings (evidence judges 10.1.3 with it). */
   followupOutcomes?(site: string): Promise<FollowupOutcome[]>;
+  /** The site's machine-room entry register (evidence judges door openings with it). */
+  visits?(site: string): EvidenceVisit[];
+  /** Builds packs one at a time and keeps scorecards for a while (evidence, scorecard, district, reports). */
+  evidence?: EvidenceService;
   /** Folder with the built dashboard (index.html), when present. */
   dashboardDir?: string;
 }

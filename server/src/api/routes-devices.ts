@@ -3,7 +3,14 @@
 // Status and last-heard come from the in-memory LatestValues; fault history (status changes,
 // device_fault events) from the store; figures from fault-log.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { loadCatalogue, shippedCalendar, toIso, type ZoneKind } from '@hallmon/firmware-config';
+import {
+  isStateMetric,
+  loadCatalogue,
+  shippedCalendar,
+  STATE_HOLD_S,
+  toIso,
+  type ZoneKind,
+} from '@hallmon/firmware-config';
 import { API } from '@hallmon/contract';
 import { ruleKind } from '@hallmon/rules';
 import type { ApiContext } from './context.ts';
@@ -41,7 +48,11 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     const faultBy = groupBy(faults, (e) => e.device);
     return site.zones.flatMap((z) =>
       z.devices.map((d) => {
-        const polled = (index?.metrics.get(d.id)?.size ?? 0) > 0;
+        const metrics = [...(index?.metrics.get(d.id) ?? [])];
+        const polled = metrics.length > 0;
+        // A DI module sends its states as changes with a refresh every 5 min: silent up to that long.
+        const zoneSilenceS = silenceS.get(z.kind) ?? DEFAULT_SILENCE_S;
+        const silence = polled && metrics.every(isStateMetric) ? Math.max(zoneSilenceS, STATE_HOLD_S) : zoneSilenceS;
         let history: StatusPoint[] = statusBy.get(d.id) ?? [];
         const newest: StatusChange | undefined = mem?.status.get(d.id);
         // No change in the window: the newest stored one (older) still says where the device stands.
@@ -57,7 +68,7 @@ export function deviceRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           statuses: history,
           faults: (faultBy.get(d.id) ?? []) as FaultEventPoint[],
           lastSeen: seenTimes.length ? Math.max(...seenTimes) : null,
-          ...(polled ? { silenceMs: (silenceS.get(z.kind) ?? DEFAULT_SILENCE_S) * 1000 } : {}),
+          ...(polled ? { silenceMs: silence * 1000 } : {}),
         });
         return {
           site: siteId,

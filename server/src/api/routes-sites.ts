@@ -36,6 +36,17 @@ export function siteRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
                     name: d.name,
                     profile: d.profile,
                     metrics: [...(index?.metrics.get(d.id) ?? [])],
+                    ...(index?.indicative.has(d.id) ? { indicative: true } : {}),
+                    ...(d.inputs
+                      ? {
+                          inputs: d.inputs.map((ch) => ({
+                            channel: ch.channel,
+                            metric: ch.metric,
+                            contact: ch.contact ?? 'NO',
+                            ...(ch.name ? { name: ch.name } : {}),
+                          })),
+                        }
+                      : {}),
                   })),
                 devices: z.devices.map((d) => ({ id: d.id, name: d.name, profile: d.profile, window: d.window })),
               })),

@@ -14,11 +14,13 @@ import {
   type Followup,
   type Reading,
   type StatusChange,
+  type Visit,
 } from '@hallmon/contract';
 import type { StoredAlarm, StoredEvent, StoredReading, StatusChange as StoredStatus } from '../store/store.ts';
 import type { DeliveryRow } from '../notify/delivery-log.ts';
 import type { FollowupRow } from '../followups/db.ts';
 import type { AuditRecord } from '../audit/audit-log.ts';
+import type { VisitRow } from '../visits/db.ts';
 
 const isoOrNull = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : toIso(ms);
@@ -98,6 +100,7 @@ export function followupJson(f: FollowupRow): Followup {
     site: f.site,
     device: f.device,
     window: f.window,
+    ticket: f.ticket,
     score: f.score,
     ratedAt: toIso(f.ratedAt),
     responseDue: toIso(f.responseDue - 1),
@@ -113,7 +116,44 @@ export function followupJson(f: FollowupRow): Followup {
     note: f.note,
     state: f.resolvedAt !== null ? 'resolved' : f.respondedAt !== null ? 'responded' : 'open',
     overdue: FOLLOWUP_STAGES.filter((s) => f.alarms[s].raisedAt !== null && f.alarms[s].clearedAt === null),
+    callbacks: f.callbacks.map((c) => ({
+      at: toIso(c.at),
+      by: c.by,
+      outcome: c.outcome,
+      satisfied: c.satisfied,
+      note: c.note,
+    })),
+    satisfied: lastSatisfied(f.callbacks),
   };
+}
+
+export function visitJson(v: VisitRow): Visit {
+  return {
+    id: v.id,
+    site: v.site,
+    zone: v.zone,
+    visitor: v.visitor,
+    organisation: v.organisation,
+    reason: v.reason,
+    escort: v.escort,
+    inAt: toIso(v.inAt),
+    outAt: isoOrNull(v.outAt),
+    state: v.outAt === null ? 'inside' : 'left',
+    createdAt: toIso(v.createdAt),
+    createdBy: v.createdBy,
+    closedBy: v.closedBy,
+  };
+}
+
+/** Whether the last callback that reached the resident left them satisfied (null: none reached them). */
+export function lastSatisfied(
+  callbacks: ReadonlyArray<{ outcome: string; satisfied: boolean | null }>,
+): boolean | null {
+  for (let i = callbacks.length - 1; i >= 0; i--) {
+    const c = callbacks[i]!;
+    if (c.outcome === 'reached' && c.satisfied !== null) return c.satisfied;
+  }
+  return null;
 }
 
 export function deliveryJson(r: DeliveryRow): Delivery {
@@ -124,6 +164,7 @@ export function deliveryJson(r: DeliveryRow): Delivery {
     url: r.url,
     event: r.event,
     reminder: r.reminder,
+    level: r.level,
     status: r.status,
     createdAt: toIso(r.createdAt),
     deliveredAt: isoOrNull(r.deliveredAt),

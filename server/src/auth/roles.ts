@@ -14,3 +14,5 @@ export const CAN_ACK = rolesWith('ack');
 export const CAN_SELFTEST = rolesWith('selftest');
 /** Roles that may record a step of a bad-rating follow-up. */
 export const CAN_FOLLOW_UP = rolesWith('followup');
+/** Roles that may write the machine-room entry register. */
+export const CAN_REGISTER_VISITS = rolesWith('visits');

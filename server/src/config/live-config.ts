@@ -9,6 +9,7 @@ import {
   checkSite,
   configDigest,
   ConfigError,
+  deviceProfile,
   toIso,
   type ClauseCatalogue,
   type DeviceProfile,
@@ -18,6 +19,7 @@ import {
   type Logger,
   type Metric,
   type SiteConfig,
+  type SiteDevice,
 } from '@hallmon/firmware-config';
 import { indexSite, type RetiredDevice, type SiteIndex } from '../ingest/site-index.ts';
 import type { ConfigStore, Credential, SiteVersion, StoredEdgeState } from './config-store.ts';
@@ -234,7 +236,7 @@ export class LiveConfig {
     for (const z of prev.zones)
       for (const d of z.devices)
         if (!keep.has(d.id))
-          retired.set(d.id, { metrics: metricsOf(this.opts.profiles, d.profile), at: v.ts, version: v.version });
+          retired.set(d.id, { metrics: metricsOf(this.opts.profiles, d), at: v.ts, version: v.version });
     this.retired.set(id, retired);
   }
 
@@ -251,8 +253,9 @@ export class LiveConfig {
   }
 }
 
-function metricsOf(profiles: ReadonlyMap<string, DeviceProfile>, profile: string): Set<Metric> {
-  return new Set(profiles.get(profile)?.metrics.map((m) => m.metric) ?? []);
+/** What a device measured (a DI module: the channels its config wired). */
+function metricsOf(profiles: ReadonlyMap<string, DeviceProfile>, device: SiteDevice): Set<Metric> {
+  return new Set(deviceProfile(profiles, device)?.metrics.map((m) => m.metric) ?? []);
 }
 
 /** The retired devices of a site from its whole history (a device that came back is not retired). */
@@ -261,13 +264,11 @@ function retiredFromHistory(
   profiles: ReadonlyMap<string, DeviceProfile>,
 ): Map<string, RetiredDevice> {
   const out = new Map<string, RetiredDevice>();
-  let prev = new Map<string, string>();
+  let prev = new Map<string, SiteDevice>();
   for (const v of history) {
-    const now = new Map(
-      v.deleted ? [] : v.config.zones.flatMap((z) => z.devices.map((d) => [d.id, d.profile] as const)),
-    );
-    for (const [id, profile] of prev)
-      if (!now.has(id)) out.set(id, { metrics: metricsOf(profiles, profile), at: v.ts, version: v.version });
+    const now = new Map(v.deleted ? [] : v.config.zones.flatMap((z) => z.devices.map((d) => [d.id, d] as const)));
+    for (const [id, device] of prev)
+      if (!now.has(id)) out.set(id, { metrics: metricsOf(profiles, device), at: v.ts, version: v.version });
     for (const id of now.keys()) out.delete(id);
     prev = now;
   }

@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import {
   ConfigError,
+  effectiveProfile,
   formatDataFile,
   ID_PATTERN,
   loadRoomRanges,
@@ -799,9 +800,10 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       if (!at) throw new EditorError('unknown', `site "${id}" has no device "${device}"`);
       const zone = v.config.zones[at.zi]!;
       const d = zone.devices[at.di]!;
-      const profile = o.profiles.get(d.profile);
-      if (!profile) throw new EditorError('invalid', `device "${device}" names unknown profile "${d.profile}"`);
-      return { v, zone, d, profile };
+      const model = o.profiles.get(d.profile);
+      if (!model) throw new EditorError('invalid', `device "${device}" names unknown profile "${d.profile}"`);
+      // A DI module's sheet and check are about the channels its config wires.
+      return { v, zone, d, profile: effectiveProfile(model, d) };
     };
 
     app.post(

@@ -15,6 +15,7 @@ import { siteSchedule } from './period.ts';
 import { toJson } from './to-json.ts';
 import { clauseCsv, listCsv, minuteCsv, summaryCsv } from './to-csv.ts';
 import { toPdf } from './to-pdf.ts';
+import { ALGORITHM, dayLinkText, type SiteKey } from '../signing/keys.ts';
 import type { ChainHead, EvidencePack, Progress } from './types.ts';
 
 export interface ManifestFile {
@@ -36,6 +37,11 @@ export type ManifestHead = ChainHead & {
   records?: number;
   auditDigest?: string;
   auditEntries?: number;
+  /**
+   * The site's Ed25519 signature of the day's link (signing/keys.ts dayLinkText), when the pack was
+   * written with the site's key: a layer over the link, whatever its format.
+   */
+  signature?: string;
 };
 
 /**
@@ -75,6 +81,21 @@ export interface WritePackOptions {
   minuteData?: boolean;
   onProgress?: Progress;
   now?: () => number;
+  /**
+   * The site's signing key: each day's link is signed in the manifest, the manifest in
+   * manifest.sig.json, and the PDF prints the public key (docs/evidence.md "Signatures").
+   */
+  signer?: SiteKey;
+}
+
+/** The detached signature of manifest.json's bytes (manifest.sig.json beside it). */
+export interface ManifestSignature {
+  format: 'hallmon-manifest-signature/1';
+  site: string;
+  algorithm: typeof ALGORITHM;
+  keyId: string;
+  publicKey: string;
+  signature: string;
 }
 
 /** Day digests and chain links of the pack's days: sealed links where sealed, else computed now. */
@@ -146,6 +167,11 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   mkdirSync(o.minuteData === false ? join(dir, 'csv') : join(dir, 'csv', 'minutes'), { recursive: true });
   progress('seal', 0);
   const { previousChain, heads } = await chainHeads(o);
+  if (o.signer) {
+    const k = o.signer;
+    for (const h of heads) h.signature = k.sign(dayLinkText(pack.site, h.day, h.chain));
+    pack.signingKey = { algorithm: ALGORITHM, keyId: k.keyId, publicKey: k.publicKey };
+  }
   pack.chainHeads = heads;
   const written: string[] = [];
   const hashed = new Map<string, ManifestFile>();
@@ -157,7 +183,41 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
   };
   put('evidence.json', toJson(pack));
   put('csv/summary.csv', summaryCsv(pack));
+  put(
+    'csv/scorecard.csv',
+    listCsv(pack.scorecard.lines, [
+      'clause',
+      'title',
+      'titleEn',
+      'group',
+      'figure',
+      'unit',
+      'threshold',
+      'coverage',
+      'verdict',
+      'findings',
+      'points',
+      'pointsAtRisk',
+      'deductionTotal',
+      'target',
+      'reason',
+    ]),
+  );
   for (const c of pack.clauses) put(`csv/clause-${c.clause}.csv`, clauseCsv(c));
+  put(
+    'csv/environment-service.csv',
+    listCsv(pack.environmentService.hours, [
+      'start',
+      'end',
+      'hour',
+      'laeq',
+      'co2',
+      'temperature',
+      'tickets',
+      'meanWaitMin',
+      'badRatings',
+    ]),
+  );
   put(
     'csv/device-faults.csv',
     listCsv(pack.deviceFaults, [
@@ -185,6 +245,12 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
       'answerDeadline',
       'simpleDeadline',
       'complexDeadline',
+      'ticket',
+      'respondedAt',
+      'resolvedAt',
+      'complex',
+      'lastCallbackAt',
+      'satisfied',
       'missedDeadlineAlarm',
     ]),
   );
@@ -259,7 +325,19 @@ export async function writePack(o: WritePackOptions): Promise<Manifest> {
     previousChain,
     chain: heads,
   };
-  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  writeFileSync(join(dir, 'manifest.json'), text);
+  if (o.signer) {
+    const sig: ManifestSignature = {
+      format: 'hallmon-manifest-signature/1',
+      site: pack.site,
+      algorithm: ALGORITHM,
+      keyId: o.signer.keyId,
+      publicKey: o.signer.publicKey,
+      signature: o.signer.sign(text),
+    };
+    writeFileSync(join(dir, 'manifest.sig.json'), `${JSON.stringify(sig, null, 2)}\n`);
+  }
   return manifest;
 }
 

@@ -175,3 +175,27 @@ export function barChart(
   doc.restore();
   limitLine(doc, b, yOf(min), limitLabel);
 }
+
+/** Paired values (e.g. an hour's LAeq against its mean wait) as dots, with the x range under the box. */
+export function scatterChart(
+  doc: Doc,
+  b: Box,
+  title: string,
+  points: Array<{ x: number; y: number }>,
+  xLabel: string,
+): void {
+  const xa = axis(points.map((p) => p.x));
+  const yOf = frame(doc, b, axis(points.map((p) => p.y)), title, []);
+  const xOf = (x: number) => b.x + ((x - xa.lo) / (xa.hi - xa.lo)) * b.w;
+  doc.save().fillColor('#08519c').fillOpacity(0.35);
+  for (const p of points) doc.circle(xOf(p.x), yOf(p.y), 1.1).fill();
+  doc.fillOpacity(1).restore();
+  doc
+    .save()
+    .fontSize(6.5)
+    .fillColor('#555')
+    .text(xa.lo.toFixed(1), b.x - 10, b.y + b.h + 2, { width: 40, lineBreak: false })
+    .text(xLabel, b.x + b.w / 2 - 60, b.y + b.h + 2, { width: 120, align: 'center', lineBreak: false })
+    .text(xa.hi.toFixed(1), b.x + b.w - 30, b.y + b.h + 2, { width: 40, align: 'right', lineBreak: false })
+    .restore();
+}

@@ -7,27 +7,24 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  loadCatalogue,
-  loadProfiles,
   SITE_ID_PATTERN,
   type WorkingCalendar,
   type ClauseCatalogue,
   type DeviceProfile,
-  shippedCalendar,
 } from '@hallmon/firmware-config';
 import type { ApiContext } from '../api/context.ts';
 import { principalOf, requireAuth } from '../api/auth-hook.ts';
 import { denySite } from '../api/scope.ts';
 import { sendError } from '../api/errors.ts';
-import { buildEvidence } from './compute.ts';
 import { PeriodError } from './period.ts';
+import { evidenceServiceOf } from './service.ts';
 import { toJson } from './to-json.ts';
 import { summaryCsv } from './to-csv.ts';
 import { toPdf } from './to-pdf.ts';
 import type { EvidencePack } from './types.ts';
 import { API, type EvidencePack as EvidencePackJson } from '@hallmon/contract';
 
-const PeriodValue = Type.String({
+export const PeriodValue = Type.String({
   minLength: 1,
   maxLength: 40,
   pattern: '^(\\d{4}-\\d{2}-\\d{2}|\\d{1,16}|\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2}))$',
@@ -56,11 +53,8 @@ export interface EvidenceRouteOptions {
 
 export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const catalogue = o.catalogue ?? loadCatalogue();
-    const profiles = o.profiles ?? loadProfiles();
-    const calendar = o.calendar ?? shippedCalendar();
-    // One pack at a time per server: a year's pack is CPU work; a second request waits its turn.
-    let queue: Promise<unknown> = Promise.resolve();
+    // One pack at a time per server (the service's line): a year is CPU work; the next waits its turn.
+    const svc = evidenceServiceOf(ctx, o);
     app.get(
       '/api/evidence',
       {
@@ -73,20 +67,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
         const denied = denySite(ctx, p, q.site, reply);
         if (denied) return denied;
         const site = ctx.sites.get(q.site)!;
-        const job = queue.then(async () =>
-          buildEvidence({
-            store: ctx.store,
-            site,
-            catalogue,
-            profiles,
-            calendar,
-            from: q.from,
-            to: q.to,
-            followupOutcomes: (await ctx.followupOutcomes?.(site.id)) ?? [],
-            audit: ctx.audit,
-          }),
-        );
-        queue = job.catch(() => undefined);
+        const job = svc.build(site, q.from, q.to);
         let pack;
         try {
           pack = await job;

@@ -76,7 +76,20 @@ export function clauseCsv(c: ClauseEvidence): string {
   );
   out += section(
     'excursions',
-    ['sensor', 'metric', 'rule', 'severity', 'start', 'end', 'duration_s', 'peak', 'limit', 'end_reason'],
+    [
+      'sensor',
+      'metric',
+      'rule',
+      'severity',
+      'start',
+      'end',
+      'duration_s',
+      'peak',
+      'limit',
+      'end_reason',
+      'finding',
+      'count',
+    ],
     c.excursions.map((x) => [
       x.sensor,
       x.metric,
@@ -88,8 +101,82 @@ export function clauseCsv(c: ClauseEvidence): string {
       x.peak,
       x.limit,
       x.endReason,
+      x.finding,
+      x.count,
     ]),
   );
+  if (c.doorOpenings)
+    out += section(
+      'door openings (entry register)',
+      [
+        'sensor',
+        'start',
+        'end',
+        'duration_s',
+        'registered',
+        'late',
+        'visit',
+        'visitor',
+        'organisation',
+        'reason',
+        'escort',
+        'in_at',
+        'out_at',
+        'written_at',
+      ],
+      c.doorOpenings.map((o) => [
+        o.sensor,
+        o.start,
+        o.end,
+        o.durationS,
+        o.registered,
+        o.late,
+        o.visit?.id,
+        o.visit?.visitor,
+        o.visit?.organisation,
+        o.visit?.reason,
+        o.visit?.escort,
+        o.visit?.inAt,
+        o.visit?.outAt,
+        o.visit?.createdAt,
+      ]),
+    );
+  if (c.stateEvents)
+    out += section(
+      'state events',
+      [
+        'sensor',
+        'metric',
+        'rule',
+        'title',
+        'severity',
+        'start',
+        'end',
+        'duration_s',
+        'ongoing',
+        'alarm',
+        'acked_by',
+        'acked_at',
+        'ack_note',
+        'message',
+      ],
+      c.stateEvents.map((x) => [
+        x.sensor,
+        x.metric,
+        x.rule,
+        x.title,
+        x.severity,
+        x.start,
+        x.end,
+        x.durationS,
+        x.ongoing,
+        x.alarmId,
+        x.ackedBy,
+        x.ackedAt,
+        x.ackNote,
+        x.message,
+      ]),
+    );
   out += section(
     'gaps',
     ['sensor', 'metric', 'start', 'end', 'duration_s', 'source'],
@@ -106,6 +193,12 @@ export function clauseCsv(c: ClauseEvidence): string {
       'monthly',
       Object.keys(c.monthly[0]!),
       c.monthly.map((r) => Object.values(r) as Cell[]),
+    );
+  if (c.byWindow?.length)
+    out += section(
+      'windows',
+      Object.keys(c.byWindow[0]!),
+      c.byWindow.map((r) => Object.values(r) as Cell[]),
     );
   if (c.periodNoise?.length)
     out += section(

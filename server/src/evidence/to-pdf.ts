@@ -1,18 +1,32 @@
-// evidence.pdf: the pack on paper, in Chinese, for an assessor: a cover page, the clause checklist
-// (clause, title, verdict, coverage), one section per clause with its rules and limit sources,
-// vector charts, excursion and gap tables, then device faults, follow-ups, alarm acknowledgements
-// and self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
-import PDFDocument from 'pdfkit';
+// evidence.pdf: the pack on paper, in Chinese, for an assessor: a cover page, the scorecard (each
+// scored clause's figure, target, verdict, points at stake and deductions, with their sources), the
+// clause checklist (clause, title, verdict, coverage), one section per clause with its rules and
+// limit sources, vector charts, excursion and gap tables (a detector's findings in words, the
+// evaluation rate per window), then device faults, follow-ups, alarm acknowledgements and
+// self-tests, with page numbers. A4, pdfkit, Noto Sans SC embedded as a subset.
 import { AUDIT_ACTION_ZH } from '@hallmon/contract';
 import { findRuleKind, type KindEvidence } from '@hallmon/rules';
-import { notoSansSc } from './pdf-font.ts';
-import { bandChart, barChart, lineChart } from './pdf-charts.ts';
-import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, RuleCitation, Verdict } from './types.ts';
+import { bandChart, barChart, lineChart, scatterChart } from './pdf-charts.ts';
+import {
+  dur,
+  fmt,
+  fmtCell,
+  fmtLocal,
+  h1,
+  h2,
+  M,
+  MAX_ROWS,
+  newDoc,
+  pageNumbers,
+  pct,
+  table,
+  VERDICT,
+  VERDICT_COLOR,
+  type Doc,
+} from './pdf-layout.ts';
+import { scorecardSection } from './pdf-scorecard.ts';
+import type { ClauseEvidence, EvidencePack, NoiseRow, RateMonth, RoomDay, RuleCitation } from './types.ts';
 
-type Doc = InstanceType<typeof PDFDocument>;
-
-const VERDICT: Record<Verdict, string> = { pass: '符合', fail: '不符合', 'insufficient-data': '数据不足' };
-const VERDICT_COLOR: Record<Verdict, string> = { pass: '#1a7f37', fail: '#c0392b', 'insufficient-data': '#b7791f' };
 const HOURS: Record<ClauseEvidence['hours'], string> = {
   'around-the-clock': '全天 24 小时',
   'opening-hours': '营业时间',
@@ -25,28 +39,12 @@ const METRIC_ZH: Record<string, string> = {
   co2: '二氧化碳 ppm',
   illuminance: '照度 lx',
 };
-/** Rows shown per table on paper; the CSV has all of them. */
-const MAX_ROWS = 60;
-const M = 50;
 
 export async function toPdf(pack: EvidencePack): Promise<Buffer> {
-  const doc: Doc = new PDFDocument({
-    size: 'A4',
-    margin: M,
-    bufferPages: true,
-    info: {
-      Title: `${pack.siteName} 条款合规证据包 ${pack.firstDay}–${pack.lastDay}`,
-      Author: `hallmon ${pack.softwareVersion}`,
-    },
+  const { doc, done } = newDoc({
+    Title: `${pack.siteName} 条款合规证据包 ${pack.firstDay}–${pack.lastDay}`,
+    Author: `hallmon ${pack.softwareVersion}`,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('cjk', notoSansSc());
-  doc.font('cjk');
   const local = (iso: string) => fmtLocal(iso, pack.timezone);
 
   // Cover.
@@ -75,6 +73,24 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
       { align: 'left' },
     )
     .fillColor('#000');
+  if (pack.signingKey)
+    doc
+      .moveDown(1)
+      .fontSize(9)
+      .text(`本站点签名公钥（${pack.signingKey.algorithm}，manifest.sig.json 与每日链接均由其签名）：`)
+      .font('Courier')
+      .fontSize(9)
+      .text(`key id ${pack.signingKey.keyId}`)
+      .text(pack.signingKey.publicKey)
+      .font('cjk')
+      .fontSize(8)
+      .fillColor('#555')
+      .text(
+        '请与区级服务器公布的本站点公钥核对；hallmon evidence verify --public-key 可据此校验签名。 Compare with the key the district server lists for this site.',
+      )
+      .fillColor('#000');
+
+  scorecardSection(doc, pack.scorecard);
 
   // Checklist.
   doc.addPage();
@@ -99,6 +115,8 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
   for (const m of pack.method) doc.text(`• ${m}`).moveDown(0.2);
 
   for (const c of pack.clauses) clauseSection(doc, c, pack, local);
+
+  environmentSection(doc, pack);
 
   doc.addPage();
   h1(doc, '设备故障 (device faults)');
@@ -158,23 +176,7 @@ export async function toPdf(pack: EvidencePack): Promise<Buffer> {
     );
   auditSection(doc, pack);
 
-  // Page numbers on every page (buffered pages).
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc
-      .fontSize(8)
-      .fillColor('#666')
-      .text(
-        `${pack.siteName} · ${pack.firstDay}–${pack.lastDay} · 第 ${i + 1} / ${range.count} 页`,
-        M,
-        doc.page.height - 30,
-        { width: doc.page.width - 2 * M, align: 'center', lineBreak: false },
-      );
-    doc.page.margins.bottom = bottom;
-  }
+  pageNumbers(doc, `${pack.siteName} · ${pack.firstDay}–${pack.lastDay}`);
   doc.end();
   return done;
 }
@@ -231,6 +233,67 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
     undefined,
     c.excursions.length,
   );
+  if (c.doorOpenings) {
+    const bad = c.doorOpenings.filter((o) => !o.registered).length;
+    h2(doc, `机房进出登记核对（开门 ${c.doorOpenings.length} 次，未登记 ${bad} 次）`);
+    table(
+      doc,
+      ['门磁', '开门', '关门', '登记', '来访人 / 单位', '事由', '陪同网管'],
+      [55, 80, 80, 55, 95, 80, 50],
+      c.doorOpenings
+        .slice(0, MAX_ROWS)
+        .map((o) => [
+          o.sensor,
+          local(o.start),
+          o.end ? local(o.end) : '（未关）',
+          !o.registered ? '未登记' : o.late ? '补录登记' : '已登记',
+          o.visit ? `${o.visit.visitor} / ${o.visit.organisation}` : '—',
+          o.visit?.reason ?? '—',
+          o.visit?.escort ?? '—',
+        ]),
+      (row) => (row[3] === '未登记' ? '#b91c1c' : row[3] === '补录登记' ? '#b45309' : undefined),
+      c.doorOpenings.length,
+    );
+  }
+  if (c.stateEvents) {
+    h2(doc, `动环状态告警（${c.stateEvents.length}）`);
+    table(
+      doc,
+      ['设备', '告警', '开始', '结束', '时长', '确认人', '确认说明'],
+      [60, 95, 85, 85, 45, 50, 75],
+      c.stateEvents
+        .slice(0, MAX_ROWS)
+        .map((x) => [
+          x.sensor,
+          x.title,
+          local(x.start),
+          local(x.end) + (x.ongoing ? '（持续）' : ''),
+          dur(x.durationS),
+          x.ackedBy ?? '未确认',
+          x.ackNote ?? '',
+        ]),
+      undefined,
+      c.stateEvents.length,
+    );
+  }
+  findingsTable(doc, c, local);
+  if (c.byWindow?.length) {
+    h2(doc, '各窗口及全厅评价率 (evaluation rate per window)');
+    table(
+      doc,
+      ['窗口', '评价数', '办结数', '评价率', '低于限值', '低于限值天数'],
+      [90, 70, 70, 80, 80, 105],
+      c.byWindow.map((w) => [
+        w.hall ? `全厅（${w.window}）` : w.window,
+        String(w.ratings),
+        String(w.served),
+        w.rate === null ? '—' : `${fmt(w.rate)} %`,
+        w.belowLimit ? '是' : '',
+        String(w.daysBelowLimit),
+      ]),
+      (row) => (row[4] === '是' ? VERDICT_COLOR.fail : undefined),
+    );
+  }
   h2(doc, `数据中断（${c.gaps.length}）`);
   table(
     doc,
@@ -260,7 +323,7 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
       ['传感器', 'LAeq', 'L10', 'L50', 'L90', 'Lmax', '分钟'],
       [90, 65, 65, 65, 65, 65, 80],
       c.periodNoise.map((r) => [
-        r.sensor,
+        r.indicative ? `${r.sensor}（指示值）` : r.sensor,
         fmt(r.laeq),
         fmt(r.l10),
         fmt(r.l50),
@@ -270,7 +333,102 @@ function clauseSection(doc: Doc, c: ClauseEvidence, pack: EvidencePack, local: (
       ]),
     );
   }
+  if (c.periodNoise?.some((r) => r.indicative))
+    doc
+      .fontSize(8)
+      .fillColor('#555')
+      .text(
+        '指示值：RS-485 噪声变送器输出的是平滑后的声级，不是经检定的声级计测得的等效声级（LAeq），仅供参考 / indicative: a transmitter’s smoothed level, not a certified LAeq.',
+      )
+      .fillColor('#000');
   void pack;
+}
+
+const ENV_ZH = { laeq: '噪声 LAeq', co2: '二氧化碳', temperature: '温度' } as const;
+const SERVICE_ZH = { meanWaitMin: '平均等候（分钟）', tickets: '取号数', badRatings: '差评数' } as const;
+
+/** Environment × service: correlations with their caveat, the hour-of-day profile and a scatter. */
+function environmentSection(doc: Doc, pack: EvidencePack): void {
+  const e = pack.environmentService;
+  doc.addPage();
+  h1(doc, '环境与服务 (environment × service)');
+  doc
+    .fontSize(8.5)
+    .text(
+      `营业时间内每小时的大厅噪声、二氧化碳、温度与取号、等候、差评并列（共 ${e.hours.length} 个营业小时），下表为相关系数 r 及其 95 % 区间。`,
+    )
+    .moveDown(0.3)
+    .fillColor('#c0392b')
+    .text(e.caveat)
+    .fillColor('#000')
+    .moveDown(0.4);
+  table(
+    doc,
+    ['环境', '服务', '小时数', 'r', '95 % 区间'],
+    [110, 120, 70, 70, 125],
+    e.correlations.map((c) => [
+      ENV_ZH[c.environment],
+      SERVICE_ZH[c.service],
+      String(c.n),
+      c.r === null ? '—' : c.r.toFixed(2),
+      c.low === null || c.high === null ? '—' : `${c.low.toFixed(2)} … ${c.high.toFixed(2)}`,
+    ]),
+  );
+  h2(doc, '按时段平均 (by hour of day)');
+  table(
+    doc,
+    ['时段', 'LAeq dB(A)', 'CO2 ppm', '温度 °C', '取号', '等候 分钟', '差评'],
+    [60, 75, 70, 65, 65, 85, 75],
+    e.profile.map((p) => [
+      p.hour,
+      fmt(p.laeq),
+      fmt(p.co2),
+      fmt(p.temperature),
+      fmt(p.tickets),
+      fmt(p.meanWaitMin),
+      fmt(p.badRatings),
+    ]),
+  );
+  const pts = (k: 'laeq' | 'co2') =>
+    e.hours.flatMap((h) => (h[k] !== null && h.meanWaitMin !== null ? [{ x: h[k]!, y: h.meanWaitMin }] : []));
+  for (const [k, label] of [
+    ['laeq', '噪声 LAeq dB(A)'],
+    ['co2', '二氧化碳 ppm'],
+  ] as const) {
+    const p = pts(k);
+    if (p.length < 3) continue;
+    if (doc.y + 130 > doc.page.height - M) doc.addPage();
+    const y = doc.y + 16;
+    scatterChart(doc, { x: M + 35, y, w: 440, h: 100 }, `每个营业小时：${label} 与平均等候（分钟）`, p, label);
+    doc.x = M;
+    doc.y = y + 118;
+  }
+}
+
+/** A detector's findings in words (its kind says what each means). */
+function findingsTable(doc: Doc, c: ClauseEvidence, local: (iso: string) => string): void {
+  const labels = new Map<string, string>();
+  for (const r of c.rules)
+    for (const [k, v] of Object.entries(findRuleKind(r.kind)?.evidence.findings ?? {})) labels.set(k, v.zh);
+  if (labels.size === 0) return;
+  const rows = c.excursions.filter((x) => x.finding !== undefined);
+  h2(doc, `检测结果（${rows.length}）：以下为疑似情况，需人工核实`);
+  table(
+    doc,
+    ['发现', '对象', '开始', '结束', '数量'],
+    [170, 70, 95, 95, 65],
+    rows
+      .slice(0, MAX_ROWS)
+      .map((x) => [
+        labels.get(x.finding!) ?? x.finding!,
+        x.sensor,
+        local(x.start),
+        local(x.end) + (x.ongoing ? '（持续）' : ''),
+        x.count === undefined ? '' : String(x.count),
+      ]),
+    undefined,
+    rows.length,
+  );
 }
 
 function charts(doc: Doc, c: ClauseEvidence): void {
@@ -345,105 +503,6 @@ function ruleMetricMatches(rule: string, metric: string): boolean {
             ? 'illuminance'
             : metric;
   return rule.includes(m) && !rule.includes('critical') && !rule.includes('winter');
-}
-
-function h1(doc: Doc, s: string): void {
-  if (doc.y > doc.page.height - M - 80) doc.addPage();
-  doc.x = M;
-  doc.moveDown(0.5).fontSize(15).fillColor('#000').text(s).moveDown(0.3);
-}
-
-function h2(doc: Doc, s: string): void {
-  if (doc.y > doc.page.height - M - 60) doc.addPage();
-  doc.x = M;
-  doc.moveDown(0.3).fontSize(11).fillColor('#000').text(s).moveDown(0.2);
-}
-
-/** `total`: the row count when the caller passed only the first MAX_ROWS (the rest are never drawn). */
-function table(
-  doc: Doc,
-  header: string[],
-  widths: number[],
-  rows: string[][],
-  colorOf?: (row: string[]) => string | undefined,
-  total = rows.length,
-): void {
-  const rowH = 13;
-  const x0 = M;
-  const draw = (cells: string[], bold: boolean, color?: string) => {
-    if (doc.y + rowH > doc.page.height - M) {
-      doc.addPage();
-      if (!bold) draw(header, true);
-    }
-    const y = doc.y;
-    if (bold)
-      doc
-        .save()
-        .rect(
-          x0,
-          y - 1,
-          widths.reduce((a, b) => a + b, 0),
-          rowH,
-        )
-        .fillColor('#eee')
-        .fill()
-        .restore();
-    let x = x0;
-    doc.fontSize(7.5).fillColor(color ?? '#000');
-    cells.forEach((cell, i) => {
-      doc.text(cell, x + 2, y + 1, { width: widths[i]! - 4, height: rowH, lineBreak: false, ellipsis: true });
-      x += widths[i]!;
-    });
-    doc.fillColor('#000');
-    doc.x = x0;
-    doc.y = y + rowH;
-  };
-  draw(header, true);
-  if (total === 0) {
-    draw(['无'], false);
-    return;
-  }
-  for (const r of rows.slice(0, MAX_ROWS)) draw(r, false, colorOf?.(r));
-  if (total > MAX_ROWS) draw([`…… 另有 ${total - MAX_ROWS} 行，见 CSV`], false);
-  doc.moveDown(0.5);
-}
-
-function pct(v: number | null): string {
-  return v === null ? '—' : `${(v * 100).toFixed(1)} %`;
-}
-
-function fmt(v: number | null): string {
-  return v === null || !Number.isFinite(v) ? '—' : String(Math.round(v * 100) / 100);
-}
-
-function fmtCell(v: unknown): string {
-  if (typeof v === 'number') return fmt(v);
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  return v === null || v === undefined ? '' : String(v);
-}
-
-function dur(s: number): string {
-  if (s < 3600) return `${Math.round(s / 60)} 分钟`;
-  if (s < 86_400) return `${(s / 3600).toFixed(1)} 小时`;
-  return `${(s / 86_400).toFixed(1)} 天`;
-}
-
-/** Formatters per time zone: creating an Intl.DateTimeFormat per cell was most of a loud year's PDF. */
-const localFormats = new Map<string, { day: Intl.DateTimeFormat; hm: Intl.DateTimeFormat }>();
-
-function fmtLocal(iso: string, tz: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  let f = localFormats.get(tz);
-  if (!f) {
-    // The same formats as dayInZone (firmware-config calendar.ts) and the hour:minute before.
-    f = {
-      day: new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }),
-      hm: new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-    };
-    localFormats.set(tz, f);
-  }
-  return `${f.day.format(ms)} ${f.hm.format(ms)}`;
 }
 
 /** Rows of the audit table on paper; the whole trail is in csv/audit.csv and evidence.json. */

@@ -2,7 +2,7 @@
 // the rules and limit sources it was judged by, coverage, excursions, gaps and the tables an assessor
 // reads. JSON, CSV and PDF are all rendered from this one object, so they carry the same facts.
 import type { Metric } from '@hallmon/firmware-config';
-import type { AlarmAck, AuditEntry } from '@hallmon/contract';
+import type { AlarmAck, AuditEntry, EnvironmentService, Scorecard } from '@hallmon/contract';
 
 export type Verdict = 'pass' | 'fail' | 'insufficient-data';
 
@@ -31,6 +31,10 @@ export interface EvidenceExcursion {
   endReason: string;
   /** Still going at the end of the period (cut there). */
   ongoing: boolean;
+  /** A detector's record: what it found (FINDING_KINDS of the catalogue schema). */
+  finding?: string;
+  /** How many it involves (ratings of a burst, tickets waiting, served, or a window's tickets). */
+  count?: number;
 }
 
 export interface EvidenceGap {
@@ -77,6 +81,8 @@ export interface NoiseRow {
   period: string;
   sensor: string;
   laeq: number | null;
+  /** An RS-485 transmitter's smoothed level, not a certified LAeq. */
+  indicative: boolean;
   l10: number | null;
   l50: number | null;
   l90: number | null;
@@ -94,6 +100,33 @@ export interface RateMonth {
   daysBelowLimit: number;
 }
 
+/** A follow-up rate (the 2025 standard 6.1.3-6.1.5, DB31/T 862-2021 10.1.4) per month of the ratings. */
+export interface FollowupRateMonth {
+  /** YYYY-MM of the ratings, or 'period' for the whole period. */
+  month: string;
+  measure: string;
+  /** Bad ratings of the month (or period), counted or not. */
+  ratings: number;
+  numerator: number;
+  denominator: number;
+  /** Percent; null when no rating counted. */
+  rate: number | null;
+  belowTarget: boolean;
+}
+
+/** The evaluation rate of one window (or the whole hall) over the period (6.1.1, Qingpu 2021 三.4). */
+export interface WindowRate {
+  /** The window, or the hall zone's id for the hall as a whole. */
+  window: string;
+  hall: boolean;
+  ratings: number;
+  served: number;
+  rate: number | null;
+  belowLimit: boolean;
+  /** Days on which the engine found it below the limit. */
+  daysBelowLimit: number;
+}
+
 export interface FaultMonth {
   month: string;
   device: string;
@@ -101,6 +134,56 @@ export interface FaultMonth {
   exceedsMonthlyLimit: boolean;
   maxRepairWorkingDays: number;
   repairOverdue: number;
+}
+
+export interface StateEvent {
+  sensor: string;
+  metric: string | null;
+  rule: string;
+  title: string;
+  severity: string;
+  start: string;
+  end: string;
+  durationS: number;
+  ongoing: boolean;
+  alarmId: string | null;
+  ackedBy: string | null;
+  ackedAt: string | null;
+  ackNote: string | null;
+  message: string | null;
+}
+
+export interface RegisterEntry {
+  id: string;
+  visitor: string;
+  organisation: string;
+  reason: string;
+  escort: string;
+  inAt: string;
+  outAt: string | null;
+  createdAt: string;
+}
+
+export interface DoorOpening {
+  sensor: string;
+  start: string;
+  end: string | null;
+  durationS: number | null;
+  registered: boolean;
+  late: boolean;
+  visit: RegisterEntry | null;
+}
+
+/** A register entry as the pack reads it (the server's visits.db, epoch ms). */
+export interface EvidenceVisit {
+  id: string;
+  visitor: string;
+  organisation: string;
+  reason: string;
+  escort: string;
+  inAt: number;
+  outAt: number | null;
+  createdAt: number;
 }
 
 export interface ClauseEvidence {
@@ -121,8 +204,12 @@ export interface ClauseEvidence {
   excursions: EvidenceExcursion[];
   gaps: EvidenceGap[];
   daily?: RoomDay[] | NoiseRow[];
-  monthly: RoomMonth[] | NoiseRow[] | RateMonth[] | FaultMonth[];
+  monthly: RoomMonth[] | NoiseRow[] | RateMonth[] | FaultMonth[] | FollowupRateMonth[];
   periodNoise?: NoiseRow[];
+  stateEvents?: StateEvent[];
+  doorOpenings?: DoorOpening[];
+  /** 6.1.1: the evaluation rate per window and for the hall over the period. */
+  byWindow?: WindowRate[];
 }
 
 export interface DeviceFault {
@@ -153,6 +240,11 @@ export interface Followup {
   respondedAt: string | null;
   resolvedAt: string | null;
   complex: boolean;
+  /** The served ticket the rating names (a real-name rating, DB31/T 862-2021 10.1.4). */
+  ticket: string | null;
+  /** The last callback (回访) recorded by the period end, and whether the resident was satisfied. */
+  lastCallbackAt: string | null;
+  satisfied: boolean | null;
   /** Stages whose deadline passed, within the period, without being met: no record counts as not met. */
   missed: Array<'answer' | 'fix'>;
   /** A stored bad-rating-followup alarm for this rating, if any (informative). */
@@ -167,6 +259,8 @@ export interface FollowupOutcome {
   respondedAt: number | null;
   resolvedAt: number | null;
   complex: boolean;
+  /** Callbacks (回访) in time order. */
+  callbacks: Array<{ at: number; outcome: string; satisfied: boolean | null }>;
 }
 
 /** An alarm's acknowledgement facts (the contract's AlarmAck, mapped by api/wire-json.ts alarmAckJson). */
@@ -204,7 +298,13 @@ export interface EvidencePack {
   series: Array<{ sensor: string; metric: Metric; zone: string }>;
   /** The site's audit-trail entries of the period, oldest first (wire-json auditJson). */
   auditTrail: AuditEntry[];
+  /** The scorecard: what each scored clause is worth and what the period put at risk (built from the clauses). */
+  scorecard: Scorecard;
+  /** The hall's environment beside its service, per opening hour, and their correlations. */
+  environmentService: EnvironmentService;
   chainHeads?: ChainHead[];
+  /** The site's Ed25519 public key that signed the pack's manifest and day links (written packs). */
+  signingKey?: { algorithm: 'Ed25519'; keyId: string; publicKey: string };
 }
 
 export type Progress = (phase: string, fraction: number) => void;

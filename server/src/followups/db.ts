@@ -1,20 +1,36 @@
 // Durable follow-ups of bad ratings (10.1.3 "1、5、15") in `${dataDir}/followups.db`: what was rated,
-// the deadlines, who answered / classified / resolved it and when, and which overdue alarms were
+// the deadlines, who answered / classified / resolved it and when, the callbacks (回访: who called,
+// when, the outcome, satisfied or not; the 2025 standard 6.1.5), and which overdue alarms were
 // raised and cleared, so a restarted server neither loses a follow-up nor raises an alarm twice.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FOLLOWUP_STAGES, type FollowupStage } from '@hallmon/contract';
+import { FOLLOWUP_STAGES, type CallbackOutcome, type FollowupStage } from '@hallmon/contract';
 import type { FollowupState } from '../state/state.ts';
 
 /** The overdue stages of a follow-up, each with its own alarm (id `${followupId}:${stage}`). */
 export const ALARM_STAGES = FOLLOWUP_STAGES;
 export type AlarmStage = FollowupStage;
 
+/** One callback (回访) to the resident who gave the bad rating. */
+export interface CallbackRow {
+  /** When the call was made (epoch ms). */
+  at: number;
+  by: string;
+  outcome: CallbackOutcome;
+  /** Whether the resident was satisfied (only when reached; null otherwise). */
+  satisfied: boolean | null;
+  note: string | null;
+  /** When it was recorded. */
+  recordedAt: number;
+}
+
 export interface FollowupRow {
   id: string;
   site: string;
   device: string;
   window: string | null;
+  /** The served ticket the rating names: the rating is real-name (docs/alarms.md). */
+  ticket: string | null;
   score: number;
   ratedAt: number;
   responseDue: number;
@@ -30,12 +46,25 @@ export interface FollowupRow {
   note: string | null;
   /** When each stage's overdue alarm was raised / cleared (null: not yet). */
   alarms: Record<AlarmStage, { raisedAt: number | null; clearedAt: number | null }>;
+  /** In the order they were made. */
+  callbacks: CallbackRow[];
 }
 
 export type NewFollowup = Pick<
   FollowupRow,
-  'id' | 'site' | 'device' | 'window' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'
+  'id' | 'site' | 'device' | 'window' | 'ticket' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'
 >;
+
+/** A callbacks row as both drivers store it. */
+export interface CallbackDbRow {
+  followup_id: string;
+  at: number;
+  by: string;
+  outcome: CallbackOutcome;
+  satisfied: number | null;
+  note: string | null;
+  recorded_at: number;
+}
 
 /** A followups row as both drivers store it. */
 export interface FollowupDbRow {
@@ -43,6 +72,7 @@ export interface FollowupDbRow {
   site: string;
   device: string;
   window: string | null;
+  ticket: string | null;
   score: number;
   rated_at: number;
   response_due: number;
@@ -64,12 +94,13 @@ export interface FollowupDbRow {
   complex_cleared: number | null;
 }
 
-export function followupFromRow(r: FollowupDbRow): FollowupRow {
+export function followupFromRow(r: FollowupDbRow, callbacks: CallbackRow[]): FollowupRow {
   return {
     id: r.id,
     site: r.site,
     device: r.device,
     window: r.window,
+    ticket: r.ticket,
     score: r.score,
     ratedAt: r.rated_at,
     responseDue: r.response_due,
@@ -88,15 +119,39 @@ export function followupFromRow(r: FollowupDbRow): FollowupRow {
       simple: { raisedAt: r.simple_raised, clearedAt: r.simple_cleared },
       complex: { raisedAt: r.complex_raised, clearedAt: r.complex_cleared },
     },
+    callbacks,
   };
 }
 
-/** The SQLite driver of FollowupState: followups.db in the data dir. */
+export function callbackFromRow(r: CallbackDbRow): CallbackRow {
+  return {
+    at: r.at,
+    by: r.by,
+    outcome: r.outcome,
+    satisfied: r.satisfied === null ? null : r.satisfied === 1,
+    note: r.note,
+    recordedAt: r.recorded_at,
+  };
+}
+
+/** Follow-ups with their callbacks (callback rows of any of them, in time order; both drivers). */
+export function withCallbacks(raws: FollowupDbRow[], callbacks: CallbackDbRow[]): FollowupRow[] {
+  const by = new Map<string, CallbackRow[]>();
+  for (const c of callbacks) {
+    const list = by.get(c.followup_id) ?? [];
+    list.push(callbackFromRow(c));
+    by.set(c.followup_id, list);
+  }
+  return raws.map((r) => followupFromRow(r, by.get(r.id) ?? []));
+}
+
 /** Follow-ups that may still raise or clear an alarm (the same SQL in both drivers). */
 export const ACTIVE = `(resolved_at IS NULL
       OR (response_raised IS NOT NULL AND response_cleared IS NULL)
       OR (simple_raised IS NOT NULL AND simple_cleared IS NULL)
       OR (complex_raised IS NOT NULL AND complex_cleared IS NULL))`;
+
+/** The SQLite driver of FollowupState: followups.db in the data dir. */
 
 export class FollowupDb implements FollowupState {
   private db: Database.Database | undefined;
@@ -114,7 +169,13 @@ export class FollowupDb implements FollowupState {
       response_raised INTEGER, response_cleared INTEGER, simple_raised INTEGER, simple_cleared INTEGER,
       complex_raised INTEGER, complex_cleared INTEGER);
       CREATE INDEX IF NOT EXISTS followups_site ON followups (site, rated_at);
-      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);`);
+      CREATE INDEX IF NOT EXISTS followups_open ON followups (resolved_at);
+      CREATE TABLE IF NOT EXISTS callbacks (
+        followup_id TEXT NOT NULL, at INTEGER NOT NULL, by TEXT NOT NULL, outcome TEXT NOT NULL,
+        satisfied INTEGER, note TEXT, recorded_at INTEGER NOT NULL, PRIMARY KEY (followup_id, at, by));`);
+    // Data dirs from before callbacks: the rating's ticket (real-name ratings) is a later column.
+    const cols = (db.prepare('PRAGMA table_info(followups)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (!cols.includes('ticket')) db.exec('ALTER TABLE followups ADD COLUMN ticket TEXT');
     this.db = db;
   }
 
@@ -132,8 +193,8 @@ export class FollowupDb implements FollowupState {
   async insert(f: NewFollowup): Promise<boolean> {
     const res = this.d
       .prepare(
-        `INSERT OR IGNORE INTO followups (id, site, device, window, score, rated_at, response_due, simple_due, complex_due)
-         VALUES (@id, @site, @device, @window, @score, @ratedAt, @responseDue, @simpleDue, @complexDue)`,
+        `INSERT OR IGNORE INTO followups (id, site, device, window, ticket, score, rated_at, response_due, simple_due, complex_due)
+         VALUES (@id, @site, @device, @window, @ticket, @score, @ratedAt, @responseDue, @simpleDue, @complexDue)`,
       )
       .run(f);
     return res.changes === 1;
@@ -141,20 +202,43 @@ export class FollowupDb implements FollowupState {
 
   async get(id: string): Promise<FollowupRow | undefined> {
     const r = this.d.prepare('SELECT * FROM followups WHERE id = ?').get(id) as FollowupDbRow | undefined;
-    return r ? followupFromRow(r) : undefined;
+    return r ? this.rows([r])[0] : undefined;
   }
 
-  async list(site: string, openOnly: boolean): Promise<FollowupRow[]> {
-    const sql = `SELECT * FROM followups WHERE site = ?${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC LIMIT 5000`;
-    return (this.d.prepare(sql).all(site) as FollowupDbRow[]).map(followupFromRow);
+  /** The newest 5000 of a site (every one with `all`). */
+  async list(site: string, openOnly: boolean, all = false): Promise<FollowupRow[]> {
+    const sql = `SELECT * FROM followups WHERE site = ?${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC${all ? '' : ' LIMIT 5000'}`;
+    return this.rows(this.d.prepare(sql).all(site) as FollowupDbRow[]);
+  }
+
+  /** Rows with their callbacks (one read for all of them). */
+  private rows(raws: FollowupDbRow[]): FollowupRow[] {
+    if (!raws.length) return [];
+    const ids = raws.map((r) => r.id);
+    const callbacks: CallbackDbRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const sql = `SELECT * FROM callbacks WHERE followup_id IN (${chunk.map(() => '?').join(',')}) ORDER BY at`;
+      callbacks.push(...(this.d.prepare(sql).all(...chunk) as CallbackDbRow[]));
+    }
+    return withCallbacks(raws, callbacks);
+  }
+
+  /** Records a callback; false when the same person already recorded one at that instant. */
+  async addCallback(id: string, c: CallbackRow): Promise<boolean> {
+    const res = this.d
+      .prepare(
+        `INSERT OR IGNORE INTO callbacks (followup_id, at, by, outcome, satisfied, note, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, c.at, c.by, c.outcome, c.satisfied === null ? null : c.satisfied ? 1 : 0, c.note, c.recordedAt);
+    return res.changes === 1;
   }
 
   /** Follow-ups that may still raise or clear an alarm: unresolved, or with an alarm not yet cleared. */
   async active(sites?: readonly string[]): Promise<FollowupRow[]> {
-    const rows = (this.d.prepare(`SELECT * FROM followups WHERE ${ACTIVE}`).all() as FollowupDbRow[]).map(
-      followupFromRow,
-    );
-    return sites ? rows.filter((r) => sites.includes(r.site)) : rows;
+    const raws = this.d.prepare(`SELECT * FROM followups WHERE ${ACTIVE}`).all() as FollowupDbRow[];
+    return this.rows(sites ? raws.filter((r) => sites.includes(r.site)) : raws);
   }
 
   async respond(id: string, at: number, by: string): Promise<void> {

@@ -12,6 +12,7 @@ export function outcomesOf(rows: FollowupRow[]): FollowupOutcome[] {
     respondedAt: r.respondedAt,
     resolvedAt: r.resolvedAt,
     complex: r.complex,
+    callbacks: r.callbacks.map((c) => ({ at: c.at, outcome: c.outcome, satisfied: c.satisfied })),
   }));
 }
 
@@ -21,7 +22,7 @@ export async function readFollowupOutcomes(dataDir: string, site: string): Promi
   const db = new FollowupDb(dataDir);
   db.open();
   try {
-    return outcomesOf(await db.list(site, false));
+    return outcomesOf(await db.list(site, false, true));
   } finally {
     db.close();
   }

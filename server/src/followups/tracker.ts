@@ -1,9 +1,11 @@
 // Bad-rating follow-ups (DB31/T 862-2021 10.1.3 "1、5、15") for EVERY site, on the server because
 // people record the answer and the fix here: each stored rating <= badScoreMax opens one (deadlines
 // from the rule kind's own pure followupDeadlines), a 1 s clock raises an overdue alarm per missed
-// stage through the AlarmHub, and respond / complex / resolve clear them. With several servers
-// (docs/cluster.md) any of them records a rating (an insert that ignores a redelivery) and a
-// person's step, and the clock raises overdue alarms only for the sites this server owns.
+// stage through the AlarmHub, and respond / complex / resolve clear them. Callbacks (回访) are
+// recorded beside the steps, also after a follow-up is resolved (the call comes after the fix).
+// With several servers (docs/cluster.md) any of them records a rating (an insert that ignores a
+// redelivery) and a person's step, and the clock raises overdue alarms only for the sites this
+// server owns.
 import {
   toIso,
   type WorkingCalendar,
@@ -15,7 +17,7 @@ import {
 } from '@hallmon/firmware-config';
 import { followupDeadlines, ruleKind, Schedule } from '@hallmon/rules';
 import type { StoredAlarm, StoredEvent } from '../store/store.ts';
-import type { Followup, FollowupAction } from '@hallmon/contract';
+import type { CallbackOutcome, Followup, FollowupAction } from '@hallmon/contract';
 import { ALARM_STAGES, FollowupDb, type AlarmStage, type FollowupRow } from './db.ts';
 import type { DutyLeases, FollowupState } from '../state/state.ts';
 import { followupJson } from '../api/wire-json.ts';
@@ -38,6 +40,19 @@ export interface FollowupTrackerOptions {
   clock?: { now(): number };
   tickMs?: number;
 }
+
+/** A person's step as the API takes it (docs/alarms.md "Callbacks"). */
+export interface FollowupStep {
+  action: FollowupAction;
+  note: string;
+  /** callback: how it went, whether the resident was satisfied (reached only), when it was made. */
+  outcome?: CallbackOutcome;
+  satisfied?: boolean | null;
+  at?: number;
+}
+
+/** A callback may be dated up to this far after the server's clock (a phone's clock ahead). */
+const CALLBACK_FUTURE_MS = 5 * 60_000;
 
 /** Whether a stage is still owed (its alarm may be raised) for this follow-up. */
 function pending(f: FollowupRow, stage: AlarmStage): boolean {
@@ -153,6 +168,7 @@ export class FollowupTracker {
           site,
           device: e.device,
           window: e.window ?? s.devices.get(e.device) ?? null,
+          ticket: e.ticket ?? null,
           score: e.score,
           ratedAt: e.ts,
           responseDue: d.answerMs,
@@ -175,25 +191,47 @@ export class FollowupTracker {
   }
 
   /**
-   * A person's step on a follow-up. Any step implies the rating was answered; 'complex' moves the
-   * fix deadline from 5 to 15 working days. Overdue stages are judged first, so a late step still
-   * leaves its alarm on record. Returns undefined for an unknown id, 'resolved' when already closed.
+   * A person's step on a follow-up. Any step but a callback implies the rating was answered; a
+   * callback that reached the resident is an answer at its time. 'complex' moves the fix deadline
+   * from 5 to 15 working days. Overdue stages are judged first, so a late step still leaves its
+   * alarm on record. Returns undefined for an unknown id, 'resolved' when already closed (a
+   * callback is still taken then), or a problem naming the field.
    */
   async act(
     id: string,
-    action: FollowupAction,
-    note: string,
+    step: FollowupStep,
     user: string,
-  ): Promise<Followup | undefined | 'resolved'> {
+  ): Promise<Followup | undefined | 'resolved' | { problem: string }> {
     const before = await this.db.get(id);
     if (!before) return undefined;
-    if (before.resolvedAt !== null) return 'resolved';
     const now = this.clock.now();
+    if (step.action === 'callback') {
+      const problem = callbackProblem(step, before.ratedAt, now);
+      if (problem) return { problem };
+      const at = step.at ?? now;
+      const reached = step.outcome === 'reached';
+      await this.db.addCallback(id, {
+        at,
+        by: user,
+        outcome: step.outcome!,
+        satisfied: reached ? step.satisfied! : null,
+        note: step.note || null,
+        recordedAt: now,
+      });
+      if (reached && before.resolvedAt === null) {
+        await this.check(before, now);
+        await this.db.respond(id, at, user);
+      }
+      const after = (await this.db.get(id))!;
+      await this.check(after, now);
+      return followupJson(after);
+    }
+    if (before.resolvedAt !== null) return 'resolved';
     await this.check(before, now);
     await this.db.respond(id, now, user);
-    if (action === 'complex') await this.db.markComplex(id, now, user);
-    if (action === 'resolve') await this.db.resolve(id, now, user);
-    if (note) await this.db.setNote(id, note);
+    if (step.action === 'complex') await this.db.markComplex(id, now, user);
+    if (step.action === 'resolve') await this.db.resolve(id, now, user);
+    if (step.note) await this.db.setNote(id, step.note);
     const after = (await this.db.get(id))!;
     await this.check(after, now);
     return followupJson(after);
@@ -257,4 +295,18 @@ export class FollowupTracker {
         ),
     };
   }
+}
+
+/** What is wrong with a callback step, in the API's terms (null: nothing). */
+function callbackProblem(step: FollowupStep, ratedAt: number, now: number): string | null {
+  if (step.outcome === undefined) return 'body/outcome: a callback needs its outcome (reached, no-answer or refused)';
+  if (step.outcome === 'reached' && (step.satisfied === undefined || step.satisfied === null))
+    return 'body/satisfied: say whether the resident reached was satisfied (true or false)';
+  if (step.outcome !== 'reached' && step.satisfied !== undefined && step.satisfied !== null)
+    return `body/satisfied: only a resident who was reached can be satisfied or not (outcome is ${step.outcome})`;
+  if (step.at !== undefined) {
+    if (step.at < ratedAt) return 'body/at: the callback cannot be before the rating';
+    if (step.at > now + CALLBACK_FUTURE_MS) return 'body/at: the callback cannot be in the future';
+  }
+  return null;
 }

@@ -17,6 +17,7 @@ export const REJECT_REASONS = [
   'bad-status',
   'auth',
   'store-error',
+  'bad-state',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -3,7 +3,7 @@
 // path are Map hits. Devices taken out of the config are kept as `retired`: what they measured
 // before (and, while the site's edge still runs an older version, after) is still accepted, so a
 // configuration change never turns data buffered on an edge into rejections (docs/contract.md).
-import type { DeviceProfile, Metric, SiteConfig } from '@hallmon/firmware-config';
+import { deviceProfile, type DeviceProfile, type Metric, type SiteConfig } from '@hallmon/firmware-config';
 
 export interface RetiredDevice {
   metrics: ReadonlySet<Metric>;
@@ -19,6 +19,8 @@ export interface SiteIndex {
   metrics: Map<string, ReadonlySet<Metric>>;
   /** device id -> seconds a noise value integrates over, from the profile (default 1). */
   noiseDur: Map<string, number>;
+  /** Noise sensors whose profile gives a smoothed level, not a certified LAeq (RS-485 transmitters). */
+  indicative: ReadonlySet<string>;
   /** Devices of earlier versions no longer in the config. */
   retired: Map<string, RetiredDevice>;
   /** The config version the site's edge reports it runs (remote configuration), else null. */
@@ -36,15 +38,17 @@ export function indexSite(
 ): SiteIndex {
   const metrics = new Map<string, ReadonlySet<Metric>>();
   const noiseDur = new Map<string, number>();
+  const indicative = new Set<string>();
   for (const zone of site.zones)
     for (const d of zone.devices) {
-      const p = profiles.get(d.profile);
+      const p = deviceProfile(profiles, d);
       metrics.set(d.id, new Set(p?.metrics.map((m) => m.metric) ?? []));
       const noise = p?.metrics.find((m) => m.metric === 'noise_laeq');
       if (noise) noiseDur.set(d.id, noise.intervalS ?? 1);
+      if (noise?.indicative) indicative.add(d.id);
     }
   for (const id of metrics.keys()) retired.delete(id);
-  return { id: site.id, metrics, noiseDur, retired, edgeRunning };
+  return { id: site.id, metrics, noiseDur, indicative, retired, edgeRunning };
 }
 
 /** Whether data of a retired device at `ts` is accepted: measured before it was removed (plus a grace), or while the edge still runs a version that has it. */

@@ -10,6 +10,7 @@ import {
   MAX_FUTURE_MS,
   parseTimestamp,
   compiled,
+  isStateMetric,
   type Metric,
 } from '@hallmon/firmware-config';
 import type { StoredReading, StoredEvent, StoredAlarm, StatusChange } from '../store/store.ts';
@@ -103,6 +104,11 @@ export function validateTelemetry(payload: Buffer | string, ctx: ValidateContext
     }
     if (!readingCheck.Check(item)) {
       bump(rejected, 'schema');
+      continue;
+    }
+    // A state is 0 or 1 (docs/contract.md "State metrics"): anything else is no state at all.
+    if (isStateMetric(item.metric) && item.value !== 0 && item.value !== 1) {
+      bump(rejected, 'bad-state');
       continue;
     }
     const ts = time(item.ts, ctx.now, rejected);

@@ -1,7 +1,7 @@
-// The notification delivery log (`${dataDir}/notifications.db`, SQLite): one row per alarm, route
-// and notice (raised / cleared / reminder n) with every attempt and its outcome, so the dashboard
-// and the evidence pack can show "delivered at" and a failed delivery is never silent. The same
-// file keeps the self-test records (selftest.ts).
+// The notification delivery log (`${dataDir}/notifications.db`, SQLite): one row per alarm, route,
+// escalation level and notice (raised / escalated / cleared / reminder n) with every attempt and
+// its outcome, so the dashboard and the evidence pack can show "delivered at" and a failed delivery
+// is never silent. The same file keeps the self-test records (selftest.ts).
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { DeliveryState, NewDelivery } from '../state/state.ts';
@@ -24,6 +24,8 @@ export interface DeliveryRow {
   url: string;
   event: string;
   reminder: number;
+  /** The route's escalation level the notice went to (1 = the first). */
+  level: number;
   status: 'pending' | 'delivered' | 'failed';
   createdAt: number;
   deliveredAt: number | null;
@@ -40,6 +42,7 @@ export interface DeliveryDbRow {
   url: string;
   event: string;
   reminder: number;
+  level: number;
   status: DeliveryRow['status'];
   created_at: number;
   delivered_at: number | null;
@@ -55,6 +58,7 @@ export const deliveryFromRow = (r: DeliveryDbRow): DeliveryRow => ({
   url: r.url,
   event: r.event,
   reminder: r.reminder,
+  level: r.level,
   status: r.status,
   createdAt: r.created_at,
   deliveredAt: r.delivered_at,
@@ -89,6 +93,10 @@ export class DeliveryLog implements DeliveryState {
         started_at INTEGER NOT NULL, finished_at INTEGER, ok INTEGER NOT NULL, record TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS selftests_site ON selftests (site, started_at);
     `);
+    // Escalation levels came later: a log written before them has every notice at level 1.
+    const cols = db.prepare('PRAGMA table_info(notifications)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'level'))
+      db.exec('ALTER TABLE notifications ADD COLUMN level INTEGER NOT NULL DEFAULT 1');
     this.db = db;
   }
 
@@ -102,19 +110,39 @@ export class DeliveryLog implements DeliveryState {
     return this.db;
   }
 
-  /** Whether a notice of this kind was already started for the alarm (at-least-once input repeats). */
-  async has(alarmId: string, event: string, reminder = 0): Promise<boolean> {
-    return !!this.handle
-      .prepare('SELECT 1 FROM notifications WHERE alarm_id = ? AND event = ? AND reminder = ? LIMIT 1')
-      .get(alarmId, event, reminder);
-  }
-
-  async delivered(alarmId: string, routeId: string, event: string, reminder: number): Promise<boolean> {
+  /**
+   * Whether a notice of this kind was already started for the alarm (at-least-once input repeats),
+   * at any level, or at `level` when given.
+   */
+  async has(alarmId: string, event: string, reminder = 0, level?: number): Promise<boolean> {
     return !!this.handle
       .prepare(
-        "SELECT 1 FROM notifications WHERE alarm_id = ? AND route_id = ? AND event = ? AND reminder = ? AND status = 'delivered' LIMIT 1",
+        `SELECT 1 FROM notifications WHERE alarm_id = ? AND event = ? AND reminder = ?${level === undefined ? '' : ' AND level = ?'} LIMIT 1`,
       )
-      .get(alarmId, routeId, event, reminder);
+      .get(...[alarmId, event, reminder, ...(level === undefined ? [] : [level])]);
+  }
+
+  async heard(alarmId: string): Promise<Array<{ routeId: string; level: number }>> {
+    return this.handle
+      .prepare(
+        "SELECT DISTINCT route_id AS routeId, level FROM notifications WHERE alarm_id = ? AND event IN ('raised', 'escalated') ORDER BY route_id, level",
+      )
+      .all(alarmId) as Array<{ routeId: string; level: number }>;
+  }
+
+  async firstNotice(alarmId: string): Promise<number | undefined> {
+    const r = this.handle
+      .prepare("SELECT min(created_at) AS at FROM notifications WHERE alarm_id = ? AND event = 'raised'")
+      .get(alarmId) as { at: number | null } | undefined;
+    return r?.at ?? undefined;
+  }
+
+  async delivered(alarmId: string, routeId: string, event: string, reminder: number, level = 1): Promise<boolean> {
+    return !!this.handle
+      .prepare(
+        "SELECT 1 FROM notifications WHERE alarm_id = ? AND route_id = ? AND event = ? AND reminder = ? AND level = ? AND status = 'delivered' LIMIT 1",
+      )
+      .get(alarmId, routeId, event, reminder, level);
   }
 
   async lastReminder(alarmId: string): Promise<{ reminder: number; at: number | null }> {
@@ -129,9 +157,9 @@ export class DeliveryLog implements DeliveryState {
   async begin(r: NewDelivery): Promise<number> {
     const res = this.handle
       .prepare(
-        "INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+        "INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, level, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
       )
-      .run(r.alarmId, r.site, r.routeId, r.url, r.event, r.reminder, r.at);
+      .run(r.alarmId, r.site, r.routeId, r.url, r.event, r.reminder, r.level ?? 1, r.at);
     return Number(res.lastInsertRowid);
   }
 

@@ -1,13 +1,17 @@
-// The bodies of outgoing alarm webhooks: (a) generic JSON (the alarm record plus site name, clause
-// title, state and a dashboard link), (b) WeCom group robot markdown, (c) DingTalk robot markdown.
-// Chinese first, English after, times in the site's time zone. Self-tests are marked 【测试】.
+// The bodies of outgoing alarm notices: (a) generic JSON (the alarm record plus site name, clause
+// title, state and a dashboard link), (b) WeCom group robot markdown, (c) DingTalk robot markdown,
+// (d) a plain-text e-mail. Chinese first, English after, times in the site's time zone. Self-tests
+// are marked 【测试】; an escalation names its level.
 import type { NotifyFormat } from '@hallmon/firmware-config';
 import type { StoredAlarm } from '../store/store.ts';
 import { alarmJson } from '../api/wire-json.ts';
 import { isSelftest } from './routing.ts';
 
-/** raised: first notice; cleared: it ended by itself or was repaired; reminder: still unacknowledged. */
-export type NotifyEvent = 'raised' | 'cleared' | 'reminder';
+/**
+ * raised: first notice (level 1); escalated: still unacknowledged, told to the next level; cleared:
+ * it ended by itself or was repaired (told to every level that heard); reminder: still unacknowledged.
+ */
+export type NotifyEvent = 'raised' | 'escalated' | 'cleared' | 'reminder';
 
 export interface NotifyContext {
   site: { id: string; name: string; timezone: string };
@@ -18,11 +22,19 @@ export interface NotifyContext {
   link: string;
   /** 1, 2, ... for reminders. */
   reminder?: number;
+  /** The escalation level this notice goes to (2, 3, ... for escalations). */
+  level?: number;
 }
 
-const EVENT_ZH: Record<NotifyEvent, string> = { raised: '告警', cleared: '已恢复', reminder: '告警未确认提醒' };
+const EVENT_ZH: Record<NotifyEvent, string> = {
+  raised: '告警',
+  escalated: '告警升级',
+  cleared: '已恢复',
+  reminder: '告警未确认提醒',
+};
 const EVENT_EN: Record<NotifyEvent, string> = {
   raised: 'Alarm raised',
+  escalated: 'Alarm escalated: not acknowledged',
   cleared: 'Alarm cleared',
   reminder: 'Reminder: alarm not acknowledged',
 };
@@ -47,7 +59,8 @@ function num(x: number | undefined): string {
 
 function title(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext): string {
   const test = isSelftest(a) ? '【测试】' : '';
-  const n = ev === 'reminder' && c.reminder ? ` 第${c.reminder}次` : '';
+  const n =
+    ev === 'reminder' && c.reminder ? ` 第${c.reminder}次` : ev === 'escalated' && c.level ? ` 第${c.level}级` : '';
   return `${test}【${EVENT_ZH[ev]}${n}】${c.clauseTitle}（${a.clause}）`;
 }
 
@@ -86,6 +99,7 @@ export function genericBody(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext) {
     clause: { id: a.clause, title: c.clauseTitle },
     state: a.state,
     ...(c.reminder ? { reminder: c.reminder } : {}),
+    ...(c.level ? { level: c.level } : {}),
     link: c.link,
     alarm: alarmJson(a),
   };
@@ -104,7 +118,21 @@ export function dingtalkBody(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext) 
   };
 }
 
+/** An e-mail: the title as the subject, the markdown lines as plain text. */
+export function emailBody(a: StoredAlarm, ev: NotifyEvent, c: NotifyContext): { subject: string; text: string } {
+  const text = lines(a, ev, c, false)
+    .map((l) =>
+      l
+        .replace(/^\*\*(.*)\*\*$/, '$1')
+        .replace(/^> /, '')
+        .replace(/\[([^\]]+)\]\(([^)]+)\)/, '$1: $2'),
+    )
+    .join('\n');
+  return { subject: title(a, ev, c), text };
+}
+
 export function body(format: NotifyFormat, a: StoredAlarm, ev: NotifyEvent, c: NotifyContext): unknown {
+  if (format === 'email') return emailBody(a, ev, c);
   if (format === 'wecom') return wecomBody(a, ev, c);
   if (format === 'dingtalk') return dingtalkBody(a, ev, c);
   return genericBody(a, ev, c);

@@ -3,6 +3,38 @@
 // route without a filter takes everything; a self-test goes to every enabled route.
 import type { NotificationRoute, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
 
+/** One level of one route: where a notice for that level goes. */
+export interface Target {
+  route: NotificationRoute;
+  /** 1-based escalation level. */
+  level: number;
+  /** Seconds after the first notice an unacknowledged alarm reaches this level (level 1: usually 0). */
+  afterS: number;
+  /** Webhook formats: the robot of this level. */
+  url?: string;
+  secret?: string;
+  /** E-mail: the addresses of this level. */
+  to?: string[];
+}
+
+/** A route's escalation levels with the route's url, secret and addresses filled in (site.ts EscalationLevel). */
+export function routeLevels(route: NotificationRoute): Target[] {
+  const levels = route.levels ?? [{ afterS: 0 }];
+  return levels.map((l, k) => {
+    const url = l.url ?? route.url;
+    const secret = l.url ? l.secret : (l.secret ?? route.secret);
+    const to = l.to ?? route.to;
+    return {
+      route,
+      level: k + 1,
+      afterS: l.afterS,
+      ...(url ? { url } : {}),
+      ...(secret ? { secret } : {}),
+      ...(to ? { to } : {}),
+    };
+  });
+}
+
 export interface RoutableAlarm {
   clause: string;
   rule: string;

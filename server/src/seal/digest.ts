@@ -14,7 +14,7 @@
 // Alarms: immutable fields (id, clause, rule, sensor, severity, startedAt) of alarms started in the
 // day; acknowledgements and clears legitimately arrive later and are not sealed.
 import { createHash, type Hash } from 'node:crypto';
-import type { DeviceProfile, SiteConfig } from '@hallmon/firmware-config';
+import { deviceProfile, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import type { Schedule } from '@hallmon/rules';
 import type { AuditRecord } from '../audit/audit-log.ts';
@@ -55,7 +55,7 @@ export function siteSeries(site: SiteConfig, profiles: Map<string, DeviceProfile
   const out: Series[] = [];
   for (const z of site.zones)
     for (const d of z.devices) {
-      const p = profiles.get(d.profile);
+      const p = deviceProfile(profiles, d);
       if (p?.deviceClass !== 'sensor') continue;
       for (const m of p.metrics) out.push({ sensor: d.id, metric: m.metric });
     }

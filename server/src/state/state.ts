@@ -9,7 +9,7 @@ import type { StateStore } from '@hallmon/rules';
 import type { AccountChange, LoginRefusal, NewAccount, UserAccount } from '../auth/users.ts';
 import type { AuditQuery, AuditRecord, NewAuditRecord } from '../audit/audit-log.ts';
 import type { SealRow } from '../seal/seal-store.ts';
-import type { AlarmStage, FollowupRow, NewFollowup } from '../followups/db.ts';
+import type { AlarmStage, CallbackRow, FollowupRow, NewFollowup } from '../followups/db.ts';
 import type { Attempt, DeliveryRow } from '../notify/delivery-log.ts';
 import type { SelftestRecord, SelftestTrigger } from '../selftest.ts';
 import type { Store } from '../store/store.ts';
@@ -82,12 +82,16 @@ export interface SealState {
   noteLate(site: string, day: string, late: LateDigests, at: number): Promise<void>;
 }
 
-/** Bad-rating follow-ups (10.1.3) and their overdue alarms. */
+/** Bad-rating follow-ups (10.1.3), their callbacks (回访) and their overdue alarms. */
 export interface FollowupState {
   /** Inserts unless the id exists (a redelivered rating); answers whether it was new. */
   insert(f: NewFollowup): Promise<boolean>;
+  /** A follow-up with its callbacks. */
   get(id: string): Promise<FollowupRow | undefined>;
-  list(site: string, openOnly: boolean): Promise<FollowupRow[]>;
+  /** A site's follow-ups, newest first: the newest 5000, or every one with `all` (evidence). */
+  list(site: string, openOnly: boolean, all?: boolean): Promise<FollowupRow[]>;
+  /** Records a callback; false when the same person already recorded one at that instant. */
+  addCallback(id: string, c: CallbackRow): Promise<boolean>;
   /** Follow-ups that may still raise or clear an alarm, of these sites (undefined: every site). */
   active(sites?: readonly string[]): Promise<FollowupRow[]>;
   respond(id: string, at: number, by: string): Promise<void>;
@@ -105,15 +109,24 @@ export interface NewDelivery {
   url: string;
   event: string;
   reminder: number;
+  /** The route's escalation level (default 1). */
+  level?: number;
   at: number;
 }
 
 /** The notification delivery log and the self-test records. */
 export interface DeliveryState {
-  /** Whether a notice of this kind was already started for the alarm. */
-  has(alarmId: string, event: string, reminder?: number): Promise<boolean>;
-  /** Whether this route already has this notice delivered (a notice taken over from a dead server). */
-  delivered(alarmId: string, routeId: string, event: string, reminder: number): Promise<boolean>;
+  /** Whether a notice of this kind was already started for the alarm, at any level or at `level`. */
+  has(alarmId: string, event: string, reminder?: number, level?: number): Promise<boolean>;
+  /** The route levels that heard of the alarm (a raised or escalated notice started for them). */
+  heard(alarmId: string): Promise<Array<{ routeId: string; level: number }>>;
+  /** When the alarm's first raise notice was started (escalation counts from there), if it was. */
+  firstNotice(alarmId: string): Promise<number | undefined>;
+  /**
+   * Whether this route's level (default 1) already has this notice delivered (a notice taken over
+   * from a dead server).
+   */
+  delivered(alarmId: string, routeId: string, event: string, reminder: number, level?: number): Promise<boolean>;
   /** The highest reminder number sent for the alarm and when (0 / null: none). */
   lastReminder(alarmId: string): Promise<{ reminder: number; at: number | null }>;
   begin(r: NewDelivery): Promise<number>;

@@ -91,8 +91,47 @@ function outdoor(doy: number): number {
   return 16.5 - 12 * Math.cos((2 * Math.PI * (doy - 20)) / 365);
 }
 
+/** Metrics a device reports as whole numbers: ppm, lx, the states (0/1) and the UPS's percent and minutes. */
+const WHOLE: ReadonlySet<Metric> = new Set<Metric>([
+  'co2',
+  'illuminance',
+  'water_leak',
+  'smoke',
+  'door_open',
+  'mains_ok',
+  'ups_on_battery',
+  'ac_running',
+  'ups_battery_pct',
+  'ups_load_pct',
+  'ups_runtime_min',
+]);
+
 function round(metric: Metric, v: number): number {
-  return metric === 'co2' || metric === 'illuminance' ? Math.max(0, Math.round(v)) : Math.round(v * 10) / 10;
+  return WHOLE.has(metric) ? Math.max(0, Math.round(v)) : Math.round(v * 10) / 10;
+}
+
+/** Normal state of each input: dry, no smoke, door shut, mains present, UPS on mains, AC running. */
+const NORMAL_STATE: Partial<Record<Metric, number>> = {
+  water_leak: 0,
+  smoke: 0,
+  door_open: 0,
+  mains_ok: 1,
+  ups_on_battery: 0,
+  ac_running: 1,
+};
+
+/** A UPS's runtime at full charge, minutes, for a load in %: about 42 min at 35 % (a 3 kVA unit with its internal battery). */
+export function upsRuntimeMin(loadPct: number, batteryPct = 100): number {
+  return (1470 / Math.max(5, loadPct)) * (batteryPct / 100);
+}
+
+/** The UPS on mains: fully charged, the racks' load wandering a little around 35 %. */
+function ups(seed: number, sensor: string, metric: Metric, t: number): number {
+  const load = 35 + bias(seed, sensor, 'ups_load_pct', 3) + 2 * smoothNoise(seed, `ups-l:${sensor}`, t, 20 * MIN);
+  if (metric === 'ups_load_pct') return load;
+  if (metric === 'ups_battery_pct') return 100;
+  if (metric === 'ups_runtime_min') return upsRuntimeMin(load);
+  return NaN;
 }
 
 /** Sensor-specific constant offset (two sensors in one room never read alike). */
@@ -212,6 +251,10 @@ function archiveRoom(model: SiteModel, seed: number, sensor: string, metric: Met
 
 /** The normal-day value (unrounded) of a sensor's metric at t. */
 export function baseValue(model: SiteModel, seed: number, sensor: SensorInfo, metric: Metric, t: number): number {
+  const state = NORMAL_STATE[metric];
+  if (state !== undefined) return state;
+  if (metric === 'ups_load_pct' || metric === 'ups_battery_pct' || metric === 'ups_runtime_min')
+    return ups(seed, sensor.id, metric, t);
   switch (sensor.zone) {
     case 'hall':
     case 'other':

@@ -8,6 +8,9 @@ import { evaluatorOffline } from './evaluator-offline.ts';
 import { badRatingUnanswered } from './bad-rating-unanswered.ts';
 import { crcErrors } from './crc-errors.ts';
 import { deadDevice } from './dead-device.ts';
+import { mainsFailure } from './mains-failure.ts';
+import { waterLeak } from './water-leak.ts';
+import { unregisteredEntry } from './unregistered-entry.ts';
 
 export type { Scenario, ScenarioSignals, SignalOptions, IncidentSpec } from './types.ts';
 export { DEFAULT_FROM } from './types.ts';
@@ -21,6 +24,9 @@ const ALL: readonly Scenario[] = [
   badRatingUnanswered,
   crcErrors,
   deadDevice,
+  mainsFailure,
+  waterLeak,
+  unregisteredEntry,
 ];
 const BY_NAME = new Map(ALL.map((s) => [s.name, s]));
 

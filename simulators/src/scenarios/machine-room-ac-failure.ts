@@ -1,4 +1,5 @@
-// Clause 5.2.2 (机房温湿度): the precision air conditioner trips; the racks heat the room from
+// Clause 5.2.2 (机房温湿度): the precision air conditioner trips (its run contact on the DI module
+// opens until the repair, so "空调停机且温度上升" is raised too); the racks heat the room from
 // ~23 °C past 27 °C (GB 50174 warning) and 32 °C (critical) in about 40 minutes, RH falls as the
 // air warms at constant moisture, then the repaired unit pulls the room back.
 import { makeScenario } from './compose.ts';
@@ -26,6 +27,7 @@ export const machineRoomAcFailure = makeScenario({
   overlay: {
     value(ctx, sensor, metric, t, base) {
       if (sensor.zone !== 'machine-room') return base;
+      if (metric === 'ac_running') return t >= ctx.at && t < ctx.at + REPAIRED_AFTER ? 0 : base;
       const dT = rise(ctx.at, t);
       if (dT === 0) return base;
       // Same water content, warmer air: saturation pressure grows ~6.5 %/K (Magnus), so RH falls.

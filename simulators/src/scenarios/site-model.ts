@@ -3,6 +3,7 @@
 // seasons). Local time is derived from a cached UTC offset per hour, so evaluating millions of
 // instants (a month of 1 s noise) does not call Intl for each one.
 import {
+  deviceProfile,
   loadProfiles,
   type WorkingCalendar,
   ZoneOffset,
@@ -59,7 +60,7 @@ export class SiteModel {
     let queue: string | undefined;
     for (const zone of site.zones)
       for (const d of zone.devices) {
-        const p = profiles.get(d.profile);
+        const p = deviceProfile(profiles, d);
         if (!p) continue;
         if (p.deviceClass === 'evaluator' && d.window) {
           this.evaluatorByWindow.set(d.window, d.id);

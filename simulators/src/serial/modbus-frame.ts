@@ -41,9 +41,29 @@ export function readResponseFrame(unit: number, fn: number, words: number[]): Bu
   return withCrc(body);
 }
 
-/** How many registers a spec occupies. */
+/** A read-bits answer (functions 01/02): byte count, then the bits packed LSB first (§6.1/6.2). */
+export function readBitsFrame(unit: number, fn: number, bits: number[]): Buffer {
+  const n = Math.ceil(bits.length / 8);
+  const body = Buffer.alloc(3 + n);
+  body.writeUInt8(unit, 0);
+  body.writeUInt8(fn, 1);
+  body.writeUInt8(n, 2);
+  bits.forEach((b, i) => {
+    if (b) body[3 + (i >> 3)]! |= 1 << (i & 7);
+  });
+  return withCrc(body);
+}
+
+/** How many registers (or bits, for functions 01/02) a spec occupies. */
 export function specWords(spec: RegisterSpec): 1 | 2 {
+  if (spec.function === 1 || spec.function === 2 || spec.bit !== undefined) return 1;
   return spec.type === 'float32' ? 2 : (spec.words ?? 1);
+}
+
+/** The wire bit of a one-bit value (a coil, an input, a register bit): `invert` stores 1 − value. */
+export function encodeBit(spec: RegisterSpec, value: number): number {
+  const on = value >= 0.5 ? 1 : 0;
+  return spec.invert ? 1 - on : on;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -53,6 +73,9 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
  * raw = round(value / scale), two's complement when signed, clamped to what the registers can hold.
  */
 export function encodeValue(spec: RegisterSpec, value: number): number[] {
+  if (spec.function === 1 || spec.function === 2) return [encodeBit(spec, value)];
+  // A bit field: the word with only that bit (set or clear); the bus ORs the bits of one register.
+  if (spec.bit !== undefined) return [encodeBit(spec, value) << spec.bit];
   const scale = spec.scale ?? 1;
   const order = (hi: number, lo: number) => (spec.wordOrder === 'little' ? [lo, hi] : [hi, lo]);
   if (spec.type === 'float32') {

@@ -5,7 +5,16 @@
 import { SerialPort } from 'serialport';
 import type { DeviceProfile, Metric, RegisterSpec } from '@hallmon/firmware-config';
 import { realClock, type Clock, type FaultMode, type FaultSource, type ValueSource } from '../signal.ts';
-import { EXC, crcOk, encodeValue, exceptionFrame, readResponseFrame, specWords } from './modbus-frame.ts';
+import {
+  EXC,
+  crcOk,
+  encodeBit,
+  encodeValue,
+  exceptionFrame,
+  readBitsFrame,
+  readResponseFrame,
+  specWords,
+} from './modbus-frame.ts';
 
 export interface SlaveSpec {
   unitId: number;
@@ -52,10 +61,11 @@ interface Slave {
   stats: SlaveStats;
 }
 
-/** A read request (function 03/04) is always 8 bytes: unit, fn, address, count, CRC. */
+/** A read request (functions 01-04) is always 8 bytes: unit, fn, address, count, CRC. */
 const REQUEST_LEN = 8;
-/** Modbus Application Protocol §6.3/6.4: at most 125 registers per read. */
+/** Modbus Application Protocol §6.3/6.4: at most 125 registers per read; §6.1/6.2: 2000 bits. */
 const MAX_READ = 125;
+const MAX_BITS = 2000;
 
 export class ModbusSlaveBus {
   private readonly slaves = new Map<number, Slave>();
@@ -187,20 +197,30 @@ export class ModbusSlaveBus {
     now: number,
   ): { frame: Buffer; exception: boolean } {
     const exc = (code: number) => ({ frame: exceptionFrame(unit, fn, code), exception: true });
-    if (fn !== 3 && fn !== 4) return exc(EXC.ILLEGAL_FUNCTION);
-    if (count < 1 || count > MAX_READ) return exc(EXC.ILLEGAL_DATA_VALUE);
+    if (fn < 1 || fn > 4) return exc(EXC.ILLEGAL_FUNCTION);
+    if (count < 1 || count > (fn <= 2 ? MAX_BITS : MAX_READ)) return exc(EXC.ILLEGAL_DATA_VALUE);
     const map = slave.maps.get(fn);
     if (!map || addr + count > map.end) return exc(EXC.ILLEGAL_DATA_ADDRESS);
     const words = new Array<number>(count).fill(0);
     for (const r of map.regs) {
       const v = slave.spec.value(r.metric, now);
       if (v === undefined || !Number.isFinite(v)) continue;
+      if (fn <= 2) {
+        const at = r.spec.address - addr;
+        if (at >= 0 && at < count) words[at] = encodeBit(r.spec, v);
+        continue;
+      }
       encodeValue(r.spec, v).forEach((w, i) => {
         const at = r.spec.address + i - addr;
-        if (at >= 0 && at < count) words[at] = w;
+        if (at < 0 || at >= count) return;
+        // Several flags share one status word: OR their bits; a whole-register value replaces it.
+        words[at] = r.spec.bit !== undefined ? words[at]! | w : w;
       });
     }
-    return { frame: readResponseFrame(unit, fn, words), exception: false };
+    return {
+      frame: fn <= 2 ? readBitsFrame(unit, fn, words) : readResponseFrame(unit, fn, words),
+      exception: false,
+    };
   }
 
   private write(frame: Buffer): void {

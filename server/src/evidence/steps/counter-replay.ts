@@ -46,6 +46,7 @@ export async function replayCounters(
             ts: toIso(i.e.ts),
             ...(i.e.score !== undefined ? { score: i.e.score } : {}),
             ...(i.e.window !== undefined ? { window: i.e.window } : {}),
+            ...(i.e.ticket !== undefined ? { ticket: i.e.ticket } : {}),
           })
         : engine.status(i.s.device, i.s.status, i.s.ts);
     if (t.length) open.take(t);

@@ -3,7 +3,7 @@
 // offline faults of the period, those still open at its end, and the edge's device_fault events
 // (timeouts, CRC errors), in time order; per month and device the count and repair figures; and the
 // share of the hall's counter devices that were heard from at all (the clause's coverage).
-import { toIso, type DeviceProfile, type RuleDef, type SiteConfig } from '@hallmon/firmware-config';
+import { deviceProfile, toIso, type DeviceProfile, type RuleDef, type SiteConfig } from '@hallmon/firmware-config';
 import { ruleKind, type FaultRecord, type Schedule } from '@hallmon/rules';
 import type { StatusChange, StoredEvent } from '../../store/store.ts';
 import type { DeviceFault, FaultMonth } from '../types.ts';
@@ -91,7 +91,7 @@ export function counterDeviceCoverage(
       const spec = ruleKind(r.kind);
       return r.zoneKinds.includes(z.kind) && spec.scope === 'device' && spec.watches(r, profile);
     });
-  const devs = site.zones.flatMap((z) => z.devices.filter((d) => watched(z, profiles.get(d.profile))));
+  const devs = site.zones.flatMap((z) => z.devices.filter((d) => watched(z, deviceProfile(profiles, d))));
   const seen = new Set(statuses.filter((s) => s.ts < to).map((s) => s.device));
   return devs.length ? round(devs.filter((d) => seen.has(d.id) || counterDays.size > 0).length / devs.length, 4) : null;
 }

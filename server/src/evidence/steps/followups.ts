@@ -6,6 +6,7 @@
 import { nextDay, toIso } from '@hallmon/firmware-config';
 import type { FollowupRecord, Schedule } from '@hallmon/rules';
 import type { StoredAlarm } from '../../store/store.ts';
+import type { RateItem } from '../../followups/rates.ts';
 import type { EvidenceExcursion, Followup, FollowupOutcome } from '../types.ts';
 
 export interface FollowupInput {
@@ -25,9 +26,17 @@ export interface FollowupInput {
   to: number;
 }
 
-export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excursions: EvidenceExcursion[] } {
+export interface JudgedFollowups {
+  followups: Followup[];
+  excursions: EvidenceExcursion[];
+  /** The same follow-ups as the rates take them (followups/rates.ts), in the same order. */
+  items: RateItem[];
+}
+
+export function judgeFollowups(i: FollowupInput): JudgedFollowups {
   const { judgedUntil, schedule, rule } = i;
-  if (rule === undefined) return { followups: [], excursions: [] };
+  if (rule === undefined) return { followups: [], excursions: [], items: [] };
+  const items: RateItem[] = [];
   const outcomes = new Map(i.outcomes.map((o) => [`${o.device}|${o.ratedAt}`, o]));
   /** A deadline day ends at the site-local midnight after it. */
   const dueEnd = (day: string) => schedule.dayStart(nextDay(day));
@@ -64,8 +73,24 @@ export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excur
           ongoing: !(doneAt !== null && doneAt < judgedUntil),
         });
       };
-      judge('answer', dueEnd(f.answerDeadline), answeredAt);
-      judge('fix', dueEnd(complex ? f.complexDeadline : f.simpleDeadline), resolvedAt);
+      const answerDue = dueEnd(f.answerDeadline);
+      const fixDue = dueEnd(complex ? f.complexDeadline : f.simpleDeadline);
+      judge('answer', answerDue, answeredAt);
+      judge('fix', fixDue, resolvedAt);
+      const calls = (o?.callbacks ?? []).filter((c) => c.at <= judgedUntil);
+      const reached = calls.flatMap((c) =>
+        c.outcome === 'reached' && c.satisfied !== null ? [{ at: c.at, satisfied: c.satisfied }] : [],
+      );
+      items.push({
+        ratedAt: f.ratingTs,
+        answerDue,
+        fixDue,
+        respondedAt: answeredAt,
+        resolvedAt,
+        realName: f.ticket !== undefined,
+        reached,
+      });
+      const last = calls[calls.length - 1];
       return {
         device: f.device,
         window: f.window ?? null,
@@ -78,10 +103,13 @@ export function judgeFollowups(i: FollowupInput): { followups: Followup[]; excur
         respondedAt: answeredAt !== null ? toIso(answeredAt) : null,
         resolvedAt: resolvedAt !== null ? toIso(resolvedAt) : null,
         complex,
+        ticket: f.ticket ?? null,
+        lastCallbackAt: last ? toIso(last.at) : null,
+        satisfied: reached.length ? reached[reached.length - 1]!.satisfied : null,
         missed,
         missedDeadlineAlarm:
           i.alarms.find((a) => a.rule === rule && a.sensor === f.device && a.startedAt === f.ratingTs)?.id ?? null,
       };
     });
-  return { followups, excursions };
+  return { followups, excursions, items };
 }

@@ -3,6 +3,7 @@
 // instances the catalogue binds to each sensor. Every clause is judged over these; later steps do
 // not read the site config for them again.
 import {
+  deviceProfile,
   toIso,
   type ClauseCatalogue,
   type DeviceProfile,
@@ -15,7 +16,7 @@ import type { Store } from '../../store/store.ts';
 import type { AuditState } from '../../state/state.ts';
 import { periodBound, periodDays, siteSchedule, type DaySpan } from '../period.ts';
 import type { EvidenceMethod } from '../sensor-pass.ts';
-import type { FollowupOutcome, Progress } from '../types.ts';
+import type { EvidenceVisit, FollowupOutcome, Progress } from '../types.ts';
 
 export interface EvidenceInput {
   store: Store;
@@ -37,6 +38,11 @@ export interface EvidenceInput {
    * record counts as missed: the assessor asks for the record, not for the absence of an alarm.
    */
   followupOutcomes?: FollowupOutcome[];
+  /**
+   * The machine-room entry register of the site (the server's visits.db): door openings are judged
+   * against it (5.2.2 "先进行登记"). None given: every opening is unregistered.
+   */
+  visits?: EvidenceVisit[];
   /** The data dir's audit trail: the site's entries of the period go into the pack (none without). */
   audit?: Pick<AuditState, 'list'>;
   /** 'rollup-first' (default) or 'full-replay' (every minute through the engine: the reference). */
@@ -97,7 +103,7 @@ export function resolveInputs(input: EvidenceInput): BuildInputs {
   const series: SeriesInfo[] = [];
   for (const z of site.zones)
     for (const d of z.devices) {
-      const p = profiles.get(d.profile);
+      const p = deviceProfile(profiles, d);
       if (p?.deviceClass !== 'sensor') continue;
       for (const m of p.metrics) series.push({ sensor: d.id, metric: m.metric, zone: z.id, zoneKind: z.kind });
     }

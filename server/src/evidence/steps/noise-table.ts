@@ -23,6 +23,8 @@ export async function noiseTables(
   excursions: Excursion[],
   kinds: CatalogueKinds,
   localDay: (ms: number) => string,
+  /** Noise sensors whose profile gives a smoothed level, not a certified LAeq (RS-485 transmitters). */
+  indicative: ReadonlySet<string> = new Set(),
 ): Promise<Map<string, NoiseTable>> {
   const tables = new Map<string, NoiseTable>();
   // Noise excursions counted once per sensor, day, month and period (a loud year has 10 k excursions
@@ -47,7 +49,9 @@ export async function noiseTables(
     const dayHists = await openingHistograms(store, site, sensor, nd);
     for (const [k, d] of nd.entries()) {
       const h = mergeHist(dayHists[k]!);
-      daily.push(noiseRow(d.day, sensor, d.energy, d.durS, d.lmax, d.minutes, h, xsOf(sensor, d.day)));
+      daily.push(
+        noiseRow(d.day, sensor, indicative.has(sensor), d.energy, d.durS, d.lmax, d.minutes, h, xsOf(sensor, d.day)),
+      );
       const m = months.get(monthOf(d.day)) ?? { e: 0, t: 0, lmax: -Infinity, minutes: 0, h: [] };
       for (const acc of [m, all]) {
         acc.e += d.energy;
@@ -59,7 +63,17 @@ export async function noiseTables(
       months.set(monthOf(d.day), m);
     }
     const monthly = [...months].map(([mo, m]) =>
-      noiseRow(mo, sensor, m.e, m.t, m.lmax, m.minutes, mergeHist(m.h), xsOf(sensor, undefined, mo)),
+      noiseRow(
+        mo,
+        sensor,
+        indicative.has(sensor),
+        m.e,
+        m.t,
+        m.lmax,
+        m.minutes,
+        mergeHist(m.h),
+        xsOf(sensor, undefined, mo),
+      ),
     );
     tables.set(sensor, {
       daily,
@@ -67,6 +81,7 @@ export async function noiseTables(
       period: noiseRow(
         'period',
         sensor,
+        indicative.has(sensor),
         all.e,
         all.t,
         all.minutes ? all.lmax : NaN,
@@ -129,6 +144,7 @@ function mergeHist(hs: NoiseHistogram[]): NoiseHistogram {
 function noiseRow(
   period: string,
   sensor: string,
+  indicative: boolean,
   e: number,
   t: number,
   lmax: number,
@@ -144,6 +160,7 @@ function noiseRow(
   return {
     period,
     sensor,
+    indicative,
     laeq: eq === null ? null : round(eq, 1),
     l10: l(10),
     l50: l(50),

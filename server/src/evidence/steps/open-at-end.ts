@@ -28,7 +28,8 @@ export function openAtPeriodEnd(
   for (const t of open.open.values()) {
     const a = t.alarm;
     const start = parseTimestamp(a.startedAt) ?? to;
-    const means = kinds.ofRule(a.rule)?.evidence.openAtEnd ?? 'excursion';
+    const spec = kinds.ofRule(a.rule);
+    const means = spec?.evidence.openAtEnd ?? 'excursion';
     if (start >= to || means === 'none') continue;
     if (means === 'gap')
       out.gaps.push({
@@ -53,7 +54,9 @@ export function openAtPeriodEnd(
         repairOverdue: schedule.day(to - 1) > calendar.addWorkingDays(startDay, 5),
         source: 'status',
       });
-    } else
+    } else {
+      // A detector with one kind of finding (a window still idle) names it on the row, as its records do.
+      const findings = Object.keys(spec?.evidence.findings ?? {});
       out.excursions.push({
         sensor: a.sensor,
         metric: null,
@@ -66,7 +69,9 @@ export function openAtPeriodEnd(
         limit: a.limit ?? null,
         endReason: 'period-end',
         ongoing: true,
+        ...(findings.length === 1 ? { finding: findings[0]! } : {}),
       });
+    }
   }
   const ruleMetric = new Map(catalogue.clauses.flatMap((c) => c.rules.map((r) => [r.id, r.metric ?? null] as const)));
   for (const x of out.excursions) x.metric = ruleMetric.get(x.rule) ?? null;

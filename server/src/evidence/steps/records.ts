@@ -16,8 +16,11 @@ export function mergeRecords(sensors: Records[], counters: Records): Records {
 
 /**
  * Excursions that overlap the period. A follow-up's excursion is not the engine's: its kind is
- * judged from what people recorded, deadline by deadline (followups.ts).
+ * judged from what people recorded, deadline by deadline (followups.ts). A state event is a record,
+ * listed with its acknowledgement in the clause's state events, not a failure (state-replay.ts).
  */
 export function periodExcursions(rec: Records, from: number, to: number, kinds: CatalogueKinds): Excursion[] {
-  return rec.excursions.filter((x) => x.end > from && x.start < to && !kinds.isOn(x.rule, 'followups'));
+  return rec.excursions.filter(
+    (x) => x.end > from && x.start < to && !kinds.isOn(x.rule, 'followups') && !kinds.isOn(x.rule, 'states'),
+  );
 }

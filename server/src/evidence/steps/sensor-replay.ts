@@ -3,8 +3,8 @@
 // "How a year takes seconds"): hourly rollups give coverage and the daily tables, and only the
 // hours where a rule could raise, prolong or end something are replayed from the minute rollups;
 // 'full-replay' feeds every minute (the reference). Both give the same records.
-import type { Metric } from '@hallmon/firmware-config';
-import type { Schedule } from '@hallmon/rules';
+import { isStateMetric, type Metric } from '@hallmon/firmware-config';
+import { ruleKind, type Schedule } from '@hallmon/rules';
 import { mapLimit } from '../../util/map-limit.ts';
 import { HOUR, hourIndexRange } from '../hour-summary.ts';
 import { ActiveHours } from '../quiet-hours.ts';
@@ -58,13 +58,17 @@ export async function replaySensors(input: EvidenceInput, b: BuildInputs, progre
   // Sensor passes are independent: a few run at once so a remote store's round trips overlap. They
   // are merged below in sensor order, so the pack is the same as from one pass after another.
   const passes = await mapLimit(sensors, PASS_PARALLEL, async (sensor) => {
-    // Sensors no clause rule watches (zone kind "other") have nothing to prove: not read at all.
-    const rules = b.rulesBySensor.get(sensor);
-    if (!rules) {
+    // Sensors no clause rule watches (zone kind "other") have nothing to prove: not read at all. State
+    // series and the rules on them (state inputs, the entry register) have their own steps
+    // (state-replay.ts, door-openings.ts): their changes are read raw, not as minute rollups.
+    const rules = b.rulesBySensor
+      .get(sensor)
+      ?.filter((r) => !['states', 'entries'].includes(ruleKind(r.bound.rule.kind).evidence.basis));
+    const mine = series.filter((s) => s.sensor === sensor && !isStateMetric(s.metric));
+    if (!rules?.length || !mine.length) {
       progress('replay', ++done / (sensors.length + 2));
       return undefined;
     }
-    const mine = series.filter((s) => s.sensor === sensor);
     const metrics: Metric[] = mine.map((s) => s.metric);
     const passInput = {
       store,

@@ -8,18 +8,42 @@ import type { Pool } from './pool.ts';
 export class PgDeliveries implements DeliveryState {
   constructor(private readonly pool: Pool) {}
 
-  async has(alarmId: string, event: string, reminder = 0): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'SELECT 1 FROM notifications WHERE alarm_id = $1 AND event = $2 AND reminder = $3 LIMIT 1',
-      [alarmId, event, reminder],
-    );
+  async has(alarmId: string, event: string, reminder = 0, level?: number): Promise<boolean> {
+    const { rowCount } =
+      level === undefined
+        ? await this.pool.query(
+            'SELECT 1 FROM notifications WHERE alarm_id = $1 AND event = $2 AND reminder = $3 LIMIT 1',
+            [alarmId, event, reminder],
+          )
+        : await this.pool.query(
+            'SELECT 1 FROM notifications WHERE alarm_id = $1 AND event = $2 AND reminder = $3 AND level = $4 LIMIT 1',
+            [alarmId, event, reminder, level],
+          );
     return (rowCount ?? 0) > 0;
   }
 
-  async delivered(alarmId: string, routeId: string, event: string, reminder: number): Promise<boolean> {
+  async heard(alarmId: string): Promise<Array<{ routeId: string; level: number }>> {
+    const { rows } = await this.pool.query<{ routeId: string; level: number }>(
+      `SELECT DISTINCT route_id AS "routeId", level FROM notifications WHERE alarm_id = $1 AND event IN ('raised', 'escalated')
+       ORDER BY "routeId", level`,
+      [alarmId],
+    );
+    return rows;
+  }
+
+  async firstNotice(alarmId: string): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ at: number | null }>(
+      `SELECT min(created_at) AS at FROM notifications WHERE alarm_id = $1 AND event = 'raised'`,
+      [alarmId],
+    );
+    return rows[0]?.at ?? undefined;
+  }
+
+  async delivered(alarmId: string, routeId: string, event: string, reminder: number, level = 1): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `SELECT 1 FROM notifications WHERE alarm_id = $1 AND route_id = $2 AND event = $3 AND reminder = $4 AND status = 'delivered' LIMIT 1`,
-      [alarmId, routeId, event, reminder],
+      `SELECT 1 FROM notifications WHERE alarm_id = $1 AND route_id = $2 AND event = $3 AND reminder = $4 AND level = $5
+       AND status = 'delivered' LIMIT 1`,
+      [alarmId, routeId, event, reminder, level],
     );
     return (rowCount ?? 0) > 0;
   }
@@ -34,9 +58,9 @@ export class PgDeliveries implements DeliveryState {
 
   async begin(r: NewDelivery): Promise<number> {
     const { rows } = await this.pool.query<{ id: number }>(
-      `INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, status, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id`,
-      [r.alarmId, r.site, r.routeId, r.url, r.event, r.reminder, r.at],
+      `INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, level, status, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8) RETURNING id`,
+      [r.alarmId, r.site, r.routeId, r.url, r.event, r.reminder, r.level ?? 1, r.at],
     );
     return rows[0]!.id;
   }

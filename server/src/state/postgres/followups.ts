@@ -4,8 +4,10 @@
 import type { FollowupState } from '../state.ts';
 import {
   ACTIVE,
-  followupFromRow,
+  withCallbacks,
   type AlarmStage,
+  type CallbackDbRow,
+  type CallbackRow,
   type FollowupDbRow,
   type FollowupRow,
   type NewFollowup,
@@ -18,24 +20,43 @@ export class PgFollowups implements FollowupState {
 
   async insert(f: NewFollowup): Promise<boolean> {
     const res = await this.pool.query(
-      `INSERT INTO followups (id, site, device, "window", score, rated_at, response_due, simple_due, complex_due)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-      [f.id, f.site, f.device, f.window, f.score, f.ratedAt, f.responseDue, f.simpleDue, f.complexDue],
+      `INSERT INTO followups (id, site, device, "window", ticket, score, rated_at, response_due, simple_due, complex_due)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+      [f.id, f.site, f.device, f.window, f.ticket, f.score, f.ratedAt, f.responseDue, f.simpleDue, f.complexDue],
     );
     return res.rowCount === 1;
   }
 
   async get(id: string): Promise<FollowupRow | undefined> {
     const { rows } = await this.pool.query<FollowupDbRow>('SELECT * FROM followups WHERE id = $1', [id]);
-    return rows[0] ? followupFromRow(rows[0]) : undefined;
+    return rows[0] ? (await this.rows(rows))[0] : undefined;
   }
 
-  async list(site: string, openOnly: boolean): Promise<FollowupRow[]> {
+  async list(site: string, openOnly: boolean, all = false): Promise<FollowupRow[]> {
     const { rows } = await this.pool.query<FollowupDbRow>(
-      `SELECT * FROM followups WHERE site = $1${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC LIMIT 5000`,
+      `SELECT * FROM followups WHERE site = $1${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC${all ? '' : ' LIMIT 5000'}`,
       [site],
     );
-    return rows.map(followupFromRow);
+    return this.rows(rows);
+  }
+
+  /** Rows with their callbacks (one query for all of them). */
+  private async rows(raws: FollowupDbRow[]): Promise<FollowupRow[]> {
+    if (!raws.length) return [];
+    const { rows } = await this.pool.query<CallbackDbRow>(
+      'SELECT * FROM callbacks WHERE followup_id = ANY($1::text[]) ORDER BY at, recorded_at',
+      [raws.map((r) => r.id)],
+    );
+    return withCallbacks(raws, rows);
+  }
+
+  async addCallback(id: string, c: CallbackRow): Promise<boolean> {
+    const res = await this.pool.query(
+      `INSERT INTO callbacks (followup_id, at, "by", outcome, satisfied, note, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (followup_id, at, "by") DO NOTHING`,
+      [id, c.at, c.by, c.outcome, c.satisfied === null ? null : c.satisfied ? 1 : 0, c.note, c.recordedAt],
+    );
+    return res.rowCount === 1;
   }
 
   async active(sites?: readonly string[]): Promise<FollowupRow[]> {
@@ -44,7 +65,7 @@ export class PgFollowups implements FollowupState {
           [...sites],
         ])
       : await this.pool.query<FollowupDbRow>(`SELECT * FROM followups WHERE ${ACTIVE}`);
-    return rows.map(followupFromRow);
+    return this.rows(rows);
   }
 
   async respond(id: string, at: number, by: string): Promise<void> {

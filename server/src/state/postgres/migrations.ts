@@ -76,6 +76,16 @@ CREATE TABLE members (id TEXT PRIMARY KEY, host TEXT NOT NULL, started_at BIGINT
 CREATE TABLE leases (site TEXT PRIMARY KEY, owner TEXT NOT NULL, since BIGINT NOT NULL, until BIGINT NOT NULL);
 CREATE TABLE socket_io_attachments (id BIGSERIAL UNIQUE, created_at TIMESTAMPTZ DEFAULT now(), payload BYTEA);`,
   },
+  {
+    version: 4,
+    name: 'follow-up callbacks and real-name tickets, escalation levels of notifications',
+    sql: `
+ALTER TABLE followups ADD COLUMN ticket TEXT;
+CREATE TABLE callbacks (
+  followup_id TEXT NOT NULL, at BIGINT NOT NULL, "by" TEXT NOT NULL, outcome TEXT NOT NULL, satisfied INTEGER,
+  note TEXT, recorded_at BIGINT NOT NULL, PRIMARY KEY (followup_id, at, "by"));
+ALTER TABLE notifications ADD COLUMN level INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];
 
 /** Applies what is missing; answers the versions applied now. */
