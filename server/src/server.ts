@@ -6,6 +6,7 @@
 // data dir, or the PostgreSQL database a group of servers shares (--state, --share-group;
 // docs/cluster.md), whose duty leases decide which server does each site's duties.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -280,6 +281,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     // In a group the owner of a site feeds its rules from its own subscription to the site's
     // topics (publish order); alone, from what ingest stored (external-broker.ts `follow`).
     const followed = !!opts.shareGroup;
+    // The broker keeps handing a stopped server's session its share of the messages until another
+    // server takes that session over and stores them (the sweep below): a site's new owner waits
+    // for that before it replays the stored history, so those readings are judged too. Bounded, so
+    // a takeover that keeps failing does not hold a site's rules for ever.
+    const drained = async () => {
+      const end = Date.now() + 5 * (opts.leaseTtlMs ?? 9_000);
+      while (Date.now() < end && (await leases.lapsed()).length) await sleep(250);
+    };
     const serverRules = new ServerRules({
       sites: sites.values(),
       profiles,
@@ -291,6 +300,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
             history: async (site: string, from: number) => {
               const cfg = sites.get(site);
               if (!cfg) return [];
+              await drained();
               const out: StoredReading[] = [];
               for (const s of siteSeries(cfg, profiles))
                 out.push(...(await store.readRaw({ site, ...s, from, to: Date.now() + 1, limit: 100_000 })));

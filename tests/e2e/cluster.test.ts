@@ -299,7 +299,9 @@ describe('a group of three servers', () => {
       90_000,
       250,
     );
-    const next = serverOf(g, (await ownerOf())!);
+    // The lease may be between two live servers for a moment (the group rebalancing after the new
+    // server joined): wait for it to be held again.
+    const next = serverOf(g, (await waitFor(ownerOf, `a live owner of ${site}`, 60_000, 200))!);
     assert.ok(next && next !== owner && next.alive(), 'a live server took the site over');
     await waitFor(
       async () =>

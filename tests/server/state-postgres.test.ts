@@ -92,10 +92,13 @@ describe('postgres only', () => {
         100,
       );
       for (const s of sites) assert.equal(Number(l1.owns(s)) + Number(l2.owns(s)), 1, `one owner for ${s}`);
+      assert.deepEqual([await l1.lapsed(), await l2.lapsed()], [[], []], 'both heart-beating');
       const gained: string[] = [];
       l2.onChange((g) => gained.push(...g));
       const held = l1.owned();
       await l1.stop();
+      // Stopped at once (its heartbeat ended with it), before it counts as dead.
+      assert.deepEqual(await l2.lapsed(), [l1.me]);
       await waitFor(() => l2.owned().length === sites.length, 'the survivor owns every site', 30_000, 100);
       assert.deepEqual(gained.sort(), held.sort());
       // The stopped server is dead to the group until someone takes over its broker session.
@@ -106,7 +109,7 @@ describe('postgres only', () => {
         100,
       );
       await l2.forget(l1.me);
-      assert.deepEqual(await l2.dead(), []);
+      assert.deepEqual([await l2.dead(), await l2.lapsed()], [[], []], 'forgotten once its session is taken over');
     } finally {
       await l2.stop();
       await s1.close();

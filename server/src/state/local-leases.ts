@@ -27,6 +27,10 @@ export class LocalLeases implements DutyLeases {
     return [];
   }
 
+  async lapsed(): Promise<string[]> {
+    return [];
+  }
+
   async forget(): Promise<void> {}
 
   async start(): Promise<void> {}

@@ -175,6 +175,11 @@ export interface DutyLeases {
   onChange(fn: (gained: string[], lost: string[]) => void): void;
   /** Servers of the group whose heartbeat ran out and that nobody has cleaned up after yet. */
   dead(): Promise<string[]>;
+  /**
+   * Servers whose heartbeat has run out at all (stalled or stopped) and that nobody has cleaned up
+   * after yet: what the broker held for them may not be stored yet.
+   */
+  lapsed(): Promise<string[]>;
   /** A dead server is cleaned up after (its broker session taken over): forget it. */
   forget(member: string): Promise<void>;
   start(): Promise<void>;

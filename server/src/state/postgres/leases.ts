@@ -62,6 +62,14 @@ export class PgLeases implements DutyLeases {
     return rows.map((r) => r.id);
   }
 
+  async lapsed(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM members WHERE alive_until < ${NOW_MS} AND id <> $1 ORDER BY alive_until`,
+      [this.me],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async forget(member: string): Promise<void> {
     await this.pool.query('DELETE FROM members WHERE id = $1 AND alive_until < ' + NOW_MS, [member]);
   }
