@@ -21,11 +21,11 @@ const USERS = 200;
 // As deployed: answers are not re-checked against their schemas (tests turn that on).
 const server = await startTestServer({ strictResponses: false });
 try {
-  for (let i = 0; i < USERS; i++) server.addUser(`hall${i}`, 'hall', ['demo']);
+  for (let i = 0; i < USERS; i++) await server.addUser(`hall${i}`, 'hall', ['demo']);
   const token = await server.login('hall7', 'hall7-password');
   // The same account read the server does, on the server's own users.db and token secret.
   const authn = new Authenticator(new TokenSigner(loadOrCreateSecret(server.dataDir)), server.users);
-  const principalPerS = rate(() => authn.principal(token));
+  const principalPerS = await rate(() => authn.principal(token));
   const httpMePerS = await httpRate(`${server.url}/api/me`, token);
   const httpLatestPerS = await httpRate(`${server.url}/api/latest?site=demo`, token);
 
@@ -34,7 +34,7 @@ try {
   const dayStart = Date.parse('2025-05-06T16:00:00Z'); // 2025-05-07 00:00 in Shanghai
   const t0 = performance.now();
   for (let i = 0; i < n; i++)
-    audit.record({
+    await audit.record({
       actor: `hall${i % USERS}`,
       action: 'alarm-ack',
       site: 'demo',
@@ -45,7 +45,7 @@ try {
     });
   const auditAppendsPerS = n / ((performance.now() - t0) / 1000);
   const d0 = performance.now();
-  const digest = auditDigest(audit, 'demo', siteSchedule(testSites().get('demo')!), '2025-05-07');
+  const digest = await auditDigest(audit, 'demo', siteSchedule(testSites().get('demo')!), '2025-05-07');
   const auditDayDigestMs = performance.now() - d0;
   audit.close();
 
@@ -66,14 +66,14 @@ try {
   await server.stop();
 }
 
-/** Calls per second of a synchronous function over SECONDS. */
-function rate(fn: () => unknown): number {
+/** Calls per second of an async function, one call at a time, over SECONDS. */
+async function rate(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   const end = start + SECONDS * 1000;
   let calls = 0;
   while (performance.now() < end)
     for (let i = 0; i < 1000; i++) {
-      fn();
+      await fn();
       calls++;
     }
   return calls / ((performance.now() - start) / 1000);

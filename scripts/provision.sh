@@ -3,7 +3,8 @@
 # (external broker), influxd (InfluxDB 1.x), chromium (dashboard tests), pdftotext/pdffonts/pdftoppm
 # (evidence PDF and install sheet checks; all three come with poppler-utils), snmpd (Net-SNMP's
 # agent, playing a UPS network card in the SNMP tests), prometheus (scrapes the metrics endpoints),
-# systemd-analyze (verifies the service units `hallmon service install` writes). As root it installs what is missing from Debian; otherwise it names
+# systemd-analyze (verifies the service units `hallmon service install` writes), PostgreSQL (the
+# state of a server group; tests start their own cluster). As root it installs what is missing from Debian; otherwise it names
 # what is missing and how to install it, and fails.
 set -euo pipefail
 
@@ -23,6 +24,8 @@ for cmd in "${!need[@]}"; do
 done
 # influxd is installed to /usr/bin by Debian's package; CJK fonts are for the browser screenshots.
 [[ -d /usr/share/fonts/opentype/noto ]] || missing_pkgs+=(fonts-noto-cjk)
+# Debian's postgresql keeps initdb and postgres in /usr/lib/postgresql/<major>/bin, off the PATH.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing_pkgs+=(postgresql)
 # snmpd lives in /usr/sbin, which is not on every user's PATH.
 [[ -x /usr/sbin/snmpd ]] || missing_pkgs+=(snmpd)
 
@@ -36,7 +39,7 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
   # Debian starts nothing here, but stop the services if an init system did: tests start their own.
-  for svc in mosquitto influxdb snmpd prometheus; do
+  for svc in mosquitto influxdb snmpd prometheus postgresql; do
     (command -v systemctl >/dev/null && systemctl stop "$svc" >/dev/null 2>&1) || true
   done
   echo "provision: done" >&2

@@ -29,7 +29,13 @@ export const IngestCounters = Type.Object({
 export type IngestCounters = Static<typeof IngestCounters>;
 
 export const BrokerHealth = Type.Union([
-  Type.Object({ kind: Type.Literal('external'), url: Type.String(), connected: Type.Boolean() }),
+  Type.Object({
+    kind: Type.Literal('external'),
+    url: Type.String(),
+    connected: Type.Boolean(),
+    /** In a server group (docs/cluster.md): the shared-subscription group. */
+    shareGroup: Type.Optional(Type.String()),
+  }),
   Type.Object({
     kind: Type.Literal('embedded'),
     clients: Type.Integer(),

@@ -24,7 +24,7 @@ export interface BadRating {
 const STAFF = ['值班长', '窗口主管', '综窗组长'];
 const H = 3_600_000;
 
-export function backfillFollowups(o: {
+export async function backfillFollowups(o: {
   dataDir: string;
   site: SiteConfig;
   ratings: readonly BadRating[];
@@ -32,7 +32,7 @@ export function backfillFollowups(o: {
   calendar: WorkingCalendar;
   catalogue: ClauseCatalogue;
   now: number;
-}): number {
+}): Promise<number> {
   // The catalogue's follow-up rule (the one judged on the follow-ups) gives the bad score and the limits.
   const def = o.catalogue.clauses.flatMap((c) => c.rules).find((r) => ruleKind(r.kind).evidence.basis === 'followups');
   const params = def?.params ?? {};
@@ -47,7 +47,7 @@ export function backfillFollowups(o: {
       const d = followupDeadlines(r.ts, schedule, o.calendar, params);
       const u = (k: number) => unit(o.seed, `followup:${r.device}:${r.ts}`, k);
       const id = `${o.site.id}:${r.device}:${toIso(r.ts)}`;
-      db.insert({
+      await db.insert({
         id,
         site: o.site.id,
         device: r.device,
@@ -64,9 +64,9 @@ export function backfillFollowups(o: {
       // Answered within hours, 4 % after the deadline day.
       const answered = u(1) < 0.04 ? at(nextDay(d.answerDeadline), 10) : r.ts + (0.5 + 4 * u(2)) * H;
       if (answered > o.now) continue;
-      db.respond(id, answered, by);
+      await db.respond(id, answered, by);
       const complex = u(3) < 0.07;
-      if (complex) db.markComplex(id, answered, by);
+      if (complex) await db.markComplex(id, answered, by);
       const days = complex ? 6 + Math.floor(6 * u(4)) : 1 + Math.floor(4 * u(4));
       // 3 % put right a working day after the deadline.
       const fixDay =
@@ -75,15 +75,16 @@ export function backfillFollowups(o: {
           : o.calendar.addWorkingDays(d.day, days);
       const fixed = at(fixDay, 15);
       if (fixed > o.now) continue;
-      db.resolve(id, fixed, by);
+      await db.resolve(id, fixed, by);
       const callDay = o.calendar.addWorkingDays(fixDay, 1);
-      const call = (t: number, outcome: 'reached' | 'no-answer' | 'refused', satisfied: boolean | null) =>
-        t <= o.now && db.addCallback(id, { at: t, by, outcome, satisfied, note: null, recordedAt: t });
+      const call = async (t: number, outcome: 'reached' | 'no-answer' | 'refused', satisfied: boolean | null) => {
+        if (t <= o.now) await db.addCallback(id, { at: t, by, outcome, satisfied, note: null, recordedAt: t });
+      };
       const v = u(6);
-      if (v < 0.05) call(at(callDay, 10.5), 'refused', null);
+      if (v < 0.05) await call(at(callDay, 10.5), 'refused', null);
       else {
-        if (v < 0.15) call(at(callDay, 10.5), 'no-answer', null);
-        call(at(v < 0.15 ? o.calendar.addWorkingDays(callDay, 1) : callDay, 11), 'reached', u(7) < 0.9);
+        if (v < 0.15) await call(at(callDay, 10.5), 'no-answer', null);
+        await call(at(v < 0.15 ? o.calendar.addWorkingDays(callDay, 1) : callDay, 11), 'reached', u(7) < 0.9);
       }
     }
   } finally {

@@ -113,7 +113,7 @@ export async function backfillStore(o: StoreBackfillOptions): Promise<StoreBackf
     res.statuses = status.length;
     // What the staff recorded for the residents' bad ratings (not for the unanswered incidents).
     if (o.followups !== false)
-      res.followups = backfillFollowups({
+      res.followups = await backfillFollowups({
         dataDir: o.dataDir,
         site: o.site,
         ratings: bad,

@@ -16,9 +16,14 @@ export async function run(argv: string[]): Promise<number> {
   out(`hallmon server ${server.url}  (API ${server.url}/api, dashboard ${server.url}/)`);
   if (server.mqttUrl)
     out(`MQTT broker    ${server.mqttUrl}${opts.mqttWs ? `  (and ${server.url.replace(/^http/, 'ws')}/mqtt)` : ''}`);
-  if (opts.broker) out(`MQTT ingest    from external broker ${opts.broker.replace(/\/\/[^@/]*@/, '//***@')}`);
+  if (opts.broker)
+    out(
+      `MQTT ingest    from external broker ${opts.broker.replace(/\/\/[^@/]*@/, '//***@')}${opts.shareGroup ? ` (shared with group "${opts.shareGroup}")` : ''}`,
+    );
+  out(`data           ${opts.dataDir}`);
+  out(`time series    ${opts.store === 'influxdb' ? `InfluxDB ${opts.influxUrl}` : `SQLite in ${opts.dataDir}`}`);
   out(
-    `data           ${opts.store === 'influxdb' ? `InfluxDB ${opts.influxUrl}; users and token secret in ${opts.dataDir}` : opts.dataDir}`,
+    `state          ${server.state.kind === 'postgres' ? `PostgreSQL ${server.state.where}` : `SQLite files in ${opts.dataDir}`}`,
   );
   const versions = [...server.config.store.latest().values()].filter((v) => !v.deleted);
   out(

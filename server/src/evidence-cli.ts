@@ -20,7 +20,10 @@ import type { Store } from './store/store.ts';
 import { buildEvidence } from './evidence/compute.ts';
 import { writePack } from './evidence/pack.ts';
 import { SealStore } from './seal/seal-store.ts';
-import { readFollowupOutcomes } from './followups/outcomes.ts';
+import { outcomesOf, readFollowupOutcomes } from './followups/outcomes.ts';
+import { openState, STATE_FLAG, stateFlag } from './state/index.ts';
+import type { SealState } from './state/state.ts';
+import type { FollowupOutcome } from './evidence/types.ts';
 import { readVisits } from './visits/db.ts';
 import { readManifest, verifyPack, type DayCheck } from './seal/verify.ts';
 import { SigningKeys } from './signing/keys.ts';
@@ -32,6 +35,10 @@ const common = {
     arg: 'DIR',
     help: 'the server data dir (its store and seals.db)',
     default: './data/server',
+  },
+  state: {
+    ...STATE_FLAG,
+    help: "the server group's PostgreSQL state (seals, audit trail, alarms, follow-ups) instead of the data dir's files",
   },
   store: { type: 'string', arg: 'KIND', help: 'time-series store: sqlite or influxdb', default: 'sqlite' },
   'influx-url': {
@@ -138,6 +145,36 @@ async function openStore(flags: ParsedFlags): Promise<{ store: Store; dataDir: s
   return { store, dataDir };
 }
 
+interface Trail {
+  /** The store, its alarms answered by the PostgreSQL state when --state is given. */
+  store: Store;
+  seals: SealState;
+  followupOutcomes(site: string): Promise<FollowupOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** Seals, audit trail and follow-ups: the data dir's files, or the group's database (--state). */
+async function openTrail(flags: ParsedFlags, store: Store, dataDir: string): Promise<Trail> {
+  const url = stateFlag(flags);
+  if (url) {
+    const state = await openState({ dataDir, state: url });
+    return {
+      store: state.alarms(store),
+      seals: state.seals,
+      followupOutcomes: async (site) => outcomesOf(await state.followups.list(site, false, true)),
+      close: () => state.close(),
+    };
+  }
+  const seals = new SealStore(dataDir);
+  seals.open();
+  return {
+    store,
+    seals,
+    followupOutcomes: (site) => readFollowupOutcomes(dataDir, site),
+    close: async () => seals.close(),
+  };
+}
+
 function configFiles(flags: ParsedFlags): string[] | undefined {
   const c = flags.config;
   const files = Array.isArray(c) ? c : typeof c === 'string' ? [c] : [];
@@ -175,10 +212,13 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(
       `unknown site "${siteId}" (known: ${[...sites.keys()].join(', ')}); pass its config with --config FILE`,
     );
-  const { store, dataDir } = await openStore(flags);
-  const seals = new SealStore(dataDir);
+  const opened = await openStore(flags);
+  const trail = await openTrail(flags, opened.store, opened.dataDir).catch(async (err: unknown) => {
+    await opened.store.close();
+    throw err;
+  });
+  const { store, seals } = trail;
   try {
-    seals.open();
     const bar = progressBar();
     const started = Date.now();
     const pack = await buildEvidence({
@@ -191,15 +231,15 @@ export async function run(argv: string[]): Promise<number> {
       to,
       coverageThreshold: pct / 100,
       onProgress: bar,
-      followupOutcomes: readFollowupOutcomes(dataDir, site.id),
-      visits: readVisits(dataDir, site.id),
+      followupOutcomes: await trail.followupOutcomes(site.id),
+      visits: readVisits(opened.dataDir, site.id),
       audit: seals.audit,
     }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD')
         throw new UsageError((err as Error).message);
       throw err;
     });
-    const keys = new SigningKeys(resolve(str(flags, 'signing-keys') ?? `${dataDir}/keys`));
+    const keys = new SigningKeys(resolve(str(flags, 'signing-keys') ?? `${opened.dataDir}/keys`));
     const manifest = await writePack({
       pack,
       store,
@@ -224,8 +264,8 @@ export async function run(argv: string[]): Promise<number> {
     w(`  signed with ${site.id}'s key ${pack.signingKey?.keyId ?? '-'} (${keys.dir}): manifest.sig.json`);
     return 0;
   } finally {
-    seals.close();
-    await store.close();
+    await trail.close();
+    await opened.store.close();
   }
 }
 
@@ -258,11 +298,14 @@ async function runVerify(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const publicKey = str(parsed.flags, 'public-key');
-  const { store, dataDir } = await openStore(parsed.flags);
+  const opened = await openStore(parsed.flags);
   const retentionDays = intFlag(parsed.flags, 'retention-days', 1, 36_500) ?? 400;
-  const seals = new SealStore(dataDir);
+  const trail = await openTrail(parsed.flags, opened.store, opened.dataDir).catch(async (err: unknown) => {
+    await opened.store.close();
+    throw err;
+  });
+  const { store, seals } = trail;
   try {
-    seals.open();
     const bar = progressBar();
     const r = await verifyPack(packDir, store, {
       site,
@@ -315,8 +358,8 @@ async function runVerify(argv: string[]): Promise<number> {
     for (const p of [...r.problems, ...sig.problems]) w(`  ${p}`);
     return 1;
   } finally {
-    seals.close();
-    await store.close();
+    await trail.close();
+    await opened.store.close();
   }
 }
 

@@ -1,6 +1,6 @@
 // Public surface of @hallmon/server for the other workspaces (demo, benchmarks, tests): start a
 // server and its options; the time-series stores; evidence packs, their seals and verification;
-// and what an added route needs (auth, errors, context types). Commands are in ./commands.ts.
+// the state backends (SQLite, PostgreSQL); and what an added route needs (auth, errors, context types). Commands are in ./commands.ts.
 export { startServer, type StartOptions, type RunningServer } from './server.ts';
 export { serverCommand, serverOptions, type ServerOptions } from './options.ts';
 export type { ApiContext, ApiApp, ExtraRoutes } from './api/context.ts';
@@ -10,6 +10,9 @@ export { QueryTime, queryTime } from './api/query-time.ts';
 export { REJECT_REASONS, type RejectReason } from './ingest/reasons.ts';
 
 export * from './store/index.ts';
+export { openState, stateFlag, STATE_FLAG } from './state/index.ts';
+export { MIGRATIONS, migrate } from './state/postgres/migrations.ts';
+export type * from './state/state.ts';
 export type * from './store/store.ts';
 
 export { buildEvidence, MAX_PERIOD_DAYS, type EvidenceInput, type ReplayStats } from './evidence/compute.ts';

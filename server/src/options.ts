@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LOG_FLAGS, UsageError, intFlag, type CommandSpec, type ParsedFlags } from '@hallmon/firmware-config';
+import { STATE_FLAG, stateFlag } from './state/index.ts';
 
 export interface TlsFiles {
   cert: string;
@@ -27,6 +28,14 @@ export interface ServerOptions {
   retentionDays: number;
   /** MQTT over WebSocket at /mqtt on the HTTP port. */
   mqttWs: boolean;
+  /** PostgreSQL URL of the state backend; undefined: SQLite files in dataDir. */
+  state?: string;
+  /** Shared-subscription group with the other servers on the same --broker and --state. */
+  shareGroup?: string;
+  /** Duty lease time, ms (how long a dead server's duties wait before another takes them). */
+  leaseTtlMs?: number;
+  /** Ingest connections to the broker in a group (the same on every server of the group). */
+  ingestConnections?: number;
   /** SMTP relay for e-mail notification routes (smtp:// or smtps://, credentials in the URL). */
   smtpUrl?: string;
   /** From address of alarm e-mail (default hallmon@<relay host>). */
@@ -104,6 +113,24 @@ export const serverCommand: CommandSpec = {
       help: 'days of raw readings kept (rollups are kept for ever)',
       default: '400',
     },
+    state: STATE_FLAG,
+    'share-group': {
+      type: 'string',
+      arg: 'NAME',
+      help: 'run as one of a group of servers: subscribe to --broker as $share/NAME/hallmon/v1/+/# (MQTT 5) so each message is stored by one server; needs --broker and --state postgres://…',
+    },
+    'ingest-connections': {
+      type: 'string',
+      arg: 'N',
+      help: 'with --share-group: connections each server takes its share of the messages on (each stores one message per store round trip); the same on every server of the group',
+      default: '8',
+    },
+    'lease-ttl': {
+      type: 'string',
+      arg: 'SECONDS',
+      help: "with --state postgres: how long a server's duties (server-side rules, notifications, seals) wait for it before another server of the group takes them",
+      default: '9',
+    },
     'smtp-url': {
       type: 'string',
       arg: 'URL',
@@ -165,6 +192,7 @@ export const serverCommand: CommandSpec = {
     'hallmon server --http-port 8080 --mqtt-port 1883 --data-dir /var/lib/hallmon',
     'hallmon server --store influxdb --influx-url http://127.0.0.1:8086/hallmon',
     'hallmon server --broker mqtt://broker.local:1883 --broker-username hallmon --broker-password secret',
+    'hallmon server --broker mqtt://broker.local:1883 --share-group hallmon --state postgres://hallmon:secret@db.local:5432/hallmon --store influxdb --influx-url http://influx.local:8086/hallmon',
     'HALLMON_SMTP_URL=smtp://hallmon:secret@mail.example.cn:587 hallmon server --smtp-from hallmon@example.cn',
     'hallmon server --signing-keys /etc/hallmon/keys --publish-digests https://district.example/api/digests',
   ],
@@ -245,6 +273,18 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
   );
   for (const f of configFiles) if (!existsSync(f)) throw new UsageError(`--config: file not found: ${f}`);
   const host = str(flags, 'host') ?? '0.0.0.0';
+  const state = stateFlag(flags);
+  const broker = url(flags, 'broker', ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']);
+  const shareGroup = str(flags, 'share-group');
+  if (shareGroup !== undefined) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(shareGroup))
+      throw new UsageError(`--share-group must be 1-64 letters, digits, _ or - (got "${shareGroup}")`);
+    if (!broker) throw new UsageError('--share-group needs --broker: the servers of a group share an external broker');
+    if (!state)
+      throw new UsageError(
+        '--share-group needs --state postgres://…: the servers of a group keep their state in one database',
+      );
+  }
   return {
     httpPort: intFlag(flags, 'http-port', 0, 65_535) ?? 8080,
     mqttPort: intFlag(flags, 'mqtt-port', 0, 65_535) ?? 1883,
@@ -252,7 +292,7 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     dataDir: resolve(str(flags, 'data-dir') ?? './data/server'),
     store,
     influxUrl,
-    broker: url(flags, 'broker', ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']),
+    broker,
     brokerUsername: str(flags, 'broker-username'),
     brokerPassword: str(flags, 'broker-password'),
     config: configFiles,
@@ -260,6 +300,10 @@ export function serverOptions(flags: ParsedFlags): ServerOptions {
     maxPayload: intFlag(flags, 'max-payload', 1024, 256 * 1024 * 1024) ?? 1024 * 1024,
     retentionDays: intFlag(flags, 'retention-days', 1, 36_500) ?? 400,
     mqttWs: flags['mqtt-ws'] !== false,
+    state,
+    shareGroup,
+    leaseTtlMs: (intFlag(flags, 'lease-ttl', 2, 3600) ?? 9) * 1000,
+    ingestConnections: intFlag(flags, 'ingest-connections', 1, 64) ?? 8,
     smtpUrl: url(flags, 'smtp-url', ['smtp:', 'smtps:']),
     smtpFrom: str(flags, 'smtp-from'),
     reports: readable('reports', str(flags, 'reports')),

@@ -1,5 +1,6 @@
 // Raw-reading retention: once shortly after start and then daily, drop raw readings older than
 // --retention-days (rollups are kept for ever, so evidence over a sampling year stays possible).
+// In a server group only the owner of the server-wide duties (`*`) prunes the shared store.
 import type { Logger } from '@hallmon/firmware-config';
 import type { Store } from './store/store.ts';
 import { retentionCutoff } from './store/index.ts';
@@ -14,14 +15,19 @@ export class RetentionPruner {
     private readonly store: Store,
     private readonly retentionDays: number,
     private readonly log: Logger,
+    /** Whether this server is to prune (the owner of `*` in a group; always when alone). */
+    private readonly mine: () => boolean = () => true,
     private readonly everyMs = DAY_MS,
   ) {}
 
   start(): void {
     // Not at once: start-up (and tests) should not wait on a prune of a large store.
-    this.first = setTimeout(() => void this.prune(), 60_000);
+    const due = () => {
+      if (this.mine()) void this.prune();
+    };
+    this.first = setTimeout(due, 60_000);
     this.first.unref();
-    this.timer = setInterval(() => void this.prune(), this.everyMs);
+    this.timer = setInterval(due, this.everyMs);
     this.timer.unref();
   }
 

@@ -1,8 +1,9 @@
 // Runs a site's self-test automatically when its config asks for it (`selftest: { everyDays: 7,
 // at: "10:00" }`): checked once a minute; due in the half hour after the site-local `at` when the
-// last scheduled run is (nearly) everyDays old.
+// last scheduled run is (nearly) everyDays old. With several servers only the site's owner runs it.
 import type { Logger, SiteConfig } from '@hallmon/firmware-config';
 import type { SelftestLog, SelftestRunner } from './selftest.ts';
+import type { DutyLeases } from './state/state.ts';
 
 const HOUR = 3_600_000;
 
@@ -33,6 +34,9 @@ export function selftestDue(
 
 export class SelftestScheduler {
   private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  /** Which sites this server runs the schedule of (default every one). */
+  leases: Pick<DutyLeases, 'owns'> | undefined;
 
   constructor(
     /** Read on every check, so a site added or changed later is scheduled too. */
@@ -44,13 +48,18 @@ export class SelftestScheduler {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
+    this.timer = setInterval(() => void this.round(), this.everyMs);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
       for (const s of [...this.sites.values()].filter((x) => x.selftest)) {
-        if (
-          this.runner.isRunning(s.id) ||
-          !selftestDue(s.selftest!, s.timezone, this.log.lastStart(s.id, 'schedule'), Date.now())
-        )
-          continue;
+        if (this.runner.isRunning(s.id) || !(this.leases?.owns(s.id) ?? true)) continue;
+        const last = await this.log.lastStart(s.id, 'schedule');
+        if (!selftestDue(s.selftest!, s.timezone, last, Date.now())) continue;
         this.runner
           .run(s.id, 'schedule')
           .then((r) =>
@@ -65,8 +74,11 @@ export class SelftestScheduler {
             this.logger.error({ site: s.id, err: (err as Error).message }, 'scheduled self-test could not run'),
           );
       }
-    }, this.everyMs);
-    this.timer.unref();
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'self-test schedule check failed; trying again next minute');
+    } finally {
+      this.busy = false;
+    }
   }
 
   stop(): void {

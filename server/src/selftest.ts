@@ -2,7 +2,7 @@
 // marked 【测试】) through the real path -> store -> live push -> notification routes, then clears
 // it, and records what happened (raised at, delivered to which routes at which times, failures) so
 // that the evidence pack can show the alarm chain was proven to work.
-import type { DeliveryLog } from './notify/delivery-log.ts';
+import type { DeliveryState } from './state/state.ts';
 import type { AlarmHub } from './alarms/alarm-hub.ts';
 import type { DeliveryOutcome } from './notify/notifier.ts';
 import type { StoredAlarm } from './store/store.ts';
@@ -32,39 +32,21 @@ export interface SelftestRecord {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The self-test records, kept beside the delivery log (DeliveryState). */
 export class SelftestLog {
-  constructor(private readonly deliveries: DeliveryLog) {}
+  constructor(private readonly deliveries: DeliveryState) {}
 
-  save(r: SelftestRecord): void {
-    this.deliveries.handle
-      .prepare(
-        'INSERT OR REPLACE INTO selftests (id, site, trigger, user, started_at, finished_at, ok, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        r.id,
-        r.site,
-        r.trigger,
-        r.user,
-        Date.parse(r.startedAt),
-        Date.parse(r.finishedAt),
-        r.ok ? 1 : 0,
-        JSON.stringify(r),
-      );
+  save(r: SelftestRecord): Promise<void> {
+    return this.deliveries.saveSelftest(r);
   }
 
-  list(site: string, limit = 100): SelftestRecord[] {
-    const rows = this.deliveries.handle
-      .prepare('SELECT record FROM selftests WHERE site = ? ORDER BY started_at DESC LIMIT ?')
-      .all(site, limit) as { record: string }[];
-    return rows.map((r) => JSON.parse(r.record) as SelftestRecord);
+  list(site: string, limit = 100): Promise<SelftestRecord[]> {
+    return this.deliveries.listSelftests(site, limit);
   }
 
   /** Start of the newest self-test of a trigger kind, epoch ms (scheduling). */
-  lastStart(site: string, trigger: SelftestTrigger): number | null {
-    const row = this.deliveries.handle
-      .prepare('SELECT max(started_at) AS t FROM selftests WHERE site = ? AND trigger = ?')
-      .get(site, trigger) as { t: number | null };
-    return row.t;
+  lastStart(site: string, trigger: SelftestTrigger): Promise<number | null> {
+    return this.deliveries.lastSelftestStart(site, trigger);
   }
 }
 
@@ -137,7 +119,7 @@ export class SelftestRunner {
       deliveries,
       failures,
     };
-    this.log.save(record);
+    await this.log.save(record);
     return record;
   }
 }

@@ -1,8 +1,12 @@
 // Wires the server together with an explicit lifecycle: store, users, token signer, the site
 // configuration (config.db, applied live), ingest pipeline, HTTP API, socket.io live push, and either
 // the embedded broker or a client of an external one. stop() closes everything in reverse order so a
-// test process exits by itself.
+// test process exits by itself. The state beside the time series (accounts, audit, alarms'
+// lifecycle, follow-ups, notifications, seals, rule state) is a StateBackend: SQLite files in the
+// data dir, or the PostgreSQL database a group of servers shares (--state, --share-group;
+// docs/cluster.md), whose duty leases decide which server does each site's duties.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
@@ -23,10 +27,11 @@ import {
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 import type { ServerOptions } from './options.ts';
-import { UserStore } from './auth/users.ts';
 import { Authenticator } from './auth/authenticator.ts';
-import { AuditLog } from './audit/audit-log.ts';
-import { TokenSigner, loadOrCreateSecret } from './auth/tokens.ts';
+import { TokenSigner } from './auth/tokens.ts';
+import { openState } from './state/index.ts';
+import type { AuditState, DeliveryState, DutyLeases, StateBackend, UserState } from './state/state.ts';
+import type { PostgresState } from './state/postgres/index.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { ConfigStore } from './config/config-store.ts';
 import { ConfigEditor } from './config/config-editor.ts';
@@ -38,6 +43,7 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import { GatewayAuth } from './ingest/gateway-auth.ts';
 import { EmbeddedBroker, MQTT_WS_PATH } from './ingest/embedded-broker.ts';
 import { ExternalBroker, stableClientId } from './ingest/external-broker.ts';
+import { takeOverSession } from './ingest/session-takeover.ts';
 import { buildApi } from './api/app.ts';
 import type { ExtraRoutes } from './api/context.ts';
 import { LivePush } from './live/socketio.ts';
@@ -45,7 +51,6 @@ import { LatestValues } from './devices/latest-values.ts';
 import { RetentionPruner } from './retention.ts';
 import { Sealer } from './seal/sealer.ts';
 import { outcomesOf } from './followups/outcomes.ts';
-import { DeliveryLog } from './notify/delivery-log.ts';
 import { Notifier, type RetryPolicy } from './notify/notifier.ts';
 import { Mailer, safeSmtp } from './notify/email.ts';
 import { AlarmLifecycle } from './alarms/lifecycle.ts';
@@ -56,6 +61,9 @@ import { FollowupTracker } from './followups/tracker.ts';
 import { followupRoutes } from './followups/routes.ts';
 import { SelftestLog, SelftestRunner } from './selftest.ts';
 import { SelftestScheduler } from './selftest-schedule.ts';
+import type { Stream } from './ingest/reasons.ts';
+import type { StoredReading } from './store/store.ts';
+import { siteSeries } from './seal/digest.ts';
 import { evidenceVisits, VisitDb } from './visits/db.ts';
 import { EntryRegister } from './visits/entry-register.ts';
 import { visitRoutes } from './visits/routes.ts';
@@ -67,7 +75,6 @@ import { SigningKeys } from './signing/keys.ts';
 import { DigestPublisher } from './signing/publisher.ts';
 import { DigestStore } from './signing/digest-store.ts';
 import { digestRoutes } from './signing/digest-routes.ts';
-import { SealStore } from './seal/seal-store.ts';
 import { ServerMetrics } from './ops/metrics.ts';
 import { DiskWatch } from './ops/disk-watch.ts';
 import { ClockMonitor } from './ops/clock-monitor.ts';
@@ -127,9 +134,13 @@ export interface RunningServer {
   /** mqtt(s)://host:port of the embedded broker, when there is one. */
   mqttUrl?: string;
   store: Store;
-  users: UserStore;
-  /** The audit trail (audit.db): who did what. */
-  audit: AuditLog;
+  /** The state backend (SQLite files of the data dir, or the group's PostgreSQL database). */
+  state: StateBackend;
+  users: UserState;
+  /** The audit trail: who did what. */
+  audit: AuditState;
+  /** Which sites' duties this server does now. */
+  leases: DutyLeases;
   /** The site configuration (config.db) and what runs from it. */
   config: { store: ConfigStore; editor: ConfigEditor; live: LiveConfig };
   pipeline: IngestPipeline;
@@ -138,7 +149,7 @@ export interface RunningServer {
     lifecycle: AlarmLifecycle;
     hub: AlarmHub;
     notifier: Notifier;
-    deliveries: DeliveryLog;
+    deliveries: DeliveryState;
     rules: ServerRules;
     selftest: SelftestRunner;
     selftests: SelftestLog;
@@ -182,10 +193,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   };
 
   try {
-    // The site configuration first: everything below reads the site map it keeps up to date.
+    // The state backend first (the config editor writes to its audit trail), then the site
+    // configuration: everything below reads the site map it keeps up to date.
+    const state = await openState({ dataDir, state: opts.state }, log);
+    cleanups.push(() => state.close());
+    const audit = state.audit;
     const catalogue = opts.catalogue ?? loadCatalogue();
-    const audit = new AuditLog(dataDir).open();
-    cleanups.push(() => audit.close());
     const configStore = new ConfigStore(dataDir).open();
     cleanups.push(() => configStore.close());
     const editor = new ConfigEditor(configStore, audit, profiles, catalogue);
@@ -201,7 +214,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const sites = liveConfig.sites;
     const siteIndex = liveConfig.siteIndex;
 
-    const store =
+    const series =
       opts.store === 'influxdb'
         ? createStore(
             {
@@ -212,13 +225,19 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
             log,
           )
         : createStore({ kind: 'sqlite', dataDir, retentionDays: opts.retentionDays }, log);
-    await store.open();
-    cleanups.push(() => store.close());
+    await series.open();
+    cleanups.push(() => series.close());
 
-    const users = new UserStore(dataDir);
-    users.open();
-    cleanups.push(() => users.close());
-    const admin = users.ensureAdmin(opts.adminPassword ?? process.env.HALLMON_ADMIN_PASSWORD);
+    const group = state.kind === 'postgres' ? (state as PostgresState).pool : undefined;
+    if (group) log.info({ state: state.where }, 'state kept in PostgreSQL');
+    // With PostgreSQL state the alarms live there; readings, events and status stay in `series`.
+    const store = state.alarms(series);
+    const leases = state.leases({ sites: [...sites.keys(), '*'], ttlMs: opts.leaseTtlMs });
+    await leases.start();
+    cleanups.push(() => leases.stop());
+
+    const users = state.users;
+    const admin = await users.ensureAdmin(opts.adminPassword ?? process.env.HALLMON_ADMIN_PASSWORD);
     if (admin.generated) {
       const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
       print('');
@@ -228,7 +247,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       print('  ================================================================');
       print('');
     }
-    const secret = loadOrCreateSecret(dataDir);
+    const secret = await state.tokenSecret();
     const signer = new TokenSigner(secret);
     const auth = new Authenticator(signer, users);
 
@@ -302,9 +321,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     pipeline.setTiming((stream, waitedMs, writeMs) => metrics.observeBatch(stream, waitedMs, writeMs));
 
     // Alarm lifecycle: delivery log, notifier, reminders, the hub server-made alarms go through.
-    const deliveries = new DeliveryLog(dataDir);
-    deliveries.open();
-    cleanups.push(() => deliveries.close());
+    const deliveries = state.deliveries;
     let baseUrl = opts.publicUrl ?? 'http://127.0.0.1:8080';
     const mailer = mailerFor(opts, sites);
     if (mailer) {
@@ -329,6 +346,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       store,
       notifier,
       deliveries,
+      notices: state.notices,
+      leases,
       sites,
       log: log.child({ component: 'alarms' }),
       checkEveryMs: opts.reminderCheckMs,
@@ -338,10 +357,36 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => lifecycle.stop());
     let liveSink: LivePush | undefined;
     const hub = new AlarmHub(store, () => liveSink, lifecycle, log.child({ component: 'alarms' }));
+    // In a group the owner of a site feeds its rules from its own subscription to the site's
+    // topics (publish order); alone, from what ingest stored (external-broker.ts `follow`).
+    const followed = !!opts.shareGroup;
+    // The broker keeps handing a stopped server's session its share of the messages until another
+    // server takes that session over and stores them (the sweep below): a site's new owner waits
+    // for that before it replays the stored history, so those readings are judged too. Bounded, so
+    // a takeover that keeps failing does not hold a site's rules for ever.
+    const drained = async () => {
+      const end = Date.now() + 5 * (opts.leaseTtlMs ?? 9_000);
+      while (Date.now() < end && (await leases.lapsed()).length) await sleep(250);
+    };
     const serverRules = new ServerRules({
       sites: sites.values(),
       profiles,
-      dataDir,
+      state: (site) => state.ruleState(site),
+      leases,
+      ...(followed
+        ? {
+            // A site taken over replays its last stored minutes first (server-rules.ts).
+            history: async (site: string, from: number) => {
+              const cfg = sites.get(site);
+              if (!cfg) return [];
+              await drained();
+              const out: StoredReading[] = [];
+              for (const s of siteSeries(cfg, profiles))
+                out.push(...(await store.readRaw({ site, ...s, from, to: Date.now() + 1, limit: 100_000 })));
+              return out;
+            },
+          }
+        : {}),
       log: log.child({ component: 'rules' }),
       publish: (site, alarms) => hub.submit(site, alarms),
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -352,7 +397,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const followups = new FollowupTracker({
       sites: sites.values(),
       catalogue,
-      dataDir,
+      db: state.followups,
+      leases,
       log: log.child({ component: 'followups' }),
       publish: (site, alarms) => hub.submit(site, alarms),
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -377,14 +423,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const alarmLog = log.child({ component: 'alarms' });
     pipeline.setHooks({
       readings: (site, items) => {
-        serverRules.readings(site, items);
+        if (!followed) serverRules.readings(site, items);
         register.readings(site, items);
       },
       events: (site, items) => {
-        serverRules.events(site, items);
+        if (!followed) serverRules.events(site, items);
         followups.events(site, items);
       },
-      status: (site, items) => serverRules.status(site, items),
+      status: (site, items) => {
+        if (!followed) serverRules.status(site, items);
+      },
       clock: (site, items) => clocks.report(site, items),
       // Edge alarms are stored and pushed by ingest; notifying must not hold up their PUBACK.
       alarms: (_site, items) =>
@@ -398,7 +446,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     let broker: EmbeddedBroker | undefined;
     let external: ExternalBroker | undefined;
     let live: LivePush | undefined;
-    const followupOutcomes = (site: string) => outcomesOf(followups.db.list(site, false, true));
+    const followupOutcomes = async (site: string) => outcomesOf(await followups.db.list(site, false, true));
     const evidence = new EvidenceService({
       store,
       catalogue,
@@ -430,6 +478,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       svc: evidence,
       notifier,
       links: reportLinks,
+      seals: state.seals,
+      owns: () => leases.owns('*'),
       keys,
       baseUrl: () => baseUrl,
       log: log.child({ component: 'reports' }),
@@ -480,12 +530,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         hook('rules', () => serverRules.setSite(site));
         hook('follow-ups', () => followups.setSite(site));
         hook('notifications', () => notifier.setSite(site));
+        hook('leases', () => leases.setSites([...sites.keys(), '*']));
         hook('entry register', () => register.setSite(site));
       },
       siteRemoved: (id) => {
         hook('rules', () => serverRules.removeSite(id));
         hook('follow-ups', () => followups.removeSite(id));
         hook('notifications', () => notifier.removeSite(id));
+        hook('leases', () => leases.setSites([...sites.keys(), '*']));
         hook('entry register', () => register.removeSite(id));
       },
       credentialsChanged: (_active, revoked) => {
@@ -545,7 +597,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
             base: () => ({
               ingest: counters.snapshot(),
               broker: external
-                ? { kind: 'external' as const, url: redact(opts.broker ?? ''), connected: external.connected }
+                ? {
+                    kind: 'external' as const,
+                    url: redact(opts.broker ?? ''),
+                    connected: external.connected,
+                    ...(opts.shareGroup ? { shareGroup: opts.shareGroup } : {}),
+                  }
                 : {
                     kind: 'embedded' as const,
                     clients: broker?.clients ?? 0,
@@ -560,7 +617,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     );
     cleanups.push(() => app.close());
 
-    live = new LivePush(app.server, auth, sites, log.child({ component: 'live' }));
+    live = new LivePush(app.server, auth, sites, log.child({ component: 'live' }), group);
     live.start();
     pipeline.setLive(latest.over(live));
     liveSink = live;
@@ -579,8 +636,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           url: opts.broker,
           username: opts.brokerUsername,
           password: opts.brokerPassword,
-          clientId: stableClientId(dataDir),
+          // In a group each server needs its own client id (the session ends with the connection).
+          clientId: opts.shareGroup ? groupClientId(opts.shareGroup, leases.me) : stableClientId(dataDir),
           maxPayload,
+          shareGroup: opts.shareGroup,
+          connections: opts.ingestConnections,
           onConfigState,
         },
         pipeline,
@@ -589,6 +649,68 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const ext = external;
       cleanups.push(() => ext.stop());
       await ext.start();
+      if (opts.shareGroup) {
+        const shareGroup = opts.shareGroup;
+        const takeoverLog = log.child({ component: 'session-takeover' });
+        let busy = false;
+        const sweep = async () => {
+          if (busy || !leases.owns('*')) return;
+          busy = true;
+          try {
+            for (const member of await leases.dead()) {
+              // Its sessions at once: each drains what the broker held for that connection.
+              const ids = ExternalBroker.clientIds(groupClientId(shareGroup, member), opts.ingestConnections ?? 1);
+              const counts = await Promise.all(
+                ids.map((id) =>
+                  takeOverSession(
+                    {
+                      url: opts.broker!,
+                      username: opts.brokerUsername,
+                      password: opts.brokerPassword,
+                      maxPayload,
+                      topic: ext.topic,
+                    },
+                    id,
+                    pipeline,
+                    takeoverLog,
+                  ),
+                ),
+              );
+              const n = counts.reduce((a, b) => a + b, 0);
+              await leases.forget(member);
+              takeoverLog.info({ member, stored: n }, "took over a stopped server's broker session");
+            }
+          } catch (err) {
+            takeoverLog.warn({ err: (err as Error).message }, 'session takeover failed; trying again shortly');
+          } finally {
+            busy = false;
+          }
+        };
+        const timer = setInterval(() => void sweep(), Math.max(1_000, Math.floor((opts.leaseTtlMs ?? 9_000) / 3)));
+        timer.unref();
+        cleanups.push(() => clearInterval(timer));
+      }
+      if (followed) {
+        const feed = (site: string, stream: string, payload: Buffer, device?: string) => {
+          const v = pipeline.validate(site, stream as Stream, payload, device);
+          if (!v || !v.result.accepted.length) return;
+          if (v.stream === 'telemetry') serverRules.readings(site, v.result.accepted);
+          else if (v.stream === 'events') serverRules.events(site, v.result.accepted);
+          else if (v.stream === 'status') serverRules.status(site, v.result.accepted);
+        };
+        const ruled = new Set(serverRules.sites);
+        ext.follow(
+          leases.owned().filter((s) => ruled.has(s)),
+          feed,
+        );
+        leases.onChange((gained, lost) => {
+          ext.unfollow(lost.filter((s) => ruled.has(s)));
+          ext.follow(
+            gained.filter((s) => ruled.has(s)),
+            feed,
+          );
+        });
+      }
     } else {
       broker = new EmbeddedBroker(
         {
@@ -614,16 +736,23 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     liveConfig.republish();
     liveConfig.startPolling();
 
-    const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log);
+    const pruner = new RetentionPruner(store, opts.retentionDays ?? 400, log, () => leases.owns('*'));
     pruner.start();
     cleanups.push(() => pruner.stop());
 
     // Seals closed days into the hash chain that evidence packs cite (hallmon evidence verify).
-    const sealer = new Sealer({ store, dataDir, sites, profiles, log: log.child({ component: 'seal' }) });
+    const sealer = new Sealer({
+      store,
+      seals: state.seals,
+      sites,
+      owns: (site) => leases.owns(site),
+      profiles,
+      log: log.child({ component: 'seal' }),
+    });
     sealer.start();
     cleanups.push(() => sealer.stop());
 
-    serverRules.start();
+    await serverRules.start();
     cleanups.push(() => serverRules.stop());
     await clocks.resume(sites.keys());
     disk.start();
@@ -637,13 +766,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     reports.start();
     cleanups.push(() => reports.stop());
     // Each sealed day signed and posted outside the data folder (--publish-digests).
-    const publishSeals = new SealStore(dataDir);
-    publishSeals.open();
-    cleanups.push(() => publishSeals.close());
     const publisher = new DigestPublisher({
       dataDir,
       sites,
-      seals: publishSeals,
+      seals: state.seals,
+      owns: () => leases.owns('*'),
       keys,
       targets: opts.publishDigests ?? [],
       log: log.child({ component: 'digests' }),
@@ -652,6 +779,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     publisher.start();
     cleanups.push(() => publisher.stop());
     const scheduler = new SelftestScheduler(sites, selftest, selftests, log.child({ component: 'selftest' }));
+    scheduler.leases = leases;
     scheduler.start();
     cleanups.push(() => scheduler.stop());
 
@@ -663,8 +791,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       url: `${tls ? 'https' : 'http'}://${shownHost}:${httpPort}`,
       mqttUrl: mqttPort ? `${tls ? 'mqtts' : 'mqtt'}://${shownHost}:${mqttPort}` : undefined,
       store,
+      state,
       users,
       audit,
+      leases,
       config: { store: configStore, editor, live: liveConfig },
       pipeline,
       alarms: { lifecycle, hub, notifier, deliveries, rules: serverRules, selftest, selftests },
@@ -680,6 +810,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await stopAll();
     throw err;
   }
+}
+
+/** The MQTT client id of a server of a group (its session, which another may take over). */
+function groupClientId(group: string, member: string): string {
+  return `hallmon-${group}-${member}`;
 }
 
 /**

@@ -3,7 +3,9 @@
 // same audit trail, as "cli:<os user>". Safe while the server runs: both open users.db and audit.db
 // in WAL mode, and the server reads accounts on every request, so a new password or a disabled
 // account ends its sessions at once. Sites are checked against the server's site configuration
-// (config.db in the data dir; --config files instead when given). Exit 0 on success, 1 when refused, 2 for usage errors.
+// (config.db in the data dir; --config files instead when given). With --state postgres://… it
+// manages the accounts of a server group's PostgreSQL state instead (docs/cluster.md). Exit 0 on
+// success, 1 when refused, 2 for usage errors.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -17,8 +19,9 @@ import {
   type ParsedFlags,
 } from '@hallmon/firmware-config';
 import { expiryMs, isRole, ROLES, USERNAME_PATTERN, type SiteScope } from '@hallmon/contract';
-import { UserError, UserStore, type UserAccount } from './auth/users.ts';
-import { AuditLog } from './audit/audit-log.ts';
+import { UserError, type UserAccount } from './auth/users.ts';
+import { openState, stateFlag, STATE_FLAG } from './state/index.ts';
+import type { AuditState, UserState } from './state/state.ts';
 import { ConfigStore } from './config/config-store.ts';
 
 const ACTIONS = ['add', 'list', 'passwd', 'disable', 'enable', 'remove'] as const;
@@ -33,10 +36,11 @@ export const spec: CommandSpec = {
     '       hallmon user list [--json]',
     '       hallmon user passwd USERNAME [--password P]',
     '       hallmon user disable|enable|remove USERNAME',
-    '       (every form takes --data-dir DIR and --config FILE)',
+    '       (every form takes --data-dir DIR or --state URL, and --config FILE)',
   ].join('\n'),
   flags: {
     'data-dir': { type: 'string', arg: 'DIR', help: "the server's data folder", default: './data/server' },
+    state: STATE_FLAG,
     role: { type: 'string', arg: 'ROLE', help: `one of ${ROLES.join(', ')}` },
     sites: { type: 'string', arg: 'IDS', help: 'comma-separated site ids, or * for every site' },
     name: { type: 'string', arg: 'NAME', help: "the person's name, shown in the dashboard" },
@@ -84,12 +88,12 @@ export async function run(
       `USERNAME "${username}" must be 1-64 of letters, digits and . _ @ - (starting with a letter or digit)`,
     );
   const dataDir = resolve(String(parsed.flags['data-dir']));
-  if (!existsSync(dataDir))
+  const stateUrl = stateFlag(parsed.flags);
+  if (!stateUrl && !existsSync(dataDir))
     throw new UsageError(`the data folder ${dataDir} does not exist; give the server's with --data-dir DIR`);
-  const users = new UserStore(dataDir).open();
-  const audit = new AuditLog(dataDir).open();
+  const state = await openState({ dataDir, state: stateUrl });
   try {
-    return act(action as Action, username ?? '', parsed.flags, { users, audit, out });
+    return await act(action as Action, username ?? '', parsed.flags, { users: state.users, audit: state.audit, out });
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(`hallmon user ${action}: ${err.message}\n`);
@@ -97,23 +101,22 @@ export async function run(
     }
     throw err;
   } finally {
-    users.close();
-    audit.close();
+    await state.close();
   }
 }
 
 interface Deps {
-  users: UserStore;
-  audit: AuditLog;
+  users: UserState;
+  audit: AuditState;
   out: (s: string) => void;
 }
 
-function act(action: Action, username: string, flags: ParsedFlags, { users, audit, out }: Deps): number {
+async function act(action: Action, username: string, flags: ParsedFlags, { users, audit, out }: Deps): Promise<number> {
   const actor = `cli:${osUser()}`;
   const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
   switch (action) {
     case 'list': {
-      const list = users.list();
+      const list = await users.list();
       if (flags.json) out(JSON.stringify(list.map(listJson), null, 2));
       else for (const u of list) out(listLine(u));
       return 0;
@@ -126,8 +129,8 @@ function act(action: Action, username: string, flags: ParsedFlags, { users, audi
       const sites = parseSites(sitesText, flags);
       const expires = parseExpires(str('expires'));
       const { password, generated } = passwordOf(str('password'));
-      const u = users.create({ username, password, role, sites, name: str('name') ?? null, expires });
-      audit.record({
+      const u = await users.create({ username, password, role, sites, name: str('name') ?? null, expires });
+      await audit.record({
         actor,
         action: 'user-create',
         target: u.username,
@@ -139,8 +142,8 @@ function act(action: Action, username: string, flags: ParsedFlags, { users, audi
     }
     case 'passwd': {
       const { password, generated } = passwordOf(str('password'));
-      users.update(username, { password });
-      audit.record({ actor, action: 'user-update', target: username, detail: { password: 'changed' } });
+      await users.update(username, { password });
+      await audit.record({ actor, action: 'user-update', target: username, detail: { password: 'changed' } });
       out(`new password set for "${username}"; its sessions have ended`);
       if (generated) out(`  password (shown only now): ${password}`);
       return 0;
@@ -148,14 +151,14 @@ function act(action: Action, username: string, flags: ParsedFlags, { users, audi
     case 'disable':
     case 'enable': {
       const disabled = action === 'disable';
-      users.update(username, { disabled });
-      audit.record({ actor, action: 'user-update', target: username, detail: { disabled } });
+      await users.update(username, { disabled });
+      await audit.record({ actor, action: 'user-update', target: username, detail: { disabled } });
       out(disabled ? `"${username}" is disabled; its sessions have ended` : `"${username}" is enabled`);
       return 0;
     }
     case 'remove': {
-      users.remove(username);
-      audit.record({ actor, action: 'user-delete', target: username });
+      await users.remove(username);
+      await audit.record({ actor, action: 'user-delete', target: username });
       out(`removed "${username}"`);
       return 0;
     }

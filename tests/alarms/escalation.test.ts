@@ -72,7 +72,8 @@ test('escalation reaches level 2 on a simulated clock, stops on ack; a self-clea
     await lifecycle.check();
   };
   // Notices started for an alarm (rows are written before a delivery is tried): `event/level` each.
-  const started = (id: string) => server.alarms.deliveries.forAlarm(id).map((d) => `${d.event}/${d.level}`);
+  const started = async (id: string) =>
+    (await server.alarms.deliveries.forAlarm(id)).map((d) => `${d.event}/${d.level}`);
 
   // 1. Water under the AC (critical): level 1 hears at once, by robot and by e-mail.
   const t0 = now;
@@ -101,7 +102,7 @@ test('escalation reaches level 2 on a simulated clock, stops on ack; a self-clea
 
   // 19 minutes on: not yet. 20 minutes on: level 2, both of its addresses and its robot.
   await at(t0 + 19 * MIN);
-  assert.ok(!started(leak.id).some((e) => e.startsWith('escalated')), 'nothing at 19 minutes');
+  assert.ok(!(await started(leak.id)).some((e) => e.startsWith('escalated')), 'nothing at 19 minutes');
   await at(t0 + 20 * MIN);
   await waitFor(
     () =>
@@ -115,13 +116,17 @@ test('escalation reaches level 2 on a simulated clock, stops on ack; a self-clea
   assert.match(l2.body.markdown.content, /【告警升级 第2级】/);
   assert.match(mailsTo('director@qp.example.cn', 'mr-di-1')[0]!.subject, /告警升级 第2级/);
   await at(t0 + 30 * MIN);
-  assert.equal(started(leak.id).filter((e) => e === 'escalated/2').length, 2, 'each level hears once (robot, e-mail)');
+  assert.equal(
+    (await started(leak.id)).filter((e) => e === 'escalated/2').length,
+    2,
+    'each level hears once (robot, e-mail)',
+  );
 
   // The network administrator acknowledges: no level 3, not even long after.
   const ack = await server.post(`/api/alarms/${encodeURIComponent(leak.id)}/ack`, { note: '已关闭进水阀' }, net);
   assert.equal(ack.status, 200);
   await at(t0 + 120 * MIN);
-  assert.ok(!started(leak.id).includes('escalated/3'), 'no level 3 after the ack');
+  assert.ok(!(await started(leak.id)).includes('escalated/3'), 'no level 3 after the ack');
   const log = (await server.get<any[]>(`/api/alarms/${encodeURIComponent(leak.id)}/notifications`, admin)).body;
   assert.deepEqual([...new Set(log.map((d) => `${d.route}/${d.event}/${d.level}`))].sort(), [
     'netadmin-mail/escalated/2',
@@ -166,7 +171,7 @@ test('escalation reaches level 2 on a simulated clock, stops on ack; a self-clea
   );
   await at(t1 + 100 * MIN);
   assert.deepEqual(
-    started(mains.id).sort(),
+    (await started(mains.id)).sort(),
     ['cleared/1', 'cleared/1', 'cleared/2', 'cleared/2', 'escalated/2', 'escalated/2', 'raised/1', 'raised/1'],
     'level 3 never heard of it and is not told it cleared; a cleared alarm escalates no more',
   );
@@ -222,8 +227,8 @@ test.for(['critical', 'warning'] as const)(
       await lifecycle.check();
     };
     const rows = (id: string) => server.alarms.deliveries.forAlarm(id);
-    const started = (id: string) => rows(id).map((d) => `${d.event}/${d.level}`);
-    const settled = (id: string) => rows(id).every((d) => d.status !== 'pending');
+    const started = async (id: string) => (await rows(id)).map((d) => `${d.event}/${d.level}`);
+    const settled = async (id: string) => (await rows(id)).every((d) => d.status !== 'pending');
     const counts = () => rx.map((r) => r.hits.length);
 
     const t0 = now;
@@ -242,21 +247,21 @@ test.for(['critical', 'warning'] as const)(
     await gw.publishAsync(topics.alarms('demo'), JSON.stringify(leak), { qos: 1 });
 
     // Level 1 at once, and only level 1.
-    await waitFor(() => rx[0].hits.length === 1 && settled(leak.id), 'level 1 at once');
-    assert.deepEqual(started(leak.id), ['raised/1']);
+    await waitFor(async () => rx[0].hits.length === 1 && (await settled(leak.id)), 'level 1 at once');
+    assert.deepEqual(await started(leak.id), ['raised/1']);
     assert.equal(rx[0].hits[0]!.query.get('key'), 'L1');
     assert.doesNotMatch(rx[0].hits[0]!.body.markdown.content, /告警升级/);
 
     // Nothing more before 20 minutes (no notice started, so none is in flight either).
     for (const m of [1, 10, 19]) await at(t0 + m * MIN);
     await at(t0 + 20 * MIN - 1000);
-    assert.deepEqual(started(leak.id), ['raised/1'], 'nothing before 20 minutes');
+    assert.deepEqual(await started(leak.id), ['raised/1'], 'nothing before 20 minutes');
     assert.deepEqual(counts(), [1, 0, 0]);
 
     // Level 2 at 20 minutes, on its own receiver only.
     await at(t0 + 20 * MIN);
-    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2'], 'level 2 started at 20 minutes');
-    await waitFor(() => rx[1].hits.length === 1 && settled(leak.id), 'level 2 delivered');
+    assert.deepEqual(await started(leak.id), ['raised/1', 'escalated/2'], 'level 2 started at 20 minutes');
+    await waitFor(async () => rx[1].hits.length === 1 && (await settled(leak.id)), 'level 2 delivered');
     assert.deepEqual(counts(), [1, 1, 0]);
     assert.equal(rx[1].hits[0]!.query.get('key'), 'L2');
     assert.match(rx[1].hits[0]!.body.markdown.content, /【告警升级 第2级】/);
@@ -265,21 +270,25 @@ test.for(['critical', 'warning'] as const)(
     // Nothing more before 90 minutes: level 2 is not told again, level 3 not yet.
     for (const m of [21, 45, 60, 89]) await at(t0 + m * MIN);
     await at(t0 + 90 * MIN - 1000);
-    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2'], 'no level 3 before 90 minutes');
+    assert.deepEqual(await started(leak.id), ['raised/1', 'escalated/2'], 'no level 3 before 90 minutes');
     assert.deepEqual(counts(), [1, 1, 0]);
 
     // Level 3 at 90 minutes, on its own receiver only.
     await at(t0 + 90 * MIN);
-    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2', 'escalated/3'], 'level 3 started at 90 minutes');
-    await waitFor(() => rx[2].hits.length === 1 && settled(leak.id), 'level 3 delivered');
+    assert.deepEqual(
+      await started(leak.id),
+      ['raised/1', 'escalated/2', 'escalated/3'],
+      'level 3 started at 90 minutes',
+    );
+    await waitFor(async () => rx[2].hits.length === 1 && (await settled(leak.id)), 'level 3 delivered');
     assert.equal(rx[2].hits[0]!.query.get('key'), 'L3');
     assert.match(rx[2].hits[0]!.body.markdown.content, /【告警升级 第3级】/);
 
     // Long after: no level is told again, and each receiver heard exactly its own level.
     await at(t0 + 180 * MIN);
-    assert.deepEqual(started(leak.id), ['raised/1', 'escalated/2', 'escalated/3']);
+    assert.deepEqual(await started(leak.id), ['raised/1', 'escalated/2', 'escalated/3']);
     assert.deepEqual(counts(), [1, 1, 1]);
-    const log = rows(leak.id);
+    const log = await rows(leak.id);
     assert.ok(log.every((d) => d.status === 'delivered' && d.routeId === 'netadmin-three-levels'));
     assert.deepEqual(
       log.map((d) => d.url),
@@ -340,8 +349,8 @@ test("each route escalates on its own delays; one route's level 2 does not stand
     await lifecycle.check();
     await lifecycle.check();
   };
-  const started = (id: string) =>
-    server.alarms.deliveries.forAlarm(id).map((d) => `${d.routeId}/${d.event}/${d.level}`);
+  const started = async (id: string) =>
+    (await server.alarms.deliveries.forAlarm(id)).map((d) => `${d.routeId}/${d.event}/${d.level}`);
   const paths = () => rx.hits.map((h) => h.path).sort();
 
   const t0 = now;
@@ -361,13 +370,20 @@ test("each route escalates on its own delays; one route's level 2 does not stand
   await waitFor(() => rx.hits.length === 2, 'the first level of each route');
 
   await at(t0 + 20 * MIN);
-  assert.deepEqual(started(alarm.id).sort(), ['facilities/raised/1', 'netadmin/escalated/2', 'netadmin/raised/1']);
+  assert.deepEqual((await started(alarm.id)).sort(), [
+    'facilities/raised/1',
+    'netadmin/escalated/2',
+    'netadmin/raised/1',
+  ]);
   await at(t0 + 60 * MIN - 1000);
-  assert.ok(!started(alarm.id).includes('facilities/escalated/2'), 'not before its own 60 minutes');
+  assert.ok(!(await started(alarm.id)).includes('facilities/escalated/2'), 'not before its own 60 minutes');
   await at(t0 + 60 * MIN);
-  assert.ok(started(alarm.id).includes('facilities/escalated/2'), "the second route's level 2 at its own 60 minutes");
+  assert.ok(
+    (await started(alarm.id)).includes('facilities/escalated/2'),
+    "the second route's level 2 at its own 60 minutes",
+  );
   await waitFor(() => rx.hits.length === 4, 'both second levels delivered');
   await at(t0 + 120 * MIN);
-  assert.equal(started(alarm.id).length, 4, 'no level told twice');
+  assert.equal((await started(alarm.id)).length, 4, 'no level told twice');
   assert.deepEqual(paths(), ['/facilities-1', '/facilities-2', '/netadmin-1', '/netadmin-2']);
 });

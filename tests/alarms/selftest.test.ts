@@ -92,7 +92,7 @@ test(
     assert.equal((await server.get<any[]>('/api/selftest?site=demo', token)).body.length, 2);
 
     // roles: hall may not run a self-test
-    server.addUser('hallmgr', 'hall');
+    await server.addUser('hallmgr', 'hall');
     const hallToken = await server.login('hallmgr', 'hallmgr-password');
     assert.equal((await server.post('/api/selftest?site=demo', undefined, hallToken)).status, 403);
   },

@@ -82,7 +82,7 @@ test('first start seeds from the site files; later only a changed --config file 
   c.close();
 });
 
-test('every change is a version with who, when and the previous one; roll back to any version; audited', (t) => {
+test('every change is a version with who, when and the previous one; roll back to any version; audited', async (t) => {
   const dir = tempDir();
   t.onTestFinished(() => dir.remove());
   const c = open(dir.path);
@@ -140,7 +140,7 @@ test('every change is a version with who, when and the previous one; roll back t
   assert.equal(revived.deleted, false);
   assert.ok(revived.config.zones.some((z) => z.devices.some((d) => d.id === 'mr-th-3')));
 
-  const trail = c.audit.list({ sites: ['demo'], global: false }).filter((e) => e.action === 'config-change');
+  const trail = (await c.audit.list({ sites: ['demo'], global: false })).filter((e) => e.action === 'config-change');
   assert.deepEqual(
     trail.map((e) => [e.actor, e.target, e.detail.change]),
     [
@@ -206,7 +206,7 @@ test('a refused change names every field and leaves the store as it was', (t) =>
   assert.equal(c.store.current('demo')!.version, 1, 'nothing was stored');
 });
 
-test('credentials: the secret is answered once and only its scrypt hash is kept; revoking is audited', (t) => {
+test('credentials: the secret is answered once and only its scrypt hash is kept; revoking is audited', async (t) => {
   const dir = tempDir();
   t.onTestFinished(() => dir.remove());
   const c = open(dir.path);
@@ -240,7 +240,7 @@ test('credentials: the secret is answered once and only its scrypt hash is kept;
     () => c.editor.revoke(gw.credential.id, 'admin'),
     (e: unknown) => e instanceof EditorError,
   );
-  const actions = c.audit.list({ sites: ['demo'], global: false }).map((e) => `${e.action} ${e.target}`);
+  const actions = (await c.audit.list({ sites: ['demo'], global: false })).map((e) => `${e.action} ${e.target}`);
   assert.ok(actions.includes('credential-create demo-edge-2'));
   assert.ok(actions.includes('credential-create eval-w01'));
   assert.ok(actions.includes('credential-revoke demo-edge-2'));

@@ -33,14 +33,14 @@ test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
     dir.remove();
   });
   const expires = Date.now() + 86_400_000;
-  const assessor = users.create({
+  const assessor = await users.create({
     username: 'assessor1',
     password: 'assessor-password',
     role: 'assessor',
     sites: ['demo'],
     expires,
   });
-  const other = users.create({
+  const other = await users.create({
     username: 'assessor2',
     password: 'assessor-password',
     role: 'assessor',
@@ -92,7 +92,7 @@ test('GET /api/evidence: auth, validation, json/csv/pdf', async (t) => {
   const pdf = await app.inject({ url: `${url}&format=pdf`, headers: auth });
   assert.equal(pdf.statusCode, 200);
   assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
-  const downloads = audit.list().filter((e) => e.action === 'evidence');
+  const downloads = (await audit.list()).filter((e) => e.action === 'evidence');
   assert.deepEqual(
     downloads.map((e) => [e.actor, e.site, e.target, e.detail.format]),
     ['json', 'csv', 'pdf'].map((f) => ['assessor1', 'demo', '2025-05-06..2025-05-06', f]),

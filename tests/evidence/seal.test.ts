@@ -20,8 +20,8 @@ test('sealDays seals closed days in order, keeps the first value and notes later
   const now = () => at('2025-05-10 00:00');
   const first = await sealDays(store, seals, site, profiles, '2025-05-09', { now });
   assert.deepEqual(first.sealed, ['2025-05-06', '2025-05-07']);
-  const d6 = seals.get('demo', '2025-05-06')!;
-  const d7 = seals.get('demo', '2025-05-07')!;
+  const d6 = (await seals.get('demo', '2025-05-06'))!;
+  const d7 = (await seals.get('demo', '2025-05-07'))!;
   // Format 4: each link covers the raw, minute-rollup, records and audit-trail digests.
   assert.match(d6.rollupDigest ?? '', /^[0-9a-f]{64}$/);
   assert.match(d6.recordsDigest ?? '', /^[0-9a-f]{64}$/);
@@ -41,7 +41,7 @@ test('sealDays seals closed days in order, keeps the first value and notes later
   });
   assert.deepEqual(again.changed, ['2025-05-06']);
   assert.deepEqual(again.sealed, ['2025-05-08', '2025-05-09']);
-  const after = seals.get('demo', '2025-05-06')!;
+  const after = (await seals.get('demo', '2025-05-06'))!;
   assert.equal(after.digest, d6.digest);
   assert.notEqual(after.lateDigest, null);
   assert.notEqual(after.lateDigest, d6.digest);

@@ -20,7 +20,7 @@ test('the audit trail is sealed day by day, listed in the pack, and a rewritten 
   );
   const trail = new AuditLog(dir).open();
   t.onTestFinished(() => trail.close());
-  const ack = trail.record({
+  const ack = await trail.record({
     actor: 'wang',
     action: 'alarm-ack',
     site: 'demo',
@@ -29,8 +29,8 @@ test('the audit trail is sealed day by day, listed in the pack, and a rewritten 
     ts: at('2025-05-07 10:00'),
     detail: { note: '空调已重启' },
   });
-  trail.record({ actor: 'wang', action: 'login', ip: '10.0.0.7', ts: at('2025-05-07 09:58') });
-  trail.record({
+  await trail.record({ actor: 'wang', action: 'login', ip: '10.0.0.7', ts: at('2025-05-07 09:58') });
+  await trail.record({
     actor: 'li',
     action: 'followup',
     site: 'demo',
@@ -38,7 +38,7 @@ test('the audit trail is sealed day by day, listed in the pack, and a rewritten 
     ts: at('2025-05-07 11:00'),
     detail: { step: 'respond' },
   });
-  const other = trail.record({
+  const other = await trail.record({
     actor: 'zhao',
     action: 'alarm-ack',
     site: 'elsewhere',
@@ -51,8 +51,8 @@ test('the audit trail is sealed day by day, listed in the pack, and a rewritten 
   const site = demoSite();
   await sealDays(store, seals, site, profiles, '2025-05-08', { now: () => at('2025-05-20 00:00') });
   // The site's two entries and the server-wide login are sealed into 05-07; the other site's are not.
-  assert.equal(seals.get('demo', '2025-05-07')!.auditEntries, 3);
-  assert.equal(seals.get('demo', '2025-05-06')!.auditEntries, 0);
+  assert.equal((await seals.get('demo', '2025-05-07'))!.auditEntries, 3);
+  assert.equal((await seals.get('demo', '2025-05-06'))!.auditEntries, 0);
 
   const out = tempDir('hallmon-pack-');
   t.onTestFinished(() => out.remove());
@@ -128,13 +128,13 @@ test('the audit trail is sealed day by day, listed in the pack, and a rewritten 
   assert.match(gone.problems.join('\n'), /2 entries now, 3 when packed/);
 
   // The server's recheck notes the changed day beside its seal, never over it.
-  const sealed = seals.get('demo', '2025-05-07')!;
+  const sealed = (await seals.get('demo', '2025-05-07'))!;
   const re = await sealDays(store, seals, site, profiles, '2025-05-08', {
     now: () => at('2025-05-21 00:00'),
     recheck: true,
   });
   assert.deepEqual(re.changed, ['2025-05-07']);
-  const after = seals.get('demo', '2025-05-07')!;
+  const after = (await seals.get('demo', '2025-05-07'))!;
   assert.equal(after.auditDigest, sealed.auditDigest);
   assert.notEqual(after.lateAuditDigest, null);
   assert.notEqual(after.lateAuditDigest, sealed.auditDigest);

@@ -167,7 +167,7 @@ test('a format-1 seal over a pruned day: "cannot be re-verified", exit code 3, n
   const seals = new SealStore(dir);
   seals.open();
   t.onTestFinished(() => seals.close());
-  assert.equal(seals.get('demo', '2025-05-06')?.rollupDigest, null);
+  assert.equal((await seals.get('demo', '2025-05-06'))?.rollupDigest, null);
   const { out, manifest } = await packOf(t, store, seals);
   assert.ok(
     manifest.chain.every((h) => h.rollupDigest === undefined),

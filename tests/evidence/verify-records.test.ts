@@ -98,7 +98,7 @@ test('a changed rating or a deleted status change names its day, before and afte
       chainLink(prev, h.digest, h.rollupDigest, h.recordsDigest, h.auditDigest),
       `${h.day}: the link covers all four digests`,
     );
-    assert.equal(seals.get('demo', h.day)?.recordsDigest, h.recordsDigest);
+    assert.equal((await seals.get('demo', h.day))?.recordsDigest, h.recordsDigest);
     prev = h.chain;
   }
   const site = demoSite();
@@ -155,7 +155,7 @@ test('a chain sealed in format 2 continues in format 4; its format-2 days still 
   const raw = await rawDigest(store, site, profiles, schedule, '2025-05-06');
   const roll = await rollupDigest(store, site, profiles, schedule, '2025-05-06');
   const link = chainLink(GENESIS, raw.digest, roll.digest);
-  seals.insert({
+  await seals.insert({
     site: 'demo',
     day: '2025-05-06',
     digest: raw.digest,
@@ -167,14 +167,14 @@ test('a chain sealed in format 2 continues in format 4; its format-2 days still 
   });
   const r = await sealDays(store, seals, site, profiles, '2025-05-08', { now: () => at('2025-05-20 00:00') });
   assert.deepEqual(r.sealed, ['2025-05-07', '2025-05-08']);
-  const d7 = seals.get('demo', '2025-05-07')!;
+  const d7 = (await seals.get('demo', '2025-05-07'))!;
   assert.equal(d7.records, 6);
   assert.equal(
     d7.chain,
     chainLink(link, d7.digest, d7.rollupDigest, d7.recordsDigest, d7.auditDigest),
     'the format-4 link continues from the format-2 one',
   );
-  assert.equal(seals.get('demo', '2025-05-06')!.recordsDigest, null);
+  assert.equal((await seals.get('demo', '2025-05-06'))!.recordsDigest, null);
 
   const { out, manifest } = await packOf(t, store, seals);
   assert.equal(manifest.chain[0]!.recordsDigest, undefined, 'the format-2 day keeps its two digests');
@@ -201,7 +201,7 @@ test('a chain sealed in format 2 continues in format 4; its format-2 days still 
     recheck: true,
   });
   assert.deepEqual(late.changed, ['2025-05-07']);
-  const after = seals.get('demo', '2025-05-07')!;
+  const after = (await seals.get('demo', '2025-05-07'))!;
   assert.equal(after.recordsDigest, d7.recordsDigest);
   assert.equal(
     after.lateRecordsDigest,

@@ -15,8 +15,8 @@ test('follow-up API: list, steps by role, validation, alarms through the hub', {
   const clock = { t: Date.now() };
   const server = await startTestServer({ clock: { now: () => clock.t } });
   t.onTestFinished(() => server.stop());
-  server.addUser('assessor1', 'assessor');
-  server.addUser('hall1', 'hall');
+  await server.addUser('assessor1', 'assessor');
+  await server.addUser('hall1', 'hall');
   const gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
   t.onTestFinished(() => gw.endAsync(true));
   const admin = await server.login();

@@ -49,9 +49,9 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   tracker.start();
   t.onTestFinished(() => tracker.stop());
 
-  tracker.events('demo', [bad, good]);
-  tracker.events('demo', [bad]); // redelivery (at-least-once from the edge)
-  const open = tracker.list('demo', true);
+  await tracker.record('demo', [bad, good]);
+  await tracker.record('demo', [bad]); // redelivery (at-least-once from the edge)
+  const open = await tracker.list('demo', true);
   assert.equal(open.length, 1, 'only the bad rating opens a follow-up, once');
   const f = open[0]!;
   assert.equal(f.id, id);
@@ -63,12 +63,12 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   assert.equal(f.complexDue, '2025-05-27T15:59:59.999Z');
 
   clock.t = sh('2025-05-07T23:59:59');
-  tracker.tick();
+  await tracker.tick();
   assert.equal(published.length, 0, 'nothing is overdue within the answer day');
 
   clock.t = sh('2025-05-08T00:00:01');
-  tracker.tick();
-  tracker.tick();
+  await tracker.tick();
+  await tracker.tick();
   assert.equal(published.length, 1, 'one alarm for the missed answer, raised once');
   const raised = published[0]!;
   assert.equal(raised.id, `${id}:response`);
@@ -78,9 +78,9 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   assert.equal(raised.severity, 'warning');
   assert.equal(raised.sensor, 'eval-w02');
   assert.equal(raised.peak, 1);
-  assert.deepEqual(tracker.list('demo', true)[0]!.overdue, ['response']);
+  assert.deepEqual((await tracker.list('demo', true))[0]!.overdue, ['response']);
 
-  const answered = tracker.act(id, { action: 'respond', note: 'called the citizen back' }, 'hall1');
+  const answered = await tracker.act(id, { action: 'respond', note: 'called the citizen back' }, 'hall1');
   assert.ok(answered && answered !== 'resolved' && !('problem' in answered));
   assert.equal(answered.state, 'responded');
   assert.equal(answered.respondedBy, 'hall1');
@@ -91,7 +91,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   );
 
   clock.t = sh('2025-05-14T00:00:01');
-  tracker.tick();
+  await tracker.tick();
   assert.deepEqual(
     published.slice(2).map((a) => [a.id, a.state]),
     [[`${id}:simple`, 'raised']],
@@ -99,7 +99,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   );
 
   clock.t = sh('2025-05-14T09:30:00');
-  const complex = tracker.act(id, { action: 'complex', note: 'needs the district bureau' }, 'admin');
+  const complex = await tracker.act(id, { action: 'complex', note: 'needs the district bureau' }, 'admin');
   assert.ok(complex && complex !== 'resolved' && !('problem' in complex));
   assert.equal(complex.complex, true);
   assert.equal(complex.complexBy, 'admin');
@@ -110,7 +110,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   );
 
   clock.t = sh('2025-05-27T23:00:00');
-  tracker.tick();
+  await tracker.tick();
   assert.equal(published.length, 4, 'the 15-day limit has not passed yet');
 
   // A restart keeps the follow-up and knows which alarms it raised.
@@ -118,7 +118,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   const again = harness(dir.path, clock, 50);
   again.tracker.start();
   t.onTestFinished(() => again.tracker.stop());
-  assert.equal(again.tracker.list('demo', true).length, 1);
+  assert.equal((await again.tracker.list('demo', true)).length, 1);
   clock.t = sh('2025-05-28T00:00:01');
   const late = await waitFor(
     () => again.published.find((a) => a.id === `${id}:complex`),
@@ -127,7 +127,7 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
   );
   assert.equal(late.state, 'raised');
 
-  const done = again.tracker.act(id, { action: 'resolve', note: 'fixed' }, 'hall1');
+  const done = await again.tracker.act(id, { action: 'resolve', note: 'fixed' }, 'hall1');
   assert.ok(done && done !== 'resolved' && !('problem' in done));
   assert.equal(done.state, 'resolved');
   assert.equal(done.resolvedBy, 'hall1');
@@ -141,16 +141,16 @@ test('a rating of 1 walks through the 1、5、15 stages with alarms raised and c
     1,
     'earlier alarms were not raised again after the restart',
   );
-  assert.equal(again.tracker.list('demo', true).length, 0);
-  assert.equal(again.tracker.list('demo', false).length, 1);
-  assert.equal(again.tracker.act(id, { action: 'respond', note: '' }, 'hall1'), 'resolved');
+  assert.equal((await again.tracker.list('demo', true)).length, 0);
+  assert.equal((await again.tracker.list('demo', false)).length, 1);
+  assert.equal(await again.tracker.act(id, { action: 'respond', note: '' }, 'hall1'), 'resolved');
   assert.equal(
-    again.tracker.act('demo:nope:2025-01-01T00:00:00.000Z', { action: 'respond', note: '' }, 'hall1'),
+    await again.tracker.act('demo:nope:2025-01-01T00:00:00.000Z', { action: 'respond', note: '' }, 'hall1'),
     undefined,
   );
 });
 
-test('resolved in time raises nothing; a late step still leaves its alarm on record', (t) => {
+test('resolved in time raises nothing; a late step still leaves its alarm on record', async (t) => {
   const dir = tempDir('hallmon-followups-');
   t.onTestFinished(() => dir.remove());
   const clock = { t: ratedAt + 60_000 };
@@ -158,25 +158,25 @@ test('resolved in time raises nothing; a late step still leaves its alarm on rec
   tracker.start();
   t.onTestFinished(() => tracker.stop());
   const other: StoredEvent = { ...bad, device: 'eval-w03', score: 2 };
-  tracker.events('demo', [
+  await tracker.record('demo', [
     bad,
     other,
     { ...bad, device: 'mr-th-1' },
     { ...bad, site: 'demo', type: 'ticket_called', score: undefined } as StoredEvent,
   ]);
-  assert.equal(tracker.list('demo', true).length, 2, 'ratings of 1 and 2 from evaluators in the hall only');
+  assert.equal((await tracker.list('demo', true)).length, 2, 'ratings of 1 and 2 from evaluators in the hall only');
 
   clock.t = sh('2025-05-07T12:00:00');
-  tracker.act(id, { action: 'resolve', note: 'sorted at the counter' }, 'hall1');
+  await tracker.act(id, { action: 'resolve', note: 'sorted at the counter' }, 'hall1');
   // No tick ran after the answer day; the step comes late and is judged first.
   clock.t = sh('2025-05-08T08:00:00');
-  const late = tracker.act(
+  const late = await tracker.act(
     `demo:eval-w03:${new Date(ratedAt).toISOString()}`,
     { action: 'respond', note: '' },
     'hall1',
   );
   assert.ok(late && late !== 'resolved');
-  tracker.tick();
+  await tracker.tick();
   assert.deepEqual(
     published.map((a) => [a.sensor, a.id.split(':').pop(), a.state]),
     [

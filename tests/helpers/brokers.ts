@@ -36,10 +36,16 @@ export async function startAedes(port?: number): Promise<TestBroker & { broker: 
   };
 }
 
-export async function startMosquitto(dir: string, port?: number): Promise<TestBroker> {
+/** Debian's mosquitto 2 (MQTT 5, shared subscriptions); `extra` adds lines to its config. */
+export async function startMosquitto(dir: string, port?: number, extra: string[] = []): Promise<TestBroker> {
   const p = port ?? (await freePort());
   const conf = join(dir, `mosquitto-${p}.conf`);
-  writeFileSync(conf, `listener ${p} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`);
+  writeFileSync(
+    conf,
+    [`listener ${p} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', ...extra, ''].join(
+      '\n',
+    ),
+  );
   const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   proc.stderr?.resume();
   await waitFor(

@@ -28,7 +28,7 @@ export interface TestServer extends RunningServer {
    * Makes an account straight in the user store (assessors get an expiry 30 days on) and returns its
    * password, `${username}-password` unless given.
    */
-  addUser(username: string, role: Role, sites?: SiteScope, password?: string): string;
+  addUser(username: string, role: Role, sites?: SiteScope, password?: string): Promise<string>;
 }
 
 /** demo + the second fixture site, so wrong-site publishing can be tested. */
@@ -79,9 +79,9 @@ export async function startTestServer(extra: Partial<StartOptions> = {}): Promis
     },
     get: (path, token) => call('GET', path, undefined, token),
     call: (method, path, body, token) => call(method, path, body, token),
-    addUser: (username, role, sites = '*', password = `${username}-password`) => {
+    addUser: async (username, role, sites = '*', password = `${username}-password`) => {
       const expires = role === 'assessor' ? Date.now() + 30 * 86_400_000 : null;
-      server.users.create({ username, password, role, sites, expires });
+      await server.users.create({ username, password, role, sites, expires });
       return password;
     },
     post: (path, body, token) => call('POST', path, body, token),
@@ -104,6 +104,12 @@ export interface ServerProcess {
   stdout(): string;
   /** Everything it printed on stderr so far (its log lines, unless --log-file). */
   stderr(): string;
+  /** The server's process id (its id in a server group contains it). */
+  pid: number;
+  /** kill -9: the process dies at once, nothing is flushed or handed back. */
+  kill9(): Promise<void>;
+  /** Whether the process still runs. */
+  alive(): boolean;
   /** SIGTERM, then waits for exit; resolves the exit code. */
   stop(): Promise<number | null>;
 }
@@ -161,6 +167,10 @@ export async function spawnServer(
     await stop();
     throw e;
   }
+  const kill9 = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+  };
   return {
     url,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
@@ -168,6 +178,9 @@ export async function spawnServer(
     mqttPort,
     stdout: () => out,
     stderr: () => err,
+    pid: proc.pid ?? 0,
+    kill9,
+    alive: () => proc.exitCode === null && proc.signalCode === null,
     stop,
   };
 }

@@ -34,11 +34,11 @@ const schemaOf = (route: ApiRoute, status: number): TSchema | undefined => {
 test('every /api route answers what its contract schema says, errors included', async (t) => {
   const server = await startTestServer();
   t.onTestFinished(() => server.stop());
-  server.addUser('hall1', 'hall');
-  server.addUser('assessor1', 'assessor');
-  server.addUser('net1', 'netadmin');
-  server.addUser('pw1', 'hall');
-  server.addUser('demo-hall', 'hall', ['demo']);
+  await server.addUser('hall1', 'hall');
+  await server.addUser('assessor1', 'assessor');
+  await server.addUser('net1', 'netadmin');
+  await server.addUser('pw1', 'hall');
+  await server.addUser('demo-hall', 'hall', ['demo']);
   const admin = await server.login();
   const hall = await server.login('hall1', 'hall1-password');
   const assessor = await server.login('assessor1', 'assessor1-password');

@@ -34,9 +34,9 @@ describe('HTTP API: auth, validation, readings, rate limit and alarm acknowledge
 
   beforeAll(async () => {
     server = await startTestServer();
-    server.addUser('assessor1', 'assessor');
-    server.addUser('hall1', 'hall');
-    server.addUser('net1', 'netadmin');
+    await server.addUser('assessor1', 'assessor');
+    await server.addUser('hall1', 'hall');
+    await server.addUser('net1', 'netadmin');
     gw = await mqtt.connectAsync(server.mqttUrl!, { ...DEMO_GATEWAY, reconnectPeriod: 0 });
     const noise = [90, 60, 90, 60].map((v, i) => ({
       sensor: 'hall-noise-1',

@@ -49,8 +49,8 @@ describe('login limits per address and per username', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    server.addUser('li', 'hall', ['demo']);
-    server.addUser('chen', 'hall', ['demo']);
+    await server.addUser('li', 'hall', ['demo']);
+    await server.addUser('chen', 'hall', ['demo']);
   });
   afterAll(() => server?.stop());
 

@@ -44,6 +44,14 @@ test('bad values name the flag', () => {
     [['--config', '/nonexistent/site.json'], /--config/],
     [['--max-payload', '12'], /--max-payload/],
     [['--retention-days', '0'], /--retention-days/],
+    [['--state', 'mysql://db/hallmon'], /--state must be sqlite or a postgres:\/\/ URL/],
+    [['--state', 'postgres://db.local:5432'], /--state needs the database name/],
+    [['--state', 'not a url'], /--state must be sqlite or a URL/],
+    [['--share-group', 'g'], /--share-group needs --broker/],
+    [['--share-group', 'g', '--broker', 'mqtt://b:1883'], /--share-group needs --state postgres/],
+    [['--share-group', 'a/b', '--broker', 'mqtt://b:1883', '--state', 'postgres://db/h'], /--share-group must be/],
+    [['--lease-ttl', '1'], /--lease-ttl/],
+    [['--ingest-connections', '0'], /--ingest-connections/],
   ];
   for (const [argv, re] of cases)
     assert.throws(
@@ -51,4 +59,20 @@ test('bad values name the flag', () => {
       (e: unknown) => e instanceof UsageError && re.test(e.message),
       argv.join(' '),
     );
+});
+
+test('a server of a group: state in PostgreSQL, a shared subscription, duty leases', () => {
+  const alone = parse([]);
+  assert.equal(alone.state, undefined, 'SQLite files in the data dir by default');
+  assert.equal(alone.shareGroup, undefined);
+  assert.equal(alone.leaseTtlMs, 9_000);
+  const o = parse(['--broker', 'mqtt://broker:1883', '--share-group', 'hallmon', '--lease-ttl', '5'], {
+    HALLMON_STATE: 'postgres://hallmon:pw@db:5432/hallmon',
+    HALLMON_INGEST_CONNECTIONS: '4',
+  });
+  assert.equal(o.state, 'postgres://hallmon:pw@db:5432/hallmon');
+  assert.equal(o.shareGroup, 'hallmon');
+  assert.equal(o.leaseTtlMs, 5_000);
+  assert.equal(o.ingestConnections, 4);
+  assert.equal(parse(['--state', 'sqlite']).state, undefined);
 });

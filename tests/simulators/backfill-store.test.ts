@@ -128,7 +128,7 @@ test('backfill into the store: counts, statuses, seals, and the incidents in the
   );
   assert.ok(bad.length > 0, 'three days of residents give some bad ratings');
   assert.equal(r.followups, bad.length);
-  const rows = readFollowupOutcomes(tmp.path, 'demo');
+  const rows = await readFollowupOutcomes(tmp.path, 'demo');
   assert.equal(rows.length, bad.length);
   assert.ok(rows.every((o) => o.respondedAt !== null && o.respondedAt >= o.ratedAt));
   const withOutcomes = await buildEvidence({

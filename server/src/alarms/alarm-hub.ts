@@ -2,13 +2,14 @@
 // alarms arriving over MQTT: store (durable) -> live push (socket.io) -> lifecycle (notifications).
 import type { Logger } from '@hallmon/firmware-config';
 import type { LiveSink } from '../ingest/pipeline.ts';
-import type { Store, StoredAlarm } from '../store/store.ts';
+import type { StoredAlarm } from '../store/store.ts';
+import type { AlarmState } from '../state/state.ts';
 import type { AlarmLifecycle } from './lifecycle.ts';
 import type { DeliveryOutcome } from '../notify/notifier.ts';
 
 export class AlarmHub {
   constructor(
-    private readonly store: Store,
+    private readonly store: AlarmState,
     private readonly live: () => LiveSink | undefined,
     private readonly lifecycle: AlarmLifecycle,
     private readonly log: Logger,

@@ -11,7 +11,7 @@ import { sendError } from '../api/errors.ts';
 import { QueryTime, queryTime } from '../api/query-time.ts';
 import { CAN_SELFTEST } from '../auth/roles.ts';
 import { deliveryJson } from '../api/wire-json.ts';
-import type { DeliveryLog } from '../notify/delivery-log.ts';
+import type { DeliveryState } from '../state/state.ts';
 import type { SelftestLog, SelftestRunner } from '../selftest.ts';
 
 const SiteQuery = Type.Object({ site: Type.String({ pattern: SITE_ID_PATTERN }) }, { additionalProperties: false });
@@ -20,7 +20,7 @@ const RangeQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function lifecycleRoutes(deps: { runner: SelftestRunner; selftests: SelftestLog; deliveries: DeliveryLog }) {
+export function lifecycleRoutes(deps: { runner: SelftestRunner; selftests: SelftestLog; deliveries: DeliveryState }) {
   return async (app: ApiApp, ctx: ApiContext): Promise<void> => {
     app.post(
       '/api/selftest',
@@ -36,7 +36,7 @@ export function lifecycleRoutes(deps: { runner: SelftestRunner; selftests: Selft
         if (deps.runner.isRunning(site))
           return sendError(reply, 409, `a self-test of site "${site}" is already running; wait for it to finish`);
         const record = await deps.runner.run(site, 'api', p.username);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: p.username,
           action: 'selftest',
           site,
@@ -74,7 +74,7 @@ export function lifecycleRoutes(deps: { runner: SelftestRunner; selftests: Selft
       async (request, reply) => {
         const { id } = request.params;
         const alarm = await ctx.store.getAlarm(id);
-        const rows = deps.deliveries.forAlarm(id);
+        const rows = await deps.deliveries.forAlarm(id);
         // The alarm's site decides (a self-test's TEST alarm is in the store too); rows of an alarm
         // the store no longer has are judged by their own site.
         const site = alarm?.site ?? rows[0]?.site;
@@ -98,7 +98,7 @@ export function lifecycleRoutes(deps: { runner: SelftestRunner; selftests: Selft
         const to = q.to === undefined ? Date.now() + 1 : queryTime(q.to);
         if (from === null) return sendError(reply, 400, `querystring/from is not a valid time: "${q.from}"`);
         if (to === null) return sendError(reply, 400, `querystring/to is not a valid time: "${q.to}"`);
-        return deps.deliveries.forSite(q.site, from, to).map(deliveryJson);
+        return (await deps.deliveries.forSite(q.site, from, to)).map(deliveryJson);
       },
     );
   };

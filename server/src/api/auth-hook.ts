@@ -22,7 +22,7 @@ export function requireAuth(auth: Authenticator, roles?: ReadonlySet<Role>): pre
         401,
         'log in first: send "Authorization: Bearer <token>" with a token from POST /api/login',
       );
-    const p = auth.principal(token);
+    const p = await auth.principal(token);
     if (!isPrincipal(p)) return sendError(reply, 401, p.refused);
     request.principal = p;
     if (roles && !roles.has(p.role))

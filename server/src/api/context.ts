@@ -8,8 +8,7 @@ import type { HealthDetail } from '@hallmon/contract';
 import type { Store, StoredAlarm } from '../store/store.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { Authenticator, Principal } from '../auth/authenticator.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
-import type { UserStore } from '../auth/users.ts';
+import type { AuditState, UserState } from '../state/state.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { SiteIndex } from '../ingest/site-index.ts';
 import type { EvidenceVisit, FollowupOutcome } from '../evidence/types.ts';
@@ -21,11 +20,11 @@ export interface ApiContext {
   sites: ReadonlyMap<string, LoadedSite>;
   siteIndex: ReadonlyMap<string, SiteIndex>;
   signer: TokenSigner;
-  users: UserStore;
+  users: UserState;
   /** Token -> principal against the user store (auth-hook.ts, socket.io). */
   auth: Authenticator;
   /** Who did what: logins, acknowledgements, follow-ups, downloads, self-tests, user changes. */
-  audit: AuditLog;
+  audit: AuditState;
   limiter: LoginLimiter;
   log: Logger;
   /** Everything /api/health reports beyond status and version (it checks the store: async). */
@@ -37,7 +36,7 @@ export interface ApiContext {
   /** Newest readings and device status in memory, fed by ingest (GET /api/latest, /api/devices). */
   latest?: LatestValues;
   /** What people recorded for a site's bad ratings (evidence judges 10.1.3 with it). */
-  followupOutcomes?(site: string): FollowupOutcome[];
+  followupOutcomes?(site: string): Promise<FollowupOutcome[]>;
   /** The site's machine-room entry register (evidence judges door openings with it). */
   visits?(site: string): EvidenceVisit[];
   /** Builds packs one at a time and keeps scorecards for a while (evidence, scorecard, district, reports). */

@@ -73,7 +73,7 @@ export function alarmRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const note = request.body?.note ?? '';
         const acked = await ctx.store.ackAlarm(id, p.username, note, Date.now());
         if (!acked) return sendError(reply, 404, `no alarm with id "${id}"`);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: p.username,
           action: 'alarm-ack',
           site: existing.site,

@@ -44,7 +44,7 @@ export function auditRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           if (denied) return denied;
         }
         const all = may(p.role, 'users');
-        const rows = ctx.audit.list({
+        const rows = await ctx.audit.list({
           from,
           to,
           actor: q.actor,

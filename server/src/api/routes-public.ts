@@ -51,7 +51,7 @@ export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const ip = request.ip;
         const limited = ctx.limiter.attempt(ip, username);
         if (limited.wait > 0) {
-          ctx.audit.record({
+          await ctx.audit.record({
             actor: username,
             action: 'login-failed',
             ip,
@@ -65,11 +65,11 @@ export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
             `${LIMIT_WORDS[limited.limit ?? 'pair'](username)}; try again in ${limited.wait} s`,
           );
         }
-        const found = ctx.users.verify(username, password);
+        const found = await ctx.users.verify(username, password);
         if (!found || found.refused) {
           ctx.limiter.failed(ip, username);
           const reason = found?.refused ?? 'wrong-password';
-          ctx.audit.record({ actor: username, action: 'login-failed', ip, ok: false, detail: { reason } });
+          await ctx.audit.record({ actor: username, action: 'login-failed', ip, ok: false, detail: { reason } });
           ctx.log.warn({ username, ip, reason }, 'failed login');
           if (found?.refused === 'expired')
             return sendError(
@@ -83,8 +83,8 @@ export function publicRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         }
         const { user } = found;
         ctx.limiter.reset(ip, username);
-        ctx.users.recordLogin(user.username);
-        ctx.audit.record({ actor: user.username, action: 'login', ip, detail: { role: user.role } });
+        await ctx.users.recordLogin(user.username);
+        await ctx.audit.record({ actor: user.username, action: 'login', ip, detail: { role: user.role } });
         return {
           token: ctx.auth.issue(user),
           role: user.role,

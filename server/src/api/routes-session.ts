@@ -23,8 +23,8 @@ export function sessionRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       { preHandler: requireAuth(ctx.auth), schema: { response: API['POST /api/logout'].response } },
       async (request, reply) => {
         const p = principalOf(request);
-        ctx.users.revoke(p.jti, p.exp * 1000);
-        ctx.audit.record({ actor: p.username, action: 'logout', ip: request.ip });
+        await ctx.users.revoke(p.jti, p.exp * 1000);
+        await ctx.audit.record({ actor: p.username, action: 'logout', ip: request.ip });
         return reply.code(204).send(null);
       },
     );
@@ -43,10 +43,10 @@ export function sessionRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           reply.header('retry-after', String(limited.wait));
           return sendError(reply, 429, `too many password attempts; try again in ${limited.wait} s`);
         }
-        const found = ctx.users.verify(p.username, oldPassword);
+        const found = await ctx.users.verify(p.username, oldPassword);
         if (!found) {
           ctx.limiter.failed(request.ip, p.username);
-          ctx.audit.record({
+          await ctx.audit.record({
             actor: p.username,
             action: 'password-change',
             target: p.username,
@@ -57,12 +57,12 @@ export function sessionRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           return sendError(reply, 403, 'body/oldPassword is not the current password');
         }
         try {
-          ctx.users.update(p.username, { password: newPassword });
+          await ctx.users.update(p.username, { password: newPassword });
         } catch (err) {
           if (err instanceof UserError) return sendError(reply, 400, `body/newPassword: ${err.message}`);
           throw err;
         }
-        ctx.audit.record({ actor: p.username, action: 'password-change', target: p.username, ip: request.ip });
+        await ctx.audit.record({ actor: p.username, action: 'password-change', target: p.username, ip: request.ip });
         ctx.log.info({ user: p.username }, 'password changed; earlier tokens ended');
         return reply.code(204).send(null);
       },

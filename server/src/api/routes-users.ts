@@ -34,7 +34,7 @@ export function userRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
     app.get(
       '/api/users',
       { preHandler: requireAuth(ctx.auth, CAN_MANAGE), schema: { response: API['GET /api/users'].response } },
-      async () => ctx.users.list().map(userJson),
+      async () => (await ctx.users.list()).map(userJson),
     );
 
     app.post(
@@ -51,8 +51,8 @@ export function userRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const expires = expiry(b.expires) ?? null;
         if (Number.isNaN(expires)) return sendError(reply, 400, `body/expires "${b.expires}" is not a real date`);
         try {
-          const u = ctx.users.create({ ...b, expires });
-          ctx.audit.record({
+          const u = await ctx.users.create({ ...b, expires });
+          await ctx.audit.record({
             actor: p.username,
             action: 'user-create',
             target: u.username,
@@ -81,8 +81,8 @@ export function userRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         if (Number.isNaN(expires)) return sendError(reply, 400, `body/expires "${b.expires}" is not a real date`);
         const change: AccountChange = { ...b, expires };
         try {
-          const u = ctx.users.update(request.params.username, change);
-          ctx.audit.record({
+          const u = await ctx.users.update(request.params.username, change);
+          await ctx.audit.record({
             actor: p.username,
             action: 'user-update',
             target: u.username,
@@ -108,11 +108,11 @@ export function userRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         if (username === p.username)
           return sendError(reply, 409, 'an admin cannot remove its own account; another admin can');
         try {
-          ctx.users.remove(username);
+          await ctx.users.remove(username);
         } catch (err) {
           return refuse(reply, err);
         }
-        ctx.audit.record({ actor: p.username, action: 'user-delete', target: username, ip: request.ip });
+        await ctx.audit.record({ actor: p.username, action: 'user-delete', target: username, ip: request.ip });
         return reply.code(204).send(null);
       },
     );

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { migrate, type Migration } from '@hallmon/firmware-config';
 import type { AuditAction, AuditDetail } from '@hallmon/contract';
+import type { AuditState } from '../state/state.ts';
 
 export interface AuditRecord {
   id: number;
@@ -40,7 +41,8 @@ export interface AuditQuery {
   limit?: number;
 }
 
-interface Row {
+/** An audit row as both drivers store it. */
+export interface AuditRow {
   id: number;
   ts: number;
   actor: string;
@@ -73,7 +75,8 @@ const AUDIT_MIGRATIONS: Migration[] = [
   },
 ];
 
-export class AuditLog {
+/** The SQLite driver of AuditState: audit.db in the data dir. */
+export class AuditLog implements AuditState {
   private db: Database.Database | undefined;
 
   constructor(private readonly dataDir: string) {}
@@ -104,7 +107,7 @@ export class AuditLog {
   }
 
   /** Appends one entry and returns it as stored. */
-  record(e: NewAuditRecord): AuditRecord {
+  async record(e: NewAuditRecord): Promise<AuditRecord> {
     const ts = e.ts ?? Date.now();
     const detail = e.detail ?? {};
     const detailText = JSON.stringify(detail);
@@ -127,7 +130,7 @@ export class AuditLog {
   }
 
   /** Entries in [from, to), oldest first (the newest `limit` of them when there are more). */
-  list(q: AuditQuery = {}): AuditRecord[] {
+  async list(q: AuditQuery = {}): Promise<AuditRecord[]> {
     const where: string[] = ['ts >= ?', 'ts < ?'];
     const args: (string | number)[] = [q.from ?? 0, q.to ?? Number.MAX_SAFE_INTEGER];
     const global = q.global ?? true;
@@ -144,23 +147,23 @@ export class AuditLog {
     const limit = Math.max(1, Math.min(q.limit ?? 10_000, 100_000));
     const rows = this.conn
       .prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${limit}`)
-      .all(...args) as Row[];
-    return rows.reverse().map(fromRow);
+      .all(...args) as AuditRow[];
+    return rows.reverse().map(auditFromRow);
   }
 
   /**
    * What a site's day seal covers: the entries of the site and the server-wide ones with ts in
    * [start, end), in id order (never limited).
    */
-  forSeal(site: string, start: number, end: number): AuditRecord[] {
+  async forSeal(site: string, start: number, end: number): Promise<AuditRecord[]> {
     const rows = this.conn
       .prepare(`SELECT * FROM audit WHERE ts >= ? AND ts < ? AND (site = ? OR site IS NULL) ORDER BY id`)
-      .all(start, end, site) as Row[];
-    return rows.map(fromRow);
+      .all(start, end, site) as AuditRow[];
+    return rows.map(auditFromRow);
   }
 }
 
-function fromRow(r: Row): AuditRecord {
+export function auditFromRow(r: AuditRow): AuditRecord {
   let detail: AuditDetail = {};
   try {
     const parsed: unknown = JSON.parse(r.detail);

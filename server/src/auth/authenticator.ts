@@ -5,7 +5,8 @@
 // very next request and socket.io check.
 import type { SiteScope } from '@hallmon/contract';
 import type { TokenSigner } from './tokens.ts';
-import { usable, type UserAccount, type UserStore } from './users.ts';
+import { usable, type UserAccount } from './users.ts';
+import type { UserState } from '../state/state.ts';
 import type { Role } from './roles.ts';
 
 export interface Principal {
@@ -23,7 +24,7 @@ export interface Principal {
 export class Authenticator {
   constructor(
     readonly signer: TokenSigner,
-    readonly users: UserStore,
+    readonly users: UserState,
   ) {}
 
   /** A fresh token for an account that just proved its password. */
@@ -32,17 +33,17 @@ export class Authenticator {
   }
 
   /** The principal of a token, or why it is refused (a message that says what to do). */
-  principal(token: string | undefined, now = Date.now()): Principal | { refused: string } {
+  async principal(token: string | undefined, now = Date.now()): Promise<Principal | { refused: string }> {
     const claims = this.signer.verify(token, now);
     if (!claims) return { refused: 'the token is invalid or expired: log in again with POST /api/login' };
-    const user = this.users.get(claims.sub);
+    const user = await this.users.get(claims.sub);
     if (!user) return { refused: `the account "${claims.sub}" no longer exists` };
     const why = usable(user, now);
     if (why === 'disabled') return { refused: `the account "${user.username}" is disabled; ask an administrator` };
     if (why === 'expired') return { refused: `the account "${user.username}" has expired; ask an administrator` };
     if (claims.ver !== user.tokenVersion)
       return { refused: 'the password was changed or the account was disabled since this login: log in again' };
-    if (this.users.isRevoked(claims.jti)) return { refused: 'this session was signed out: log in again' };
+    if (await this.users.isRevoked(claims.jti)) return { refused: 'this session was signed out: log in again' };
     return {
       username: user.username,
       role: user.role,

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { addColumns, hashSecret, migrate, verifySecret, type Migration } from '@hallmon/firmware-config';
 import { passwordProblem, type SiteScope } from '@hallmon/contract';
 import { isRole, type Role } from './roles.ts';
+import type { UserState } from '../state/state.ts';
 
 export interface UserAccount {
   username: string;
@@ -62,7 +63,8 @@ export class UserError extends Error {
 /** Why a login with the right password is still refused. */
 export type LoginRefusal = 'disabled' | 'expired';
 
-interface Row {
+/** A users row as both drivers store it (column names alike in SQLite and PostgreSQL). */
+export interface UserRow {
   username: string;
   role: string;
   password_hash: string;
@@ -108,7 +110,8 @@ const USER_MIGRATIONS: Migration[] = [
   },
 ];
 
-export class UserStore {
+/** The SQLite driver of UserState: users.db in the data dir. */
+export class UserStore implements UserState {
   private db: Database.Database | undefined;
 
   constructor(private readonly dataDir: string) {}
@@ -142,22 +145,16 @@ export class UserStore {
    * Makes sure an admin exists. Returns the generated password when one had to be made (the caller
    * prints it once); undefined when an admin existed or the password came from the environment.
    */
-  ensureAdmin(envPassword: string | undefined): { created: boolean; generated?: string } {
+  async ensureAdmin(envPassword: string | undefined): Promise<{ created: boolean; generated?: string }> {
     const row = this.conn.prepare(`SELECT COUNT(*) AS n FROM users WHERE role = 'admin'`).get() as { n: number };
     if (row.n > 0) return { created: false };
-    const generated = envPassword ? undefined : randomBytes(12).toString('base64url');
-    const password = envPassword || generated!;
-    const problem = passwordProblem('admin', password);
-    if (problem) throw new UserError('invalid', `HALLMON_ADMIN_PASSWORD is refused: ${problem}`);
-    this.create({ username: 'admin', password, role: 'admin', sites: '*' });
+    const { password, generated } = firstAdminPassword(envPassword);
+    await this.create({ username: 'admin', password, role: 'admin', sites: '*' });
     return { created: true, generated };
   }
 
-  create(a: NewAccount, now = Date.now()): UserAccount {
-    const problem = passwordProblem(a.username, a.password);
-    if (problem) throw new UserError('invalid', problem);
-    checkScope(a.sites);
-    checkExpiry(a.role, a.expires ?? null);
+  async create(a: NewAccount, now = Date.now()): Promise<UserAccount> {
+    checkNewAccount(a);
     const info = this.conn
       .prepare(
         `INSERT INTO users (username, role, password_hash, created_at, sites, name, expires, disabled, token_version, password_changed_at)
@@ -165,24 +162,16 @@ export class UserStore {
       )
       .run(a.username, a.role, hashSecret(a.password), now, scopeText(a.sites), a.name ?? null, a.expires ?? null, now);
     if (info.changes === 0) throw new UserError('exists', `a user "${a.username}" exists already`);
-    return this.get(a.username)!;
+    return this.read(a.username)!;
   }
 
   /** Applies a change; a new password or disabling ends the account's tokens. */
-  update(username: string, c: AccountChange, now = Date.now()): UserAccount {
+  async update(username: string, c: AccountChange, now = Date.now()): Promise<UserAccount> {
     const tx = this.conn.transaction(() => {
-      const before = this.get(username);
+      const before = this.read(username);
       if (!before) throw new UserError('unknown', `no user "${username}"`);
-      if (c.password !== undefined) {
-        const problem = passwordProblem(username, c.password);
-        if (problem) throw new UserError('invalid', problem);
-      }
-      if (c.sites !== undefined) checkScope(c.sites);
-      if (c.role !== undefined || c.expires !== undefined)
-        checkExpiry(c.role ?? before.role, c.expires === undefined ? before.expires : c.expires);
-      const stillAdmin = (c.role ?? before.role) === 'admin' && !(c.disabled ?? before.disabled);
-      if (before.role === 'admin' && !before.disabled && !stillAdmin) this.keepOneAdmin(username);
-      const endTokens = c.password !== undefined || (c.disabled === true && !before.disabled);
+      const { leavesAdmins, endTokens } = checkChange(username, before, c);
+      if (leavesAdmins) this.keepOneAdmin(username);
       this.conn
         .prepare(
           `UPDATE users SET role = ?, sites = ?, name = ?, expires = ?, disabled = ?,
@@ -203,14 +192,14 @@ export class UserStore {
           endTokens ? 1 : 0,
           username,
         );
-      return this.get(username)!;
+      return this.read(username)!;
     });
     return tx();
   }
 
-  remove(username: string): void {
+  async remove(username: string): Promise<void> {
     const tx = this.conn.transaction(() => {
-      const before = this.get(username);
+      const before = this.read(username);
       if (!before) throw new UserError('unknown', `no user "${username}"`);
       if (before.role === 'admin' && !before.disabled) this.keepOneAdmin(username);
       this.conn.prepare(`DELETE FROM users WHERE username = ?`).run(username);
@@ -223,52 +212,114 @@ export class UserStore {
     const row = this.conn
       .prepare(`SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND username <> ?`)
       .get(username) as { n: number };
-    if (row.n === 0)
-      throw new UserError('last-admin', `"${username}" is the last enabled admin; make another admin first`);
+    if (row.n === 0) throw lastAdmin(username);
   }
 
-  list(): UserAccount[] {
-    const rows = this.conn.prepare(`SELECT * FROM users ORDER BY username`).all() as Row[];
-    return rows.map(fromRow).filter((u): u is UserAccount => u !== undefined);
+  async list(): Promise<UserAccount[]> {
+    const rows = this.conn.prepare(`SELECT * FROM users ORDER BY username`).all() as UserRow[];
+    return rows.map(userFromRow).filter((u): u is UserAccount => u !== undefined);
   }
 
-  get(username: string): UserAccount | undefined {
-    return fromRow(this.conn.prepare(`SELECT * FROM users WHERE username = ?`).get(username) as Row | undefined);
+  async get(username: string): Promise<UserAccount | undefined> {
+    return this.read(username);
+  }
+
+  private read(username: string): UserAccount | undefined {
+    return userFromRow(
+      this.conn.prepare(`SELECT * FROM users WHERE username = ?`).get(username) as UserRow | undefined,
+    );
   }
 
   /**
    * The account when the password is right (same scrypt time for unknown users, so timing does not
    * reveal who exists), with `refused` when it may not sign in now. undefined: wrong name or password.
    */
-  verify(
+  async verify(
     username: string,
     password: string,
     now = Date.now(),
-  ): { user: UserAccount; refused?: LoginRefusal } | undefined {
-    const row = this.conn.prepare(`SELECT * FROM users WHERE username = ?`).get(username) as Row | undefined;
-    if (!row) {
-      verifySecret(password, DUMMY_HASH);
-      return undefined;
-    }
-    const user = fromRow(row);
-    if (!verifySecret(password, row.password_hash) || !user) return undefined;
-    const refused = usable(user, now);
-    return refused ? { user, refused } : { user };
+  ): Promise<{ user: UserAccount; refused?: LoginRefusal } | undefined> {
+    const row = this.conn.prepare(`SELECT * FROM users WHERE username = ?`).get(username) as UserRow | undefined;
+    return judgeLogin(row && { hash: row.password_hash, user: userFromRow(row) }, password, now);
   }
 
-  recordLogin(username: string, now = Date.now()): void {
+  async recordLogin(username: string, now = Date.now()): Promise<void> {
     this.conn.prepare(`UPDATE users SET last_login_at = ? WHERE username = ?`).run(now, username);
   }
 
   /** Ends one token (logout) until its own expiry; expired entries are swept as new ones come. */
-  revoke(jti: string, expMs: number, now = Date.now()): void {
+  async revoke(jti: string, expMs: number, now = Date.now()): Promise<void> {
     this.conn.prepare(`INSERT OR IGNORE INTO revoked_tokens (jti, exp) VALUES (?, ?)`).run(jti, expMs);
     this.conn.prepare(`DELETE FROM revoked_tokens WHERE exp < ?`).run(now);
   }
 
-  isRevoked(jti: string): boolean {
+  async isRevoked(jti: string): Promise<boolean> {
     return this.conn.prepare(`SELECT 1 FROM revoked_tokens WHERE jti = ?`).get(jti) !== undefined;
   }
+}
+
+/** HALLMON_ADMIN_PASSWORD, or a generated one (the caller prints it once). */
+export function firstAdminPassword(envPassword: string | undefined): { password: string; generated?: string } {
+  const generated = envPassword ? undefined : randomBytes(12).toString('base64url');
+  const password = envPassword || generated!;
+  const problem = passwordProblem('admin', password);
+  if (problem) throw new UserError('invalid', `HALLMON_ADMIN_PASSWORD is refused: ${problem}`);
+  return { password, generated };
+}
+
+/** The rules every new account meets, whichever driver keeps it. */
+export function checkNewAccount(a: NewAccount): void {
+  const problem = passwordProblem(a.username, a.password);
+  if (problem) throw new UserError('invalid', problem);
+  checkScope(a.sites);
+  checkExpiry(a.role, a.expires ?? null);
+}
+
+/**
+ * The rules every change meets: throws a UserError for a refused one; answers whether it takes an
+ * enabled admin away (the driver then checks another remains, inside its transaction) and whether
+ * it ends the account's tokens.
+ */
+export function checkChange(
+  username: string,
+  before: UserAccount,
+  c: AccountChange,
+): { leavesAdmins: boolean; endTokens: boolean } {
+  if (c.password !== undefined) {
+    const problem = passwordProblem(username, c.password);
+    if (problem) throw new UserError('invalid', problem);
+  }
+  if (c.sites !== undefined) checkScope(c.sites);
+  if (c.role !== undefined || c.expires !== undefined)
+    checkExpiry(c.role ?? before.role, c.expires === undefined ? before.expires : c.expires);
+  const stillAdmin = (c.role ?? before.role) === 'admin' && !(c.disabled ?? before.disabled);
+  return {
+    leavesAdmins: before.role === 'admin' && !before.disabled && !stillAdmin,
+    endTokens: c.password !== undefined || (c.disabled === true && !before.disabled),
+  };
+}
+
+export function lastAdmin(username: string): UserError {
+  return new UserError('last-admin', `"${username}" is the last enabled admin; make another admin first`);
+}
+
+/**
+ * A login against a stored account (undefined: no such user). An unknown user costs the same
+ * scrypt time as a wrong password, so timing does not reveal who exists.
+ */
+export function judgeLogin(
+  found: { hash: string; user: UserAccount | undefined } | undefined,
+  password: string,
+  now: number,
+): { user: UserAccount; refused?: LoginRefusal } | undefined {
+  if (!found) {
+    verifySecret(password, DUMMY_HASH);
+    return undefined;
+  }
+  const { user } = found;
+  if (!verifySecret(password, found.hash) || !user) return undefined;
+  const refused = usable(user, now);
+  return refused ? { user, refused } : { user };
 }
 
 /** Why an account may not be used now, or undefined when it may. */
@@ -290,11 +341,11 @@ function checkExpiry(role: Role, expires: number | null): void {
   if (expires !== null && !Number.isFinite(expires)) throw new UserError('invalid', 'expires is not a real date');
 }
 
-function scopeText(sites: SiteScope): string {
+export function scopeText(sites: SiteScope): string {
   return sites === '*' ? '*' : JSON.stringify([...sites]);
 }
 
-function parseScope(text: string | null): SiteScope | undefined {
+export function parseScope(text: string | null): SiteScope | undefined {
   if (text === null || text === '*') return '*';
   try {
     const v: unknown = JSON.parse(text);
@@ -304,7 +355,7 @@ function parseScope(text: string | null): SiteScope | undefined {
   }
 }
 
-function fromRow(r: Row | undefined): UserAccount | undefined {
+export function userFromRow(r: UserRow | undefined): UserAccount | undefined {
   if (!r || !isRole(r.role)) return undefined;
   const sites = parseScope(r.sites);
   // A hand-edited row with unreadable sites covers nothing rather than everything.

@@ -14,7 +14,8 @@ import {
   type DeviceProfile,
   type SiteConfig,
 } from '@hallmon/firmware-config';
-import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditState } from '../state/state.ts';
+import type { NewAuditRecord } from '../audit/audit-log.ts';
 import { describeChange } from './describe-change.ts';
 import type { ConfigAction, ConfigStore, Credential, SiteVersion } from './config-store.ts';
 
@@ -53,7 +54,7 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$/;
 export class ConfigEditor {
   constructor(
     readonly store: ConfigStore,
-    private readonly audit: AuditLog,
+    private readonly audit: Pick<AuditState, 'record'>,
     private readonly profiles: ReadonlyMap<string, DeviceProfile>,
     private readonly catalogue: ClauseCatalogue,
   ) {}
@@ -213,8 +214,18 @@ export class ConfigEditor {
     return row;
   }
 
+  /**
+   * Appends to the audit trail without holding up the (synchronous) edit: the SQLite trail writes
+   * at once, a PostgreSQL one a moment later; a failed append is reported, never silent.
+   */
+  private trail(e: NewAuditRecord): void {
+    this.audit
+      .record(e)
+      .catch((err: Error) => process.emitWarning(`could not write ${e.action} to the audit trail: ${err.message}`));
+  }
+
   private record(row: SiteVersion, actor: string, ip: string | null): void {
-    this.audit.record({
+    this.trail({
       actor,
       action: 'config-change',
       site: row.site,
@@ -258,7 +269,7 @@ export class ConfigEditor {
       createdBy: actor,
       note: 'from a site file',
     });
-    this.audit.record({
+    this.trail({
       actor,
       action: 'credential-create',
       site: site.id,
@@ -314,7 +325,7 @@ export class ConfigEditor {
       createdBy: actor,
       note: n.note ?? null,
     });
-    this.audit.record({
+    this.trail({
       actor,
       action: 'credential-create',
       site: n.site,
@@ -330,7 +341,7 @@ export class ConfigEditor {
     if (!c) throw new EditorError('unknown', `no credential "${id}"; GET /api/config/credentials lists them`);
     if (!this.store.revokeCredential(id, actor))
       throw new EditorError('conflict', `credential "${id}" was revoked already`);
-    this.audit.record({
+    this.trail({
       actor,
       action: 'credential-revoke',
       site: c.site,

@@ -162,7 +162,7 @@ export async function buildEvidence(input: EvidenceInput): Promise<EvidencePack>
     selfTests,
     dataGaps: coverageInput.dataGaps,
     clockFaults: clockFaults(alarms, from, to),
-    auditTrail: auditTrail(input, from, to),
+    auditTrail: await auditTrail(input, from, to),
     series: series.map((s) => ({ sensor: s.sensor, metric: s.metric, zone: s.zone })),
   };
   return {
@@ -238,9 +238,11 @@ function stateEvents(
 }
 
 /** The site's own audit entries of the period (server-wide ones, such as logins, are sealed, not listed). */
-function auditTrail(input: EvidenceInput, from: number, to: number) {
+async function auditTrail(input: EvidenceInput, from: number, to: number) {
   if (!input.audit) return [];
-  return input.audit.list({ from, to, sites: [input.site.id], global: false, limit: AUDIT_PACK_LIMIT }).map(auditJson);
+  return (await input.audit.list({ from, to, sites: [input.site.id], global: false, limit: AUDIT_PACK_LIMIT })).map(
+    auditJson,
+  );
 }
 
 /** Most audit entries a pack lists (the newest, for a period busier than any hall's year). */

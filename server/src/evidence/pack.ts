@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import { chainLink, dayDigests, GENESIS } from '../seal/digest.ts';
-import type { SealStore } from '../seal/seal-store.ts';
+import type { SealState } from '../state/state.ts';
 import { sealDays } from '../seal/seal-days.ts';
 import { siteSchedule } from './period.ts';
 import { toJson } from './to-json.ts';
@@ -76,7 +76,7 @@ export interface WritePackOptions {
   profiles: Map<string, DeviceProfile>;
   dir: string;
   /** The server's seal table: closed days are sealed (first value kept) and their links used. */
-  seals?: SealStore;
+  seals?: SealState;
   /** Minute CSVs per series (default true; a year is ~525,600 rows per series). */
   minuteData?: boolean;
   onProgress?: Progress;
@@ -107,11 +107,11 @@ export async function chainHeads(
   if (seals) await sealDays(store, seals, site, profiles, pack.lastDay, { now: o.now });
   const heads: ManifestHead[] = [];
   let prev = GENESIS;
-  const before = seals?.get(site.id, prevDay(pack.firstDay));
+  const before = await seals?.get(site.id, prevDay(pack.firstDay));
   if (before) prev = before.chain;
   const previousChain = prev;
   for (let day = pack.firstDay; day <= pack.lastDay; day = nextDay(day)) {
-    const s = seals?.get(site.id, day);
+    const s = await seals?.get(site.id, day);
     if (s) {
       const head: ManifestHead = {
         day,

@@ -78,7 +78,7 @@ export function evidenceRoutes(ctx: ApiContext, o: EvidenceRouteOptions = {}): F
         }
         const name = `evidence-${pack.site}-${pack.firstDay}-${pack.lastDay}`;
         const format = q.format ?? 'json';
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: p.username,
           action: 'evidence',
           site: site.id,

@@ -13,7 +13,7 @@ import {
 } from '@hallmon/firmware-config';
 import type { Scorecard } from '@hallmon/contract';
 import type { Store } from '../store/store.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditState } from '../state/state.ts';
 import { buildEvidence } from './compute.ts';
 import type { EvidencePack, EvidenceVisit, FollowupOutcome, Progress } from './types.ts';
 
@@ -22,12 +22,12 @@ export interface EvidenceServiceOptions {
   catalogue: ClauseCatalogue;
   profiles: Map<string, DeviceProfile>;
   calendar: WorkingCalendar;
-  /** What people recorded for a site's bad ratings (the server's followups.db). */
-  followupOutcomes?(site: string): FollowupOutcome[];
+  /** What people recorded for a site's bad ratings (the state backend's follow-ups). */
+  followupOutcomes?(site: string): Promise<FollowupOutcome[]> | FollowupOutcome[];
   /** A site's machine-room entry register (the server's visits.db): door openings are judged with it. */
   visits?(site: string): EvidenceVisit[];
   /** The audit trail: the site's entries of the period go into each pack. */
-  audit?: Pick<AuditLog, 'list'>;
+  audit?: Pick<AuditState, 'list'>;
   /** Clock for "now" (judged-until instants, the current month, the cache); tests simulate it. */
   now?: () => number;
   /** How long a scorecard is reused, ms (default 10 min). */
@@ -49,7 +49,7 @@ export class EvidenceService {
 
   /** The pack of a site and period, after the packs asked for before it. */
   build(site: SiteConfig, from: string | number, to: string | number, onProgress?: Progress): Promise<EvidencePack> {
-    const job = this.line.then(() =>
+    const job = this.line.then(async () =>
       buildEvidence({
         store: this.o.store,
         site,
@@ -59,7 +59,7 @@ export class EvidenceService {
         from,
         to,
         now: this.now,
-        followupOutcomes: this.o.followupOutcomes?.(site.id) ?? [],
+        followupOutcomes: (await this.o.followupOutcomes?.(site.id)) ?? [],
         visits: this.o.visits?.(site.id) ?? [],
         ...(this.o.audit ? { audit: this.o.audit } : {}),
         ...(onProgress ? { onProgress } : {}),
@@ -91,9 +91,9 @@ export function evidenceServiceOf(
   ctx: {
     store: Store;
     evidence?: EvidenceService;
-    followupOutcomes?(site: string): FollowupOutcome[];
+    followupOutcomes?(site: string): Promise<FollowupOutcome[]>;
     visits?(site: string): EvidenceVisit[];
-    audit?: Pick<AuditLog, 'list'>;
+    audit?: Pick<AuditState, 'list'>;
   },
   o: Partial<Pick<EvidenceServiceOptions, 'catalogue' | 'profiles' | 'calendar'>> = {},
 ): EvidenceService {

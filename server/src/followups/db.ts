@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { addColumns, migrate, type Migration } from '@hallmon/firmware-config';
 import { FOLLOWUP_STAGES, type CallbackOutcome, type FollowupStage } from '@hallmon/contract';
+import type { FollowupState } from '../state/state.ts';
 
 /** The overdue stages of a follow-up, each with its own alarm (id `${followupId}:${stage}`). */
 export const ALARM_STAGES = FOLLOWUP_STAGES;
@@ -50,12 +51,13 @@ export interface FollowupRow {
   callbacks: CallbackRow[];
 }
 
-type NewFollowup = Pick<
+export type NewFollowup = Pick<
   FollowupRow,
   'id' | 'site' | 'device' | 'window' | 'ticket' | 'score' | 'ratedAt' | 'responseDue' | 'simpleDue' | 'complexDue'
 >;
 
-interface RawCallback {
+/** A callbacks row as both drivers store it. */
+export interface CallbackDbRow {
   followup_id: string;
   at: number;
   by: string;
@@ -65,7 +67,8 @@ interface RawCallback {
   recorded_at: number;
 }
 
-interface Raw {
+/** A followups row as both drivers store it. */
+export interface FollowupDbRow {
   id: string;
   site: string;
   device: string;
@@ -92,7 +95,7 @@ interface Raw {
   complex_cleared: number | null;
 }
 
-function row(r: Raw, callbacks: CallbackRow[]): FollowupRow {
+export function followupFromRow(r: FollowupDbRow, callbacks: CallbackRow[]): FollowupRow {
   return {
     id: r.id,
     site: r.site,
@@ -121,7 +124,7 @@ function row(r: Raw, callbacks: CallbackRow[]): FollowupRow {
   };
 }
 
-function callbackRow(r: RawCallback): CallbackRow {
+export function callbackFromRow(r: CallbackDbRow): CallbackRow {
   return {
     at: r.at,
     by: r.by,
@@ -131,6 +134,23 @@ function callbackRow(r: RawCallback): CallbackRow {
     recordedAt: r.recorded_at,
   };
 }
+
+/** Follow-ups with their callbacks (callback rows of any of them, in time order; both drivers). */
+export function withCallbacks(raws: FollowupDbRow[], callbacks: CallbackDbRow[]): FollowupRow[] {
+  const by = new Map<string, CallbackRow[]>();
+  for (const c of callbacks) {
+    const list = by.get(c.followup_id) ?? [];
+    list.push(callbackFromRow(c));
+    by.set(c.followup_id, list);
+  }
+  return raws.map((r) => followupFromRow(r, by.get(r.id) ?? []));
+}
+
+/** Follow-ups that may still raise or clear an alarm (the same SQL in both drivers). */
+export const ACTIVE = `(resolved_at IS NULL
+      OR (response_raised IS NOT NULL AND response_cleared IS NULL)
+      OR (simple_raised IS NOT NULL AND simple_cleared IS NULL)
+      OR (complex_raised IS NOT NULL AND complex_cleared IS NULL))`;
 
 /** followups.db's migrations, oldest first; append, never edit one that has shipped. */
 const FOLLOWUP_MIGRATIONS: Migration[] = [
@@ -159,7 +179,8 @@ const FOLLOWUP_MIGRATIONS: Migration[] = [
   },
 ];
 
-export class FollowupDb {
+/** The SQLite driver of FollowupState: followups.db in the data dir. */
+export class FollowupDb implements FollowupState {
   private db: Database.Database | undefined;
 
   constructor(private readonly dataDir: string) {}
@@ -178,10 +199,6 @@ export class FollowupDb {
     this.db = db;
   }
 
-  get isOpen(): boolean {
-    return this.db !== undefined;
-  }
-
   close(): void {
     this.db?.close();
     this.db = undefined;
@@ -193,7 +210,7 @@ export class FollowupDb {
   }
 
   /** Inserts unless the id exists (a redelivered rating). Returns true when it was new. */
-  insert(f: NewFollowup): boolean {
+  async insert(f: NewFollowup): Promise<boolean> {
     const res = this.d
       .prepare(
         `INSERT OR IGNORE INTO followups (id, site, device, window, ticket, score, rated_at, response_due, simple_due, complex_due)
@@ -203,36 +220,32 @@ export class FollowupDb {
     return res.changes === 1;
   }
 
-  get(id: string): FollowupRow | undefined {
-    const r = this.d.prepare('SELECT * FROM followups WHERE id = ?').get(id) as Raw | undefined;
+  async get(id: string): Promise<FollowupRow | undefined> {
+    const r = this.d.prepare('SELECT * FROM followups WHERE id = ?').get(id) as FollowupDbRow | undefined;
     return r ? this.rows([r])[0] : undefined;
   }
 
   /** The newest 5000 of a site (every one with `all`). */
-  list(site: string, openOnly: boolean, all = false): FollowupRow[] {
+  async list(site: string, openOnly: boolean, all = false): Promise<FollowupRow[]> {
     const sql = `SELECT * FROM followups WHERE site = ?${openOnly ? ' AND resolved_at IS NULL' : ''} ORDER BY rated_at DESC${all ? '' : ' LIMIT 5000'}`;
-    return this.rows(this.d.prepare(sql).all(site) as Raw[]);
+    return this.rows(this.d.prepare(sql).all(site) as FollowupDbRow[]);
   }
 
   /** Rows with their callbacks (one read for all of them). */
-  private rows(raws: Raw[]): FollowupRow[] {
+  private rows(raws: FollowupDbRow[]): FollowupRow[] {
     if (!raws.length) return [];
-    const by = new Map<string, CallbackRow[]>();
     const ids = raws.map((r) => r.id);
+    const callbacks: CallbackDbRow[] = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       const sql = `SELECT * FROM callbacks WHERE followup_id IN (${chunk.map(() => '?').join(',')}) ORDER BY at`;
-      for (const c of this.d.prepare(sql).all(...chunk) as RawCallback[]) {
-        const list = by.get(c.followup_id) ?? [];
-        list.push(callbackRow(c));
-        by.set(c.followup_id, list);
-      }
+      callbacks.push(...(this.d.prepare(sql).all(...chunk) as CallbackDbRow[]));
     }
-    return raws.map((r) => row(r, by.get(r.id) ?? []));
+    return withCallbacks(raws, callbacks);
   }
 
   /** Records a callback; false when the same person already recorded one at that instant. */
-  addCallback(id: string, c: CallbackRow): boolean {
+  async addCallback(id: string, c: CallbackRow): Promise<boolean> {
     const res = this.d
       .prepare(
         `INSERT OR IGNORE INTO callbacks (followup_id, at, by, outcome, satisfied, note, recorded_at)
@@ -243,41 +256,38 @@ export class FollowupDb {
   }
 
   /** Follow-ups that may still raise or clear an alarm: unresolved, or with an alarm not yet cleared. */
-  active(): FollowupRow[] {
-    const sql = `SELECT * FROM followups WHERE resolved_at IS NULL
-      OR (response_raised IS NOT NULL AND response_cleared IS NULL)
-      OR (simple_raised IS NOT NULL AND simple_cleared IS NULL)
-      OR (complex_raised IS NOT NULL AND complex_cleared IS NULL)`;
-    return this.rows(this.d.prepare(sql).all() as Raw[]);
+  async active(sites?: readonly string[]): Promise<FollowupRow[]> {
+    const raws = this.d.prepare(`SELECT * FROM followups WHERE ${ACTIVE}`).all() as FollowupDbRow[];
+    return this.rows(sites ? raws.filter((r) => sites.includes(r.site)) : raws);
   }
 
-  respond(id: string, at: number, by: string): void {
+  async respond(id: string, at: number, by: string): Promise<void> {
     this.d
       .prepare('UPDATE followups SET responded_at = ?, responded_by = ? WHERE id = ? AND responded_at IS NULL')
       .run(at, by, id);
   }
 
-  markComplex(id: string, at: number, by: string): void {
+  async markComplex(id: string, at: number, by: string): Promise<void> {
     this.d
       .prepare('UPDATE followups SET complex = 1, complex_at = ?, complex_by = ? WHERE id = ? AND complex = 0')
       .run(at, by, id);
   }
 
-  resolve(id: string, at: number, by: string): void {
+  async resolve(id: string, at: number, by: string): Promise<void> {
     this.d
       .prepare('UPDATE followups SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL')
       .run(at, by, id);
   }
 
-  setNote(id: string, note: string): void {
+  async setNote(id: string, note: string): Promise<void> {
     this.d.prepare('UPDATE followups SET note = ? WHERE id = ?').run(note, id);
   }
 
-  alarmRaised(id: string, stage: AlarmStage, at: number): void {
+  async alarmRaised(id: string, stage: AlarmStage, at: number): Promise<void> {
     this.d.prepare(`UPDATE followups SET ${stage}_raised = ? WHERE id = ?`).run(at, id);
   }
 
-  alarmCleared(id: string, stage: AlarmStage, at: number): void {
+  async alarmCleared(id: string, stage: AlarmStage, at: number): Promise<void> {
     this.d.prepare(`UPDATE followups SET ${stage}_cleared = ? WHERE id = ?`).run(at, id);
   }
 }

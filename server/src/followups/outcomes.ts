@@ -17,12 +17,12 @@ export function outcomesOf(rows: FollowupRow[]): FollowupOutcome[] {
 }
 
 /** The site's follow-up outcomes from a server data dir; none when the server never tracked any. */
-export function readFollowupOutcomes(dataDir: string, site: string): FollowupOutcome[] {
+export async function readFollowupOutcomes(dataDir: string, site: string): Promise<FollowupOutcome[]> {
   if (!existsSync(join(dataDir, 'followups.db'))) return [];
   const db = new FollowupDb(dataDir);
   db.open();
   try {
-    return outcomesOf(db.list(site, false, true));
+    return outcomesOf(await db.list(site, false, true));
   } finally {
     db.close();
   }

@@ -64,11 +64,11 @@ export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
         if (atMs !== undefined && !Number.isFinite(atMs))
           return sendError(reply, 400, `body/at: "${at}" is not a time; use ISO 8601 with an offset`);
         const p = principalOf(request);
-        const site = tracker.siteOf(id);
+        const site = await tracker.siteOf(id);
         const unknown = () =>
           sendError(reply, 404, `no follow-up "${id}": take the id from GET /api/followups?site=...`);
         if (site === undefined || !canRead(p, site)) return unknown();
-        const res = tracker.act(
+        const res = await tracker.act(
           id,
           {
             action,
@@ -87,7 +87,7 @@ export function followupRoutes(tracker: FollowupTracker): ExtraRoutes {
             `follow-up "${id}" is already resolved; only a callback (action "callback") can still be recorded`,
           );
         if ('problem' in res) return sendError(reply, 400, res.problem);
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: p.username,
           action: 'followup',
           site,

@@ -3,6 +3,9 @@
 // from the rule kind's own pure followupDeadlines), a 1 s clock raises an overdue alarm per missed
 // stage through the AlarmHub, and respond / complex / resolve clear them. Callbacks (回访) are
 // recorded beside the steps, also after a follow-up is resolved (the call comes after the fix).
+// With several servers (docs/cluster.md) any of them records a rating (an insert that ignores a
+// redelivery) and a person's step, and the clock raises overdue alarms only for the sites this
+// server owns.
 import {
   toIso,
   type WorkingCalendar,
@@ -16,6 +19,7 @@ import { followupDeadlines, ruleKind, Schedule } from '@hallmon/rules';
 import type { StoredAlarm, StoredEvent } from '../store/store.ts';
 import type { CallbackOutcome, Followup, FollowupAction } from '@hallmon/contract';
 import { ALARM_STAGES, FollowupDb, type AlarmStage, type FollowupRow } from './db.ts';
+import type { DutyLeases, FollowupState } from '../state/state.ts';
 import { followupJson } from '../api/wire-json.ts';
 
 /** The rule id its alarms carry when the catalogue has no follow-up rule (the catalogue's id otherwise). */
@@ -24,7 +28,11 @@ export const FOLLOWUP_RULE = 'bad-rating-followup';
 export interface FollowupTrackerOptions {
   sites: Iterable<SiteConfig>;
   catalogue: ClauseCatalogue;
-  dataDir: string;
+  /** The follow-ups of the server's state backend; without it, followups.db in dataDir. */
+  db?: FollowupState;
+  dataDir?: string;
+  /** Which sites' overdue alarms this server raises (default: every site). */
+  leases?: Pick<DutyLeases, 'owned'>;
   log: Logger;
   /** Where alarms go (AlarmHub.submit). */
   publish(site: string, alarms: StoredAlarm[]): void;
@@ -64,7 +72,10 @@ interface SiteRules {
 }
 
 export class FollowupTracker {
-  readonly db: FollowupDb;
+  readonly db: FollowupState;
+  /** followups.db opened by the tracker itself (no state backend given). */
+  private readonly own: FollowupDb | undefined;
+  private ticking = false;
   private readonly clock: { now(): number };
   private readonly calendar: WorkingCalendar;
   private readonly sites = new Map<string, SiteRules>();
@@ -76,7 +87,12 @@ export class FollowupTracker {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: FollowupTrackerOptions) {
-    this.db = new FollowupDb(opts.dataDir);
+    if (opts.db) this.db = opts.db;
+    else {
+      if (!opts.dataDir) throw new Error('FollowupTracker needs a state backend (db) or a dataDir');
+      this.own = new FollowupDb(opts.dataDir);
+      this.db = this.own;
+    }
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.calendar = opts.calendar ?? shippedCalendar();
     // The catalogue's rule whose kind this tracker judges live (the engines leave it out).
@@ -112,22 +128,31 @@ export class FollowupTracker {
   }
 
   start(): void {
-    this.db.open();
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 1_000);
+    this.own?.open();
+    this.open = true;
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.opts.tickMs ?? 1_000);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.db.close();
+    this.open = false;
+    this.own?.close();
   }
+
+  private open = false;
 
   /** Stored counter events of a site (ingest hook): bad ratings open follow-ups; redelivery is a no-op. */
   events(site: string, items: StoredEvent[]): void {
+    void this.record(site, items);
+  }
+
+  /** What events() does; resolves once the follow-ups are recorded (tests await it). */
+  async record(site: string, items: StoredEvent[]): Promise<void> {
     const s = this.sites.get(site);
-    if (!s || !this.db.isOpen) return;
+    if (!s || !this.open) return;
     try {
       for (const e of items) {
         if (
@@ -138,7 +163,7 @@ export class FollowupTracker {
         )
           continue;
         const d = followupDeadlines(e.ts, s.schedule, this.calendar, s.params);
-        this.db.insert({
+        await this.db.insert({
           id: `${site}:${e.device}:${toIso(e.ts)}`,
           site,
           device: e.device,
@@ -157,12 +182,12 @@ export class FollowupTracker {
   }
 
   /** The site a follow-up belongs to (undefined: no such follow-up). */
-  siteOf(id: string): string | undefined {
-    return this.db.get(id)?.site;
+  async siteOf(id: string): Promise<string | undefined> {
+    return (await this.db.get(id))?.site;
   }
 
-  list(site: string, openOnly: boolean): Followup[] {
-    return this.db.list(site, openOnly).map(followupJson);
+  async list(site: string, openOnly: boolean): Promise<Followup[]> {
+    return (await this.db.list(site, openOnly)).map(followupJson);
   }
 
   /**
@@ -172,8 +197,12 @@ export class FollowupTracker {
    * alarm on record. Returns undefined for an unknown id, 'resolved' when already closed (a
    * callback is still taken then), or a problem naming the field.
    */
-  act(id: string, step: FollowupStep, user: string): Followup | undefined | 'resolved' | { problem: string } {
-    const before = this.db.get(id);
+  async act(
+    id: string,
+    step: FollowupStep,
+    user: string,
+  ): Promise<Followup | undefined | 'resolved' | { problem: string }> {
+    const before = await this.db.get(id);
     if (!before) return undefined;
     const now = this.clock.now();
     if (step.action === 'callback') {
@@ -181,7 +210,7 @@ export class FollowupTracker {
       if (problem) return { problem };
       const at = step.at ?? now;
       const reached = step.outcome === 'reached';
-      this.db.addCallback(id, {
+      await this.db.addCallback(id, {
         at,
         by: user,
         outcome: step.outcome!,
@@ -190,45 +219,50 @@ export class FollowupTracker {
         recordedAt: now,
       });
       if (reached && before.resolvedAt === null) {
-        this.check(before, now);
-        this.db.respond(id, at, user);
+        await this.check(before, now);
+        await this.db.respond(id, at, user);
       }
-      const after = this.db.get(id)!;
-      this.check(after, now);
+      const after = (await this.db.get(id))!;
+      await this.check(after, now);
       return followupJson(after);
     }
     if (before.resolvedAt !== null) return 'resolved';
-    this.check(before, now);
-    this.db.respond(id, now, user);
-    if (step.action === 'complex') this.db.markComplex(id, now, user);
-    if (step.action === 'resolve') this.db.resolve(id, now, user);
-    if (step.note) this.db.setNote(id, step.note);
-    const after = this.db.get(id)!;
-    this.check(after, now);
+    await this.check(before, now);
+    await this.db.respond(id, now, user);
+    if (step.action === 'complex') await this.db.markComplex(id, now, user);
+    if (step.action === 'resolve') await this.db.resolve(id, now, user);
+    if (step.note) await this.db.setNote(id, step.note);
+    const after = (await this.db.get(id))!;
+    await this.check(after, now);
     return followupJson(after);
   }
 
   /** One clock step: raises overdue alarms, clears those whose stage was reached (public for tests). */
-  tick(): void {
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
     try {
       const now = this.clock.now();
-      for (const f of this.db.active()) this.check(f, now);
+      const sites = this.opts.leases?.owned();
+      for (const f of await this.db.active(sites)) await this.check(f, now);
     } catch (err) {
       this.opts.log.error({ err: (err as Error).message }, 'follow-up check failed');
+    } finally {
+      this.ticking = false;
     }
   }
 
-  private check(f: FollowupRow, now: number): void {
+  private async check(f: FollowupRow, now: number): Promise<void> {
     const out: StoredAlarm[] = [];
     for (const stage of ALARM_STAGES) {
       const a = f.alarms[stage];
       const due = dueOf(f, stage);
       if (pending(f, stage) && a.raisedAt === null && now >= due) {
-        this.db.alarmRaised(f.id, stage, now);
+        await this.db.alarmRaised(f.id, stage, now);
         a.raisedAt = now;
         out.push(this.alarm(f, stage, 'raised', now, due));
       } else if (!pending(f, stage) && a.raisedAt !== null && a.clearedAt === null) {
-        this.db.alarmCleared(f.id, stage, now);
+        await this.db.alarmCleared(f.id, stage, now);
         a.clearedAt = now;
         out.push({ ...this.alarm(f, stage, 'cleared', now, due), clearedAt: now });
       }

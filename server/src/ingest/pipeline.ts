@@ -8,7 +8,7 @@ import { WriteBatcher } from './batcher.ts';
 import type { IngestCounters } from './counters.ts';
 import type { RejectReason, Stream } from './reasons.ts';
 import type { SiteIndex } from './site-index.ts';
-import { validatePayload, type ClockSample } from './validate-payload.ts';
+import { validatePayload, type ClockSample, type ValidatedAny } from './validate-payload.ts';
 
 /** Where stored data goes live (socket.io); called after the data is durable. */
 export interface LiveSink {
@@ -166,6 +166,15 @@ export class IngestPipeline {
     }
     this.counters.accepted(stream, accepted);
     return { accepted, rejected };
+  }
+
+  /**
+   * The accepted part of a message, validated as handle() does but neither stored nor counted: a
+   * followed site's stream for the rules of its owner (the group stores it through ingest).
+   */
+  validate(site: string, stream: Stream, payload: Buffer, device = ''): ValidatedAny | undefined {
+    const index = this.sites.get(site);
+    return index ? validatePayload(stream, payload, { site: index, now: Date.now() }, device) : undefined;
   }
 
   /** Waits for every pending store write (on stop). */

@@ -6,9 +6,14 @@
 // is disconnected, and sites taken off the account are left. A slow client must not slow ingest: when its transport has more than HIGH_WATER bytes (or
 // packets) queued, its readings are coalesced to the latest value per (site, sensor, metric) and
 // other messages queued up to a cap; everything waiting goes out once it drains. Coalesced and
-// dropped messages are counted for /api/health.
+// dropped messages are counted for /api/health. In a server group (docs/cluster.md) what one server
+// pushes reaches the dashboards connected to the others through socket.io's PostgreSQL adapter
+// (server-side events over LISTEN/NOTIFY): every alarm, event and status change, and the readings
+// coalesced to the newest value per series every FORWARD_MS, which is what a live view shows.
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Pool } from '../state/postgres/pool.ts';
 import { SITE_ID_PATTERN, type Logger } from '@hallmon/firmware-config';
 import { inScope } from '@hallmon/contract';
 import { isPrincipal, type Authenticator, type Principal } from '../auth/authenticator.ts';
@@ -25,13 +30,22 @@ const DRAIN_CHECK_MS = 50;
 /** How often connected sockets have their token and sites checked again. */
 const RECHECK_MS = 10_000;
 const SITE = new RegExp(SITE_ID_PATTERN);
+/** How often readings are forwarded to the other servers of a group (newest per series). */
+const FORWARD_MS = 500;
+
+/** Between the servers of a group: one site's live messages. */
+interface ServerSideEvents {
+  live: (site: string, msgs: Forwarded[]) => void;
+}
+
+type Forwarded = Outgoing & { key?: string };
 
 interface SocketData {
   token: string;
   principal: Principal;
 }
 
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 /** One message of the contract: its name and the data typed by it. */
 type Outgoing = { [K in LiveMessageName]: { event: K; data: Parameters<ServerToClientEvents[K]>[0] } }[LiveMessageName];
@@ -54,7 +68,10 @@ export interface LiveStats {
 }
 
 export class LivePush implements LiveSink {
-  private io: IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> | undefined;
+  private io: IoServer<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData> | undefined;
+  /** Readings waiting to be forwarded to the group, newest per series, by site. */
+  private readonly outbox = new Map<string, Map<string, Forwarded>>();
+  private forwardTimer: NodeJS.Timeout | undefined;
   private readonly backlog = new Map<LiveSocket, Backlog>();
   private drainTimer: NodeJS.Timeout | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
@@ -66,32 +83,41 @@ export class LivePush implements LiveSink {
     /** The server's sites (the live site map: a site added later can be subscribed to). */
     private readonly sites: { has(site: string): boolean },
     private readonly log: Logger,
+    /** The state database of a server group: live messages are shared through it. */
+    private readonly group?: Pool,
   ) {}
 
   start(): void {
     // destroyUpgrade: false, because MQTT over WebSocket shares this server's upgrade event.
-    const io = new IoServer<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
-      this.server,
-      {
-        serveClient: false,
-        destroyUpgrade: false,
-        maxHttpBufferSize: 64 * 1024,
-      },
-    );
+    const io = new IoServer<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>(this.server, {
+      serveClient: false,
+      destroyUpgrade: false,
+      maxHttpBufferSize: 64 * 1024,
+      ...(this.group ? { adapter: createAdapter(this.group, { channelPrefix: 'hallmon-live' }) } : {}),
+    });
     this.io = io;
+    if (this.group) {
+      io.on('live', (site, msgs) => this.deliver(site, msgs));
+      this.forwardTimer = setInterval(() => this.forwardReadings(), FORWARD_MS);
+      this.forwardTimer.unref();
+    }
     io.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const token = typeof auth?.token === 'string' ? auth.token : undefined;
-      const p = this.auth.principal(token);
-      if (!token || !isPrincipal(p))
-        return next(
-          new Error(
-            `unauthorized: ${isPrincipal(p) ? 'connect with auth: { token } from POST /api/login' : p.refused}`,
-          ),
-        );
-      socket.data.token = token;
-      socket.data.principal = p;
-      next();
+      this.auth.principal(token).then(
+        (p) => {
+          if (!token || !isPrincipal(p))
+            return next(
+              new Error(
+                `unauthorized: ${isPrincipal(p) ? 'connect with auth: { token } from POST /api/login' : p.refused}`,
+              ),
+            );
+          socket.data.token = token;
+          socket.data.principal = p;
+          next();
+        },
+        (err: Error) => next(new Error(`the server cannot check tokens now (${err.message}); try again shortly`)),
+      );
     });
     io.on('connection', (socket) => {
       const q = socket.handshake.query.site;
@@ -116,7 +142,7 @@ export class LivePush implements LiveSink {
       });
       socket.on('disconnect', () => this.backlog.delete(socket));
     });
-    this.recheckTimer = setInterval(() => this.recheck(), RECHECK_MS);
+    this.recheckTimer = setInterval(() => void this.recheck(), RECHECK_MS);
     this.recheckTimer.unref();
   }
 
@@ -128,11 +154,13 @@ export class LivePush implements LiveSink {
   }
 
   /** Judges every connected socket's token again; public so tests need not wait for the timer. */
-  recheck(now = Date.now()): void {
+  async recheck(now = Date.now()): Promise<void> {
     const io = this.io;
     if (!io) return;
     for (const socket of io.sockets.sockets.values()) {
-      const p = this.auth.principal(socket.data.token, now);
+      const p = await this.auth.principal(socket.data.token, now).catch(() => undefined);
+      // The state backend did not answer: judged again on the next round.
+      if (!p) continue;
       if (!isPrincipal(p)) {
         this.log.info({ user: socket.data.principal.username, why: p.refused }, 'live client signed out');
         socket.disconnect(true);
@@ -180,7 +208,35 @@ export class LivePush implements LiveSink {
     );
   }
 
-  private fanOut(site: string, msgs: (Outgoing & { key?: string })[]): void {
+  private fanOut(site: string, msgs: Forwarded[]): void {
+    const io = this.io;
+    if (!io || msgs.length === 0) return;
+    if (this.group) this.forward(site, msgs);
+    this.deliver(site, msgs);
+  }
+
+  /** To the other servers of the group: readings wait for the next round, the rest goes now. */
+  private forward(site: string, msgs: Forwarded[]): void {
+    const now: Forwarded[] = [];
+    for (const m of msgs) {
+      if (!m.key) {
+        now.push(m);
+        continue;
+      }
+      let box = this.outbox.get(site);
+      if (!box) this.outbox.set(site, (box = new Map()));
+      box.set(m.key, m);
+    }
+    if (now.length) this.io?.serverSideEmit('live', site, now);
+  }
+
+  private forwardReadings(): void {
+    for (const [site, box] of this.outbox) this.io?.serverSideEmit('live', site, [...box.values()]);
+    this.outbox.clear();
+  }
+
+  /** To the sockets of this server that follow the site. */
+  private deliver(site: string, msgs: Forwarded[]): void {
     const io = this.io;
     if (!io || msgs.length === 0) return;
     const members = io.sockets.adapter.rooms.get(`site:${site}`);
@@ -236,6 +292,8 @@ export class LivePush implements LiveSink {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.forwardTimer);
+    this.forwardTimer = undefined;
     if (this.drainTimer) clearInterval(this.drainTimer);
     this.drainTimer = undefined;
     clearInterval(this.recheckTimer);
@@ -245,6 +303,8 @@ export class LivePush implements LiveSink {
     this.io = undefined;
     if (!io) return;
     io.disconnectSockets(true);
+    // The group adapter holds a listening database connection and timers of its own.
+    await (io.of('/').adapter as { close?: () => Promise<void> | void }).close?.();
     // io.close() would also close the shared HTTP server; the server owner closes that.
     io.engine.close();
   }

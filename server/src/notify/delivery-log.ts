@@ -1,10 +1,12 @@
 // The notification delivery log (`${dataDir}/notifications.db`, SQLite): one row per alarm, route,
-// escalation level and notice (raised / escalated / cleared / reminder n) with every attempt and its outcome, so the dashboard
-// and the evidence pack can show "delivered at" and a failed delivery is never silent. The same
-// file keeps the self-test records (selftest.ts).
+// escalation level and notice (raised / escalated / cleared / reminder n) with every attempt and
+// its outcome, so the dashboard and the evidence pack can show "delivered at" and a failed delivery
+// is never silent. The same file keeps the self-test records (selftest.ts).
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { addColumns, migrate, type Migration } from '@hallmon/firmware-config';
+import type { DeliveryState, NewDelivery } from '../state/state.ts';
+import type { SelftestRecord, SelftestTrigger } from '../selftest.ts';
 
 export interface Attempt {
   at: number;
@@ -32,7 +34,8 @@ export interface DeliveryRow {
   attempts: Attempt[];
 }
 
-interface Row {
+/** A notifications row as both drivers store it. */
+export interface DeliveryDbRow {
   id: number;
   alarm_id: string;
   site: string;
@@ -48,7 +51,7 @@ interface Row {
   attempts: string;
 }
 
-const fromRow = (r: Row): DeliveryRow => ({
+export const deliveryFromRow = (r: DeliveryDbRow): DeliveryRow => ({
   id: r.id,
   alarmId: r.alarm_id,
   site: r.site,
@@ -91,7 +94,8 @@ const DELIVERY_MIGRATIONS: Migration[] = [
   },
 ];
 
-export class DeliveryLog {
+/** The SQLite driver of DeliveryState: notifications.db in the data dir. */
+export class DeliveryLog implements DeliveryState {
   private db: Database.Database | undefined;
   readonly file: string;
 
@@ -119,7 +123,7 @@ export class DeliveryLog {
     this.db = undefined;
   }
 
-  get handle(): Database.Database {
+  private get handle(): Database.Database {
     if (!this.db) throw new Error('the notification log is not open');
     return this.db;
   }
@@ -128,7 +132,7 @@ export class DeliveryLog {
    * Whether a notice of this kind was already started for the alarm (at-least-once input repeats),
    * at any level, or at `level` when given.
    */
-  has(alarmId: string, event: string, reminder = 0, level?: number): boolean {
+  async has(alarmId: string, event: string, reminder = 0, level?: number): Promise<boolean> {
     return !!this.handle
       .prepare(
         `SELECT 1 FROM notifications WHERE alarm_id = ? AND event = ? AND reminder = ?${level === undefined ? '' : ' AND level = ?'} LIMIT 1`,
@@ -136,8 +140,7 @@ export class DeliveryLog {
       .get(...[alarmId, event, reminder, ...(level === undefined ? [] : [level])]);
   }
 
-  /** The route levels that heard of the alarm (a raised or escalated notice started for them). */
-  heard(alarmId: string): Array<{ routeId: string; level: number }> {
+  async heard(alarmId: string): Promise<Array<{ routeId: string; level: number }>> {
     return this.handle
       .prepare(
         "SELECT DISTINCT route_id AS routeId, level FROM notifications WHERE alarm_id = ? AND event IN ('raised', 'escalated') ORDER BY route_id, level",
@@ -145,24 +148,31 @@ export class DeliveryLog {
       .all(alarmId) as Array<{ routeId: string; level: number }>;
   }
 
-  /** When the alarm's first notice was started (escalation counts from there), if it was. */
-  firstNotice(alarmId: string): number | undefined {
+  async firstNotice(alarmId: string): Promise<number | undefined> {
     const r = this.handle
       .prepare("SELECT min(created_at) AS at FROM notifications WHERE alarm_id = ? AND event = 'raised'")
       .get(alarmId) as { at: number | null } | undefined;
     return r?.at ?? undefined;
   }
 
-  begin(r: {
-    alarmId: string;
-    site: string;
-    routeId: string;
-    url: string;
-    event: string;
-    reminder: number;
-    level?: number;
-    at: number;
-  }): number {
+  async delivered(alarmId: string, routeId: string, event: string, reminder: number, level = 1): Promise<boolean> {
+    return !!this.handle
+      .prepare(
+        "SELECT 1 FROM notifications WHERE alarm_id = ? AND route_id = ? AND event = ? AND reminder = ? AND level = ? AND status = 'delivered' LIMIT 1",
+      )
+      .get(alarmId, routeId, event, reminder, level);
+  }
+
+  async lastReminder(alarmId: string): Promise<{ reminder: number; at: number | null }> {
+    const row = this.handle
+      .prepare(
+        "SELECT reminder, created_at AS at FROM notifications WHERE alarm_id = ? AND event = 'reminder' ORDER BY reminder DESC LIMIT 1",
+      )
+      .get(alarmId) as { reminder: number; at: number } | undefined;
+    return row ?? { reminder: 0, at: null };
+  }
+
+  async begin(r: NewDelivery): Promise<number> {
     const res = this.handle
       .prepare(
         "INSERT INTO notifications (alarm_id, site, route_id, url, event, reminder, level, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
@@ -171,7 +181,7 @@ export class DeliveryLog {
     return Number(res.lastInsertRowid);
   }
 
-  attempt(id: number, a: Attempt, final: 'delivered' | 'failed' | 'pending'): void {
+  async attempt(id: number, a: Attempt, final: 'delivered' | 'failed' | 'pending'): Promise<void> {
     if (!this.db) return; // closed while a retry was in flight
     const row = this.db.prepare('SELECT attempts FROM notifications WHERE id = ?').get(id) as
       { attempts: string } | undefined;
@@ -184,17 +194,48 @@ export class DeliveryLog {
       .run(JSON.stringify(attempts), final, a.ok ? a.at : null, a.ok ? null : (a.error ?? `HTTP ${a.status}`), id);
   }
 
-  forAlarm(alarmId: string): DeliveryRow[] {
+  async forAlarm(alarmId: string): Promise<DeliveryRow[]> {
     return (
-      this.handle.prepare('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY id').all(alarmId) as Row[]
-    ).map(fromRow);
+      this.handle.prepare('SELECT * FROM notifications WHERE alarm_id = ? ORDER BY id').all(alarmId) as DeliveryDbRow[]
+    ).map(deliveryFromRow);
   }
 
-  forSite(site: string, from: number, to: number): DeliveryRow[] {
+  async forSite(site: string, from: number, to: number): Promise<DeliveryRow[]> {
     return (
       this.handle
         .prepare('SELECT * FROM notifications WHERE site = ? AND created_at >= ? AND created_at < ? ORDER BY id')
-        .all(site, from, to) as Row[]
-    ).map(fromRow);
+        .all(site, from, to) as DeliveryDbRow[]
+    ).map(deliveryFromRow);
+  }
+
+  async saveSelftest(r: SelftestRecord): Promise<void> {
+    this.handle
+      .prepare(
+        'INSERT OR REPLACE INTO selftests (id, site, trigger, user, started_at, finished_at, ok, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.id,
+        r.site,
+        r.trigger,
+        r.user,
+        Date.parse(r.startedAt),
+        Date.parse(r.finishedAt),
+        r.ok ? 1 : 0,
+        JSON.stringify(r),
+      );
+  }
+
+  async listSelftests(site: string, limit = 100): Promise<SelftestRecord[]> {
+    const rows = this.handle
+      .prepare('SELECT record FROM selftests WHERE site = ? ORDER BY started_at DESC LIMIT ?')
+      .all(site, limit) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record) as SelftestRecord);
+  }
+
+  async lastSelftestStart(site: string, trigger: SelftestTrigger): Promise<number | null> {
+    const row = this.handle
+      .prepare('SELECT max(started_at) AS t FROM selftests WHERE site = ? AND trigger = ?')
+      .get(site, trigger) as { t: number | null };
+    return row.t;
   }
 }

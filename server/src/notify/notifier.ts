@@ -2,10 +2,13 @@
 // webhook post or an e-mail through the server's SMTP relay, each delivery retried with exponential
 // backoff (1 s, 2 s, 4 s, ... up to `tries` attempts), every attempt logged with its outcome and
 // written to the delivery log. Secrets, robot keys and the relay's password never reach the log.
+// A route level that already has the notice delivered (a notice resumed after its server stopped,
+// docs/cluster.md) is not sent again.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClauseCatalogue, Logger, NotificationRoute, SiteConfig, ZoneKind } from '@hallmon/firmware-config';
 import type { StoredAlarm } from '../store/store.ts';
-import type { Attempt, DeliveryLog } from './delivery-log.ts';
+import type { DeliveryState } from '../state/state.ts';
+import type { Attempt } from './delivery-log.ts';
 import { signedDingtalkUrl } from './dingtalk-sign.ts';
 import type { Mailer } from './email.ts';
 import { body, emailBody, type NotifyEvent } from './format.ts';
@@ -18,6 +21,9 @@ export interface MailMessage {
   subject: string;
   text: string;
 }
+
+/** Sees each attempt of a delivery and whether it is final (the delivery log, a report's row). */
+export type Recorder = (at: Attempt, final: 'delivered' | 'failed' | 'pending') => void | Promise<void>;
 
 export interface RetryPolicy {
   /** Attempts per delivery (default 5). */
@@ -43,7 +49,7 @@ export interface NotifierOptions {
   sites: ReadonlyMap<string, SiteConfig>;
   catalogue: ClauseCatalogue;
   log: Logger;
-  deliveries: DeliveryLog;
+  deliveries: DeliveryState;
   /** Base URL of the dashboard for links (e.g. http://hallmon.local:8080). */
   baseUrl: () => string;
   retry?: Partial<RetryPolicy>;
@@ -106,14 +112,27 @@ export class Notifier {
    * Delivers a notice to each target (default: the first levels); resolves when each one is
    * delivered or has used its tries.
    */
-  notify(
+  async notify(
     a: StoredAlarm,
     event: NotifyEvent,
     reminder = 0,
     targets: Target[] = this.firstTargets(a),
   ): Promise<DeliveryOutcome[]> {
+    return (await this.start(a, event, reminder, targets)).outcomes;
+  }
+
+  /**
+   * Starts a notice to each target: resolves once every delivery is begun in the delivery log (or
+   * skipped, delivered before), with `outcomes` resolving when each is delivered or has used its tries.
+   */
+  async start(
+    a: StoredAlarm,
+    event: NotifyEvent,
+    reminder = 0,
+    targets: Target[] = this.firstTargets(a),
+  ): Promise<{ outcomes: Promise<DeliveryOutcome[]> }> {
     const site = this.opts.sites.get(a.site);
-    if (!site) return Promise.resolve([]);
+    if (!site) return { outcomes: Promise.resolve([]) };
     const base = {
       site: { id: site.id, name: site.name, timezone: site.timezone },
       clauseTitle: this.clauseTitles.get(a.clause) ?? a.clause,
@@ -121,10 +140,25 @@ export class Notifier {
       link: `${this.opts.baseUrl()}/#/alarms/${site.id}`,
       ...(reminder ? { reminder } : {}),
     };
-    const p = Promise.all(targets.map((t) => this.deliver(t, a, event, reminder, { ...base, level: t.level })));
+    const begun = Promise.all(targets.map((t) => this.begin(t, a, event, reminder)));
+    this.track(begun);
+    const rows = await begun;
+    const outcomes = Promise.all(
+      targets.map((t, i) => {
+        const row = rows[i]!;
+        return typeof row === 'number'
+          ? this.deliver(row, t, a, event, { ...base, level: t.level })
+          : Promise.resolve(row);
+      }),
+    );
+    this.track(outcomes);
+    return { outcomes };
+  }
+
+  /** Waited for by stop(). */
+  private track(p: Promise<unknown>): void {
     this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p));
-    return p;
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
   }
 
   /** Where a target's notices go, as shown and stored (no secret, no key, no password). */
@@ -152,23 +186,38 @@ export class Notifier {
     return postJson(signed, payload, this.retry.timeoutMs);
   }
 
-  private deliver(
+  /**
+   * The delivery log row of one target's notice, or the outcome of a target that already has it
+   * delivered (a notice taken over from a server that stopped mid-way: it is not sent again).
+   */
+  private async begin(
     t: Target,
     a: StoredAlarm,
     event: NotifyEvent,
     reminder: number,
-    ctx: Parameters<typeof body>[3],
-  ): Promise<DeliveryOutcome> {
-    const row = this.opts.deliveries.begin({
+  ): Promise<number | DeliveryOutcome> {
+    const shown = this.shown(t);
+    if (await this.opts.deliveries.delivered(a.id, t.route.id, event, reminder, t.level))
+      return { routeId: t.route.id, level: t.level, url: shown, delivered: true, attempts: 0 };
+    return this.opts.deliveries.begin({
       alarmId: a.id,
       site: a.site,
       routeId: t.route.id,
-      url: this.shown(t),
+      url: shown,
       event,
       reminder,
       level: t.level,
       at: (this.opts.now ?? Date.now)(),
     });
+  }
+
+  private deliver(
+    row: number,
+    t: Target,
+    a: StoredAlarm,
+    event: NotifyEvent,
+    ctx: Parameters<typeof body>[3],
+  ): Promise<DeliveryOutcome> {
     return this.retrying(
       t,
       () => this.attempt(t, a, event, ctx),
@@ -187,7 +236,7 @@ export class Notifier {
     route: NotificationRoute,
     message: { webhook: unknown; mail: MailMessage },
     what: Record<string, unknown>,
-    record?: (at: Attempt, final: 'delivered' | 'failed' | 'pending') => void,
+    record?: Recorder,
   ): Promise<DeliveryOutcome> {
     const t = routeLevels(route)[0]!;
     const send = () => (route.format === 'email' ? this.mail(t, message.mail) : this.post(t, message.webhook));
@@ -202,18 +251,25 @@ export class Notifier {
     t: Target,
     send: () => Promise<Attempt>,
     what: Record<string, unknown>,
-    record?: (at: Attempt, final: 'delivered' | 'failed' | 'pending') => void,
+    record?: Recorder,
     site?: string,
   ): Promise<DeliveryOutcome> {
     const route = t.route;
     const shown = this.shown(t);
     const log = this.opts.log;
+    const note = async (at: Attempt, final: 'delivered' | 'failed' | 'pending') => {
+      try {
+        await record?.(at, final);
+      } catch (err) {
+        log.error({ ...what, route: route.id, err: (err as Error).message }, 'could not record a delivery attempt');
+      }
+    };
     let last: string | undefined;
     for (let i = 1; i <= this.retry.tries; i++) {
       if (this.abort.signal.aborted) break;
       const at = await send();
       const final = at.ok ? 'delivered' : i === this.retry.tries ? 'failed' : 'pending';
-      record?.(at, final);
+      await note(at, final);
       const fields = { ...what, route: route.id, url: shown, attempt: i, of: this.retry.tries, status: at.status };
       if (at.ok) {
         if (site !== undefined) this.opts.onOutcome?.(site, true);
@@ -236,7 +292,7 @@ export class Notifier {
       }
     }
     if (this.abort.signal.aborted) {
-      record?.({ at: Date.now(), ok: false, error: 'server stopped before delivery' }, 'failed');
+      await note({ at: Date.now(), ok: false, error: 'server stopped before delivery' }, 'failed');
       last = 'server stopped before delivery';
     }
     if (site !== undefined) this.opts.onOutcome?.(site, false);

@@ -8,7 +8,7 @@ import { join, relative, sep } from 'node:path';
 import type { DeviceProfile, SiteConfig } from '@hallmon/firmware-config';
 import type { Scorecard } from '@hallmon/contract';
 import type { Store } from '../store/store.ts';
-import type { SealStore } from '../seal/seal-store.ts';
+import type { SealState } from '../state/state.ts';
 import type { EvidenceService } from '../evidence/service.ts';
 import { writePack } from '../evidence/pack.ts';
 import { districtPdf } from '../scorecard/district-pdf.ts';
@@ -21,7 +21,7 @@ export interface BuildDeps {
   store: Store;
   sites: ReadonlyMap<string, SiteConfig>;
   profiles: Map<string, DeviceProfile>;
-  seals?: SealStore;
+  seals?: SealState;
   keys?: SigningKeys;
   /** `${dataDir}/reports`. */
   root: string;

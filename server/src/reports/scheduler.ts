@@ -19,7 +19,7 @@ import type {
 import type { Report } from '@hallmon/contract';
 import type { Store } from '../store/store.ts';
 import type { EvidenceService } from '../evidence/service.ts';
-import { SealStore } from '../seal/seal-store.ts';
+import type { SealState } from '../state/state.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { safeUrl } from '../notify/safe-url.ts';
 import { buildReport } from './builder.ts';
@@ -38,6 +38,13 @@ export interface ReportSchedulerOptions {
   svc: EvidenceService;
   notifier: Pick<Notifier, 'sendTo'>;
   links: ReportLinks;
+  /** The state backend's day seals: a site's pack seals its closed days and cites their links. */
+  seals?: SealState;
+  /**
+   * Whether the schedule is this server's to run now (in a group, the owner of the server-wide
+   * duties, so a plan is built and sent once); default always. Builds asked for by hand run anyway.
+   */
+  owns?: () => boolean;
   /** The sites' signing keys: a site's pack is signed with its key. */
   keys?: SigningKeys;
   /** Absolute base of the links sent to routes (the server's public URL). */
@@ -56,7 +63,6 @@ export class ReportScheduler {
   readonly db: ReportDb;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
-  private seals: SealStore | undefined;
   private work: Promise<void> = Promise.resolve();
   private building = false;
   private since = 0;
@@ -69,8 +75,6 @@ export class ReportScheduler {
 
   start(): void {
     this.db.open();
-    this.seals = new SealStore(this.o.dataDir);
-    this.seals.open();
     this.since = Number(this.db.meta('since', () => String(this.now())));
     this.stopped = false;
     this.tick();
@@ -83,12 +87,12 @@ export class ReportScheduler {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.work.catch(() => undefined);
-    this.seals?.close();
     this.db.close();
   }
 
   /** Checks the schedule: queues what is due and starts the builds. Returns when the builds queued so far end. */
   tick(): Promise<void> {
+    if (this.o.owns && !this.o.owns()) return this.drain();
     const now = this.now();
     for (const plan of this.o.schedule.plans) {
       if (plan.enabled === false) continue;
@@ -192,7 +196,7 @@ export class ReportScheduler {
           sites: this.o.sites,
           profiles: this.o.profiles,
           root: join(this.o.dataDir, 'reports'),
-          ...(this.seals ? { seals: this.seals } : {}),
+          ...(this.o.seals ? { seals: this.o.seals } : {}),
           ...(this.o.keys ? { keys: this.o.keys } : {}),
         },
         (phase, f) => {

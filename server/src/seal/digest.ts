@@ -22,7 +22,7 @@ import { auditSealText, recordsSealText } from './canonical.ts';
 
 /** What a day seal reads of the audit trail: the site's and the server-wide entries of [start, end). */
 export interface AuditSource {
-  forSeal(site: string, start: number, end: number): AuditRecord[];
+  forSeal(site: string, start: number, end: number): Promise<AuditRecord[]>;
 }
 
 export const GENESIS = '0'.repeat(64);
@@ -145,14 +145,14 @@ export async function recordsDigest(
 }
 
 /** Format-4 audit digest: the day's audit-trail entries of the site and server-wide (auditSealText). */
-export function auditDigest(
+export async function auditDigest(
   audit: AuditSource,
   siteId: string,
   schedule: Schedule,
   day: string,
-): { digest: string; entries: number } {
+): Promise<{ digest: string; entries: number }> {
   const { start, end } = dayRange(schedule, day);
-  const entries = audit.forSeal(siteId, start, end);
+  const entries = await audit.forSeal(siteId, start, end);
   const digest = createHash('sha256')
     .update(`hallmon-day-audit-v1\n${siteId}\n${day}\n`)
     .update(auditSealText(entries))
@@ -175,7 +175,7 @@ export async function dayDigests(
   const raw = await rawDigest(store, site, profiles, schedule, day);
   const roll = await rollupDigest(store, site, profiles, schedule, day);
   const rec = await recordsDigest(store, site, schedule, day);
-  const trail = audit ? auditDigest(audit, site.id, schedule, day) : undefined;
+  const trail = audit ? await auditDigest(audit, site.id, schedule, day) : undefined;
   return {
     ...raw,
     rollupDigest: roll.digest,

@@ -9,7 +9,7 @@ import { nextDay, type DeviceProfile, type SiteConfig } from '@hallmon/firmware-
 import type { Store } from '../store/store.ts';
 import { siteSchedule } from '../evidence/period.ts';
 import { chainLink, dayDigestV1, dayDigests, GENESIS, siteSeries } from './digest.ts';
-import type { SealStore } from './seal-store.ts';
+import type { SealState } from '../state/state.ts';
 
 export interface SealOptions {
   /** A day counts as closed this many hours after its end. Default 48. */
@@ -64,7 +64,7 @@ export async function firstDataDay(
 
 export async function sealDays(
   store: Store,
-  seals: SealStore,
+  seals: SealState,
   site: SiteConfig,
   profiles: Map<string, DeviceProfile>,
   uptoDay: string,
@@ -75,15 +75,15 @@ export async function sealDays(
   const closedMs = (opts.closedAfterH ?? 48) * 3_600_000;
   const result: SealResult = { sealed: [], changed: [] };
   const isClosed = (day: string) => schedule.dayInfo(schedule.dayStart(day)).end + closedMs <= now;
-  const last = seals.last(site.id);
+  const last = await seals.last(site.id);
   if (opts.recheck) {
-    const firstSeal = seals.first(site.id);
+    const firstSeal = await seals.first(site.id);
     if (firstSeal)
-      for (const s of seals.range(site.id, opts.fromDay ?? firstSeal.day, uptoDay)) {
+      for (const s of await seals.range(site.id, opts.fromDay ?? firstSeal.day, uptoDay)) {
         if (s.rollupDigest === null) {
           const d = await dayDigestV1(store, site, profiles, schedule, s.day);
           if (d.digest !== s.digest) {
-            seals.noteLate(site.id, s.day, { digest: d.digest }, now);
+            await seals.noteLate(site.id, s.day, { digest: d.digest }, now);
             result.changed.push(s.day);
           }
           continue;
@@ -99,7 +99,7 @@ export async function sealDays(
           records !== s.recordsDigest ||
           audit !== s.auditDigest
         ) {
-          seals.noteLate(
+          await seals.noteLate(
             site.id,
             s.day,
             { digest: d.digest, rollupDigest: d.rollupDigest, recordsDigest: records, auditDigest: audit },
@@ -122,7 +122,7 @@ export async function sealDays(
   for (; day <= uptoDay && isClosed(day); day = nextDay(day)) {
     const d = await dayDigests(store, site, profiles, schedule, day, seals.audit);
     const chain = chainLink(prev, d.digest, d.rollupDigest, d.recordsDigest, d.auditDigest);
-    seals.insert({
+    await seals.insert({
       site: site.id,
       day,
       digest: d.digest,
@@ -136,7 +136,7 @@ export async function sealDays(
       alarms: d.alarms,
       sealedAt: now,
     });
-    prev = seals.get(site.id, day)!.chain;
+    prev = (await seals.get(site.id, day))!.chain;
     result.sealed.push(day);
     opts.onDay?.(day);
   }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { addColumns, MigrationError, migrate, type Migration } from '@hallmon/firmware-config';
 import { AuditLog } from '../audit/audit-log.ts';
+import type { LateDigests, NewSeal, SealState } from '../state/state.ts';
 
 export interface SealRow {
   site: string;
@@ -39,7 +40,8 @@ export interface SealRow {
   lateAuditDigest: string | null;
 }
 
-interface Row {
+/** A seals row as both drivers store it. */
+export interface SealDbRow {
   site: string;
   day: string;
   digest: string;
@@ -108,7 +110,7 @@ const SEAL_MIGRATIONS: Migration[] = [
   },
 ];
 
-const fromRow = (r: Row): SealRow => ({
+export const sealFromRow = (r: SealDbRow): SealRow => ({
   site: r.site,
   day: r.day,
   digest: r.digest,
@@ -128,7 +130,8 @@ const fromRow = (r: Row): SealRow => ({
   lateAuditDigest: r.late_audit_digest ?? null,
 });
 
-export class SealStore {
+/** The SQLite driver of SealState: seals.db in the data dir (with that dir's audit.db). */
+export class SealStore implements SealState {
   readonly file: string;
   private db: Database.Database | undefined;
   private trail: AuditLog | undefined;
@@ -179,48 +182,34 @@ export class SealStore {
     return this.db;
   }
 
-  get(site: string, day: string): SealRow | undefined {
-    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? AND day = ?').get(site, day) as Row | undefined;
-    return r ? fromRow(r) : undefined;
+  async get(site: string, day: string): Promise<SealRow | undefined> {
+    const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? AND day = ?').get(site, day) as
+      SealDbRow | undefined;
+    return r ? sealFromRow(r) : undefined;
   }
 
-  last(site: string): SealRow | undefined {
+  async last(site: string): Promise<SealRow | undefined> {
     const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day DESC LIMIT 1').get(site) as
-      Row | undefined;
-    return r ? fromRow(r) : undefined;
+      SealDbRow | undefined;
+    return r ? sealFromRow(r) : undefined;
   }
 
-  first(site: string): SealRow | undefined {
+  async first(site: string): Promise<SealRow | undefined> {
     const r = this.conn().prepare('SELECT * FROM seals WHERE site = ? ORDER BY day ASC LIMIT 1').get(site) as
-      Row | undefined;
-    return r ? fromRow(r) : undefined;
+      SealDbRow | undefined;
+    return r ? sealFromRow(r) : undefined;
   }
 
-  range(site: string, fromDay: string, toDay: string): SealRow[] {
+  async range(site: string, fromDay: string, toDay: string): Promise<SealRow[]> {
     return (
       this.conn()
         .prepare('SELECT * FROM seals WHERE site = ? AND day >= ? AND day <= ? ORDER BY day')
-        .all(site, fromDay, toDay) as Row[]
-    ).map(fromRow);
+        .all(site, fromDay, toDay) as SealDbRow[]
+    ).map(sealFromRow);
   }
 
   /** Inserts a seal; an existing one is kept (first sealed value wins). Returns whether it went in. */
-  insert(
-    s: Omit<
-      SealRow,
-      | 'lateDigest'
-      | 'lateAt'
-      | 'lateRollupDigest'
-      | 'lateRecordsDigest'
-      | 'lateAuditDigest'
-      | 'rollupDigest'
-      | 'recordsDigest'
-      | 'records'
-      | 'auditDigest'
-      | 'auditEntries'
-    > &
-      Partial<Pick<SealRow, 'rollupDigest' | 'recordsDigest' | 'records' | 'auditDigest' | 'auditEntries'>>,
-  ): boolean {
+  async insert(s: NewSeal): Promise<boolean> {
     return (
       this.conn()
         .prepare(
@@ -244,12 +233,7 @@ export class SealStore {
   }
 
   /** Records a differing recomputation of a sealed day beside its seal (the seal itself stays). */
-  noteLate(
-    site: string,
-    day: string,
-    late: { digest: string; rollupDigest?: string | null; recordsDigest?: string | null; auditDigest?: string | null },
-    at: number,
-  ): void {
+  async noteLate(site: string, day: string, late: LateDigests, at: number): Promise<void> {
     this.conn()
       .prepare(
         'UPDATE seals SET late_digest = ?, late_rollup_digest = ?, late_records_digest = ?, late_audit_digest = ?, late_at = ? WHERE site = ? AND day = ?',

@@ -1,16 +1,18 @@
 // The server's background sealer: once at start and then every hour, seals each site's closed
-// days into the hash chain (seal-days.ts). The lead starts it beside the store in server.ts:
-//   const sealer = new Sealer({ store, dataDir, sites, profiles, log }); sealer.start(); ... await sealer.stop();
+// days into the hash chain (seal-days.ts), into the state backend's seals. In a server group each
+// server seals only the sites whose duty lease it holds (`owns`).
 import type { DeviceProfile, Logger, SiteConfig } from '@hallmon/firmware-config';
 import type { Store } from '../store/store.ts';
 import { siteSchedule } from '../evidence/period.ts';
-import { SealStore } from './seal-store.ts';
 import { sealDays } from './seal-days.ts';
+import type { SealState } from '../state/state.ts';
 
 export interface SealerOptions {
   store: Store;
-  dataDir: string;
+  seals: SealState;
   sites: ReadonlyMap<string, SiteConfig>;
+  /** Whether this server seals the site now (default: every site). */
+  owns?: (site: string) => boolean;
   profiles: Map<string, DeviceProfile>;
   log: Logger;
   everyMs?: number;
@@ -20,14 +22,11 @@ export interface SealerOptions {
 export class Sealer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private seals: SealStore | undefined;
   private stopped = false;
 
   constructor(private readonly o: SealerOptions) {}
 
   start(): void {
-    this.seals = new SealStore(this.o.dataDir);
-    this.seals.open();
     this.stopped = false;
     this.kick();
     this.timer = setInterval(() => this.kick(), this.o.everyMs ?? 3_600_000);
@@ -42,10 +41,11 @@ export class Sealer {
 
   private async pass(): Promise<void> {
     for (const site of this.o.sites.values()) {
-      if (this.stopped || !this.seals) return;
+      if (this.stopped) return;
+      if (this.o.owns && !this.o.owns(site.id)) continue;
       try {
         const today = siteSchedule(site).day(Date.now());
-        const r = await sealDays(this.o.store, this.seals, site, this.o.profiles, today, {
+        const r = await sealDays(this.o.store, this.o.seals, site, this.o.profiles, today, {
           closedAfterH: this.o.closedAfterH,
         });
         if (r.sealed.length)
@@ -64,7 +64,5 @@ export class Sealer {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
-    this.seals?.close();
-    this.seals = undefined;
   }
 }

@@ -24,7 +24,7 @@ import {
   rollupDigest,
   type AuditSource,
 } from './digest.ts';
-import type { SealStore } from './seal-store.ts';
+import type { SealState } from '../state/state.ts';
 
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const ManifestSchema = Type.Object({
@@ -89,7 +89,7 @@ export interface VerifyResult {
 export interface VerifyOptions {
   site: SiteConfig;
   profiles: Map<string, DeviceProfile>;
-  seals?: SealStore;
+  seals?: SealState;
   /** The audit trail to recompute format-4 days from; default the seal table's (the same data dir). */
   audit?: AuditSource;
   onDay?: (i: number, n: number) => void;
@@ -169,7 +169,7 @@ export async function verifyPack(packDir: string, store: Store, o: VerifyOptions
       schedule.dayStart(h.day) < rawFrom,
       cutText,
     );
-    const sealed = o.seals?.get(m.site, h.day);
+    const sealed = await o.seals?.get(m.site, h.day);
     if (check !== 'altered' && sealed && sealed.chain !== h.chain) {
       check = 'altered';
       problem = "the pack's chain link differs from the server's seal of that day";
@@ -227,7 +227,7 @@ async function checkDay(
       );
   }
   if (h.auditDigest !== undefined && o.audit) {
-    const a = auditDigest(o.audit, o.site.id, schedule, h.day);
+    const a = await auditDigest(o.audit, o.site.id, schedule, h.day);
     const was = h.auditEntries === undefined ? '' : `, ${h.auditEntries} when packed`;
     if (a.digest !== h.auditDigest)
       problems.push(

@@ -1,15 +1,17 @@
 // Publishes each sealed day outside the hall's data folder (docs/evidence.md "Signatures and
 // published digests"): every minute it signs, with the site's Ed25519 key, the chain link of each
-// day sealed since (seals.db, whatever sealed it: the server, a pack, the backfill), keeps the
-// signed record in `${dataDir}/published.db`, and posts the records to every target (a district
-// server's POST /api/digests, or any receiver of the same JSON) until each answers 2xx: at least
-// once, batches of up to 100, retried with a growing pause. A target that refuses a day as
-// conflicting (409) is told no more about it: that refusal is the alarm, and it is logged.
+// day sealed since (the state backend's seals, whatever sealed them: the server, a pack, the
+// backfill), keeps the signed record in `${dataDir}/published.db`, and posts the records to every
+// target (a district server's POST /api/digests, or any receiver of the same JSON) until each
+// answers 2xx: at least once, batches of up to 100, retried with a growing pause. A target that
+// refuses a day as conflicting (409) is told no more about it: that refusal is the alarm, and it
+// is logged. In a server group only the owner of the server-wide duties publishes (docs/cluster.md).
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { nextDay, type Logger, type SiteConfig } from '@hallmon/firmware-config';
 import type { PublishedDigest } from '@hallmon/contract';
-import type { SealRow, SealStore } from '../seal/seal-store.ts';
+import type { SealRow } from '../seal/seal-store.ts';
+import type { SealState } from '../state/state.ts';
 import { safeUrl } from '../notify/safe-url.ts';
 import { dayLinkText, type SigningKeys } from './keys.ts';
 import type { Migration } from '@hallmon/firmware-config';
@@ -18,8 +20,10 @@ import { openMigrated } from '../util/sqlite-open.ts';
 export interface PublisherOptions {
   dataDir: string;
   sites: ReadonlyMap<string, SiteConfig>;
-  seals: SealStore;
+  seals: Pick<SealState, 'first' | 'range'>;
   keys: SigningKeys;
+  /** Whether this server publishes now (in a group, the owner of the server-wide duties); default always. */
+  owns?: () => boolean;
   /** Where the records go (absolute http(s) URLs); none: they are only signed and kept. */
   targets: readonly string[];
   log: Logger;
@@ -115,22 +119,23 @@ export class DigestPublisher {
   }
 
   private async run(): Promise<void> {
+    if (this.o.owns && !this.o.owns()) return;
     try {
-      this.signNew();
+      await this.signNew();
       for (const target of this.o.targets) await this.send(target);
     } catch (err) {
       this.o.log.warn({ err: (err as Error).message }, 'publishing day digests failed; the next pass tries again');
     }
   }
 
-  private signNew(): void {
+  private async signNew(): Promise<void> {
     const d = this.d;
     const now = this.now();
     for (const site of this.o.sites.keys()) {
       const last = d.prepare('SELECT MAX(day) AS day FROM signed WHERE site = ?').get(site) as { day: string | null };
-      const from = last.day ? nextDay(last.day) : (this.o.seals.first(site)?.day ?? null);
+      const from = last.day ? nextDay(last.day) : ((await this.o.seals.first(site))?.day ?? null);
       if (from === null) continue;
-      const fresh = this.o.seals.range(site, from, '9999-12-31');
+      const fresh = await this.o.seals.range(site, from, '9999-12-31');
       if (!fresh.length) continue;
       d.transaction(() => {
         for (const s of fresh) {

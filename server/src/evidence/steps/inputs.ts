@@ -13,7 +13,7 @@ import {
 } from '@hallmon/firmware-config';
 import { RuleEngine, type RuleInstance, type Schedule } from '@hallmon/rules';
 import type { Store } from '../../store/store.ts';
-import type { AuditLog } from '../../audit/audit-log.ts';
+import type { AuditState } from '../../state/state.ts';
 import { periodBound, periodDays, siteSchedule, type DaySpan } from '../period.ts';
 import type { EvidenceMethod } from '../sensor-pass.ts';
 import type { EvidenceVisit, FollowupOutcome, Progress } from '../types.ts';
@@ -44,7 +44,7 @@ export interface EvidenceInput {
    */
   visits?: EvidenceVisit[];
   /** The data dir's audit trail: the site's entries of the period go into the pack (none without). */
-  audit?: Pick<AuditLog, 'list'>;
+  audit?: Pick<AuditState, 'list'>;
   /** 'rollup-first' (default) or 'full-replay' (every minute through the engine: the reference). */
   method?: EvidenceMethod;
   /** How much was replayed (benchmarks, the CLI's --verbose). */

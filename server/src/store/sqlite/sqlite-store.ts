@@ -69,7 +69,7 @@ interface EventRow {
   detail: string | null;
 }
 
-interface AlarmRow {
+export interface AlarmRow {
   id: string;
   site: string;
   clause: string;
@@ -763,7 +763,7 @@ function eventFromRow(r: EventRow): StoredEvent {
   return e;
 }
 
-function alarmParams(a: StoredAlarm) {
+export function alarmParams(a: StoredAlarm) {
   return {
     id: a.id,
     site: a.site,
@@ -785,7 +785,7 @@ function alarmParams(a: StoredAlarm) {
   };
 }
 
-function alarmFromRow(r: AlarmRow): StoredAlarm {
+export function alarmFromRow(r: AlarmRow): StoredAlarm {
   const a: StoredAlarm = {
     id: r.id,
     site: r.site,
