@@ -224,13 +224,15 @@ test(
     );
     assert.equal(door.severity, 'warning');
     // Mains lost on the Modbus UPS: one status bit (7, utility fail) read as two metrics.
+    let cutAt = 0;
     const mains = await flip(
       'mains (modbus)',
       () => {
         ups.mains_ok = 0;
         ups.ups_on_battery = 1;
         ups.ups_runtime_min = 23;
-        return Date.now();
+        cutAt = Date.now();
+        return cutAt;
       },
       'mr-ups-1',
       'mains_ok',
@@ -240,9 +242,10 @@ test(
     );
     assert.equal(mains.severity, 'critical');
     assert.match(mains.message, /UPS 预计续航 41 分钟/, 'the estimate before the cut');
+    // The same cut set the on-battery bit: counted from that instant, not from now.
     await flip(
       'on battery (modbus)',
-      () => Date.now() - 2 * POLL_MS,
+      () => cutAt,
       'mr-ups-1',
       'ups_on_battery',
       1,
