@@ -2,7 +2,8 @@
 // PostgreSQL state, each with its embedded broker. Started at once, one seeds the configuration and
 // the other finds it; a site changed through either server's API is applied by the other (its
 // /api/config, its live site map); a gateway credential made through one logs in to the other's
-// broker, and revoking it through the first disconnects the client from the second.
+// broker, and revoking it through the first disconnects the client from the second; `hallmon config`
+// and `hallmon credential` with --state change the group's configuration, applied by both.
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
 import mqtt from 'mqtt';
@@ -10,15 +11,18 @@ import type { ConfigSite, CredentialInfo, NewCredentialAnswer } from '@hallmon/c
 import { startTestServer, type TestServer } from '../helpers/server-process.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { run as configCli } from '../../server/src/config-cli.ts';
+import { run as credentialCli } from '../../server/src/credential-cli.ts';
 
 let pg: TestPostgres;
 let a: TestServer;
 let b: TestServer;
 let tokens: { a: string; b: string };
+let state: string;
 
 beforeAll(async () => {
   pg = await startPostgres();
-  const state = await pg.createDatabase('config_group');
+  state = await pg.createDatabase('config_group');
   [a, b] = await Promise.all([startTestServer({ state }), startTestServer({ state })]);
   tokens = { a: await a.login(), b: await b.login() };
 }, 120_000);
@@ -146,4 +150,42 @@ test("a credential made through one server logs in to the other's broker; revoke
   } finally {
     await client.endAsync(true);
   }
+});
+
+test('hallmon config and hallmon credential with --state change the configuration of both servers', async () => {
+  const lines: string[] = [];
+  const out = (l: string) => void lines.push(l);
+  const cur = (await a.config.store.current('demo'))!.version;
+  assert.equal(await configCli(['list', '--state', state], out), 0);
+  assert.ok(
+    lines.some((l) => l.startsWith('demo') && l.includes(` v${cur} `)),
+    lines.join('\n'),
+  );
+  lines.length = 0;
+  assert.equal(
+    await configCli(['rollback', '--site', 'demo', '--version', '1', '--note', 'back', '--state', state], out),
+    0,
+  );
+  assert.deepEqual(lines, [`site demo: version ${cur + 1} has the content of version 1`]);
+  for (const s of [a, b])
+    await waitFor(() => s.config.live.version('demo')?.version === cur + 1, 'both servers at the rolled-back version');
+  assert.equal(a.config.live.sites.get('demo')!.renotifyAfterS, 900);
+  assert.equal(b.config.live.sites.get('demo')!.openingHours[0]!.from, '09:00');
+  assert.equal((await b.config.store.current('demo'))!.actor.startsWith('cli:'), true);
+
+  lines.length = 0;
+  assert.equal(await credentialCli(['new', '--site', 'other', '--username', 'other-cli-gw', '--state', state], out), 0);
+  const id = /\((cred-[0-9a-f]+)\)/.exec(lines[0]!)?.[1];
+  assert.ok(id, lines.join('\n'));
+  for (const s of [a, b])
+    await waitFor(
+      () => s.config.live.activeCredentials().some((c) => c.id === id),
+      'both servers holding the credential made on the command line',
+    );
+  assert.equal(await credentialCli(['revoke', id, '--state', state], out), 0);
+  for (const s of [a, b])
+    await waitFor(
+      () => !s.config.live.activeCredentials().some((c) => c.id === id),
+      'both servers dropping the credential revoked on the command line',
+    );
 });
