@@ -151,8 +151,8 @@ export async function run(argv: string[]): Promise<number> {
     const signals = scenario.signals(site, seed, { from: realClock.now(), incidentAt: realClock.now() + 45_000 });
     const serial = await startSerialDevices({ dir: join(dataDir, 'pty'), site, signals, clock: realClock });
     stops.push(() => serial.stop());
-    site = placeDevices(server, site, serial.edgeConfig, devicePort);
-    ensureDeviceCredentials(server, site);
+    site = await placeDevices(server, site, serial.edgeConfig, devicePort);
+    await ensureDeviceCredentials(server, site);
 
     const edge: EdgeChild = await startEdgeChild(
       {
@@ -269,16 +269,16 @@ function demoAdminPassword(dataDir: string): string {
  * simulated transmitters at their unit ids, each sound level meter's port, and the edge's device
  * port. Unchanged on a restart with the same folder and ports (then no new version is made).
  */
-function placeDevices(
+async function placeDevices(
   server: RunningServer,
   site: SiteConfig,
   serial: Pick<EdgeConfig, 'buses' | 'serialMeters'>,
   devicePort: number,
-): LoadedSite {
+): Promise<LoadedSite> {
   const bus = serial.buses?.[0];
   const units = new Map(bus?.devices.map((d) => [d.id, d.unitId]) ?? []);
   const meters = new Map(serial.serialMeters?.map((m) => [m.id, m]) ?? []);
-  server.config.editor.edit(
+  await server.config.editor.edit(
     site.id,
     (s) => {
       s.edge = {
@@ -301,22 +301,24 @@ function placeDevices(
     'demo',
     { note: "the demo's simulated devices" },
   );
-  server.config.live.refresh();
+  await server.config.live.refresh();
   return server.config.live.sites.get(site.id)!;
 }
 
 /** A device credential with the demo's documented secret for every MQTT device that has none. */
-function ensureDeviceCredentials(server: RunningServer, site: SiteConfig): void {
+async function ensureDeviceCredentials(server: RunningServer, site: SiteConfig): Promise<void> {
   const profiles = loadProfiles();
   const have = new Set(
-    server.config.store.credentials({ site: site.id, active: true }).flatMap((c) => (c.device ? [c.device] : [])),
+    (await server.config.store.credentials({ site: site.id, active: true })).flatMap((c) =>
+      c.device ? [c.device] : [],
+    ),
   );
   for (const z of site.zones)
     for (const d of z.devices)
       if (profiles.get(d.profile)?.transport === 'mqtt' && !have.has(d.id))
-        server.config.editor.newCredential(
+        await server.config.editor.newCredential(
           { site: site.id, device: d.id, secret: DEMO_DEVICE_SECRET, note: 'demo device' },
           'demo',
         );
-  server.config.live.refresh();
+  await server.config.live.refresh();
 }

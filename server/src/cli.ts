@@ -25,9 +25,9 @@ export async function run(argv: string[]): Promise<number> {
   out(
     `state          ${server.state.kind === 'postgres' ? `PostgreSQL ${server.state.where}` : `SQLite files in ${opts.dataDir}`}`,
   );
-  const versions = [...server.config.store.latest().values()].filter((v) => !v.deleted);
+  const versions = [...(await server.config.store.latest()).values()].filter((v) => !v.deleted);
   out(
-    `sites          ${versions.map((v) => `${v.site} v${v.version}`).join(', ') || 'none'}  (kept in ${server.config.store.file}; change them in the dashboard or with hallmon config)`,
+    `sites          ${versions.map((v) => `${v.site} v${v.version}`).join(', ') || 'none'}  (kept in ${server.config.store.where}; change them in the dashboard or with hallmon config)`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -18,6 +18,7 @@ import {
 } from '@hallmon/firmware-config';
 import { EditorError } from './config/config-editor.ts';
 import { openConfig } from './config/open-store.ts';
+import { STATE_FLAG, stateFlag } from './state/index.ts';
 
 const ACTIONS = ['list', 'history', 'export', 'import', 'rollback'] as const;
 
@@ -30,10 +31,14 @@ export const spec: CommandSpec = {
     '       hallmon config export --site S [--format json|yaml] [--version N] [--out FILE]',
     '       hallmon config import FILE... [--note TEXT]',
     '       hallmon config rollback --site S --version N [--note TEXT]',
-    "       (every form takes --data-dir DIR, the server's data folder)",
+    "       (every form takes --data-dir DIR, the server's data folder, or --state URL, a group's PostgreSQL)",
   ].join('\n'),
   flags: {
     'data-dir': { type: 'string', arg: 'DIR', help: "the server's data folder", default: './data/server' },
+    state: {
+      ...STATE_FLAG,
+      help: "the server group's PostgreSQL state (postgres://user:pass@host:5432/db) instead of config.db in --data-dir",
+    },
     site: { type: 'string', arg: 'S', help: 'the site' },
     version: { type: 'string', arg: 'N', help: 'a version of the site (history lists them)' },
     format: { type: 'string', arg: 'F', help: 'export as json or yaml', default: 'json' },
@@ -65,17 +70,17 @@ export async function run(
     if (!s) throw new UsageError(`hallmon config ${action} needs --site S`);
     return s;
   };
-  const cfg = openConfig(String(f['data-dir']));
+  const cfg = await openConfig(String(f['data-dir']), stateFlag(f));
   try {
     switch (action) {
       case 'list':
-        for (const v of cfg.store.latest().values())
+        for (const v of (await cfg.store.latest()).values())
           out(
             `${v.site.padEnd(24)} v${String(v.version).padEnd(4)} ${v.deleted ? 'REMOVED ' : ''}${toIso(v.ts)} ${v.actor}  ${v.config.name}`,
           );
         return 0;
       case 'history': {
-        const h = cfg.store.history(site());
+        const h = await cfg.store.history(site());
         if (!h.length) throw new EditorError('unknown', `unknown site "${str('site')}"`);
         for (const v of h)
           out(
@@ -86,13 +91,12 @@ export async function run(
       case 'export': {
         const id = site();
         const n = intFlag(f, 'version', 1, 1e9);
-        const v = n ? cfg.store.version(id, n) : cfg.editor.live(id);
+        const v = n ? await cfg.store.version(id, n) : await cfg.editor.live(id);
         if (!v) throw new EditorError('unknown', `site "${id}" has no version ${n}`);
         const format = str('format') ?? 'json';
         if (format !== 'json' && format !== 'yaml')
           throw new UsageError(`--format must be json or yaml (got "${format}")`);
-        const gw = cfg.store
-          .credentials({ site: id, active: true })
+        const gw = (await cfg.store.credentials({ site: id, active: true }))
           .filter((c) => c.device === null)
           .sort((a, b) => a.createdAt - b.createdAt)[0];
         const text = formatDataFile(
@@ -109,7 +113,7 @@ export async function run(
       case 'import': {
         if (!args.length) throw new UsageError('hallmon config import needs one or more site files');
         for (const file of args.map((a) => resolve(a))) {
-          const v = cfg.editor.import(readDataFile(file), file, cfg.actor, 'import', {
+          const v = await cfg.editor.import(readDataFile(file), file, cfg.actor, 'import', {
             note: str('note') ?? `from ${file}`,
           });
           out(v ? `site ${v.site}: version ${v.version} (${v.summary})` : `${file}: no change`);
@@ -120,7 +124,7 @@ export async function run(
         const id = site();
         const n = intFlag(f, 'version', 1, 1e9);
         if (!n) throw new UsageError('hallmon config rollback needs --version N (hallmon config history lists them)');
-        const v = cfg.editor.rollback(id, n, cfg.actor, { note: str('note') ?? null });
+        const v = await cfg.editor.rollback(id, n, cfg.actor, { note: str('note') ?? null });
         out(`site ${id}: version ${v.version} has the content of version ${n}${v.deleted ? ' (removed)' : ''}`);
         return 0;
       }
@@ -133,6 +137,6 @@ export async function run(
     }
     throw err;
   } finally {
-    cfg.close();
+    await cfg.close();
   }
 }

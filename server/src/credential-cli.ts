@@ -6,6 +6,7 @@
 import { toIso, parseCommand, UsageError, type CommandSpec } from '@hallmon/firmware-config';
 import { EditorError } from './config/config-editor.ts';
 import { openConfig } from './config/open-store.ts';
+import { STATE_FLAG, stateFlag } from './state/index.ts';
 import type { Credential } from './config/config-store.ts';
 
 const ACTIONS = ['new', 'list', 'revoke'] as const;
@@ -17,10 +18,14 @@ export const spec: CommandSpec = {
     'hallmon credential new --site S [--device D] [--username U] [--note TEXT]',
     '       hallmon credential list [--site S] [--all] [--json]',
     '       hallmon credential revoke ID',
-    "       (every form takes --data-dir DIR, the server's data folder)",
+    "       (every form takes --data-dir DIR, the server's data folder, or --state URL, a group's PostgreSQL)",
   ].join('\n'),
   flags: {
     'data-dir': { type: 'string', arg: 'DIR', help: "the server's data folder", default: './data/server' },
+    state: {
+      ...STATE_FLAG,
+      help: "the server group's PostgreSQL state (postgres://user:pass@host:5432/db) instead of config.db in --data-dir",
+    },
     site: { type: 'string', arg: 'S', help: 'the site' },
     device: {
       type: 'string',
@@ -55,7 +60,7 @@ export async function run(
     throw new UsageError(`unexpected argument "${rest[0] ?? arg}"`);
   const f = parsed.flags;
   const str = (n: string) => (typeof f[n] === 'string' && f[n] !== '' ? (f[n] as string) : undefined);
-  const cfg = openConfig(String(f['data-dir']));
+  const cfg = await openConfig(String(f['data-dir']), stateFlag(f));
   try {
     switch (action) {
       case 'new': {
@@ -64,7 +69,7 @@ export async function run(
         const device = str('device');
         const username = str('username');
         const note = str('note');
-        const { credential, password } = cfg.editor.newCredential(
+        const { credential, password } = await cfg.editor.newCredential(
           { site, ...(device ? { device } : {}), ...(username ? { username } : {}), ...(note ? { note } : {}) },
           cfg.actor,
         );
@@ -79,7 +84,7 @@ export async function run(
       }
       case 'list': {
         const site = str('site');
-        const list = cfg.store.credentials({ ...(site ? { site } : {}), active: f.all !== true });
+        const list = await cfg.store.credentials({ ...(site ? { site } : {}), active: f.all !== true });
         if (f.json) out(JSON.stringify(list.map(listJson), null, 2));
         else if (!list.length) out('no credentials');
         else for (const c of list) out(listLine(c));
@@ -90,7 +95,7 @@ export async function run(
           throw new UsageError(
             'hallmon credential revoke needs the credential ID (hallmon credential list shows them)',
           );
-        const c = cfg.editor.revoke(arg, cfg.actor);
+        const c = await cfg.editor.revoke(arg, cfg.actor);
         out(
           `revoked ${c.username} of site ${c.site} (${c.id}); a running server closes its connections within a second`,
         );
@@ -105,7 +110,7 @@ export async function run(
     }
     throw err;
   } finally {
-    cfg.close();
+    await cfg.close();
   }
 }
 

@@ -1,10 +1,11 @@
 // Wires the server together with an explicit lifecycle: store, users, token signer, the site
-// configuration (config.db, applied live), ingest pipeline, HTTP API, socket.io live push, and either
-// the embedded broker or a client of an external one. stop() closes everything in reverse order so a
+// configuration (applied live), ingest pipeline, HTTP API, socket.io live push, and either the
+// embedded broker or a client of an external one. stop() closes everything in reverse order so a
 // test process exits by itself. The state beside the time series (accounts, audit, alarms'
-// lifecycle, follow-ups, notifications, seals, rule state) is a StateBackend: SQLite files in the
-// data dir, or the PostgreSQL database a group of servers shares (--state, --share-group;
-// docs/cluster.md), whose duty leases decide which server does each site's duties.
+// lifecycle, follow-ups, notifications, seals, rule state, site configuration and MQTT credentials)
+// is a StateBackend: SQLite files in the data dir, or the PostgreSQL database a group of servers
+// shares (--state, --share-group; docs/cluster.md), whose duty leases decide which server does each
+// site's duties.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
@@ -30,10 +31,9 @@ import type { ServerOptions } from './options.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { TokenSigner } from './auth/tokens.ts';
 import { openState } from './state/index.ts';
-import type { AuditState, DeliveryState, DutyLeases, StateBackend, UserState } from './state/state.ts';
+import type { AuditState, ConfigState, DeliveryState, DutyLeases, StateBackend, UserState } from './state/state.ts';
 import type { PostgresState } from './state/postgres/index.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
-import { ConfigStore } from './config/config-store.ts';
 import { ConfigEditor } from './config/config-editor.ts';
 import { LiveConfig } from './config/live-config.ts';
 import { seedConfig } from './config/config-seed.ts';
@@ -141,8 +141,8 @@ export interface RunningServer {
   audit: AuditState;
   /** Which sites' duties this server does now. */
   leases: DutyLeases;
-  /** The site configuration (config.db) and what runs from it. */
-  config: { store: ConfigStore; editor: ConfigEditor; live: LiveConfig };
+  /** The site configuration (the state's: config.db or the group's PostgreSQL) and what runs from it. */
+  config: { store: ConfigState; editor: ConfigEditor; live: LiveConfig };
   pipeline: IngestPipeline;
   /** The alarm lifecycle: notifications, reminders, server-side rules, self-tests. */
   alarms: {
@@ -199,17 +199,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     cleanups.push(() => state.close());
     const audit = state.audit;
     const catalogue = opts.catalogue ?? loadCatalogue();
-    const configStore = new ConfigStore(dataDir).open();
-    cleanups.push(() => configStore.close());
+    const configStore = state.config;
     const editor = new ConfigEditor(configStore, audit, profiles, catalogue);
-    seedConfig(editor, { files: opts.config ?? [], ...(opts.sites ? { sites: opts.sites } : {}) }, log);
+    await seedConfig(editor, { files: opts.config ?? [], ...(opts.sites ? { sites: opts.sites } : {}) }, log);
     const liveConfig = new LiveConfig({
       store: configStore,
       profiles,
       catalogue,
       log: log.child({ component: 'config' }),
     });
-    liveConfig.load();
+    await liveConfig.load();
     cleanups.push(() => liveConfig.stop());
     const sites = liveConfig.sites;
     const siteIndex = liveConfig.siteIndex;

@@ -4,12 +4,12 @@
 // in WAL mode, and the server reads accounts on every request, so a new password or a disabled
 // account ends its sessions at once. Sites are checked against the server's site configuration
 // (config.db in the data dir; --config files instead when given). With --state postgres://… it
-// manages the accounts of a server group's PostgreSQL state instead (docs/cluster.md). Exit 0 on
-// success, 1 when refused, 2 for usage errors.
+// manages the accounts of a server group's PostgreSQL state instead (docs/cluster.md), its sites
+// checked against the group's configuration. Exit 0 on success, 1 when refused, 2 for usage errors.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   loadProfiles,
   loadSites,
@@ -21,8 +21,7 @@ import {
 import { expiryMs, isRole, ROLES, USERNAME_PATTERN, type SiteScope } from '@hallmon/contract';
 import { UserError, type UserAccount } from './auth/users.ts';
 import { openState, stateFlag, STATE_FLAG } from './state/index.ts';
-import type { AuditState, UserState } from './state/state.ts';
-import { ConfigStore } from './config/config-store.ts';
+import type { AuditState, ConfigState, UserState } from './state/state.ts';
 
 const ACTIONS = ['add', 'list', 'passwd', 'disable', 'enable', 'remove'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -59,7 +58,7 @@ export const spec: CommandSpec = {
       type: 'string',
       arg: 'FILE',
       multiple: true,
-      help: "site config file (repeatable), to check --sites against; default: the sites of the server's config store (config.db in --data-dir)",
+      help: "site config file (repeatable), to check --sites against; default: the sites of the server's config store (config.db in --data-dir, or the --state database)",
     },
   },
   examples: [
@@ -93,7 +92,12 @@ export async function run(
     throw new UsageError(`the data folder ${dataDir} does not exist; give the server's with --data-dir DIR`);
   const state = await openState({ dataDir, state: stateUrl });
   try {
-    return await act(action as Action, username ?? '', parsed.flags, { users: state.users, audit: state.audit, out });
+    return await act(action as Action, username ?? '', parsed.flags, {
+      users: state.users,
+      audit: state.audit,
+      config: state.config,
+      out,
+    });
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(`hallmon user ${action}: ${err.message}\n`);
@@ -108,10 +112,16 @@ export async function run(
 interface Deps {
   users: UserState;
   audit: AuditState;
+  config: ConfigState;
   out: (s: string) => void;
 }
 
-async function act(action: Action, username: string, flags: ParsedFlags, { users, audit, out }: Deps): Promise<number> {
+async function act(
+  action: Action,
+  username: string,
+  flags: ParsedFlags,
+  { users, audit, config, out }: Deps,
+): Promise<number> {
   const actor = `cli:${osUser()}`;
   const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
   switch (action) {
@@ -126,7 +136,7 @@ async function act(action: Action, username: string, flags: ParsedFlags, { users
       if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
       const sitesText = str('sites');
       if (!sitesText) throw new UsageError('--sites is required: comma-separated site ids, or * for every site');
-      const sites = parseSites(sitesText, flags);
+      const sites = await parseSites(sitesText, flags, config);
       const expires = parseExpires(str('expires'));
       const { password, generated } = passwordOf(str('password'));
       const u = await users.create({ username, password, role, sites, name: str('name') ?? null, expires });
@@ -165,7 +175,7 @@ async function act(action: Action, username: string, flags: ParsedFlags, { users
   }
 }
 
-function parseSites(text: string, flags: ParsedFlags): SiteScope {
+async function parseSites(text: string, flags: ParsedFlags, config: ConfigState): Promise<SiteScope> {
   if (text.trim() === '*') return '*';
   const ids = [
     ...new Set(
@@ -182,7 +192,7 @@ function parseSites(text: string, flags: ParsedFlags): SiteScope {
         files.map((f) => resolve(f)),
         loadProfiles(),
       )
-    : serverSites(flags);
+    : await serverSites(config);
   const bad = ids.find((s) => !known.has(s));
   if (bad !== undefined)
     throw new UsageError(
@@ -192,16 +202,10 @@ function parseSites(text: string, flags: ParsedFlags): SiteScope {
   return ids;
 }
 
-/** The sites of the server's config store (config.db in the data dir), else the shipped ones. */
-function serverSites(flags: ParsedFlags): ReadonlyMap<string, unknown> {
-  const dir = resolve(String(flags['data-dir']));
-  if (!existsSync(join(dir, 'config.db'))) return loadSites(undefined, loadProfiles());
-  const store = new ConfigStore(dir).open();
-  try {
-    return new Map([...store.latest().values()].filter((v) => !v.deleted).map((v) => [v.site, v] as const));
-  } finally {
-    store.close();
-  }
+/** The sites of the server's config store (config.db, or the group's --state), else the shipped ones. */
+async function serverSites(config: ConfigState): Promise<ReadonlyMap<string, unknown>> {
+  if (await config.isEmpty()) return loadSites(undefined, loadProfiles());
+  return new Map([...(await config.latest()).values()].filter((v) => !v.deleted).map((v) => [v.site, v] as const));
 }
 
 function parseExpires(v: string | undefined): number | null {

@@ -143,7 +143,7 @@ test('every /api route answers what its contract schema says, errors included', 
     openingHours: [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }],
     zones: [{ id: 'hall', kind: 'hall', name: '大厅', devices: [] }],
   };
-  const spareCredential = server.config.editor.newCredential({ site: 'demo', username: 'spare-gw' }, 'admin');
+  const spareCredential = await server.config.editor.newCredential({ site: 'demo', username: 'spare-gw' }, 'admin');
   const importText = JSON.stringify({ ...third, id: 'fourth', name: '第四中心' });
   const range = `from=${start}&to=${end + 60_000}`;
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(end);

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { StateBackend } from '@hallmon/server';
 import type { Store } from '@hallmon/server';
+import { loadProfiles, loadSites, type SiteConfig } from '@hallmon/firmware-config';
+import { VersionConflict, type StoredEdgeState } from '../../server/src/config/config-store.ts';
+import { DEMO_SITE_FILE } from '../helpers/server-process.ts';
 
 /** Wraps an object so that the names of the methods called on it are recorded. */
 function recorded<T extends object>(target: T, calls: Set<string>): T {
@@ -55,6 +58,24 @@ const METHODS = {
     'lastSelftestStart',
   ],
   notices: ['claim', 'done', 'orphans'],
+  config: [
+    'changeMark',
+    'isEmpty',
+    'latest',
+    'current',
+    'version',
+    'history',
+    'commit',
+    'credentials',
+    'credential',
+    'addCredential',
+    'revokeCredential',
+    'setEdgeState',
+    'edgeStates',
+    'importedHash',
+    'markImported',
+    'transaction',
+  ],
 } as const;
 
 export interface StateFixture {
@@ -80,6 +101,7 @@ export function stateSuite(name: string, fixture: StateFixture): void {
     let followups: StateBackend['followups'];
     let deliveries: StateBackend['deliveries'];
     let notices: StateBackend['notices'];
+    let config: StateBackend['config'];
 
     beforeAll(async () => {
       state = await fixture.open();
@@ -90,6 +112,7 @@ export function stateSuite(name: string, fixture: StateFixture): void {
       followups = recorded(state.followups, calls.followups);
       deliveries = recorded(state.deliveries, calls.deliveries);
       notices = recorded(state.notices, calls.notices);
+      config = recorded(state.config, calls.config);
     });
     afterAll(async () => {
       await state?.close();
@@ -437,6 +460,201 @@ export function stateSuite(name: string, fixture: StateFixture): void {
         await notices.orphans(['demo'], -60_000),
         state.kind === 'postgres' ? [{ alarmId: raise.id, event: 'cleared' }] : [],
       );
+    });
+
+    test('configuration: versions with who and previous, conflicts, credentials, edge states, file imports, transactions', async () => {
+      const { file: _file, ...demo } = loadSites([DEMO_SITE_FILE], loadProfiles()).get('demo')!;
+      const site = (id: string, name: string): SiteConfig => ({ ...structuredClone(demo), id, name });
+      assert.equal(await config.isEmpty(), true);
+      assert.deepEqual([...(await config.latest()).keys()], []);
+      const v1 = await config.commit({
+        site: 'cfg-b',
+        config: site('cfg-b', '乙'),
+        actor: 'system',
+        action: 'seed',
+        summary: 'new site',
+        ts: 1000,
+        expected: null,
+      });
+      assert.deepEqual([v1.version, v1.previous, v1.deleted, v1.note], [1, null, false, null]);
+      assert.equal(await config.isEmpty(), false);
+      await assert.rejects(
+        config.commit({
+          site: 'cfg-b',
+          config: site('cfg-b', 'x'),
+          actor: 'a',
+          action: 'create',
+          summary: '',
+          expected: null,
+        }),
+        (e: unknown) => e instanceof VersionConflict && e.current === 1,
+      );
+      const v2 = await config.commit({
+        site: 'cfg-b',
+        config: site('cfg-b', '乙（改）'),
+        actor: 'admin',
+        action: 'update',
+        note: 'renamed',
+        summary: 'name',
+        ts: 2000,
+        expected: 1,
+      });
+      assert.deepEqual([v2.version, v2.previous, v2.note], [2, 1, 'renamed']);
+      await config.commit({
+        site: 'cfg-a',
+        config: site('cfg-a', '甲'),
+        actor: 'admin',
+        action: 'create',
+        summary: 'new',
+      });
+      const gone = await config.commit({
+        site: 'cfg-a',
+        config: site('cfg-a', '甲'),
+        actor: 'admin',
+        action: 'delete',
+        summary: 'removed',
+        deleted: true,
+        expected: 1,
+      });
+      assert.equal(gone.deleted, true);
+      const latest = await config.latest();
+      assert.deepEqual(
+        [...latest.values()].map((v) => [v.site, v.version, v.deleted, v.config.name]),
+        [
+          ['cfg-a', 2, true, '甲'],
+          ['cfg-b', 2, false, '乙（改）'],
+        ],
+      );
+      assert.deepEqual(await config.current('cfg-b'), v2);
+      assert.equal(await config.current('nowhere'), undefined);
+      assert.deepEqual(await config.version('cfg-b', 1), v1);
+      assert.equal(await config.version('cfg-b', 3), undefined);
+      assert.deepEqual(
+        (await config.history('cfg-b')).map((v) => [v.version, v.ts, v.actor, v.action]),
+        [
+          [1, 1000, 'system', 'seed'],
+          [2, 2000, 'admin', 'update'],
+        ],
+      );
+
+      // Credentials: one active gateway per username, revoked rather than deleted, newest first.
+      const cred = (id: string, username: string, createdAt: number, device: string | null = null) => ({
+        id,
+        site: 'cfg-b',
+        device,
+        username,
+        passwordHash: `scrypt$${id}`,
+        createdAt,
+        createdBy: 'admin',
+        note: null,
+      });
+      const gw = await config.addCredential(cred('cred-1', 'b-gw', 10));
+      assert.deepEqual([gw.revokedAt, gw.revokedBy], [null, null]);
+      await assert.rejects(config.addCredential(cred('cred-2', 'b-gw', 11)));
+      await config.addCredential(cred('cred-3', 'eval-1', 12, 'eval-1'));
+      assert.deepEqual(
+        (await config.credentials({ site: 'cfg-b', active: true })).map((c) => c.id),
+        ['cred-3', 'cred-1'],
+      );
+      assert.equal(await config.revokeCredential('cred-1', 'admin', 20), true);
+      assert.equal(await config.revokeCredential('cred-1', 'admin', 21), false, 'revoked once');
+      assert.equal(await config.revokeCredential('cred-none', 'admin'), false);
+      assert.deepEqual(await config.credential('cred-1'), { ...gw, revokedAt: 20, revokedBy: 'admin' });
+      assert.equal(await config.credential('cred-none'), undefined);
+      assert.deepEqual(
+        (await config.credentials({ active: true })).map((c) => c.id),
+        ['cred-3'],
+      );
+      await config.addCredential(cred('cred-4', 'b-gw', 30));
+      assert.deepEqual(
+        (await config.credentials({ site: 'cfg-b' })).map((c) => [c.id, c.revokedAt]),
+        [
+          ['cred-4', null],
+          ['cred-3', null],
+          ['cred-1', 20],
+        ],
+      );
+      assert.deepEqual(await config.credentials({ site: 'elsewhere' }), []);
+
+      // The edges' reports: one per site, an older one never replaces a newer one.
+      const edge = (seenAt: number, running: number): StoredEdgeState => ({
+        site: 'cfg-b',
+        seenAt,
+        mode: 'remote',
+        state: 'applied',
+        running,
+        received: running,
+        digest: `d${running}`,
+        ts: new Date(seenAt).toISOString(),
+      });
+      await config.setEdgeState(edge(100, 1));
+      await config.setEdgeState(edge(200, 2));
+      await config.setEdgeState(edge(150, 9));
+      assert.deepEqual([...(await config.edgeStates()).entries()], [['cfg-b', edge(200, 2)]]);
+
+      // File imports: the hash of the content last imported.
+      assert.equal(await config.importedHash('/etc/hallmon/b.yaml'), undefined);
+      await config.markImported('/etc/hallmon/b.yaml', 'aa', 1);
+      await config.markImported('/etc/hallmon/b.yaml', 'bb', 2);
+      assert.equal(await config.importedHash('/etc/hallmon/b.yaml'), 'bb');
+
+      // A transaction is all or nothing; one that throws leaves nothing behind.
+      await assert.rejects(
+        config.transaction(async (tx) => {
+          await tx.commit({
+            site: 'cfg-b',
+            config: site('cfg-b', 'x'),
+            actor: 'a',
+            action: 'update',
+            summary: '',
+            expected: 2,
+          });
+          await tx.addCredential(cred('cred-5', 'b-gw-2', 40));
+          throw new Error('changed my mind');
+        }),
+        /changed my mind/,
+      );
+      assert.equal((await config.current('cfg-b'))!.version, 2);
+      assert.equal(await config.credential('cred-5'), undefined);
+      const both = await config.transaction(async (tx) => {
+        const v = await tx.commit({
+          site: 'cfg-b',
+          config: site('cfg-b', '乙3'),
+          actor: 'a',
+          action: 'update',
+          summary: '',
+          expected: 2,
+        });
+        // A transaction inside one joins it.
+        await tx.transaction(async (inner) => inner.addCredential(cred('cred-5', 'b-gw-2', 40)));
+        return v.version;
+      });
+      assert.equal(both, 3);
+      assert.equal((await config.credential('cred-5'))?.username, 'b-gw-2');
+    });
+
+    test('configuration: a change written by another server or process moves the change mark', async () => {
+      const other = await fixture.open();
+      try {
+        const before = await config.changeMark();
+        assert.equal(await config.changeMark(), before, 'nothing changed: the same mark');
+        const cur = (await other.config.current('cfg-b'))!;
+        await other.config.commit({
+          site: 'cfg-b',
+          config: { ...cur.config, name: '乙（另一台）' },
+          actor: 'other',
+          action: 'update',
+          summary: 'name',
+          expected: cur.version,
+        });
+        assert.notEqual(await config.changeMark(), before);
+        assert.equal((await config.current('cfg-b'))!.config.name, '乙（另一台）', 'and the change is read here');
+        const mark = await config.changeMark();
+        assert.equal(await other.config.revokeCredential('cred-5', 'other'), true);
+        assert.notEqual(await config.changeMark(), mark, 'a revoked credential moves it too');
+      } finally {
+        await other.close();
+      }
     });
 
     test('rule state and token secret survive a reopen', async () => {

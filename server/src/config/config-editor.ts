@@ -1,8 +1,9 @@
 // Every change to the site configuration, whoever makes it (the API, `hallmon config`, `hallmon
 // credential`, the first start's seeding): checked with the same schema and site checks as a site
 // file (firmware-config checkSite, plus the clause catalogue for limit profiles and rule overrides),
-// stored as a new version (config-store.ts) and written to the audit trail. A gateway credential in
-// a site file moves to the credential store; stored versions never carry one.
+// stored as a new version (the state's ConfigState: config.db or the group's PostgreSQL) and written
+// to the audit trail. A gateway credential in a site file moves to the credential store; stored
+// versions never carry one. A change that writes more than one thing runs in one transaction.
 import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
@@ -14,10 +15,10 @@ import {
   type DeviceProfile,
   type SiteConfig,
 } from '@hallmon/firmware-config';
-import type { AuditState } from '../state/state.ts';
+import type { AuditState, ConfigState } from '../state/state.ts';
 import type { NewAuditRecord } from '../audit/audit-log.ts';
 import { describeChange } from './describe-change.ts';
-import type { ConfigAction, ConfigStore, Credential, SiteVersion } from './config-store.ts';
+import type { ConfigAction, Credential, SiteVersion } from './config-store.ts';
 
 /** A refused change that is not about the config's content; `code` picks the HTTP status. */
 export class EditorError extends Error {
@@ -53,7 +54,7 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$/;
 
 export class ConfigEditor {
   constructor(
-    readonly store: ConfigStore,
+    readonly store: ConfigState,
     private readonly audit: Pick<AuditState, 'record'>,
     private readonly profiles: ReadonlyMap<string, DeviceProfile>,
     private readonly catalogue: ClauseCatalogue,
@@ -71,36 +72,42 @@ export class ConfigEditor {
     return rest;
   }
 
+  /** The same editor working inside a transaction of its store. */
+  within(tx: ConfigState): ConfigEditor {
+    return tx === this.store ? this : new ConfigEditor(tx, this.audit, this.profiles, this.catalogue);
+  }
+
   /** The current live (not deleted) version of a site, or an EditorError 'unknown'. */
-  live(site: string): SiteVersion {
-    const cur = this.store.current(site);
+  async live(site: string): Promise<SiteVersion> {
+    const cur = await this.store.current(site);
     if (!cur || cur.deleted)
       throw new EditorError('unknown', `unknown site "${site}"; GET /api/config/sites lists them`);
     return cur;
   }
 
-  create(value: unknown, actor: string, o: ChangeOptions = {}): SiteVersion {
+  async create(value: unknown, actor: string, o: ChangeOptions = {}): Promise<SiteVersion> {
     const site = this.check(value);
-    const cur = this.store.current(site.id);
-    if (cur && !cur.deleted)
-      throw new EditorError(
-        'exists',
-        `site "${site.id}" exists already; change it with PUT /api/config/sites/${site.id}`,
-      );
-    return this.store.transaction(() => {
-      this.importGateway(site, actor, o.ip ?? null);
-      return this.commit(site, cur, 'create', actor, o);
+    return this.store.transaction(async (tx) => {
+      const e = this.within(tx);
+      const cur = await tx.current(site.id);
+      if (cur && !cur.deleted)
+        throw new EditorError(
+          'exists',
+          `site "${site.id}" exists already; change it with PUT /api/config/sites/${site.id}`,
+        );
+      await e.importGateway(site, actor, o.ip ?? null);
+      return e.commit(site, cur, 'create', actor, o);
     });
   }
 
   /** Replaces a site's config; an identical config makes no new version (the current one is answered). */
-  replace(
+  async replace(
     id: string,
     value: unknown,
     actor: string,
     o: ChangeOptions = {},
     action: ConfigAction = 'update',
-  ): SiteVersion {
+  ): Promise<SiteVersion> {
     const site = this.check(value);
     if (site.id !== id)
       throw new ConfigError([
@@ -110,22 +117,28 @@ export class ConfigEditor {
           message: `is "${site.id}" but the change is for site "${id}"; to rename a site, create the new one and remove the old`,
         },
       ]);
-    const cur = this.live(id);
-    if (o.expected !== undefined && o.expected !== null && o.expected !== cur.version)
-      throw new EditorError(
-        'conflict',
-        `site "${id}" is at version ${cur.version} now, not ${o.expected}; reload it and make the change again`,
-      );
-    return this.store.transaction(() => {
-      this.importGateway(site, actor, o.ip ?? null);
+    return this.store.transaction(async (tx) => {
+      const e = this.within(tx);
+      const cur = await e.live(id);
+      if (o.expected !== undefined && o.expected !== null && o.expected !== cur.version)
+        throw new EditorError(
+          'conflict',
+          `site "${id}" is at version ${cur.version} now, not ${o.expected}; reload it and make the change again`,
+        );
+      await e.importGateway(site, actor, o.ip ?? null);
       if (canonicalJson(this.stored(site)) === canonicalJson(cur.config)) return cur;
-      return this.commit(site, cur, action, actor, o);
+      return e.commit(site, cur, action, actor, o);
     });
   }
 
   /** Applies `change` to a copy of the current config and stores the result (zone and device edits). */
-  edit(id: string, change: (site: SiteConfig) => void, actor: string, o: ChangeOptions = {}): SiteVersion {
-    const cur = this.live(id);
+  async edit(
+    id: string,
+    change: (site: SiteConfig) => void,
+    actor: string,
+    o: ChangeOptions = {},
+  ): Promise<SiteVersion> {
+    const cur = await this.live(id);
     if (o.expected !== undefined && o.expected !== null && o.expected !== cur.version)
       throw new EditorError(
         'conflict',
@@ -136,11 +149,11 @@ export class ConfigEditor {
     return this.replace(id, next, actor, { ...o, expected: cur.version });
   }
 
-  remove(id: string, actor: string, o: ChangeOptions = {}): SiteVersion {
-    const cur = this.live(id);
+  async remove(id: string, actor: string, o: ChangeOptions = {}): Promise<SiteVersion> {
+    const cur = await this.live(id);
     if (o.expected !== undefined && o.expected !== null && o.expected !== cur.version)
       throw new EditorError('conflict', `site "${id}" is at version ${cur.version} now, not ${o.expected}`);
-    const row = this.store.commit({
+    const row = await this.store.commit({
       site: id,
       config: cur.config,
       actor,
@@ -155,14 +168,14 @@ export class ConfigEditor {
   }
 
   /** A new version with the content of an earlier one (also brings back a removed site). */
-  rollback(id: string, version: number, actor: string, o: ChangeOptions = {}): SiteVersion {
-    const target = this.store.version(id, version);
+  async rollback(id: string, version: number, actor: string, o: ChangeOptions = {}): Promise<SiteVersion> {
+    const target = await this.store.version(id, version);
     if (!target)
       throw new EditorError(
         'unknown',
         `site "${id}" has no version ${version}; GET /api/config/sites/${id}/versions lists them`,
       );
-    const cur = this.store.current(id)!;
+    const cur = (await this.store.current(id))!;
     if (target.deleted)
       return cur.deleted
         ? cur
@@ -177,31 +190,32 @@ export class ConfigEditor {
    * A site from a file or an import: created, or a new version when it differs from the current one
    * (null when it is the same). Its gateway credential, if any, goes to the credential store.
    */
-  import(
+  async import(
     value: unknown,
     where: string,
     actor: string,
     action: 'import' | 'seed',
     o: ChangeOptions = {},
-  ): SiteVersion | null {
+  ): Promise<SiteVersion | null> {
     const site = this.check(value, where);
-    const cur = this.store.current(site.id);
-    return this.store.transaction(() => {
-      this.importGateway(site, actor, o.ip ?? null);
+    return this.store.transaction(async (tx) => {
+      const e = this.within(tx);
+      const cur = await tx.current(site.id);
+      await e.importGateway(site, actor, o.ip ?? null);
       if (cur && !cur.deleted && canonicalJson(this.stored(site)) === canonicalJson(cur.config)) return null;
-      return this.commit(site, cur, action, actor, o);
+      return e.commit(site, cur, action, actor, o);
     });
   }
 
-  private commit(
+  private async commit(
     site: SiteConfig,
     cur: SiteVersion | undefined,
     action: ConfigAction,
     actor: string,
     o: ChangeOptions,
-  ): SiteVersion {
+  ): Promise<SiteVersion> {
     const config = this.stored(site);
-    const row = this.store.commit({
+    const row = await this.store.commit({
       site: site.id,
       config,
       actor,
@@ -215,8 +229,8 @@ export class ConfigEditor {
   }
 
   /**
-   * Appends to the audit trail without holding up the (synchronous) edit: the SQLite trail writes
-   * at once, a PostgreSQL one a moment later; a failed append is reported, never silent.
+   * Appends to the audit trail without holding up the edit (nor its transaction): the SQLite trail
+   * writes at once, a PostgreSQL one a moment later; a failed append is reported, never silent.
    */
   private trail(e: NewAuditRecord): void {
     this.audit
@@ -242,12 +256,12 @@ export class ConfigEditor {
   }
 
   /** The file's gateway credential into the store (new, or replacing the same username's hash). */
-  private importGateway(site: SiteConfig, actor: string, ip: string | null): void {
+  private async importGateway(site: SiteConfig, actor: string, ip: string | null): Promise<void> {
     const gw = site.gateway;
     if (!gw) return;
-    const same = this.store
-      .credentials({ active: true })
-      .filter((c) => c.device === null && c.username === gw.username);
+    const same = (await this.store.credentials({ active: true })).filter(
+      (c) => c.device === null && c.username === gw.username,
+    );
     const other = same.find((c) => c.site !== site.id);
     if (other)
       throw new ConfigError([
@@ -258,8 +272,8 @@ export class ConfigEditor {
         },
       ]);
     if (same.some((c) => c.passwordHash === gw.passwordHash)) return;
-    for (const c of same) this.revoke(c.id, actor, ip, 'replaced by the site file');
-    const c = this.store.addCredential({
+    for (const c of same) await this.revoke(c.id, actor, ip, 'replaced by the site file');
+    const c = await this.store.addCredential({
       id: newId(),
       site: site.id,
       device: null,
@@ -280,12 +294,12 @@ export class ConfigEditor {
   }
 
   /** A new credential: the secret is answered once and only its scrypt hash is kept. */
-  newCredential(
+  async newCredential(
     n: NewCredential,
     actor: string,
     ip: string | null = null,
-  ): { credential: Credential; password: string } {
-    const cur = this.live(n.site);
+  ): Promise<{ credential: Credential; password: string }> {
+    const cur = await this.live(n.site);
     if (n.device !== undefined) {
       const d = cur.config.zones.flatMap((z) => z.devices).find((x) => x.id === n.device);
       if (!d)
@@ -306,7 +320,7 @@ export class ConfigEditor {
       throw new EditorError('invalid', `username "${username}" must be 1-64 of letters, digits and _ . : @ -`);
     if (
       n.device === undefined &&
-      this.store.credentials({ active: true }).some((c) => c.device === null && c.username === username)
+      (await this.store.credentials({ active: true })).some((c) => c.device === null && c.username === username)
     )
       throw new EditorError(
         'exists',
@@ -315,7 +329,7 @@ export class ConfigEditor {
     if (n.secret !== undefined && n.secret.length < 12)
       throw new EditorError('invalid', 'secret: at least 12 characters');
     const password = n.secret ?? randomBytes(18).toString('base64url');
-    const credential = this.store.addCredential({
+    const credential = await this.store.addCredential({
       id: newId(),
       site: n.site,
       device: n.device ?? null,
@@ -336,10 +350,10 @@ export class ConfigEditor {
     return { credential, password };
   }
 
-  revoke(id: string, actor: string, ip: string | null = null, note?: string): Credential {
-    const c = this.store.credential(id);
+  async revoke(id: string, actor: string, ip: string | null = null, note?: string): Promise<Credential> {
+    const c = await this.store.credential(id);
     if (!c) throw new EditorError('unknown', `no credential "${id}"; GET /api/config/credentials lists them`);
-    if (!this.store.revokeCredential(id, actor))
+    if (!(await this.store.revokeCredential(id, actor)))
       throw new EditorError('conflict', `credential "${id}" was revoked already`);
     this.trail({
       actor,
@@ -349,7 +363,7 @@ export class ConfigEditor {
       ip,
       detail: { id, device: c.device, note: note ?? null },
     });
-    return this.store.credential(id)!;
+    return (await this.store.credential(id))!;
   }
 }
 

@@ -1,5 +1,6 @@
 // Where the site configuration comes from at start (docs/contract.md "Site configuration on the
-// server"). The store in the data dir is the one source once it has anything:
+// server"). The store (config.db, or the group's PostgreSQL state) is the one source once it has
+// anything:
 // - an empty store (first start) is seeded with the site files given (--config FILE..., or sites a
 //   caller loaded) or else the shipped ones;
 // - after that a --config file is imported again only when its content changed since it was last
@@ -25,51 +26,56 @@ export interface SeedResult {
   unchanged: string[];
 }
 
-export function seedConfig(editor: ConfigEditor, src: SeedSources, log: Logger): SeedResult {
+export async function seedConfig(editor: ConfigEditor, src: SeedSources, log: Logger): Promise<SeedResult> {
   const store = editor.store;
   const out: SeedResult = { seeded: [], imported: [], unchanged: [] };
   const files = src.files ?? [];
-  if (store.isEmpty()) {
+  // Seeding is one transaction that looks again whether the store is empty: of several servers
+  // starting at once on one PostgreSQL state, one seeds and the others find its sites.
+  const seeded = await store.transaction(async (tx) => {
+    if (!(await tx.isEmpty())) return false;
+    const e = editor.within(tx);
     const problems: ConfigError['problems'] = [];
-    const seed = (value: unknown, where: string) => {
+    const seed = async (value: unknown, where: string) => {
       try {
-        const v = editor.import(value, where, 'system', 'seed', { note: `first start: from ${where}` });
+        const v = await e.import(value, where, 'system', 'seed', { note: `first start: from ${where}` });
         if (v) out.seeded.push(v.site);
       } catch (err) {
         if (err instanceof ConfigError) problems.push(...err.problems);
         else throw err;
       }
     };
-    store.transaction(() => {
-      if (!files.length && src.sites?.size) {
-        for (const s of src.sites.values()) {
-          const { file, ...config } = s;
-          seed(config, file);
-        }
-      } else {
-        for (const file of files.length ? files : shippedSiteFiles()) {
-          seed(readDataFile(file), file);
-          store.markImported(file, sha256(file));
-        }
+    if (!files.length && src.sites?.size) {
+      for (const s of src.sites.values()) {
+        const { file, ...config } = s;
+        await seed(config, file);
       }
-      if (problems.length) throw new ConfigError(problems);
-      const ids = out.seeded;
-      if (new Set(ids).size !== ids.length)
-        throw new ConfigError([
-          { file: files.join(', '), path: '/id', message: 'two site files define the same site id' },
-        ]);
-    });
-    log.info({ sites: out.seeded, store: store.file }, 'configuration store created from the site files');
+    } else {
+      for (const file of files.length ? files : shippedSiteFiles()) {
+        await seed(readDataFile(file), file);
+        await tx.markImported(file, sha256(file));
+      }
+    }
+    if (problems.length) throw new ConfigError(problems);
+    const ids = out.seeded;
+    if (new Set(ids).size !== ids.length)
+      throw new ConfigError([
+        { file: files.join(', '), path: '/id', message: 'two site files define the same site id' },
+      ]);
+    return true;
+  });
+  if (seeded) {
+    log.info({ sites: out.seeded, store: store.where }, 'configuration store created from the site files');
     return out;
   }
   for (const file of files) {
     const hash = sha256(file);
-    if (store.importedHash(file) === hash) {
+    if ((await store.importedHash(file)) === hash) {
       out.unchanged.push(file);
       continue;
     }
-    const v = editor.import(readDataFile(file), file, 'system', 'import', { note: `--config ${file}` });
-    store.markImported(file, hash);
+    const v = await editor.import(readDataFile(file), file, 'system', 'import', { note: `--config ${file}` });
+    await store.markImported(file, hash);
     if (v) out.imported.push(`${v.site} v${v.version}`);
     else out.unchanged.push(file);
   }

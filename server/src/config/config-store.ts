@@ -289,11 +289,13 @@ export class ConfigStore {
     return info.changes === 1;
   }
 
+  /** Keeps an edge's report; an older one (delivered late) never replaces a newer one. */
   setEdgeState(s: StoredEdgeState): void {
     this.conn
       .prepare(
         `INSERT INTO edge_state (site, state, seen_at) VALUES (?, ?, ?)
-         ON CONFLICT (site) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at`,
+         ON CONFLICT (site) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at
+         WHERE edge_state.seen_at <= excluded.seen_at`,
       )
       .run(s.site, JSON.stringify(s), s.seenAt);
   }
@@ -330,6 +332,19 @@ export class ConfigStore {
   /** Runs `fn` in one write transaction (several versions or credentials at once). */
   transaction<T>(fn: () => T): T {
     return this.conn.transaction(fn).immediate();
+  }
+
+  /**
+   * Opens a write transaction that spans awaits (sqlite-config.ts, one at a time); the methods above
+   * join it (their own transactions become savepoints). end() commits it, or rolls it back.
+   */
+  begin(): void {
+    this.conn.exec('BEGIN IMMEDIATE');
+  }
+
+  end(commit: boolean): void {
+    if (!this.conn.inTransaction) return;
+    this.conn.exec(commit ? 'COMMIT' : 'ROLLBACK');
   }
 }
 

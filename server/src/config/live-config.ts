@@ -3,8 +3,10 @@
 // alarm lifecycle see a new version at once), the active MQTT credentials, and for every site the
 // message its edge gets (schemas/remote-config.ts) with its digest. refresh() reads the store and
 // hands each difference to the hooks (rules rebound, follow-ups, notifications, gateway logins, the
-// config message published to the edge); the API calls it after each change, and a poll of SQLite's
-// data_version picks up what `hallmon config` and `hallmon credential` wrote from another process.
+// config message published to the edge); the API calls it after each change, and a poll of the
+// store's change mark every second picks up what others wrote: `hallmon config` and `hallmon
+// credential` (SQLite's data_version), or the other servers of a group (PostgreSQL's config_clock).
+// Refreshes run one at a time, so each difference is handed to the hooks once.
 import {
   checkSite,
   configDigest,
@@ -22,7 +24,8 @@ import {
   type SiteDevice,
 } from '@hallmon/firmware-config';
 import { indexSite, type RetiredDevice, type SiteIndex } from '../ingest/site-index.ts';
-import type { ConfigStore, Credential, SiteVersion, StoredEdgeState } from './config-store.ts';
+import type { ConfigState } from '../state/state.ts';
+import type { Credential, SiteVersion, StoredEdgeState } from './config-store.ts';
 
 export interface LiveConfigHooks {
   /** A site is new or has a new version (prev: the version before, if it was live). */
@@ -37,7 +40,7 @@ export interface LiveConfigHooks {
 }
 
 export interface LiveConfigOptions {
-  store: ConfigStore;
+  store: ConfigState;
   profiles: ReadonlyMap<string, DeviceProfile>;
   catalogue: ClauseCatalogue;
   log: Logger;
@@ -49,15 +52,17 @@ export class LiveConfig {
   private readonly versions = new Map<string, SiteVersion>();
   private readonly retired = new Map<string, Map<string, RetiredDevice>>();
   private readonly messages = new Map<string, EdgeConfigMessage>();
-  private readonly edgeStates: Map<string, StoredEdgeState>;
+  private readonly edgeStates = new Map<string, StoredEdgeState>();
   private active = new Map<string, Credential>();
   private hooks: LiveConfigHooks = {};
-  private lastDataVersion = -1;
+  private lastMark = -1;
   private timer: NodeJS.Timeout | undefined;
+  /** The refresh running now, if any (the next one waits for it). */
+  private refreshing: Promise<void> = Promise.resolve();
+  /** The poll running now, if any. */
+  private polling: Promise<void> | undefined;
 
-  constructor(private readonly opts: LiveConfigOptions) {
-    this.edgeStates = opts.store.edgeStates();
-  }
+  constructor(private readonly opts: LiveConfigOptions) {}
 
   setHooks(hooks: LiveConfigHooks): void {
     this.hooks = hooks;
@@ -67,10 +72,12 @@ export class LiveConfig {
    * First load: every live site of the store, checked; a stored version that no longer passes (a
    * profile it names was removed by an upgrade) stops the start with what to do.
    */
-  load(): void {
+  async load(): Promise<void> {
+    this.lastMark = await this.opts.store.changeMark();
+    for (const [site, st] of await this.opts.store.edgeStates()) this.edgeStates.set(site, st);
     const problems: ConfigError['problems'] = [];
-    for (const v of this.opts.store.latest().values()) {
-      this.retired.set(v.site, retiredFromHistory(this.opts.store.history(v.site), this.opts.profiles));
+    for (const v of (await this.opts.store.latest()).values()) {
+      this.retired.set(v.site, retiredFromHistory(await this.opts.store.history(v.site), this.opts.profiles));
       if (v.deleted) continue;
       try {
         this.put(
@@ -91,31 +98,34 @@ export class LiveConfig {
       throw new ConfigError([
         ...problems,
         {
-          file: this.opts.store.file,
+          file: this.opts.store.where,
           path: '',
           message: `fix the site with 'hallmon config import FILE' or roll it back with 'hallmon config rollback --site ID --version N'`,
         },
       ]);
-    this.active = new Map(this.opts.store.credentials({ active: true }).map((c) => [c.id, c]));
+    this.active = new Map((await this.opts.store.credentials({ active: true })).map((c) => [c.id, c]));
     for (const id of this.sites.keys()) this.messages.set(id, this.buildMessage(id));
-    this.lastDataVersion = this.opts.store.dataVersion();
   }
 
-  /** Polls the store for changes made by another process (the command line). */
+  /** Polls the store for changes made by others (the command line, the other servers of a group). */
   startPolling(everyMs = 1000): void {
     this.timer = setInterval(() => {
-      try {
-        if (this.opts.store.dataVersion() !== this.lastDataVersion) this.refresh();
-      } catch (err) {
-        this.opts.log.error({ err: (err as Error).message }, 'could not read the config store; retrying');
-      }
+      if (this.polling) return;
+      this.polling = this.opts.store
+        .changeMark()
+        .then((mark) => (mark !== this.lastMark ? this.refresh() : undefined))
+        .catch((err: Error) => this.opts.log.error({ err: err.message }, 'could not read the config store; retrying'))
+        .finally(() => (this.polling = undefined));
     }, everyMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops polling; resolves once a poll or refresh under way is done. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.polling;
+    await this.refreshing;
   }
 
   version(site: string): SiteVersion | undefined {
@@ -134,10 +144,28 @@ export class LiveConfig {
     return [...this.active.values()];
   }
 
-  /** Applies every difference between the store and what runs now. */
-  refresh(): void {
-    this.lastDataVersion = this.opts.store.dataVersion();
-    const latest = this.opts.store.latest();
+  /** Applies every difference between the store and what runs now (after the refresh running now). */
+  refresh(): Promise<void> {
+    const run = this.refreshing.then(() => this.apply());
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(): Promise<void> {
+    // The mark first: a change made while reading is seen by the next poll.
+    this.lastMark = await this.opts.store.changeMark();
+    const latest = await this.opts.store.latest();
+    const edges = await this.opts.store.edgeStates();
+    const creds = new Map((await this.opts.store.credentials({ active: true })).map((c) => [c.id, c]));
+    // Edge reports another server received (a group shares the edges' subscriptions).
+    for (const [site, st] of edges) {
+      const had = this.edgeStates.get(site);
+      if (had && had.seenAt >= st.seenAt) continue;
+      this.edgeStates.set(site, st);
+      const index = this.siteIndex.get(site);
+      if (index) index.edgeRunning = st.mode === 'remote' ? st.running : null;
+      this.hooks.edgeState?.(st);
+    }
     for (const v of latest.values()) {
       const had = this.versions.get(v.site);
       if (v.deleted) {
@@ -167,7 +195,6 @@ export class LiveConfig {
       this.opts.log.info({ site: v.site, version: v.version, summary: v.summary }, 'site configuration applied');
       this.hooks.siteChanged?.(site, prev);
     }
-    const creds = new Map(this.opts.store.credentials({ active: true }).map((c) => [c.id, c]));
     const revoked = [...this.active.values()].filter((c) => !creds.has(c.id));
     const added = [...creds.keys()].some((id) => !this.active.has(id));
     this.active = creds;
@@ -191,12 +218,11 @@ export class LiveConfig {
     this.edgeStates.set(site, stored);
     const index = this.siteIndex.get(site);
     if (index) index.edgeRunning = state.mode === 'remote' ? state.running : null;
-    try {
-      this.opts.store.setEdgeState(stored);
-      this.lastDataVersion = this.opts.store.dataVersion();
-    } catch (err) {
-      this.opts.log.warn({ site, err: (err as Error).message }, 'could not keep the edge state in the config store');
-    }
+    this.opts.store
+      .setEdgeState(stored)
+      .catch((err: Error) =>
+        this.opts.log.warn({ site, err: err.message }, 'could not keep the edge state in the config store'),
+      );
     if (state.state === 'rejected')
       this.opts.log.warn(
         { site, running: state.running, refused: state.received, error: state.error },

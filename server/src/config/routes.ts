@@ -148,8 +148,8 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
     throw err;
   };
   /** Applies what was stored and answers the site as it is now. */
-  const applied = (v: SiteVersion): ConfigSite => {
-    live.refresh();
+  const applied = async (v: SiteVersion): Promise<ConfigSite> => {
+    await live.refresh();
     return siteJson(v);
   };
   const who = (request: { ip: string }, actor: string) => ({ actor, ip: request.ip });
@@ -168,7 +168,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       '/api/config/sites',
       { preHandler: pre, schema: { response: API['GET /api/config/sites'].response } },
       async () =>
-        [...editor.store.latest().values()]
+        [...(await editor.store.latest()).values()]
           .filter((v) => !v.deleted)
           .map((v) => ({
             id: v.site,
@@ -194,8 +194,8 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       async (request, reply) => {
         const w = who(request, principalOf(request).username);
         try {
-          const v = editor.create(request.body.config, w.actor, { note: request.body.note ?? null, ip: w.ip });
-          return reply.code(201).send(applied(v));
+          const v = await editor.create(request.body.config, w.actor, { note: request.body.note ?? null, ip: w.ip });
+          return reply.code(201).send(await applied(v));
         } catch (err) {
           return refuse(reply, err);
         }
@@ -207,7 +207,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       { preHandler: pre, schema: { params: SiteParams, response: API['GET /api/config/sites/:site'].response } },
       async (request, reply) => {
         try {
-          return siteJson(editor.live(request.params.site));
+          return siteJson(await editor.live(request.params.site));
         } catch (err) {
           return refuse(reply, err);
         }
@@ -231,12 +231,12 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const w = who(request, principalOf(request).username);
         const b = request.body;
         try {
-          const v = editor.replace(request.params.site, b.config, w.actor, {
+          const v = await editor.replace(request.params.site, b.config, w.actor, {
             note: b.note ?? null,
             expected: b.baseVersion ?? null,
             ip: w.ip,
           });
-          return applied(v);
+          return await applied(v);
         } catch (err) {
           return refuse(reply, err);
         }
@@ -275,7 +275,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
           );
         const settings = b.settings as SiteSettings;
         try {
-          const v = editor.edit(
+          const v = await editor.edit(
             request.params.site,
             (site) => {
               Object.assign(site, settings);
@@ -284,7 +284,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             { note: b.note ?? null, expected: b.baseVersion ?? null, ip: w.ip },
           );
-          return applied(v);
+          return await applied(v);
         } catch (err) {
           return refuse(reply, err, (p) => {
             const key = p.split('/')[1] ?? '';
@@ -307,11 +307,11 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       async (request, reply) => {
         const w = who(request, principalOf(request).username);
         try {
-          editor.remove(request.params.site, w.actor, { expected: request.query.baseVersion ?? null, ip: w.ip });
+          await editor.remove(request.params.site, w.actor, { expected: request.query.baseVersion ?? null, ip: w.ip });
         } catch (err) {
           return refuse(reply, err);
         }
-        live.refresh();
+        await live.refresh();
         return reply.code(204).send(null);
       },
     );
@@ -342,7 +342,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const b = request.body;
         let at = -1;
         try {
-          const v = editor.edit(
+          const v = await editor.edit(
             request.params.site,
             (site) => {
               if (site.zones.some((z) => z.id === b.zone.id))
@@ -353,7 +353,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             { note: b.note ?? null, expected: b.baseVersion ?? null, ip: w.ip },
           );
-          return reply.code(201).send(applied(v));
+          return reply.code(201).send(await applied(v));
         } catch (err) {
           return refuse(reply, err, (p) =>
             p.startsWith(`/zones/${at}/`) ? p.replace(`/zones/${at}`, '/zone') : `/config${p}`,
@@ -387,7 +387,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const { site: id, zone } = request.params;
         const b = request.body;
         try {
-          const v = editor.edit(
+          const v = await editor.edit(
             id,
             (site) => {
               const z = site.zones.find((x) => x.id === zone);
@@ -398,7 +398,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             { note: b.note ?? null, expected: b.baseVersion ?? null, ip: w.ip },
           );
-          return applied(v);
+          return await applied(v);
         } catch (err) {
           return refuse(reply, err);
         }
@@ -419,7 +419,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const w = who(request, principalOf(request).username);
         const { site: id, zone } = request.params;
         try {
-          const v = editor.edit(
+          const v = await editor.edit(
             id,
             (site) => {
               const z = site.zones.find((x) => x.id === zone);
@@ -434,7 +434,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             { expected: request.query.baseVersion ?? null, ip: w.ip },
           );
-          return applied(v);
+          return await applied(v);
         } catch (err) {
           return refuse(reply, err);
         }
@@ -495,10 +495,10 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         try {
           if (
             typeof device.id === 'string' &&
-            editor.live(request.params.site).config.zones.some((z) => z.devices.some((d) => d.id === device.id))
+            (await editor.live(request.params.site)).config.zones.some((z) => z.devices.some((d) => d.id === device.id))
           )
             throw new EditorError('exists', `body/device/id: device "${device.id}" exists already; change it with PUT`);
-          const v = editor.edit(
+          const v = await editor.edit(
             request.params.site,
             (site) => {
               placeDevice(site, b.zone, device);
@@ -507,7 +507,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             { note: b.note ?? null, expected: b.baseVersion ?? null, ip: w.ip },
           );
-          return reply.code(201).send(applied(v));
+          return reply.code(201).send(await applied(v));
         } catch (err) {
           return refuse(
             reply,
@@ -534,7 +534,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const device = b.device as SiteDevice;
         let result: SiteConfig | undefined;
         try {
-          const v = editor.edit(
+          const v = await editor.edit(
             request.params.site,
             (site) => {
               placeDevice(site, b.zone, device, request.params.device);
@@ -543,7 +543,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             { note: b.note ?? null, expected: b.baseVersion ?? null, ip: w.ip },
           );
-          return applied(v);
+          return await applied(v);
         } catch (err) {
           return refuse(
             reply,
@@ -568,7 +568,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const w = who(request, principalOf(request).username);
         const { site: id, device } = request.params;
         try {
-          const v = editor.edit(
+          const v = await editor.edit(
             id,
             (site) => {
               const at = deviceIndex(site, device);
@@ -578,7 +578,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             { expected: request.query.baseVersion ?? null, ip: w.ip },
           );
-          return applied(v);
+          return await applied(v);
         } catch (err) {
           return refuse(reply, err);
         }
@@ -593,7 +593,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         schema: { params: SiteParams, response: API['GET /api/config/sites/:site/versions'].response },
       },
       async (request, reply) => {
-        const history = editor.store.history(request.params.site);
+        const history = await editor.store.history(request.params.site);
         if (!history.length) return sendError(reply, 404, `unknown site "${request.params.site}"`);
         return history.reverse().map(versionInfo);
       },
@@ -606,7 +606,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         schema: { params: VersionParams, response: API['GET /api/config/sites/:site/versions/:version'].response },
       },
       async (request, reply) => {
-        const v = editor.store.version(request.params.site, request.params.version);
+        const v = await editor.store.version(request.params.site, request.params.version);
         if (!v) return sendError(reply, 404, `site "${request.params.site}" has no version ${request.params.version}`);
         return { ...versionInfo(v), config: v.config };
       },
@@ -625,19 +625,19 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       async (request, reply) => {
         const w = who(request, principalOf(request).username);
         try {
-          const v = editor.rollback(request.params.site, request.body.version, w.actor, {
+          const v = await editor.rollback(request.params.site, request.body.version, w.actor, {
             note: request.body.note ?? null,
             ip: w.ip,
           });
           if (v.deleted) {
-            live.refresh();
+            await live.refresh();
             return sendError(
               reply,
               409,
               `version ${request.body.version} is a removal: site "${v.site}" is removed now`,
             );
           }
-          return applied(v);
+          return await applied(v);
         } catch (err) {
           return refuse(reply, err);
         }
@@ -663,11 +663,12 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       },
       async (request, reply) => {
         const { site: id } = request.params;
-        const v = request.query.version ? editor.store.version(id, request.query.version) : editor.store.current(id);
+        const v = request.query.version
+          ? await editor.store.version(id, request.query.version)
+          : await editor.store.current(id);
         if (!v || (v.deleted && !request.query.version)) return sendError(reply, 404, `unknown site "${id}"`);
         // The oldest active gateway credential makes the file usable for a fresh install, as today's are.
-        const gw = editor.store
-          .credentials({ site: id, active: true })
+        const gw = (await editor.store.credentials({ site: id, active: true }))
           .filter((c) => c.device === null)
           .sort((a, b) => a.createdAt - b.createdAt)[0];
         const file = {
@@ -698,12 +699,12 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const w = who(request, principalOf(request).username);
         try {
           const value = parseDataText(request.body.text, 'body/text');
-          const v = editor.import(value, 'imported file', w.actor, 'import', {
+          const v = await editor.import(value, 'imported file', w.actor, 'import', {
             note: request.body.note ?? null,
             ip: w.ip,
           });
           const id = (value as { id: string }).id;
-          return applied(v ?? editor.live(id));
+          return await applied(v ?? (await editor.live(id)));
         } catch (err) {
           return refuse(reply, err, (p) => `/text${p}`);
         }
@@ -724,12 +725,12 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         },
       },
       async (request) =>
-        editor.store
-          .credentials({
+        (
+          await editor.store.credentials({
             ...(request.query.site ? { site: request.query.site } : {}),
             active: request.query.all !== true,
           })
-          .map(credentialJson),
+        ).map(credentialJson),
     );
 
     app.post(
@@ -753,7 +754,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const w = who(request, principalOf(request).username);
         const b = request.body;
         try {
-          const { credential, password } = editor.newCredential(
+          const { credential, password } = await editor.newCredential(
             {
               site: b.site,
               ...(b.device !== undefined ? { device: b.device } : {}),
@@ -763,7 +764,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
             w.actor,
             w.ip,
           );
-          live.refresh();
+          await live.refresh();
           return reply.code(201).send({ credential: credentialJson(credential), password });
         } catch (err) {
           return refuse(reply, err);
@@ -783,9 +784,9 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
       async (request, reply) => {
         const w = who(request, principalOf(request).username);
         try {
-          const c = editor.revoke(request.params.id, w.actor, w.ip);
+          const c = await editor.revoke(request.params.id, w.actor, w.ip);
           // Applied now: the gateway's connections are closed, the edge drops a device's.
-          live.refresh();
+          await live.refresh();
           return credentialJson(c);
         } catch (err) {
           return refuse(reply, err);
@@ -794,8 +795,8 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
     );
 
     // A device's install sheet and commissioning check.
-    const deviceOf = (id: string, device: string) => {
-      const v = editor.live(id);
+    const deviceOf = async (id: string, device: string) => {
+      const v = await editor.live(id);
       const at = deviceIndex(v.config, device);
       if (!at) throw new EditorError('unknown', `site "${id}" has no device "${device}"`);
       const zone = v.config.zones[at.zi]!;
@@ -823,7 +824,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const { site: id, device } = request.params;
         let found;
         try {
-          found = deviceOf(id, device);
+          found = await deviceOf(id, device);
         } catch (err) {
           return refuse(reply, err);
         }
@@ -867,7 +868,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
         const { site: id, device } = request.params;
         let found;
         try {
-          found = deviceOf(id, device);
+          found = await deviceOf(id, device);
         } catch (err) {
           return refuse(reply, err);
         }
@@ -877,7 +878,7 @@ export function configRoutes(o: ConfigRoutesOptions): ExtraRoutes {
           device: found.d,
           zoneKind: found.zone.kind,
           profile: found.profile,
-          history: editor.store.history(id),
+          history: await editor.store.history(id),
           ranges,
           now: Date.now(),
         });

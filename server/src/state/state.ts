@@ -13,6 +13,7 @@ import type { AlarmStage, CallbackRow, FollowupRow, NewFollowup } from '../follo
 import type { Attempt, DeliveryRow } from '../notify/delivery-log.ts';
 import type { SelftestRecord, SelftestTrigger } from '../selftest.ts';
 import type { Store } from '../store/store.ts';
+import type { Credential, NewVersion, SiteVersion, StoredEdgeState } from '../config/config-store.ts';
 
 export type { SiteScope };
 
@@ -186,6 +187,50 @@ export interface DutyLeases {
   stop(): Promise<void>;
 }
 
+/**
+ * The site configuration (issue 15): every site's versions with who, when and the version replaced,
+ * MQTT credentials (revoked, never deleted), the edges' reports of what they run, and the hashes of
+ * imported site files. SQLite: config.db in the data dir (config/config-store.ts, shared with the
+ * `hallmon config` and `hallmon credential` processes); PostgreSQL: the group's tables
+ * (state/postgres/config.ts), so a change made through one server reaches every server.
+ */
+export interface ConfigState {
+  /** config.db's path, or the database URL without its password: for messages. */
+  readonly where: string;
+  /**
+   * A number that changes whenever someone else (another process or server) changed the
+   * configuration: cheap, polled every second to apply their changes.
+   */
+  changeMark(): Promise<number>;
+  isEmpty(): Promise<boolean>;
+  /** The newest version of every site, deleted ones included, by site id (in site order). */
+  latest(): Promise<Map<string, SiteVersion>>;
+  /** The newest version of one site (deleted or not), or undefined when it never existed. */
+  current(site: string): Promise<SiteVersion | undefined>;
+  version(site: string, version: number): Promise<SiteVersion | undefined>;
+  /** Every version of a site, oldest first. */
+  history(site: string): Promise<SiteVersion[]>;
+  /** Appends the site's next version, checking `expected` against the current one (VersionConflict). */
+  commit(v: NewVersion): Promise<SiteVersion>;
+  /** Credentials, newest first; `site` limits to one site, `active` leaves out revoked ones. */
+  credentials(q?: { site?: string; active?: boolean }): Promise<Credential[]>;
+  credential(id: string): Promise<Credential | undefined>;
+  /** Throws when an active gateway credential has the same username. */
+  addCredential(c: Omit<Credential, 'revokedAt' | 'revokedBy'>): Promise<Credential>;
+  /** Marks it revoked; false when it does not exist or already was. */
+  revokeCredential(id: string, by: string, at?: number): Promise<boolean>;
+  setEdgeState(s: StoredEdgeState): Promise<void>;
+  edgeStates(): Promise<Map<string, StoredEdgeState>>;
+  /** The SHA-256 of a file's content when it was last imported (config-seed.ts). */
+  importedHash(file: string): Promise<string | undefined>;
+  markImported(file: string, sha256: string, at?: number): Promise<void>;
+  /**
+   * Runs `fn` in one write transaction, all or nothing, one at a time among every writer of the
+   * configuration: `fn` works on `tx` (a transaction inside it joins it).
+   */
+  transaction<T>(fn: (tx: ConfigState) => Promise<T>): Promise<T>;
+}
+
 export interface StateBackend {
   readonly kind: 'sqlite' | 'postgres';
   /** The data dir, or the database URL without its password: for logs and /api/health. */
@@ -196,6 +241,8 @@ export interface StateBackend {
   readonly followups: FollowupState;
   readonly deliveries: DeliveryState;
   readonly notices: NoticeState;
+  /** The site configuration and MQTT credentials. */
+  readonly config: ConfigState;
   /**
    * The store the server works with: the time-series store itself when alarms live there (SQLite
    * state), or the same store with its alarm methods answered by this backend (PostgreSQL).

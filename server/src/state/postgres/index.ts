@@ -18,6 +18,7 @@ import { PgNotices } from './notices.ts';
 import { PgRuleState } from './rule-state.ts';
 import { PgLeases } from './leases.ts';
 import { tokenSecret } from './secret.ts';
+import { PgConfig } from './config.ts';
 
 export interface PostgresState extends StateBackend {
   readonly kind: 'postgres';
@@ -48,6 +49,7 @@ export async function openPostgresState(url: string, log: Logger, poolSize = 10)
     followups: new PgFollowups(pool),
     deliveries: new PgDeliveries(pool),
     notices: new PgNotices(pool, me),
+    config: new PgConfig(pool, redactUrl(url)),
     alarms: (store) => withAlarms(store, alarms),
     ruleState: async (site) => {
       const s = await PgRuleState.open(pool, site, log);

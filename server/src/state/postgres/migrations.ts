@@ -86,6 +86,23 @@ CREATE TABLE callbacks (
   note TEXT, recorded_at BIGINT NOT NULL, PRIMARY KEY (followup_id, at, "by"));
 ALTER TABLE notifications ADD COLUMN level INTEGER NOT NULL DEFAULT 1;`,
   },
+  {
+    version: 5,
+    name: 'site configuration: versions, MQTT credentials, edge states, file imports, change clock',
+    sql: `
+CREATE TABLE site_versions (
+  site TEXT NOT NULL, version INTEGER NOT NULL, ts BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  note TEXT, summary TEXT NOT NULL, previous INTEGER, deleted INTEGER NOT NULL DEFAULT 0, config TEXT NOT NULL,
+  PRIMARY KEY (site, version));
+CREATE TABLE credentials (
+  id TEXT PRIMARY KEY, site TEXT NOT NULL, device TEXT, username TEXT NOT NULL, password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL, created_by TEXT NOT NULL, note TEXT, revoked_at BIGINT, revoked_by TEXT);
+CREATE UNIQUE INDEX credentials_active_gateway ON credentials (username) WHERE device IS NULL AND revoked_at IS NULL;
+CREATE TABLE edge_state (site TEXT PRIMARY KEY, state TEXT NOT NULL, seen_at BIGINT NOT NULL);
+CREATE TABLE file_imports (file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, at BIGINT NOT NULL);
+CREATE TABLE config_clock (id INTEGER PRIMARY KEY, n BIGINT NOT NULL);
+INSERT INTO config_clock (id, n) VALUES (1, 0);`,
+  },
 ];
 
 /** Applies what is missing; answers the versions applied now. */

@@ -1,6 +1,7 @@
 // The embedded state backend: SQLite files and small JSON snapshots in the server's data dir, each
 // kept by the class of its own module (users.db, audit.db, seals.db, followups.db,
-// notifications.db, rules-state-<site>.json, token-secret). Alarms stay in the time-series store.
+// notifications.db, config.db, rules-state-<site>.json, token-secret). Alarms stay in the
+// time-series store.
 // One server owns every duty (LocalLeases); a notice begun in the delivery log is not sent again.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { FollowupDb } from '../../followups/db.ts';
 import { DeliveryLog } from '../../notify/delivery-log.ts';
 import { loadOrCreateSecret } from '../../auth/tokens.ts';
 import { LocalLeases } from '../local-leases.ts';
+import { ConfigStore } from '../../config/config-store.ts';
+import { SqliteConfig } from '../../config/sqlite-config.ts';
 import type { NoticeState, StateBackend } from '../state.ts';
 
 export function openSqliteState(dataDir: string): StateBackend {
@@ -31,6 +34,8 @@ export function openSqliteState(dataDir: string): StateBackend {
     const deliveries = new DeliveryLog(dataDir);
     deliveries.open();
     opened.push(deliveries);
+    const config = new ConfigStore(dataDir).open();
+    opened.push(config);
     const notices: NoticeState = {
       claim: async (alarmId, event) => !(await deliveries.has(alarmId, event)),
       done: async () => undefined,
@@ -45,6 +50,7 @@ export function openSqliteState(dataDir: string): StateBackend {
       followups,
       deliveries,
       notices,
+      config: new SqliteConfig(config),
       alarms: (store) => store,
       ruleState: async (site) => new JsonStateFile(join(dataDir, `rules-state-${site}.json`)),
       tokenSecret: async () => loadOrCreateSecret(dataDir),
