@@ -86,6 +86,16 @@ CREATE TABLE callbacks (
   note TEXT, recorded_at BIGINT NOT NULL, PRIMARY KEY (followup_id, at, "by"));
 ALTER TABLE notifications ADD COLUMN level INTEGER NOT NULL DEFAULT 1;`,
   },
+  {
+    version: 5,
+    name: 'the machine-room entry register (visits)',
+    sql: `
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY, site TEXT NOT NULL, zone TEXT NOT NULL, visitor TEXT NOT NULL, organisation TEXT NOT NULL,
+  reason TEXT NOT NULL, escort TEXT NOT NULL, in_at BIGINT NOT NULL, out_at BIGINT, created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL, closed_by TEXT);
+CREATE INDEX visits_site ON visits (site, in_at);`,
+  },
 ];
 
 /** Applies what is missing; answers the versions applied now. */

@@ -38,6 +38,21 @@ export async function openPool(url: string, max = 10): Promise<pg.Pool> {
   return pool;
 }
 
+/**
+ * Whether the database answers now: one connection of its own, `SELECT 1`, within `timeoutMs`
+ * (/api/health). Throws with what went wrong, never the password.
+ */
+export async function checkConnection(url: string, timeoutMs = 3_000): Promise<void> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
 /** Runs fn in one transaction on one client (BEGIN … COMMIT, ROLLBACK on a throw). */
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();

@@ -1,6 +1,7 @@
 // The embedded state backend: SQLite files and small JSON snapshots in the server's data dir, each
 // kept by the class of its own module (users.db, audit.db, seals.db, followups.db,
-// notifications.db, rules-state-<site>.json, token-secret). Alarms stay in the time-series store.
+// notifications.db, visits.db, rules-state-<site>.json, token-secret). Alarms stay in the
+// time-series store.
 // One server owns every duty (LocalLeases); a notice begun in the delivery log is not sent again.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { AuditLog } from '../../audit/audit-log.ts';
 import { SealStore } from '../../seal/seal-store.ts';
 import { FollowupDb } from '../../followups/db.ts';
 import { DeliveryLog } from '../../notify/delivery-log.ts';
+import { VisitDb } from '../../visits/db.ts';
 import { loadOrCreateSecret } from '../../auth/tokens.ts';
 import { LocalLeases } from '../local-leases.ts';
 import type { NoticeState, StateBackend } from '../state.ts';
@@ -31,6 +33,8 @@ export function openSqliteState(dataDir: string): StateBackend {
     const deliveries = new DeliveryLog(dataDir);
     deliveries.open();
     opened.push(deliveries);
+    const visits = new VisitDb(dataDir).open();
+    opened.push(visits);
     const notices: NoticeState = {
       claim: async (alarmId, event) => !(await deliveries.has(alarmId, event)),
       done: async () => undefined,
@@ -45,9 +49,11 @@ export function openSqliteState(dataDir: string): StateBackend {
       followups,
       deliveries,
       notices,
+      visits,
       alarms: (store) => store,
       ruleState: async (site) => new JsonStateFile(join(dataDir, `rules-state-${site}.json`)),
       tokenSecret: async () => loadOrCreateSecret(dataDir),
+      check: async () => undefined,
       leases: ({ sites }) => new LocalLeases(sites),
       close: async () => {
         for (const o of opened.reverse()) o.close();
