@@ -166,6 +166,11 @@ export class EntryRegister {
     }));
   }
 
+  /** Openings waiting for their grace to pass, or raised and not cleared yet (logs and tests). */
+  get openings(): { site: string; sensor: string; start: number; raised: boolean }[] {
+    return this.open.map((o) => ({ site: o.door.site, sensor: o.door.sensor, start: o.start, raised: o.raised }));
+  }
+
   private owns(site: string): boolean {
     return this.opts.leases ? this.opts.leases.owns(site) : true;
   }
