@@ -62,7 +62,7 @@ export const DiskHealth = Type.Object({
 
 /** A part of the server that cannot do its job now, and why. */
 export const FailingPart = Type.Object({
-  part: Type.Union([Type.Literal('store'), Type.Literal('broker'), Type.Literal('disk')]),
+  part: Type.Union([Type.Literal('store'), Type.Literal('state'), Type.Literal('broker'), Type.Literal('disk')]),
   message: Type.String(),
 });
 export type FailingPart = Static<typeof FailingPart>;

@@ -24,7 +24,7 @@ import { outcomesOf, readFollowupOutcomes } from './followups/outcomes.ts';
 import { openState, STATE_FLAG, stateFlag } from './state/index.ts';
 import type { SealState } from './state/state.ts';
 import type { FollowupOutcome } from './evidence/types.ts';
-import { readVisits } from './visits/db.ts';
+import { evidenceVisits, readVisits, type VisitRow } from './visits/db.ts';
 import { readManifest, verifyPack, type DayCheck } from './seal/verify.ts';
 import { SigningKeys } from './signing/keys.ts';
 import { readPublished, verifySignatures } from './signing/verify-signed.ts';
@@ -150,10 +150,12 @@ interface Trail {
   store: Store;
   seals: SealState;
   followupOutcomes(site: string): Promise<FollowupOutcome[]>;
+  /** The machine-room entry register. */
+  visits(site: string): Promise<VisitRow[]>;
   close(): Promise<void>;
 }
 
-/** Seals, audit trail and follow-ups: the data dir's files, or the group's database (--state). */
+/** Seals, audit trail, follow-ups and visits: the data dir's files, or the group's database (--state). */
 async function openTrail(flags: ParsedFlags, store: Store, dataDir: string): Promise<Trail> {
   const url = stateFlag(flags);
   if (url) {
@@ -162,6 +164,7 @@ async function openTrail(flags: ParsedFlags, store: Store, dataDir: string): Pro
       store: state.alarms(store),
       seals: state.seals,
       followupOutcomes: async (site) => outcomesOf(await state.followups.list(site, false, true)),
+      visits: (site) => evidenceVisits(state.visits, site),
       close: () => state.close(),
     };
   }
@@ -171,6 +174,7 @@ async function openTrail(flags: ParsedFlags, store: Store, dataDir: string): Pro
     store,
     seals,
     followupOutcomes: (site) => readFollowupOutcomes(dataDir, site),
+    visits: (site) => readVisits(dataDir, site),
     close: async () => seals.close(),
   };
 }
@@ -232,7 +236,7 @@ export async function run(argv: string[]): Promise<number> {
       coverageThreshold: pct / 100,
       onProgress: bar,
       followupOutcomes: await trail.followupOutcomes(site.id),
-      visits: readVisits(opened.dataDir, site.id),
+      visits: await trail.visits(site.id),
       audit: seals.audit,
     }).catch((err: unknown) => {
       if (err instanceof RangeError || (err as { code?: string }).code === 'HM_ERR_EVIDENCE_PERIOD')

@@ -31,7 +31,15 @@ import type { ServerOptions } from './options.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { TokenSigner } from './auth/tokens.ts';
 import { openState } from './state/index.ts';
-import type { AuditState, ConfigState, DeliveryState, DutyLeases, StateBackend, UserState } from './state/state.ts';
+import type {
+  AuditState,
+  ConfigState,
+  DeliveryState,
+  DutyLeases,
+  StateBackend,
+  UserState,
+  VisitState,
+} from './state/state.ts';
 import type { PostgresState } from './state/postgres/index.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { ConfigEditor } from './config/config-editor.ts';
@@ -64,7 +72,7 @@ import { SelftestScheduler } from './selftest-schedule.ts';
 import type { Stream } from './ingest/reasons.ts';
 import type { StoredReading } from './store/store.ts';
 import { siteSeries } from './seal/digest.ts';
-import { evidenceVisits, VisitDb } from './visits/db.ts';
+import { evidenceVisits } from './visits/db.ts';
 import { EntryRegister } from './visits/entry-register.ts';
 import { visitRoutes } from './visits/routes.ts';
 import { EvidenceService } from './evidence/service.ts';
@@ -157,7 +165,7 @@ export interface RunningServer {
   /** Bad-rating follow-ups (10.1.3) of every site. */
   followups: FollowupTracker;
   /** The machine-room entry register (5.2.2 机房登记) and its check of door openings. */
-  visits: { db: VisitDb; register: EntryRegister };
+  visits: { db: VisitState; register: EntryRegister };
   /** Evidence packs, scorecards and the district view, one build at a time. */
   evidence: EvidenceService;
   /** The scheduled report packs. */
@@ -404,15 +412,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     followups.start();
     cleanups.push(() => followups.stop());
-    // The machine-room entry register: visits written here, door openings checked against them.
-    const visits = new VisitDb(dataDir).open();
-    cleanups.push(() => visits.close());
+    // The machine-room entry register: visits written through any server (the state backend's),
+    // door openings of the sites this server owns checked against them.
+    const visits = state.visits;
     const register = new EntryRegister({
       sites: sites.values(),
       profiles,
       catalogue,
       store,
       visits,
+      leases,
       log: log.child({ component: 'visits' }),
       publish: (site, alarms) => hub.publish(site, alarms),
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -422,8 +431,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const alarmLog = log.child({ component: 'alarms' });
     pipeline.setHooks({
       readings: (site, items) => {
-        if (!followed) serverRules.readings(site, items);
-        register.readings(site, items);
+        if (!followed) {
+          serverRules.readings(site, items);
+          register.readings(site, items);
+        }
       },
       events: (site, items) => {
         if (!followed) serverRules.events(site, items);
@@ -568,9 +579,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
           followupRoutes(followups),
           visitRoutes({
             db: visits,
-            added: (v) =>
+            added: () =>
               void register
-                .visitAdded(v)
+                .visitAdded()
                 .catch((err) => alarmLog.error({ err: (err as Error).message }, 'entry register: visit not applied')),
             ...(opts.clock ? { clock: opts.clock } : {}),
           }),
@@ -592,6 +603,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         health: () =>
           healthDetail({
             store,
+            state,
             disk: () => disk.state,
             base: () => ({
               ingest: counters.snapshot(),
@@ -693,19 +705,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         const feed = (site: string, stream: string, payload: Buffer, device?: string) => {
           const v = pipeline.validate(site, stream as Stream, payload, device);
           if (!v || !v.result.accepted.length) return;
-          if (v.stream === 'telemetry') serverRules.readings(site, v.result.accepted);
-          else if (v.stream === 'events') serverRules.events(site, v.result.accepted);
+          if (v.stream === 'telemetry') {
+            serverRules.readings(site, v.result.accepted);
+            register.readings(site, v.result.accepted);
+          } else if (v.stream === 'events') serverRules.events(site, v.result.accepted);
           else if (v.stream === 'status') serverRules.status(site, v.result.accepted);
         };
-        const ruled = new Set(serverRules.sites);
+        // Sites whose rules run on the server, and sites with a door the entry register watches.
+        const judged = new Set([...serverRules.sites, ...register.sites]);
         ext.follow(
-          leases.owned().filter((s) => ruled.has(s)),
+          leases.owned().filter((s) => judged.has(s)),
           feed,
         );
         leases.onChange((gained, lost) => {
-          ext.unfollow(lost.filter((s) => ruled.has(s)));
+          ext.unfollow(lost.filter((s) => judged.has(s)));
           ext.follow(
-            gained.filter((s) => ruled.has(s)),
+            gained.filter((s) => judged.has(s)),
             feed,
           );
         });

@@ -3,7 +3,8 @@
 // trust authentication for loopback only. PostgreSQL refuses to run as root, so as root the cluster
 // belongs to the `postgres` OS user (created by Debian's package) and its server is started through
 // setpriv, which execs (no extra process in between), so stop() signals postgres itself. Ready once
-// a connection answers; stop() shuts it down (fast mode) and removes the folder.
+// a connection answers; stop() shuts it down (fast mode) and removes the folder; halt() stops it and
+// keeps the cluster, restart() starts it again on the same port and data.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,10 @@ export interface TestPostgres {
   pid: number;
   /** A fresh empty database on the same cluster, as a URL (one per test that wants its own). */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server and keeps the cluster: the database is unreachable until restart(). */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data (after halt()). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -85,29 +90,42 @@ export async function startPostgres(opts: { maxConnections?: number } = {}): Pro
     'log_min_messages=warning',
   ];
   const stderr: string[] = [];
-  const proc: ChildProcess = spawn(cmd!, rest, { stdio: ['ignore', 'ignore', 'pipe'] });
-  proc.stderr?.on('data', (b: Buffer) => {
-    if (stderr.length < 50) stderr.push(b.toString());
-  });
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
+  let proc: ChildProcess | undefined;
+  const launch = () => {
+    const p: ChildProcess = spawn(cmd!, rest, { stdio: ['ignore', 'ignore', 'pipe'] });
+    p.stderr?.on('data', (b: Buffer) => {
+      if (stderr.length < 50) stderr.push(b.toString());
+    });
+    proc = p;
+    return p;
+  };
+  const halt = async () => {
+    const p = proc;
+    if (p && p.exitCode === null && p.signalCode === null) {
       await new Promise<void>((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.kill('SIGINT'); // fast shutdown: ends client sessions, no waiting for them
-        setTimeout(() => proc.kill('SIGKILL'), 15_000).unref();
+        p.once('exit', () => resolve());
+        p.kill('SIGINT'); // fast shutdown: ends client sessions, no waiting for them
+        setTimeout(() => p.kill('SIGKILL'), 15_000).unref();
       });
     }
+  };
+  const stop = async () => {
+    await halt();
     tmp.remove();
   };
   const base = `postgres://hallmon@127.0.0.1:${port}`;
-  try {
+  /** Waits until the cluster takes connections (`first`: and makes the hallmon database). */
+  const ready = async (first: boolean) => {
+    const p = proc!;
     await waitFor(
       async () => {
-        if (proc.exitCode !== null) throw new Error(`postgres exited: ${stderr.join('')}`);
+        if (p.exitCode !== null) throw new Error(`postgres exited: ${stderr.join('')}`);
         const c = new pg.Client({ connectionString: `${base}/postgres` });
+        c.on('error', () => undefined);
         try {
           await c.connect();
-          await c.query('CREATE DATABASE hallmon');
+          if (first) await c.query('CREATE DATABASE hallmon');
+          else await c.query('SELECT 1');
           return true;
         } finally {
           await c.end().catch(() => undefined);
@@ -117,6 +135,10 @@ export async function startPostgres(opts: { maxConnections?: number } = {}): Pro
       60_000,
       100,
     );
+  };
+  try {
+    launch();
+    await ready(true);
   } catch (err) {
     await stop();
     throw err;
@@ -124,7 +146,9 @@ export async function startPostgres(opts: { maxConnections?: number } = {}): Pro
   return {
     url: `${base}/hallmon`,
     port,
-    pid: proc.pid ?? 0,
+    get pid() {
+      return proc?.pid ?? 0;
+    },
     createDatabase: async (name) => {
       if (!/^[a-z][a-z0-9_]{0,40}$/.test(name)) throw new Error(`not a database name: ${name}`);
       const c = new pg.Client({ connectionString: `${base}/postgres` });
@@ -135,6 +159,12 @@ export async function startPostgres(opts: { maxConnections?: number } = {}): Pro
         await c.end();
       }
       return `${base}/${name}`;
+    },
+    halt,
+    restart: async () => {
+      await halt();
+      launch();
+      await ready(false);
     },
     stop,
   };

@@ -2,7 +2,8 @@
 // the failing part and what to do, and 200 again once the part is back. Real parts fail here: a real
 // influxd stopped and restarted under an InfluxDB server (a reading published meanwhile is stored
 // after the restart, acknowledged only then), a real mosquitto stopped and restarted under a server
-// ingesting from it, and a data dir disk running full (statfs is the one thing faked: no test fills
+// ingesting from it, a real PostgreSQL (--state) stopped and restarted under a server keeping its
+// state there, and a data dir disk running full (statfs is the one thing faked: no test fills
 // a real disk), which also raises and clears the disk-space alarms.
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import mqtt from 'mqtt';
 import type { Health } from '@hallmon/contract';
 import { startInfluxd } from '../helpers/influxd.ts';
 import { startMosquitto } from '../helpers/brokers.ts';
+import { startPostgres } from '../helpers/postgres.ts';
 import { startTestServer, DEMO_GATEWAY } from '../helpers/server-process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -111,6 +113,43 @@ test('health goes 503 naming the broker while the external broker is down', asyn
 
   mosq = await startMosquitto(dir.path, mosq.port);
   await waitFor(async () => (await server.get<Health>('/api/health')).status === 200, 'health 200 again', 60_000, 200);
+});
+
+test('health goes 503 naming the state while its PostgreSQL is stopped, and back to 200 when it returns', async (t) => {
+  const pgs = await startPostgres();
+  t.onTestFinished(() => pgs.stop());
+  const server = await startTestServer({ state: pgs.url });
+  t.onTestFinished(() => server.stop());
+  const ok = await server.get<Health>('/api/health');
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ok.body.failing, []);
+
+  await pgs.halt();
+  const down = await server.get<Health>('/api/health');
+  assert.equal(down.status, 503);
+  assert.equal(down.body.status, 'failing');
+  assert.deepEqual(
+    down.body.failing.map((f) => f.part),
+    ['state'],
+  );
+  assert.match(
+    down.body.failing[0]!.message,
+    new RegExp(`PostgreSQL state postgres://hallmon@127\\.0\\.0\\.1:${pgs.port}/hallmon`),
+  );
+
+  await pgs.restart();
+  const back = await waitFor(
+    async () => {
+      const h = await server.get<Health>('/api/health');
+      return h.status === 200 ? h : undefined;
+    },
+    'health 200 after PostgreSQL returned',
+    60_000,
+    200,
+  );
+  assert.deepEqual(back.body.failing, []);
+  // The server works on it again: a sign-in reads the account from PostgreSQL.
+  assert.match(await server.login(), /\./);
 });
 
 test('a filling data dir disk raises warning then critical alarms and fails health; freed, all clear', async (t) => {

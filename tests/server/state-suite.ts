@@ -76,6 +76,7 @@ const METHODS = {
     'markImported',
     'transaction',
   ],
+  visits: ['add', 'get', 'out', 'list'],
 } as const;
 
 export interface StateFixture {
@@ -102,6 +103,7 @@ export function stateSuite(name: string, fixture: StateFixture): void {
     let deliveries: StateBackend['deliveries'];
     let notices: StateBackend['notices'];
     let config: StateBackend['config'];
+    let visits: StateBackend['visits'];
 
     beforeAll(async () => {
       state = await fixture.open();
@@ -113,6 +115,7 @@ export function stateSuite(name: string, fixture: StateFixture): void {
       deliveries = recorded(state.deliveries, calls.deliveries);
       notices = recorded(state.notices, calls.notices);
       config = recorded(state.config, calls.config);
+      visits = recorded(state.visits, calls.visits);
     });
     afterAll(async () => {
       await state?.close();
@@ -655,6 +658,64 @@ export function stateSuite(name: string, fixture: StateFixture): void {
       } finally {
         await other.close();
       }
+    });
+
+    test('the machine-room entry register: visits written, a leaving recorded once, listed by overlap', async () => {
+      const base = 1_780_000_000_000;
+      const visit = {
+        zone: 'machine-room',
+        organisation: '电信青浦分公司',
+        reason: '更换光猫',
+        escort: '李网管',
+      };
+      const zhang = await visits.add({
+        ...visit,
+        site: 'demo',
+        visitor: '张工',
+        inAt: base,
+        createdAt: base + 1_000,
+        createdBy: 'net1',
+      });
+      assert.match(zhang.id, /^v-[0-9a-f-]{36}$/);
+      assert.deepEqual([zhang.outAt, zhang.closedBy], [null, null], 'still inside');
+      // Written after the fact with its leaving: closed by whoever wrote it.
+      const wang = await visits.add({
+        ...visit,
+        site: 'demo',
+        visitor: '王师傅',
+        inAt: base + 3_600_000,
+        outAt: base + 7_200_000,
+        createdAt: base + 7_300_000,
+        createdBy: 'net2',
+      });
+      assert.deepEqual([wang.outAt, wang.closedBy], [base + 7_200_000, 'net2']);
+      const elsewhere = await visits.add({
+        ...visit,
+        site: 'other',
+        visitor: '赵工',
+        inAt: base,
+        createdAt: base,
+        createdBy: 'net1',
+      });
+      assert.deepEqual(await visits.get(zhang.id), zhang);
+      assert.deepEqual(await visits.get(wang.id), wang);
+      assert.equal(await visits.get('v-nope'), undefined);
+      const names = async (site: string, from: number, to: number, o?: { insideOnly?: boolean; limit?: number }) =>
+        (await visits.list(site, from, to, o)).map((v) => v.visitor);
+      assert.deepEqual(await names('demo', base - 1, base + 86_400_000), ['王师傅', '张工'], 'newest first');
+      assert.deepEqual(await names('demo', base - 1, base + 86_400_000, { insideOnly: true }), ['张工']);
+      assert.deepEqual(await names('demo', base - 1, base + 86_400_000, { limit: 1 }), ['王师傅']);
+      assert.deepEqual(await names('demo', base + 7_200_001, base + 86_400_000), ['张工'], 'still inside overlaps');
+      assert.deepEqual(await names('demo', base + 7_200_000, base + 86_400_000), ['王师傅', '张工'], 'left at from');
+      assert.deepEqual(await names('demo', base - 60_000, base), [], 'came in at `to`: not in [from, to)');
+      assert.deepEqual(await names('other', 0, Number.MAX_SAFE_INTEGER), [elsewhere.visitor]);
+      assert.equal(await visits.out(zhang.id, base + 5_000, 'net1'), true);
+      assert.equal(await visits.out(zhang.id, base + 6_000, 'net2'), false, 'a leaving is recorded once');
+      assert.equal(await visits.out(wang.id, base + 8_000_000, 'net1'), false, 'written with its leaving');
+      assert.deepEqual(await visits.get(zhang.id), { ...zhang, outAt: base + 5_000, closedBy: 'net1' });
+      assert.deepEqual(await names('demo', base + 5_001, base + 3_600_000), [], 'gone before from');
+      assert.deepEqual(await names('demo', base - 1, base + 86_400_000, { insideOnly: true }), []);
+      await state.check();
     });
 
     test('rule state and token secret survive a reopen', async () => {

@@ -38,7 +38,7 @@ export interface ApiContext {
   /** What people recorded for a site's bad ratings (evidence judges 10.1.3 with it). */
   followupOutcomes?(site: string): Promise<FollowupOutcome[]>;
   /** The site's machine-room entry register (evidence judges door openings with it). */
-  visits?(site: string): EvidenceVisit[];
+  visits?(site: string): Promise<EvidenceVisit[]> | EvidenceVisit[];
   /** Builds packs one at a time and keeps scorecards for a while (evidence, scorecard, district, reports). */
   evidence?: EvidenceService;
   /** Folder with the built dashboard (index.html), when present. */

@@ -24,8 +24,8 @@ export interface EvidenceServiceOptions {
   calendar: WorkingCalendar;
   /** What people recorded for a site's bad ratings (the state backend's follow-ups). */
   followupOutcomes?(site: string): Promise<FollowupOutcome[]> | FollowupOutcome[];
-  /** A site's machine-room entry register (the server's visits.db): door openings are judged with it. */
-  visits?(site: string): EvidenceVisit[];
+  /** A site's machine-room entry register (the state backend's): door openings are judged with it. */
+  visits?(site: string): Promise<EvidenceVisit[]> | EvidenceVisit[];
   /** The audit trail: the site's entries of the period go into each pack. */
   audit?: Pick<AuditState, 'list'>;
   /** Clock for "now" (judged-until instants, the current month, the cache); tests simulate it. */
@@ -60,7 +60,7 @@ export class EvidenceService {
         to,
         now: this.now,
         followupOutcomes: (await this.o.followupOutcomes?.(site.id)) ?? [],
-        visits: this.o.visits?.(site.id) ?? [],
+        visits: (await this.o.visits?.(site.id)) ?? [],
         ...(this.o.audit ? { audit: this.o.audit } : {}),
         ...(onProgress ? { onProgress } : {}),
       }),
@@ -92,7 +92,7 @@ export function evidenceServiceOf(
     store: Store;
     evidence?: EvidenceService;
     followupOutcomes?(site: string): Promise<FollowupOutcome[]>;
-    visits?(site: string): EvidenceVisit[];
+    visits?(site: string): Promise<EvidenceVisit[]> | EvidenceVisit[];
     audit?: Pick<AuditState, 'list'>;
   },
   o: Partial<Pick<EvidenceServiceOptions, 'catalogue' | 'profiles' | 'calendar'>> = {},

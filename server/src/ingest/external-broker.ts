@@ -39,7 +39,7 @@ export interface ExternalBrokerOptions {
   onConfigState?: (site: string, payload: Buffer) => void;
 }
 
-/** What a followed site's messages are handed to (validated, not stored): the server-side rules. */
+/** What a followed site's messages are handed to (validated, not stored): the server-side rules, the entry register. */
 export type FollowHandler = (site: string, stream: string, payload: Buffer, device?: string) => void;
 
 /** Session expiry: a week of outage is kept by the broker (its own limits permitting). */

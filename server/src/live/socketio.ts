@@ -13,7 +13,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
-import type { Pool } from '../state/postgres/pool.ts';
+import { listenerPool, type Pool } from '../state/postgres/pool.ts';
 import { SITE_ID_PATTERN, type Logger } from '@hallmon/firmware-config';
 import { inScope } from '@hallmon/contract';
 import { isPrincipal, type Authenticator, type Principal } from '../auth/authenticator.ts';
@@ -93,7 +93,7 @@ export class LivePush implements LiveSink {
       serveClient: false,
       destroyUpgrade: false,
       maxHttpBufferSize: 64 * 1024,
-      ...(this.group ? { adapter: createAdapter(this.group, { channelPrefix: 'hallmon-live' }) } : {}),
+      ...(this.group ? { adapter: createAdapter(listenerPool(this.group), { channelPrefix: 'hallmon-live' }) } : {}),
     });
     this.io = io;
     if (this.group) {

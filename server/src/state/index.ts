@@ -12,7 +12,7 @@ export type { StateBackend };
 export const STATE_FLAG: FlagSpec = {
   type: 'string',
   arg: 'URL',
-  help: 'keep users, alarms, follow-ups, notifications, audit, seals, rule state and the site configuration (versions, MQTT credentials) in this PostgreSQL database (postgres://user:pass@host:5432/db) instead of SQLite files in --data-dir; what several servers share',
+  help: 'keep users, alarms, follow-ups, notifications, audit, seals, rule state, the site configuration (versions, MQTT credentials) and the machine-room entry register in this PostgreSQL database (postgres://user:pass@host:5432/db) instead of SQLite files in --data-dir; what several servers share',
 };
 
 /** The --state URL when one is given, checked; undefined for the SQLite default. */

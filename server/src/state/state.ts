@@ -11,6 +11,7 @@ import type { AuditQuery, AuditRecord, NewAuditRecord } from '../audit/audit-log
 import type { SealRow } from '../seal/seal-store.ts';
 import type { AlarmStage, CallbackRow, FollowupRow, NewFollowup } from '../followups/db.ts';
 import type { Attempt, DeliveryRow } from '../notify/delivery-log.ts';
+import type { NewVisit, VisitRow } from '../visits/db.ts';
 import type { SelftestRecord, SelftestTrigger } from '../selftest.ts';
 import type { Store } from '../store/store.ts';
 import type { Credential, NewVersion, SiteVersion, StoredEdgeState } from '../config/config-store.ts';
@@ -101,6 +102,23 @@ export interface FollowupState {
   setNote(id: string, note: string): Promise<void>;
   alarmRaised(id: string, stage: AlarmStage, at: number): Promise<void>;
   alarmCleared(id: string, stage: AlarmStage, at: number): Promise<void>;
+}
+
+/**
+ * The machine-room entry register (机房登记, clause 5.2.2): visits written through any server, read
+ * by the entry register's check of door openings (on the site's owner) and by evidence packs.
+ * Entries are never deleted; a leaving is recorded once.
+ */
+export interface VisitState {
+  add(v: NewVisit): Promise<VisitRow>;
+  get(id: string): Promise<VisitRow | undefined>;
+  /** Records the leaving; false when it was already recorded. */
+  out(id: string, at: number, by: string): Promise<boolean>;
+  /**
+   * A site's visits that overlap [from, to): came in before `to`, and had not left before `from`
+   * (still inside counts). Newest first (then by id); at most `limit` (default 5000).
+   */
+  list(site: string, from: number, to: number, opts?: { insideOnly?: boolean; limit?: number }): Promise<VisitRow[]>;
 }
 
 export interface NewDelivery {
@@ -243,6 +261,7 @@ export interface StateBackend {
   readonly notices: NoticeState;
   /** The site configuration and MQTT credentials. */
   readonly config: ConfigState;
+  readonly visits: VisitState;
   /**
    * The store the server works with: the time-series store itself when alarms live there (SQLite
    * state), or the same store with its alarm methods answered by this backend (PostgreSQL).
@@ -252,6 +271,11 @@ export interface StateBackend {
   ruleState(site: string): Promise<StateStore>;
   /** The HMAC secret of API tokens: shared by every server of a group, so a token works on each. */
   tokenSecret(): Promise<Buffer>;
+  /**
+   * Throws when the backend cannot answer now (PostgreSQL unreachable): /api/health names the state
+   * as failing. SQLite files of the data dir always answer.
+   */
+  check(): Promise<void>;
   /** Duty leases among the servers sharing this state. */
   leases(opts: { ttlMs?: number; sites: readonly string[] }): DutyLeases;
   close(): Promise<void>;

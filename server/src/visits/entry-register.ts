@@ -5,6 +5,11 @@
 // (clause 5.2.2) goes out through the AlarmHub like any alarm. It clears when the door closes, or
 // when a covering visit is registered after the fact. Door states arrive as changes (the state
 // series); the state before a sensor's first reading after a restart is read back from the store.
+// The visits are the state backend's (VisitState): with several servers (docs/cluster.md) a visit
+// written through any of them is seen by all, and a site's door openings are judged only by the
+// site's owner (the holder of its duty lease), fed with the site's whole stream as its server-side
+// rules are (server.ts), which picks up the site's raised alarms and recent openings from the store
+// when it gains the lease and forgets them when it loses it.
 import {
   deviceProfile,
   shippedCalendar,
@@ -26,14 +31,18 @@ import {
   type VisitSpan,
 } from '@hallmon/rules';
 import type { Store, StoredAlarm, StoredReading } from '../store/store.ts';
-import type { VisitDb, VisitRow } from './db.ts';
+import type { DutyLeases, VisitState } from '../state/state.ts';
+import type { VisitRow } from './db.ts';
 
 export interface EntryRegisterOptions {
   sites: Iterable<SiteConfig>;
   profiles: Map<string, DeviceProfile>;
   catalogue: ClauseCatalogue;
   store: Store;
-  visits: VisitDb;
+  /** The register (the state backend's: shared by every server of a group). */
+  visits: Pick<VisitState, 'list'>;
+  /** Which sites' door openings this server judges (default every site): in a group, those it owns. */
+  leases?: Pick<DutyLeases, 'owns' | 'owned' | 'onChange'>;
   log: Logger;
   /** Where alarms go (AlarmHub.publish). */
   publish(site: string, alarms: StoredAlarm[]): Promise<unknown>;
@@ -50,8 +59,10 @@ interface Door {
   clause: string;
   rule: RuleDef;
   graceMs: number;
-  /** The door's last known state (null: not known since the start). */
+  /** The door's last known state (null: not known since the start, or since the site was gained). */
   last: number | null;
+  /** Event time of the reading that set `last`. */
+  lastAt: number | null;
   /** The door's readings are applied one after another, in the order they were stored. */
   queue: Promise<void>;
 }
@@ -78,6 +89,7 @@ export class EntryRegister {
   private open: Opening[] = [];
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
+  private handover: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: EntryRegisterOptions) {
     this.clock = opts.clock ?? { now: () => Date.now() };
@@ -117,6 +129,7 @@ export class EntryRegister {
               rule,
               graceMs: (rule.params?.graceS ?? DEFAULT_ENTRY_GRACE_S) * 1000,
               last: old?.last ?? null,
+              lastAt: old?.lastAt ?? null,
               queue: old?.queue ?? Promise.resolve(),
             };
             doors.set(key, door);
@@ -138,11 +151,57 @@ export class EntryRegister {
     return [...this.doors.values()].map((d) => `${d.site}/${d.sensor}`);
   }
 
-  /** Picks up what a restart left: raised alarms not yet cleared, and openings still in their grace. */
+  /** Sites with a door the rule watches (in a group, their owner follows their whole stream). */
+  get sites(): string[] {
+    return [...new Set([...this.doors.values()].map((d) => d.site))];
+  }
+
+  /** What each watched door was last seen doing, and when (event time): logs and tests. */
+  doorStates(): { site: string; sensor: string; open: boolean | null; at: number | null }[] {
+    return [...this.doors.values()].map((d) => ({
+      site: d.site,
+      sensor: d.sensor,
+      open: d.last === null ? null : d.last === 1,
+      at: d.lastAt,
+    }));
+  }
+
+  /** Openings waiting for their grace to pass, or raised and not cleared yet (logs and tests). */
+  get openings(): { site: string; sensor: string; start: number; raised: boolean }[] {
+    return this.open.map((o) => ({ site: o.door.site, sensor: o.door.sensor, start: o.start, raised: o.raised }));
+  }
+
+  private owns(site: string): boolean {
+    return this.opts.leases ? this.opts.leases.owns(site) : true;
+  }
+
+  /**
+   * Picks up what a restart left for the sites this server owns (raised alarms not yet cleared, and
+   * openings still in their grace), and follows the leases from then on.
+   */
   async start(): Promise<void> {
+    await this.gain(this.opts.leases ? this.opts.leases.owned() : this.sites);
+    this.opts.leases?.onChange((gained, lost) => {
+      this.handover = this.handover
+        .then(async () => {
+          this.lose(lost);
+          await this.gain(gained);
+        })
+        .catch((err) =>
+          this.opts.log.error({ err: (err as Error).message, gained }, 'entry register: taking over sites failed'),
+        );
+    });
+    this.timer = setInterval(() => void this.check(), this.opts.tickMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  /** Sites gained: their raised alarms and the openings of the last two graces, from the store. */
+  private async gain(sites: readonly string[]): Promise<void> {
+    const doors = [...this.doors.values()].filter((d) => sites.includes(d.site));
+    if (!doors.length) return;
     const now = this.clock.now();
     const active = await this.opts.store.readAlarms({ state: 'active' });
-    for (const door of this.doors.values()) {
+    for (const door of doors) {
       const mine = active.filter((a) => a.site === door.site && a.sensor === door.sensor && a.rule === door.rule.id);
       const recent = await this.opts.store.readRaw({
         site: door.site,
@@ -151,14 +210,28 @@ export class EntryRegister {
         from: now - 2 * door.graceMs - STATE_HOLD_S * 1000,
         to: now + 1,
       });
-      if (recent.length) door.last = recent[recent.length - 1]!.value;
-      for (const a of mine) this.open.push({ door, start: a.startedAt, end: null, raised: true });
+      const newest = recent[recent.length - 1];
+      if (newest) {
+        door.last = newest.value;
+        door.lastAt = newest.ts;
+      }
+      const known = (start: number) => this.open.some((o) => o.door === door && o.start === start);
+      for (const a of mine)
+        if (!known(a.startedAt)) this.open.push({ door, start: a.startedAt, end: null, raised: true });
       for (const o of doorOpenings(door.sensor, recent))
-        if (o.start >= now - 2 * door.graceMs && !mine.some((a) => a.startedAt === o.start))
+        if (o.start >= now - 2 * door.graceMs && !known(o.start))
           this.open.push({ door, start: o.start, end: o.end, raised: false });
     }
-    this.timer = setInterval(() => void this.check(), this.opts.tickMs ?? 1_000);
-    this.timer.unref();
+  }
+
+  /** Sites lost to another server: it judges their openings now; what is known of them here is dropped. */
+  private lose(sites: readonly string[]): void {
+    this.open = this.open.filter((o) => !sites.includes(o.door.site));
+    for (const d of this.doors.values())
+      if (sites.includes(d.site)) {
+        d.last = null;
+        d.lastAt = null;
+      }
   }
 
   stop(): void {
@@ -166,8 +239,12 @@ export class EntryRegister {
     this.timer = undefined;
   }
 
-  /** Stored readings of a site (ingest hook): door openings and closings of the watched sensors. */
+  /**
+   * Readings of a site (alone, the ingest hook; in a group, the owner's own subscription to the
+   * site): door openings and closings of the watched sensors. Sites owned elsewhere are ignored.
+   */
   readings(site: string, items: StoredReading[]): void {
+    if (!this.owns(site)) return;
     for (const r of items) {
       const door = this.doors.get(`${site}\u0000${r.sensor}\u0000${r.metric}`);
       if (!door) continue;
@@ -195,6 +272,7 @@ export class EntryRegister {
     }
     const prev = door.last;
     door.last = v;
+    door.lastAt = r.ts;
     if (v === 1 && prev !== 1) {
       if (!this.open.some((o) => o.door === door && o.start === r.ts))
         this.open.push({ door, start: r.ts, end: null, raised: false });
@@ -204,31 +282,45 @@ export class EntryRegister {
     }
   }
 
-  /** A visit was written: alarms it covers clear ("registered late"). */
-  async visitAdded(v: VisitRow): Promise<void> {
+  /**
+   * A visit was written through this server: a check now (the owner's check of a site owned
+   * elsewhere finds the visit in the shared register at its next tick).
+   */
+  async visitAdded(): Promise<void> {
     await this.check();
-    for (const o of this.open.filter((x) => x.raised && x.door.site === v.site)) {
-      const verdict = coveringVisit(o.start, [visitSpan(v)], o.door.graceMs);
-      if (verdict.visit) await this.clear(o, this.clock.now(), `已补录登记 / registered late (${v.visitor})`);
-    }
   }
 
-  /** Judges openings past their grace and clears raised ones whose door closed. */
+  /** The register's visits that may cover an opening. */
+  private async covering(o: Opening): Promise<VisitRow | undefined> {
+    const rows = await this.opts.visits.list(o.door.site, o.start - 1, o.start + o.door.graceMs + 1);
+    const verdict = coveringVisit(o.start, rows.map(visitSpan), o.door.graceMs);
+    return verdict.visit ? rows.find((r) => r.id === verdict.visit!.id) : undefined;
+  }
+
+  /**
+   * Judges openings past their grace, clears raised ones whose door closed, and raised ones a visit
+   * written since covers ("registered late"). Only openings of sites this server owns.
+   */
   async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
       const now = this.clock.now();
       for (const o of [...this.open]) {
+        if (!this.owns(o.door.site)) continue;
         if (!o.raised) {
           if (now < o.start + o.door.graceMs) continue;
-          const visits = this.opts.visits.list(o.door.site, o.start - 1, o.start + o.door.graceMs + 1).map(visitSpan);
-          const verdict = coveringVisit(o.start, visits, o.door.graceMs);
-          if (verdict.visit) {
+          if (await this.covering(o)) {
             this.drop(o);
             continue;
           }
           await this.raise(o, o.start + o.door.graceMs);
+        } else if (o.end === null) {
+          const visit = await this.covering(o);
+          if (visit) {
+            await this.clear(o, now, `已补录登记 / registered late (${visit.visitor})`);
+            continue;
+          }
         }
         if (o.raised && o.end !== null) await this.clear(o, o.end, `门已关闭 / door closed`);
       }

@@ -13,7 +13,8 @@ import { sendError } from '../api/errors.ts';
 import { QueryTime, queryRange, queryTime } from '../api/query-time.ts';
 import { visitJson } from '../api/wire-json.ts';
 import { CAN_REGISTER_VISITS } from '../auth/roles.ts';
-import type { VisitDb, VisitRow } from './db.ts';
+import type { VisitRow } from './db.ts';
+import type { VisitState } from '../state/state.ts';
 
 /** How far back a visit may be written after the fact: a week (the register is kept on the day). */
 const MAX_BACKDATE_MS = 7 * 86_400_000;
@@ -50,7 +51,8 @@ const OutBody = Type.Object({ outAt: Type.Optional(QueryTime) }, { additionalPro
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 export interface VisitRoutesOptions {
-  db: VisitDb;
+  /** The state backend's register (shared by every server of a group). */
+  db: VisitState;
   /** A visit was written (the entry register clears what it covers). */
   added?(v: VisitRow): void;
   clock?: { now(): number };
@@ -80,7 +82,7 @@ export function visitRoutes(o: VisitRoutesOptions): ExtraRoutes {
             ? { from: t - 30 * 86_400_000, to: t + MAX_FUTURE_MS }
             : queryRange({ from: q.from ?? '0', to: q.to ?? String(t + MAX_FUTURE_MS) }, MAX_LIST_DAYS);
         if (typeof range === 'string') return sendError(reply, 400, range);
-        return o.db.list(q.site, range.from, range.to, { insideOnly: q.state === 'inside' }).map(visitJson);
+        return (await o.db.list(q.site, range.from, range.to, { insideOnly: q.state === 'inside' })).map(visitJson);
       },
     );
 
@@ -116,7 +118,7 @@ export function visitRoutes(o: VisitRoutesOptions): ExtraRoutes {
           return sendError(reply, 400, 'body/inAt is more than 7 days ago: a visit is registered on the day');
         if (outAt !== null && (outAt < inAt || outAt > t + MAX_FUTURE_MS))
           return sendError(reply, 400, 'body/outAt must lie between inAt and now');
-        const v = o.db.add({
+        const v = await o.db.add({
           site: b.site,
           zone,
           visitor: b.visitor,
@@ -159,7 +161,7 @@ export function visitRoutes(o: VisitRoutesOptions): ExtraRoutes {
       async (request, reply) => {
         const { id } = request.params;
         const p = principalOf(request);
-        const v = o.db.get(id);
+        const v = await o.db.get(id);
         // Another site's visit answers as if it did not exist (api/scope.ts).
         if (!v || !canRead(p, v.site))
           return sendError(reply, 404, `no visit "${id}": take the id from GET /api/visits?site=...`);
@@ -170,7 +172,7 @@ export function visitRoutes(o: VisitRoutesOptions): ExtraRoutes {
         if (outAt === null) return sendError(reply, 400, `body/outAt is not a valid time: "${request.body?.outAt}"`);
         if (outAt < v.inAt || outAt > t + MAX_FUTURE_MS)
           return sendError(reply, 400, "body/outAt must lie between the visit's inAt and now");
-        if (!o.db.out(id, outAt, p.username)) return sendError(reply, 409, `visit "${id}" already left`);
+        if (!(await o.db.out(id, outAt, p.username))) return sendError(reply, 409, `visit "${id}" already left`);
         ctx.audit.record({
           actor: p.username,
           action: 'visit',
@@ -179,7 +181,7 @@ export function visitRoutes(o: VisitRoutesOptions): ExtraRoutes {
           ip: request.ip,
           detail: { step: 'out', visitor: v.visitor, outAt },
         });
-        return visitJson(o.db.get(id)!);
+        return visitJson((await o.db.get(id))!);
       },
     );
   };

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '@hallmon/firmware-config';
 import type { StateBackend } from '../state.ts';
 import { withAlarms } from '../with-alarms.ts';
-import { openPool, redactUrl, type Pool } from './pool.ts';
+import { checkConnection, openPool, redactUrl, type Pool } from './pool.ts';
 import { migrate } from './migrations.ts';
 import { PgUsers } from './users.ts';
 import { PgAudit } from './audit.ts';
@@ -17,6 +17,7 @@ import { PgAlarms } from './alarms.ts';
 import { PgNotices } from './notices.ts';
 import { PgRuleState } from './rule-state.ts';
 import { PgLeases } from './leases.ts';
+import { PgVisits } from './visits.ts';
 import { tokenSecret } from './secret.ts';
 import { PgConfig } from './config.ts';
 
@@ -50,6 +51,7 @@ export async function openPostgresState(url: string, log: Logger, poolSize = 10)
     deliveries: new PgDeliveries(pool),
     notices: new PgNotices(pool, me),
     config: new PgConfig(pool, redactUrl(url)),
+    visits: new PgVisits(pool),
     alarms: (store) => withAlarms(store, alarms),
     ruleState: async (site) => {
       const s = await PgRuleState.open(pool, site, log);
@@ -57,6 +59,11 @@ export async function openPostgresState(url: string, log: Logger, poolSize = 10)
       return s;
     },
     tokenSecret: () => tokenSecret(pool),
+    check: async () => {
+      // Its own connection, not the pool's: a pool whose clients all wait on a dead database would
+      // queue the check behind them instead of answering.
+      await checkConnection(url);
+    },
     leases: ({ sites, ttlMs }) => new PgLeases(pool, me, sites, log.child({ component: 'leases' }), ttlMs),
     close: async () => {
       await Promise.all([...ruleStates].map((s) => s.flush()));

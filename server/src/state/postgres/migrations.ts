@@ -103,6 +103,16 @@ CREATE TABLE file_imports (file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, at BIGIN
 CREATE TABLE config_clock (id INTEGER PRIMARY KEY, n BIGINT NOT NULL);
 INSERT INTO config_clock (id, n) VALUES (1, 0);`,
   },
+  {
+    version: 6,
+    name: 'the machine-room entry register (visits)',
+    sql: `
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY, site TEXT NOT NULL, zone TEXT NOT NULL, visitor TEXT NOT NULL, organisation TEXT NOT NULL,
+  reason TEXT NOT NULL, escort TEXT NOT NULL, in_at BIGINT NOT NULL, out_at BIGINT, created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL, closed_by TEXT);
+CREATE INDEX visits_site ON visits (site, in_at);`,
+  },
 ];
 
 /** Applies what is missing; answers the versions applied now. */

@@ -1,6 +1,6 @@
 // The embedded state backend: SQLite files and small JSON snapshots in the server's data dir, each
 // kept by the class of its own module (users.db, audit.db, seals.db, followups.db,
-// notifications.db, config.db, rules-state-<site>.json, token-secret). Alarms stay in the
+// notifications.db, config.db, visits.db, rules-state-<site>.json, token-secret). Alarms stay in the
 // time-series store.
 // One server owns every duty (LocalLeases); a notice begun in the delivery log is not sent again.
 import { mkdirSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { AuditLog } from '../../audit/audit-log.ts';
 import { SealStore } from '../../seal/seal-store.ts';
 import { FollowupDb } from '../../followups/db.ts';
 import { DeliveryLog } from '../../notify/delivery-log.ts';
+import { VisitDb } from '../../visits/db.ts';
 import { loadOrCreateSecret } from '../../auth/tokens.ts';
 import { LocalLeases } from '../local-leases.ts';
 import { ConfigStore } from '../../config/config-store.ts';
@@ -36,6 +37,8 @@ export function openSqliteState(dataDir: string): StateBackend {
     opened.push(deliveries);
     const config = new ConfigStore(dataDir).open();
     opened.push(config);
+    const visits = new VisitDb(dataDir).open();
+    opened.push(visits);
     const notices: NoticeState = {
       claim: async (alarmId, event) => !(await deliveries.has(alarmId, event)),
       done: async () => undefined,
@@ -51,9 +54,11 @@ export function openSqliteState(dataDir: string): StateBackend {
       deliveries,
       notices,
       config: new SqliteConfig(config),
+      visits,
       alarms: (store) => store,
       ruleState: async (site) => new JsonStateFile(join(dataDir, `rules-state-${site}.json`)),
       tokenSecret: async () => loadOrCreateSecret(dataDir),
+      check: async () => undefined,
       leases: ({ sites }) => new LocalLeases(sites),
       close: async () => {
         for (const o of opened.reverse()) o.close();
