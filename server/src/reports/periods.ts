@@ -1,7 +1,8 @@
 // When a scheduled pack is due and which days it covers (docs/evidence.md "Scheduled reports"),
 // pure: a monthly plan with day 1 at 06:00 builds on the 1st of each month at 06:00 (site-local)
 // the month before; a quarterly one builds on the 1st of January, April, July and October the
-// quarter before. The latest due build at or before `now` is the one to have.
+// quarter before. The latest due build at or before `now` is the one to have; dueBackwards walks
+// from it to the earlier ones (the scheduler catches up the periods it missed while it was down).
 import { ZoneOffset, type ReportPlan } from '@hallmon/firmware-config';
 
 export interface DuePeriod {
@@ -42,6 +43,19 @@ export function latestDue(plan: Pick<ReportPlan, 'period' | 'day' | 'at'>, timez
   const firstDay = `${py}-${pad(pm)}-01`;
   const lastDay = prevDay(`${y}-${pad(m)}-01`);
   return { dueAt: dueOf(y, m), firstDay, lastDay };
+}
+
+/** The due builds of a plan at or before `now`, newest first: the latest, then each one before it. */
+export function* dueBackwards(
+  plan: Pick<ReportPlan, 'period' | 'day' | 'at'>,
+  timezone: string,
+  now: number,
+): Generator<DuePeriod, void, undefined> {
+  for (let t = now; ;) {
+    const due = latestDue(plan, timezone, t);
+    yield due;
+    t = due.dueAt - 1;
+  }
 }
 
 function prevDay(day: string): string {

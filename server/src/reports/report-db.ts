@@ -153,10 +153,12 @@ export class ReportDb {
     return (this.d.prepare('SELECT * FROM reports ORDER BY first_day DESC, id LIMIT ?').all(limit) as Raw[]).map(row);
   }
 
-  /** Packs not finished: queued, or building when the server stopped. */
+  /** Packs not finished: queued, or building when the server stopped; in the order queued, the oldest period first. */
   unfinished(): ReportRow[] {
     return (
-      this.d.prepare("SELECT * FROM reports WHERE state IN ('queued', 'building') ORDER BY created_at").all() as Raw[]
+      this.d
+        .prepare("SELECT * FROM reports WHERE state IN ('queued', 'building') ORDER BY created_at, due_at, rowid")
+        .all() as Raw[]
     ).map(row);
   }
 

@@ -3,9 +3,11 @@
 // for the district), builds the queued packs one at a time in the background through the evidence
 // line, records how far each has got (GET /api/reports shows it while it builds), keeps the newest
 // `keep` per plan and scope, and sends a signed download link to the routes: a site's packs to its
-// notification routes marked "reports", the district's to the schedule's routes. It never builds
-// a period that ended before the schedule first ran on this data dir (a new install does not start
-// with a year of old packs); POST /api/reports builds a plan's latest period on demand.
+// notification routes marked "reports", the district's to the schedule's routes. A server that was
+// down when packs came due catches them up, oldest first: each check queues every due period not
+// built yet among a plan's newest `keep` (older ones would be pruned at once). It never builds a
+// period due before the schedule first ran on this data dir (a new install does not start with a
+// year of old packs); POST /api/reports builds a plan's latest period on demand.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -23,7 +25,7 @@ import type { SealState } from '../state/state.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { safeUrl } from '../notify/safe-url.ts';
 import { buildReport } from './builder.ts';
-import { latestDue, type DuePeriod } from './periods.ts';
+import { dueBackwards, latestDue, type DuePeriod } from './periods.ts';
 import { ReportDb, type ReportRow } from './report-db.ts';
 import type { ReportLinks } from './links.ts';
 import { reportBody, reportMail } from './report-message.ts';
@@ -90,19 +92,39 @@ export class ReportScheduler {
     this.db.close();
   }
 
-  /** Checks the schedule: queues what is due and starts the builds. Returns when the builds queued so far end. */
+  /**
+   * Checks the schedule: queues what is due, oldest first, and starts the builds. Returns when the
+   * builds queued so far end.
+   */
   tick(): Promise<void> {
     if (this.o.owns && !this.o.owns()) return this.drain();
     const now = this.now();
+    const due: Array<{ plan: ReportPlan; scope: string; due: DuePeriod }> = [];
     for (const plan of this.o.schedule.plans) {
       if (plan.enabled === false) continue;
-      for (const scope of this.scopes(plan)) {
-        const due = latestDue(plan, this.timezone(scope), now);
-        if (due.dueAt < this.since && !this.db.get(reportId(plan, scope, due))) continue;
-        this.queue(plan, scope, due, now, false);
-      }
+      for (const scope of this.scopes(plan))
+        due.push(...this.missed(plan, scope, now).map((d) => ({ plan, scope, due: d })));
     }
+    // Oldest first (a stable sort: at the same instant, in the schedule's order).
+    due.sort((a, b) => a.due.dueAt - b.due.dueAt);
+    for (const d of due) this.queue(d.plan, d.scope, d.due, now, false);
     return this.drain();
+  }
+
+  /**
+   * The due periods of a plan and scope to queue: among the newest `keep` (the ones pruning keeps),
+   * those due since the schedule first ran on this data dir, and one before that only when its pack
+   * exists (built by hand, so a failed one is tried again). queue() skips those built or building.
+   */
+  private missed(plan: ReportPlan, scope: string, now: number): DuePeriod[] {
+    const out: DuePeriod[] = [];
+    const keep = this.o.schedule.keep ?? 24;
+    for (const due of dueBackwards(plan, this.timezone(scope), now)) {
+      const before = due.dueAt < this.since;
+      if (!before || this.db.get(reportId(plan, scope, due))) out.push(due);
+      if (before || out.length >= keep) break;
+    }
+    return out.reverse();
   }
 
   /** Queues the latest due period of a plan now (every site of it, or the district); the ids queued. */
@@ -216,7 +238,9 @@ export class ReportScheduler {
       return;
     }
     this.prune(r);
-    await this.deliver(this.db.get(r.id)!);
+    // Gone when it is itself beyond `keep` (a pack queued before `keep` was lowered): nothing to send.
+    const done = this.db.get(r.id);
+    if (done) await this.deliver(done);
   }
 
   private prune(r: ReportRow): void {
