@@ -38,10 +38,12 @@ export function testSites() {
 
 export async function startTestServer(extra: Partial<StartOptions> = {}): Promise<TestServer> {
   const dir = tempDir('hallmon-server-');
+  // A data dir given in `extra` is the caller's to keep (a restart reuses it); stop() removes the default.
+  const dataDir = extra.dataDir ?? join(dir.path, 'data');
   let server: RunningServer;
   try {
     server = await startServer({
-      dataDir: join(dir.path, 'data'),
+      dataDir,
       host: '127.0.0.1',
       httpPort: await freePort(),
       mqttPort: await freePort(),
@@ -71,7 +73,7 @@ export async function startTestServer(extra: Partial<StartOptions> = {}): Promis
   };
   return {
     ...server,
-    dataDir: join(dir.path, 'data'),
+    dataDir,
     login: async (username = 'admin', password = ADMIN_PASSWORD) => {
       const r = await call<{ token: string }>('POST', '/api/login', { username, password });
       if (r.status !== 200) throw new Error(`login as ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
