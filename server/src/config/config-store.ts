@@ -101,7 +101,8 @@ export class VersionConflict extends Error {
   }
 }
 
-interface VersionRow {
+/** A site_versions row as both drivers store it. */
+export interface VersionRow {
   site: string;
   version: number;
   ts: number;
@@ -114,7 +115,8 @@ interface VersionRow {
   config: string;
 }
 
-interface CredentialRow {
+/** A credentials row as both drivers store it. */
+export interface CredentialRow {
   id: string;
   site: string;
   device: string | null;
@@ -348,7 +350,7 @@ export class ConfigStore {
   }
 }
 
-function fromVersionRow(r: VersionRow): SiteVersion {
+export function fromVersionRow(r: VersionRow): SiteVersion {
   return {
     site: r.site,
     version: r.version,
@@ -363,7 +365,7 @@ function fromVersionRow(r: VersionRow): SiteVersion {
   };
 }
 
-function fromCredentialRow(r: CredentialRow): Credential {
+export function fromCredentialRow(r: CredentialRow): Credential {
   return {
     id: r.id,
     site: r.site,

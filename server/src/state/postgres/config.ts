@@ -7,43 +7,19 @@
 import type { ConfigState } from '../state.ts';
 import {
   VersionConflict,
-  type ConfigAction,
+  fromCredentialRow,
+  fromVersionRow,
   type Credential,
+  type CredentialRow,
+  type VersionRow,
   type NewVersion,
   type SiteVersion,
   type StoredEdgeState,
 } from '../../config/config-store.ts';
-import type { SiteConfig } from '@hallmon/firmware-config';
 import { inTransaction, type Pool, type PoolClient } from './pool.ts';
 
 const CONFIG_LOCK = `SELECT pg_advisory_xact_lock(hashtext('hallmon-config'))`;
 const TICK = 'UPDATE config_clock SET n = n + 1 WHERE id = 1';
-
-interface VersionRow {
-  site: string;
-  version: number;
-  ts: number;
-  actor: string;
-  action: string;
-  note: string | null;
-  summary: string;
-  previous: number | null;
-  deleted: number;
-  config: string;
-}
-
-interface CredentialRow {
-  id: string;
-  site: string;
-  device: string | null;
-  username: string;
-  password_hash: string;
-  created_at: number;
-  created_by: string;
-  note: string | null;
-  revoked_at: number | null;
-  revoked_by: string | null;
-}
 
 export class PgConfig implements ConfigState {
   /** `tx`: this handle is a transaction's (its client holds the lock; writes run inside it). */
@@ -236,34 +212,4 @@ export class PgConfig implements ConfigState {
       );
     });
   }
-}
-
-function fromVersionRow(r: VersionRow): SiteVersion {
-  return {
-    site: r.site,
-    version: r.version,
-    ts: r.ts,
-    actor: r.actor,
-    action: r.action as ConfigAction,
-    note: r.note,
-    summary: r.summary,
-    previous: r.previous,
-    deleted: r.deleted === 1,
-    config: JSON.parse(r.config) as SiteConfig,
-  };
-}
-
-function fromCredentialRow(r: CredentialRow): Credential {
-  return {
-    id: r.id,
-    site: r.site,
-    device: r.device,
-    username: r.username,
-    passwordHash: r.password_hash,
-    createdAt: r.created_at,
-    createdBy: r.created_by,
-    note: r.note,
-    revokedAt: r.revoked_at,
-    revokedBy: r.revoked_by,
-  };
 }
