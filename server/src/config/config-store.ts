@@ -213,21 +213,7 @@ export class ConfigStore {
   /** Appends the site's next version in one transaction, checking `expected` against the current one. */
   commit(v: NewVersion): SiteVersion {
     const tx = this.conn.transaction((): SiteVersion => {
-      const cur = this.current(v.site);
-      const curVersion = cur?.version ?? null;
-      if (v.expected !== undefined && v.expected !== curVersion) throw new VersionConflict(v.site, curVersion);
-      const row: SiteVersion = {
-        site: v.site,
-        version: (curVersion ?? 0) + 1,
-        ts: v.ts ?? Date.now(),
-        actor: v.actor,
-        action: v.action,
-        note: v.note ?? null,
-        summary: v.summary,
-        previous: curVersion,
-        deleted: v.deleted ?? false,
-        config: v.config,
-      };
+      const row = nextVersion(v, this.current(v.site)?.version ?? null);
       this.conn
         .prepare(
           `INSERT INTO site_versions (site, version, ts, actor, action, note, summary, previous, deleted, config)
@@ -348,6 +334,26 @@ export class ConfigStore {
     if (!this.conn.inTransaction) return;
     this.conn.exec(commit ? 'COMMIT' : 'ROLLBACK');
   }
+}
+
+/**
+ * The version a change makes after the site's current one (null: the site has none), for both
+ * drivers: refused with a VersionConflict when the change was made from another version.
+ */
+export function nextVersion(v: NewVersion, curVersion: number | null): SiteVersion {
+  if (v.expected !== undefined && v.expected !== curVersion) throw new VersionConflict(v.site, curVersion);
+  return {
+    site: v.site,
+    version: (curVersion ?? 0) + 1,
+    ts: v.ts ?? Date.now(),
+    actor: v.actor,
+    action: v.action,
+    note: v.note ?? null,
+    summary: v.summary,
+    previous: curVersion,
+    deleted: v.deleted ?? false,
+    config: v.config,
+  };
 }
 
 export function fromVersionRow(r: VersionRow): SiteVersion {

@@ -6,9 +6,9 @@
 // second to apply what the others changed.
 import type { ConfigState } from '../state.ts';
 import {
-  VersionConflict,
   fromCredentialRow,
   fromVersionRow,
+  nextVersion,
   type Credential,
   type CredentialRow,
   type VersionRow,
@@ -98,20 +98,7 @@ export class PgConfig implements ConfigState {
         'SELECT max(version) AS v FROM site_versions WHERE site = $1',
         [v.site],
       );
-      const curVersion = rows[0]?.v ?? null;
-      if (v.expected !== undefined && v.expected !== curVersion) throw new VersionConflict(v.site, curVersion);
-      const row: SiteVersion = {
-        site: v.site,
-        version: (curVersion ?? 0) + 1,
-        ts: v.ts ?? Date.now(),
-        actor: v.actor,
-        action: v.action,
-        note: v.note ?? null,
-        summary: v.summary,
-        previous: curVersion,
-        deleted: v.deleted ?? false,
-        config: v.config,
-      };
+      const row = nextVersion(v, rows[0]?.v ?? null);
       await c.query(
         `INSERT INTO site_versions (site, version, ts, actor, action, note, summary, previous, deleted, config)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
