@@ -35,22 +35,11 @@ export type Page = (typeof PAGES)[number];
 /** Pages reached from the header's user name rather than the navigation bar. */
 export const OFF_NAV: ReadonlySet<Page> = new Set(['account']);
 
-const READ_ALL: readonly Page[] = [
-  'overview',
-  'hall',
-  'queues',
-  'rooms',
-  'visits',
-  'alarms',
-  'devices',
-  'big',
-  'evidence',
-  'scorecard',
-  'district',
-  'reports',
-  'audit',
-  'account',
-];
+/** Pages that change people or the configuration: the administrator's alone. */
+const ADMIN_ONLY: ReadonlySet<Page> = new Set(['users', 'device-admin', 'site-settings']);
+
+/** Every page a reader of a site sees: all but the administrator's. */
+const READ_ALL: readonly Page[] = PAGES.filter((p) => !ADMIN_ONLY.has(p));
 
 const BY_ROLE: Record<Role, readonly Page[]> = {
   admin: PAGES,
